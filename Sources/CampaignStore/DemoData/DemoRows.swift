@@ -1,0 +1,301 @@
+import MariaDB
+
+/// The random choices for every customer that other rows depend on (tenant, appointment
+/// habits, whose phone or email a customer shares), made in one cheap sequential pass so that
+/// customer and appointment rows can afterwards be generated independently and in parallel.
+final class CustomerPlan: Sendable {
+    enum Habit: UInt8 {
+        /// Never booked (≈ 12 %).
+        case none
+        /// Exactly one appointment (≈ 10 %; "first time" customers).
+        case single
+        /// Books a lot (≈ 4 %; ≥ 10 appointments each).
+        case regularVIP
+        /// Everyone else.
+        case regular
+    }
+
+    enum PhoneKind: UInt8 { case international, national, junk, empty, null, shared }
+    enum EmailKind: UInt8 { case normal, shoutyDomain, spaced, null, empty, invalid, shared }
+
+    struct Entry {
+        var site: Int32
+        var habit: Habit
+        var firstName: UInt8
+        var lastName: UInt8
+        var phoneKind: PhoneKind
+        var phoneFormat: UInt8
+        var emailKind: EmailKind
+        var emailVariant: UInt8
+        /// Whose number/address this customer's is (itself unless `shared`).
+        var phoneSource: Int32
+        var emailSource: Int32
+    }
+
+    let entries: [Entry]
+    /// Customer indexes by habit (all tenants together; an appointment takes its customer's tenant).
+    let singles: [Int32]
+    let frequent: [Int32]
+    let regulars: [Int32]
+
+    init(layout: DemoLayout) {
+        let count = layout.customers
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
+        var singles: [Int32] = []
+        var frequent: [Int32] = []
+        var regulars: [Int32] = []
+        // Uneven tenants: tenant k gets a share proportional to 1/k.
+        let siteWeights = (0..<layout.sites).map { 1.0 / Double($0 + 1) }
+        // Customers whose (international) number or (clean) address another may share; each is
+        // shared at most once, so a shared value belongs to exactly two customers.
+        var phoneCandidates = Array(repeating: [Int32](), count: layout.sites)
+        var emailCandidates = Array(repeating: [Int32](), count: layout.sites)
+
+        for index in 0..<count {
+            var random = SeededRandom(seed: layout.seed, stream: .customerPlan, index: index)
+            let site = layout.sites == 1 ? 0 : random.weighted(siteWeights)
+            let habitDraw = random.unit()
+            let habit: Habit =
+                index == 0 ? .regular
+                : habitDraw < 0.12 ? .none : habitDraw < 0.22 ? .single : habitDraw < 0.26 ? .regularVIP : .regular
+            var entry = Entry(
+                site: Int32(site), habit: habit, firstName: UInt8(random.int(MessyData.firstNames.count)),
+                lastName: UInt8(random.int(MessyData.lastNames.count)), phoneKind: .international,
+                phoneFormat: UInt8(random.int(16)), emailKind: .normal, emailVariant: UInt8(random.int(16)),
+                phoneSource: Int32(index), emailSource: Int32(index))
+
+            let phoneDraw = random.unit()
+            entry.phoneKind =
+                phoneDraw < 0.80 ? .international : phoneDraw < 0.86 ? .national : phoneDraw < 0.92 ? .junk
+                : phoneDraw < 0.95 ? .empty : phoneDraw < 0.98 ? .null : .shared
+            if entry.phoneKind == .shared {
+                if phoneCandidates[site].isEmpty {
+                    entry.phoneKind = .international
+                } else {
+                    let pick = random.int(phoneCandidates[site].count)
+                    let source = phoneCandidates[site].remove(at: pick)
+                    entry.phoneSource = source
+                    // The same number written differently.
+                    let sourceFormat = Int(entries[Int(source)].phoneFormat) % MessyData.internationalFormats
+                    entry.phoneFormat = UInt8(
+                        (sourceFormat + 1 + random.int(MessyData.internationalFormats - 1)) % MessyData.internationalFormats)
+                }
+            }
+            if entry.phoneKind == .international { phoneCandidates[site].append(Int32(index)) }
+
+            let emailDraw = random.unit()
+            entry.emailKind =
+                emailDraw < 0.78 ? .normal : emailDraw < 0.83 ? .shoutyDomain : emailDraw < 0.86 ? .spaced
+                : emailDraw < 0.90 ? .null : emailDraw < 0.93 ? .empty : emailDraw < 0.98 ? .invalid : .shared
+            if entry.emailKind == .shared {
+                if emailCandidates[site].isEmpty {
+                    entry.emailKind = .normal
+                } else {
+                    let pick = random.int(emailCandidates[site].count)
+                    entry.emailSource = emailCandidates[site].remove(at: pick)
+                }
+            }
+            if entry.emailKind == .normal { emailCandidates[site].append(Int32(index)) }
+
+            entries.append(entry)
+            switch habit {
+            case .none: break
+            case .single: singles.append(Int32(index))
+            case .regularVIP: frequent.append(Int32(index))
+            case .regular: regulars.append(Int32(index))
+            }
+        }
+        self.entries = entries
+        self.singles = singles
+        self.frequent = frequent
+        self.regulars = regulars
+    }
+}
+
+/// Generates the rows of the two big tables; row `i` depends only on the seed, `now`, the
+/// layout and the customer plan, never on other rows.
+struct DemoRows: Sendable {
+    let layout: DemoLayout
+    let plan: CustomerPlan
+
+    static let customerColumns = [
+        "id", "user_id", "first_name", "last_name", "phone_number", "email", "birthdate", "notes", "profile_image",
+        "gender", "created_by", "created_at", "category_id", "tenant_id",
+    ]
+
+    /// Appends customer `index` (id `index + 1`).
+    func customer(_ index: Int, into binds: inout [MariaDBBind]) {
+        let entry = plan.entries[index]
+        let site = Int(entry.site)
+        var random = SeededRandom(seed: layout.seed, stream: .customer, index: index)
+        binds.append(.int(Int64(index + 1)))
+        binds.append(index == 0 ? .int(Int64(layout.customerUserID)) : .null)
+        binds.append(Self.messy(MessyData.firstNames[Int(entry.firstName)].display, &random, null: 0.02, empty: 0.03))
+        binds.append(Self.messy(MessyData.lastNames[Int(entry.lastName)].display, &random, null: 0.03, empty: 0.04))
+        binds.append(phone(entry, index: index))
+        binds.append(email(entry, index: index))
+        // birthdate
+        if random.chance(0.4) {
+            binds.append(.string("\(1945 + random.int(62))-\(MessyData.pad(1 + random.int(12), 2))-\(MessyData.pad(1 + random.int(28), 2))"))
+        } else {
+            binds.append(.null)
+        }
+        binds.append(random.chance(0.05) ? .string(random.pick(MessyData.notes)) : .null)
+        binds.append(random.chance(0.05) ? .string(random.hex(16) + ".jpg") : .null)
+        binds.append(random.pick(MessyData.genders).map(MariaDBBind.string) ?? .null)
+        // created_by: the WordPress user who added the customer (or nobody, self-registered).
+        switch random.int(10) {
+        case 0..<5: binds.append(.null)
+        case 5..<9: binds.append(.int(Int64(layout.staffUserID(site: site, random.int(DemoLayout.staffPerSite)))))
+        default: binds.append(.int(Int64(layout.saas ? layout.ownerUserID(site: site) : layout.adminUserID)))
+        }
+        // created_at: in the last 3 years, in one of the three formats Booknetic has used.
+        let created = layout.now - random.int(3 * 365 * 86_400)
+        switch random.int(10) {
+        case 0..<5: binds.append(.string(MessyData.dateTime(epoch: created)))
+        case 5..<8: binds.append(.string(String(created)))
+        default: binds.append(.string(MessyData.date(epoch: created)))
+        }
+        binds.append(random.chance(0.2) ? .int(Int64(1 + random.int(3))) : .null)
+        binds.append(layout.tenantID(site: site))
+    }
+
+    private func phone(_ entry: CustomerPlan.Entry, index: Int) -> MariaDBBind {
+        let format = Int(entry.phoneFormat)
+        switch entry.phoneKind {
+        case .international, .shared:
+            return .string(MessyData.international(MessyData.number(ofCustomer: Int(entry.phoneSource)), format: format))
+        case .national:
+            return .string(MessyData.national(MessyData.number(ofCustomer: index), format: format))
+        case .junk: return .string(MessyData.junkPhones[format % MessyData.junkPhones.count])
+        case .empty: return .string("")
+        case .null: return .null
+        }
+    }
+
+    private func email(_ entry: CustomerPlan.Entry, index: Int) -> MariaDBBind {
+        let variant = Int(entry.emailVariant)
+        let source = plan.entries[Int(entry.emailSource)]
+        let (local, domain) = MessyData.canonicalEmail(
+            first: Int(source.firstName), last: Int(source.lastName), index: Int(entry.emailSource))
+        switch entry.emailKind {
+        case .normal: return .string("\(local)@\(domain)")
+        case .shoutyDomain:
+            let shoutyLocal = variant % 2 == 0 ? local.prefix(1).uppercased() + local.dropFirst() : local
+            return .string("\(shoutyLocal)@\(MessyData.shoutyDomain(domain, variant: variant))")
+        case .spaced: return .string(variant % 2 == 0 ? "  \(local)@\(domain) " : "\t\(local)@\(domain)")
+        case .null: return .null
+        case .empty: return .string(variant % 3 == 0 ? " " : "")
+        case .invalid: return .string(MessyData.invalidEmails[variant % MessyData.invalidEmails.count])
+        case .shared:
+            // The other customer's address, typed with different case/spacing: same after normalization.
+            return .string(
+                variant % 2 == 0 ? "\(local)@\(MessyData.shoutyDomain(domain, variant: variant / 2))" : " \(local)@\(domain)  ")
+        }
+    }
+
+    /// A name as people type it: usually fine, sometimes blank, NULL, padded or in the wrong case.
+    private static func messy(_ text: String, _ random: inout SeededRandom, null: Double, empty: Double) -> MariaDBBind {
+        let draw = random.unit()
+        if draw < null { return .null }
+        if draw < null + empty { return .string("") }
+        let style = random.int(100)
+        switch style {
+        case 0..<3: return .string("  \(text) ")
+        case 3..<5: return .string(text.uppercased())
+        case 5..<7: return .string(text.lowercased())
+        default: return .string(text)
+        }
+    }
+
+    static let appointmentColumns = [
+        "id", "location_id", "service_id", "staff_id", "customer_id", "status", "starts_at", "ends_at", "busy_from",
+        "busy_to", "weight", "payment_id", "recurring_id", "payment_method", "payment_status", "paid_amount", "note",
+        "locale", "client_timezone", "created_at", "tenant_id",
+    ]
+
+    static let statuses = ["approved", "pending", "canceled", "rejected", "no-show", "rescheduled"]
+    static let statusWeights = [0.57, 0.15, 0.15, 0.08, 0.03, 0.02]
+    static let paymentMethods = ["local", "stripe", "paypal", "woocommerce"]
+    static let paymentMethodWeights = [0.60, 0.20, 0.15, 0.05]
+
+    /// Appends appointment `index` (id `index + 1`).
+    func appointment(_ index: Int, into binds: inout [MariaDBBind]) {
+        var random = SeededRandom(seed: layout.seed, stream: .appointment, index: index)
+        let site: Int
+        let customerID: Int
+        if layout.isOrphanAppointment(index) {
+            // A customer deleted behind Booknetic's back: the id exists nowhere.
+            site = random.int(layout.sites)
+            customerID = layout.customers + 1_000_000 + index
+        } else {
+            let customer: Int32
+            if index < plan.singles.count {
+                customer = plan.singles[index]
+            } else if !plan.frequent.isEmpty, plan.regulars.isEmpty || random.chance(0.3) {
+                customer = plan.frequent[random.int(plan.frequent.count)]
+            } else if !plan.regulars.isEmpty {
+                customer = plan.regulars[random.int(plan.regulars.count)]
+            } else {
+                customer = Int32(random.int(layout.customers))
+            }
+            site = Int(plan.entries[Int(customer)].site)
+            customerID = Int(customer) + 1
+        }
+        let serviceIndex = random.chance(0.03) ? 4 : random.int(4)
+        let service = DemoLayout.services[serviceIndex]
+        let locationIndex = random.chance(0.03) ? 2 : random.int(2)
+        let staffIndex = random.int(DemoLayout.staffPerSite)
+
+        // From 2 years ago to 120 days ahead, on the quarter hour between 08:00 and 18:45 UTC.
+        let today = layout.now - ((layout.now % 86_400) + 86_400) % 86_400
+        let day = random.int(in: -730...119)
+        let startsAt = today + day * 86_400 + random.int(in: 8...18) * 3600 + random.int(4) * 900
+        let endsAt = startsAt + service.minutes * 60
+        let createdAt = min(startsAt - random.int(60 * 86_400 + 1), layout.now)
+
+        var status = Self.statuses[random.weighted(Self.statusWeights)]
+        if status == "no-show", startsAt > layout.now { status = "pending" }
+        let method = Self.paymentMethods[random.weighted(Self.paymentMethodWeights)]
+        let paymentStatus: String
+        switch status {
+        case "canceled", "rejected": paymentStatus = method == "local" ? "not_paid" : "refunded"
+        default:
+            if method == "local" {
+                paymentStatus = status == "approved" && startsAt < layout.now && random.chance(0.8) ? "paid" : "pending"
+            } else {
+                paymentStatus = "paid"
+            }
+        }
+        let paymentID: MariaDBBind
+        switch method {
+        case "stripe": paymentID = .string("pi_" + random.hex(24))
+        case "paypal": paymentID = .string("PAYID-" + random.hex(20).uppercased())
+        case "woocommerce": paymentID = .string("wc_order_\(100_000 + index)")
+        default: paymentID = .null
+        }
+
+        binds.append(.int(Int64(index + 1)))
+        binds.append(.int(Int64(layout.locationID(site: site, locationIndex))))
+        binds.append(.int(Int64(layout.serviceID(site: site, serviceIndex))))
+        binds.append(.int(Int64(layout.staffID(site: site, staffIndex))))
+        binds.append(.int(Int64(customerID)))
+        binds.append(.string(status))
+        binds.append(.int(Int64(startsAt)))
+        binds.append(.int(Int64(endsAt)))
+        binds.append(.int(Int64(startsAt)))
+        binds.append(.int(Int64(endsAt)))
+        binds.append(.int(1))
+        binds.append(paymentID)
+        binds.append(random.chance(0.03) ? .string("rec_" + random.hex(12)) : .null)
+        binds.append(.string(method))
+        binds.append(.string(paymentStatus))
+        binds.append(.string(paymentStatus == "paid" ? service.price : "0.00"))
+        binds.append(random.chance(0.04) ? .string(random.pick(MessyData.notes)) : .null)
+        binds.append(random.pick(MessyData.locales).map(MariaDBBind.string) ?? .null)
+        binds.append(random.pick(MessyData.timezones).map(MariaDBBind.string) ?? .null)
+        binds.append(.int(Int64(createdAt)))
+        binds.append(layout.tenantID(site: site))
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import MariaDB
+import Schema
+
+/// A migration failure, naming the file and the statement that failed.
+public enum MigrationError: Error, Sendable, CustomStringConvertible {
+    case statementFailed(file: String, statement: Int, sql: String, detail: String)
+    case unreadableSchema(String)
+
+    public var description: String {
+        switch self {
+        case .statementFailed(let file, let statement, let sql, let detail):
+            "migration \(file) failed at statement \(statement) (\(sql.prefix(80))…): \(detail)"
+        case .unreadableSchema(let detail): "cannot read the schema files: \(detail)"
+        }
+    }
+}
+
+/// What `migrate` did or, with `dryRun`, would do.
+public struct MigrationReport: Sendable {
+    public struct Step: Sendable {
+        public let version: String
+        public let statements: [String]
+    }
+    public let applied: [Step]
+    public let alreadyApplied: [String]
+}
+
+/// Applies the SQL files of `Schema/migrations` in order, records each in
+/// `{prefix}bkntc_campaign_migrations`, and skips those already recorded (idempotent).
+public struct Migrator: Sendable {
+    let pool: MariaDBPool
+    let prefix: TablePrefix
+    let logger: Logger
+
+    public init(pool: MariaDBPool, prefix: TablePrefix, logger: Logger) {
+        self.pool = pool
+        self.prefix = prefix
+        self.logger = logger
+    }
+
+    /// Applies pending migrations (or only reports them with `dryRun`); optional files (the
+    /// Booknetic index) are included when `includeOptional` is set.
+    @discardableResult
+    public func migrate(dryRun: Bool = false, includeOptional: Bool = false) async throws -> MigrationReport {
+        let files = try Self.files(includeOptional: includeOptional)
+        let table = prefix.bkntc("campaign_migrations")
+        return try await pool.withConnection { db in
+            let done = try await appliedVersions(db)
+            if !dryRun {
+                try await db.executeRaw(RawSQL(trusted: Self.bootstrap(table)))
+            }
+            var applied: [MigrationReport.Step] = []
+            var skipped: [String] = []
+            for file in files {
+                let version = Self.version(of: file)
+                if done.contains(version) {
+                    skipped.append(version)
+                    continue
+                }
+                let statements = SQLScript.statements(in: prefix.apply(to: file.sql))
+                if !dryRun {
+                    for (index, statement) in statements.enumerated() {
+                        do {
+                            try await db.executeRaw(RawSQL(trusted: statement))
+                        } catch let error as MariaDBError {
+                            throw MigrationError.statementFailed(
+                                file: file.name, statement: index + 1, sql: statement, detail: error.detail)
+                        }
+                    }
+                    try await db.execute(
+                        "INSERT INTO \(table) (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP())",
+                        [version, file.name])
+                    logger.info("applied migration", metadata: ["version": "\(version)", "file": "\(file.name)"])
+                }
+                applied.append(.init(version: version, statements: statements))
+            }
+            return MigrationReport(applied: applied, alreadyApplied: skipped)
+        }
+    }
+
+    /// Whether every required migration is recorded (for `/ready`).
+    public func isCurrent() async throws -> Bool {
+        let required = Set(try Self.files(includeOptional: false).map(Self.version(of:)))
+        let done = try await pool.withConnection { try await appliedVersions($0) }
+        return required.isSubset(of: done)
+    }
+
+    private func appliedVersions(_ db: MariaDBSession) async throws -> Set<String> {
+        let exists = try await db.queryFirst(
+            "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+            [prefix.value + "bkntc_campaign_migrations"])
+        guard try exists?.decode("n", as: Int.self) == 1 else { return [] }
+        let rows = try await db.query("SELECT version FROM \(prefix.bkntc("campaign_migrations"))")
+        return Set(try rows.map { try $0.decode("version", as: String.self) })
+    }
+
+    private static func files(includeOptional: Bool) throws -> [SchemaFiles.File] {
+        do {
+            return try SchemaFiles.migrations() + (includeOptional ? try SchemaFiles.optional() : [])
+        } catch {
+            throw MigrationError.unreadableSchema("\(error)")
+        }
+    }
+
+    static func version(of file: SchemaFiles.File) -> String {
+        String(file.name.prefix { $0 != "_" && $0 != "." })
+    }
+
+    private static func bootstrap(_ table: String) -> String {
+        """
+        CREATE TABLE IF NOT EXISTS \(table) (
+            `version` VARCHAR(64) NOT NULL,
+            `name` VARCHAR(190) NOT NULL,
+            `applied_at` DATETIME NOT NULL,
+            PRIMARY KEY (`version`)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+        """
+    }
+}
+
+/// Creates Booknetic's tables from the fixture DDL (tests and the demo only).
+public enum BookneticFixture {
+    public static func install(pool: MariaDBPool, prefix: TablePrefix) async throws {
+        let files = try SchemaFiles.bookneticFixture()
+        try await pool.withConnection { db in
+            for file in files {
+                for statement in SQLScript.statements(in: prefix.apply(to: file.sql)) {
+                    try await db.executeRaw(RawSQL(trusted: statement))
+                }
+            }
+        }
+    }
+}

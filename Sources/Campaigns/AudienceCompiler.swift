@@ -1,0 +1,265 @@
+import Foundation
+
+/// The quoted table names the audience query reads (built from a validated prefix).
+public struct AudienceTables: Sendable, Hashable {
+    public var customers: String
+    public var appointments: String
+    public var suppressions: String
+
+    public init(customers: String, appointments: String, suppressions: String) {
+        self.customers = customers
+        self.appointments = appointments
+        self.suppressions = suppressions
+    }
+}
+
+/// Who a campaign would reach: the inputs of one audience query.
+public struct AudienceDefinition: Sendable, Hashable {
+    public var channel: Channel
+    public var segment: Segment
+    public var filters: SegmentFilters
+    public var scope: TenantScope
+
+    public init(channel: Channel, segment: Segment, filters: SegmentFilters = SegmentFilters(), scope: TenantScope) {
+        self.channel = channel
+        self.segment = segment
+        self.filters = filters
+        self.scope = scope
+    }
+}
+
+/// Compiles an audience definition to ONE parameterized query whose rows are the recipients
+/// (`id, address, first_name, last_name`, one row per normalized address, lowest customer id
+/// first). Preview (count + sample) and the send-time snapshot (`INSERT … SELECT`) wrap this
+/// same query, so what preview shows is what send freezes.
+///
+/// The SQL mirrors `AddressNormalizer` exactly (tests check both agree on every case):
+/// trim ASCII whitespace, drop ` \t().-`, `+`/`00`/national (trunk `0` dropped, default country
+/// code prefixed), then `+` and 8–15 digits; emails are trimmed, syntax-checked and get a
+/// lower-cased domain. Regex patterns are bound as values so `NO_BACKSLASH_ESCAPES` cannot bite.
+public struct AudienceCompiler: Sendable {
+    public let tables: AudienceTables
+    public let defaultCountryCode: String?
+
+    public init(tables: AudienceTables, defaultCountryCode: String?) {
+        self.tables = tables
+        self.defaultCountryCode = AddressNormalizer(defaultCountryCode: defaultCountryCode).defaultCountryCode
+    }
+
+    /// Booknetic statuses that make an appointment inactive.
+    public static let inactiveStatuses = ["canceled", "rejected"]
+    /// Statuses that count for `upcoming`.
+    public static let upcomingStatuses = ["pending", "approved"]
+
+    static let trimPattern = "^[\\t\\n\\r\\f\\x0B ]+|[\\t\\n\\r\\f\\x0B ]+$"
+    static let phoneNoisePattern = "[ \\t().-]"
+    static let phonePattern = "(?-i)^\\+[0-9]{8,15}$"
+    static let emailPattern =
+        "(?-i)^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+
+    /// The recipients query: columns `id, address, first_name, last_name`.
+    public func recipients(_ audience: AudienceDefinition, now: Int) -> SQLQuery {
+        var q = SQLBuilder()
+        let phone = audience.channel.usesPhone
+        q.append("SELECT r.id, r.address, r.first_name, r.last_name FROM (\n")
+        q.append("  SELECT e.id, e.address, e.first_name, e.last_name,\n")
+        q.append("         ROW_NUMBER() OVER (PARTITION BY \(phone ? "e.address" : "LOWER(e.address)") ORDER BY e.id) AS rn\n")
+        q.append("  FROM (\n")
+        q.append("    SELECT n1.id, CONVERT(n1.candidate USING utf8mb4) COLLATE utf8mb4_unicode_ci AS address,\n")
+        q.append("           n1.first_name, n1.last_name\n")
+        q.append("    FROM (\n")
+        q.append("      SELECT n0.id, n0.first_name, n0.last_name, ")
+        if phone {
+            q.append("CASE WHEN n0.raw LIKE '+%' THEN CONCAT('+', SUBSTRING(n0.raw, 2))")
+            q.append(" WHEN n0.raw LIKE '00%' THEN CONCAT('+', SUBSTRING(n0.raw, 3))")
+            if let code = defaultCountryCode {
+                q.append(" ELSE CONCAT('+', ")
+                q.bind(.string(code))
+                q.append(", IF(n0.raw LIKE '0%', SUBSTRING(n0.raw, 2), n0.raw))")
+            }
+            q.append(" END AS candidate\n")
+        } else {
+            q.append("CASE WHEN CHAR_LENGTH(n0.raw) <= 254 AND n0.raw REGEXP ")
+            q.bind(.string(Self.emailPattern))
+            q.append(" THEN CONCAT(SUBSTRING_INDEX(n0.raw, '@', 1), '@', LOWER(SUBSTRING_INDEX(n0.raw, '@', -1)))")
+            q.append(" END AS candidate\n")
+        }
+        q.append("      FROM (\n")
+        q.append("        SELECT CAST(c.id AS SIGNED) AS id, c.first_name, c.last_name, ")
+        if phone {
+            q.append("REGEXP_REPLACE(REGEXP_REPLACE(c.phone_number, ")
+            q.bind(.string(Self.trimPattern))
+            q.append(", ''), ")
+            q.bind(.string(Self.phoneNoisePattern))
+            q.append(", '') AS raw\n")
+        } else {
+            q.append("REGEXP_REPLACE(c.email, ")
+            q.bind(.string(Self.trimPattern))
+            q.append(", '') AS raw\n")
+        }
+        q.append("        FROM \(tables.customers) c")
+        if let having = appointmentCondition(audience, now: now) {
+            q.append("\n        JOIN (SELECT a.customer_id FROM \(tables.appointments) a WHERE ")
+            appendTenantCondition("a", audience.scope, to: &q)
+            q.append(" GROUP BY a.customer_id HAVING ")
+            q.append(having)
+            q.append(") g ON g.customer_id = c.id")
+        }
+        q.append("\n        WHERE ")
+        appendTenantCondition("c", audience.scope, to: &q)
+        q.append("\n      ) n0\n    ) n1\n    WHERE ")
+        if phone {
+            q.append("n1.candidate REGEXP ")
+            q.bind(.string(Self.phonePattern))
+        } else {
+            q.append("n1.candidate IS NOT NULL")
+        }
+        q.append("\n  ) e")
+        if audience.filters.excludeSuppressed {
+            q.append("\n  WHERE NOT EXISTS (SELECT 1 FROM \(tables.suppressions) s WHERE s.tenant_key = ")
+            q.bind(.int(audience.scope.key))
+            q.append(" AND s.channel = ")
+            q.bind(.string(audience.channel.rawValue))
+            q.append(" AND s.address = e.address)")
+        }
+        q.append("\n) r\nWHERE r.rn = 1")
+        return q.query
+    }
+
+    /// Count and sample in one statement: every row carries the total (`COUNT(*) OVER ()`).
+    public func preview(_ audience: AudienceDefinition, now: Int, sampleSize: Int) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("SELECT p.id, p.address, p.first_name, p.last_name, COUNT(*) OVER () AS total FROM (\n")
+        q.append(recipients(audience, now: now))
+        q.append("\n) p ORDER BY p.id LIMIT ")
+        q.bind(.int(max(1, sampleSize)))
+        return q.query
+    }
+
+    /// Just the count.
+    public func count(_ audience: AudienceDefinition, now: Int) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("SELECT COUNT(*) AS total FROM (\n")
+        q.append(recipients(audience, now: now))
+        q.append("\n) p")
+        return q.query
+    }
+
+    /// The send-time snapshot: inserts every recipient into the logs table as `pending`.
+    public func snapshot(
+        _ audience: AudienceDefinition, now: Int, logsTable: String, campaignID: Int, run: Int, createdAt: String
+    ) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("INSERT INTO \(logsTable) (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address,")
+        q.append(" first_name, last_name, status, attempts, created_at, updated_at)\nSELECT ")
+        q.bindList([
+            audience.scope.tenantID.map(SQLValue.int) ?? .null, .int(audience.scope.key), .int(campaignID), .int(run),
+            .string(audience.channel.rawValue),
+        ])
+        q.append(", x.id, x.address, LEFT(x.first_name, 255), LEFT(x.last_name, 255), 'pending', 0, ")
+        q.bindList([.string(createdAt), .string(createdAt)])
+        q.append("\nFROM (\n")
+        q.append(recipients(audience, now: now))
+        q.append("\n) x")
+        return q.query
+    }
+
+    // MARK: - Pieces
+
+    /// `HAVING` over the customer's appointments, or nil when the audience needs none.
+    func appointmentCondition(_ audience: AudienceDefinition, now: Int) -> SQLQuery? {
+        var q = SQLBuilder()
+        var parts = 0
+        func and() {
+            if parts > 0 { q.append(" AND ") }
+            parts += 1
+        }
+        func active() {
+            q.append("COALESCE(a.status, '') NOT IN (")
+            q.bindList(Self.inactiveStatuses.map(SQLValue.string))
+            q.append(")")
+        }
+        let days = audience.segment.effectiveDays ?? 0
+        let since = now - days * 86_400
+        switch audience.segment.type {
+        case .allCustomers:
+            break
+        case .allAppointments:
+            and()
+            q.append("COUNT(*) >= 1")
+        case .recentBookers:
+            and()
+            q.append("SUM(a.created_at >= ")
+            q.bind(.int(since))
+            q.append(") > 0")
+        case .upcoming:
+            and()
+            q.append("SUM(a.status IN (")
+            q.bindList(Self.upcomingStatuses.map(SQLValue.string))
+            q.append(") AND a.starts_at >= ")
+            q.bind(.int(now))
+            q.append(" AND a.starts_at < ")
+            q.bind(.int(now + days * 86_400))
+            q.append(") > 0")
+        case .firstTime:
+            and()
+            q.append("SUM(")
+            active()
+            q.append(") = 1")
+        case .repeat:
+            and()
+            q.append("SUM(")
+            active()
+            q.append(") >= 3")
+        case .lapsed:
+            and()
+            q.append("SUM(")
+            active()
+            q.append(") >= 1 AND SUM(")
+            active()
+            q.append(" AND a.starts_at >= ")
+            q.bind(.int(since))
+            q.append(") = 0")
+        case .cancelledRecent:
+            and()
+            q.append("SUM(a.status IN (")
+            q.bindList(Self.inactiveStatuses.map(SQLValue.string))
+            q.append(") AND a.starts_at >= ")
+            q.bind(.int(since))
+            q.append(") > 0")
+        }
+        let filters = audience.filters
+        if filters.hasAppointmentFilter {
+            and()
+            q.append("SUM(1")
+            if !filters.serviceIDs.isEmpty {
+                q.append(" AND a.service_id IN (")
+                q.bindList(filters.serviceIDs.map(SQLValue.int))
+                q.append(")")
+            }
+            if !filters.locationIDs.isEmpty {
+                q.append(" AND a.location_id IN (")
+                q.bindList(filters.locationIDs.map(SQLValue.int))
+                q.append(")")
+            }
+            if !filters.statuses.isEmpty {
+                q.append(" AND a.status IN (")
+                q.bindList(filters.statuses.map(SQLValue.string))
+                q.append(")")
+            }
+            q.append(") >= ")
+            q.bind(.int(max(1, filters.minAppointments ?? 1)))
+        }
+        return parts == 0 ? nil : q.query
+    }
+
+    private func appendTenantCondition(_ alias: String, _ scope: TenantScope, to q: inout SQLBuilder) {
+        switch scope {
+        case .singleSite:
+            q.append("(\(alias).tenant_id IS NULL OR \(alias).tenant_id = 0)")
+        case .tenant(let id):
+            q.append("\(alias).tenant_id = ")
+            q.bind(.int(id))
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+
+/// The per-recipient values that message shortcodes such as `{customer_name}` expand to.
+public struct RecipientFields: Sendable, Hashable {
+    /// The customer's first name, if known.
+    public var firstName: String?
+    /// The customer's last name, if known.
+    public var lastName: String?
+    /// The customer's phone number (normally E.164), if known.
+    public var phone: String?
+    /// The customer's email address, if known.
+    public var email: String?
+
+    /// Creates recipient fields.
+    public init(firstName: String? = nil, lastName: String? = nil, phone: String? = nil, email: String? = nil) {
+        self.firstName = firstName
+        self.lastName = lastName
+        self.phone = phone
+        self.email = email
+    }
+
+    /// The fields used for a test send: "Test Customer", with `address` as the phone number
+    /// (SMS, WhatsApp) or the email address (email).
+    public static func testCustomer(address: String, channel: Channel) -> RecipientFields {
+        RecipientFields(
+            firstName: "Test",
+            lastName: "Customer",
+            phone: channel.usesPhone ? address : nil,
+            email: channel.usesPhone ? nil : address
+        )
+    }
+}
+
+/// Expands `{shortcode}` placeholders in message templates and prepares email headers.
+///
+/// A shortcode is `{` followed by one or more of `[A-Za-z0-9_]` and `}`. Known shortcodes are
+/// replaced by the recipient's values; unknown ones are left in the text untouched.
+public struct MessageRenderer: Sendable {
+    /// The shortcodes that ``render(_:for:channel:html:)`` replaces, without braces.
+    public static let knownShortcodes: [String] = [
+        "customer_full_name",
+        "customer_name",
+        "customer_first_name",
+        "customer_last_name",
+        "customer_phone",
+        "customer_email",
+    ]
+
+    private static let knownShortcodeSet = Set(knownShortcodes)
+
+    /// Every `{token}` in `text` that looks like a shortcode but is not known, with its braces,
+    /// unique and in order of first appearance.
+    public static func unknownShortcodes(in text: String) -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        _ = substitute(text) { name in
+            if !knownShortcodeSet.contains(name) {
+                let token = "{\(name)}"
+                if seen.insert(token).inserted {
+                    result.append(token)
+                }
+            }
+            return nil
+        }
+        return result
+    }
+
+    /// Replaces the known shortcodes of `template` with the values of `recipient`.
+    ///
+    /// `{customer_full_name}` and `{customer_name}` expand to the trimmed first and last name
+    /// joined by one space, falling back to the phone number (SMS, WhatsApp) or the email
+    /// address (email) when both are empty. The other shortcodes expand to their value or "".
+    ///
+    /// - Parameter html: When `true`, every substituted value is HTML-escaped; the template
+    ///   text itself is never escaped.
+    public static func render(
+        _ template: String,
+        for recipient: RecipientFields,
+        channel: Channel,
+        html: Bool = false
+    ) -> String {
+        substitute(template) { name in
+            guard let value = value(of: name, for: recipient, channel: channel) else { return nil }
+            return html ? escapeHTML(value) : value
+        }
+    }
+
+    /// Renders an email subject: like ``render(_:for:channel:html:)`` without HTML escaping,
+    /// then every run of CR/LF characters becomes a single space (preventing header injection
+    /// through customer names) and the result is trimmed.
+    public static func renderSubject(_ template: String, for recipient: RecipientFields, channel: Channel) -> String {
+        singleLine(render(template, for: recipient, channel: channel))
+    }
+
+    /// Prepares a header value (such as a subject) for an email header.
+    ///
+    /// Runs of CR/LF become a single space and the value is trimmed. Printable ASCII is returned
+    /// unchanged; anything else is RFC 2047 "B"-encoded as UTF-8, split into encoded words of at
+    /// most 75 characters separated by `"\r\n "` (folding whitespace), never splitting a
+    /// character's UTF-8 sequence across words.
+    public static func encodeHeader(_ value: String) -> String {
+        let line = singleLine(value)
+        if line.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) {
+            return line
+        }
+
+        // "=?UTF-8?B?" + base64 + "?=" ≤ 75 → base64 ≤ 63 chars → at most 60 → 45 bytes.
+        let maxBytesPerWord = 45
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for scalar in line.unicodeScalars {
+            let bytes = Array(String(scalar).utf8)
+            if chunk.count + bytes.count > maxBytesPerWord {
+                words.append(encodedWord(chunk))
+                chunk.removeAll(keepingCapacity: true)
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty {
+            words.append(encodedWord(chunk))
+        }
+        return words.joined(separator: "\r\n ")
+    }
+
+    /// Renders every value of a WhatsApp `content_variables` map for `recipient`.
+    public static func renderVariables(
+        _ variables: [String: String],
+        for recipient: RecipientFields,
+        channel: Channel
+    ) -> [String: String] {
+        variables.mapValues { render($0, for: recipient, channel: channel) }
+    }
+
+    /// Whether an email body appears to be HTML (contains a common tag such as `<p`, `<br`,
+    /// `<div` or `<html`), compared case-insensitively.
+    public static func looksLikeHTML(_ body: String) -> Bool {
+        let lower = body.lowercased()
+        return htmlMarkers.contains { lower.contains($0) }
+    }
+
+    private static let htmlMarkers: [String] = [
+        "<!doctype", "<html", "<head", "<body", "<p", "<br", "<div", "<span", "<a ", "<b>",
+        "<strong", "<em>", "<i>", "<u>", "<table", "<tr", "<td", "<ul", "<ol", "<li", "<img",
+        "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<hr",
+    ]
+
+    // MARK: - Helpers
+
+    /// The value of a known shortcode (without braces), or `nil` when it is not known.
+    static func value(of shortcode: String, for recipient: RecipientFields, channel: Channel) -> String? {
+        switch shortcode {
+        case "customer_full_name", "customer_name":
+            return displayName(of: recipient, channel: channel)
+        case "customer_first_name":
+            return recipient.firstName ?? ""
+        case "customer_last_name":
+            return recipient.lastName ?? ""
+        case "customer_phone":
+            return recipient.phone ?? ""
+        case "customer_email":
+            return recipient.email ?? ""
+        default:
+            return nil
+        }
+    }
+
+    /// "First Last", or the channel's address when there is no name.
+    static func displayName(of recipient: RecipientFields, channel: Channel) -> String {
+        let first = (recipient.firstName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let last = (recipient.lastName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = [first, last].filter { !$0.isEmpty }.joined(separator: " ")
+        if !name.isEmpty {
+            return name
+        }
+        return (channel.usesPhone ? recipient.phone : recipient.email) ?? ""
+    }
+
+    /// Scans `text` for `{token}` placeholders and replaces each with `replacement(token)`;
+    /// a `nil` replacement leaves the placeholder as it is.
+    private static func substitute(_ text: String, _ replacement: (String) -> String?) -> String {
+        let scalars = text.unicodeScalars
+        var output = String.UnicodeScalarView()
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            if scalar == "{" {
+                let nameStart = scalars.index(after: index)
+                var nameEnd = nameStart
+                while nameEnd < scalars.endIndex, isTokenScalar(scalars[nameEnd]) {
+                    nameEnd = scalars.index(after: nameEnd)
+                }
+                if nameEnd > nameStart, nameEnd < scalars.endIndex, scalars[nameEnd] == "}" {
+                    let name = String(String.UnicodeScalarView(scalars[nameStart..<nameEnd]))
+                    let next = scalars.index(after: nameEnd)
+                    if let value = replacement(name) {
+                        output.append(contentsOf: value.unicodeScalars)
+                    } else {
+                        output.append(contentsOf: scalars[index..<next])
+                    }
+                    index = next
+                    continue
+                }
+            }
+            output.append(scalar)
+            index = scalars.index(after: index)
+        }
+        return String(output)
+    }
+
+    private static func isTokenScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
+    static func escapeHTML(_ value: String) -> String {
+        var output = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": output.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": output.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": output.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": output.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": output.append(contentsOf: "&#39;".unicodeScalars)
+            default: output.append(scalar)
+            }
+        }
+        return String(output)
+    }
+
+    /// Replaces every run of CR/LF with one space, then trims whitespace at both ends.
+    static func singleLine(_ value: String) -> String {
+        var output = String.UnicodeScalarView()
+        var inBreak = false
+        for scalar in value.unicodeScalars {
+            if scalar == "\r" || scalar == "\n" {
+                if !inBreak {
+                    output.append(" ")
+                    inBreak = true
+                }
+            } else {
+                output.append(scalar)
+                inBreak = false
+            }
+        }
+        return String(output).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func encodedWord(_ bytes: [UInt8]) -> String {
+        "=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?="
+    }
+}

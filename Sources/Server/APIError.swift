@@ -1,0 +1,175 @@
+import Campaigns
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MariaDB
+
+/// An error answered as `{"error":{"code","message","field?"}}` with its HTTP status.
+public struct APIError: Error, Sendable, HTTPResponseError {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        jsonResponse(ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
+    }
+
+    static func validation(_ field: String, _ message: String) -> APIError {
+        APIError(.badRequest, code: "validation_failed", message: "\(field) \(message)", field: field)
+    }
+
+    static let unauthorized = APIError(.unauthorized, code: "unauthorized", message: "missing or invalid credentials")
+
+    static func notFound(_ what: String) -> APIError { APIError(.notFound, code: "not_found", message: "\(what) not found") }
+
+    struct ErrorBody: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let field: String?
+        }
+        let error: Detail
+    }
+}
+
+/// Maps every failure to the JSON error shape: domain errors to 400/404/409, a database outage
+/// to 503, anything unexpected to a logged 500 without details. Never a stack trace.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = Self.map(error, logger: context.logger)
+            return jsonResponse(
+                APIError.ErrorBody(error: .init(code: apiError.code, message: apiError.message, field: apiError.field)),
+                status: apiError.status)
+        }
+    }
+
+    static func map(_ error: any Error, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as DomainError:
+            switch error {
+            case .validation(let field, let message): return .validation(field, message)
+            case .notFound(let what): return .notFound(what)
+            case .conflict(let code, let message): return APIError(.conflict, code: code, message: message)
+            }
+        case let error as MariaDBError where error.isConnectionError:
+            logger.error("database unavailable", metadata: ["error": "\(error.detail)"])
+            return APIError(.serviceUnavailable, code: "database_unavailable", message: "the database is not reachable; try again shortly")
+        case let error as HTTPError:
+            switch error.status {
+            case .contentTooLarge:
+                return APIError(.contentTooLarge, code: "body_too_large", message: "request bodies are limited to 1 MiB")
+            case .notFound: return APIError(.notFound, code: "not_found", message: "no such route")
+            case .methodNotAllowed: return APIError(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed")
+            default:
+                return APIError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+            }
+        default:
+            let detail = (error as? MariaDBError)?.detail ?? String(describing: error)
+            logger.error("unexpected error", metadata: ["error": "\(detail)"])
+            return APIError(.internalServerError, code: "internal_error", message: "an unexpected error occurred")
+        }
+    }
+}
+
+/// Encodes snake_case JSON with ISO-8601 UTC dates.
+func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+    let data = (try? APIJSON.encoder.encode(value)) ?? Data("{}".utf8)
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json; charset=utf-8"
+    headers[.cacheControl] = "no-store"
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+enum APIJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
+extension Request {
+    /// Reads the JSON body (≤ 1 MiB) as a `JSONValue`; a wrong content type is 415, bad JSON 400.
+    mutating func jsonBody() async throws -> JSONValue {
+        if let type = headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send application/json")
+        }
+        let buffer = try await collectBody(upTo: 1 << 20)
+        guard buffer.readableBytes > 0 else { throw APIError.validation("body", "is required (a JSON object)") }
+        let bytes = Data(buffer.readableBytesView)
+        guard String(data: bytes, encoding: .utf8) != nil else {
+            throw APIError(.badRequest, code: "invalid_json", message: "the body is not valid UTF-8")
+        }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: bytes)
+        } catch {
+            throw APIError(.badRequest, code: "invalid_json", message: "the body is not valid JSON")
+        }
+    }
+
+    /// A positive integer query parameter, or a 400 naming it.
+    func queryInt(_ name: String, default fallback: Int) throws -> Int {
+        guard let raw = uri.queryParameters[name[...]] else { return fallback }
+        guard let value = Int(String(raw)) else { throw APIError.validation(name, "must be a whole number") }
+        return value
+    }
+
+    func queryString(_ name: String) -> String? {
+        uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func pageRequest() throws -> PageRequest {
+        let page = try queryInt("page", default: 1)
+        let perPage = try queryInt("per_page", default: 20)
+        guard page >= 1 else { throw APIError.validation("page", "must be at least 1") }
+        guard (1...100).contains(perPage) else { throw APIError.validation("per_page", "must be between 1 and 100") }
+        return PageRequest(page: page, perPage: perPage)
+    }
+
+    func queryChannel() throws -> Channel? {
+        guard let raw = queryString("channel") else { return nil }
+        guard let channel = Channel(rawValue: raw) else { throw APIError.validation("channel", "must be sms, whatsapp or email") }
+        return channel
+    }
+}
+
+extension AppRequestContext {
+    /// The id path parameter as a positive integer (anything else is a 404: no such object).
+    func id(_ name: String = "id") throws -> Int {
+        guard let raw = parameters.get(name), let id = Int(raw), id > 0 else { throw APIError.notFound("object") }
+        return id
+    }
+}
+
+/// A page of items in list answers.
+struct PageBody<Item: Encodable>: Encodable {
+    let items: [Item]
+    let total: Int
+    let page: Int
+    let perPage: Int
+
+    init<T>(_ page: Page<T>, _ transform: (T) -> Item) {
+        self.items = page.items.map(transform)
+        self.total = page.total
+        self.page = page.page
+        self.perPage = page.perPage
+    }
+}

@@ -1,0 +1,30 @@
+import Campaigns
+import Hummingbird
+
+/// Who is calling: a WordPress user acting in a tenant, or the system (the cron bridge).
+public struct Identity: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case user(Int), system }
+    public var kind: Kind
+    public var scope: TenantScope
+    /// Set for browser sessions, so `DELETE /sessions/current` can revoke it.
+    public var sessionID: String?
+
+    public var userID: Int? {
+        if case .user(let id) = kind { return id }
+        return nil
+    }
+}
+
+/// The per-request context: Hummingbird's core storage plus the authenticated identity.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+    public var capabilities: CapabilitySet?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// The body limit (1 MiB) applies to every route.
+    public var maxUploadSize: Int { 1 << 20 }
+}

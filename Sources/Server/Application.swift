@@ -1,0 +1,81 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MariaDB
+import ServiceLifecycle
+
+/// Builds the router: operations routes, then `/api/v1` behind authentication.
+/// Returns the router and the declared access of every route.
+public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestContext>, routes: [RouteDeclaration]) {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    var declarations: [RouteDeclaration] = []
+    router.get("health") { _, _ in
+        jsonResponse(["status": "ok"])
+    }
+    router.get("ready") { _, _ in
+        let state = await deps.readiness()
+        return jsonResponse(["status": state.ready ? "ready" : "not_ready", "detail": state.detail], status: state.ready ? .ok : .serviceUnavailable)
+    }
+    declarations.append(RouteDeclaration(method: "GET", path: "/health", access: .open))
+    declarations.append(RouteDeclaration(method: "GET", path: "/ready", access: .open))
+    let group = router.group("api/v1")
+        .add(middleware: AuthMiddleware(authenticator: deps.authenticator, capabilities: deps.capabilities, saas: deps.saas))
+    var api = DeclaringRouter(group: group, prefix: "/api/v1")
+    APIRoutes.register(&api, deps)
+    declarations += api.declarations
+    return (router, declarations)
+}
+
+/// Builds the whole service: database pool, SaaS detection, router and HTTP server, as one
+/// ServiceGroup with graceful shutdown on SIGTERM/SIGINT.
+public func buildApplication(_ config: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    let pool = MariaDBPool(configuration: config.database, logger: logger)
+    let saas: Bool
+    if let configured = config.saas {
+        saas = configured
+    } else {
+        saas = (try? await pool.withConnection { db in
+            try await db.queryFirst(
+                "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+                [config.prefix.value + "bkntc_tenants"])?.decode("n", as: Int.self)
+        }) == 1
+    }
+    logger.info(
+        "starting", metadata: ["listen": "\(config.listenHost):\(config.listenPort)", "saas": "\(saas)", "prefix": "\(config.prefix)"])
+    let deps = AppDependencies.live(config: config, pool: pool, saas: saas)
+    let (router, _) = buildRouter(deps)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: "bkntc-campaigns"),
+        services: [pool],
+        logger: logger)
+}
+
+/// Echoes or assigns `X-Request-Id` and logs one line per request.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let header = HTTPField.Name("X-Request-Id")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let given = request.headers[Self.header].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isASCII && !$0.isWhitespace } ? $0 : nil }
+        let id = given ?? UUID().uuidString.lowercased()
+        var context = context
+        context.logger[metadataKey: "request_id"] = "\(id)"
+        let started = ContinuousClock.now
+        var response = try await next(request, context)
+        response.headers[Self.header] = id
+        let elapsed = ContinuousClock.now - started
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "ms": "\(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)",
+            ])
+        return response
+    }
+}

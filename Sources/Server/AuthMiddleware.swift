@@ -1,0 +1,96 @@
+import Campaigns
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Authenticates every `/api/v1` request (except the session exchange) and resolves the
+/// caller's capabilities for its tenant. Routes then check the capability they declare.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let authenticator: RequestAuthenticator
+    let capabilities: any CapabilityResolving
+    let saas: Bool
+
+    static let timestamp = HTTPField.Name("X-Bkntc-Timestamp")!
+    static let tenant = HTTPField.Name("X-Bkntc-Tenant")!
+    static let user = HTTPField.Name("X-Bkntc-User")!
+    static let signature = HTTPField.Name("X-Bkntc-Signature")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        var context = context
+        if request.method == .post, request.uri.path == "/api/v1/sessions" {
+            return try await next(request, context)
+        }
+        let identity: Identity
+        if let signature = request.headers[Self.signature] {
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            let headers = try await authenticator.verifySignature(
+                timestamp: request.headers[Self.timestamp] ?? "", method: request.method.rawValue,
+                pathAndQuery: request.head.path ?? request.uri.description, tenant: request.headers[Self.tenant] ?? "",
+                user: request.headers[Self.user] ?? "", body: Data(body.readableBytesView), signature: signature)
+            identity = try await resolve(tenant: headers.tenant, user: headers.user, session: nil)
+        } else if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            let session = try await authenticator.verifySession(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            identity = try await resolve(tenant: session.tenant.map(String.init) ?? "", user: String(session.user), session: session.id)
+        } else {
+            throw APIError.unauthorized
+        }
+        context.identity = identity
+        if let userID = identity.userID {
+            context.capabilities = try await capabilities.capabilities(userID: userID, scope: identity.scope)
+        }
+        return try await next(request, context)
+    }
+
+    private func resolve(tenant: String, user: String, session: String?) async throws -> Identity {
+        let tenantText = tenant.trimmingCharacters(in: .whitespaces)
+        var scope = TenantScope.singleSite
+        if saas, !tenantText.isEmpty {
+            guard let id = Int(tenantText), id > 0 else {
+                throw APIError(.badRequest, code: "validation_failed", message: "X-Bkntc-Tenant must be a tenant id", field: "X-Bkntc-Tenant")
+            }
+            scope = .tenant(id)
+        }
+        let userText = user.trimmingCharacters(in: .whitespaces)
+        if userText.isEmpty { return Identity(kind: .system, scope: scope, sessionID: session) }
+        guard let userID = Int(userText), userID > 0 else {
+            throw APIError(.badRequest, code: "validation_failed", message: "X-Bkntc-User must be a user id", field: "X-Bkntc-User")
+        }
+        return Identity(kind: .user(userID), scope: scope, sessionID: session)
+    }
+}
+
+extension AppRequestContext {
+    /// The caller's tenant scope (the middleware guarantees an identity on API routes).
+    func scope() throws -> TenantScope {
+        guard let identity else { throw APIError.unauthorized }
+        return identity.scope
+    }
+
+    /// The caller's capabilities; the system identity (cron) has none on user routes.
+    func caps() throws -> CapabilitySet {
+        guard let identity else { throw APIError.unauthorized }
+        guard identity.userID != nil, let capabilities else {
+            throw APIError(.forbidden, code: "capability", message: "this route needs a WordPress user")
+        }
+        return capabilities
+    }
+
+    func require(_ capability: Capability, on channel: Channel) throws {
+        try caps().require(capability, on: channel)
+    }
+
+    /// Channels the caller may use `capability` on; 403 when none.
+    func channels(with capability: Capability) throws -> Set<Channel> {
+        let caps = try caps()
+        let channels = caps.channels(with: capability)
+        if channels.isEmpty {
+            if Channel.allCases.allSatisfy({ !caps.gateAllows($0) }) {
+                throw APIError(.forbidden, code: "tenant_gate", message: "your plan does not include campaigns")
+            }
+            throw APIError(.forbidden, code: "capability", message: "you need a \(capability.rawValue) permission")
+        }
+        return channels
+    }
+}

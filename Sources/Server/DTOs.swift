@@ -1,0 +1,162 @@
+import Campaigns
+import Foundation
+
+/// JSON shapes of the API (snake_case via the encoder).
+struct CampaignBody: Encodable {
+    let id: Int
+    let channel: String
+    let name: String
+    let status: String
+    let statusReason: String?
+    let segment: Segment
+    let filters: SegmentFilters
+    let templateId: Int?
+    let subject: String?
+    let body: String
+    let contentSid: String?
+    let contentVariables: [String: String]?
+    let scheduledAt: Date?
+    let recurrence: String?
+    let run: Int
+    let total: Int
+    let createdBy: Int?
+    let createdAt: Date
+    let updatedAt: Date
+    let startedAt: Date?
+    let finishedAt: Date?
+    let warnings: [String]?
+
+    init(_ c: Campaign, warnings: [String]? = nil) {
+        id = c.id
+        channel = c.channel.rawValue
+        name = c.name
+        status = c.status.rawValue
+        statusReason = c.statusReason
+        segment = Segment(type: c.segment.type, days: c.segment.effectiveDays)
+        filters = c.filters
+        templateId = c.templateID
+        subject = c.subject
+        body = c.body
+        contentSid = c.contentSID
+        contentVariables = c.contentVariables
+        scheduledAt = c.scheduledAt
+        recurrence = c.recurrence
+        run = c.currentRun
+        total = c.totalCount
+        createdBy = c.createdBy
+        createdAt = c.createdAt
+        updatedAt = c.updatedAt
+        startedAt = c.startedAt
+        finishedAt = c.finishedAt
+        self.warnings = warnings
+    }
+}
+
+struct RecipientBody: Encodable {
+    let customerId: Int
+    let name: String
+    let address: String
+
+    init(_ r: Recipient) {
+        customerId = r.customerID
+        name = r.displayName
+        address = r.address
+    }
+}
+
+struct TemplateBody: Encodable {
+    let id: Int
+    let channel: String
+    let name: String
+    let subject: String?
+    let body: String
+    let builtin: Bool
+    let createdAt: Date
+    let updatedAt: Date
+
+    init(_ t: MessageTemplate) {
+        id = t.id
+        channel = t.channel.rawValue
+        name = t.name
+        subject = t.subject
+        body = t.body
+        builtin = t.isBuiltin
+        createdAt = t.createdAt
+        updatedAt = t.updatedAt
+    }
+}
+
+struct SuppressionBody: Encodable {
+    let id: Int
+    let channel: String
+    let address: String
+    let reason: String?
+    let source: String
+    let createdAt: Date
+
+    init(_ s: Suppression) {
+        id = s.id
+        channel = s.channel.rawValue
+        address = s.address
+        reason = s.reason
+        source = s.source
+        createdAt = s.createdAt
+    }
+}
+
+struct LogRowBody: Encodable {
+    let id: Int
+    let run: Int
+    let customerId: Int?
+    let address: String
+    let firstName: String?
+    let lastName: String?
+    let status: String
+    let attempts: Int
+    let nextAttemptAt: Date?
+    let lastError: String?
+    let providerMessageId: String?
+    let sentAt: Date?
+    let updatedAt: Date
+
+    init(_ r: CampaignLogRow) {
+        id = r.id
+        run = r.run
+        customerId = r.customerID
+        address = r.address
+        firstName = r.firstName
+        lastName = r.lastName
+        status = r.status
+        attempts = r.attempts
+        nextAttemptAt = r.nextAttemptAt
+        lastError = r.lastError
+        providerMessageId = r.providerMessageID
+        sentAt = r.sentAt
+        updatedAt = r.updatedAt
+    }
+}
+
+struct ProgressBody: Encodable {
+    let status: String
+    let stage: String
+    let total, sent, delivered, failed, skipped, pending, sending: Int
+
+    init(_ p: CampaignProgress) {
+        status = p.status.rawValue
+        switch p.status {
+        case .draft: stage = "composing"
+        case .scheduled: stage = "waiting_for_schedule"
+        case .queued: stage = p.total == 0 ? "snapshotting" : "waiting_for_worker"
+        case .sending: stage = "sending"
+        case .paused: stage = "paused"
+        case .completed, .failed, .cancelled: stage = "finished"
+        }
+        total = p.total
+        sent = p.sent
+        delivered = p.delivered
+        failed = p.failed
+        skipped = p.skipped
+        pending = p.pending
+        sending = p.sending
+    }
+}

@@ -1,0 +1,57 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import MariaDB
+
+/// Everything the router needs, passed in as `Sendable` protocols and values so tests can
+/// swap parts.
+public struct AppDependencies: Sendable {
+    public var audience: any AudienceRepository
+    public var campaigns: any CampaignRepository
+    public var templates: any TemplateRepository
+    public var suppressions: any SuppressionRepository
+    public var capabilities: any CapabilityResolving
+    public var authenticator: RequestAuthenticator
+    public var normalizer: AddressNormalizer
+    public var saas: Bool
+    /// Database reachable and migrations current.
+    public var readiness: @Sendable () async -> (ready: Bool, detail: String)
+
+    public init(
+        audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
+        suppressions: any SuppressionRepository, capabilities: any CapabilityResolving,
+        authenticator: RequestAuthenticator, normalizer: AddressNormalizer, saas: Bool,
+        readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)
+    ) {
+        self.audience = audience
+        self.campaigns = campaigns
+        self.templates = templates
+        self.suppressions = suppressions
+        self.capabilities = capabilities
+        self.authenticator = authenticator
+        self.normalizer = normalizer
+        self.saas = saas
+        self.readiness = readiness
+    }
+
+    /// The MariaDB-backed dependencies for a configuration.
+    public static func live(config: ServiceConfiguration, pool: MariaDBPool, saas: Bool) -> AppDependencies {
+        let prefix = config.prefix
+        return AppDependencies(
+            audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode),
+            campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode),
+            templates: MariaDBTemplateRepository(pool: pool, prefix: prefix),
+            suppressions: MariaDBSuppressionRepository(pool: pool, prefix: prefix),
+            capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, saas: saas),
+            authenticator: RequestAuthenticator(pool: pool, prefix: prefix, secret: config.secret),
+            normalizer: AddressNormalizer(defaultCountryCode: config.defaultCountryCode), saas: saas,
+            readiness: {
+                do {
+                    let current = try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()
+                    return current ? (true, "ok") : (false, "migrations pending: run bkntc-campaigns migrate")
+                } catch {
+                    return (false, "database unreachable")
+                }
+            })
+    }
+}

@@ -1,0 +1,223 @@
+import Campaigns
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// What a route requires; every API route declares one (tests check the list is complete).
+public enum RouteAccess: Sendable, Hashable {
+    /// Anyone (health, readiness, metrics, the session exchange).
+    case open
+    /// Signed by the bridge without a user (cron).
+    case system
+    /// Any authenticated identity (e.g. revoking one's own session).
+    case authenticated
+    /// A per-channel capability, for the channel of the body or the object.
+    case capability(Capability)
+}
+
+/// The declared routes, in registration order.
+public struct RouteDeclaration: Sendable, Hashable {
+    public let method: String
+    public let path: String
+    public let access: RouteAccess
+}
+
+/// Registers handlers together with their declared access.
+struct DeclaringRouter {
+    let group: RouterGroup<AppRequestContext>
+    let prefix: String
+    var declarations: [RouteDeclaration] = []
+
+    mutating func on(
+        _ method: HTTPRequest.Method, _ path: String, _ access: RouteAccess,
+        _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
+    ) {
+        group.on(RouterPath(path), method: method, use: handler)
+        declarations.append(RouteDeclaration(method: method.rawValue, path: prefix + "/" + path, access: access))
+    }
+}
+
+/// The `/api/v1` routes of DESIGN §7 that exist so far.
+enum APIRoutes {
+    static func register(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
+        registerSessions(&api, deps)
+        registerSegments(&api, deps)
+        registerTemplates(&api, deps)
+        registerSuppressions(&api, deps)
+        registerCampaigns(&api, deps)
+    }
+
+    // MARK: Sessions
+
+    static func registerSessions(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
+        api.on(.post, "sessions", .open) { request, _ in
+            var request = request
+            let json = try await request.jsonBody()
+            guard let token = json["launch_token"]?.stringValue, !token.isEmpty else {
+                throw APIError.validation("launch_token", "is required")
+            }
+            let session = try await deps.authenticator.createSession(launchToken: token)
+            struct Body: Encodable { let sessionToken: String; let expiresAt: Date; let tenantId: Int?; let userId: Int }
+            return jsonResponse(
+                Body(sessionToken: session.token, expiresAt: session.expiresAt, tenantId: session.tenant, userId: session.user),
+                status: .created)
+        }
+        api.on(.delete, "sessions/current", .authenticated) { _, context in
+            guard let id = context.identity?.sessionID else {
+                throw APIError(.badRequest, code: "no_session", message: "this request was not made with a session token")
+            }
+            try await deps.authenticator.revokeSession(id)
+            return Response(status: .noContent)
+        }
+    }
+
+    // MARK: Segments
+
+    static func registerSegments(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
+        api.on(.get, "segments", .capability(.read)) { _, context in
+            _ = try context.channels(with: .read)
+            struct Item: Encodable { let type: String; let label: String; let defaultDays: Int?; let suggestedDays: [Int] }
+            struct Body: Encodable { let items: [Item] }
+            return jsonResponse(Body(items: SegmentType.allCases.map {
+                Item(type: $0.rawValue, label: $0.label, defaultDays: $0.defaultDays, suggestedDays: $0.suggestedDays)
+            }))
+        }
+        api.on(.post, "segments/preview", .capability(.read)) { request, context in
+            var request = request
+            let json = try await request.jsonBody()
+            let channel = try RequestFields.channel(json["channel"])
+            try context.require(.read, on: channel)
+            let segment = try Segment.validated(from: json["segment"])
+            let filters = try SegmentFilters.validated(from: json["filters"])
+            var sampleSize = 20
+            if let raw = json["sample_size"], raw != .null {
+                guard let size = raw.integerValue, (1...100).contains(size) else {
+                    throw APIError.validation("sample_size", "must be between 1 and 100")
+                }
+                sampleSize = size
+            }
+            let preview = try await deps.audience.preview(
+                AudienceDefinition(channel: channel, segment: segment, filters: filters, scope: try context.scope()),
+                sampleSize: sampleSize)
+            struct Body: Encodable {
+                let count: Int
+                let sample: [RecipientBody]
+                let sms: SMSInfo?
+            }
+            let body = json["body"]?.stringValue
+            return jsonResponse(
+                Body(
+                    count: preview.count, sample: preview.sample.map(RecipientBody.init),
+                    sms: channel == .sms ? body.map(SMSEncoding.analyze) : nil))
+        }
+    }
+
+    // MARK: Templates
+
+    static func registerTemplates(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
+        api.on(.get, "templates", .capability(.templates)) { request, context in
+            let allowed = try context.channels(with: .templates)
+            let channel = try request.queryChannel()
+            if let channel { try context.require(.templates, on: channel) }
+            let page = try await deps.templates.list(
+                scope: try context.scope(), channel: channel, search: request.queryString("q"), page: try request.pageRequest())
+            let visible = Page(
+                items: page.items.filter { allowed.contains($0.channel) }, total: page.total, page: page.page,
+                perPage: page.perPage)
+            return jsonResponse(PageBody(visible, TemplateBody.init))
+        }
+        api.on(.post, "templates", .capability(.templates)) { request, context in
+            var request = request
+            let draft = try templateDraft(try await request.jsonBody())
+            try context.require(.templates, on: draft.channel)
+            let template = try await deps.templates.create(scope: try context.scope(), draft: draft)
+            return jsonResponse(TemplateBody(template), status: .created)
+        }
+        api.on(.put, "templates/:id", .capability(.templates)) { request, context in
+            var request = request
+            let id = try context.id()
+            let draft = try templateDraft(try await request.jsonBody())
+            guard let existing = try await deps.templates.get(scope: try context.scope(), id: id) else {
+                throw APIError.notFound("template")
+            }
+            try context.require(.templates, on: existing.channel)
+            try context.require(.templates, on: draft.channel)
+            return jsonResponse(TemplateBody(try await deps.templates.update(scope: try context.scope(), id: id, draft: draft)))
+        }
+        api.on(.delete, "templates/:id", .capability(.templates)) { _, context in
+            let id = try context.id()
+            guard let existing = try await deps.templates.get(scope: try context.scope(), id: id) else {
+                throw APIError.notFound("template")
+            }
+            try context.require(.templates, on: existing.channel)
+            try await deps.templates.delete(scope: try context.scope(), id: id)
+            return Response(status: .noContent)
+        }
+    }
+
+    static func templateDraft(_ json: JSONValue) throws -> TemplateDraft {
+        guard case .object = json else { throw APIError.validation("body", "must be a JSON object") }
+        let channel = try RequestFields.channel(json["channel"])
+        let name = try RequestFields.text(json["name"], field: "name", maxLength: 190, required: true) ?? ""
+        let body = try RequestFields.text(json["body"], field: "body", maxLength: 65_535, required: true, trim: false) ?? ""
+        let subject = try RequestFields.text(json["subject"], field: "subject", maxLength: 998, required: channel == .email)
+        return TemplateDraft(channel: channel, name: name, subject: channel == .email ? subject : nil, body: body)
+    }
+
+    // MARK: Suppressions
+
+    static func registerSuppressions(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
+        api.on(.get, "suppressions", .capability(.suppressions)) { request, context in
+            let allowed = try context.channels(with: .suppressions)
+            let channel = try request.queryChannel()
+            if let channel { try context.require(.suppressions, on: channel) }
+            if channel == nil, allowed.count < Channel.allCases.count {
+                throw APIError(.forbidden, code: "capability", message: "choose a channel you may manage (?channel=)")
+            }
+            let page = try await deps.suppressions.list(
+                scope: try context.scope(), channel: channel, search: request.queryString("q"), page: try request.pageRequest())
+            return jsonResponse(PageBody(page, SuppressionBody.init))
+        }
+        api.on(.post, "suppressions", .capability(.suppressions)) { request, context in
+            var request = request
+            let json = try await request.jsonBody()
+            let channel = try RequestFields.channel(json["channel"])
+            try context.require(.suppressions, on: channel)
+            let reason = try RequestFields.text(json["reason"], field: "reason", maxLength: 255, required: false)
+            let scope = try context.scope()
+            if let csv = json["csv"] {
+                guard case .string(let text) = csv else { throw APIError.validation("csv", "must be text") }
+                var report = SuppressionImportReport()
+                let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "," || $0 == ";" })
+                if lines.count > 50_000 { throw APIError.validation("csv", "at most 50000 addresses per import") }
+                for line in lines {
+                    let raw = line.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
+                    if raw.isEmpty { continue }
+                    guard let address = deps.normalizer.normalize(raw, for: channel) else {
+                        report.invalid.append(String(raw.prefix(100)))
+                        continue
+                    }
+                    let result = try await deps.suppressions.add(scope: scope, channel: channel, address: address, reason: reason, source: "import")
+                    if result.created { report.accepted += 1 } else { report.duplicates += 1 }
+                }
+                struct Body: Encodable { let accepted: Int; let duplicates: Int; let invalid: [String] }
+                return jsonResponse(Body(accepted: report.accepted, duplicates: report.duplicates, invalid: report.invalid))
+            }
+            let raw = try RequestFields.text(json["address"], field: "address", maxLength: 254, required: true) ?? ""
+            guard let address = deps.normalizer.normalize(raw, for: channel) else {
+                throw APIError.validation(
+                    "address", channel.usesPhone ? "is not a valid phone number (E.164, e.g. +447700900123)" : "is not a valid email address")
+            }
+            let result = try await deps.suppressions.add(scope: scope, channel: channel, address: address, reason: reason, source: "manual")
+            return jsonResponse(SuppressionBody(result.suppression), status: result.created ? .created : .ok)
+        }
+        api.on(.delete, "suppressions/:id", .capability(.suppressions)) { _, context in
+            let id = try context.id()
+            let scope = try context.scope()
+            guard let existing = try await deps.suppressions.get(scope: scope, id: id) else { throw APIError.notFound("suppression") }
+            try context.require(.suppressions, on: existing.channel)
+            _ = try await deps.suppressions.remove(scope: scope, id: id)
+            return Response(status: .noContent)
+        }
+    }
+}

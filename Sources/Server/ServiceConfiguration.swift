@@ -1,0 +1,164 @@
+import CampaignStore
+import Foundation
+import MariaDB
+
+/// A configuration value that is missing or malformed; the message names the variable.
+public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
+    case missing(variable: String, hint: String)
+    case invalid(variable: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let variable, let hint): "\(variable) is not set: \(hint)"
+        case .invalid(let variable, let expected): "\(variable) is invalid: expected \(expected)"
+        }
+    }
+}
+
+/// How messages leave the service.
+public enum ProviderMode: String, Sendable {
+    /// Real providers (Twilio, SMTP) configured in Booknetic's settings.
+    case live
+    /// Messages are recorded locally instead of sent (demo and development only).
+    case outbox
+}
+
+/// The service's settings, read from the `BKNTC_*` environment variables of DESIGN §8.
+public struct ServiceConfiguration: Sendable {
+    public var database: MariaDBConfiguration
+    public var prefix: TablePrefix
+    /// nil = detect from the presence of `{prefix}bkntc_tenants`.
+    public var saas: Bool?
+    public var secret: String
+    public var listenHost: String
+    public var listenPort: Int
+    public var publicURL: String?
+    public var twilioAPIBase: String
+    public var provider: ProviderMode
+    public var defaultCountryCode: String?
+    public var batchSize: Int
+    public var campaignsPerTick: Int
+    public var retryDelays: [Int]
+    public var workerEnabled: Bool
+    public var sendConcurrency: Int
+    public var rateLimit: Double?
+
+    public init(
+        database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
+        secret: String, listenHost: String = "127.0.0.1", listenPort: Int = 8080, publicURL: String? = nil,
+        twilioAPIBase: String = "https://api.twilio.com", provider: ProviderMode = .live,
+        defaultCountryCode: String? = nil, batchSize: Int = 25, campaignsPerTick: Int = 5,
+        retryDelays: [Int] = [120, 240], workerEnabled: Bool = true, sendConcurrency: Int = 4,
+        rateLimit: Double? = nil
+    ) {
+        self.database = database
+        self.prefix = prefix
+        self.saas = saas
+        self.secret = secret
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.publicURL = publicURL
+        self.twilioAPIBase = twilioAPIBase
+        self.provider = provider
+        self.defaultCountryCode = defaultCountryCode
+        self.batchSize = batchSize
+        self.campaignsPerTick = campaignsPerTick
+        self.retryDelays = retryDelays
+        self.workerEnabled = workerEnabled
+        self.sendConcurrency = sendConcurrency
+        self.rateLimit = rateLimit
+    }
+
+    /// Reads the environment. `requireSecret` is false for commands that never authenticate
+    /// anyone (`migrate`, `demo-data`).
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment, requireSecret: Bool = true
+    ) throws(ConfigurationError) -> ServiceConfiguration {
+        func value(_ name: String) -> String? {
+            guard let raw = env[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+            guard let raw = value(name) else { return fallback }
+            guard let number = Int(raw), range.contains(number) else {
+                throw .invalid(variable: name, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        func flag(_ name: String, default fallback: Bool?) throws(ConfigurationError) -> Bool? {
+            guard let raw = value(name)?.lowercased() else { return fallback }
+            switch raw {
+            case "1", "on", "true", "yes": return true
+            case "0", "off", "false", "no": return false
+            default: throw .invalid(variable: name, expected: "on or off")
+            }
+        }
+
+        let secret = value("BKNTC_SECRET") ?? ""
+        if requireSecret {
+            if secret.isEmpty {
+                throw .missing(variable: "BKNTC_SECRET", hint: "set the secret shared with the WordPress bridge plugin (at least 16 characters)")
+            }
+            if secret.count < 16 { throw .invalid(variable: "BKNTC_SECRET", expected: "at least 16 characters") }
+        }
+        guard let databaseName = value("BKNTC_DB_NAME") else {
+            throw .missing(variable: "BKNTC_DB_NAME", hint: "the WordPress database that holds Booknetic's tables")
+        }
+        let database = MariaDBConfiguration(
+            host: value("BKNTC_DB_HOST") ?? "127.0.0.1",
+            port: try integer("BKNTC_DB_PORT", default: 3306, range: 1...65535),
+            socket: value("BKNTC_DB_SOCKET"),
+            user: value("BKNTC_DB_USER") ?? "root",
+            password: env["BKNTC_DB_PASSWORD"] ?? "",
+            database: databaseName,
+            maxConnections: try integer("BKNTC_DB_POOL_SIZE", default: 8, range: 1...256))
+        let prefix: TablePrefix
+        do {
+            prefix = try TablePrefix(env["BKNTC_TABLE_PREFIX"] ?? "wp_")
+        } catch {
+            throw .invalid(variable: "BKNTC_TABLE_PREFIX", expected: "letters, digits and underscores")
+        }
+        let listen = value("BKNTC_LISTEN") ?? "127.0.0.1:8080"
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { throw .invalid(variable: "BKNTC_LISTEN", expected: "host:port, e.g. 127.0.0.1:8080") }
+        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard let provider = ProviderMode(rawValue: value("BKNTC_PROVIDER")?.lowercased() ?? "live") else {
+            throw .invalid(variable: "BKNTC_PROVIDER", expected: "live or outbox")
+        }
+        var retryDelays = [120, 240]
+        if let raw = value("BKNTC_RETRY_DELAYS") {
+            let parts = raw.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                throw .invalid(variable: "BKNTC_RETRY_DELAYS", expected: "comma-separated seconds, e.g. 120,240")
+            }
+            retryDelays = parts.compactMap { $0 }
+        }
+        var rateLimit: Double?
+        if let raw = value("BKNTC_RATE_LIMIT") {
+            guard let rate = Double(raw), rate > 0 else {
+                throw .invalid(variable: "BKNTC_RATE_LIMIT", expected: "messages per second, a positive number")
+            }
+            rateLimit = rate
+        }
+        var countryCode: String?
+        if let raw = value("BKNTC_DEFAULT_COUNTRY_CODE") {
+            var digits = raw
+            if digits.hasPrefix("+") { digits.removeFirst() } else if digits.hasPrefix("00") { digits.removeFirst(2) }
+            guard (1...4).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+                throw .invalid(variable: "BKNTC_DEFAULT_COUNTRY_CODE", expected: "a country calling code such as 44 or +1")
+            }
+            countryCode = digits
+        }
+        return ServiceConfiguration(
+            database: database, prefix: prefix, saas: try flag("BKNTC_SAAS", default: nil), secret: secret,
+            listenHost: host.isEmpty ? "127.0.0.1" : host, listenPort: port,
+            publicURL: value("BKNTC_PUBLIC_URL"),
+            twilioAPIBase: value("BKNTC_TWILIO_API_BASE") ?? "https://api.twilio.com", provider: provider,
+            defaultCountryCode: countryCode,
+            batchSize: try integer("BKNTC_BATCH_SIZE", default: 25, range: 1...1000),
+            campaignsPerTick: try integer("BKNTC_CAMPAIGNS_PER_TICK", default: 5, range: 1...100),
+            retryDelays: retryDelays, workerEnabled: try flag("BKNTC_WORKER", default: true) ?? true,
+            sendConcurrency: try integer("BKNTC_SEND_CONCURRENCY", default: 4, range: 1...64), rateLimit: rateLimit)
+    }
+}

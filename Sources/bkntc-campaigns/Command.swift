@@ -1,0 +1,109 @@
+import ArgumentParser
+import CampaignStore
+import Foundation
+import Logging
+import MariaDB
+import Server
+
+/// `bkntc-campaigns`: the Booknetic Campaigns sidecar.
+@main
+struct BookneticCampaigns: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bkntc-campaigns",
+        abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
+        discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
+        subcommands: [Serve.self, Migrate.self, DemoData.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Reads the environment or exits with a readable message (never a stack trace).
+func loadConfiguration(requireSecret: Bool) throws -> ServiceConfiguration {
+    do {
+        return try ServiceConfiguration.fromEnvironment(requireSecret: requireSecret)
+    } catch {
+        throw ValidationError("configuration: \(error.description)")
+    }
+}
+
+func makeLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    let level = ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+    logger.logLevel = level ?? .info
+    return logger
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP API (and the sending worker).")
+
+    func run() async throws {
+        let config = try loadConfiguration(requireSecret: true)
+        let app = try await buildApplication(config, logger: makeLogger("bkntc-campaigns"))
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or upgrade the sidecar's own tables and seed the built-in templates.")
+
+    @Flag(help: "Print the statements that would run, change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Also add the opt-in index on Booknetic's appointments table (see README).")
+    var bookneticIndexes = false
+
+    func run() async throws {
+        let config = try loadConfiguration(requireSecret: false)
+        let logger = makeLogger("migrate")
+        let pool = MariaDBPool(configuration: config.database, logger: logger)
+        defer { Task { await pool.close() } }
+        do {
+            let report = try await Migrator(pool: pool, prefix: config.prefix, logger: logger)
+                .migrate(dryRun: dryRun, includeOptional: bookneticIndexes)
+            for step in report.applied {
+                print("\(dryRun ? "would apply" : "applied") \(step.version) (\(step.statements.count) statements)")
+                if dryRun { for statement in step.statements { print("  \(statement.replacingOccurrences(of: "\n", with: "\n  "));") } }
+            }
+            print("\(report.alreadyApplied.count) already applied, \(report.applied.count) \(dryRun ? "pending" : "applied now")")
+        } catch let error as MigrationError {
+            throw ValidationError(error.description)
+        } catch let error as MariaDBError {
+            throw ValidationError("database: \(error.description) — \(error.detail)")
+        }
+        await pool.close()
+    }
+}
+
+struct DemoData: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo-data",
+        abstract: "Fill Booknetic's tables with deterministic, messy demo data (never on a real site!).")
+
+    @Option(help: "Number of SaaS tenants; 0 = single site (tenant_id NULL).")
+    var tenants = 2
+    @Option(help: "Number of customers.")
+    var customers = 2000
+    @Option(help: "Number of appointments.")
+    var appointments = 10000
+    @Option(help: "Random seed (same seed, same data).")
+    var seed: UInt64 = 42
+
+    func run() async throws {
+        let config = try loadConfiguration(requireSecret: false)
+        let logger = makeLogger("demo-data")
+        let pool = MariaDBPool(configuration: config.database, logger: logger)
+        let bar = ProgressBar(label: "demo-data")
+        let summary = try await DemoDataGenerator(pool: pool, prefix: config.prefix, logger: logger).generate(
+            DemoDataOptions(tenants: tenants, customers: customers, appointments: appointments, seed: seed)
+        ) { progress in
+            bar.update(phase: progress.phase, done: progress.done, total: progress.total)
+        }
+        bar.finish()
+        let rows = summary.customers + summary.appointments
+        print(
+            "generated \(summary.tenants) tenants, \(summary.customers) customers, \(summary.appointments) appointments, "
+                + "\(summary.users) users in \(String(format: "%.1f", summary.seconds)) s "
+                + "(\(Int(Double(rows) / max(summary.seconds, 0.001))) rows/s)")
+        await pool.close()
+    }
+}

@@ -1,0 +1,420 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import MariaDB
+import TestSupport
+import Testing
+
+@Suite("Demo data generator", .serialized)
+struct DemoDataTests {
+    /// A fixed reference time (2025-06-15 15:06:40 UTC) so runs are reproducible.
+    static let now = Date(timeIntervalSince1970: 1_750_000_000)
+    static let nowEpoch = 1_750_000_000
+    static let prefix = try! TablePrefix("wpdemo_")
+
+    @Test func saasRunHasTheRequestedCountsShapeAndMess() async throws {
+        try await withDemoDatabase { pool in
+            let p = Self.prefix
+            let collector = ProgressCollector()
+            let summary = try await DemoDataGenerator(pool: pool, prefix: p, logger: TestDatabase.logger).generate(
+                DemoDataOptions(tenants: 3, customers: 600, appointments: 4000, seed: 42, now: Self.now),
+                progress: { collector.add($0) })
+            #expect(summary.tenants == 3)
+            #expect(summary.customers == 600)
+            #expect(summary.appointments == 4000)
+            #expect(summary.users == 1 + 3 + 3 * 3 + 2)
+            #expect(summary.orphanAppointments == 4)
+            #expect(collector.last("customers").map { [$0.done, $0.total] } == [600, 600])
+            #expect(collector.last("appointments").map { [$0.done, $0.total] } == [4000, 4000])
+            #expect(collector.isMonotonic)
+
+            try await pool.withConnection { db in
+                let customers = p.bkntc("customers")
+                let appointments = p.bkntc("appointments")
+                #expect(try await db.count("SELECT COUNT(*) FROM \(customers)") == 600)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(appointments)") == 4000)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("tenants"))") == 3)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.wordpress("users"))") == summary.users)
+                #expect(try await db.count("SELECT COUNT(DISTINCT tenant_id) FROM \(customers)") == 3)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE tenant_id IS NULL") == 0)
+
+                // Tenant consistency: an appointment belongs to its customer's tenant, and to the
+                // tenant of its service, location and staff member; only the deliberate orphans
+                // point at no customer.
+                #expect(try await db.count("""
+                    SELECT COUNT(*) FROM \(appointments) a JOIN \(customers) c ON c.id = a.customer_id
+                    WHERE NOT (a.tenant_id <=> c.tenant_id)
+                    """) == 0)
+                let orphans = try await db.count("""
+                    SELECT COUNT(*) FROM \(appointments) a LEFT JOIN \(customers) c ON c.id = a.customer_id
+                    WHERE c.id IS NULL
+                    """)
+                #expect(orphans == summary.orphanAppointments)
+                #expect(orphans > 0)
+                for (table, column) in [("services", "service_id"), ("locations", "location_id"), ("staff", "staff_id")] {
+                    #expect(try await db.count("""
+                        SELECT COUNT(*) FROM \(appointments) a LEFT JOIN \(p.bkntc(table)) x ON x.id = a.\(column)
+                        WHERE x.id IS NULL OR NOT (x.tenant_id <=> a.tenant_id)
+                        """) == 0, "\(table) of another tenant")
+                }
+
+                // Statuses: the four Booknetic slugs plus at least one unknown.
+                let statuses = try await db.query("SELECT status, COUNT(*) AS n FROM \(appointments) GROUP BY status")
+                    .reduce(into: [String: Int]()) { $0[try $1.decode("status", as: String.self)] = try $1.decode("n", as: Int.self) }
+                for known in ["approved", "pending", "canceled", "rejected"] {
+                    #expect((statuses[known] ?? 0) > 0, "no \(known) appointments")
+                }
+                #expect(statuses.keys.contains { !["approved", "pending", "canceled", "rejected"].contains($0) })
+                let approvedShare = Double(statuses["approved"] ?? 0) / 4000
+                #expect(approvedShare > 0.45 && approvedShare < 0.65)
+
+                // Times: past and future, within −2 years … +120 days; durations 30–120 min.
+                let now = Self.nowEpoch
+                #expect(try await db.count("SELECT COUNT(*) FROM \(appointments) WHERE starts_at < ?", [now]) > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(appointments) WHERE starts_at >= ?", [now]) > 0)
+                #expect(try await db.count("""
+                    SELECT COUNT(*) FROM \(appointments)
+                    WHERE starts_at < ? - 731 * 86400 OR starts_at > ? + 120 * 86400
+                       OR ends_at - starts_at NOT BETWEEN 1800 AND 7200
+                       OR busy_from <> starts_at OR busy_to <> ends_at
+                       OR created_at > ? OR created_at > starts_at OR created_at < starts_at - 60 * 86400
+                       OR weight <> 1 OR tenant_id IS NULL
+                    """, [now, now, now]) == 0)
+
+                // created_at of customers in all three formats, and nothing else.
+                let dateTime = try await db.count(
+                    "SELECT COUNT(*) FROM \(customers) WHERE created_at REGEXP '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$'")
+                let dateOnly = try await db.count(
+                    "SELECT COUNT(*) FROM \(customers) WHERE created_at REGEXP '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'")
+                let epoch = try await db.count("SELECT COUNT(*) FROM \(customers) WHERE created_at REGEXP '^[0-9]{9,10}$'")
+                #expect(dateTime > 0 && dateOnly > 0 && epoch > 0)
+                #expect(dateTime + dateOnly + epoch == 600)
+
+                // Booking habits: some never booked, some booked once, some a lot.
+                let perCustomer = try await db.query("""
+                    SELECT c.id, COUNT(a.id) AS n FROM \(customers) c LEFT JOIN \(appointments) a ON a.customer_id = c.id
+                    GROUP BY c.id
+                    """).map { try $0.decode("n", as: Int.self) }
+                let never = perCustomer.filter { $0 == 0 }.count
+                #expect(never >= 60 && never <= 90, "\(never) of 600 customers never booked")
+                #expect(perCustomer.contains(1))
+                #expect(perCustomer.filter { $0 >= 10 }.count >= 5)
+
+                // Phones and emails: mostly usable, some not, some shared (written differently).
+                let contacts = try await db.query("SELECT id, tenant_id, phone_number, email FROM \(customers)")
+                let normalizer = AddressNormalizer(defaultCountryCode: nil)
+                var phones: [String: Set<String>] = [:]
+                var emails: [String: Set<String>] = [:]
+                var validPhones = 0
+                var invalidPhones = 0
+                var invalidEmails = 0
+                var nullPhones = 0
+                for row in contacts {
+                    let tenant = try row.decode("tenant_id", as: Int.self)
+                    let phone = try row.decode("phone_number", as: String?.self)
+                    if phone == nil { nullPhones += 1 }
+                    if let normalized = normalizer.normalizePhone(phone) {
+                        validPhones += 1
+                        phones["\(tenant)|\(normalized)", default: []].insert(phone!)
+                    } else {
+                        invalidPhones += 1
+                    }
+                    let email = try row.decode("email", as: String?.self)
+                    if let normalized = AddressNormalizer.normalizeEmail(email) {
+                        emails["\(tenant)|\(normalized)", default: []].insert(email!)
+                    } else if let email, !email.trimmingCharacters(in: .whitespaces).isEmpty {
+                        invalidEmails += 1
+                    }
+                }
+                #expect(Double(validPhones) / 600 > 0.75)
+                #expect(invalidPhones > 0 && nullPhones > 0)
+                #expect(invalidEmails > 0)
+                let sharedPhones = phones.values.filter { $0.count >= 2 }.count
+                let sharedEmails = emails.values.filter { $0.count >= 2 }.count
+                #expect(sharedPhones >= 3, "phones shared by two customers, spelled differently: \(sharedPhones)")
+                #expect(sharedEmails >= 3, "emails shared by two customers, spelled differently: \(sharedEmails)")
+                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE phone_number = ''") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE email LIKE '%@%.COM'") > 0)
+
+                // Names: accents, emoji, blanks and NULLs.
+                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE first_name LIKE '%🌸%'") > 0)
+                #expect(try await db.count(
+                    "SELECT COUNT(*) FROM \(customers) WHERE first_name IN ('José', 'Zoë', 'Øyvind') OR last_name = 'Müller'") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE first_name IS NULL") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE first_name = ''") > 0)
+                #expect(try await db.count(
+                    "SELECT COUNT(*) FROM \(customers) WHERE user_id = (SELECT ID FROM \(p.wordpress("users")) WHERE user_login = 'customer')") == 1)
+
+                // SaaS plans: the last tenant has expired (so the expire plan applies), tenant 2 is on Starter.
+                let today = String(ISO8601DateFormatter().string(from: Self.now).prefix(10))
+                let expired = try await db.query(
+                    "SELECT id, plan_id FROM \(p.bkntc("tenants")) WHERE expires_in < ?", [today])
+                #expect(try expired.map { try $0.decode("id", as: Int.self) } == [3])
+                #expect(try expired.first?.decode("plan_id", as: Int.self) == 1)
+                let plans = try await db.query(
+                    "SELECT id, name, is_default, expire_plan, permissions FROM \(p.bkntc("plans")) ORDER BY id")
+                let byName = try Dictionary(uniqueKeysWithValues: plans.map { (try $0.decode("name", as: String.self), $0) })
+                #expect(byName.keys.sorted() == ["Expired", "Free", "Pro", "Starter"])
+                #expect(try byName["Expired"]?.decode("expire_plan", as: Int.self) == 1)
+                #expect(try byName["Free"]?.decode("is_default", as: Int.self) == 1)
+                #expect(try plans.filter { try $0.decode("expire_plan", as: Int.self) == 1 }.count == 1)
+                let pro = try Self.permissions(byName["Pro"]!)
+                #expect(pro.capabilities["sms_campaigns"] == "on" && pro.capabilities["whatsapp_campaigns"] == "on")
+                #expect(pro.capabilities["email_campaigns"] == "on" && pro.limits["twilio_sms_allowed_max_number"] == "-1")
+                let starter = try Self.permissions(byName["Starter"]!)
+                #expect(starter.capabilities["email_campaigns"] == "on" && starter.capabilities["sms_campaigns"] == "off")
+                #expect(starter.capabilities["whatsapp_campaigns"] == nil && starter.limits["twilio_sms_allowed_max_number"] == "500")
+                for name in ["Free", "Expired"] {
+                    let plan = try Self.permissions(byName[name]!)
+                    #expect(["sms_campaigns", "whatsapp_campaigns", "email_campaigns"].allSatisfy { plan.capabilities[$0] == "off" })
+                }
+                #expect(try await db.count("SELECT plan_id FROM \(p.bkntc("tenants")) WHERE id = 2") == 2)
+
+                // WordPress roles: valid PHP serialization with byte lengths, one deliberately broken row.
+                let capabilities = try await db.query(
+                    "SELECT user_id, meta_value FROM \(p.wordpress("usermeta")) WHERE meta_key = ?", [p.value + "capabilities"])
+                #expect(capabilities.count == summary.users)
+                let values = try capabilities.map { try $0.decode("meta_value", as: String.self) }
+                #expect(values.filter { !Self.hasValidStringLengths($0) }.count == 1)
+                #expect(values.contains(#"a:1:{s:13:"administrator";b:1;}"#))
+                #expect(values.filter { $0.contains(#"s:21:"booknetic_saas_tenant";b:1;"#) }.count == 3)
+                #expect(values.filter { $0.contains(#"s:15:"booknetic_staff";b:1;"#) }.count == 9)
+                let accented = values.filter { $0.contains("réceptionniste") }
+                #expect(accented.count == 3)
+                #expect(accented.allSatisfy { $0.contains(#"s:15:"réceptionniste";b:1;"#) && Self.hasValidStringLengths($0) })
+                #expect(values.contains(#"a:1:{s:10:"subscriber";b:1;}"#))
+                #expect(try await db.count("""
+                    SELECT COUNT(*) FROM \(p.bkntc("staff")) s JOIN \(p.wordpress("users")) u ON u.ID = s.user_id
+                    """) == 9)
+                #expect(try await db.count("""
+                    SELECT COUNT(*) FROM \(p.bkntc("tenants")) t JOIN \(p.wordpress("users")) u ON u.ID = t.user_id
+                    """) == 3)
+
+                // Settings.
+                let options = try await db.query("SELECT option_name, option_value FROM \(p.wordpress("options"))")
+                    .reduce(into: [String: String]()) {
+                        $0[try $1.decode("option_name", as: String.self)] = try $1.decode("option_value", as: String.self)
+                    }
+                let plugins = try #require(options["active_plugins"])
+                #expect(Self.hasValidStringLengths(plugins))
+                #expect(plugins.contains(#"s:18:"booknetic/init.php""#))
+                #expect(plugins.contains(#"s:38:"booknetic-workflow-twilio-sms/init.php""#))
+                let sid = try #require(options["bkntc_sms_account_sid"])
+                #expect(sid.count == 34 && sid.hasPrefix("AC") && sid.dropFirst(2).allSatisfy(\.isHexDigit))
+                #expect(options["bkntc_sender_phone_number"] == "+15005550006")
+                #expect(options["bkntc_sender_email"] == "hello@example.com")
+                #expect(options["bkntc_sender_name"] == "Demo Salon")
+                #expect(options["bkntc_mail_gateway"] == "smtp")
+                #expect(options["bkntc_sms_auth_token"]?.isEmpty == false)
+
+                // Catalogue and role managers per tenant.
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("services")) WHERE is_active = 0") == 3)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("services"))") == 15)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("locations")) WHERE is_active = 0") == 3)
+                let managers = try await db.query("""
+                    SELECT m.name, m.staff, m.permissions, m.tenant_id,
+                           (SELECT MIN(s.id) FROM \(p.bkntc("staff")) s WHERE s.tenant_id = m.tenant_id) AS first_staff
+                    FROM \(p.bkntc("user_role_managers")) m ORDER BY m.id
+                    """)
+                #expect(managers.count == 6)
+                for row in managers {
+                    let name = try row.decode("name", as: String.self)
+                    let staff = try row.decode("staff", as: Int.self)
+                    let first = try row.decode("first_staff", as: Int.self)
+                    let permissions = try JSONSerialization.jsonObject(
+                        with: Data(try row.decode("permissions", as: String.self).utf8)) as? [String: String]
+                    if name == "Marketing" {
+                        #expect(staff == first)
+                        #expect(permissions?["email_campaigns"] == "all" && permissions?["email_campaigns_create"] == "my")
+                        #expect(permissions?["whatsapp_campaigns"] == "off" && permissions?["sms_campaigns_send"] == "on")
+                    } else {
+                        #expect(name == "Reception" && staff == first + 1)
+                        #expect(permissions == ["sms_campaigns": "on"])
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func sameSeedGivesIdenticalRowsAndAnotherSeedDoesNot() async throws {
+        try await withDemoDatabase { pool in
+            let generator = DemoDataGenerator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger)
+            let options = DemoDataOptions(tenants: 2, customers: 400, appointments: 2500, seed: 7, now: Self.now)
+            try await generator.generate(options)
+            let first = try await Self.fingerprint(pool)
+            // The second run also exercises clearing the tables it filled before.
+            try await generator.generate(options)
+            let second = try await Self.fingerprint(pool)
+            #expect(first == second)
+            var other = options
+            other.seed = 8
+            try await generator.generate(other)
+            let third = try await Self.fingerprint(pool)
+            #expect(third.customers != first.customers)
+            #expect(third.appointments != first.appointments)
+            #expect(try await pool.withConnection { try await $0.count("SELECT COUNT(*) FROM \(Self.prefix.bkntc("customers"))") } == 400)
+        }
+    }
+
+    @Test func nonSaaSRunHasNoTenants() async throws {
+        try await withDemoDatabase { pool in
+            let p = Self.prefix
+            let summary = try await DemoDataGenerator(pool: pool, prefix: p, logger: TestDatabase.logger).generate(
+                DemoDataOptions(tenants: 0, customers: 300, appointments: 1500, seed: 3, now: Self.now))
+            #expect(summary.tenants == 0 && summary.customers == 300 && summary.appointments == 1500)
+            #expect(summary.users == 1 + 3 + 2)
+            try await pool.withConnection { db in
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("tenants"))") == 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("plans"))") == 0)
+                for table in ["customers", "appointments", "services", "locations", "staff", "user_role_managers"] {
+                    #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc(table)) WHERE tenant_id IS NOT NULL") == 0, "\(table)")
+                    #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc(table))") > 0, "\(table)")
+                }
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("customers"))") == 300)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("appointments"))") == 1500)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(p.wordpress("options")) WHERE option_name LIKE 'bkntc\\_t%'") == 0)
+            }
+        }
+    }
+
+    @Test func refusesImpossibleOptions() async throws {
+        try await withDemoDatabase { pool in
+            let generator = DemoDataGenerator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger)
+            await #expect(throws: DemoDataError.self) {
+                try await generator.generate(DemoDataOptions(tenants: 1, customers: 0, appointments: 10, now: Self.now))
+            }
+            await #expect(throws: DemoDataError.self) {
+                try await generator.generate(DemoDataOptions(tenants: -1, now: Self.now))
+            }
+        }
+    }
+
+    /// `BKNTC_DEMO_BENCH=1`: 100 000 customers and 1 000 000 appointments, timed.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["BKNTC_DEMO_BENCH"] == "1"))
+    func benchmarkHundredThousandCustomersAndAMillionAppointments() async throws {
+        try await withDemoDatabase { pool in
+            let summary = try await DemoDataGenerator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).generate(
+                DemoDataOptions(tenants: 5, customers: 100_000, appointments: 1_000_000, seed: 42, now: Self.now))
+            let rows = summary.customers + summary.appointments
+            print(String(format: "demo data: %d rows in %.2f s = %.0f rows/s", rows, summary.seconds, Double(rows) / summary.seconds))
+            #expect(try await pool.withConnection {
+                try await $0.count("SELECT COUNT(*) FROM \(Self.prefix.bkntc("appointments"))")
+            } == 1_000_000)
+            #expect(summary.seconds < 60)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func withDemoDatabase(_ body: (MariaDBPool) async throws -> Void) async throws {
+        let pool = try await TestDatabase.create("demo")
+        do {
+            try await body(pool)
+        } catch {
+            await TestDatabase.drop(pool)
+            throw error
+        }
+        await TestDatabase.drop(pool)
+    }
+
+    struct Fingerprint: Equatable {
+        let customers: UInt64
+        let appointments: UInt64
+    }
+
+    /// FNV-1a over every column of every row, in id order.
+    static func fingerprint(_ pool: MariaDBPool) async throws -> Fingerprint {
+        try await pool.withConnection { db in
+            func hash(_ table: String) async throws -> UInt64 {
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                try await db.streamRows("SELECT * FROM \(prefix.bkntc(table)) ORDER BY id", batchSize: 2000) { rows in
+                    for row in rows {
+                        for byte in "\(row.values)".utf8 {
+                            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+                        }
+                    }
+                }
+                return hash
+            }
+            return Fingerprint(customers: try await hash("customers"), appointments: try await hash("appointments"))
+        }
+    }
+
+    struct PlanPermissions {
+        let capabilities: [String: String]
+        let limits: [String: String]
+    }
+
+    static func permissions(_ row: MariaDBRow) throws -> PlanPermissions {
+        let json = try row.decode("permissions", as: String.self)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        return PlanPermissions(
+            capabilities: try #require(object["capabilities"] as? [String: String]),
+            limits: try #require(object["limits"] as? [String: String]))
+    }
+
+    /// Whether every `s:N:"…";` in a PHP-serialized value has N = the UTF-8 byte length, and
+    /// the value is closed (`}` at the end).
+    static func hasValidStringLengths(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        guard bytes.last == UInt8(ascii: "}") else { return false }
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "s"), bytes[index + 1] == UInt8(ascii: ":") {
+                var cursor = index + 2
+                var length = 0
+                while cursor < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[cursor]) {
+                    length = length * 10 + Int(bytes[cursor] - UInt8(ascii: "0"))
+                    cursor += 1
+                }
+                guard cursor + 1 < bytes.count, bytes[cursor] == UInt8(ascii: ":"), bytes[cursor + 1] == UInt8(ascii: "\"")
+                else { return false }
+                let end = cursor + 2 + length
+                guard end + 1 < bytes.count, bytes[end] == UInt8(ascii: "\""), bytes[end + 1] == UInt8(ascii: ";")
+                else { return false }
+                index = end + 2
+            } else {
+                index += 1
+            }
+        }
+        return true
+    }
+}
+
+/// Records the progress callbacks (called from the generator's worker threads).
+private final class ProgressCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [DemoDataProgress] = []
+
+    func add(_ event: DemoDataProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        events.append(event)
+    }
+
+    func last(_ phase: String) -> DemoDataProgress? {
+        lock.lock()
+        defer { lock.unlock() }
+        return events.last { $0.phase == phase }
+    }
+
+    /// `done` never goes down within a phase.
+    var isMonotonic: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        var previous: [String: Int] = [:]
+        for event in events {
+            if event.done < previous[event.phase, default: 0] { return false }
+            previous[event.phase] = event.done
+        }
+        return true
+    }
+}
+
+private extension MariaDBSession {
+    /// The first column of the first row as an integer.
+    func count(_ sql: String, _ binds: [any MariaDBBindable] = []) async throws -> Int {
+        let row = try await queryFirst(sql, binds)
+        return try row?.decode(0, as: Int.self) ?? 0
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import MariaDB
+
+/// Gives each test suite its own database on the private MariaDB server that `Scripts/test`
+/// starts (its address comes from the `BKNTC_DB_*` variables that script exports).
+public enum TestDatabase {
+    public struct MissingServer: Error, CustomStringConvertible {
+        public var description: String {
+            "BKNTC_DB_PORT/BKNTC_DB_SOCKET are not set: run the tests through Scripts/test"
+        }
+    }
+
+    /// The server's address with the given database selected.
+    public static func configuration(database: String, maxConnections: Int = 8) throws -> MariaDBConfiguration {
+        let env = ProcessInfo.processInfo.environment
+        guard let port = env["BKNTC_DB_PORT"].flatMap(Int.init) else { throw MissingServer() }
+        return MariaDBConfiguration(
+            host: env["BKNTC_DB_HOST"] ?? "127.0.0.1", port: port, socket: nil,
+            user: env["BKNTC_DB_USER"] ?? "bkntc", password: env["BKNTC_DB_PASSWORD"] ?? "bkntc",
+            database: database, connectTimeout: 5, readWriteTimeout: 120, maxConnections: maxConnections)
+    }
+
+    /// Creates a fresh, empty database and returns a pool connected to it.
+    public static func create(_ label: String, maxConnections: Int = 8) async throws -> MariaDBPool {
+        let name = "test_\(label)_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = MariaDBPool(configuration: try configuration(database: "", maxConnections: 1), logger: logger)
+        try await admin.withConnection { session in
+            try await session.executeRaw(RawSQL(trusted: "CREATE DATABASE `\(name)` CHARACTER SET utf8mb4"))
+        }
+        await admin.close()
+        return MariaDBPool(configuration: try configuration(database: name, maxConnections: maxConnections), logger: logger)
+    }
+
+    /// Drops the pool's database and closes the pool.
+    public static func drop(_ pool: MariaDBPool) async {
+        let name = pool.configuration.database
+        _ = try? await pool.withConnection { session in
+            try await session.executeRaw(RawSQL(trusted: "DROP DATABASE IF EXISTS `\(name)`"))
+        }
+        await pool.close()
+    }
+
+    public static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+}
