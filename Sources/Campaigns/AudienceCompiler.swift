@@ -160,7 +160,7 @@ public struct AudienceCompiler: Sendable {
         q.bindList([.string(createdAt), .string(createdAt)])
         q.append("\nFROM (\n")
         q.append(recipients(audience, now: now))
-        q.append("\n) x")
+        q.append("\n) x ORDER BY x.id")
         return q.query
     }
 

@@ -2,7 +2,7 @@
 ///
 /// `description` is generic and safe to show to API callers; `detail` carries the server's
 /// message and the SQL for logs. Neither ever contains bound values or passwords.
-public enum MariaDBError: Error, Sendable, CustomStringConvertible {
+public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The server could not be reached or refused the login.
     case connectionFailed(code: UInt32, message: String)
     /// An established connection broke (server restart, `KILL CONNECTION`, network).
@@ -50,6 +50,9 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible {
         case .poolClosed: "pool closed"
         }
     }
+
+    /// Tests and debuggers see the full detail.
+    public var debugDescription: String { detail }
 
     /// The server error code, when there is one.
     public var code: UInt32? {

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import MariaDB
+import struct NIOCore.NIOTooManyBytesError
 
 /// An error answered as `{"error":{"code","message","field?"}}` with its HTTP status.
 public struct APIError: Error, Sendable, HTTPResponseError {
@@ -67,6 +68,8 @@ struct ErrorMiddleware: RouterMiddleware {
             case .notFound(let what): return .notFound(what)
             case .conflict(let code, let message): return APIError(.conflict, code: code, message: message)
             }
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, code: "body_too_large", message: "request bodies are limited to 1 MiB")
         case let error as MariaDBError where error.isConnectionError:
             logger.error("database unavailable", metadata: ["error": "\(error.detail)"])
             return APIError(.serviceUnavailable, code: "database_unavailable", message: "the database is not reachable; try again shortly")

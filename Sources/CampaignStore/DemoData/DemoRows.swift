@@ -253,7 +253,9 @@ struct DemoRows: Sendable {
         let day = random.int(in: -730...119)
         let startsAt = today + day * 86_400 + random.int(in: 8...18) * 3600 + random.int(4) * 900
         let endsAt = startsAt + service.minutes * 60
-        let createdAt = min(startsAt - random.int(60 * 86_400 + 1), layout.now)
+        // Booked 0–60 days ahead; a booking far in the future was made recently (never after now).
+        var createdAt = startsAt - random.int(60 * 86_400 + 1)
+        if createdAt > layout.now { createdAt = layout.now - random.int(14 * 86_400 + 1) }
 
         var status = Self.statuses[random.weighted(Self.statusWeights)]
         if status == "no-show", startsAt > layout.now { status = "pending" }

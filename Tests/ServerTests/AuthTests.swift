@@ -1,0 +1,97 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Server
+import TestSupport
+import Testing
+
+@Suite("Authentication over HTTP", .serialized)
+struct AuthTests {
+    @Test func signaturesAreCheckedStrictly() async throws {
+        let (pool, deps) = try await APIFixture.make("signature")
+        defer { Task { await TestDatabase.drop(pool) } }
+        try await APIFixture.withServer(deps) { client in
+            let path = "/api/v1/campaigns?channel=sms&per_page=5"
+            func status(_ headers: HTTPFields, method: HTTPRequest.Method = .get, path: String = path, body: String = "") async throws -> Int {
+                try await client.execute(uri: path, method: method, headers: headers, body: body.isEmpty ? nil : ByteBuffer(string: body)) {
+                    Int($0.status.code)
+                }
+            }
+            #expect(try await status(APIFixture.signed(.get, path, tenant: 1, user: 1)) == 200)
+            #expect(try await status(APIFixture.signed(.get, path, tenant: 1, user: 1, secret: "wrong-secret-0123456789")) == 401)
+            #expect(try await status(APIFixture.signed(.get, path, tenant: 1, user: 1, timestamp: Int(Date().timeIntervalSince1970) - 301)) == 401)
+            #expect(try await status(APIFixture.signed(.get, path, tenant: 1, user: 1, timestamp: Int(Date().timeIntervalSince1970) + 301)) == 401)
+            // Tampering with any signed part.
+            var tenant = APIFixture.signed(.get, path, tenant: 1, user: 1)
+            tenant[HTTPField.Name("X-Bkntc-Tenant")!] = "2"
+            #expect(try await status(tenant) == 401)
+            var user = APIFixture.signed(.get, path, tenant: 1, user: 10)
+            user[HTTPField.Name("X-Bkntc-User")!] = "1"
+            #expect(try await status(user) == 401)
+            #expect(try await status(APIFixture.signed(.get, path, tenant: 1, user: 1), path: "/api/v1/campaigns?channel=email&per_page=5") == 401)
+            let body = #"{"channel":"sms","segment":{"type":"all_customers"}}"#
+            let bodyHeaders = APIFixture.signed(.post, "/api/v1/segments/preview", tenant: 1, user: 1, body: body)
+            #expect(try await status(bodyHeaders, method: .post, path: "/api/v1/segments/preview", body: body.replacingOccurrences(of: "sms", with: "email")) == 401)
+            // Replay of a valid request.
+            let once = APIFixture.signed(.post, "/api/v1/segments/preview", tenant: 1, user: 1, body: body)
+            #expect(try await status(once, method: .post, path: "/api/v1/segments/preview", body: body) == 200)
+            #expect(try await status(once, method: .post, path: "/api/v1/segments/preview", body: body) == 401)
+            // No credentials at all; the error shape is JSON.
+            let anonymous = try await client.execute(uri: "/api/v1/campaigns", method: .get) { response in
+                (Int(response.status.code), try JSONDecoder().decode(JSONValue.self, from: Data(response.body.readableBytesView)))
+            }
+            #expect(anonymous.0 == 401)
+            #expect(anonymous.1["error"]?["code"]?.stringValue == "unauthorized")
+            // Operations endpoints are open.
+            #expect(try await client.execute(uri: "/health", method: .get) { Int($0.status.code) } == 200)
+            #expect(try await client.execute(uri: "/ready", method: .get) { Int($0.status.code) } == 200)
+        }
+    }
+
+    @Test func browserSessions() async throws {
+        let (pool, deps) = try await APIFixture.make("sessions")
+        defer { Task { await TestDatabase.drop(pool) } }
+        try await APIFixture.withServer(deps) { client in
+            func exchange(_ token: String) async throws -> (Int, JSONValue?) {
+                try await client.execute(
+                    uri: "/api/v1/sessions", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"launch_token":"\#(token)"}"#)
+                ) { (Int($0.status.code), try? JSONDecoder().decode(JSONValue.self, from: Data($0.body.readableBytesView))) }
+            }
+            func get(_ bearer: String, _ path: String = "/api/v1/campaigns?channel=sms") async throws -> Int {
+                try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(bearer)"]) { Int($0.status.code) }
+            }
+            let launch = APIFixture.launchToken(tenant: 1, user: 10)
+            let (status, json) = try await exchange(launch)
+            #expect(status == 201)
+            let session = try #require(json?["session_token"]?.stringValue)
+            #expect(json?["expires_at"]?.stringValue != nil)
+            #expect(try await get(session) == 200)
+            // A launch token works once.
+            #expect(try await exchange(launch).0 == 401)
+            // Expired, too long-lived, wrongly signed, garbage.
+            #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, lifetime: -5)).0 == 401)
+            #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, lifetime: 600)).0 == 401)
+            #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, secret: "another-secret-0123456")).0 == 401)
+            #expect(try await exchange("not-a-token").0 == 401)
+            // A session carries its tenant and user: tenant 1's owner can't see tenant 2's objects.
+            #expect(try await get(session, "/api/v1/campaigns/999999") == 404)
+            #expect(try await get(session + "x") == 401)
+            // Revocation.
+            let revoked = try await client.execute(
+                uri: "/api/v1/sessions/current", method: .delete, headers: [.authorization: "Bearer \(session)"]) { Int($0.status.code) }
+            #expect(revoked == 204)
+            #expect(try await get(session) == 401)
+            // Expiry: a session whose time is up is refused.
+            let (_, other) = try await exchange(APIFixture.launchToken(tenant: 1, user: 1))
+            let second = try #require(other?["session_token"]?.stringValue)
+            try await pool.withConnection { db in
+                try await db.execute("UPDATE wpa_bkntc_campaign_sessions SET expires_at = '2000-01-01 00:00:00' WHERE id = ?", [String(second.prefix(32))])
+            }
+            #expect(try await get(second) == 401)
+        }
+    }
+}

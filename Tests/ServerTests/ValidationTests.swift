@@ -1,0 +1,151 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import MariaDB
+import NIOCore
+import Server
+import TestSupport
+import Testing
+
+@Suite("Bad input over HTTP", .serialized)
+struct ValidationTests {
+    static func campaignCount(_ pool: MariaDBPool) async throws -> Int {
+        try await pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM wpa_bkntc_campaigns")!.decode("n") }
+    }
+
+    @Test func badRequestsGetTheDocumentedErrorAndChangeNothing() async throws {
+        let (pool, deps) = try await APIFixture.make("validation")
+        defer { Task { await TestDatabase.drop(pool) } }
+        try await APIFixture.withServer(deps) { client in
+            let cases: [(String, Int, String, String?)] = [  // body, status, code, field
+                ("{not json", 400, "invalid_json", nil),
+                ("[]", 400, "validation_failed", "body"),
+                (#"{"channel":"fax","name":"x","segment":{"type":"all_customers"},"body":"b"}"#, 400, "validation_failed", "channel"),
+                (#"{"channel":"sms","name":"","segment":{"type":"all_customers"},"body":"b"}"#, 400, "validation_failed", "name"),
+                (#"{"channel":"sms","name":"\#(String(repeating: "n", count: 191))","segment":{"type":"all_customers"},"body":"b"}"#, 400, "validation_failed", "name"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"nope"},"body":"b"}"#, 400, "validation_failed", "segment.type"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"lapsed","days":0},"body":"b"}"#, 400, "validation_failed", "segment.days"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"lapsed","days":3651},"body":"b"}"#, 400, "validation_failed", "segment.days"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"lapsed","days":"90"},"body":"b"}"#, 400, "validation_failed", "segment.days"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"filters":{"service_ids":[1,"2"]},"body":"b"}"#, 400, "validation_failed", "filters.service_ids[1]"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"filters":{"service_ids":[1.5]},"body":"b"}"#, 400, "validation_failed", "filters.service_ids[0]"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":""}"#, 400, "validation_failed", "body"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":42}"#, 400, "validation_failed", "body"),
+                (#"{"channel":"email","name":"x","segment":{"type":"all_customers"},"body":"b"}"#, 400, "validation_failed", "subject"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","scheduled_at":"2001-01-01T00:00:00Z"}"#, 400, "validation_failed", "scheduled_at"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","scheduled_at":"tomorrow"}"#, 400, "validation_failed", "scheduled_at"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","recurrence":"61 * * * *"}"#, 400, "validation_failed", "recurrence"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","template_id":999999}"#, 400, "validation_failed", "template_id"),
+            ]
+            for (body, status, code, field) in cases {
+                let result = try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: 1, user: 1, body: body)
+                #expect(result.status == status, "\(body)")
+                #expect(result.json?["error"]?["code"]?.stringValue == code, "\(body)")
+                if let field { #expect(result.json?["error"]?["field"]?.stringValue == field, "\(body)") }
+                #expect(result.json?["error"]?["message"]?.stringValue?.isEmpty == false)
+            }
+            #expect(try await Self.campaignCount(pool) == 0)
+
+            // Non-UTF-8 bytes.
+            let bytes = ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D])
+            let path = "/api/v1/campaigns"
+            var headers = HTTPFields()
+            let ts = Int(Date().timeIntervalSince1970)
+            headers[HTTPField.Name("X-Bkntc-Timestamp")!] = String(ts)
+            headers[HTTPField.Name("X-Bkntc-Tenant")!] = "1"
+            headers[HTTPField.Name("X-Bkntc-User")!] = "1"
+            headers[HTTPField.Name("X-Bkntc-Signature")!] = RequestAuthenticator.signature(
+                secret: APIFixture.secret, timestamp: String(ts), method: "POST", pathAndQuery: path, tenant: "1", user: "1",
+                body: Data([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D]))
+            headers[.contentType] = "application/json"
+            let invalid = try await client.execute(uri: path, method: .post, headers: headers, body: bytes) { Int($0.status.code) }
+            #expect(invalid == 400)
+
+            // A body over 1 MiB.
+            let huge = #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":""# + String(repeating: "a", count: 1_100_000) + #""}"#
+            let tooLarge = try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: 1, user: 1, body: huge)
+            #expect(tooLarge.status == 413)
+            #expect(tooLarge.json?["error"]?["code"]?.stringValue == "body_too_large")
+
+            // Wrong content type.
+            var textHeaders = APIFixture.signed(.post, path, tenant: 1, user: 1, body: "{}")
+            textHeaders[.contentType] = "text/plain"
+            #expect(try await client.execute(uri: path, method: .post, headers: textHeaders, body: ByteBuffer(string: "{}")) { Int($0.status.code) } == 415)
+
+            // SQL-looking input is data; unknown fields are ignored.
+            let sqlName = "x'); DROP TABLE wpa_bkntc_campaigns; --"
+            let created = try await APIFixture.call(
+                client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
+                body: #"{"channel":"sms","name":"\#(sqlName)","segment":{"type":"all_customers"},"body":"Hi {customer_nickname}","colour":"blue"}"#)
+            #expect(created.status == 201)
+            #expect(created.json?["name"]?.stringValue == sqlName)
+            #expect(created.json?["warnings"] == .array([.string("unknown shortcode {customer_nickname} in body")]))
+            #expect(try await Self.campaignCount(pool) == 1)
+
+            // Paging and ids.
+            #expect(try await APIFixture.call(client, .get, "/api/v1/campaigns?per_page=101", tenant: 1, user: 1).status == 400)
+            #expect(try await APIFixture.call(client, .get, "/api/v1/campaigns?page=0", tenant: 1, user: 1).status == 400)
+            #expect(try await APIFixture.call(client, .get, "/api/v1/campaigns?status=nope", tenant: 1, user: 1).status == 400)
+            #expect(try await APIFixture.call(client, .get, "/api/v1/campaigns/abc", tenant: 1, user: 1).status == 404)
+            #expect(try await APIFixture.call(client, .get, "/api/v1/nothing-here", tenant: 1, user: 1).status == 404)
+            // Invalid suppression address.
+            let badAddress = try await APIFixture.call(client, .post, "/api/v1/suppressions", tenant: 1, user: 1, body: #"{"channel":"sms","address":"call me"}"#)
+            #expect(badAddress.status == 400)
+            #expect(badAddress.json?["error"]?["field"]?.stringValue == "address")
+        }
+    }
+
+    @Test func endToEndComposePreviewSendAndRead() async throws {
+        let (pool, deps) = try await APIFixture.make("e2e")
+        defer { Task { await TestDatabase.drop(pool) } }
+        try await APIFixture.withServer(deps) { client in
+            let preview = try await APIFixture.call(
+                client, .post, "/api/v1/segments/preview", tenant: 1, user: 1,
+                body: #"{"channel":"sms","segment":{"type":"all_customers"},"body":"Hi {customer_first_name} 👋"}"#)
+            #expect(preview.status == 200)
+            #expect(preview.json?["count"]?.integerValue == 6)
+            #expect(preview.json?["sms"]?["encoding"]?.stringValue == "UCS-2")
+            let created = try await APIFixture.call(
+                client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
+                body: #"{"channel":"email","name":"News","subject":"Hello {customer_first_name}","segment":{"type":"all_customers"},"body":"<p>Hi {customer_full_name}</p>"}"#)
+            let id = try #require(created.json?["id"]?.integerValue)
+            #expect(created.json?["status"]?.stringValue == "draft")
+            let messages = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/preview-messages", tenant: 1, user: 1)
+            if case .array(let items)? = messages.json?["items"] {
+                #expect(items.count == 6)
+                #expect(items.first?["subject"]?.stringValue == "Hello Cus1")
+                #expect(items.first?["body"]?.stringValue == "<p>Hi Cus1 T1</p>")
+            } else {
+                Issue.record("preview-messages returned no items")
+            }
+            let sent = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 1)
+            #expect(sent.json?["status"]?.stringValue == "queued")
+            let progress = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/progress", tenant: 1, user: 1)
+            #expect(progress.json?["total"]?.integerValue == 6)
+            #expect(progress.json?["pending"]?.integerValue == 6)
+            #expect(progress.json?["sent"]?.integerValue == 0)
+            let logs = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/logs?per_page=2", tenant: 1, user: 1)
+            #expect(logs.json?["total"]?.integerValue == 6)
+            if case .array(let rows)? = logs.json?["items"] {
+                #expect(rows.count == 2)
+                #expect(rows.first?["address"]?.stringValue == "c1.t1@example.com")
+                #expect(rows.first?["status"]?.stringValue == "pending")
+                #expect(rows.first?["attempts"]?.integerValue == 0)
+            }
+            let again = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send?again=1", tenant: 1, user: 1)
+            #expect(again.status == 409)
+            #expect(try await APIFixture.call(client, .put, "/api/v1/campaigns/\(id)", tenant: 1, user: 1,
+                body: #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b"}"#).json?["error"]?["code"]?.stringValue == "campaign_locked")
+            #expect(try await APIFixture.call(client, .delete, "/api/v1/campaigns/\(id)", tenant: 1, user: 1).status == 409)
+            let csv = try await client.execute(
+                uri: "/api/v1/campaigns/\(id)/logs.csv", method: .get,
+                headers: APIFixture.signed(.get, "/api/v1/campaigns/\(id)/logs.csv", tenant: 1, user: 1)
+            ) { String(decoding: $0.body.readableBytesView, as: UTF8.self) }
+            let lines = csv.split(separator: "\r\n")
+            #expect(lines.count == 7)
+            #expect(csv.hasPrefix("\u{FEFF}id,run,customer_id,address"))
+        }
+    }
+}
