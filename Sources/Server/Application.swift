@@ -12,6 +12,7 @@ import ServiceLifecycle
 public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestContext>, routes: [RouteDeclaration]) {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsRecorder(metrics: deps.metrics))
     router.add(middleware: ErrorMiddleware())
     var declarations: [RouteDeclaration] = []
     router.get("health") { _, _ in
@@ -21,6 +22,21 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
         let state = await deps.readiness()
         return jsonResponse(["status": state.ready ? "ready" : "not_ready", "detail": state.detail], status: state.ready ? .ok : .serviceUnavailable)
     }
+    router.get("metrics") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: await deps.metrics.scrape())))
+    }
+    declarations.append(RouteDeclaration(method: "GET", path: "/metrics", access: .open))
+    router.get("openapi.yaml") { _, _ in
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+            let data = try? Data(contentsOf: url)
+        else { throw APIError.notFound("openapi.yaml") }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/yaml; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+    declarations.append(RouteDeclaration(method: "GET", path: "/openapi.yaml", access: .open))
     declarations.append(RouteDeclaration(method: "GET", path: "/health", access: .open))
     declarations.append(RouteDeclaration(method: "GET", path: "/ready", access: .open))
     let group = router.group("api/v1")

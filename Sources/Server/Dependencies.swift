@@ -14,13 +14,14 @@ public struct AppDependencies: Sendable {
     public var authenticator: RequestAuthenticator
     public var normalizer: AddressNormalizer
     public var saas: Bool
+    public var metrics: ServiceMetrics
     /// Database reachable and migrations current.
     public var readiness: @Sendable () async -> (ready: Bool, detail: String)
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
         suppressions: any SuppressionRepository, capabilities: any CapabilityResolving,
-        authenticator: RequestAuthenticator, normalizer: AddressNormalizer, saas: Bool,
+        authenticator: RequestAuthenticator, normalizer: AddressNormalizer, saas: Bool, metrics: ServiceMetrics,
         readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)
     ) {
         self.audience = audience
@@ -31,6 +32,7 @@ public struct AppDependencies: Sendable {
         self.authenticator = authenticator
         self.normalizer = normalizer
         self.saas = saas
+        self.metrics = metrics
         self.readiness = readiness
     }
 
@@ -45,6 +47,21 @@ public struct AppDependencies: Sendable {
             capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, saas: saas),
             authenticator: RequestAuthenticator(pool: pool, prefix: prefix, secret: config.secret),
             normalizer: AddressNormalizer(defaultCountryCode: config.defaultCountryCode), saas: saas,
+            metrics: ServiceMetrics(pool: pool) {
+                let rows = try await pool.withConnection { db in
+                    try await db.query(
+                        """
+                        SELECT l.channel, COUNT(*) AS n FROM \(prefix.bkntc("campaigns")) c
+                        JOIN \(prefix.bkntc("campaign_logs")) l ON l.campaign_id = c.id AND l.status = 'pending'
+                        WHERE c.status IN ('queued', 'sending', 'paused') GROUP BY l.channel
+                        """)
+                }
+                var depth: [Channel: Int] = [:]
+                for row in rows {
+                    if let channel = Channel(rawValue: try row.decode("channel")) { depth[channel] = try row.decode("n") }
+                }
+                return depth
+            },
             readiness: {
                 do {
                     let current = try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()
