@@ -12,7 +12,7 @@ struct BookneticCampaigns: AsyncParsableCommand {
         commandName: "bkntc-campaigns",
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
-        subcommands: [Serve.self, Migrate.self, DemoData.self],
+        subcommands: [Serve.self, Migrate.self, DemoData.self, Bench.self],
         defaultSubcommand: Serve.self)
 }
 

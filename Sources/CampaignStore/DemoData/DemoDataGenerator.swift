@@ -80,8 +80,8 @@ public struct DemoDataGenerator: Sendable {
     static let wordpressTables = ["users", "usermeta", "options"]
 
     /// Rows per multi-row INSERT for the big tables, and rows per transaction.
-    static let rowsPerStatement = 1000
-    static let rowsPerTransaction = 20_000
+    static let rowsPerStatement = Int(ProcessInfo.processInfo.environment["TMP_RPS"] ?? "") ?? 1000
+    static let rowsPerTransaction = Int(ProcessInfo.processInfo.environment["TMP_RPT"] ?? "") ?? 20_000
 
     /// Creates the Booknetic tables if missing (`BookneticFixture.install`), deletes the existing
     /// rows of those tables, then fills them. `progress` is called after every batch, possibly
@@ -201,7 +201,7 @@ public struct DemoDataGenerator: Sendable {
                         try await pool.withTransaction { db in
                             try await db.run { connection in
                                 var binds: [MariaDBBind] = []
-                                binds.reserveCapacity(insert.rowsPerStatement * insert.columns.count)
+                                binds.reserveCapacity(insert.rowsPerStatement * insert.bindsPerRow)
                                 var start = chunk.lowerBound
                                 while start < chunk.upperBound {
                                     let end = min(start + insert.rowsPerStatement, chunk.upperBound)
@@ -226,16 +226,32 @@ public struct DemoDataGenerator: Sendable {
 /// A multi-row prepared INSERT; the SQL text of a full batch is built once so the connection's
 /// statement cache hits on every batch.
 struct BatchInsert: Sendable {
+    /// A column and what it gets: a bound value (`expression == nil`) or a fixed SQL expression,
+    /// which may name a column set earlier in the same row (`busy_from` = `starts_at`): fewer
+    /// values to send and for the server to parse.
+    struct Column: Sendable, ExpressibleByStringLiteral {
+        let name: String
+        let expression: String?
+        init(_ name: String, expression: String? = nil) {
+            self.name = name
+            self.expression = expression
+        }
+        init(stringLiteral name: String) { self.init(name) }
+    }
+
     let table: String
-    let columns: [String]
+    let columns: [Column]
+    /// Placeholders per row.
+    let bindsPerRow: Int
     let rowsPerStatement: Int
     private let fullSQL: String
 
-    init(table: String, columns: [String], rowsPerStatement: Int) {
+    init(table: String, columns: [Column], rowsPerStatement: Int) {
         self.table = table
         self.columns = columns
+        bindsPerRow = columns.filter { $0.expression == nil }.count
         // Stay well below the protocol's 65 535 placeholders per statement.
-        self.rowsPerStatement = max(1, min(rowsPerStatement, 60_000 / max(1, columns.count)))
+        self.rowsPerStatement = max(1, min(rowsPerStatement, 60_000 / max(1, bindsPerRow)))
         self.fullSQL = Self.sql(table: table, columns: columns, rows: self.rowsPerStatement)
     }
 
@@ -243,9 +259,9 @@ struct BatchInsert: Sendable {
         rows == rowsPerStatement ? fullSQL : Self.sql(table: table, columns: columns, rows: rows)
     }
 
-    private static func sql(table: String, columns: [String], rows: Int) -> String {
-        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        let names = columns.map { "`\($0)`" }.joined(separator: ", ")
+    private static func sql(table: String, columns: [Column], rows: Int) -> String {
+        let tuple = "(" + columns.map { $0.expression ?? "?" }.joined(separator: ",") + ")"
+        let names = columns.map { "`\($0.name)`" }.joined(separator: ", ")
         return "INSERT INTO \(table) (\(names)) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ",")
     }
 }
@@ -253,7 +269,7 @@ struct BatchInsert: Sendable {
 /// A small table's rows, written in one go (split only if the statement would get too big).
 struct TableRows: Sendable {
     let table: String
-    let columns: [String]
+    let columns: [BatchInsert.Column]
     let rows: [[MariaDBBind]]
 
     func insert(_ connection: MariaDBConnection) throws {

@@ -119,7 +119,7 @@ struct DemoRows: Sendable {
     let layout: DemoLayout
     let plan: CustomerPlan
 
-    static let customerColumns = [
+    static let customerColumns: [BatchInsert.Column] = [
         "id", "user_id", "first_name", "last_name", "phone_number", "email", "birthdate", "notes", "profile_image",
         "gender", "created_by", "created_at", "category_id", "tenant_id",
     ]
@@ -209,10 +209,13 @@ struct DemoRows: Sendable {
         }
     }
 
-    static let appointmentColumns = [
-        "id", "location_id", "service_id", "staff_id", "customer_id", "status", "starts_at", "ends_at", "busy_from",
-        "busy_to", "weight", "payment_id", "recurring_id", "payment_method", "payment_status", "paid_amount", "note",
-        "locale", "client_timezone", "created_at", "tenant_id",
+    /// `busy_from`/`busy_to` repeat `starts_at`/`ends_at` and `weight` is 1: computed by the
+    /// server from the row itself rather than sent.
+    static let appointmentColumns: [BatchInsert.Column] = [
+        "id", "location_id", "service_id", "staff_id", "customer_id", "status", "starts_at", "ends_at",
+        .init("busy_from", expression: "`starts_at`"), .init("busy_to", expression: "`ends_at`"),
+        .init("weight", expression: "1"), "payment_id", "recurring_id", "payment_method", "payment_status",
+        "paid_amount", "note", "locale", "client_timezone", "created_at", "tenant_id",
     ]
 
     static let statuses = ["approved", "pending", "canceled", "rejected", "no-show", "rescheduled"]
@@ -286,9 +289,6 @@ struct DemoRows: Sendable {
         binds.append(.string(status))
         binds.append(.int(Int64(startsAt)))
         binds.append(.int(Int64(endsAt)))
-        binds.append(.int(Int64(startsAt)))
-        binds.append(.int(Int64(endsAt)))
-        binds.append(.int(1))
         binds.append(paymentID)
         binds.append(random.chance(0.03) ? .string("rec_" + random.hex(12)) : .null)
         binds.append(.string(method))

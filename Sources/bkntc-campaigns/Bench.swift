@@ -1,0 +1,107 @@
+import ArgumentParser
+import CampaignStore
+import Campaigns
+import Foundation
+import MariaDB
+import Server
+
+/// `bench`: times what users wait for on the current database — every segment's preview
+/// (count + sample) through our client, and the send-time snapshot. It also writes each
+/// preview's SQL with its values inlined, so Scripts/bench can time the same statement in the
+/// `mariadb` client for comparison.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Benchmark previews and snapshots on the configured database.")
+
+    @Option(help: "Tenant id to measure (omit for a single-site install).")
+    var tenant: Int?
+    @Option(help: "Timed runs per measurement (the median is reported).")
+    var runs = 5
+    @Option(help: "Directory to write each preview's SQL (values inlined) into.")
+    var sqlDir: String?
+    @Flag(help: "Also time snapshots (creates and deletes campaigns).")
+    var snapshots = false
+
+    func run() async throws {
+        let config = try loadConfiguration(requireSecret: false)
+        let pool = MariaDBPool(configuration: config.database, logger: makeLogger("bench"))
+        let scope = tenant.map(TenantScope.tenant) ?? .singleSite
+        let audience = MariaDBAudienceRepository(pool: pool, prefix: config.prefix, defaultCountryCode: config.defaultCountryCode)
+        let segments: [(String, Segment)] = [
+            ("all_customers", Segment(type: .allCustomers)), ("all_appointments", Segment(type: .allAppointments)),
+            ("recent_bookers_30", Segment(type: .recentBookers, days: 30)), ("upcoming_7", Segment(type: .upcoming, days: 7)),
+            ("first_time", Segment(type: .firstTime)), ("repeat", Segment(type: .repeat)),
+            ("lapsed_90", Segment(type: .lapsed, days: 90)), ("cancelled_recent_30", Segment(type: .cancelledRecent, days: 30)),
+        ]
+        print("segment                 channel   recipients   preview ms (median of \(runs))")
+        let now = Int(Date().timeIntervalSince1970)
+        for (label, segment) in segments {
+            for channel in [Channel.sms, .email] {
+                let definition = AudienceDefinition(channel: channel, segment: segment, scope: scope)
+                var timings: [Double] = []
+                var count = 0
+                _ = try await audience.preview(definition, sampleSize: 20)  // warm-up: prepares the statement
+                for _ in 0..<runs {
+                    let started = ContinuousClock.now
+                    count = try await audience.preview(definition, sampleSize: 20).count
+                    timings.append(milliseconds(ContinuousClock.now - started))
+                }
+                let median = timings.sorted()[timings.count / 2]
+                print(
+                    label.padding(toLength: 24, withPad: " ", startingAt: 0) + channel.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + String(count).padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "%.1f", median))
+                if let sqlDir {
+                    let query = audience.compiler.preview(definition, now: now, sampleSize: 20)
+                    try inline(query).write(toFile: "\(sqlDir)/\(label)-\(channel.rawValue).sql", atomically: true, encoding: .utf8)
+                    try String(format: "%.3f", median).write(
+                        toFile: "\(sqlDir)/\(label)-\(channel.rawValue).ours", atomically: true, encoding: .utf8)
+                }
+            }
+        }
+        if snapshots {
+            let campaigns = MariaDBCampaignRepository(pool: pool, prefix: config.prefix, defaultCountryCode: config.defaultCountryCode)
+            for channel in [Channel.sms, .email] {
+                let draft = CampaignDraft(
+                    channel: channel, name: "bench \(channel.rawValue)", segment: Segment(type: .allCustomers),
+                    subject: channel == .email ? "Bench" : nil, body: "Hello {customer_first_name}")
+                let campaign = try await campaigns.create(scope: scope, draft: draft, createdBy: nil)
+                let started = ContinuousClock.now
+                let sent = try await campaigns.send(scope: scope, id: campaign.id)
+                let elapsed = milliseconds(ContinuousClock.now - started)
+                print("snapshot \(channel.rawValue): \(sent.totalCount) recipients in \(String(format: "%.0f", elapsed)) ms (campaign \(campaign.id))")
+            }
+        }
+        await pool.close()
+    }
+
+    private func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    /// The statement with its values written as SQL literals (for the mariadb command-line client).
+    private func inline(_ query: SQLQuery) -> String {
+        var result = ""
+        var binds = query.binds.makeIterator()
+        var quote: Character?
+        for character in query.sql {
+            if let open = quote {
+                if character == open { quote = nil }
+                result.append(character)
+                continue
+            }
+            if character == "'" || character == "`" || character == "\"" {
+                quote = character
+                result.append(character)
+            } else if character == "?" {
+                switch binds.next() ?? .null {
+                case .null: result += "NULL"
+                case .int(let value): result += String(value)
+                case .string(let text):
+                    result += "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+                }
+            } else {
+                result.append(character)
+            }
+        }
+        return result + ";\n"
+    }
+}

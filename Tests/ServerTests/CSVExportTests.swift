@@ -1,0 +1,96 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import MariaDB
+import Server
+import TestSupport
+import Testing
+
+@Suite("Logs CSV export", .serialized)
+struct CSVExportTests {
+    @Test func cellsAreEscapedAndCapped() async throws {
+        let (pool, deps) = try await APIFixture.make("csv")
+        defer { Task { await TestDatabase.drop(pool) } }
+        try await pool.withConnection { db in
+            try await db.execute(
+                "UPDATE wpa_bkntc_customers SET first_name = ?, last_name = ? WHERE tenant_id = 1 AND first_name = 'Cus1'",
+                ["=HYPERLINK(\"http://x\")", "O'Brien, \"Jr\"\nline2"])
+            try await db.execute(
+                "UPDATE wpa_bkntc_customers SET first_name = ?, last_name = ? WHERE tenant_id = 1 AND first_name = 'Cus2'",
+                ["@SUM(1)", "Zoë 😀"])
+            try await db.execute("UPDATE wpa_bkntc_customers SET first_name = ? WHERE tenant_id = 1 AND first_name = 'Cus3'", ["-2+3"])
+        }
+        try await APIFixture.withServer(deps) { client in
+            let created = try await APIFixture.call(
+                client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
+                body: #"{"channel":"sms","name":"CSV","segment":{"type":"all_customers"},"body":"Hi"}"#)
+            let id = try #require(created.json?["id"]?.integerValue)
+            _ = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 1)
+            func export(_ query: String) async throws -> (String, String?) {
+                let path = "/api/v1/campaigns/\(id)/logs.csv\(query)"
+                return try await client.execute(uri: path, method: .get, headers: APIFixture.signed(.get, path, tenant: 1, user: 1)) {
+                    (String(decoding: $0.body.readableBytesView, as: UTF8.self), $0.headers[.contentType])
+                }
+            }
+            let (csv, type) = try await export("")
+            #expect(type?.hasPrefix("text/csv") == true)
+            #expect(csv.hasPrefix("\u{FEFF}"))
+            #expect(csv.contains(#""'=HYPERLINK(""http://x"")""#))
+            #expect(csv.contains("\"O'Brien, \"\"Jr\"\"\nline2\""))
+            #expect(csv.contains(",'@SUM(1),Zoë 😀,"))
+            #expect(csv.contains(",'-2+3,"))
+            #expect(csv.contains(",'+447700910001,"), "phone numbers start with + and are neutralized too")
+            let (limited, _) = try await export("?limit=2")
+            #expect(limited.split(separator: "\r\n").count == 3)
+            let (all, _) = try await export("?limit=all")
+            #expect(all.split(separator: "\r\n").count == 7)
+            let bad = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/logs.csv?limit=-1", tenant: 1, user: 1)
+            #expect(bad.status == 400)
+        }
+    }
+
+    @Test func twoHundredThousandRowsStreamInBoundedBatches() async throws {
+        let pool = try await TestDatabase.create("bigcsv")
+        defer { Task { await TestDatabase.drop(pool) } }
+        try await Migrator(pool: pool, prefix: APIFixture.prefix, logger: TestDatabase.logger).migrate()
+        let rows = 200_000
+        try await pool.withConnection { db in
+            try await db.execute(
+                """
+                INSERT INTO wpa_bkntc_campaigns (id, tenant_id, tenant_key, channel, name, status, segment, body, current_run, created_at, updated_at)
+                VALUES (1, 1, 1, 'email', 'Big', 'queued', '{"type":"all_customers"}', 'Hi', 1, UTC_TIMESTAMP(), UTC_TIMESTAMP())
+                """)
+            try await db.executeRaw(
+                """
+                INSERT INTO wpa_bkntc_campaign_logs (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address, first_name, last_name, status, created_at, updated_at)
+                SELECT 1, 1, 1, 1, 'email', seq, CONCAT('person', seq, '@example.com'), CONCAT('First ', seq), 'Last', 'pending', UTC_TIMESTAMP(), UTC_TIMESTAMP()
+                FROM seq_1_to_200000
+                """)
+        }
+        let repository = MariaDBCampaignRepository(pool: pool, prefix: APIFixture.prefix, defaultCountryCode: nil)
+        let before = peakResidentKiB()
+        var seen = 0
+        var largestBatch = 0
+        var bytes = 0
+        try await repository.streamLogs(scope: .tenant(1), id: 1, limit: nil) { batch in
+            largestBatch = max(largestBatch, batch.count)
+            for row in batch {
+                bytes += CSVFormatter.row([String(row.id), row.address, row.firstName, row.lastName, row.status]).utf8.count
+                seen += 1
+            }
+        }
+        let growthMiB = Double(peakResidentKiB() - before) / 1024
+        #expect(seen == rows)
+        #expect(largestBatch <= 1000)
+        #expect(bytes > 10_000_000)
+        #expect(growthMiB < 64, "peak memory grew \(growthMiB) MiB while streaming \(rows) rows")
+    }
+
+    private func peakResidentKiB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss
+    }
+}
