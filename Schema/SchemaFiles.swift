@@ -8,6 +8,11 @@ public enum SchemaFiles {
     public struct File: Sendable, Hashable {
         public let name: String
         public let sql: String
+
+        public init(name: String, sql: String) {
+            self.name = name
+            self.sql = sql
+        }
     }
 
     /// The sidecar's own migrations, sorted by file name (`0001_…`, `0002_…`).

@@ -33,18 +33,25 @@ public struct Migrator: Sendable {
     let pool: MariaDBPool
     let prefix: TablePrefix
     let logger: Logger
+    /// Replaces the shipped files (tests use it to exercise failures).
+    let overrideFiles: [SchemaFiles.File]?
 
     public init(pool: MariaDBPool, prefix: TablePrefix, logger: Logger) {
+        self.init(pool: pool, prefix: prefix, logger: logger, files: nil)
+    }
+
+    init(pool: MariaDBPool, prefix: TablePrefix, logger: Logger, files: [SchemaFiles.File]?) {
         self.pool = pool
         self.prefix = prefix
         self.logger = logger
+        self.overrideFiles = files
     }
 
     /// Applies pending migrations (or only reports them with `dryRun`); optional files (the
     /// Booknetic index) are included when `includeOptional` is set.
     @discardableResult
     public func migrate(dryRun: Bool = false, includeOptional: Bool = false) async throws -> MigrationReport {
-        let files = try Self.files(includeOptional: includeOptional)
+        let files = try overrideFiles ?? Self.files(includeOptional: includeOptional)
         let table = prefix.bkntc("campaign_migrations")
         return try await pool.withConnection { db in
             let done = try await appliedVersions(db)
@@ -82,7 +89,7 @@ public struct Migrator: Sendable {
 
     /// Whether every required migration is recorded (for `/ready`).
     public func isCurrent() async throws -> Bool {
-        let required = Set(try Self.files(includeOptional: false).map(Self.version(of:)))
+        let required = Set(try (overrideFiles ?? Self.files(includeOptional: false)).map(Self.version(of:)))
         let done = try await pool.withConnection { try await appliedVersions($0) }
         return required.isSubset(of: done)
     }

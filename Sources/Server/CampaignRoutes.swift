@@ -34,9 +34,23 @@ extension APIRoutes {
                 page: try request.pageRequest())
             return jsonResponse(PageBody(page) { CampaignBody($0) })
         }
+        /// A chosen template fills in a missing body (and subject for email).
+        @Sendable func withTemplateDefaults(_ json: JSONValue, _ context: AppRequestContext) async throws -> JSONValue {
+            guard case .object(var object) = json, let id = object["template_id"]?.integerValue else { return json }
+            let missingBody = object["body"] == nil || object["body"] == .null
+            let missingSubject = object["subject"] == nil || object["subject"] == .null
+            guard missingBody || missingSubject,
+                let template = try await deps.templates.get(scope: try context.scope(), id: id),
+                template.channel.rawValue == object["channel"]?.stringValue
+            else { return json }
+            if missingBody { object["body"] = .string(template.body) }
+            if missingSubject, let subject = template.subject { object["subject"] = .string(subject) }
+            return .object(object)
+        }
+
         api.on(.post, "campaigns", .capability(.create)) { request, context in
             var request = request
-            let draft = try CampaignDraft.validated(from: try await request.jsonBody(), now: Date())
+            let draft = try CampaignDraft.validated(from: try await withTemplateDefaults(try await request.jsonBody(), context), now: Date())
             try context.require(.create, on: draft.channel)
             let campaign = try await repo.create(scope: try context.scope(), draft: draft, createdBy: context.identity?.userID)
             return jsonResponse(CampaignBody(campaign, warnings: draft.warnings), status: .created)
@@ -47,7 +61,7 @@ extension APIRoutes {
         api.on(.put, "campaigns/:id", .capability(.create)) { request, context in
             var request = request
             let existing = try await load(context, .create)
-            let draft = try CampaignDraft.validated(from: try await request.jsonBody(), now: Date())
+            let draft = try CampaignDraft.validated(from: try await withTemplateDefaults(try await request.jsonBody(), context), now: Date())
             try context.require(.create, on: draft.channel)
             let campaign = try await repo.update(scope: try context.scope(), id: existing.id, draft: draft)
             return jsonResponse(CampaignBody(campaign, warnings: draft.warnings))

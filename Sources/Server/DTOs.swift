@@ -57,10 +57,21 @@ struct RecipientBody: Encodable {
     let name: String
     let address: String
 
-    init(_ r: Recipient) {
+    init(_ r: Recipient, masked: Bool = false) {
         customerId = r.customerID
         name = r.displayName
-        address = r.address
+        address = masked ? Self.mask(r.address) : r.address
+    }
+
+    /// `+447700900123` → `+447*******23`; `ann@example.com` → `a***@example.com`.
+    static func mask(_ address: String) -> String {
+        if let at = address.firstIndex(of: "@") {
+            return String(address.prefix(1)) + "***" + address[at...]
+        }
+        let visibleHead = min(4, address.count)
+        let visibleTail = min(2, max(0, address.count - visibleHead))
+        return String(address.prefix(visibleHead)) + String(repeating: "*", count: address.count - visibleHead - visibleTail)
+            + String(address.suffix(visibleTail))
     }
 }
 
@@ -73,8 +84,10 @@ struct TemplateBody: Encodable {
     let builtin: Bool
     let createdAt: Date
     let updatedAt: Date
+    let warnings: [String]?
 
-    init(_ t: MessageTemplate) {
+    init(_ t: MessageTemplate, warnings: [String]? = nil) {
+        self.warnings = warnings
         id = t.id
         channel = t.channel.rawValue
         name = t.name

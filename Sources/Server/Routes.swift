@@ -89,6 +89,11 @@ enum APIRoutes {
             try context.require(.read, on: channel)
             let segment = try Segment.validated(from: json["segment"])
             let filters = try SegmentFilters.validated(from: json["filters"])
+            var masked = false
+            if let raw = json["mask_addresses"], raw != .null {
+                guard case .bool(let flag) = raw else { throw APIError.validation("mask_addresses", "must be true or false") }
+                masked = flag
+            }
             var sampleSize = 20
             if let raw = json["sample_size"], raw != .null {
                 guard let size = raw.integerValue, (1...100).contains(size) else {
@@ -107,7 +112,7 @@ enum APIRoutes {
             let body = json["body"]?.stringValue
             return jsonResponse(
                 Body(
-                    count: preview.count, sample: preview.sample.map(RecipientBody.init),
+                    count: preview.count, sample: preview.sample.map { RecipientBody($0, masked: masked) },
                     sms: channel == .sms ? body.map(SMSEncoding.analyze) : nil))
         }
     }
@@ -124,14 +129,14 @@ enum APIRoutes {
             let visible = Page(
                 items: page.items.filter { allowed.contains($0.channel) }, total: page.total, page: page.page,
                 perPage: page.perPage)
-            return jsonResponse(PageBody(visible, TemplateBody.init))
+            return jsonResponse(PageBody(visible) { TemplateBody($0) })
         }
         api.on(.post, "templates", .capability(.templates)) { request, context in
             var request = request
             let draft = try templateDraft(try await request.jsonBody())
             try context.require(.templates, on: draft.channel)
             let template = try await deps.templates.create(scope: try context.scope(), draft: draft)
-            return jsonResponse(TemplateBody(template), status: .created)
+            return jsonResponse(TemplateBody(template, warnings: templateWarnings(draft)), status: .created)
         }
         api.on(.put, "templates/:id", .capability(.templates)) { request, context in
             var request = request
@@ -142,7 +147,8 @@ enum APIRoutes {
             }
             try context.require(.templates, on: existing.channel)
             try context.require(.templates, on: draft.channel)
-            return jsonResponse(TemplateBody(try await deps.templates.update(scope: try context.scope(), id: id, draft: draft)))
+            let template = try await deps.templates.update(scope: try context.scope(), id: id, draft: draft)
+            return jsonResponse(TemplateBody(template, warnings: templateWarnings(draft)))
         }
         api.on(.delete, "templates/:id", .capability(.templates)) { _, context in
             let id = try context.id()
@@ -153,6 +159,11 @@ enum APIRoutes {
             try await deps.templates.delete(scope: try context.scope(), id: id)
             return Response(status: .noContent)
         }
+    }
+
+    static func templateWarnings(_ draft: TemplateDraft) -> [String] {
+        MessageRenderer.unknownShortcodes(in: draft.body).map { "unknown shortcode \($0) in body" }
+            + MessageRenderer.unknownShortcodes(in: draft.subject ?? "").map { "unknown shortcode \($0) in subject" }
     }
 
     static func templateDraft(_ json: JSONValue) throws -> TemplateDraft {

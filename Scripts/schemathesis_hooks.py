@@ -1,0 +1,212 @@
+"""Schemathesis hooks for Scripts/schemathesis.sh: authenticate every request like the bridge.
+
+Loaded through SCHEMATHESIS_HOOKS. Every request is signed as the WordPress bridge signs
+(DESIGN §7):
+
+    X-Bkntc-Timestamp  epoch seconds
+    X-Bkntc-Tenant     BKNTC_FUZZ_TENANT (default "1")
+    X-Bkntc-User       BKNTC_FUZZ_USER   (default "1", an administrator in the demo data)
+    X-Bkntc-Signature  hex HMAC-SHA256(BKNTC_SECRET,
+                         f"{ts}\\n{METHOD}\\n{path_with_query}\\n{tenant}\\n{user}\\n{sha256hex(body)}")
+
+The signature is computed by a `requests` auth object, i.e. on the prepared request: over the
+final request target and the exact body bytes that go on the wire. Signatures are single-use
+(a replay is 401) and the timestamp has one-second resolution, so every request first gets a
+unique `_nonce` query parameter (the API ignores unknown query parameters).
+
+Half of the well-formed `POST /api/v1/sessions` bodies get a real launch token, so the
+exchange is tested beyond 401. `DELETE /api/v1/sessions/current` is sent with a fresh browser session instead (a launch token
+minted here and exchanged at `POST /api/v1/sessions`), and every third other `/api/v1` request
+uses one shared session, so both authentication paths are exercised.
+
+The check `bridge_auth_accepted` fails on any 401 outside `POST /api/v1/sessions` (where 401
+is the documented answer to a bad launch token): with valid credentials a 401 means the
+signing here or the verification in the server is wrong, and the rest of the run would test
+nothing but the authentication middleware.
+
+When BKNTC_FUZZ_STATS names a file, the status codes seen per operation are written there as
+JSON at exit (Scripts/schemathesis.sh prints a summary from it).
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import collections
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import threading
+import time
+import uuid
+
+import requests
+import schemathesis
+
+SECRET = os.environ["BKNTC_SECRET"]
+TENANT = os.environ.get("BKNTC_FUZZ_TENANT", "1")
+USER = os.environ.get("BKNTC_FUZZ_USER", "1")
+BASE_URL = os.environ.get("BKNTC_FUZZ_BASE_URL", "").rstrip("/")
+STATS_FILE = os.environ.get("BKNTC_FUZZ_STATS")
+
+_lock = threading.Lock()
+_counter = itertools.count()
+_stats: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+_auth_kinds: collections.Counter = collections.Counter()
+_shared_session: str | None = None
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def launch_token(lifetime: int = 60) -> str:
+    """A launch token as the bridge mints it: base64url(json).base64url(hmac)."""
+    now = int(time.time())
+    payload = {"user": int(USER), "iat": now, "exp": now + lifetime, "nonce": uuid.uuid4().hex}
+    if TENANT:
+        payload["tenant"] = int(TENANT)
+    part = _b64url(json.dumps(payload, separators=(",", ":")).encode())
+    mac = hmac.new(SECRET.encode(), part.encode(), hashlib.sha256).digest()
+    return part + "." + _b64url(mac)
+
+
+def new_session() -> str:
+    """Exchanges a fresh launch token for a session token."""
+    if not BASE_URL:
+        raise RuntimeError("BKNTC_FUZZ_BASE_URL is not set")
+    response = requests.post(
+        BASE_URL + "/api/v1/sessions", json={"launch_token": launch_token()}, timeout=30
+    )
+    if response.status_code != 201:
+        raise RuntimeError(f"session exchange failed: {response.status_code} {response.text[:200]}")
+    return response.json()["session_token"]
+
+
+def shared_session() -> str:
+    global _shared_session
+    with _lock:
+        if _shared_session is None:
+            _shared_session = new_session()
+        return _shared_session
+
+
+def _unique_url(url: str) -> str:
+    nonce = f"_nonce={uuid.uuid4().hex}"
+    if "?" not in url:
+        return f"{url}?{nonce}"
+    if url.endswith("?") or url.endswith("&"):
+        return url + nonce
+    return f"{url}&{nonce}"
+
+
+def _body_bytes(request: requests.PreparedRequest) -> bytes:
+    """The body as sent; a `str` body is replaced by its UTF-8 bytes so that is what goes out."""
+    body = request.body
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+        request.body = body
+        request.headers["Content-Length"] = str(len(body))
+    if not isinstance(body, (bytes, bytearray)):
+        raise TypeError(f"cannot sign a streamed body of type {type(body).__name__}")
+    return bytes(body)
+
+
+class BridgeSignature(requests.auth.AuthBase):
+    """Signs the prepared request with the bridge's HMAC headers."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.url = _unique_url(request.url)
+        body = _body_bytes(request)
+        timestamp = str(int(time.time()))
+        target = request.path_url  # path and query exactly as they go on the request line
+        canonical = "\n".join(
+            [timestamp, request.method.upper(), target, TENANT, USER, hashlib.sha256(body).hexdigest()]
+        )
+        signature = hmac.new(SECRET.encode(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+        request.headers.pop("Authorization", None)
+        request.headers["X-Bkntc-Timestamp"] = timestamp
+        request.headers["X-Bkntc-Tenant"] = TENANT
+        request.headers["X-Bkntc-User"] = USER
+        request.headers["X-Bkntc-Signature"] = signature
+        return request
+
+
+class SessionBearer(requests.auth.AuthBase):
+    """Authenticates with a browser session token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.url = _unique_url(request.url)
+        _body_bytes(request)
+        for name in ("X-Bkntc-Timestamp", "X-Bkntc-Tenant", "X-Bkntc-User", "X-Bkntc-Signature"):
+            request.headers.pop(name, None)
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+def _label(case) -> str:
+    """`METHOD /path/{template}`; requests with a method the operation does not document (the
+    coverage phase probes them) are labelled `probe …`."""
+    label = f"{case.method.upper()} {case.operation.path}"
+    return label if case.method.upper() == case.operation.method.upper() else "probe " + label
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    label = _label(case)
+    if (
+        label == "POST /api/v1/sessions"
+        and isinstance(case.body, dict)
+        and isinstance(case.body.get("launch_token"), str)
+        and next(_counter) % 2 == 0
+    ):
+        # Half of the well-formed exchanges get a real launch token (the others stay random: 401).
+        case.body = {**case.body, "launch_token": launch_token()}
+    if label == "DELETE /api/v1/sessions/current":
+        kind, auth = "fresh session", SessionBearer(new_session())
+    elif case.operation.path.startswith("/api/v1/") and label != "POST /api/v1/sessions" and next(_counter) % 3 == 2:
+        kind, auth = "shared session", SessionBearer(shared_session())
+    else:
+        kind, auth = "signature", BridgeSignature()
+    # `auth` is handed to requests, which calls it last, on the fully prepared request.
+    kwargs["auth"] = auth
+    with _lock:
+        _auth_kinds[kind] += 1
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    with _lock:
+        _stats[_label(case)][str(response.status_code)] += 1
+
+
+@schemathesis.check
+def bridge_auth_accepted(ctx, response, case):
+    """Valid credentials must never get 401 (except from the launch-token exchange)."""
+    if response.status_code == 401 and _label(case) != "POST /api/v1/sessions":
+        raise AssertionError(
+            "401 for a request with valid credentials (signature or session): "
+            + response.text[:300]
+        )
+
+
+def _write_stats() -> None:
+    if not STATS_FILE:
+        return
+    with _lock:
+        data = {
+            "operations": {label: dict(counter) for label, counter in sorted(_stats.items())},
+            "auth": dict(_auth_kinds),
+        }
+    with open(STATS_FILE, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, sort_keys=True)
+
+
+atexit.register(_write_stats)
