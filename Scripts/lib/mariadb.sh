@@ -66,6 +66,8 @@ private_mariadb() {
 }
 
 stop_private_mariadb() {
+    # Runs from the EXIT trap: never let `set -e` cut the cleanup short.
+    set +e
     if [ -n "${BKNTC_DB_PID:-}" ] && kill -0 "$BKNTC_DB_PID" 2>/dev/null; then
         mariadb-admin --no-defaults --socket="$BKNTC_DB_SOCKET" -uroot shutdown >/dev/null 2>&1 \
             || kill "$BKNTC_DB_PID" 2>/dev/null

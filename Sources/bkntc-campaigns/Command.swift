@@ -54,7 +54,9 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfiguration(requireSecret: false)
-        let logger = makeLogger("migrate")
+        var logger = makeLogger("migrate")
+        // The command prints its own summary; log lines only for warnings unless asked.
+        if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .warning }
         let pool = MariaDBPool(configuration: config.database, logger: logger)
         defer { Task { await pool.close() } }
         do {
@@ -90,7 +92,8 @@ struct DemoData: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfiguration(requireSecret: false)
-        let logger = makeLogger("demo-data")
+        var logger = makeLogger("demo-data")
+        if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .warning }
         let pool = MariaDBPool(configuration: config.database, logger: logger)
         let bar = ProgressBar(label: "demo-data")
         let summary = try await DemoDataGenerator(pool: pool, prefix: config.prefix, logger: logger).generate(
