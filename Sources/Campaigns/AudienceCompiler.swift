@@ -65,7 +65,19 @@ public struct AudienceCompiler: Sendable {
         q.append("  SELECT e.id, e.address, e.first_name, e.last_name,\n")
         q.append("         ROW_NUMBER() OVER (PARTITION BY \(phone ? "e.address" : "LOWER(e.address)") ORDER BY e.id) AS rn\n")
         q.append("  FROM (\n")
-        q.append("    SELECT n1.id, CONVERT(n1.candidate USING utf8mb4) COLLATE utf8mb4_unicode_ci AS address,\n")
+        // Valid addresses are ASCII (the checks below guarantee it) and short: a narrow ASCII
+        // column keeps the dedup sort in memory and compares with any table's collation.
+        // The CAST sees validated values only: in a strict-mode INSERT ... SELECT a non-ASCII
+        // string would otherwise fail the statement even though the row is filtered out.
+        q.append("    SELECT n1.id, CAST(")
+        if phone {
+            q.append("CASE WHEN n1.candidate REGEXP ")
+            q.bind(.string(Self.phonePattern))
+            q.append(" THEN n1.candidate END")
+        } else {
+            q.append("n1.candidate")
+        }
+        q.append(" AS CHAR(\(phone ? 16 : 254)) CHARACTER SET ascii) AS address,\n")
         q.append("           n1.first_name, n1.last_name\n")
         q.append("    FROM (\n")
         q.append("      SELECT n0.id, n0.first_name, n0.last_name, ")
@@ -107,16 +119,9 @@ public struct AudienceCompiler: Sendable {
         }
         q.append("\n        WHERE ")
         appendTenantCondition("c", audience.scope, to: &q)
-        q.append("\n      ) n0\n    ) n1\n    WHERE ")
-        if phone {
-            q.append("n1.candidate REGEXP ")
-            q.bind(.string(Self.phonePattern))
-        } else {
-            q.append("n1.candidate IS NOT NULL")
-        }
-        q.append("\n  ) e")
+        q.append("\n      ) n0\n    ) n1\n  ) e\n  WHERE e.address IS NOT NULL")
         if audience.filters.excludeSuppressed {
-            q.append("\n  WHERE NOT EXISTS (SELECT 1 FROM \(tables.suppressions) s WHERE s.tenant_key = ")
+            q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(tables.suppressions) s WHERE s.tenant_key = ")
             q.bind(.int(audience.scope.key))
             q.append(" AND s.channel = ")
             q.bind(.string(audience.channel.rawValue))

@@ -57,13 +57,24 @@ final class PreparedStatement {
         if mysql_stmt_execute(statement) != 0 { throw Self.error(statement, sql: sql) }
     }
 
+    /// The statement's error; when libmariadb left it on the connection instead (an error packet
+    /// read while fetching unbuffered rows), the connection's.
     static func error(_ statement: UnsafeMutablePointer<MYSQL_STMT>, sql: String) -> MariaDBError {
-        let code = mysql_stmt_errno(statement)
-        let message = String(cString: mysql_stmt_error(statement))
+        var code = mysql_stmt_errno(statement)
+        var message = String(cString: mysql_stmt_error(statement))
+        var state = String(cString: mysql_stmt_sqlstate(statement))
+        if code == 0, let connection = statement.pointee.mysql, mysql_errno(connection) != 0 {
+            code = mysql_errno(connection)
+            message = String(cString: mysql_error(connection))
+            state = String(cString: mysql_sqlstate(connection))
+        }
+        if code == 0 {
+            message = "the client library reported a failure without an error code"
+        }
         if MariaDBError.connectionLostCodes.contains(code) {
             return .connectionLost(code: code, message: message)
         }
-        return .server(code: code, sqlState: String(cString: mysql_stmt_sqlstate(statement)), message: message, sql: sql)
+        return .server(code: code, sqlState: state, message: message, sql: sql)
     }
 }
 

@@ -22,6 +22,10 @@ struct Bench: AsyncParsableCommand {
     var snapshots = false
 
     func run() async throws {
+        try await reportingDatabaseErrors { try await measure() }
+    }
+
+    private func measure() async throws {
         let config = try loadConfiguration(requireSecret: false)
         let pool = MariaDBPool(configuration: config.database, logger: makeLogger("bench"))
         let scope = tenant.map(TenantScope.tenant) ?? .singleSite

@@ -16,6 +16,15 @@ struct BookneticCampaigns: AsyncParsableCommand {
         defaultSubcommand: Serve.self)
 }
 
+/// Runs a command body, turning database errors into a readable message with their detail.
+func reportingDatabaseErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as MariaDBError {
+        throw ValidationError("database: \(error.detail)")
+    }
+}
+
 /// Reads the environment or exits with a readable message (never a stack trace).
 func loadConfiguration(requireSecret: Bool) throws -> ServiceConfiguration {
     do {

@@ -127,14 +127,14 @@ public struct DemoDataGenerator: Sendable {
             }
         }
 
-        let rows = DemoRows(layout: layout, plan: CustomerPlan(layout: layout))
+        let rows = DemoRows(layout: layout, plan: DemoCustomerPlan(layout: layout))
         let workers = max(1, min(Self.workerCount, pool.configuration.maxConnections))
-        let customerInsert = BatchInsert(
+        let customerInsert = DemoBatchInsert(
             table: prefix.bkntc("customers"), columns: DemoRows.customerColumns, rowsPerStatement: Self.rowsPerStatement)
         try await fill(phase: "customers", count: layout.customers, insert: customerInsert, workers: workers, tracker: tracker) {
             rows.customer($0, into: &$1)
         }
-        let appointmentInsert = BatchInsert(
+        let appointmentInsert = DemoBatchInsert(
             table: prefix.bkntc("appointments"), columns: DemoRows.appointmentColumns,
             rowsPerStatement: Self.rowsPerStatement)
         try await fill(
@@ -184,7 +184,7 @@ public struct DemoDataGenerator: Sendable {
     /// Inserts rows `0..<count` from `workers` connections; each takes the next chunk of
     /// `rowsPerTransaction` rows and writes it in one transaction, in one hop to the thread pool.
     private func fill(
-        phase: String, count: Int, insert: BatchInsert, workers: Int, tracker: DemoProgressTracker,
+        phase: String, count: Int, insert: DemoBatchInsert, workers: Int, tracker: DemoProgressTracker,
         row: @escaping @Sendable (Int, inout [MariaDBBind]) -> Void
     ) async throws {
         tracker.start(phase, total: count)
@@ -223,7 +223,7 @@ public struct DemoDataGenerator: Sendable {
 
 /// A multi-row prepared INSERT; the SQL text of a full batch is built once so the connection's
 /// statement cache hits on every batch.
-struct BatchInsert: Sendable {
+struct DemoBatchInsert: Sendable {
     /// A column and what it gets: a bound value (`expression == nil`) or a fixed SQL expression,
     /// which may name a column set earlier in the same row (`busy_from` = `starts_at`): fewer
     /// values to send and for the server to parse.
@@ -265,13 +265,13 @@ struct BatchInsert: Sendable {
 }
 
 /// A small table's rows, written in one go (split only if the statement would get too big).
-struct TableRows: Sendable {
+struct DemoTableRows: Sendable {
     let table: String
-    let columns: [BatchInsert.Column]
+    let columns: [DemoBatchInsert.Column]
     let rows: [[MariaDBBind]]
 
     func insert(_ connection: MariaDBConnection) throws {
-        let insert = BatchInsert(table: table, columns: columns, rowsPerStatement: 500)
+        let insert = DemoBatchInsert(table: table, columns: columns, rowsPerStatement: 500)
         var start = 0
         while start < rows.count {
             let end = min(start + insert.rowsPerStatement, rows.count)
@@ -404,7 +404,7 @@ struct DemoSetupRows {
     let layout: DemoLayout
     let prefix: TablePrefix
 
-    func tables() -> [TableRows] {
+    func tables() -> [DemoTableRows] {
         var random = SeededRandom(seed: layout.seed, stream: .setup, index: 0)
         var tables = [users(), usermeta(), options(&random)]
         if layout.saas { tables += [plans(), tenants()] }
@@ -412,7 +412,7 @@ struct DemoSetupRows {
         return tables
     }
 
-    private func users() -> TableRows {
+    private func users() -> DemoTableRows {
         var rows: [[MariaDBBind]] = [[.int(1), .string("admin"), .string("admin@example.com"), .string("Site Admin")]]
         if layout.saas {
             for site in 0..<layout.tenants {
@@ -431,21 +431,21 @@ struct DemoSetupRows {
                      .string("Zoë Customer")])
         rows.append([.int(Int64(layout.brokenUserID)), .string("legacy-import"), .string("legacy@example.com"),
                      .string("Legacy Import")])
-        return TableRows(table: prefix.wordpress("users"), columns: ["ID", "user_login", "user_email", "display_name"], rows: rows)
+        return DemoTableRows(table: prefix.wordpress("users"), columns: ["ID", "user_login", "user_email", "display_name"], rows: rows)
     }
 
     /// The non-ASCII role the third staff member of every site also has (checks `s:N` byte lengths).
     static let accentedRole = "réceptionniste"
 
-    private func usermeta() -> TableRows {
+    private func usermeta() -> DemoTableRows {
         let capabilities = prefix.value + "capabilities"
         let level = prefix.value + "user_level"
         var meta: [(user: Int, key: String, value: String)] = [
-            (layout.adminUserID, capabilities, PHPSerialized.roles(["administrator"])), (layout.adminUserID, level, "10"),
+            (layout.adminUserID, capabilities, DemoPHPSerializer.roles(["administrator"])), (layout.adminUserID, level, "10"),
         ]
         if layout.saas {
             for site in 0..<layout.tenants {
-                meta.append((layout.ownerUserID(site: site), capabilities, PHPSerialized.roles(["booknetic_saas_tenant"])))
+                meta.append((layout.ownerUserID(site: site), capabilities, DemoPHPSerializer.roles(["booknetic_saas_tenant"])))
                 meta.append((layout.ownerUserID(site: site), level, "0"))
             }
         }
@@ -453,14 +453,14 @@ struct DemoSetupRows {
             for k in 0..<DemoLayout.staffPerSite {
                 let user = layout.staffUserID(site: site, k)
                 let roles = k == 2 ? ["booknetic_staff", Self.accentedRole] : ["booknetic_staff"]
-                meta.append((user, capabilities, PHPSerialized.roles(roles)))
+                meta.append((user, capabilities, DemoPHPSerializer.roles(roles)))
                 meta.append((user, level, "0"))
                 let name = DemoLayout.staffNames[k].split(separator: " ")
                 meta.append((user, "first_name", String(name[0])))
                 meta.append((user, "last_name", String(name[1])))
             }
         }
-        meta.append((layout.customerUserID, capabilities, PHPSerialized.roles(["subscriber"])))
+        meta.append((layout.customerUserID, capabilities, DemoPHPSerializer.roles(["subscriber"])))
         meta.append((layout.customerUserID, level, "0"))
         // Robustness: a truncated value whose length prefix is wrong; must never grant anything.
         meta.append((layout.brokenUserID, capabilities, "a:1:{s:99:\"administrator\";b:1;"))
@@ -468,12 +468,12 @@ struct DemoSetupRows {
         let rows = meta.enumerated().map { index, row -> [MariaDBBind] in
             [.int(Int64(index + 1)), .int(Int64(row.user)), .string(row.key), .string(row.value)]
         }
-        return TableRows(table: prefix.wordpress("usermeta"), columns: ["umeta_id", "user_id", "meta_key", "meta_value"], rows: rows)
+        return DemoTableRows(table: prefix.wordpress("usermeta"), columns: ["umeta_id", "user_id", "meta_key", "meta_value"], rows: rows)
     }
 
-    private func options(_ random: inout SeededRandom) -> TableRows {
+    private func options(_ random: inout SeededRandom) -> DemoTableRows {
         var options: [(String, String)] = [
-            ("active_plugins", PHPSerialized.list(["booknetic/init.php", "booknetic-workflow-twilio-sms/init.php"])),
+            ("active_plugins", DemoPHPSerializer.list(["booknetic/init.php", "booknetic-workflow-twilio-sms/init.php"])),
             ("bkntc_sms_account_sid", "AC" + random.hex(32)),
             ("bkntc_sms_auth_token", random.hex(32)),
             ("bkntc_sender_phone_number", "+15005550006"),
@@ -493,12 +493,12 @@ struct DemoSetupRows {
         let rows = options.enumerated().map { index, option -> [MariaDBBind] in
             [.int(Int64(index + 1)), .string(option.0), .string(option.1), .string("yes")]
         }
-        return TableRows(table: prefix.wordpress("options"), columns: ["option_id", "option_name", "option_value", "autoload"], rows: rows)
+        return DemoTableRows(table: prefix.wordpress("options"), columns: ["option_id", "option_name", "option_value", "autoload"], rows: rows)
     }
 
     static let otherCapabilities = ["appointments", "customers", "services", "staff", "locations", "payments", "reports", "workflow"]
 
-    private func plans() -> TableRows {
+    private func plans() -> DemoTableRows {
         func caps(_ campaigns: String, _ others: String) -> String {
             campaigns + "," + Self.otherCapabilities.map { "\"\($0)\":\"\(others)\"" }.joined(separator: ",")
         }
@@ -524,12 +524,12 @@ struct DemoSetupRows {
             [.int(Int64(DemoLayout.freePlan)), .string("Free"), .int(1), .int(1), .int(0), .string(free)],
             [.int(Int64(DemoLayout.expiredPlan)), .string("Expired"), .int(1), .int(0), .int(1), .string(expired)],
         ]
-        return TableRows(
+        return DemoTableRows(
             table: prefix.bkntc("plans"), columns: ["id", "name", "is_active", "is_default", "expire_plan", "permissions"],
             rows: rows)
     }
 
-    private func tenants() -> TableRows {
+    private func tenants() -> DemoTableRows {
         let rows = (0..<layout.tenants).map { site -> [MariaDBBind] in
             let expires = layout.isExpired(site: site) ? layout.now - 15 * 86_400 : layout.now + 365 * 86_400
             let inserted = layout.now - (400 - site % 300) * 86_400
@@ -539,12 +539,12 @@ struct DemoSetupRows {
                 .string(MessyData.date(epoch: expires)), .string(MessyData.dateTime(epoch: inserted)),
             ]
         }
-        return TableRows(
+        return DemoTableRows(
             table: prefix.bkntc("tenants"),
             columns: ["id", "user_id", "email", "full_name", "domain", "plan_id", "expires_in", "inserted_at"], rows: rows)
     }
 
-    private func services() -> TableRows {
+    private func services() -> DemoTableRows {
         var rows: [[MariaDBBind]] = []
         for site in 0..<layout.sites {
             for (k, service) in DemoLayout.services.enumerated() {
@@ -552,11 +552,11 @@ struct DemoSetupRows {
                              .int(Int64(service.minutes)), .int(service.active ? 1 : 0), layout.tenantID(site: site)])
             }
         }
-        return TableRows(
+        return DemoTableRows(
             table: prefix.bkntc("services"), columns: ["id", "name", "price", "duration", "is_active", "tenant_id"], rows: rows)
     }
 
-    private func locations() -> TableRows {
+    private func locations() -> DemoTableRows {
         var rows: [[MariaDBBind]] = []
         for site in 0..<layout.sites {
             for (k, location) in DemoLayout.locations.enumerated() {
@@ -564,10 +564,10 @@ struct DemoSetupRows {
                              .int(location.active ? 1 : 0), layout.tenantID(site: site)])
             }
         }
-        return TableRows(table: prefix.bkntc("locations"), columns: ["id", "name", "address", "is_active", "tenant_id"], rows: rows)
+        return DemoTableRows(table: prefix.bkntc("locations"), columns: ["id", "name", "address", "is_active", "tenant_id"], rows: rows)
     }
 
-    private func staff() -> TableRows {
+    private func staff() -> DemoTableRows {
         var rows: [[MariaDBBind]] = []
         for site in 0..<layout.sites {
             for k in 0..<DemoLayout.staffPerSite {
@@ -578,7 +578,7 @@ struct DemoSetupRows {
                 ])
             }
         }
-        return TableRows(
+        return DemoTableRows(
             table: prefix.bkntc("staff"), columns: ["id", "name", "user_id", "email", "phone_number", "is_active", "tenant_id"],
             rows: rows)
     }
@@ -589,7 +589,7 @@ struct DemoSetupRows {
         """
     static let receptionPermissions = #"{"sms_campaigns":"on"}"#
 
-    private func roleManagers() -> TableRows {
+    private func roleManagers() -> DemoTableRows {
         var rows: [[MariaDBBind]] = []
         for site in 0..<layout.sites {
             rows.append([.int(Int64(site * 2 + 1)), .string("Marketing"), .string("\(layout.staffID(site: site, 0))"),
@@ -597,7 +597,7 @@ struct DemoSetupRows {
             rows.append([.int(Int64(site * 2 + 2)), .string("Reception"), .string("\(layout.staffID(site: site, 1))"),
                          .string(Self.receptionPermissions), .int(0), layout.tenantID(site: site)])
         }
-        return TableRows(
+        return DemoTableRows(
             table: prefix.bkntc("user_role_managers"), columns: ["id", "name", "staff", "permissions", "is_default", "tenant_id"],
             rows: rows)
     }

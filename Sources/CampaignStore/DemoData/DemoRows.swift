@@ -3,7 +3,7 @@ import MariaDB
 /// The random choices for every customer that other rows depend on (tenant, appointment
 /// habits, whose phone or email a customer shares), made in one cheap sequential pass so that
 /// customer and appointment rows can afterwards be generated independently and in parallel.
-final class CustomerPlan: Sendable {
+final class DemoCustomerPlan: Sendable {
     enum Habit: UInt8 {
         /// Never booked (≈ 12 %).
         case none
@@ -117,9 +117,9 @@ final class CustomerPlan: Sendable {
 /// layout and the customer plan, never on other rows.
 struct DemoRows: Sendable {
     let layout: DemoLayout
-    let plan: CustomerPlan
+    let plan: DemoCustomerPlan
 
-    static let customerColumns: [BatchInsert.Column] = [
+    static let customerColumns: [DemoBatchInsert.Column] = [
         "id", "user_id", "first_name", "last_name", "phone_number", "email", "birthdate", "notes", "profile_image",
         "gender", "created_by", "created_at", "category_id", "tenant_id",
     ]
@@ -161,7 +161,7 @@ struct DemoRows: Sendable {
         binds.append(layout.tenantID(site: site))
     }
 
-    private func phone(_ entry: CustomerPlan.Entry, index: Int) -> MariaDBBind {
+    private func phone(_ entry: DemoCustomerPlan.Entry, index: Int) -> MariaDBBind {
         let format = Int(entry.phoneFormat)
         switch entry.phoneKind {
         case .international, .shared:
@@ -174,7 +174,7 @@ struct DemoRows: Sendable {
         }
     }
 
-    private func email(_ entry: CustomerPlan.Entry, index: Int) -> MariaDBBind {
+    private func email(_ entry: DemoCustomerPlan.Entry, index: Int) -> MariaDBBind {
         let variant = Int(entry.emailVariant)
         let source = plan.entries[Int(entry.emailSource)]
         let (local, domain) = MessyData.canonicalEmail(
@@ -211,7 +211,7 @@ struct DemoRows: Sendable {
 
     /// `busy_from`/`busy_to` repeat `starts_at`/`ends_at` and `weight` is 1: computed by the
     /// server from the row itself rather than sent.
-    static let appointmentColumns: [BatchInsert.Column] = [
+    static let appointmentColumns: [DemoBatchInsert.Column] = [
         "id", "location_id", "service_id", "staff_id", "customer_id", "status", "starts_at", "ends_at",
         .init("busy_from", expression: "`starts_at`"), .init("busy_to", expression: "`ends_at`"),
         .init("weight", expression: "1"), "payment_id", "recurring_id", "payment_method", "payment_status",

@@ -166,7 +166,7 @@ enum MessyData {
 
 /// Just enough of PHP's `serialize()` for WordPress roles and option arrays. `s:N` is the UTF-8
 /// byte length, as PHP counts it.
-enum PHPSerialized {
+enum DemoPHPSerializer {
     static func string(_ text: String) -> String { "s:\(text.utf8.count):\"\(text)\";" }
 
     /// A `{prefix}capabilities` value: `a:1:{s:13:"administrator";b:1;}`.
