@@ -36,3 +36,17 @@ func likePattern(_ term: String) -> String {
     }
     return "%\(escaped)%"
 }
+
+extension MariaDBSession {
+    /// One page of `SELECT * FROM table WHERE filter ORDER BY order` plus the total count.
+    func page<Item: Sendable>(
+        from table: String, where filter: String, _ binds: [any MariaDBBindable], orderBy order: String,
+        page: PageRequest, map: (MariaDBRow) throws -> Item
+    ) async throws -> Page<Item> {
+        let total = try await queryFirst("SELECT COUNT(*) AS n FROM \(table) WHERE \(filter)", binds)?
+            .decode("n", as: Int.self) ?? 0
+        let rows = try await query(
+            "SELECT * FROM \(table) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?", binds + [page.perPage, page.offset])
+        return Page(items: try rows.map(map), total: total, page: page.page, perPage: page.perPage)
+    }
+}

@@ -60,12 +60,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         let condition = filter
         let conditionBinds = binds
         return try await pool.withConnection { db in
-            let total = try await db.queryFirst("SELECT COUNT(*) AS n FROM \(campaigns) WHERE \(condition)", conditionBinds)?
-                .decode("n", as: Int.self) ?? 0
-            let rows = try await db.query(
-                "SELECT * FROM \(campaigns) WHERE \(condition) ORDER BY id DESC LIMIT ? OFFSET ?",
-                conditionBinds + [page.perPage, page.offset])
-            return Page(items: try rows.map(Self.campaign), total: total, page: page.page, perPage: page.perPage)
+            try await db.page(from: campaigns, where: condition, conditionBinds, orderBy: "id DESC", page: page, map: Self.campaign)
         }
     }
 
@@ -213,11 +208,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 filter += " AND status = ?"
                 binds.append(status)
             }
-            let total = try await db.queryFirst("SELECT COUNT(*) AS n FROM \(logs) WHERE \(filter)", binds)?
-                .decode("n", as: Int.self) ?? 0
-            let rows = try await db.query(
-                "SELECT * FROM \(logs) WHERE \(filter) ORDER BY id LIMIT ? OFFSET ?", binds + [page.perPage, page.offset])
-            return Page(items: try rows.map(Self.logRow), total: total, page: page.page, perPage: page.perPage)
+            return try await db.page(from: logs, where: filter, binds, orderBy: "id", page: page, map: Self.logRow)
         }
     }
 

@@ -31,12 +31,8 @@ public struct MariaDBTemplateRepository: TemplateRepository {
         let filter = conditions
         let filterBinds = binds
         return try await pool.withConnection { db in
-            let total = try await db.queryFirst("SELECT COUNT(*) AS n FROM \(table) WHERE \(filter)", filterBinds)?
-                .decode("n", as: Int.self) ?? 0
-            let rows = try await db.query(
-                "SELECT * FROM \(table) WHERE \(filter) ORDER BY is_builtin DESC, channel, id LIMIT ? OFFSET ?",
-                filterBinds + [page.perPage, page.offset])
-            return Page(items: try rows.map(Self.template), total: total, page: page.page, perPage: page.perPage)
+            try await db.page(
+                from: table, where: filter, filterBinds, orderBy: "is_builtin DESC, channel, id", page: page, map: Self.template)
         }
     }
 

@@ -141,15 +141,6 @@ public struct AudienceCompiler: Sendable {
         return q.query
     }
 
-    /// Just the count.
-    public func count(_ audience: AudienceDefinition, now: Int) -> SQLQuery {
-        var q = SQLBuilder()
-        q.append("SELECT COUNT(*) AS total FROM (\n")
-        q.append(recipients(audience, now: now))
-        q.append("\n) p")
-        return q.query
-    }
-
     /// The send-time snapshot: inserts every recipient into the logs table as `pending`.
     public func snapshot(
         _ audience: AudienceDefinition, now: Int, logsTable: String, campaignID: Int, run: Int, createdAt: String
