@@ -12,16 +12,25 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     public var code: String
     public var message: String
     public var field: String?
+    /// Seconds for a `Retry-After` header (429).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        jsonResponse(ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
+        errorResponse()
+    }
+
+    func errorResponse() -> Response {
+        var response = jsonResponse(ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 
     static func validation(_ field: String, _ message: String) -> APIError {
@@ -51,10 +60,7 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let apiError = Self.map(error, logger: context.logger)
-            return jsonResponse(
-                APIError.ErrorBody(error: .init(code: apiError.code, message: apiError.message, field: apiError.field)),
-                status: apiError.status)
+            return Self.map(error, logger: context.logger).errorResponse()
         }
     }
 

@@ -1,5 +1,6 @@
 import Campaigns
 import Hummingbird
+import NIOCore
 
 /// Who is calling: a WordPress user acting in a tenant, or the system (the cron bridge).
 public struct Identity: Sendable, Hashable {
@@ -16,13 +17,16 @@ public struct Identity: Sendable, Hashable {
 }
 
 /// The per-request context: Hummingbird's core storage plus the authenticated identity.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     public var capabilities: CapabilitySet?
+    /// The peer, for per-address rate limits of unauthenticated requests.
+    public let remoteAddress: SocketAddress?
 
-    public init(source: Source) {
+    public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// The body limit (1 MiB) applies to every route.

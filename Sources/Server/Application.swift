@@ -40,7 +40,8 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     declarations.append(RouteDeclaration(method: "GET", path: "/health", access: .open))
     declarations.append(RouteDeclaration(method: "GET", path: "/ready", access: .open))
     let group = router.group("api/v1")
-        .add(middleware: AuthMiddleware(authenticator: deps.authenticator, capabilities: deps.capabilities, saas: deps.saas))
+        .add(middleware: AuthMiddleware(
+            authenticator: deps.authenticator, capabilities: deps.capabilities, saas: deps.saas, limiter: deps.rateLimiter))
     var api = DeclaringRouter(group: group, prefix: "/api/v1")
     APIRoutes.register(&api, deps)
     declarations += api.declarations

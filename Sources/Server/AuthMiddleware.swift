@@ -10,6 +10,7 @@ struct AuthMiddleware: RouterMiddleware {
     let authenticator: RequestAuthenticator
     let capabilities: any CapabilityResolving
     let saas: Bool
+    let limiter: RateLimiter
 
     static let timestamp = HTTPField.Name("X-Bkntc-Timestamp")!
     static let tenant = HTTPField.Name("X-Bkntc-Tenant")!
@@ -20,8 +21,34 @@ struct AuthMiddleware: RouterMiddleware {
         var request = request
         var context = context
         if request.method == .post, request.uri.path == "/api/v1/sessions" {
+            try limit("ip:\(context.remoteAddress?.ipAddress ?? "unknown")")
             return try await next(request, context)
         }
+        let identity: Identity
+        do {
+            identity = try await authenticate(&request, context)
+        } catch let error as APIError where error.status == .unauthorized {
+            // Failed attempts count against the caller's address, so guessing is slowed down.
+            try limit("ip:\(context.remoteAddress?.ipAddress ?? "unknown")")
+            throw error
+        }
+        try limit(identity.userID.map { "user:\($0)" } ?? "system:\(identity.scope.key)")
+        context.identity = identity
+        if let userID = identity.userID {
+            context.capabilities = try await capabilities.capabilities(userID: userID, scope: identity.scope)
+        }
+        return try await next(request, context)
+    }
+
+    private func limit(_ key: String) throws {
+        if let wait = limiter.take(key) {
+            throw APIError(
+                .tooManyRequests, code: "rate_limited",
+                message: "too many requests; retry in \(Int(wait.rounded(.up))) s", retryAfter: Int(wait.rounded(.up)))
+        }
+    }
+
+    private func authenticate(_ request: inout Request, _ context: Context) async throws -> Identity {
         let identity: Identity
         if let signature = request.headers[Self.signature] {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
@@ -36,11 +63,7 @@ struct AuthMiddleware: RouterMiddleware {
         } else {
             throw APIError.unauthorized
         }
-        context.identity = identity
-        if let userID = identity.userID {
-            context.capabilities = try await capabilities.capabilities(userID: userID, scope: identity.scope)
-        }
-        return try await next(request, context)
+        return identity
     }
 
     private func resolve(tenant: String, user: String, session: String?) async throws -> Identity {

@@ -15,6 +15,7 @@ public struct AppDependencies: Sendable {
     public var normalizer: AddressNormalizer
     public var saas: Bool
     public var metrics: ServiceMetrics
+    public var rateLimiter: RateLimiter
     /// Database reachable and migrations current.
     public var readiness: @Sendable () async -> (ready: Bool, detail: String)
 
@@ -22,7 +23,7 @@ public struct AppDependencies: Sendable {
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
         suppressions: any SuppressionRepository, capabilities: any CapabilityResolving,
         authenticator: RequestAuthenticator, normalizer: AddressNormalizer, saas: Bool, metrics: ServiceMetrics,
-        readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)
+        rateLimiter: RateLimiter, readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)
     ) {
         self.audience = audience
         self.campaigns = campaigns
@@ -33,6 +34,7 @@ public struct AppDependencies: Sendable {
         self.normalizer = normalizer
         self.saas = saas
         self.metrics = metrics
+        self.rateLimiter = rateLimiter
         self.readiness = readiness
     }
 
@@ -62,6 +64,7 @@ public struct AppDependencies: Sendable {
                 }
                 return depth
             },
+            rateLimiter: RateLimiter(rate: config.apiRateLimit, burst: config.apiRateBurst),
             readiness: {
                 do {
                     let current = try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()

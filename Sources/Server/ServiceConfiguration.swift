@@ -42,6 +42,10 @@ public struct ServiceConfiguration: Sendable {
     public var workerEnabled: Bool
     public var sendConcurrency: Int
     public var rateLimit: Double?
+    /// API requests per second per caller (`BKNTC_API_RATE_LIMIT`, default 20) and the burst
+    /// allowed on top (`BKNTC_API_RATE_BURST`, default 200).
+    public var apiRateLimit: Double
+    public var apiRateBurst: Double
 
     public init(
         database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
@@ -49,8 +53,10 @@ public struct ServiceConfiguration: Sendable {
         twilioAPIBase: String = "https://api.twilio.com", provider: ProviderMode = .live,
         defaultCountryCode: String? = nil, batchSize: Int = 25, campaignsPerTick: Int = 5,
         retryDelays: [Int] = [120, 240], workerEnabled: Bool = true, sendConcurrency: Int = 4,
-        rateLimit: Double? = nil
+        rateLimit: Double? = nil, apiRateLimit: Double = 20, apiRateBurst: Double = 200
     ) {
+        self.apiRateLimit = apiRateLimit
+        self.apiRateBurst = apiRateBurst
         self.database = database
         self.prefix = prefix
         self.saas = saas
@@ -159,6 +165,8 @@ public struct ServiceConfiguration: Sendable {
             batchSize: try integer("BKNTC_BATCH_SIZE", default: 25, range: 1...1000),
             campaignsPerTick: try integer("BKNTC_CAMPAIGNS_PER_TICK", default: 5, range: 1...100),
             retryDelays: retryDelays, workerEnabled: try flag("BKNTC_WORKER", default: true) ?? true,
-            sendConcurrency: try integer("BKNTC_SEND_CONCURRENCY", default: 4, range: 1...64), rateLimit: rateLimit)
+            sendConcurrency: try integer("BKNTC_SEND_CONCURRENCY", default: 4, range: 1...64), rateLimit: rateLimit,
+            apiRateLimit: Double(try integer("BKNTC_API_RATE_LIMIT", default: 20, range: 1...100_000)),
+            apiRateBurst: Double(try integer("BKNTC_API_RATE_BURST", default: 200, range: 1...1_000_000)))
     }
 }

@@ -21,7 +21,7 @@ enum APIFixture {
         case admin = 1, ownerOne = 10, ownerTwo = 20, marketingStaff = 30, plainStaff = 31, customer = 40, stranger = 50, malformed = 60
     }
 
-    static func make(_ label: String) async throws -> (MariaDBPool, AppDependencies) {
+    static func make(_ label: String, rateLimit: Double = 100_000, burst: Double = 100_000) async throws -> (MariaDBPool, AppDependencies) {
         let pool = try await TestDatabase.create(label)
         try await BookneticFixture.install(pool: pool, prefix: prefix)
         try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger).migrate()
@@ -58,7 +58,8 @@ enum APIFixture {
             }
         }
         let config = ServiceConfiguration(
-            database: pool.configuration, prefix: prefix, saas: true, secret: secret, defaultCountryCode: "44")
+            database: pool.configuration, prefix: prefix, saas: true, secret: secret, defaultCountryCode: "44",
+            apiRateLimit: rateLimit, apiRateBurst: burst)
         return (pool, AppDependencies.live(config: config, pool: pool, saas: true))
     }
 

@@ -95,3 +95,34 @@ struct AuthTests {
         }
     }
 }
+
+@Suite("Rate limits over HTTP", .serialized)
+struct RateLimitTests {
+    @Test func callersAreThrottledSeparatelyAndFailedLoginsByAddress() async throws {
+        let (pool, deps) = try await APIFixture.make("ratelimit", rateLimit: 0.5, burst: 3)
+        defer { Task { await TestDatabase.drop(pool) } }
+        try await APIFixture.withServer(deps) { client in
+            var statuses: [Int] = []
+            for page in 1...4 {
+                statuses.append(try await APIFixture.call(client, .get, "/api/v1/campaigns?page=\(page)", tenant: 1, user: 1).status)
+            }
+            #expect(statuses == [200, 200, 200, 429])
+            let limited = try await client.execute(
+                uri: "/api/v1/campaigns?page=9", method: .get, headers: APIFixture.signed(.get, "/api/v1/campaigns?page=9", tenant: 1, user: 1)
+            ) { ($0.headers[.retryAfter], try JSONDecoder().decode(JSONValue.self, from: Data($0.body.readableBytesView))) }
+            #expect(limited.0 != nil)
+            #expect(limited.1["error"]?["code"]?.stringValue == "rate_limited")
+            // Another user has its own bucket.
+            #expect(try await APIFixture.call(client, .get, "/api/v1/campaigns", tenant: 1, user: 10).status == 200)
+            // Bad signatures are limited per address: after the burst they get 429 instead of 401.
+            var failures: [Int] = []
+            for attempt in 1...5 {
+                var headers = APIFixture.signed(.get, "/api/v1/campaigns?try=\(attempt)", tenant: 1, user: 1, secret: "guess-\(attempt)-0123456789")
+                headers[.contentType] = nil
+                failures.append(try await client.execute(uri: "/api/v1/campaigns?try=\(attempt)", method: .get, headers: headers) { Int($0.status.code) })
+            }
+            #expect(failures.prefix(3).allSatisfy { $0 == 401 })
+            #expect(failures.last == 429)
+        }
+    }
+}
