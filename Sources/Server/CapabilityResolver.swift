@@ -90,8 +90,13 @@ public final class MariaDBCapabilityResolver: CapabilityResolving {
     private func staffPermissions(userID: Int, scope: TenantScope, db: MariaDBSession) async throws -> Set<String> {
         let tenantFilter = scope.tenantID == nil ? "(tenant_id IS NULL OR tenant_id = 0)" : "tenant_id = ?"
         let tenantBinds: [any MariaDBBindable] = scope.tenantID.map { [$0] } ?? []
-        let staff = try await db.query(
-            "SELECT id FROM \(prefix.bkntc("staff")) WHERE user_id = ? AND \(tenantFilter)", [userID] + tenantBinds)
+        let staff: [MariaDBRow]
+        do {
+            staff = try await db.query(
+                "SELECT id FROM \(prefix.bkntc("staff")) WHERE user_id = ? AND \(tenantFilter)", [userID] + tenantBinds)
+        } catch let error as MariaDBError where error.code == 1146 {
+            return []  // no staff table: nobody is staff
+        }
         let staffIDs = Set(try staff.map { try $0.decode("id", as: Int.self) })
         if staffIDs.isEmpty { return [] }
         let exists = try await db.queryFirst(

@@ -62,16 +62,21 @@ public struct RequestAuthenticator: Sendable {
     /// session token valid 8 h.
     func createSession(launchToken: String) async throws -> (token: String, expiresAt: Date, tenant: Int?, user: Int) {
         let parts = launchToken.split(separator: ".", omittingEmptySubsequences: false)
+        // The MAC may cover the base64url text (JWT style) or the JSON bytes themselves.
         guard parts.count == 2, let mac = Data(base64URL: String(parts[1])),
-            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(parts[0].utf8), using: secret),
             let payload = Data(base64URL: String(parts[0])),
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(parts[0].utf8), using: secret)
+                || HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: secret),
             let json = try? JSONDecoder().decode(JSONValue.self, from: payload)
         else { throw Self.badLaunchToken("the launch token is not valid") }
         let now = clock().timeIntervalSince1970
-        guard let exp = json["exp"]?.integerValue, Double(exp) > now, Double(exp) - now <= Self.launchTokenLifetime + 5 else {
-            throw Self.badLaunchToken("the launch token has expired")
+        let issued = json["iat"]?.integerValue
+        guard let exp = json["exp"]?.integerValue ?? issued.map({ $0 + Int(Self.launchTokenLifetime) }), Double(exp) > now,
+            Double(exp) - now <= Self.launchTokenLifetime + 5
+        else {
+            throw Self.badLaunchToken("the launch token has expired (or lives longer than 120 s)")
         }
-        if let iat = json["iat"]?.integerValue, Double(exp - iat) > Self.launchTokenLifetime {
+        if let iat = issued, Double(exp - iat) > Self.launchTokenLifetime {
             throw Self.badLaunchToken("launch tokens may live at most 120 s")
         }
         guard let user = (json["user"] ?? json["user_id"])?.integerValue ?? Int((json["user"] ?? json["user_id"])?.stringValue ?? ""),

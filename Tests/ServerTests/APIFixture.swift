@@ -104,13 +104,16 @@ enum APIFixture {
     }
 
     /// A launch token as the bridge mints it.
-    static func launchToken(tenant: Int?, user: Int, lifetime: Int = 60, secret: String = APIFixture.secret) -> String {
+    static func launchToken(
+        tenant: Int?, user: Int, lifetime: Int = 60, secret: String = APIFixture.secret, macOverJSON: Bool = false,
+        fieldNames: (tenant: String, user: String) = ("tenant", "user")
+    ) -> String {
         let now = Int(Date().timeIntervalSince1970)
-        var payload: [String: JSONValue] = ["user": .number(Double(user)), "iat": .number(Double(now)), "exp": .number(Double(now + lifetime)), "nonce": .string(UUID().uuidString)]
-        if let tenant { payload["tenant"] = .number(Double(tenant)) }
+        var payload: [String: JSONValue] = [fieldNames.user: .number(Double(user)), "iat": .number(Double(now)), "exp": .number(Double(now + lifetime)), "nonce": .string(UUID().uuidString)]
+        if let tenant { payload[fieldNames.tenant] = .number(Double(tenant)) }
         let json = try! JSONEncoder().encode(JSONValue.object(payload))
         let part = base64URL(json)
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(for: macOverJSON ? json : Data(part.utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return part + "." + base64URL(Data(mac))
     }
 

@@ -132,6 +132,9 @@ struct OpenAPIDocumentTests {
             if case .capability = route.access {
                 #expect(statuses.contains("403"), "\(route.method) \(route.path) does not document 403")
             }
+            if route.path.hasPrefix("/api/v1/") {
+                #expect(statuses.contains("429"), "\(route.method) \(route.path) does not document 429 (rate limit)")
+            }
             if route.path.contains(":id") {
                 #expect(statuses.contains("404"), "\(route.method) \(route.path) does not document 404")
             }
