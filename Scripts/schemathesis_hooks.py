@@ -15,9 +15,12 @@ final request target and the exact body bytes that go on the wire. Signatures ar
 unique `_nonce` query parameter (the API ignores unknown query parameters).
 
 Half of the well-formed `POST /api/v1/sessions` bodies get a real launch token, so the
-exchange is tested beyond 401. `DELETE /api/v1/sessions/current` is sent with a fresh browser session instead (a launch token
-minted here and exchanged at `POST /api/v1/sessions`), and every third other `/api/v1` request
-uses one shared session, so both authentication paths are exercised.
+exchange is tested beyond 401. `DELETE /api/v1/sessions/current` is sent with a fresh browser
+session instead (a launch token minted here and exchanged at `POST /api/v1/sessions`), and
+every third other `/api/v1` request uses one shared session, so both authentication paths are
+exercised. Every second `POST /api/v1/campaigns/{id}/pause|resume|cancel` with a well-formed
+id is pointed at a campaign prepared (created, sent, paused) so that the action is allowed,
+not only 404/409.
 
 The check `bridge_auth_accepted` fails on any 401 outside `POST /api/v1/sessions` (where 401
 is the documented answer to a bad launch token): with valid credentials a 401 means the
@@ -38,6 +41,7 @@ import hmac
 import itertools
 import json
 import os
+import re
 import threading
 import time
 import uuid
@@ -52,10 +56,16 @@ BASE_URL = os.environ.get("BKNTC_FUZZ_BASE_URL", "").rstrip("/")
 STATS_FILE = os.environ.get("BKNTC_FUZZ_STATS")
 
 _lock = threading.Lock()
-_counter = itertools.count()
+_counters: dict[str, itertools.count] = collections.defaultdict(itertools.count)
 _stats: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
 _auth_kinds: collections.Counter = collections.Counter()
 _shared_session: str | None = None
+
+
+def every(n: int, key: str) -> bool:
+    """True for every n-th call with this key (counted per key, so choices do not interfere)."""
+    with _lock:
+        return next(_counters[key]) % n == 0
 
 
 def _b64url(data: bytes) -> str:
@@ -151,6 +161,31 @@ class SessionBearer(requests.auth.AuthBase):
         return request
 
 
+# Campaign states the lifecycle routes need: every second pause/cancel/resume (with a
+# well-formed id) is sent to a fresh campaign brought into a state the action accepts.
+PREPARE = {"pause": ["send"], "cancel": ["send"], "resume": ["send", "pause"]}
+LIFECYCLE = re.compile(r"POST /api/v1/campaigns/\{id\}/(pause|resume|cancel)")
+
+
+def prepared_campaign(steps: list[str]) -> int | None:
+    """Creates an SMS campaign for all customers and applies `steps`; None when that fails."""
+    try:
+        created = requests.post(
+            BASE_URL + "/api/v1/campaigns",
+            json={"channel": "sms", "name": f"fuzz {uuid.uuid4().hex[:12]}", "segment": {"type": "all_customers"},
+                  "body": "Hi {customer_first_name}"},
+            auth=BridgeSignature(), timeout=30)
+        if created.status_code != 201:
+            return None
+        campaign = created.json()["id"]
+        for step in steps:
+            if requests.post(f"{BASE_URL}/api/v1/campaigns/{campaign}/{step}", auth=BridgeSignature(), timeout=30).status_code != 200:
+                return None
+        return campaign
+    except requests.RequestException:
+        return None
+
+
 def _label(case) -> str:
     """`METHOD /path/{template}`; requests with a method the operation does not document (the
     coverage phase probes them) are labelled `probe …`."""
@@ -165,13 +200,24 @@ def before_call(context, case, kwargs):
         label == "POST /api/v1/sessions"
         and isinstance(case.body, dict)
         and isinstance(case.body.get("launch_token"), str)
-        and next(_counter) % 2 == 0
+        and every(2, "launch token")
     ):
         # Half of the well-formed exchanges get a real launch token (the others stay random: 401).
         case.body = {**case.body, "launch_token": launch_token()}
+    lifecycle = LIFECYCLE.fullmatch(label)
+    if (
+        lifecycle
+        and BASE_URL
+        and isinstance(case.path_parameters, dict)
+        and isinstance(case.path_parameters.get("id"), int)
+        and every(2, label)
+    ):
+        campaign = prepared_campaign(PREPARE[lifecycle.group(1)])
+        if campaign is not None:
+            case.path_parameters = {**case.path_parameters, "id": campaign}
     if label == "DELETE /api/v1/sessions/current":
         kind, auth = "fresh session", SessionBearer(new_session())
-    elif case.operation.path.startswith("/api/v1/") and label != "POST /api/v1/sessions" and next(_counter) % 3 == 2:
+    elif case.operation.path.startswith("/api/v1/") and label != "POST /api/v1/sessions" and every(3, "session"):
         kind, auth = "shared session", SessionBearer(shared_session())
     else:
         kind, auth = "signature", BridgeSignature()

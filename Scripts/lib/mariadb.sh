@@ -30,6 +30,7 @@ start_private_mariadb() {
     BKNTC_DB_DIR=$(mktemp -d /tmp/bkntc-mariadb.XXXXXX)
     BKNTC_DB_PORT=$(free_port)
     BKNTC_DB_SOCKET="$BKNTC_DB_DIR/mysqld.sock"
+    mkdir -p "$BKNTC_DB_DIR/tmp"   # its own tmpdir: nothing else on the machine can remove its temp tables
     trap stop_private_mariadb EXIT
     trap 'exit 130' INT TERM
     local user_flag=()
@@ -39,7 +40,7 @@ start_private_mariadb() {
         || { cat "$BKNTC_DB_DIR/install.log" >&2; return 1; }
     "$server" --no-defaults --datadir="$BKNTC_DB_DIR/data" "${user_flag[@]}" \
         --socket="$BKNTC_DB_SOCKET" --port="$BKNTC_DB_PORT" --bind-address=127.0.0.1 \
-        --pid-file="$BKNTC_DB_DIR/mysqld.pid" --log-error="$BKNTC_DB_DIR/error.log" \
+        --pid-file="$BKNTC_DB_DIR/mysqld.pid" --log-error="$BKNTC_DB_DIR/error.log" --tmpdir="$BKNTC_DB_DIR/tmp" \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
         --innodb-buffer-pool-size=1G --innodb-log-file-size=256M --innodb-flush-log-at-trx-commit=2 \
         --skip-log-bin --max-connections=1000 --max-prepared-stmt-count=100000 \

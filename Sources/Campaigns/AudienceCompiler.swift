@@ -58,15 +58,20 @@ public struct AudienceCompiler: Sendable {
         "(?-i)^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 
     /// The recipients query: columns `id, address, first_name, last_name`.
+    ///
+    /// Layers, inside out: `n0` scans the tenant's customers (joined to the appointment
+    /// aggregate when the segment needs one) and strips the raw address; `n1` builds the
+    /// candidate; `m` validates it into a narrow ASCII column and is *materialized* (a derived
+    /// table with LIMIT is never merged), so the regex work runs once per customer instead of
+    /// once per reference; `r` drops suppressed addresses and numbers duplicates (lowest id
+    /// first); the outer query keeps the first of each address and joins the names back by
+    /// primary key, so wide name columns stay out of the sort.
     public func recipients(_ audience: AudienceDefinition, now: Int) -> SQLQuery {
         var q = SQLBuilder()
         let phone = audience.channel.usesPhone
-        q.append("SELECT r.id, r.address, r.first_name, r.last_name FROM (\n")
-        q.append("  SELECT e.id, e.address, e.first_name, e.last_name,\n")
-        q.append("         ROW_NUMBER() OVER (PARTITION BY \(phone ? "e.address" : "LOWER(e.address)") ORDER BY e.id) AS rn\n")
+        q.append("SELECT r.id, r.address, cn.first_name, cn.last_name FROM (\n")
+        q.append("  SELECT m.id, m.address, ROW_NUMBER() OVER (PARTITION BY \(phone ? "m.address" : "LOWER(m.address)") ORDER BY m.id) AS rn\n")
         q.append("  FROM (\n")
-        // Valid addresses are ASCII (the checks below guarantee it) and short: a narrow ASCII
-        // column keeps the dedup sort in memory and compares with any table's collation.
         // The CAST sees validated values only: in a strict-mode INSERT ... SELECT a non-ASCII
         // string would otherwise fail the statement even though the row is filtered out.
         q.append("    SELECT n1.id, CAST(")
@@ -77,10 +82,9 @@ public struct AudienceCompiler: Sendable {
         } else {
             q.append("n1.candidate")
         }
-        q.append(" AS CHAR(\(phone ? 16 : 254)) CHARACTER SET ascii) AS address,\n")
-        q.append("           n1.first_name, n1.last_name\n")
+        q.append(" AS CHAR(\(phone ? 16 : 254)) CHARACTER SET ascii) AS address\n")
         q.append("    FROM (\n")
-        q.append("      SELECT n0.id, n0.first_name, n0.last_name, ")
+        q.append("      SELECT n0.id, ")
         if phone {
             q.append("CASE WHEN n0.raw LIKE '+%' THEN CONCAT('+', SUBSTRING(n0.raw, 2))")
             q.append(" WHEN n0.raw LIKE '00%' THEN CONCAT('+', SUBSTRING(n0.raw, 3))")
@@ -97,7 +101,7 @@ public struct AudienceCompiler: Sendable {
             q.append(" END AS candidate\n")
         }
         q.append("      FROM (\n")
-        q.append("        SELECT CAST(c.id AS SIGNED) AS id, c.first_name, c.last_name, ")
+        q.append("        SELECT CAST(c.id AS SIGNED) AS id, ")
         if phone {
             q.append("REGEXP_REPLACE(REGEXP_REPLACE(c.phone_number, ")
             q.bind(.string(Self.trimPattern))
@@ -119,15 +123,17 @@ public struct AudienceCompiler: Sendable {
         }
         q.append("\n        WHERE ")
         appendTenantCondition("c", audience.scope, to: &q)
-        q.append("\n      ) n0\n    ) n1\n  ) e\n  WHERE e.address IS NOT NULL")
+        q.append("\n      ) n0\n    ) n1\n    LIMIT 18446744073709551615\n  ) m\n  WHERE m.address IS NOT NULL")
         if audience.filters.excludeSuppressed {
             q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(tables.suppressions) s WHERE s.tenant_key = ")
             q.bind(.int(audience.scope.key))
             q.append(" AND s.channel = ")
             q.bind(.string(audience.channel.rawValue))
-            q.append(" AND s.address = e.address)")
+            q.append(" AND s.address = m.address)")
         }
-        q.append("\n) r\nWHERE r.rn = 1")
+        q.append("\n) r\nJOIN \(tables.customers) cn ON cn.id = r.id AND ")
+        appendTenantCondition("cn", audience.scope, to: &q)
+        q.append("\nWHERE r.rn = 1")
         return q.query
     }
 
