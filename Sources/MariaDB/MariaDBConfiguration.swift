@@ -14,6 +14,8 @@ public struct MariaDBConfiguration: Sendable, Hashable {
     public var maxConnections: Int
     /// An idle connection older than this is pinged before it is handed out.
     public var validateAfterIdleSeconds: Double
+    /// Session statements run on every new connection (after `SET time_zone = '+00:00'`).
+    public var sessionStatements: [RawSQL] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 3306, socket: String? = nil, user: String = "root",

@@ -47,6 +47,7 @@ public final class MariaDBConnection: @unchecked Sendable {
         serverThreadID = UInt(mysql_thread_id(handle))
         do {
             try executeRaw("SET time_zone = '+00:00'")
+            for statement in configuration.sessionStatements { try executeRaw(statement) }
         } catch {
             mysql_close(handle)
             throw error

@@ -106,6 +106,6 @@ struct Bench: AsyncParsableCommand {
                 result.append(character)
             }
         }
-        return result + ";\n"
+        return ServiceConfiguration.sessionTuning.text + ";\n" + result + ";\n"
     }
 }
