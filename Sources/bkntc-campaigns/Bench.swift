@@ -20,6 +20,8 @@ struct Bench: AsyncParsableCommand {
     var sqlDir: String?
     @Flag(help: "Also time snapshots (creates and deletes campaigns).")
     var snapshots = false
+    @Option(help: "Measure only this statement (e.g. repeat-sms) and print its median in ms.")
+    var only: String?
 
     func run() async throws {
         try await reportingDatabaseErrors { try await measure() }
@@ -36,10 +38,10 @@ struct Bench: AsyncParsableCommand {
             ("first_time", Segment(type: .firstTime)), ("repeat", Segment(type: .repeat)),
             ("lapsed_90", Segment(type: .lapsed, days: 90)), ("cancelled_recent_30", Segment(type: .cancelledRecent, days: 30)),
         ]
-        print("segment                 channel   recipients   preview ms (median of \(runs))")
+        if only == nil { print("segment                 channel   recipients   preview ms (median of \(runs))") }
         let now = Int(Date().timeIntervalSince1970)
         for (label, segment) in segments {
-            for channel in [Channel.sms, .email] {
+            for channel in [Channel.sms, .email] where only == nil || only == "\(label)-\(channel.rawValue)" {
                 let definition = AudienceDefinition(channel: channel, segment: segment, scope: scope)
                 var timings: [Double] = []
                 var count = 0
@@ -50,6 +52,10 @@ struct Bench: AsyncParsableCommand {
                     timings.append(milliseconds(ContinuousClock.now - started))
                 }
                 let median = timings.sorted()[timings.count / 2]
+                if only != nil {
+                    print(String(format: "%.1f", median))
+                    continue
+                }
                 print(
                     label.padding(toLength: 24, withPad: " ", startingAt: 0) + channel.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                         + String(count).padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "%.1f", median))
