@@ -1,5 +1,8 @@
 -- The sidecar's own tables. Every row carries tenant_id (NULL on non-SaaS installs) and
 -- tenant_key (tenant_id, or 0 when NULL) so tenant filters are plain indexed equality.
+-- Addresses are stored normalized (E.164 phones, syntax-checked emails), which is always ASCII:
+-- an ascii column keeps the unique keys on them 4x narrower than utf8mb4 and compares emails
+-- case-insensitively (ascii_general_ci).
 
 CREATE TABLE IF NOT EXISTS `{prefix}bkntc_campaigns` (
     `id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
@@ -38,7 +41,7 @@ CREATE TABLE IF NOT EXISTS `{prefix}bkntc_campaign_logs` (
     `run` INT UNSIGNED NOT NULL DEFAULT 1,
     `channel` VARCHAR(16) NOT NULL,
     `customer_id` BIGINT UNSIGNED NULL,
-    `address` VARCHAR(254) NOT NULL,
+    `address` VARCHAR(254) CHARACTER SET ascii COLLATE ascii_general_ci NOT NULL,
     `first_name` VARCHAR(255) NULL,
     `last_name` VARCHAR(255) NULL,
     `status` VARCHAR(16) NOT NULL DEFAULT 'pending',
@@ -78,7 +81,7 @@ CREATE TABLE IF NOT EXISTS `{prefix}bkntc_campaign_suppressions` (
     `tenant_id` BIGINT UNSIGNED NULL,
     `tenant_key` BIGINT UNSIGNED NOT NULL DEFAULT 0,
     `channel` VARCHAR(16) NOT NULL,
-    `address` VARCHAR(254) NOT NULL,
+    `address` VARCHAR(254) CHARACTER SET ascii COLLATE ascii_general_ci NOT NULL,
     `reason` VARCHAR(255) NULL,
     `source` VARCHAR(32) NOT NULL DEFAULT 'manual',
     `created_at` DATETIME NOT NULL,
