@@ -52,7 +52,8 @@ public struct MariaDBSuppressionRepository: SuppressionRepository {
             binds.append(channel.rawValue)
         }
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            conditions += " AND (address LIKE ? ESCAPE '\\\\' OR reason LIKE ? ESCAPE '\\\\')"
+            // address is an ASCII column: compare it as utf8mb4 so any search text is legal.
+            conditions += " AND (CONVERT(address USING utf8mb4) LIKE ? ESCAPE '\\\\' OR reason LIKE ? ESCAPE '\\\\')"
             binds += [likePattern(search), likePattern(search)]
         }
         let filter = conditions

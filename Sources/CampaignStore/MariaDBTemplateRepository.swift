@@ -15,15 +15,13 @@ public struct MariaDBTemplateRepository: TemplateRepository {
     /// Rows this tenant may see: the built-ins plus its own.
     private let visible = "(is_builtin = 1 OR (is_builtin = 0 AND tenant_key = ?))"
 
-    public func list(scope: TenantScope, channel: Channel?, search: String?, page: PageRequest) async throws
+    public func list(scope: TenantScope, channels: Set<Channel>, search: String?, page: PageRequest) async throws
         -> Page<MessageTemplate>
     {
-        var conditions = visible
-        var binds: [any MariaDBBindable] = [scope.key]
-        if let channel {
-            conditions += " AND channel = ?"
-            binds.append(channel.rawValue)
-        }
+        let wanted = Channel.allCases.filter(channels.contains)
+        if wanted.isEmpty { return Page(items: [], total: 0, page: page.page, perPage: page.perPage) }
+        var conditions = visible + " AND channel IN (\(wanted.map { _ in "?" }.joined(separator: ", ")))"
+        var binds: [any MariaDBBindable] = [scope.key] + wanted.map(\.rawValue)
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             conditions += " AND (name LIKE ? ESCAPE '\\\\' OR body LIKE ? ESCAPE '\\\\')"
             binds += [likePattern(search), likePattern(search)]

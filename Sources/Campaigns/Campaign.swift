@@ -120,12 +120,18 @@ public struct CampaignDraft: Sendable, Hashable {
                 throw .validation(field: "scheduled_at", message: "must be an ISO-8601 date-time such as 2026-12-01T09:00:00Z")
             }
             guard date > now else { throw .validation(field: "scheduled_at", message: "must be in the future") }
+            guard date < now.addingTimeInterval(5 * 366 * 86_400) else {
+                throw .validation(field: "scheduled_at", message: "must be within 5 years (epoch seconds, not milliseconds)")
+            }
             scheduledAt = date
         }
         var recurrence: String?
         if let raw = object["recurrence"], raw != .null {
             guard case .string(let text) = raw else { throw .validation(field: "recurrence", message: "must be a cron expression") }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.unicodeScalars.count > 120 {
+                throw .validation(field: "recurrence", message: "must be at most 120 characters")
+            }
             if !trimmed.isEmpty {
                 do {
                     recurrence = try CronExpression(parsing: trimmed).source
@@ -140,10 +146,14 @@ public struct CampaignDraft: Sendable, Hashable {
             guard case .object(let map) = raw else {
                 throw .validation(field: "content_variables", message: "must be an object of template variables")
             }
+            guard map.count <= 50 else { throw .validation(field: "content_variables", message: "at most 50 variables") }
             var values: [String: String] = [:]
             for (key, value) in map {
-                guard case .string(let text) = value else {
-                    throw .validation(field: "content_variables.\(key)", message: "must be a string")
+                guard key.unicodeScalars.count <= 64 else {
+                    throw .validation(field: "content_variables", message: "variable names are at most 64 characters")
+                }
+                guard case .string(let text) = value, text.unicodeScalars.count <= 1024 else {
+                    throw .validation(field: "content_variables.\(key)", message: "must be a string of at most 1024 characters")
                 }
                 values[key] = text
             }
@@ -184,7 +194,10 @@ public enum RequestFields {
             if required { throw .validation(field: field, message: "must not be empty") }
             return nil
         }
-        if value.count > maxLength { throw .validation(field: field, message: "must be at most \(maxLength) characters") }
+        // The database counts code points, not grapheme clusters ("é" may be two).
+        if value.unicodeScalars.count > maxLength {
+            throw .validation(field: field, message: "must be at most \(maxLength) characters")
+        }
         return value
     }
 

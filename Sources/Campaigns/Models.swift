@@ -64,7 +64,11 @@ public struct PageRequest: Sendable, Hashable {
         self.perPage = min(100, max(1, perPage))
     }
 
-    public var offset: Int { (page - 1) * perPage }
+    /// Rows to skip; saturates instead of overflowing for absurd page numbers.
+    public var offset: Int {
+        let (product, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
+        return overflow ? Int.max : product
+    }
 }
 
 /// An address that must never be messaged on a channel.

@@ -19,7 +19,8 @@ public protocol SuppressionRepository: Sendable {
 
 /// Built-in and custom message templates.
 public protocol TemplateRepository: Sendable {
-    func list(scope: TenantScope, channel: Channel?, search: String?, page: PageRequest) async throws -> Page<MessageTemplate>
+    /// Templates of `channels` (the caller's), optionally one channel, newest built-ins first.
+    func list(scope: TenantScope, channels: Set<Channel>, search: String?, page: PageRequest) async throws -> Page<MessageTemplate>
     func get(scope: TenantScope, id: Int) async throws -> MessageTemplate?
     func create(scope: TenantScope, draft: TemplateDraft) async throws -> MessageTemplate
     func update(scope: TenantScope, id: Int, draft: TemplateDraft) async throws -> MessageTemplate

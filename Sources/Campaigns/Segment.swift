@@ -135,7 +135,7 @@ public struct SegmentFilters: Sendable, Hashable, Codable {
                 throw .validation(field: "\(field).statuses", message: "must be an array of status slugs")
             }
             for (index, item) in items.enumerated() {
-                guard case .string(let slug) = item, !slug.trimmingCharacters(in: .whitespaces).isEmpty, slug.count <= 50
+                guard case .string(let slug) = item, !slug.trimmingCharacters(in: .whitespaces).isEmpty, slug.unicodeScalars.count <= 50
                 else { throw .validation(field: "\(field).statuses[\(index)]", message: "must be a status slug such as approved") }
                 filters.statuses.append(slug.trimmingCharacters(in: .whitespaces))
             }

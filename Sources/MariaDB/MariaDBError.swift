@@ -17,6 +17,8 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
     case missingColumn(String)
     /// The pool has been shut down.
     case poolClosed
+    /// A bound value the server cannot store (a date outside the years 1–9999).
+    case valueOutOfRange(parameter: Int, sql: String)
 
     /// Error codes that mean the connection itself is gone.
     static let connectionLostCodes: Set<UInt32> = [2006, 2013, 2055, 1927, 4031, 1053]
@@ -32,6 +34,7 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
         case .decoding(let column, let expected, _): "column \(column) is not a valid \(expected)"
         case .missingColumn(let name): "result has no column \(name)"
         case .poolClosed: "database pool is closed"
+        case .valueOutOfRange(let parameter, _): "value \(parameter) is out of the database's range"
         }
     }
 
@@ -48,6 +51,7 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
             "column \(column): cannot decode \(expected) from \(found)"
         case .missingColumn(let name): "missing column \(name)"
         case .poolClosed: "pool closed"
+        case .valueOutOfRange(let parameter, let sql): "bound value \(parameter) out of range in: \(sql.prefix(2000))"
         }
     }
 

@@ -49,7 +49,7 @@ final class PreparedStatement {
         guard binds.count == parameterCount else {
             throw MariaDBError.bindCountMismatch(expected: parameterCount, got: binds.count, sql: sql)
         }
-        let parameters = ParameterBuffers(binds)
+        let parameters = try ParameterBuffers(binds, sql: sql)
         defer { parameters.deallocate() }
         if parameterCount > 0, mysql_stmt_bind_param(statement, parameters.binds) != 0 {
             throw Self.error(statement, sql: sql)
@@ -84,7 +84,7 @@ private struct ParameterBuffers {
     private var allocations: [UnsafeMutableRawPointer] = []
     private let count: Int
 
-    init(_ values: [MariaDBBind]) {
+    init(_ values: [MariaDBBind], sql: String) throws {
         count = max(values.count, 1)
         binds = .allocate(capacity: count)
         binds.initialize(repeating: MYSQL_BIND(), count: count)
@@ -106,7 +106,12 @@ private struct ParameterBuffers {
             case .bytes(let bytes):
                 setBytes(index, bytes, type: MYSQL_TYPE_BLOB)
             case .date(let date):
-                setScalar(index, MySQLTime.from(date), type: MYSQL_TYPE_DATETIME)
+                let time = MySQLTime.from(date)
+                guard (1...9999).contains(time.year) else {
+                    deallocate()
+                    throw MariaDBError.valueOutOfRange(parameter: index + 1, sql: sql)
+                }
+                setScalar(index, time, type: MYSQL_TYPE_DATETIME)
             }
         }
     }

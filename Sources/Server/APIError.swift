@@ -76,6 +76,12 @@ struct ErrorMiddleware: RouterMiddleware {
             }
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: "body_too_large", message: "request bodies are limited to 1 MiB")
+        case let error as MariaDBError where error.code == 1406 || error.code == 1264:
+            // Data too long / out of range: a limit validation missed; the caller's input is at fault.
+            logger.warning("value rejected by the database", metadata: ["error": "\(error.detail)"])
+            return APIError(.badRequest, code: "validation_failed", message: "a value is too long or out of range")
+        case let error as MariaDBError where { if case .valueOutOfRange = error { true } else { false } }():
+            return APIError(.badRequest, code: "validation_failed", message: "a value is out of range")
         case let error as MariaDBError where error.isConnectionError:
             logger.error("database unavailable", metadata: ["error": "\(error.detail)"])
             return APIError(.serviceUnavailable, code: "database_unavailable", message: "the database is not reachable; try again shortly")
@@ -148,7 +154,7 @@ extension Request {
     func pageRequest() throws -> PageRequest {
         let page = try queryInt("page", default: 1)
         let perPage = try queryInt("per_page", default: 20)
-        guard page >= 1 else { throw APIError.validation("page", "must be at least 1") }
+        guard (1...1_000_000).contains(page) else { throw APIError.validation("page", "must be between 1 and 1000000") }
         guard (1...100).contains(perPage) else { throw APIError.validation("per_page", "must be between 1 and 100") }
         return PageRequest(page: page, perPage: perPage)
     }

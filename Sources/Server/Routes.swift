@@ -125,11 +125,9 @@ enum APIRoutes {
             let channel = try request.queryChannel()
             if let channel { try context.require(.templates, on: channel) }
             let page = try await deps.templates.list(
-                scope: try context.scope(), channel: channel, search: request.queryString("q"), page: try request.pageRequest())
-            let visible = Page(
-                items: page.items.filter { allowed.contains($0.channel) }, total: page.total, page: page.page,
-                perPage: page.perPage)
-            return jsonResponse(PageBody(visible) { TemplateBody($0) })
+                scope: try context.scope(), channels: channel.map { [$0] } ?? allowed, search: request.queryString("q"),
+                page: try request.pageRequest())
+            return jsonResponse(PageBody(page) { TemplateBody($0) })
         }
         api.on(.post, "templates", .capability(.templates)) { request, context in
             var request = request

@@ -187,7 +187,7 @@ struct CampaignRepositoryTests {
         let (fixture, _, _) = try await setUp("content")
         defer { Task { await TestDatabase.drop(fixture.pool) } }
         let templates = MariaDBTemplateRepository(pool: fixture.pool, prefix: AudienceFixture.prefix)
-        let builtins = try await templates.list(scope: .tenant(1), channel: nil, search: nil, page: PageRequest(perPage: 100))
+        let builtins = try await templates.list(scope: .tenant(1), channels: Set(Channel.allCases), search: nil, page: PageRequest(perPage: 100))
         #expect(builtins.total == 12)
         #expect(Set(builtins.items.filter { $0.channel == .email }.map(\.name)) == [
             "Re-engagement (90 days)", "Loyal customer offer", "General announcement", "Seasonal campaign"])
@@ -202,7 +202,7 @@ struct CampaignRepositoryTests {
         await #expect(throws: DomainError.self) {
             try await templates.update(scope: .tenant(1), id: builtins.items[0].id, draft: TemplateDraft(channel: .sms, name: "x", subject: nil, body: "y"))
         }
-        #expect(try await templates.list(scope: .tenant(1), channel: .sms, search: "Mine", page: PageRequest()).total == 1)
+        #expect(try await templates.list(scope: .tenant(1), channels: [.sms], search: "Mine", page: PageRequest()).total == 1)
         try await templates.delete(scope: .tenant(1), id: mine.id)
 
         let suppressions = MariaDBSuppressionRepository(pool: fixture.pool, prefix: AudienceFixture.prefix)

@@ -50,6 +50,10 @@ struct BindingTests {
             #expect(try empty.decode("i", as: Int?.self) == nil)
             #expect(try empty.decode("s", as: String?.self) == nil)
             #expect(throws: MariaDBError.self) { try empty.decode("i", as: Int.self) }
+            // A date the server cannot store is refused instead of becoming a zero date.
+            await #expect(throws: MariaDBError.self) {
+                try await db.execute("INSERT INTO t (dt) VALUES (?)", [Date(timeIntervalSince1970: 1_767_225_600_000)])
+            }
             #expect(throws: MariaDBError.self) { try row.decode("nope", as: Int.self) }
         }
     }
