@@ -84,10 +84,13 @@ sql -e "CREATE DATABASE \`$BKNTC_DB_NAME\` CHARACTER SET utf8mb4"
 "$BIN" demo-data --tenants 2 --customers 300 --appointments 2000 >"$WORK/demo-data.log" 2>&1 \
     || { cat "$WORK/demo-data.log" >&2; exit 1; }
 
+ready() {
+    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$BASE/ready" >/dev/null 2>&1
+}
 "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 150); do
-    if curl -fsS "$BASE/ready" >/dev/null 2>&1; then break; fi
+    if ready; then break; fi
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
         echo "the server exited during startup:" >&2
         cat "$WORK/server.log" >&2
@@ -95,7 +98,7 @@ for _ in $(seq 1 150); do
     fi
     sleep 0.2
 done
-curl -fsS "$BASE/ready" >/dev/null || { echo "the server did not become ready" >&2; tail -50 "$WORK/server.log" >&2; exit 1; }
+ready || { echo "the server did not become ready" >&2; tail -50 "$WORK/server.log" >&2; exit 1; }
 
 # --- The run ---
 # CPython before 3.12 can fail Hypothesis with "SystemError: AST constructor recursion depth
