@@ -13,6 +13,7 @@ public protocol CapabilityResolving: Sendable {
     func isAdministrator(userID: Int) async throws -> Bool
 }
 
+/// Resolves capabilities from the WordPress and Booknetic tables, with a 60 s cache.
 public final class MariaDBCapabilityResolver: CapabilityResolving {
     let pool: MariaDBPool
     let prefix: TablePrefix
