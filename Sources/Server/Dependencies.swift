@@ -16,6 +16,8 @@ public struct AppDependencies: Sendable {
     public var saas: Bool
     public var metrics: ServiceMetrics
     public var rateLimiter: RateLimiter
+    /// Default of a preview's `mask_addresses`.
+    public var maskAddresses = false
     /// Database reachable and migrations current.
     public var readiness: @Sendable () async -> (ready: Bool, detail: String)
 
@@ -41,7 +43,7 @@ public struct AppDependencies: Sendable {
     /// The MariaDB-backed dependencies for a configuration.
     public static func live(config: ServiceConfiguration, pool: MariaDBPool, saas: Bool) -> AppDependencies {
         let prefix = config.prefix
-        return AppDependencies(
+        var deps = AppDependencies(
             audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode),
             campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode),
             templates: MariaDBTemplateRepository(pool: pool, prefix: prefix),
@@ -73,5 +75,7 @@ public struct AppDependencies: Sendable {
                     return (false, "database unreachable")
                 }
             })
+        deps.maskAddresses = config.maskAddresses
+        return deps
     }
 }

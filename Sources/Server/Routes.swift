@@ -89,7 +89,7 @@ enum APIRoutes {
             try context.require(.read, on: channel)
             let segment = try Segment.validated(from: json["segment"])
             let filters = try SegmentFilters.validated(from: json["filters"])
-            var masked = false
+            var masked = deps.maskAddresses
             if let raw = json["mask_addresses"], raw != .null {
                 guard case .bool(let flag) = raw else { throw APIError.validation("mask_addresses", "must be true or false") }
                 masked = flag

@@ -46,6 +46,8 @@ public struct ServiceConfiguration: Sendable {
     /// allowed on top (`BKNTC_API_RATE_BURST`, default 200).
     public var apiRateLimit: Double
     public var apiRateBurst: Double
+    /// Whether preview samples mask addresses unless a request says otherwise (`BKNTC_MASK_ADDRESSES`).
+    public var maskAddresses: Bool = false
 
     public init(
         database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
@@ -161,7 +163,7 @@ public struct ServiceConfiguration: Sendable {
             }
             countryCode = digits
         }
-        return ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             database: database, prefix: prefix, saas: try flag("BKNTC_SAAS", default: nil), secret: secret,
             listenHost: host.isEmpty ? "127.0.0.1" : host, listenPort: port,
             publicURL: value("BKNTC_PUBLIC_URL"),
@@ -173,5 +175,7 @@ public struct ServiceConfiguration: Sendable {
             sendConcurrency: try integer("BKNTC_SEND_CONCURRENCY", default: 4, range: 1...64), rateLimit: rateLimit,
             apiRateLimit: Double(try integer("BKNTC_API_RATE_LIMIT", default: 20, range: 1...100_000)),
             apiRateBurst: Double(try integer("BKNTC_API_RATE_BURST", default: 200, range: 1...1_000_000)))
+        configuration.maskAddresses = try flag("BKNTC_MASK_ADDRESSES", default: false) ?? false
+        return configuration
     }
 }
