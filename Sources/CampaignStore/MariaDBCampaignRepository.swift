@@ -176,27 +176,43 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     // MARK: - Reading
 
     public func progress(scope: TenantScope, id: Int) async throws -> CampaignProgress {
-        try await pool.withConnection { db in
-            guard let campaign = try await fetch(db, scope: scope, id: id, lock: false) else { throw DomainError.notFound("campaign") }
-            var progress = CampaignProgress(status: campaign.status)
-            let rows = try await db.query(
-                "SELECT status, COUNT(*) AS n FROM \(logs) WHERE campaign_id = ? AND run = ? GROUP BY status",
-                [id, campaign.currentRun])
-            for row in rows {
-                let count = try row.decode("n", as: Int.self)
-                progress.total += count
-                switch try row.decode("status", as: String.self) {
-                case "sent": progress.sent += count
-                case "delivered": progress.sent += count; progress.delivered += count
-                case "failed", "undelivered": progress.failed += count
-                case "skipped": progress.skipped += count
-                case "pending": progress.pending += count
-                case "sending": progress.sending += count
-                default: break
-                }
-            }
-            return progress
+        guard let campaign = try await get(scope: scope, id: id) else { throw DomainError.notFound("campaign") }
+        return try await counters(scope: scope, campaigns: [campaign])[id] ?? CampaignProgress(status: campaign.status)
+    }
+
+    public func counters(scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: CampaignProgress] {
+        var result: [Int: CampaignProgress] = [:]
+        for campaign in campaigns { result[campaign.id] = CampaignProgress(status: campaign.status) }
+        let started = campaigns.filter { $0.currentRun > 0 }
+        if started.isEmpty { return result }
+        let pairs = started.map { _ in "(?, ?)" }.joined(separator: ", ")
+        let binds: [any MariaDBBindable] = [scope.key] + started.flatMap { [$0.id, $0.currentRun] as [any MariaDBBindable] }
+        let rows = try await pool.withConnection { db in
+            try await db.query(
+                """
+                SELECT campaign_id, status, COUNT(*) AS n FROM \(logs)
+                WHERE tenant_key = ? AND (campaign_id, run) IN (\(pairs)) GROUP BY campaign_id, status
+                """, binds)
         }
+        for row in rows {
+            let id = try row.decode("campaign_id", as: Int.self)
+            let count = try row.decode("n", as: Int.self)
+            guard var progress = result[id] else { continue }
+            progress.total += count
+            switch try row.decode("status", as: String.self) {
+            case "sent": progress.sent += count
+            case "delivered":
+                progress.sent += count
+                progress.delivered += count
+            case "failed", "undelivered": progress.failed += count
+            case "skipped": progress.skipped += count
+            case "pending": progress.pending += count
+            case "sending": progress.sending += count
+            default: break
+            }
+            result[id] = progress
+        }
+        return result
     }
 
     public func logs(scope: TenantScope, id: Int, status: String?, page: PageRequest) async throws -> Page<CampaignLogRow> {

@@ -108,6 +108,8 @@ public protocol CampaignRepository: Sendable {
     func logs(scope: TenantScope, id: Int, status: String?, page: PageRequest) async throws -> Page<CampaignLogRow>
     /// Streams log rows of the current run in id order, at most `limit` (nil = all).
     func streamLogs(scope: TenantScope, id: Int, limit: Int?, _ handle: ([CampaignLogRow]) async throws -> Void) async throws
+    /// Row counts of each campaign's current run, keyed by campaign id, in one query.
+    func counters(scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: CampaignProgress]
     /// The first `limit` recipients of the current run (or of the live audience for a draft).
     func previewRecipients(scope: TenantScope, id: Int, limit: Int) async throws -> [Recipient]
 }

@@ -17,6 +17,15 @@ extension APIRoutes {
             return campaign
         }
 
+        /// A campaign answer with its current run's counters.
+        @Sendable func answer(
+            _ campaign: Campaign, _ context: AppRequestContext, warnings: [String]? = nil, status: HTTPResponse.Status = .ok
+        ) async throws -> Response {
+            let scope = try context.scope()
+            let counters = try await repo.counters(scope: scope, campaigns: [campaign])[campaign.id]
+            return jsonResponse(CampaignBody(campaign, scope: scope, counters: counters, warnings: warnings), status: status)
+        }
+
         api.on(.get, "campaigns", .capability(.read)) { request, context in
             let channels = try context.channels(with: .read)
             let channel = try request.queryChannel()
@@ -32,7 +41,9 @@ extension APIRoutes {
                 scope: try context.scope(),
                 query: CampaignListQuery(channel: channel, status: status, search: request.queryString("q"), channels: channels),
                 page: try request.pageRequest())
-            return jsonResponse(PageBody(page) { CampaignBody($0) })
+            let scope = try context.scope()
+            let counters = try await repo.counters(scope: scope, campaigns: page.items)
+            return jsonResponse(PageBody(page) { CampaignBody($0, scope: scope, counters: counters[$0.id]) })
         }
         /// A chosen template fills in a missing body (and subject for email).
         @Sendable func withTemplateDefaults(_ json: JSONValue, _ context: AppRequestContext) async throws -> JSONValue {
@@ -53,10 +64,10 @@ extension APIRoutes {
             let draft = try CampaignDraft.validated(from: try await withTemplateDefaults(try await request.jsonBody(), context), now: Date())
             try context.require(.create, on: draft.channel)
             let campaign = try await repo.create(scope: try context.scope(), draft: draft, createdBy: context.identity?.userID)
-            return jsonResponse(CampaignBody(campaign, warnings: draft.warnings), status: .created)
+            return try await answer(campaign, context, warnings: draft.warnings, status: .created)
         }
         api.on(.get, "campaigns/:id", .capability(.read)) { _, context in
-            jsonResponse(CampaignBody(try await load(context, .read)))
+            try await answer(try await load(context, .read), context)
         }
         api.on(.put, "campaigns/:id", .capability(.create)) { request, context in
             var request = request
@@ -64,7 +75,7 @@ extension APIRoutes {
             let draft = try CampaignDraft.validated(from: try await withTemplateDefaults(try await request.jsonBody(), context), now: Date())
             try context.require(.create, on: draft.channel)
             let campaign = try await repo.update(scope: try context.scope(), id: existing.id, draft: draft)
-            return jsonResponse(CampaignBody(campaign, warnings: draft.warnings))
+            return try await answer(campaign, context, warnings: draft.warnings)
         }
         api.on(.delete, "campaigns/:id", .capability(.delete)) { _, context in
             let existing = try await load(context, .delete)
@@ -73,18 +84,18 @@ extension APIRoutes {
         }
         api.on(.post, "campaigns/:id/send", .capability(.send)) { _, context in
             let existing = try await load(context, .send)
-            return jsonResponse(CampaignBody(try await repo.send(scope: try context.scope(), id: existing.id)))
+            return try await answer(try await repo.send(scope: try context.scope(), id: existing.id), context)
         }
         for action in [CampaignAction.pause, .resume, .cancel] {
             api.on(.post, "campaigns/:id/\(action.rawValue)", .capability(.send)) { _, context in
                 let existing = try await load(context, .send)
-                return jsonResponse(CampaignBody(try await repo.transition(scope: try context.scope(), id: existing.id, action: action)))
+                return try await answer(try await repo.transition(scope: try context.scope(), id: existing.id, action: action), context)
             }
         }
         api.on(.post, "campaigns/:id/duplicate", .capability(.create)) { _, context in
             let existing = try await load(context, .create)
             let copy = try await repo.duplicate(scope: try context.scope(), id: existing.id, createdBy: context.identity?.userID)
-            return jsonResponse(CampaignBody(copy), status: .created)
+            return try await answer(copy, context, status: .created)
         }
         api.on(.get, "campaigns/:id/progress", .capability(.read)) { _, context in
             let existing = try await load(context, .read)

@@ -4,6 +4,7 @@ import Foundation
 /// JSON shapes of the API (snake_case via the encoder).
 struct CampaignBody: Encodable {
     let id: Int
+    let tenantId: Int?
     let channel: String
     let name: String
     let status: String
@@ -24,10 +25,21 @@ struct CampaignBody: Encodable {
     let updatedAt: Date
     let startedAt: Date?
     let finishedAt: Date?
+    let counters: CountersBody
     let warnings: [String]?
 
-    init(_ c: Campaign, warnings: [String]? = nil) {
+    /// Row counts of the current run.
+    struct CountersBody: Encodable {
+        let total, sent, delivered, failed, skipped, pending, sending: Int
+    }
+
+    init(_ c: Campaign, scope: TenantScope, counters p: CampaignProgress?, warnings: [String]? = nil) {
         id = c.id
+        tenantId = scope.tenantID
+        let p = p ?? CampaignProgress(status: c.status)
+        counters = CountersBody(
+            total: p.total, sent: p.sent, delivered: p.delivered, failed: p.failed, skipped: p.skipped, pending: p.pending,
+            sending: p.sending)
         channel = c.channel.rawValue
         name = c.name
         status = c.status.rawValue

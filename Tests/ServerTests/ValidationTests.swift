@@ -122,6 +122,15 @@ struct ValidationTests {
             }
             let sent = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 1)
             #expect(sent.json?["status"]?.stringValue == "queued")
+            #expect(sent.json?["tenant_id"]?.integerValue == 1)
+            #expect(sent.json?["counters"]?["total"]?.integerValue == 6)
+            #expect(sent.json?["counters"]?["pending"]?.integerValue == 6)
+            let listed = try await APIFixture.call(client, .get, "/api/v1/campaigns?channel=email", tenant: 1, user: 1)
+            if case .array(let items)? = listed.json?["items"] {
+                #expect(items.first?["counters"]?["pending"]?.integerValue == 6)
+            } else {
+                Issue.record("the list has no items")
+            }
             let progress = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/progress", tenant: 1, user: 1)
             #expect(progress.json?["total"]?.integerValue == 6)
             #expect(progress.json?["pending"]?.integerValue == 6)
