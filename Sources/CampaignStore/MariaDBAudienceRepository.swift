@@ -7,14 +7,23 @@ public struct MariaDBAudienceRepository: AudienceRepository {
     let pool: MariaDBPool
     public let compiler: AudienceCompiler
     let clock: @Sendable () -> Date
+    let settings: (any SiteSettings)?
 
-    public init(pool: MariaDBPool, prefix: TablePrefix, defaultCountryCode: String?, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        pool: MariaDBPool, prefix: TablePrefix, defaultCountryCode: String?, settings: (any SiteSettings)? = nil,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.pool = pool
         self.compiler = AudienceCompiler(tables: prefix.audienceTables, defaultCountryCode: defaultCountryCode)
+        self.settings = settings
         self.clock = clock
     }
 
-    public func preview(_ audience: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
+    public func preview(_ definition: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
+        var audience = definition
+        if audience.countryCode == nil, let settings {
+            audience.countryCode = try await settings.defaultCountryCode(scope: audience.scope)
+        }
         let query = compiler.preview(audience, now: Int(clock().timeIntervalSince1970), sampleSize: sampleSize)
         let rows = try await pool.withConnection { try await $0.query(query) }
         let total = try rows.first?.decode("total", as: Int.self) ?? 0

@@ -11,10 +11,13 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     let templates: String
     let compiler: AudienceCompiler
     let clock: @Sendable () -> Date
+    let settings: (any SiteSettings)?
 
     public init(
-        pool: MariaDBPool, prefix: TablePrefix, defaultCountryCode: String?, clock: @escaping @Sendable () -> Date = Date.init
+        pool: MariaDBPool, prefix: TablePrefix, defaultCountryCode: String?, settings: (any SiteSettings)? = nil,
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.settings = settings
         self.pool = pool
         self.campaigns = prefix.bkntc("campaigns")
         self.logs = prefix.bkntc("campaign_logs")
@@ -129,7 +132,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         let run = campaign.currentRun + 1
         let stamp = utcNow(now)
         let insert = compiler.snapshot(
-            campaign.audience(in: scope), now: Int(now.timeIntervalSince1970), logsTable: logs, campaignID: campaign.id,
+            try await audience(of: campaign, in: scope), now: Int(now.timeIntervalSince1970), logsTable: logs, campaignID: campaign.id,
             run: run, createdAt: stamp)
         let inserted = try await db.execute(insert).affectedRows
         if inserted == 0 {
@@ -254,12 +257,19 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 return try rows.map(MariaDBAudienceRepository.recipient)
             }
             let query = compiler.preview(
-                campaign.audience(in: scope), now: Int(clock().timeIntervalSince1970), sampleSize: limit)
+                try await audience(of: campaign, in: scope), now: Int(clock().timeIntervalSince1970), sampleSize: limit)
             return try await db.query(query).map(MariaDBAudienceRepository.recipient)
         }
     }
 
     // MARK: - Helpers
+
+    /// The campaign's audience with the tenant's country-code setting.
+    private func audience(of campaign: Campaign, in scope: TenantScope) async throws -> AudienceDefinition {
+        var audience = campaign.audience(in: scope)
+        audience.countryCode = try await settings?.defaultCountryCode(scope: scope)
+        return audience
+    }
 
     private func fields(_ draft: CampaignDraft) -> [any MariaDBBindable] {
         [

@@ -19,12 +19,19 @@ public struct AudienceDefinition: Sendable, Hashable {
     public var segment: Segment
     public var filters: SegmentFilters
     public var scope: TenantScope
+    /// The tenant's `default_country_code` setting, if it has one (it decides which national
+    /// numbers are recipients); nil falls back to the compiler's default.
+    public var countryCode: String?
 
-    public init(channel: Channel, segment: Segment, filters: SegmentFilters = SegmentFilters(), scope: TenantScope) {
+    public init(
+        channel: Channel, segment: Segment, filters: SegmentFilters = SegmentFilters(), scope: TenantScope,
+        countryCode: String? = nil
+    ) {
         self.channel = channel
         self.segment = segment
         self.filters = filters
         self.scope = scope
+        self.countryCode = countryCode
     }
 }
 
@@ -88,7 +95,8 @@ public struct AudienceCompiler: Sendable {
         if phone {
             q.append("CASE WHEN n0.raw LIKE '+%' THEN CONCAT('+', SUBSTRING(n0.raw, 2))")
             q.append(" WHEN n0.raw LIKE '00%' THEN CONCAT('+', SUBSTRING(n0.raw, 3))")
-            if let code = defaultCountryCode {
+            let sanitized = audience.countryCode.flatMap { AddressNormalizer(defaultCountryCode: $0).defaultCountryCode }
+            if let code = sanitized ?? defaultCountryCode {
                 q.append(" ELSE CONCAT('+', ")
                 q.bind(.string(code))
                 q.append(", IF(n0.raw LIKE '0%', SUBSTRING(n0.raw, 2), n0.raw))")

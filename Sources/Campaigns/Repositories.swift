@@ -1,5 +1,12 @@
 import Foundation
 
+/// Booknetic settings the sidecar honours (`wp_options` rows `bkntc_<name>`, with a tenant's
+/// own `bkntc_t<id>_<name>` first).
+public protocol SiteSettings: Sendable {
+    /// The calling code given to national phone numbers, e.g. "44"; nil when none is configured.
+    func defaultCountryCode(scope: TenantScope) async throws -> String?
+}
+
 /// Reads who a segment reaches (DESIGN §5).
 public protocol AudienceRepository: Sendable {
     /// The exact recipient count and the first `sampleSize` recipients, in one query.

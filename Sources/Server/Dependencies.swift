@@ -12,7 +12,8 @@ public struct AppDependencies: Sendable {
     public var suppressions: any SuppressionRepository
     public var capabilities: any CapabilityResolving
     public var authenticator: RequestAuthenticator
-    public var normalizer: AddressNormalizer
+    /// Site settings (the tenant's default country code, …).
+    public var settings: any SiteSettings
     public var saas: Bool
     public var metrics: ServiceMetrics
     public var rateLimiter: RateLimiter
@@ -24,7 +25,7 @@ public struct AppDependencies: Sendable {
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
         suppressions: any SuppressionRepository, capabilities: any CapabilityResolving,
-        authenticator: RequestAuthenticator, normalizer: AddressNormalizer, saas: Bool, metrics: ServiceMetrics,
+        authenticator: RequestAuthenticator, settings: any SiteSettings, saas: Bool, metrics: ServiceMetrics,
         rateLimiter: RateLimiter, readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)
     ) {
         self.audience = audience
@@ -33,24 +34,32 @@ public struct AppDependencies: Sendable {
         self.suppressions = suppressions
         self.capabilities = capabilities
         self.authenticator = authenticator
-        self.normalizer = normalizer
+        self.settings = settings
         self.saas = saas
         self.metrics = metrics
         self.rateLimiter = rateLimiter
         self.readiness = readiness
     }
 
+    /// The address normalizer for a tenant (its own default country code).
+    func normalizer(for scope: TenantScope) async throws -> AddressNormalizer {
+        AddressNormalizer(defaultCountryCode: try await settings.defaultCountryCode(scope: scope))
+    }
+
     /// The MariaDB-backed dependencies for a configuration.
     public static func live(config: ServiceConfiguration, pool: MariaDBPool, saas: Bool) -> AppDependencies {
         let prefix = config.prefix
+        let settings = MariaDBSiteSettings(pool: pool, prefix: prefix, fallbackCountryCode: config.defaultCountryCode)
         var deps = AppDependencies(
-            audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode),
-            campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode),
+            audience: MariaDBAudienceRepository(
+                pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode, settings: settings),
+            campaigns: MariaDBCampaignRepository(
+                pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode, settings: settings),
             templates: MariaDBTemplateRepository(pool: pool, prefix: prefix),
             suppressions: MariaDBSuppressionRepository(pool: pool, prefix: prefix),
             capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, saas: saas),
             authenticator: RequestAuthenticator(pool: pool, prefix: prefix, secret: config.secret),
-            normalizer: AddressNormalizer(defaultCountryCode: config.defaultCountryCode), saas: saas,
+            settings: settings, saas: saas,
             metrics: ServiceMetrics(pool: pool) {
                 let rows = try await pool.withConnection { db in
                     try await db.query(

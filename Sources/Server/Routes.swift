@@ -194,6 +194,7 @@ enum APIRoutes {
             try context.require(.suppressions, on: channel)
             let reason = try RequestFields.text(json["reason"], field: "reason", maxLength: 255, required: false)
             let scope = try context.scope()
+            let normalizer = try await deps.normalizer(for: scope)
             if let csv = json["csv"] {
                 guard case .string(let text) = csv else { throw APIError.validation("csv", "must be text") }
                 var report = SuppressionImportReport()
@@ -202,7 +203,7 @@ enum APIRoutes {
                 for line in lines {
                     let raw = line.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
                     if raw.isEmpty { continue }
-                    guard let address = deps.normalizer.normalize(raw, for: channel) else {
+                    guard let address = normalizer.normalize(raw, for: channel) else {
                         report.invalid.append(String(raw.prefix(100)))
                         continue
                     }
@@ -213,7 +214,7 @@ enum APIRoutes {
                 return jsonResponse(Body(accepted: report.accepted, duplicates: report.duplicates, invalid: report.invalid))
             }
             let raw = try RequestFields.text(json["address"], field: "address", maxLength: 254, required: true) ?? ""
-            guard let address = deps.normalizer.normalize(raw, for: channel) else {
+            guard let address = normalizer.normalize(raw, for: channel) else {
                 throw APIError.validation(
                     "address", channel.usesPhone ? "is not a valid phone number (E.164, e.g. +447700900123)" : "is not a valid email address")
             }
