@@ -4,12 +4,11 @@ import MariaDB
 
 /// Booknetic settings from `{prefix}options`: the tenant's `bkntc_t<id>_<name>`, then the
 /// global `bkntc_<name>`, then the service's own configuration. Cached for 60 s.
-public final class MariaDBSiteSettings: SiteSettings, @unchecked Sendable {
+public final class MariaDBSiteSettings: SiteSettings {
     let pool: MariaDBPool
     let table: String
     let fallbackCountryCode: String?
-    private var cache: [Int: (value: String?, expires: Date)] = [:]
-    private let lock = NSLock()
+    private let cache = TimedCache<Int, String?>()
 
     public init(pool: MariaDBPool, prefix: TablePrefix, fallbackCountryCode: String?) {
         self.pool = pool
@@ -18,7 +17,7 @@ public final class MariaDBSiteSettings: SiteSettings, @unchecked Sendable {
     }
 
     public func defaultCountryCode(scope: TenantScope) async throws -> String? {
-        if let cached = lock.withLock({ cache[scope.key] }), cached.expires > Date() { return cached.value }
+        if let cached = cache.get(scope.key) { return cached }
         var names = ["bkntc_default_country_code"]
         if let tenant = scope.tenantID { names.insert("bkntc_t\(tenant)_default_country_code", at: 0) }
         let rows = try await pool.withConnection { db in
@@ -31,7 +30,7 @@ public final class MariaDBSiteSettings: SiteSettings, @unchecked Sendable {
         let configured = names.lazy.compactMap { values[$0] }
             .compactMap { AddressNormalizer(defaultCountryCode: $0).defaultCountryCode }.first
         let value = configured ?? fallbackCountryCode
-        lock.withLock { cache[scope.key] = (value, Date().addingTimeInterval(60)) }
+        cache.set(scope.key, value, ttl: 60)
         return value
     }
 }

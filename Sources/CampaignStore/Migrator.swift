@@ -103,12 +103,18 @@ public struct Migrator: Sendable {
         return Set(try rows.map { try $0.decode("version", as: String.self) })
     }
 
-    private static func files(includeOptional: Bool) throws -> [SchemaFiles.File] {
+    /// The shipped files, read once per process (`/ready` asks on every probe).
+    private static let shipped: Result<(required: [SchemaFiles.File], optional: [SchemaFiles.File]), MigrationError> = {
         do {
-            return try SchemaFiles.migrations() + (includeOptional ? try SchemaFiles.optional() : [])
+            return .success((try SchemaFiles.migrations(), try SchemaFiles.optional()))
         } catch {
-            throw MigrationError.unreadableSchema("\(error)")
+            return .failure(.unreadableSchema("\(error)"))
         }
+    }()
+
+    private static func files(includeOptional: Bool) throws -> [SchemaFiles.File] {
+        let files = try shipped.get()
+        return files.required + (includeOptional ? files.optional : [])
     }
 
     static func version(of file: SchemaFiles.File) -> String {

@@ -171,7 +171,7 @@ struct ProgressBody: Encodable {
         switch p.status {
         case .draft: stage = "composing"
         case .scheduled: stage = "waiting_for_schedule"
-        case .queued: stage = p.total == 0 ? "snapshotting" : "waiting_for_worker"
+        case .queued: stage = "waiting_for_worker"
         case .sending: stage = "sending"
         case .paused: stage = "paused"
         case .completed, .failed, .cancelled: stage = "finished"
