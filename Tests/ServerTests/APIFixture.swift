@@ -63,6 +63,22 @@ enum APIFixture {
         return (pool, AppDependencies.live(config: config, pool: pool, saas: true))
     }
 
+    /// A fresh fixture database and a live server for `body`; the database is dropped afterwards,
+    /// also when the body fails.
+    static func live(
+        _ label: String, rateLimit: Double = 100_000, burst: Double = 100_000,
+        _ body: @escaping @Sendable (MariaDBPool, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let (pool, deps) = try await make(label, rateLimit: rateLimit, burst: burst)
+        do {
+            try await withServer(deps) { client in try await body(pool, client) }
+        } catch {
+            await TestDatabase.drop(pool)
+            throw error
+        }
+        await TestDatabase.drop(pool)
+    }
+
     /// A live server over loopback for `body`.
     static func withServer(_ deps: AppDependencies, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let (router, _) = buildRouter(deps)

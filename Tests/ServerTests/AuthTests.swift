@@ -11,9 +11,7 @@ import Testing
 @Suite("Authentication over HTTP", .serialized)
 struct AuthTests {
     @Test func signaturesAreCheckedStrictly() async throws {
-        let (pool, deps) = try await APIFixture.make("signature")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("signature") { pool, client in
             let path = "/api/v1/campaigns?channel=sms&per_page=5"
             func status(_ headers: HTTPFields, method: HTTPRequest.Method = .get, path: String = path, body: String = "") async throws -> Int {
                 try await client.execute(uri: path, method: method, headers: headers, body: body.isEmpty ? nil : ByteBuffer(string: body)) {
@@ -52,9 +50,7 @@ struct AuthTests {
     }
 
     @Test func browserSessions() async throws {
-        let (pool, deps) = try await APIFixture.make("sessions")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("sessions") { pool, client in
             func exchange(_ token: String) async throws -> (Int, JSONValue?) {
                 try await client.execute(
                     uri: "/api/v1/sessions", method: .post, headers: [.contentType: "application/json"],
@@ -102,9 +98,7 @@ struct AuthTests {
 @Suite("Rate limits over HTTP", .serialized)
 struct RateLimitTests {
     @Test func callersAreThrottledSeparatelyAndFailedLoginsByAddress() async throws {
-        let (pool, deps) = try await APIFixture.make("ratelimit", rateLimit: 0.5, burst: 3)
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("ratelimit", rateLimit: 0.5, burst: 3) { pool, client in
             var statuses: [Int] = []
             for page in 1...4 {
                 statuses.append(try await APIFixture.call(client, .get, "/api/v1/campaigns?page=\(page)", tenant: 1, user: 1).status)

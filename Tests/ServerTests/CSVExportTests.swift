@@ -11,18 +11,16 @@ import Testing
 @Suite("Logs CSV export", .serialized)
 struct CSVExportTests {
     @Test func cellsAreEscapedAndCapped() async throws {
-        let (pool, deps) = try await APIFixture.make("csv")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await pool.withConnection { db in
-            try await db.execute(
-                "UPDATE wpa_bkntc_customers SET first_name = ?, last_name = ? WHERE tenant_id = 1 AND first_name = 'Cus1'",
-                ["=HYPERLINK(\"http://x\")", "O'Brien, \"Jr\"\nline2"])
-            try await db.execute(
-                "UPDATE wpa_bkntc_customers SET first_name = ?, last_name = ? WHERE tenant_id = 1 AND first_name = 'Cus2'",
-                ["@SUM(1)", "Zoë 😀"])
-            try await db.execute("UPDATE wpa_bkntc_customers SET first_name = ? WHERE tenant_id = 1 AND first_name = 'Cus3'", ["-2+3"])
-        }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("csv") { pool, client in
+            try await pool.withConnection { db in
+                try await db.execute(
+                    "UPDATE wpa_bkntc_customers SET first_name = ?, last_name = ? WHERE tenant_id = 1 AND first_name = 'Cus1'",
+                    ["=HYPERLINK(\"http://x\")", "O'Brien, \"Jr\"\nline2"])
+                try await db.execute(
+                    "UPDATE wpa_bkntc_customers SET first_name = ?, last_name = ? WHERE tenant_id = 1 AND first_name = 'Cus2'",
+                    ["@SUM(1)", "Zoë 😀"])
+                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = ? WHERE tenant_id = 1 AND first_name = 'Cus3'", ["-2+3"])
+            }
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
                 body: #"{"channel":"sms","name":"CSV","segment":{"type":"all_customers"},"body":"Hi"}"#)

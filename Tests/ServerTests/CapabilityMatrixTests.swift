@@ -96,9 +96,7 @@ struct CapabilityMatrixTests {
     }
 
     @Test func statusesAreExactlyAsSpecified() async throws {
-        let (pool, deps) = try await APIFixture.make("matrix")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("matrix") { pool, client in
             var checked = 0
             var counter = 0
             for route in Self.routes {

@@ -11,9 +11,7 @@ import Testing
 @Suite("Operations endpoints", .serialized)
 struct OperationsTests {
     @Test func metricsReadinessAndRequestIDs() async throws {
-        let (pool, deps) = try await APIFixture.make("ops")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("ops") { pool, client in
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
                 body: #"{"channel":"whatsapp","name":"Ops","segment":{"type":"all_customers"},"body":"Hi"}"#)

@@ -16,9 +16,7 @@ struct ValidationTests {
     }
 
     @Test func badRequestsGetTheDocumentedErrorAndChangeNothing() async throws {
-        let (pool, deps) = try await APIFixture.make("validation")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("validation") { pool, client in
             let cases: [(String, Int, String, String?)] = [  // body, status, code, field
                 ("{not json", 400, "invalid_json", nil),
                 ("[]", 400, "validation_failed", "body"),
@@ -98,9 +96,7 @@ struct ValidationTests {
     }
 
     @Test func endToEndComposePreviewSendAndRead() async throws {
-        let (pool, deps) = try await APIFixture.make("e2e")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("e2e") { pool, client in
             let preview = try await APIFixture.call(
                 client, .post, "/api/v1/segments/preview", tenant: 1, user: 1,
                 body: #"{"channel":"sms","segment":{"type":"all_customers"},"body":"Hi {customer_first_name} 👋"}"#)
@@ -162,9 +158,7 @@ struct ValidationTests {
 @Suite("Templates and suppressions over HTTP", .serialized)
 struct ContentRoutesTests {
     @Test func templatesPrefillCampaignsAndSuppressionImportReports() async throws {
-        let (pool, deps) = try await APIFixture.make("content-api")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("content-api") { pool, client in
             let template = try await APIFixture.call(
                 client, .post, "/api/v1/templates", tenant: 1, user: 1,
                 body: #"{"channel":"email","name":"Welcome","subject":"Hi {customer_first_name}","body":"<p>Hello {customer_full_name} {oops}</p>"}"#)
@@ -228,9 +222,7 @@ struct FuzzRegressionTests {
     }
 
     @Test func inputsAtTheEdgesAreRefusedCleanly() async throws {
-        let (pool, deps) = try await APIFixture.make("fuzz")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await APIFixture.withServer(deps) { client in
+        try await APIFixture.live("fuzz") { pool, client in
             // A huge page number used to overflow and kill the process.
             for path in ["/api/v1/templates?page=922337203685477580", "/api/v1/campaigns?page=922337203685477580"] {
                 #expect(try await APIFixture.call(client, .get, path, tenant: 1, user: 1).status == 400)
@@ -266,18 +258,16 @@ struct FuzzRegressionTests {
 @Suite("Booknetic settings", .serialized)
 struct SiteSettingsTests {
     @Test func aTenantsDefaultCountryCodeOverridesTheServiceDefault() async throws {
-        let (pool, deps) = try await APIFixture.make("settings")  // BKNTC_DEFAULT_COUNTRY_CODE=44
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await pool.withConnection { db in
-            try await db.execute("UPDATE wpa_bkntc_tenants SET plan_id = 1 WHERE id = 2")  // Pro: WhatsApp allowed
-            try await db.execute("INSERT INTO wpa_options (option_name, option_value) VALUES ('bkntc_t1_default_country_code', '+33')")
-            try await db.execute("INSERT INTO wpa_options (option_name, option_value) VALUES ('bkntc_default_country_code', 'not a code')")
-            for tenant in [1, 2] {
-                try await db.execute(
-                    "INSERT INTO wpa_bkntc_customers (first_name, phone_number, tenant_id) VALUES ('National', '06 12 34 56 78', ?)", [tenant])
+        try await APIFixture.live("settings") { pool, client in  // BKNTC_DEFAULT_COUNTRY_CODE=44
+            try await pool.withConnection { db in
+                try await db.execute("UPDATE wpa_bkntc_tenants SET plan_id = 1 WHERE id = 2")  // Pro: WhatsApp allowed
+                try await db.execute("INSERT INTO wpa_options (option_name, option_value) VALUES ('bkntc_t1_default_country_code', '+33')")
+                try await db.execute("INSERT INTO wpa_options (option_name, option_value) VALUES ('bkntc_default_country_code', 'not a code')")
+                for tenant in [1, 2] {
+                    try await db.execute(
+                        "INSERT INTO wpa_bkntc_customers (first_name, phone_number, tenant_id) VALUES ('National', '06 12 34 56 78', ?)", [tenant])
+                }
             }
-        }
-        try await APIFixture.withServer(deps) { client in
             func sample(_ tenant: Int, _ user: Int) async throws -> [String] {
                 let preview = try await APIFixture.call(
                     client, .post, "/api/v1/segments/preview", tenant: tenant, user: user,
