@@ -5,7 +5,7 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "booknetic-campaigns",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bkntc-campaigns", targets: ["bkntc-campaigns"])
     ],
@@ -56,6 +56,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "DemoData",
+            dependencies: [
+                "Campaigns", "CampaignStore", "MariaDB", "Schema",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Server",
             dependencies: [
                 "Campaigns", "CampaignStore", "MariaDB",
@@ -71,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "bkntc-campaigns",
             dependencies: [
-                "Server", "CampaignStore", "MariaDB", "Campaigns",
+                "Server", "CampaignStore", "MariaDB", "Campaigns", "DemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,13 +95,13 @@ let package = Package(
         .testTarget(name: "MariaDBTests", dependencies: ["MariaDB", "CCurlShim", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CampaignStoreTests",
-            dependencies: ["CampaignStore", "Campaigns", "MariaDB", "TestSupport"],
+            dependencies: ["CampaignStore", "Campaigns", "MariaDB", "DemoData", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "CampaignStore", "Campaigns", "MariaDB", "TestSupport",
+                "Server", "CampaignStore", "Campaigns", "MariaDB", "DemoData", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -8,24 +8,54 @@ extension SQLValue: MariaDBBindable {
         case .null: .null
         case .int(let value): .int(Int64(value))
         case .string(let value): .string(value)
+        case .date(let value): .date(value)
         }
     }
 }
 
-extension MariaDBSession {
-    /// Runs a compiled domain query.
-    func query(_ query: SQLQuery) async throws -> [MariaDBRow] {
-        try await self.query(query.sql, query.binds)
-    }
+// The domain's states are bound by their contract names: the one place each raw string lives.
+extension Channel: MariaDBBindable {
+    public var mariaDBBind: MariaDBBind { .string(rawValue) }
+}
+extension CampaignStatus: MariaDBBindable {
+    public var mariaDBBind: MariaDBBind { .string(rawValue) }
+}
+extension LogStatus: MariaDBBindable {
+    public var mariaDBBind: MariaDBBind { .string(rawValue) }
+}
+extension SkipReason: MariaDBBindable {
+    public var mariaDBBind: MariaDBBind { .string(rawValue) }
+}
+extension StatusReason: MariaDBBindable {
+    public var mariaDBBind: MariaDBBind { .string(rawValue) }
+}
+extension SuppressionSource: MariaDBBindable {
+    public var mariaDBBind: MariaDBBind { .string(rawValue) }
+}
 
-    @discardableResult
-    func execute(_ query: SQLQuery) async throws -> MariaDBExecResult {
-        try await self.execute(query.sql, query.binds)
+extension SQLQuery {
+    /// The compiled domain query as a driver query (the bind count is checked once more).
+    public func mariaDB() throws -> MariaDBQuery {
+        try MariaDBQuery(compiled: sql, binds: binds.map(\.mariaDBBind))
     }
 }
 
-/// The current time as `Y-m-d H:i:s` UTC (how the sidecar's DATETIME columns are written).
-func utcNow(_ date: Date = Date()) -> String { MariaDBDateFormat.format(date) }
+extension MariaDBRow {
+    /// Decodes a column holding one of an enum's raw values.
+    func decode<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E where E.RawValue == String {
+        let raw = try decode(column, as: String.self)
+        guard let value = E(rawValue: raw) else {
+            throw MariaDBError.decoding(column: column, expected: "\(E.self)", found: "unknown value")
+        }
+        return value
+    }
+
+    /// Like `decode(_:as:)` for a nullable column.
+    func decodeIfPresent<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E? where E.RawValue == String {
+        guard let raw = try decode(column, as: String?.self) else { return nil }
+        return E(rawValue: raw)
+    }
+}
 
 /// Escapes `%`, `_` and `\` for a `LIKE ? ESCAPE '\\'` search term and wraps it in `%…%`.
 func likePattern(_ term: String) -> String {
@@ -37,16 +67,35 @@ func likePattern(_ term: String) -> String {
     return "%\(escaped)%"
 }
 
-extension MariaDBSession {
+extension MariaDBQueryable {
     /// One page of `SELECT * FROM table WHERE filter ORDER BY order` plus the total count.
     func page<Item: Sendable>(
-        from table: String, where filter: String, _ binds: [any MariaDBBindable], orderBy order: String,
+        from table: SQLIdentifier, where filter: MariaDBQuery, orderBy order: SQLIdentifierList,
         page: PageRequest, map: (MariaDBRow) throws -> Item
     ) async throws -> Page<Item> {
-        let total = try await queryFirst("SELECT COUNT(*) AS n FROM \(table) WHERE \(filter)", binds)?
+        let total = try await queryFirst("SELECT COUNT(*) AS n FROM \(identifier: table) WHERE \(filter)")?
             .decode("n", as: Int.self) ?? 0
         let rows = try await query(
-            "SELECT * FROM \(table) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?", binds + [page.perPage, page.offset])
+            "SELECT * FROM \(identifier: table) WHERE \(filter) ORDER BY \(order.query) LIMIT \(page.perPage) OFFSET \(page.offset)")
         return Page(items: try rows.map(map), total: total, page: page.page, perPage: page.perPage)
+    }
+
+    /// Whether a table exists in the current database (the one probe for optional tables).
+    func tableExists(_ name: String) async throws -> Bool {
+        try await queryFirst(
+            "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(name)"
+        )?.decode("n", as: Int.self) == 1
+    }
+}
+
+/// An `ORDER BY` list written in code: column identifiers, each ascending or descending.
+struct SQLIdentifierList: Sendable {
+    enum Direction: String, Sendable { case ascending = "", descending = " DESC" }
+    let columns: [(SQLIdentifier, Direction)]
+
+    init(_ columns: (SQLIdentifier, Direction)...) { self.columns = columns }
+
+    var query: MariaDBQuery {
+        MariaDBQuery.joined(columns.map { "\(identifier: $0.0)" + MariaDBQuery(stringLiteral: $0.1.rawValue) }, separator: ", ")
     }
 }

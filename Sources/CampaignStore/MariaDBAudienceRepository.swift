@@ -6,28 +6,28 @@ import MariaDB
 public struct MariaDBAudienceRepository: AudienceRepository {
     let pool: MariaDBPool
     public let compiler: AudienceCompiler
-    let clock: @Sendable () -> Date
-    let settings: (any SiteSettings)?
+    let clock: any WallClock
+    let settings: MariaDBSiteSettings
 
-    public init(
-        pool: MariaDBPool, prefix: TablePrefix, defaultCountryCode: String?, settings: (any SiteSettings)? = nil,
-        clock: @escaping @Sendable () -> Date = Date.init
-    ) {
+    public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
         self.pool = pool
-        self.compiler = AudienceCompiler(tables: prefix.audienceTables, defaultCountryCode: defaultCountryCode)
+        self.compiler = AudienceCompiler(tables: prefix.audienceTables)
         self.settings = settings
         self.clock = clock
     }
 
+    /// Count and sample in one statement; the tenant's country code is read on the same lease.
     public func preview(_ definition: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
-        var audience = definition
-        if audience.countryCode == nil, let settings {
-            audience.countryCode = try await settings.defaultCountryCode(scope: audience.scope)
+        try await pool.withConnection { db in
+            var audience = definition
+            if audience.countryCode == nil {
+                audience.countryCode = try await settings.defaultCountryCode(scope: audience.scope, on: db)
+            }
+            let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: sampleSize)
+            let rows = try await db.query(try query.mariaDB())
+            let total = try rows.first?.decode("total", as: Int.self) ?? 0
+            return AudiencePreview(count: total, sample: try rows.map(Self.recipient))
         }
-        let query = compiler.preview(audience, now: Int(clock().timeIntervalSince1970), sampleSize: sampleSize)
-        let rows = try await pool.withConnection { try await $0.query(query) }
-        let total = try rows.first?.decode("total", as: Int.self) ?? 0
-        return AudiencePreview(count: total, sample: try rows.map(Self.recipient))
     }
 
     static func recipient(_ row: MariaDBRow) throws -> Recipient {
@@ -41,7 +41,7 @@ extension TablePrefix {
     /// The tables an audience query reads.
     public var audienceTables: AudienceTables {
         AudienceTables(
-            customers: bkntc("customers"), appointments: bkntc("appointments"),
-            suppressions: bkntc("campaign_suppressions"))
+            customers: bkntc("customers").text, appointments: bkntc("appointments").text,
+            suppressions: bkntc("campaign_suppressions").text)
     }
 }

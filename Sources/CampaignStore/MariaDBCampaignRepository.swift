@@ -3,309 +3,344 @@ import Foundation
 import MariaDB
 
 /// Campaigns in `{prefix}bkntc_campaigns` and their recipients in `{prefix}bkntc_campaign_logs`.
-/// Transitions are conditional UPDATEs (or row locks), so racing requests cannot both win.
+/// Transitions lock the campaign row, check the caller's capability on that locked row, and
+/// change it in the same transaction. Every method takes one lease.
 public struct MariaDBCampaignRepository: CampaignRepository {
     let pool: MariaDBPool
-    let campaigns: String
-    let logs: String
-    let templates: String
+    let campaigns: SQLIdentifier
+    let logs: SQLIdentifier
+    let templates: SQLIdentifier
     let compiler: AudienceCompiler
-    let clock: @Sendable () -> Date
-    let settings: (any SiteSettings)?
+    let clock: any WallClock
+    let settings: MariaDBSiteSettings
 
-    public init(
-        pool: MariaDBPool, prefix: TablePrefix, defaultCountryCode: String?, settings: (any SiteSettings)? = nil,
-        clock: @escaping @Sendable () -> Date = Date.init
-    ) {
-        self.settings = settings
+    public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
         self.pool = pool
         self.campaigns = prefix.bkntc("campaigns")
         self.logs = prefix.bkntc("campaign_logs")
         self.templates = prefix.bkntc("campaign_templates")
-        self.compiler = AudienceCompiler(tables: prefix.audienceTables, defaultCountryCode: defaultCountryCode)
+        self.compiler = AudienceCompiler(tables: prefix.audienceTables)
+        self.settings = settings
         self.clock = clock
     }
 
+    /// "Now" as the DATETIME columns store it (whole seconds), so answers equal later reads.
+    private func now() -> Date { Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down)) }
+
     // MARK: - CRUD
 
-    public func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> Campaign {
-        try await checkTemplate(scope: scope, draft: draft)
-        let now = utcNow(clock())
-        let id = try await pool.withConnection { db in
-            try await db.execute(
+    public func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
+        try await pool.withConnection { db in
+            try await checkTemplate(db, scope: scope, draft: draft)
+            let now = now()
+            let id = try await db.execute(
                 """
-                INSERT INTO \(campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, template_id,
+                INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, template_id,
                   subject, body, content_sid, content_variables, scheduled_at, recurrence, created_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [scope.tenantID, scope.key] + fields(draft) + [createdBy, now, now]
+                VALUES (\(scope.tenantID), \(scope.key), \(fields(draft)), \(createdBy), \(now), \(now))
+                """
             ).lastInsertID
+            let campaign = try await require(db, scope: scope, id: id, lock: false)
+            return CampaignView(campaign: campaign, progress: CampaignProgress(status: campaign.status))
         }
-        return try await require(scope: scope, id: id)
     }
 
-    public func get(scope: TenantScope, id: Int) async throws -> Campaign? {
-        try await pool.withConnection { db in try await fetch(db, scope: scope, id: id, lock: false) }
+    public func view(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView {
+        try await pool.withConnection { db in
+            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
+            return try await view(db, scope: scope, campaign)
+        }
     }
 
-    public func list(scope: TenantScope, query: CampaignListQuery, page: PageRequest) async throws -> Page<Campaign> {
+    public func list(scope: TenantScope, query: CampaignListQuery, page: PageRequest) async throws -> Page<CampaignView> {
         let channels = Channel.allCases.filter { query.channels.contains($0) && (query.channel == nil || query.channel == $0) }
         if channels.isEmpty { return Page(items: [], total: 0, page: page.page, perPage: page.perPage) }
-        var filter = "tenant_key = ? AND channel IN (\(channels.map { _ in "?" }.joined(separator: ", ")))"
-        var binds: [any MariaDBBindable] = [scope.key] + channels.map(\.rawValue)
-        if let status = query.status {
-            filter += " AND status = ?"
-            binds.append(status.rawValue)
-        }
+        var filter: MariaDBQuery = "tenant_key = \(scope.key) AND channel IN (\(list: channels))"
+        if let status = query.status { filter.append(" AND status = \(status)") }
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            filter += " AND name LIKE ? ESCAPE '\\\\'"
-            binds.append(likePattern(search))
+            filter.append(" AND name LIKE \(likePattern(search)) ESCAPE '\\\\'")
         }
         let condition = filter
-        let conditionBinds = binds
         return try await pool.withConnection { db in
-            try await db.page(from: campaigns, where: condition, conditionBinds, orderBy: "id DESC", page: page, map: Self.campaign)
+            let found = try await db.page(
+                from: campaigns, where: condition, orderBy: SQLIdentifierList(("id", .descending)), page: page, map: Self.campaign)
+            let counters = try await counters(db, scope: scope, campaigns: found.items)
+            return Page(
+                items: found.items.map { CampaignView(campaign: $0, progress: counters[$0.id] ?? CampaignProgress(status: $0.status)) },
+                total: found.total, page: found.page, perPage: found.perPage)
         }
     }
 
-    public func update(scope: TenantScope, id: Int, draft: CampaignDraft) async throws -> Campaign {
-        try await checkTemplate(scope: scope, draft: draft)
-        try await pool.withTransaction { db in
-            guard let current = try await fetch(db, scope: scope, id: id, lock: true) else { throw DomainError.notFound("campaign") }
-            let attempted = try await attemptedRows(db, id: id)
+    public func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck) async throws -> CampaignView {
+        try await pool.withTransaction { tx in
+            let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
+            try access.check(draft.channel)
+            try await checkTemplate(tx, scope: scope, draft: draft)
+            let attempted = try await tx.queryFirst(
+                "SELECT COUNT(*) AS n FROM \(identifier: logs) WHERE campaign_id = \(id) AND attempts > 0"
+            )?.decode("n", as: Int.self) ?? 0
             _ = try CampaignLifecycle(status: current.status, attemptedRows: attempted).apply(.edit)
-            try await db.execute("DELETE FROM \(logs) WHERE campaign_id = ?", [id])
-            try await db.execute(
+            try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id)")
+            try await tx.execute(
                 """
-                UPDATE \(campaigns) SET channel = ?, name = ?, segment = ?, filters = ?, template_id = ?, subject = ?,
-                  body = ?, content_sid = ?, content_variables = ?, scheduled_at = ?, recurrence = ?, status = 'draft',
-                  status_reason = NULL, total_count = 0, started_at = NULL, finished_at = NULL, updated_at = ?
-                WHERE id = ? AND tenant_key = ?
-                """, fields(draft) + [utcNow(clock()), id, scope.key])
+                UPDATE \(identifier: campaigns) SET channel = \(draft.channel), name = \(draft.name),
+                  segment = \(Self.json(draft.segment)), filters = \(Self.json(draft.filters)), template_id = \(draft.templateID),
+                  subject = \(draft.subject), body = \(draft.body), content_sid = \(draft.contentSID),
+                  content_variables = \(draft.contentVariables.map { Self.json($0) }), scheduled_at = \(draft.scheduledAt),
+                  recurrence = \(draft.recurrence), status = \(CampaignStatus.draft), status_reason = NULL, total_count = 0,
+                  started_at = NULL, finished_at = NULL, updated_at = \(now())
+                WHERE id = \(id) AND tenant_key = \(scope.key)
+                """)
+            let campaign = try await require(tx, scope: scope, id: id, lock: false)
+            return CampaignView(campaign: campaign, progress: CampaignProgress(status: campaign.status))
         }
-        return try await require(scope: scope, id: id)
     }
 
-    public func delete(scope: TenantScope, id: Int) async throws {
-        try await pool.withTransaction { db in
-            guard let current = try await fetch(db, scope: scope, id: id, lock: true) else { throw DomainError.notFound("campaign") }
+    public func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws {
+        try await pool.withTransaction { tx in
+            let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
             _ = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(.delete)
-            try await db.execute("DELETE FROM \(logs) WHERE campaign_id = ?", [id])
-            try await db.execute("DELETE FROM \(campaigns) WHERE id = ? AND tenant_key = ?", [id, scope.key])
+            try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id)")
+            try await tx.execute("DELETE FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)")
         }
     }
 
-    public func duplicate(scope: TenantScope, id: Int, createdBy: Int?) async throws -> Campaign {
-        guard let source = try await get(scope: scope, id: id) else { throw DomainError.notFound("campaign") }
-        let suffix = " (copy)"
-        let name = source.name.count + suffix.count > 190 ? String(source.name.prefix(190 - suffix.count)) + suffix : source.name + suffix
-        let draft = CampaignDraft(
-            channel: source.channel, name: name, segment: source.segment, filters: source.filters,
-            templateID: source.templateID, subject: source.subject, body: source.body, contentSID: source.contentSID,
-            contentVariables: source.contentVariables,
-            scheduledAt: (source.scheduledAt ?? .distantPast) > clock() ? source.scheduledAt : nil,
-            recurrence: source.recurrence, warnings: [])
-        return try await create(scope: scope, draft: draft, createdBy: createdBy)
+    public func duplicate(scope: TenantScope, id: Int, createdBy: Int?, access: AccessCheck) async throws -> CampaignView {
+        try await pool.withConnection { db in
+            let source = try await require(db, scope: scope, id: id, lock: false, access: access)
+            let suffix = " (copy)"
+            let name = source.name.count + suffix.count > 190 ? String(source.name.prefix(190 - suffix.count)) + suffix : source.name + suffix
+            let draft = CampaignDraft(
+                channel: source.channel, name: name, segment: source.segment, filters: source.filters,
+                templateID: source.templateID, subject: source.subject, body: source.body, contentSID: source.contentSID,
+                contentVariables: source.contentVariables,
+                scheduledAt: (source.scheduledAt ?? .distantPast) > clock.now() ? source.scheduledAt : nil,
+                recurrence: source.recurrence, warnings: [])
+            let now = now()
+            let copyID = try await db.execute(
+                """
+                INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, template_id,
+                  subject, body, content_sid, content_variables, scheduled_at, recurrence, created_by, created_at, updated_at)
+                VALUES (\(scope.tenantID), \(scope.key), \(fields(draft)), \(createdBy), \(now), \(now))
+                """
+            ).lastInsertID
+            let copy = try await require(db, scope: scope, id: copyID, lock: false)
+            return CampaignView(campaign: copy, progress: CampaignProgress(status: copy.status))
+        }
     }
 
     // MARK: - Lifecycle
 
-    public func send(scope: TenantScope, id: Int) async throws -> Campaign {
-        try await pool.withTransaction { db in
-            guard let current = try await fetch(db, scope: scope, id: id, lock: true) else { throw DomainError.notFound("campaign") }
-            _ = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(.send)
-            let now = clock()
-            if let scheduledAt = current.scheduledAt, scheduledAt > now {
-                try await db.execute(
-                    "UPDATE \(campaigns) SET status = 'scheduled', status_reason = NULL, updated_at = ? WHERE id = ?",
-                    [utcNow(now), id])
-            } else {
-                try await snapshot(db, campaign: current, scope: scope, now: now)
+    public func send(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView {
+        try await pool.withConnection { db in
+            // Read the tenant's country code first, on this lease (usually from the cache).
+            let countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
+            return try await db.withTransaction { tx in
+                var campaign = try await require(tx, scope: scope, id: id, lock: true, access: access)
+                _ = try CampaignLifecycle(status: campaign.status, attemptedRows: 0).apply(.send)
+                let now = now()
+                if let scheduledAt = campaign.scheduledAt, scheduledAt > now {
+                    try await tx.execute(
+                        """
+                        UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.scheduled), status_reason = NULL,
+                          updated_at = \(now) WHERE id = \(id)
+                        """)
+                    campaign.status = .scheduled
+                    campaign.statusReason = nil
+                    campaign.updatedAt = now
+                    return CampaignView(campaign: campaign, progress: CampaignProgress(status: .scheduled))
+                }
+                return try await snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)
             }
         }
-        return try await require(scope: scope, id: id)
     }
 
     /// Freezes the audience into the logs as `pending` for a new run and moves the campaign to
     /// `queued` (or `failed`/`no_recipients`). Runs inside the caller's transaction with the
-    /// campaign row locked; the sending engine calls this when a scheduled campaign falls due.
-    public func snapshot(_ db: MariaDBSession, campaign: Campaign, scope: TenantScope, now: Date) async throws {
+    /// campaign row locked; `countryCode` is the tenant's, read before the transaction. The
+    /// sending engine calls this when a scheduled campaign falls due.
+    public func snapshot(
+        _ tx: MariaDBTransaction, campaign: Campaign, scope: TenantScope, countryCode: String?, now: Date
+    ) async throws -> CampaignView {
+        var audience = campaign.audience(in: scope)
+        audience.countryCode = countryCode
         let run = campaign.currentRun + 1
-        let stamp = utcNow(now)
         let insert = compiler.snapshot(
-            try await audience(of: campaign, in: scope), now: Int(now.timeIntervalSince1970), logsTable: logs, campaignID: campaign.id,
-            run: run, createdAt: stamp)
-        let inserted = try await db.execute(insert).affectedRows
+            audience, now: Int(now.timeIntervalSince1970), logsTable: logs.text, campaignID: campaign.id, run: run, createdAt: now)
+        let inserted = try await tx.execute(try insert.mariaDB()).affectedRows
+        var updated = campaign
+        updated.currentRun = run
+        updated.totalCount = inserted
+        updated.startedAt = now
+        updated.updatedAt = now
         if inserted == 0 {
-            try await db.execute(
+            try await tx.execute(
                 """
-                UPDATE \(campaigns) SET status = 'failed', status_reason = 'no_recipients', current_run = ?, total_count = 0,
-                  started_at = ?, finished_at = ?, updated_at = ? WHERE id = ?
-                """, [run, stamp, stamp, stamp, campaign.id])
+                UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.failed), status_reason = \(StatusReason.noRecipients),
+                  current_run = \(run), total_count = 0, started_at = \(now), finished_at = \(now), updated_at = \(now)
+                WHERE id = \(campaign.id)
+                """)
+            updated.status = .failed
+            updated.statusReason = .noRecipients
+            updated.finishedAt = now
         } else {
-            try await db.execute(
+            try await tx.execute(
                 """
-                UPDATE \(campaigns) SET status = 'queued', status_reason = NULL, current_run = ?, total_count = ?,
-                  started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ?
-                """, [run, inserted, stamp, stamp, campaign.id])
+                UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.queued), status_reason = NULL, current_run = \(run),
+                  total_count = \(inserted), started_at = \(now), finished_at = NULL, updated_at = \(now)
+                WHERE id = \(campaign.id)
+                """)
+            updated.status = .queued
+            updated.statusReason = nil
+            updated.finishedAt = nil
         }
+        var progress = CampaignProgress(status: updated.status)
+        progress.add(inserted, .pending)
+        return CampaignView(campaign: updated, progress: progress)
     }
 
-    public func transition(scope: TenantScope, id: Int, action: CampaignAction) async throws -> Campaign {
-        precondition(action == .pause || action == .resume || action == .cancel, "use send/update/delete")
-        try await pool.withTransaction { db in
-            guard let current = try await fetch(db, scope: scope, id: id, lock: true) else { throw DomainError.notFound("campaign") }
-            let target = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(action)
-            let now = utcNow(clock())
-            let sources = CampaignLifecycle.allowedSources(for: action).map(\.rawValue).sorted()
-            let changed = try await db.execute(
+    public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck) async throws -> CampaignView {
+        try await pool.withTransaction { tx in
+            let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
+            let target = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(control.action)
+            let now = now()
+            let sources = CampaignLifecycle.allowedSources(for: control.action).sorted { $0.rawValue < $1.rawValue }
+            let finished: MariaDBQuery = control == .cancel ? ", finished_at = \(now)" : ""
+            let changed = try await tx.execute(
                 """
-                UPDATE \(campaigns) SET status = ?, updated_at = ?\(action == .cancel ? ", finished_at = ?" : "")
-                WHERE id = ? AND tenant_key = ? AND status IN (\(sources.map { _ in "?" }.joined(separator: ", ")))
-                """, [target.rawValue, now] + (action == .cancel ? [now] : []) + [id, scope.key] + sources)
+                UPDATE \(identifier: campaigns) SET status = \(target), updated_at = \(now)\(finished)
+                WHERE id = \(id) AND tenant_key = \(scope.key) AND status IN (\(list: sources))
+                """)
             guard changed.affectedRows == 1 else {
-                throw DomainError.conflict(code: "invalid_transition", message: "the campaign changed meanwhile; reload it")
+                throw DomainError.conflict(.invalidTransition, message: "the campaign changed meanwhile; reload it")
             }
-            if action == .cancel {
-                try await db.execute(
+            if control == .cancel {
+                try await tx.execute(
                     """
-                    UPDATE \(logs) SET status = 'skipped', last_error = 'cancelled', updated_at = ?
-                    WHERE campaign_id = ? AND status = 'pending'
-                    """, [now, id])
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.skipped), last_error = \(SkipReason.cancelled), updated_at = \(now)
+                    WHERE campaign_id = \(id) AND status = \(LogStatus.pending)
+                    """)
             }
+            var campaign = current
+            campaign.status = target
+            campaign.updatedAt = now
+            if control == .cancel { campaign.finishedAt = now }
+            return try await view(tx, scope: scope, campaign)
         }
-        return try await require(scope: scope, id: id)
     }
 
     // MARK: - Reading
 
-    public func progress(scope: TenantScope, id: Int) async throws -> CampaignProgress {
-        guard let campaign = try await get(scope: scope, id: id) else { throw DomainError.notFound("campaign") }
-        return try await counters(scope: scope, campaigns: [campaign])[id] ?? CampaignProgress(status: campaign.status)
+    public func progress(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignProgress {
+        try await view(scope: scope, id: id, access: access).progress
     }
 
-    public func counters(scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: CampaignProgress] {
-        var result: [Int: CampaignProgress] = [:]
-        for campaign in campaigns { result[campaign.id] = CampaignProgress(status: campaign.status) }
-        let started = campaigns.filter { $0.currentRun > 0 }
-        if started.isEmpty { return result }
-        let pairs = started.map { _ in "(?, ?)" }.joined(separator: ", ")
-        let binds: [any MariaDBBindable] = [scope.key] + started.flatMap { [$0.id, $0.currentRun] as [any MariaDBBindable] }
-        let rows = try await pool.withConnection { db in
-            try await db.query(
-                """
-                SELECT campaign_id, status, COUNT(*) AS n FROM \(logs)
-                WHERE tenant_key = ? AND (campaign_id, run) IN (\(pairs)) GROUP BY campaign_id, status
-                """, binds)
-        }
-        for row in rows {
-            let id = try row.decode("campaign_id", as: Int.self)
-            let count = try row.decode("n", as: Int.self)
-            guard var progress = result[id] else { continue }
-            progress.total += count
-            switch try row.decode("status", as: String.self) {
-            case "sent": progress.sent += count
-            case "delivered":
-                progress.sent += count
-                progress.delivered += count
-            case "failed", "undelivered": progress.failed += count
-            case "skipped": progress.skipped += count
-            case "pending": progress.pending += count
-            case "sending": progress.sending += count
-            default: break
-            }
-            result[id] = progress
-        }
-        return result
-    }
-
-    public func logs(scope: TenantScope, id: Int, status: String?, page: PageRequest) async throws -> Page<CampaignLogRow> {
+    public func logs(scope: TenantScope, id: Int, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
+        -> Page<CampaignLogRow>
+    {
         try await pool.withConnection { db in
-            guard let campaign = try await fetch(db, scope: scope, id: id, lock: false) else { throw DomainError.notFound("campaign") }
-            var filter = "campaign_id = ? AND run = ? AND tenant_key = ?"
-            var binds: [any MariaDBBindable] = [id, campaign.currentRun, scope.key]
-            if let status {
-                filter += " AND status = ?"
-                binds.append(status)
-            }
-            return try await db.page(from: logs, where: filter, binds, orderBy: "id", page: page, map: Self.logRow)
+            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
+            var filter: MariaDBQuery = "campaign_id = \(id) AND run = \(campaign.currentRun) AND tenant_key = \(scope.key)"
+            if let status { filter.append(" AND status = \(status)") }
+            return try await db.page(from: logs, where: filter, orderBy: SQLIdentifierList(("id", .ascending)), page: page, map: Self.logRow)
         }
     }
 
     public func streamLogs(
-        scope: TenantScope, id: Int, limit: Int?, _ handle: ([CampaignLogRow]) async throws -> Void
+        scope: TenantScope, id: Int, limit: Int?, access: AccessCheck, _ handle: ([CampaignLogRow]) async throws -> Void
     ) async throws {
         try await pool.withConnection { db in
-            guard let campaign = try await fetch(db, scope: scope, id: id, lock: false) else { throw DomainError.notFound("campaign") }
+            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
             try await db.streamRows(
-                "SELECT * FROM \(logs) WHERE campaign_id = ? AND run = ? AND tenant_key = ? ORDER BY id LIMIT ?",
-                [id, campaign.currentRun, scope.key, limit ?? Int(Int32.max)], batchSize: 1000
+                """
+                SELECT * FROM \(identifier: logs) WHERE campaign_id = \(id) AND run = \(campaign.currentRun)
+                  AND tenant_key = \(scope.key) ORDER BY id LIMIT \(limit ?? Int(Int32.max))
+                """, batchSize: 1000
             ) { rows in
                 try await handle(try rows.map(Self.logRow))
             }
         }
     }
 
-    public func previewRecipients(scope: TenantScope, id: Int, limit: Int) async throws -> [Recipient] {
+    public func previewRecipients(scope: TenantScope, id: Int, limit: Int, access: AccessCheck) async throws
+        -> (campaign: Campaign, recipients: [Recipient])
+    {
         try await pool.withConnection { db in
-            guard let campaign = try await fetch(db, scope: scope, id: id, lock: false) else { throw DomainError.notFound("campaign") }
+            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
             if campaign.currentRun > 0 {
                 let rows = try await db.query(
                     """
-                    SELECT customer_id AS id, address, first_name, last_name FROM \(logs)
-                    WHERE campaign_id = ? AND run = ? ORDER BY id LIMIT ?
-                    """, [id, campaign.currentRun, limit])
-                return try rows.map(MariaDBAudienceRepository.recipient)
+                    SELECT customer_id AS id, address, first_name, last_name FROM \(identifier: logs)
+                    WHERE campaign_id = \(id) AND run = \(campaign.currentRun) ORDER BY id LIMIT \(limit)
+                    """)
+                return (campaign, try rows.map(MariaDBAudienceRepository.recipient))
             }
-            let query = compiler.preview(
-                try await audience(of: campaign, in: scope), now: Int(clock().timeIntervalSince1970), sampleSize: limit)
-            return try await db.query(query).map(MariaDBAudienceRepository.recipient)
+            var audience = campaign.audience(in: scope)
+            audience.countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
+            let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: limit)
+            return (campaign, try await db.query(try query.mariaDB()).map(MariaDBAudienceRepository.recipient))
         }
     }
 
     // MARK: - Helpers
 
-    /// The campaign's audience with the tenant's country-code setting.
-    private func audience(of campaign: Campaign, in scope: TenantScope) async throws -> AudienceDefinition {
-        var audience = campaign.audience(in: scope)
-        audience.countryCode = try await settings?.defaultCountryCode(scope: scope)
-        return audience
+    /// The campaign with its counters, on the caller's connection.
+    private func view(_ db: some MariaDBQueryable, scope: TenantScope, _ campaign: Campaign) async throws -> CampaignView {
+        let counters = try await counters(db, scope: scope, campaigns: [campaign])
+        return CampaignView(campaign: campaign, progress: counters[campaign.id] ?? CampaignProgress(status: campaign.status))
     }
 
-    private func fields(_ draft: CampaignDraft) -> [any MariaDBBindable] {
-        [
-            draft.channel.rawValue, draft.name, Self.json(draft.segment), Self.json(draft.filters), draft.templateID,
-            draft.subject, draft.body, draft.contentSID, draft.contentVariables.map { Self.json($0) },
-            draft.scheduledAt, draft.recurrence,
-        ]
-    }
-
-    private func checkTemplate(scope: TenantScope, draft: CampaignDraft) async throws {
-        guard let templateID = draft.templateID else { return }
-        let found = try await pool.withConnection { db in
-            try await db.queryFirst(
-                """
-                SELECT id FROM \(templates) WHERE id = ? AND channel = ?
-                  AND (is_builtin = 1 OR (is_builtin = 0 AND tenant_key = ?))
-                """, [templateID, draft.channel.rawValue, scope.key])
+    /// Row counts of each campaign's current run, keyed by campaign id, in one query.
+    func counters(_ db: some MariaDBQueryable, scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: CampaignProgress] {
+        var result: [Int: CampaignProgress] = [:]
+        for campaign in campaigns { result[campaign.id] = CampaignProgress(status: campaign.status) }
+        let started = campaigns.filter { $0.currentRun > 0 }
+        if started.isEmpty { return result }
+        let pairs = MariaDBQuery.joined(started.map { "(\($0.id), \($0.currentRun))" }, separator: ", ")
+        let rows = try await db.query(
+            """
+            SELECT campaign_id, status, COUNT(*) AS n FROM \(identifier: logs)
+            WHERE tenant_key = \(scope.key) AND (campaign_id, run) IN (\(pairs)) GROUP BY campaign_id, status
+            """)
+        for row in rows {
+            let id = try row.decode("campaign_id", as: Int.self)
+            result[id]?.add(try row.decode("n", as: Int.self), try row.decode("status", as: LogStatus.self))
         }
+        return result
+    }
+
+    /// The values of a draft in the column order of the INSERTs above.
+    private func fields(_ draft: CampaignDraft) -> MariaDBQuery {
+        """
+        \(draft.channel), \(draft.name), \(CampaignStatus.draft), \(Self.json(draft.segment)), \(Self.json(draft.filters)), \
+        \(draft.templateID), \(draft.subject), \(draft.body), \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \
+        \(draft.scheduledAt), \(draft.recurrence)
+        """
+    }
+
+    private func checkTemplate(_ db: some MariaDBQueryable, scope: TenantScope, draft: CampaignDraft) async throws {
+        guard let templateID = draft.templateID else { return }
+        let found = try await db.queryFirst(
+            """
+            SELECT id FROM \(identifier: templates) WHERE id = \(templateID) AND channel = \(draft.channel)
+              AND (is_builtin = 1 OR (is_builtin = 0 AND tenant_key = \(scope.key)))
+            """)
         if found == nil {
             throw DomainError.validation(field: "template_id", message: "no \(draft.channel.rawValue) template with id \(templateID)")
         }
     }
 
-    private func attemptedRows(_ db: MariaDBSession, id: Int) async throws -> Int {
-        try await db.queryFirst("SELECT COUNT(*) AS n FROM \(logs) WHERE campaign_id = ? AND attempts > 0", [id])?
-            .decode("n", as: Int.self) ?? 0
-    }
-
-    private func fetch(_ db: MariaDBSession, scope: TenantScope, id: Int, lock: Bool) async throws -> Campaign? {
-        try await db.queryFirst(
-            "SELECT * FROM \(campaigns) WHERE id = ? AND tenant_key = ?\(lock ? " FOR UPDATE" : "")", [id, scope.key]
-        ).map(Self.campaign)
-    }
-
-    private func require(scope: TenantScope, id: Int) async throws -> Campaign {
-        guard let campaign = try await get(scope: scope, id: id) else { throw DomainError.notFound("campaign") }
+    /// The tenant's campaign (404 otherwise), optionally locked, with `access` checked on it.
+    private func require(
+        _ db: some MariaDBQueryable, scope: TenantScope, id: Int, lock: Bool, access: AccessCheck? = nil
+    ) async throws -> Campaign {
+        let locking: MariaDBQuery = lock ? " FOR UPDATE" : ""
+        guard
+            let campaign = try await db.queryFirst(
+                "SELECT * FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)\(locking)"
+            ).map(Self.campaign)
+        else { throw DomainError.notFound("campaign") }
+        try access?.check(campaign.channel)
         return campaign
     }
 
@@ -317,9 +352,6 @@ public struct MariaDBCampaignRepository: CampaignRepository {
 
     static func campaign(_ row: MariaDBRow) throws -> Campaign {
         let decoder = JSONDecoder()
-        guard let channel = Channel(rawValue: try row.decode("channel")),
-            let status = CampaignStatus(rawValue: try row.decode("status"))
-        else { throw MariaDBError.decoding(column: "channel/status", expected: "known value", found: "unknown") }
         let segment = try decoder.decode(Segment.self, from: Data(try row.decode("segment", as: String.self).utf8))
         let filters = try (try row.decode("filters", as: String?.self)).map {
             try decoder.decode(SegmentFilters.self, from: Data($0.utf8))
@@ -328,8 +360,9 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             try decoder.decode([String: String].self, from: Data($0.utf8))
         }
         return Campaign(
-            id: try row.decode("id"), channel: channel, name: try row.decode("name"), status: status,
-            statusReason: try row.decode("status_reason"), segment: segment, filters: filters,
+            id: try row.decode("id"), channel: try row.decode("channel", as: Channel.self), name: try row.decode("name"),
+            status: try row.decode("status", as: CampaignStatus.self),
+            statusReason: try row.decodeIfPresent("status_reason", as: StatusReason.self), segment: segment, filters: filters,
             templateID: try row.decode("template_id"), subject: try row.decode("subject"), body: try row.decode("body"),
             contentSID: try row.decode("content_sid"), contentVariables: variables,
             scheduledAt: try row.decode("scheduled_at"), recurrence: try row.decode("recurrence"),
@@ -343,9 +376,9 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         CampaignLogRow(
             id: try row.decode("id"), run: try row.decode("run"), customerID: try row.decode("customer_id"),
             address: try row.decode("address"), firstName: try row.decode("first_name"),
-            lastName: try row.decode("last_name"), status: try row.decode("status"), attempts: try row.decode("attempts"),
-            nextAttemptAt: try row.decode("next_attempt_at"), lastError: try row.decode("last_error"),
-            providerMessageID: try row.decode("provider_message_id"), sentAt: try row.decode("sent_at"),
-            updatedAt: try row.decode("updated_at"))
+            lastName: try row.decode("last_name"), status: try row.decode("status", as: LogStatus.self),
+            attempts: try row.decode("attempts"), nextAttemptAt: try row.decode("next_attempt_at"),
+            lastError: try row.decode("last_error"), providerMessageID: try row.decode("provider_message_id"),
+            sentAt: try row.decode("sent_at"), updatedAt: try row.decode("updated_at"))
     }
 }

@@ -3,34 +3,47 @@ import Foundation
 import MariaDB
 
 /// Booknetic settings from `{prefix}options`: the tenant's `bkntc_t<id>_<name>`, then the
-/// global `bkntc_<name>`, then the service's own configuration. Cached for 60 s.
+/// global `bkntc_<name>`, then the service's own configuration. Cached for 60 s, loaded once
+/// for concurrent callers.
 public final class MariaDBSiteSettings: SiteSettings {
     let pool: MariaDBPool
-    let table: String
+    let table: SQLIdentifier
     let fallbackCountryCode: String?
-    private let cache = TimedCache<Int, String?>()
+    private let cache: TimedCache<Int, String?>
 
-    public init(pool: MariaDBPool, prefix: TablePrefix, fallbackCountryCode: String?) {
+    public init(pool: MariaDBPool, prefix: TablePrefix, fallbackCountryCode: String?, clock: any WallClock) {
         self.pool = pool
         self.table = prefix.wordpress("options")
-        self.fallbackCountryCode = fallbackCountryCode
+        self.fallbackCountryCode = AddressNormalizer.countryCode(fallbackCountryCode)
+        self.cache = TimedCache(ttl: 60, clock: clock)
     }
 
     public func defaultCountryCode(scope: TenantScope) async throws -> String? {
         if let cached = cache.get(scope.key) { return cached }
-        var names = ["bkntc_default_country_code"]
-        if let tenant = scope.tenantID { names.insert("bkntc_t\(tenant)_default_country_code", at: 0) }
-        let rows = try await pool.withConnection { db in
-            try await db.query(
-                "SELECT option_name, option_value FROM \(table) WHERE option_name IN (\(names.map { _ in "?" }.joined(separator: ", ")))",
-                names)
-        }
-        var values: [String: String] = [:]
-        for row in rows { values[try row.decode("option_name")] = try row.decode("option_value", as: String?.self) }
-        let configured = names.lazy.compactMap { values[$0] }
-            .compactMap { AddressNormalizer(defaultCountryCode: $0).defaultCountryCode }.first
-        let value = configured ?? fallbackCountryCode
-        cache.set(scope.key, value, ttl: 60)
-        return value
+        return try await pool.withConnection { db in try await self.defaultCountryCode(scope: scope, on: db) }
     }
+
+    /// The same, read on a connection the caller already holds (never a second lease).
+    public func defaultCountryCode(scope: TenantScope, on db: some MariaDBQueryable) async throws -> String? {
+        if let cached = cache.get(scope.key) { return cached }
+        let table = self.table
+        let fallback = fallbackCountryCode
+        let box = QueryableBox(db)
+        return try await cache.value(for: scope.key) {
+            var names = ["bkntc_default_country_code"]
+            if let tenant = scope.tenantID { names.insert("bkntc_t\(tenant)_default_country_code", at: 0) }
+            let rows = try await box.db.query(
+                "SELECT option_name, option_value FROM \(identifier: table) WHERE option_name IN (\(list: names))")
+            var values: [String: String] = [:]
+            for row in rows { values[try row.decode("option_name")] = try row.decode("option_value", as: String?.self) }
+            // Precedence: the tenant's own value, the global value, then BKNTC_DEFAULT_COUNTRY_CODE.
+            return names.lazy.compactMap { values[$0] }.compactMap(AddressNormalizer.countryCode).first ?? fallback
+        }
+    }
+}
+
+/// Lets a single-flight load run on the connection of the caller that started it.
+private struct QueryableBox: Sendable {
+    let db: any MariaDBQueryable
+    init(_ db: some MariaDBQueryable) { self.db = db }
 }

@@ -5,39 +5,75 @@ import MariaDB
 /// The suppression list in `{prefix}bkntc_campaign_suppressions`. Addresses arrive normalized.
 public struct MariaDBSuppressionRepository: SuppressionRepository {
     let pool: MariaDBPool
-    let table: String
+    let table: SQLIdentifier
+    let clock: any WallClock
+    /// Rows per multi-row INSERT of an import (8 binds each, far below the 65,535 limit).
+    static let importBatchSize = 1000
 
-    public init(pool: MariaDBPool, prefix: TablePrefix) {
+    public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
         self.pool = pool
         self.table = prefix.bkntc("campaign_suppressions")
+        self.clock = clock
     }
 
-    public func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: String) async throws
+    public func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource) async throws
         -> (suppression: Suppression, created: Bool)
     {
         try await pool.withConnection { db in
             let result = try await db.execute(
                 """
-                INSERT IGNORE INTO \(table) (tenant_id, tenant_key, channel, address, reason, source, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())
-                """, [scope.tenantID, scope.key, channel.rawValue, address, reason, source])
+                INSERT IGNORE INTO \(identifier: table) (tenant_id, tenant_key, channel, address, reason, source, created_at)
+                VALUES (\(scope.tenantID), \(scope.key), \(channel), \(address), \(reason), \(source), \(clock.now()))
+                """)
             let row = try await db.queryFirst(
-                "SELECT * FROM \(table) WHERE tenant_key = ? AND channel = ? AND address = ?",
-                [scope.key, channel.rawValue, address])
+                "SELECT * FROM \(identifier: table) WHERE tenant_key = \(scope.key) AND channel = \(channel) AND address = \(address)")
             guard let row else { throw DomainError.notFound("suppression") }
             return (try Self.suppression(row), result.affectedRows == 1)
         }
     }
 
-    public func remove(scope: TenantScope, id: Int) async throws -> Bool {
-        try await pool.withConnection { db in
-            try await db.execute("DELETE FROM \(table) WHERE id = ? AND tenant_key = ?", [id, scope.key]).affectedRows == 1
+    public func importAddresses(
+        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource
+    ) async throws -> (accepted: Int, duplicates: Int) {
+        var seen = Set<String>()
+        let unique = addresses.filter { seen.insert($0).inserted }
+        if unique.isEmpty { return (0, addresses.count) }
+        let now = clock.now()
+        let accepted = try await pool.withConnection { db in
+            var inserted = 0
+            var start = 0
+            while start < unique.count {
+                let batch = unique[start..<min(start + Self.importBatchSize, unique.count)]
+                let rows = MariaDBQuery.joined(
+                    batch.map { "(\(scope.tenantID), \(scope.key), \(channel), \($0), \(reason), \(source), \(now))" }, separator: ", ")
+                inserted += try await db.execute(
+                    """
+                    INSERT IGNORE INTO \(identifier: table) (tenant_id, tenant_key, channel, address, reason, source, created_at)
+                    VALUES \(rows)
+                    """
+                ).affectedRows
+                start += Self.importBatchSize
+            }
+            return inserted
+        }
+        return (accepted, addresses.count - accepted)
+    }
+
+    public func remove(scope: TenantScope, id: Int, access: AccessCheck) async throws -> Bool {
+        try await pool.withTransaction { tx in
+            guard
+                let row = try await tx.queryFirst(
+                    "SELECT channel FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key) FOR UPDATE")
+            else { return false }
+            try access.check(try row.decode("channel", as: Channel.self))
+            return try await tx.execute("DELETE FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key)")
+                .affectedRows == 1
         }
     }
 
     public func get(scope: TenantScope, id: Int) async throws -> Suppression? {
         try await pool.withConnection { db in
-            try await db.queryFirst("SELECT * FROM \(table) WHERE id = ? AND tenant_key = ?", [id, scope.key])
+            try await db.queryFirst("SELECT * FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key)")
                 .map(Self.suppression)
         }
     }
@@ -45,38 +81,33 @@ public struct MariaDBSuppressionRepository: SuppressionRepository {
     public func list(scope: TenantScope, channel: Channel?, search: String?, page: PageRequest) async throws
         -> Page<Suppression>
     {
-        var conditions = "tenant_key = ?"
-        var binds: [any MariaDBBindable] = [scope.key]
-        if let channel {
-            conditions += " AND channel = ?"
-            binds.append(channel.rawValue)
-        }
+        var filter: MariaDBQuery = "tenant_key = \(scope.key)"
+        if let channel { filter.append(" AND channel = \(channel)") }
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             // address is an ASCII column: compare it as utf8mb4 so any search text is legal.
-            conditions += " AND (CONVERT(address USING utf8mb4) LIKE ? ESCAPE '\\\\' OR reason LIKE ? ESCAPE '\\\\')"
-            binds += [likePattern(search), likePattern(search)]
+            let pattern = likePattern(search)
+            filter.append(" AND (CONVERT(address USING utf8mb4) LIKE \(pattern) ESCAPE '\\\\' OR reason LIKE \(pattern) ESCAPE '\\\\')")
         }
-        let filter = conditions
-        let filterBinds = binds
+        let condition = filter
         return try await pool.withConnection { db in
-            try await db.page(from: table, where: filter, filterBinds, orderBy: "id DESC", page: page, map: Self.suppression)
+            try await db.page(from: table, where: condition, orderBy: SQLIdentifierList(("id", .descending)), page: page, map: Self.suppression)
         }
     }
 
     public func isSuppressed(scope: TenantScope, channel: Channel, address: String) async throws -> Bool {
         try await pool.withConnection { db in
             try await db.queryFirst(
-                "SELECT 1 AS hit FROM \(table) WHERE tenant_key = ? AND channel = ? AND address = ? LIMIT 1",
-                [scope.key, channel.rawValue, address]) != nil
+                """
+                SELECT 1 AS hit FROM \(identifier: table)
+                WHERE tenant_key = \(scope.key) AND channel = \(channel) AND address = \(address) LIMIT 1
+                """) != nil
         }
     }
 
     static func suppression(_ row: MariaDBRow) throws -> Suppression {
-        guard let channel = Channel(rawValue: try row.decode("channel")) else {
-            throw MariaDBError.decoding(column: "channel", expected: "channel", found: "unknown")
-        }
-        return Suppression(
-            id: try row.decode("id"), channel: channel, address: try row.decode("address"),
-            reason: try row.decode("reason"), source: try row.decode("source"), createdAt: try row.decode("created_at"))
+        Suppression(
+            id: try row.decode("id"), channel: try row.decode("channel", as: Channel.self), address: try row.decode("address"),
+            reason: try row.decode("reason"), source: try row.decode("source", as: SuppressionSource.self),
+            createdAt: try row.decode("created_at"))
     }
 }

@@ -5,98 +5,113 @@ import MariaDB
 /// Built-in templates (tenant_key 0, is_builtin 1, shared) and each tenant's custom templates.
 public struct MariaDBTemplateRepository: TemplateRepository {
     let pool: MariaDBPool
-    let table: String
+    let table: SQLIdentifier
+    let clock: any WallClock
 
-    public init(pool: MariaDBPool, prefix: TablePrefix) {
+    public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
         self.pool = pool
         self.table = prefix.bkntc("campaign_templates")
+        self.clock = clock
     }
 
     /// Rows this tenant may see: the built-ins plus its own.
-    private let visible = "(is_builtin = 1 OR (is_builtin = 0 AND tenant_key = ?))"
+    private func visible(_ scope: TenantScope) -> MariaDBQuery {
+        "(is_builtin = 1 OR (is_builtin = 0 AND tenant_key = \(scope.key)))"
+    }
 
     public func list(scope: TenantScope, channels: Set<Channel>, search: String?, page: PageRequest) async throws
         -> Page<MessageTemplate>
     {
         let wanted = Channel.allCases.filter(channels.contains)
         if wanted.isEmpty { return Page(items: [], total: 0, page: page.page, perPage: page.perPage) }
-        var conditions = visible + " AND channel IN (\(wanted.map { _ in "?" }.joined(separator: ", ")))"
-        var binds: [any MariaDBBindable] = [scope.key] + wanted.map(\.rawValue)
+        var filter: MariaDBQuery = "\(visible(scope)) AND channel IN (\(list: wanted))"
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
-            conditions += " AND (name LIKE ? ESCAPE '\\\\' OR body LIKE ? ESCAPE '\\\\')"
-            binds += [likePattern(search), likePattern(search)]
+            let pattern = likePattern(search)
+            filter.append(" AND (name LIKE \(pattern) ESCAPE '\\\\' OR body LIKE \(pattern) ESCAPE '\\\\')")
         }
-        let filter = conditions
-        let filterBinds = binds
+        let condition = filter
         return try await pool.withConnection { db in
             try await db.page(
-                from: table, where: filter, filterBinds, orderBy: "is_builtin DESC, channel, id", page: page, map: Self.template)
+                from: table, where: condition,
+                orderBy: SQLIdentifierList(("is_builtin", .descending), ("channel", .ascending), ("id", .ascending)),
+                page: page, map: Self.template)
         }
     }
 
     public func get(scope: TenantScope, id: Int) async throws -> MessageTemplate? {
-        try await pool.withConnection { db in
-            try await db.queryFirst("SELECT * FROM \(table) WHERE id = ? AND \(visible)", [id, scope.key]).map(Self.template)
-        }
+        try await pool.withConnection { db in try await fetch(db, scope: scope, id: id, lock: false) }
     }
 
     public func create(scope: TenantScope, draft: TemplateDraft) async throws -> MessageTemplate {
-        let id = try await pool.withConnection { db in
+        try await pool.withConnection { db in
+            let now = clock.now()
+            let id: Int
             do {
-                return try await db.execute(
+                id = try await db.execute(
                     """
-                    INSERT INTO \(table) (tenant_id, tenant_key, channel, name, subject, body, is_builtin, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, UTC_TIMESTAMP(), UTC_TIMESTAMP())
-                    """, [scope.tenantID, scope.key, draft.channel.rawValue, draft.name, draft.subject, draft.body]
+                    INSERT INTO \(identifier: table) (tenant_id, tenant_key, channel, name, subject, body, is_builtin, created_at, updated_at)
+                    VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(draft.subject), \(draft.body), 0, \(now), \(now))
+                    """
                 ).lastInsertID
             } catch let error as MariaDBError where error.isDuplicateKey {
                 throw Self.nameTaken(draft)
             }
+            guard let template = try await fetch(db, scope: scope, id: id, lock: false) else { throw DomainError.notFound("template") }
+            return template
         }
-        guard let template = try await get(scope: scope, id: id) else { throw DomainError.notFound("template") }
-        return template
     }
 
-    public func update(scope: TenantScope, id: Int, draft: TemplateDraft) async throws -> MessageTemplate {
-        guard let existing = try await get(scope: scope, id: id) else { throw DomainError.notFound("template") }
-        if existing.isBuiltin { throw Self.builtinReadOnly }
-        try await pool.withConnection { db in
+    public func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck) async throws -> MessageTemplate {
+        try await pool.withTransaction { tx in
+            let existing = try await requireCustom(tx, scope: scope, id: id, access: access)
+            try access.check(draft.channel)
             do {
-                try await db.execute(
+                try await tx.execute(
                     """
-                    UPDATE \(table) SET channel = ?, name = ?, subject = ?, body = ?, updated_at = UTC_TIMESTAMP()
-                    WHERE id = ? AND tenant_key = ? AND is_builtin = 0
-                    """, [draft.channel.rawValue, draft.name, draft.subject, draft.body, id, scope.key])
+                    UPDATE \(identifier: table) SET channel = \(draft.channel), name = \(draft.name), subject = \(draft.subject),
+                      body = \(draft.body), updated_at = \(clock.now())
+                    WHERE id = \(existing.id) AND tenant_key = \(scope.key) AND is_builtin = 0
+                    """)
             } catch let error as MariaDBError where error.isDuplicateKey {
                 throw Self.nameTaken(draft)
             }
+            guard let template = try await fetch(tx, scope: scope, id: id, lock: false) else { throw DomainError.notFound("template") }
+            return template
         }
-        guard let template = try await get(scope: scope, id: id) else { throw DomainError.notFound("template") }
-        return template
     }
 
-    public func delete(scope: TenantScope, id: Int) async throws {
-        guard let existing = try await get(scope: scope, id: id) else { throw DomainError.notFound("template") }
-        if existing.isBuiltin { throw Self.builtinReadOnly }
-        try await pool.withConnection { db in
-            try await db.execute("DELETE FROM \(table) WHERE id = ? AND tenant_key = ? AND is_builtin = 0", [id, scope.key])
+    public func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws {
+        try await pool.withTransaction { tx in
+            let existing = try await requireCustom(tx, scope: scope, id: id, access: access)
+            try await tx.execute("DELETE FROM \(identifier: table) WHERE id = \(existing.id) AND tenant_key = \(scope.key) AND is_builtin = 0")
         }
+    }
+
+    /// The locked template, with `access` checked on its channel; built-ins are read-only.
+    private func requireCustom(_ tx: MariaDBTransaction, scope: TenantScope, id: Int, access: AccessCheck) async throws -> MessageTemplate {
+        guard let existing = try await fetch(tx, scope: scope, id: id, lock: true) else { throw DomainError.notFound("template") }
+        try access.check(existing.channel)
+        if existing.isBuiltin { throw Self.builtinReadOnly }
+        return existing
+    }
+
+    private func fetch(_ db: some MariaDBQueryable, scope: TenantScope, id: Int, lock: Bool) async throws -> MessageTemplate? {
+        let locking: MariaDBQuery = lock ? " FOR UPDATE" : ""
+        return try await db.queryFirst("SELECT * FROM \(identifier: table) WHERE id = \(id) AND \(visible(scope))\(locking)")
+            .map(Self.template)
     }
 
     static let builtinReadOnly = DomainError.conflict(
-        code: "template_builtin", message: "built-in templates are read-only; create your own copy instead")
+        .templateBuiltin, message: "built-in templates are read-only; create your own copy instead")
 
     static func nameTaken(_ draft: TemplateDraft) -> DomainError {
-        .conflict(code: "template_name_taken", message: "a \(draft.channel.rawValue) template named '\(draft.name)' already exists")
+        .conflict(.templateNameTaken, message: "a \(draft.channel.rawValue) template named '\(draft.name)' already exists")
     }
 
     static func template(_ row: MariaDBRow) throws -> MessageTemplate {
-        guard let channel = Channel(rawValue: try row.decode("channel")) else {
-            throw MariaDBError.decoding(column: "channel", expected: "channel", found: "unknown")
-        }
-        return MessageTemplate(
-            id: try row.decode("id"), channel: channel, name: try row.decode("name"), subject: try row.decode("subject"),
-            body: try row.decode("body"), isBuiltin: try row.decode("is_builtin"), createdAt: try row.decode("created_at"),
-            updatedAt: try row.decode("updated_at"))
+        MessageTemplate(
+            id: try row.decode("id"), channel: try row.decode("channel", as: Channel.self), name: try row.decode("name"),
+            subject: try row.decode("subject"), body: try row.decode("body"), isBuiltin: try row.decode("is_builtin"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }
 }

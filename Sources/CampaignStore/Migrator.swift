@@ -1,3 +1,4 @@
+import Campaigns
 import Foundation
 import Logging
 import MariaDB
@@ -33,17 +34,19 @@ public struct Migrator: Sendable {
     let pool: MariaDBPool
     let prefix: TablePrefix
     let logger: Logger
+    let clock: any WallClock
     /// Replaces the shipped files (tests use it to exercise failures).
     let overrideFiles: [SchemaFiles.File]?
 
-    public init(pool: MariaDBPool, prefix: TablePrefix, logger: Logger) {
-        self.init(pool: pool, prefix: prefix, logger: logger, files: nil)
+    public init(pool: MariaDBPool, prefix: TablePrefix, logger: Logger, clock: any WallClock = SystemClock()) {
+        self.init(pool: pool, prefix: prefix, logger: logger, clock: clock, files: nil)
     }
 
-    init(pool: MariaDBPool, prefix: TablePrefix, logger: Logger, files: [SchemaFiles.File]?) {
+    init(pool: MariaDBPool, prefix: TablePrefix, logger: Logger, clock: any WallClock = SystemClock(), files: [SchemaFiles.File]?) {
         self.pool = pool
         self.prefix = prefix
         self.logger = logger
+        self.clock = clock
         self.overrideFiles = files
     }
 
@@ -56,7 +59,7 @@ public struct Migrator: Sendable {
         return try await pool.withConnection { db in
             let done = try await appliedVersions(db)
             if !dryRun {
-                try await db.executeRaw(RawSQL(trusted: Self.bootstrap(table)))
+                try await db.executeRaw(RawSQL(trusted: Self.bootstrap(table.text)))
             }
             var applied: [MigrationReport.Step] = []
             var skipped: [String] = []
@@ -77,8 +80,7 @@ public struct Migrator: Sendable {
                         }
                     }
                     try await db.execute(
-                        "INSERT INTO \(table) (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP())",
-                        [version, file.name])
+                        "INSERT INTO \(identifier: table) (version, name, applied_at) VALUES (\(version), \(file.name), \(clock.now()))")
                     logger.info("applied migration", metadata: ["version": "\(version)", "file": "\(file.name)"])
                 }
                 applied.append(.init(version: version, statements: statements))
@@ -95,11 +97,8 @@ public struct Migrator: Sendable {
     }
 
     private func appliedVersions(_ db: MariaDBSession) async throws -> Set<String> {
-        let exists = try await db.queryFirst(
-            "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-            [prefix.value + "bkntc_campaign_migrations"])
-        guard try exists?.decode("n", as: Int.self) == 1 else { return [] }
-        let rows = try await db.query("SELECT version FROM \(prefix.bkntc("campaign_migrations"))")
+        guard try await db.tableExists(prefix.bareName("campaign_migrations")) else { return [] }
+        let rows = try await db.query("SELECT version FROM \(identifier: prefix.bkntc("campaign_migrations"))")
         return Set(try rows.map { try $0.decode("version", as: String.self) })
     }
 
@@ -130,19 +129,5 @@ public struct Migrator: Sendable {
             PRIMARY KEY (`version`)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
         """
-    }
-}
-
-/// Creates Booknetic's tables from the fixture DDL (tests and the demo only).
-public enum BookneticFixture {
-    public static func install(pool: MariaDBPool, prefix: TablePrefix) async throws {
-        let files = try SchemaFiles.bookneticFixture()
-        try await pool.withConnection { db in
-            for file in files {
-                for statement in SQLScript.statements(in: prefix.apply(to: file.sql)) {
-                    try await db.executeRaw(RawSQL(trusted: statement))
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 /// Splits a trusted SQL file into statements: on `;` at the end of a statement, outside quotes
 /// and comments. Comment-only fragments are dropped.
-enum SQLScript {
-    static func statements(in sql: String) -> [String] {
+public enum SQLScript {
+    public static func statements(in sql: String) -> [String] {
         var statements: [String] = []
         var current = ""
         var quote: Character?

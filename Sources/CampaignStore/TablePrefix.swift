@@ -1,3 +1,5 @@
+import MariaDB
+
 /// The WordPress table prefix (`wp_` by default). Validated once, so table names built from it
 /// can be spliced into SQL text safely (identifiers cannot be bound as values).
 public struct TablePrefix: Sendable, Hashable, CustomStringConvertible {
@@ -24,10 +26,18 @@ public struct TablePrefix: Sendable, Hashable, CustomStringConvertible {
     public static let wordpressDefault = try! TablePrefix("wp_")
 
     /// A quoted Booknetic or sidecar table name: `bkntc("customers")` → `` `wp_bkntc_customers` ``.
-    public func bkntc(_ name: String) -> String { "`\(value)bkntc_\(name)`" }
+    public func bkntc(_ name: String) -> SQLIdentifier { identifier("bkntc_\(name)") }
 
     /// A quoted WordPress core table name: `wordpress("options")` → `` `wp_options` ``.
-    public func wordpress(_ name: String) -> String { "`\(value)\(name)`" }
+    public func wordpress(_ name: String) -> SQLIdentifier { identifier(name) }
+
+    /// The unquoted name of a Booknetic or sidecar table (for `information_schema` look-ups).
+    public func bareName(_ name: String) -> String { "\(value)bkntc_\(name)" }
+
+    private func identifier(_ name: String) -> SQLIdentifier {
+        // The prefix is validated and names come from code, so this always succeeds.
+        SQLIdentifier("`\(value)\(name)`") ?? SQLIdentifier(stringLiteral: "invalid_identifier")
+    }
 
     /// Replaces `{prefix}` in a trusted SQL file.
     public func apply(to sql: String) -> String { sql.replacingOccurrences(of: "{prefix}", with: value) }

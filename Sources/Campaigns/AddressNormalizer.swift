@@ -108,6 +108,10 @@ public struct AddressNormalizer: Sendable {
     /// The non-alphanumeric bytes allowed in an email local part.
     private static let localPartSymbols = Set(".!#$%&'*+/=?^_`{|}~-".utf8)
 
+    /// The one country-code rule: a calling code given as `44`, `+44` or `0044` (whitespace
+    /// around it ignored) becomes `44`; anything but 1–4 ASCII digits is no code (nil).
+    public static func countryCode(_ raw: String?) -> String? { sanitizeCountryCode(raw) }
+
     static func sanitizeCountryCode(_ raw: String?) -> String? {
         guard let raw else { return nil }
         var bytes = trimASCIIWhitespace(Array(raw.utf8))

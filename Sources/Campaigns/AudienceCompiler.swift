@@ -19,8 +19,8 @@ public struct AudienceDefinition: Sendable, Hashable {
     public var segment: Segment
     public var filters: SegmentFilters
     public var scope: TenantScope
-    /// The tenant's `default_country_code` setting, if it has one (it decides which national
-    /// numbers are recipients); nil falls back to the compiler's default.
+    /// The tenant's effective country calling code (`SiteSettings.defaultCountryCode`), which
+    /// decides which national numbers are recipients; nil = national numbers are not.
     public var countryCode: String?
 
     public init(
@@ -46,17 +46,15 @@ public struct AudienceDefinition: Sendable, Hashable {
 /// lower-cased domain. Regex patterns are bound as values so `NO_BACKSLASH_ESCAPES` cannot bite.
 public struct AudienceCompiler: Sendable {
     public let tables: AudienceTables
-    public let defaultCountryCode: String?
 
-    public init(tables: AudienceTables, defaultCountryCode: String?) {
+    public init(tables: AudienceTables) {
         self.tables = tables
-        self.defaultCountryCode = AddressNormalizer(defaultCountryCode: defaultCountryCode).defaultCountryCode
     }
 
     /// Booknetic statuses that make an appointment inactive.
-    public static let inactiveStatuses = ["canceled", "rejected"]
+    static let inactiveStatuses = AppointmentStatus.inactive.map { SQLValue.string($0.rawValue) }
     /// Statuses that count for `upcoming`.
-    public static let upcomingStatuses = ["pending", "approved"]
+    static let upcomingStatuses = AppointmentStatus.upcoming.map { SQLValue.string($0.rawValue) }
 
     static let trimPattern = "^[\\t\\n\\r\\f\\x0B ]+|[\\t\\n\\r\\f\\x0B ]+$"
     static let phoneNoisePattern = "[ \\t().-]"
@@ -95,8 +93,7 @@ public struct AudienceCompiler: Sendable {
         if phone {
             q.append("CASE WHEN n0.raw LIKE '+%' THEN CONCAT('+', SUBSTRING(n0.raw, 2))")
             q.append(" WHEN n0.raw LIKE '00%' THEN CONCAT('+', SUBSTRING(n0.raw, 3))")
-            let sanitized = audience.countryCode.flatMap { AddressNormalizer(defaultCountryCode: $0).defaultCountryCode }
-            if let code = sanitized ?? defaultCountryCode {
+            if let code = AddressNormalizer.countryCode(audience.countryCode) {
                 q.append(" ELSE CONCAT('+', ")
                 q.bind(.string(code))
                 q.append(", IF(n0.raw LIKE '0%', SUBSTRING(n0.raw, 2), n0.raw))")
@@ -157,7 +154,7 @@ public struct AudienceCompiler: Sendable {
 
     /// The send-time snapshot: inserts every recipient into the logs table as `pending`.
     public func snapshot(
-        _ audience: AudienceDefinition, now: Int, logsTable: String, campaignID: Int, run: Int, createdAt: String
+        _ audience: AudienceDefinition, now: Int, logsTable: String, campaignID: Int, run: Int, createdAt: Date
     ) -> SQLQuery {
         var q = SQLBuilder()
         q.append("INSERT INTO \(logsTable) (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address,")
@@ -166,8 +163,8 @@ public struct AudienceCompiler: Sendable {
             audience.scope.tenantID.map(SQLValue.int) ?? .null, .int(audience.scope.key), .int(campaignID), .int(run),
             .string(audience.channel.rawValue),
         ])
-        q.append(", x.id, x.address, LEFT(x.first_name, 255), LEFT(x.last_name, 255), 'pending', 0, ")
-        q.bindList([.string(createdAt), .string(createdAt)])
+        q.append(", x.id, x.address, LEFT(x.first_name, 255), LEFT(x.last_name, 255), ")
+        q.bindList([.string(LogStatus.pending.rawValue), .int(0), .date(createdAt), .date(createdAt)])
         q.append("\nFROM (\n")
         q.append(recipients(audience, now: now))
         q.append("\n) x ORDER BY x.id")
@@ -186,7 +183,7 @@ public struct AudienceCompiler: Sendable {
         }
         func active() {
             q.append("COALESCE(a.status, '') NOT IN (")
-            q.bindList(Self.inactiveStatuses.map(SQLValue.string))
+            q.bindList(Self.inactiveStatuses)
             q.append(")")
         }
         let days = audience.segment.effectiveDays ?? 0
@@ -205,7 +202,7 @@ public struct AudienceCompiler: Sendable {
         case .upcoming:
             and()
             q.append("SUM(a.status IN (")
-            q.bindList(Self.upcomingStatuses.map(SQLValue.string))
+            q.bindList(Self.upcomingStatuses)
             q.append(") AND a.starts_at >= ")
             q.bind(.int(now))
             q.append(" AND a.starts_at < ")
@@ -233,7 +230,7 @@ public struct AudienceCompiler: Sendable {
         case .cancelledRecent:
             and()
             q.append("SUM(a.status IN (")
-            q.bindList(Self.inactiveStatuses.map(SQLValue.string))
+            q.bindList(Self.inactiveStatuses)
             q.append(") AND a.starts_at >= ")
             q.bind(.int(since))
             q.append(") > 0")

@@ -8,6 +8,19 @@ public enum CampaignAction: String, Sendable, Hashable {
     case edit, delete, send, pause, resume, cancel
 }
 
+/// The user actions that control a running campaign (`POST /campaigns/{id}/<action>`).
+public enum RunControl: String, Sendable, CaseIterable, Hashable {
+    case pause, resume, cancel
+
+    public var action: CampaignAction {
+        switch self {
+        case .pause: .pause
+        case .resume: .resume
+        case .cancel: .cancel
+        }
+    }
+}
+
 /// The campaign state machine as a pure value: which action is allowed from which status, what
 /// status it leads to, and the contract's refusal code otherwise.
 public struct CampaignLifecycle: Sendable, Hashable {
@@ -51,9 +64,9 @@ public struct CampaignLifecycle: Sendable, Hashable {
         case .send:
             switch status {
             case .draft: return .queued
-            case .completed: throw .conflict(code: "campaign_completed", message: "a completed campaign cannot be sent again; duplicate it instead")
+            case .completed: throw .conflict(.campaignCompleted, message: "a completed campaign cannot be sent again; duplicate it instead")
             case .queued, .sending, .scheduled:
-                throw .conflict(code: "campaign_already_sent", message: "the campaign is already \(status.rawValue)")
+                throw .conflict(.campaignAlreadySent, message: "the campaign is already \(status.rawValue)")
             default: throw invalid(action)
             }
         case .pause:
@@ -65,7 +78,7 @@ public struct CampaignLifecycle: Sendable, Hashable {
         case .cancel:
             guard Self.allowedSources(for: .cancel).contains(status) else {
                 if status == .completed {
-                    throw .conflict(code: "campaign_completed", message: "the campaign has already completed")
+                    throw .conflict(.campaignCompleted, message: "the campaign has already completed")
                 }
                 throw invalid(action)
             }
@@ -81,15 +94,15 @@ public struct CampaignLifecycle: Sendable, Hashable {
     }
 
     private static func locked(_ verb: String) -> DomainError {
-        .conflict(code: "campaign_locked", message: "the campaign is being sent and cannot be \(verb); pause or cancel it first")
+        .conflict(.campaignLocked, message: "the campaign is being sent and cannot be \(verb); pause or cancel it first")
     }
 
     private static let hasSends = DomainError.conflict(
-        code: "campaign_has_sends",
+        .campaignHasSends,
         message: "messages of this campaign were already sent; duplicate it to send again to the same people")
 
     private func invalid(_ action: CampaignAction) -> DomainError {
-        .conflict(code: "invalid_transition", message: invalidMessage(action))
+        .conflict(.invalidTransition, message: invalidMessage(action))
     }
 
 }

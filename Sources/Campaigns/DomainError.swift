@@ -4,15 +4,35 @@ public enum DomainError: Error, Sendable, Hashable {
     case validation(field: String, message: String)
     /// The object does not exist for this tenant.
     case notFound(String)
-    /// A lifecycle rule forbids the operation; `code` is the contract's error code
-    /// (`campaign_locked`, `campaign_has_sends`, `campaign_completed`, …).
-    case conflict(code: String, message: String)
+    /// A lifecycle rule forbids the operation.
+    case conflict(ConflictCode, message: String)
+    /// The caller may not do this (403).
+    case forbidden(ForbiddenCode, message: String)
 
     public var message: String {
         switch self {
         case .validation(let field, let message): "\(field): \(message)"
         case .notFound(let what): "\(what) not found"
-        case .conflict(_, let message): message
+        case .conflict(_, let message), .forbidden(_, let message): message
         }
     }
+}
+
+/// The contract's 409 codes (DESIGN §4, plus the README's additions).
+public enum ConflictCode: String, Sendable, Hashable, CaseIterable {
+    case campaignLocked = "campaign_locked"
+    case campaignHasSends = "campaign_has_sends"
+    case campaignCompleted = "campaign_completed"
+    case campaignAlreadySent = "campaign_already_sent"
+    case invalidTransition = "invalid_transition"
+    case templateBuiltin = "template_builtin"
+    case templateNameTaken = "template_name_taken"
+}
+
+/// The contract's 403 codes (DESIGN §7).
+public enum ForbiddenCode: String, Sendable, Hashable, CaseIterable {
+    /// The tenant's plan does not include the channel.
+    case tenantGate = "tenant_gate"
+    /// The user lacks the capability.
+    case capability
 }

@@ -50,6 +50,12 @@ public struct MessageRenderer: Sendable {
 
     /// Every `{token}` in `text` that looks like a shortcode but is not known, with its braces,
     /// unique and in order of first appearance.
+    /// The warnings for unknown shortcodes in a body and an optional subject, as answers carry them.
+    public static func shortcodeWarnings(body: String, subject: String?) -> [String] {
+        unknownShortcodes(in: body).map { "unknown shortcode \($0) in body" }
+            + unknownShortcodes(in: subject ?? "").map { "unknown shortcode \($0) in subject" }
+    }
+
     public static func unknownShortcodes(in text: String) -> [String] {
         var seen = Set<String>()
         var result: [String] = []

@@ -77,10 +77,10 @@ public struct Suppression: Sendable, Hashable {
     public var channel: Channel
     public var address: String
     public var reason: String?
-    public var source: String
+    public var source: SuppressionSource
     public var createdAt: Date
 
-    public init(id: Int, channel: Channel, address: String, reason: String?, source: String, createdAt: Date) {
+    public init(id: Int, channel: Channel, address: String, reason: String?, source: SuppressionSource, createdAt: Date) {
         self.id = id
         self.channel = channel
         self.address = address
@@ -88,15 +88,6 @@ public struct Suppression: Sendable, Hashable {
         self.source = source
         self.createdAt = createdAt
     }
-}
-
-/// The outcome of a bulk suppression import.
-public struct SuppressionImportReport: Sendable, Hashable {
-    public var accepted = 0
-    public var duplicates = 0
-    public var invalid: [String] = []
-
-    public init() {}
 }
 
 /// A message template: built-in (shared, read-only) or a tenant's own.

@@ -16,9 +16,15 @@ public protocol AudienceRepository: Sendable {
 /// The per-tenant, per-channel suppression list.
 public protocol SuppressionRepository: Sendable {
     /// Adds a normalized address; an existing entry is returned unchanged (`created` false).
-    func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: String) async throws
+    func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource) async throws
         -> (suppression: Suppression, created: Bool)
-    func remove(scope: TenantScope, id: Int) async throws -> Bool
+    /// Adds many normalized addresses in batched multi-row inserts on one lease; returns how
+    /// many were new and how many were already listed (or repeated in `addresses`).
+    func importAddresses(
+        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource
+    ) async throws -> (accepted: Int, duplicates: Int)
+    /// Removes an entry after checking `access` on its channel; false when there is none.
+    func remove(scope: TenantScope, id: Int, access: AccessCheck) async throws -> Bool
     func get(scope: TenantScope, id: Int) async throws -> Suppression?
     func list(scope: TenantScope, channel: Channel?, search: String?, page: PageRequest) async throws -> Page<Suppression>
     func isSuppressed(scope: TenantScope, channel: Channel, address: String) async throws -> Bool
@@ -30,58 +36,9 @@ public protocol TemplateRepository: Sendable {
     func list(scope: TenantScope, channels: Set<Channel>, search: String?, page: PageRequest) async throws -> Page<MessageTemplate>
     func get(scope: TenantScope, id: Int) async throws -> MessageTemplate?
     func create(scope: TenantScope, draft: TemplateDraft) async throws -> MessageTemplate
-    func update(scope: TenantScope, id: Int, draft: TemplateDraft) async throws -> MessageTemplate
-    func delete(scope: TenantScope, id: Int) async throws
-}
-
-/// Campaign progress computed from the log rows of the current run.
-public struct CampaignProgress: Sendable, Hashable {
-    public var status: CampaignStatus
-    public var total = 0
-    public var sent = 0
-    public var delivered = 0
-    public var failed = 0
-    public var skipped = 0
-    public var pending = 0
-    public var sending = 0
-
-    public init(status: CampaignStatus) { self.status = status }
-}
-
-/// One recipient row of a campaign run (DESIGN §4).
-public struct CampaignLogRow: Sendable, Hashable {
-    public var id: Int
-    public var run: Int
-    public var customerID: Int?
-    public var address: String
-    public var firstName: String?
-    public var lastName: String?
-    public var status: String
-    public var attempts: Int
-    public var nextAttemptAt: Date?
-    public var lastError: String?
-    public var providerMessageID: String?
-    public var sentAt: Date?
-    public var updatedAt: Date
-
-    public init(
-        id: Int, run: Int, customerID: Int?, address: String, firstName: String?, lastName: String?, status: String,
-        attempts: Int, nextAttemptAt: Date?, lastError: String?, providerMessageID: String?, sentAt: Date?, updatedAt: Date
-    ) {
-        self.id = id
-        self.run = run
-        self.customerID = customerID
-        self.address = address
-        self.firstName = firstName
-        self.lastName = lastName
-        self.status = status
-        self.attempts = attempts
-        self.nextAttemptAt = nextAttemptAt
-        self.lastError = lastError
-        self.providerMessageID = providerMessageID
-        self.sentAt = sentAt
-        self.updatedAt = updatedAt
-    }
+    /// Checks `access` on the stored template's channel and on the draft's, under a row lock.
+    func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck) async throws -> MessageTemplate
+    func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws
 }
 
 /// Filters for the campaign list.
@@ -101,22 +58,34 @@ public struct CampaignListQuery: Sendable, Hashable {
 }
 
 /// Campaign storage and lifecycle transitions, tenant-scoped.
+///
+/// Every method that acts on an existing campaign takes an `AccessCheck` and runs it on the row
+/// it acts on — for changes, the row as locked by the transaction that changes it — so a
+/// concurrent edit of the channel can never slip past the capability check. Each method uses
+/// one database lease.
 public protocol CampaignRepository: Sendable {
-    func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> Campaign
-    func get(scope: TenantScope, id: Int) async throws -> Campaign?
-    func list(scope: TenantScope, query: CampaignListQuery, page: PageRequest) async throws -> Page<Campaign>
-    func update(scope: TenantScope, id: Int, draft: CampaignDraft) async throws -> Campaign
-    func delete(scope: TenantScope, id: Int) async throws
-    func duplicate(scope: TenantScope, id: Int, createdBy: Int?) async throws -> Campaign
+    func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView
+    /// The campaign with its current run's counters.
+    func view(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView
+    /// A page of campaigns with their counters.
+    func list(scope: TenantScope, query: CampaignListQuery, page: PageRequest) async throws -> Page<CampaignView>
+    /// Checks `access` on the stored channel and on the draft's channel.
+    func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck) async throws -> CampaignView
+    func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws
+    func duplicate(scope: TenantScope, id: Int, createdBy: Int?, access: AccessCheck) async throws -> CampaignView
     /// Snapshot (or schedule) a draft; returns the campaign after the transition.
-    func send(scope: TenantScope, id: Int) async throws -> Campaign
-    func transition(scope: TenantScope, id: Int, action: CampaignAction) async throws -> Campaign
-    func progress(scope: TenantScope, id: Int) async throws -> CampaignProgress
-    func logs(scope: TenantScope, id: Int, status: String?, page: PageRequest) async throws -> Page<CampaignLogRow>
-    /// Streams log rows of the current run in id order, at most `limit` (nil = all).
-    func streamLogs(scope: TenantScope, id: Int, limit: Int?, _ handle: ([CampaignLogRow]) async throws -> Void) async throws
-    /// Row counts of each campaign's current run, keyed by campaign id, in one query.
-    func counters(scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: CampaignProgress]
-    /// The first `limit` recipients of the current run (or of the live audience for a draft).
-    func previewRecipients(scope: TenantScope, id: Int, limit: Int) async throws -> [Recipient]
+    func send(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView
+    func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck) async throws -> CampaignView
+    func progress(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignProgress
+    func logs(scope: TenantScope, id: Int, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
+        -> Page<CampaignLogRow>
+    /// Streams log rows of the current run in id order, at most `limit` (nil = all), in
+    /// batches of at most 1,000 rows. `access` is checked before the first batch.
+    func streamLogs(
+        scope: TenantScope, id: Int, limit: Int?, access: AccessCheck, _ handle: ([CampaignLogRow]) async throws -> Void
+    ) async throws
+    /// The campaign and its first `limit` recipients (of the current run, or of the live
+    /// audience for a draft).
+    func previewRecipients(scope: TenantScope, id: Int, limit: Int, access: AccessCheck) async throws
+        -> (campaign: Campaign, recipients: [Recipient])
 }

@@ -1,8 +1,11 @@
+import Foundation
+
 /// A value bound to a `?` placeholder; the domain's own type so it needs no database driver.
 public enum SQLValue: Sendable, Hashable {
     case null
     case int(Int)
     case string(String)
+    case date(Date)
 }
 
 /// Parameterized SQL: text with `?` placeholders and the values for them, in order.

@@ -14,6 +14,8 @@ public struct MariaDBConfiguration: Sendable, Hashable {
     public var maxConnections: Int
     /// An idle connection older than this is pinged before it is handed out.
     public var validateAfterIdleSeconds: Double
+    /// Seconds a caller waits for a free connection before `MariaDBError.poolExhausted`.
+    public var acquireTimeout: Double = 10
     /// Session statements run on every new connection (after `SET time_zone = '+00:00'`).
     public var sessionStatements: [RawSQL] = []
 

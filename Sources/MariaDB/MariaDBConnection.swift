@@ -16,12 +16,12 @@ public final class MariaDBConnection: @unchecked Sendable {
     private static let statementCacheSize = 64
     /// Set when an error showed that the connection can no longer be used.
     public private(set) var isBroken = false
-    var lastUsed = Date()
+    var lastUsed = ContinuousClock.now
     /// The server's thread id of this connection (`CONNECTION_ID()`).
     public let serverThreadID: UInt
 
     init(configuration: MariaDBConfiguration) throws {
-        precondition(libraryInitialized, "mysql_library_init failed")
+        guard libraryInitialized else { throw MariaDBError.libraryInitializationFailed }
         guard let handle = mysql_init(nil) else {
             throw MariaDBError.connectionFailed(code: 0, message: "mysql_init returned NULL (out of memory)")
         }
@@ -108,6 +108,9 @@ public final class MariaDBConnection: @unchecked Sendable {
         if !alive { isBroken = true }
         return alive
     }
+
+    /// Marks the connection unusable (its transaction state is unknown); the pool drops it.
+    func markBroken() { isBroken = true }
 
     func setAutocommit(_ on: Bool) throws {
         if mysql_autocommit(handle, on ? 1 : 0) != 0 { throw error(sql: "SET autocommit") }

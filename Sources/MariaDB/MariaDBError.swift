@@ -19,6 +19,12 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
     case poolClosed
     /// A bound value the server cannot store (a date outside the years 1–9999).
     case valueOutOfRange(parameter: Int, sql: String)
+    /// No connection became free within the pool's acquire timeout.
+    case poolExhausted(waitedSeconds: Double)
+    /// A transaction failed and rolling it back failed too; the connection was dropped.
+    case rollbackFailed(original: String, rollback: String)
+    /// The client library could not be initialized.
+    case libraryInitializationFailed
 
     /// Error codes that mean the connection itself is gone.
     static let connectionLostCodes: Set<UInt32> = [2006, 2013, 2055, 1927, 4031, 1053]
@@ -35,6 +41,9 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
         case .missingColumn(let name): "result has no column \(name)"
         case .poolClosed: "database pool is closed"
         case .valueOutOfRange(let parameter, _): "value \(parameter) is out of the database's range"
+        case .poolExhausted: "database busy: no connection became free in time"
+        case .rollbackFailed: "database transaction could not be rolled back"
+        case .libraryInitializationFailed: "the MariaDB client library failed to initialize"
         }
     }
 
@@ -52,6 +61,9 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
         case .missingColumn(let name): "missing column \(name)"
         case .poolClosed: "pool closed"
         case .valueOutOfRange(let parameter, let sql): "bound value \(parameter) out of range in: \(sql.prefix(2000))"
+        case .poolExhausted(let waited): "no pooled connection free after \(waited) s"
+        case .rollbackFailed(let original, let rollback): "rollback failed (\(rollback)) after: \(original)"
+        case .libraryInitializationFailed: "mysql_library_init failed"
         }
     }
 

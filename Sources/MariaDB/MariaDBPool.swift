@@ -2,18 +2,24 @@ import Foundation
 import Logging
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// A bounded pool of MariaDB connections, run as a ServiceLifecycle `Service`.
 ///
 /// Blocking client calls run on the pool's own `NIOThreadPool` (one thread per connection).
 /// Broken connections are dropped and replaced; idle ones are validated with a ping before reuse.
-/// The pool is usable before `run()` starts (for CLI commands); `run()` adds idle maintenance and
-/// closes everything on graceful shutdown.
+/// Waiting for a connection is bounded (`acquireTimeout`, then `MariaDBError.poolExhausted`) and
+/// honours task cancellation. The pool is usable before `run()` starts (for CLI commands);
+/// `run()` adds idle maintenance and closes everything on graceful shutdown.
+///
+/// A body must never take a second lease while it holds one: pass its session or transaction
+/// to whatever else needs the database.
 public final class MariaDBPool: Service, Sendable {
     public let configuration: MariaDBConfiguration
     let threadPool: NIOThreadPool
     private let state: PoolState
     private let logger: Logger
+    let counters = PoolCounters()
 
     public init(configuration: MariaDBConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -27,7 +33,8 @@ public final class MariaDBPool: Service, Sendable {
     @discardableResult
     public func withConnection<T: Sendable>(_ body: (MariaDBSession) async throws -> T) async throws -> T {
         let connection = try await acquire()
-        let session = MariaDBSession(connection: connection, threadPool: threadPool)
+        counters.lease()
+        let session = MariaDBSession(connection: connection, threadPool: threadPool, counters: counters)
         do {
             let result = try await body(session)
             await release(connection)
@@ -38,37 +45,26 @@ public final class MariaDBPool: Service, Sendable {
         }
     }
 
-    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Runs `body` in a transaction on one lent connection (see `MariaDBSession.withTransaction`).
     @discardableResult
-    public func withTransaction<T: Sendable>(_ body: (MariaDBSession) async throws -> T) async throws -> T {
-        try await withConnection { session in
-            try await session.run { try $0.setAutocommit(false) }
-            do {
-                let result = try await body(session)
-                try await session.run { connection in
-                    try connection.commit()
-                    try connection.setAutocommit(true)
-                }
-                return result
-            } catch {
-                try? await session.run { connection in
-                    try connection.rollback()
-                    try connection.setAutocommit(true)
-                }
-                throw error
-            }
-        }
+    public func withTransaction<T: Sendable>(_ body: (MariaDBTransaction) async throws -> T) async throws -> T {
+        try await withConnection { session in try await session.withTransaction(body) }
     }
 
     /// Counts for monitoring and tests.
-    public func statistics() async -> MariaDBPoolStatistics { await state.statistics() }
+    public func statistics() async -> MariaDBPoolStatistics {
+        var statistics = await state.statistics()
+        statistics.leases = counters.leases
+        statistics.statements = counters.statements
+        return statistics
+    }
 
     /// Idle maintenance until graceful shutdown, then closes the pool.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(30))
-                await self.closeIdle(olderThan: 300)
+                await self.closeIdle(olderThan: .seconds(300))
             }
         }
         await close()
@@ -82,10 +78,11 @@ public final class MariaDBPool: Service, Sendable {
     }
 
     private func acquire() async throws -> MariaDBConnection {
+        let deadline = ContinuousClock.now + .milliseconds(Int(configuration.acquireTimeout * 1000))
         while true {
-            switch try await state.acquire() {
+            switch try await state.acquire(deadline: deadline) {
             case .reuse(let connection):
-                if Date().timeIntervalSince(connection.lastUsed) < configuration.validateAfterIdleSeconds {
+                if ContinuousClock.now - connection.lastUsed < .milliseconds(Int(configuration.validateAfterIdleSeconds * 1000)) {
                     return connection
                 }
                 let alive = (try? await threadPool.runIfActive { connection.ping() }) ?? false
@@ -112,7 +109,7 @@ public final class MariaDBPool: Service, Sendable {
             await discard(connection)
             return
         }
-        connection.lastUsed = Date()
+        connection.lastUsed = ContinuousClock.now
         if await state.release(connection) == false {
             await closeConnections([connection])
         }
@@ -123,8 +120,8 @@ public final class MariaDBPool: Service, Sendable {
         await closeConnections([connection])
     }
 
-    private func closeIdle(olderThan seconds: Double) async {
-        let stale = await state.takeIdle(olderThan: seconds)
+    private func closeIdle(olderThan age: Duration) async {
+        let stale = await state.takeIdle(olderThan: age)
         await closeConnections(stale)
     }
 
@@ -142,7 +139,22 @@ public struct MariaDBPoolStatistics: Sendable, Hashable {
     public let idle: Int
     public let waiting: Int
     public let maxConnections: Int
+    /// Leases handed out since the pool started.
+    public var leases = 0
+    /// Statements run since the pool started.
+    public var statements = 0
     public var inUse: Int { open - idle }
+}
+
+/// Lease and statement totals, for metrics and for tests that count round trips.
+final class PoolCounters: Sendable {
+    private let leaseCount = Atomic<Int>(0)
+    private let statementCount = Atomic<Int>(0)
+
+    func lease() { leaseCount.add(1, ordering: .relaxed) }
+    func statement() { statementCount.add(1, ordering: .relaxed) }
+    var leases: Int { leaseCount.load(ordering: .relaxed) }
+    var statements: Int { statementCount.load(ordering: .relaxed) }
 }
 
 /// Moves connections to the thread pool so their deinit (mysql_close) runs there.
@@ -159,22 +171,54 @@ private actor PoolState {
         case open
     }
 
+    private struct Waiter {
+        let id: Int
+        let continuation: CheckedContinuation<Lease, any Error>
+    }
+
     private let maxConnections: Int
     private var idle: [MariaDBConnection] = []
     private var open = 0
-    private var waiters: [CheckedContinuation<Lease, any Error>] = []
+    private var waiters: [Waiter] = []
+    private var nextWaiterID = 0
     private var closed = false
 
     init(maxConnections: Int) { self.maxConnections = maxConnections }
 
-    func acquire() async throws -> Lease {
+    /// A lease now, or after waiting until `deadline` at most; cancellation ends the wait.
+    func acquire(deadline: ContinuousClock.Instant) async throws -> Lease {
         if closed { throw MariaDBError.poolClosed }
+        try Task.checkCancellation()
         if let connection = idle.popLast() { return .reuse(connection) }
         if open < maxConnections {
             open += 1
             return .open
         }
-        return try await withCheckedThrowingContinuation { waiters.append($0) }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        let started = ContinuousClock.now
+        let timer = Task { [weak self] in
+            try? await Task.sleep(until: deadline)
+            await self?.expire(id, error: MariaDBError.poolExhausted(waitedSeconds: Self.seconds(ContinuousClock.now - started)))
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                waiters.append(Waiter(id: id, continuation: continuation))
+            }
+        } onCancel: {
+            Task { await self.expire(id, error: CancellationError()) }
+        }
+    }
+
+    /// Ends one wait with `error` if it is still waiting.
+    private func expire(_ id: Int, error: any Error) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: error)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Returns false when the pool is closed and the connection should be closed instead.
@@ -184,7 +228,7 @@ private actor PoolState {
             return false
         }
         if !waiters.isEmpty {
-            waiters.removeFirst().resume(returning: .reuse(connection))
+            waiters.removeFirst().continuation.resume(returning: .reuse(connection))
         } else {
             idle.append(connection)
         }
@@ -205,21 +249,21 @@ private actor PoolState {
     private func handOverFreeSlot() {
         if !closed, !waiters.isEmpty, open < maxConnections {
             open += 1
-            waiters.removeFirst().resume(returning: .open)
+            waiters.removeFirst().continuation.resume(returning: .open)
         }
     }
 
-    func takeIdle(olderThan seconds: Double) -> [MariaDBConnection] {
-        let now = Date()
-        let stale = idle.filter { now.timeIntervalSince($0.lastUsed) > seconds }
-        idle.removeAll { now.timeIntervalSince($0.lastUsed) > seconds }
+    func takeIdle(olderThan age: Duration) -> [MariaDBConnection] {
+        let now = ContinuousClock.now
+        let stale = idle.filter { now - $0.lastUsed > age }
+        idle.removeAll { now - $0.lastUsed > age }
         open -= stale.count
         return stale
     }
 
     func close() -> [MariaDBConnection] {
         closed = true
-        for waiter in waiters { waiter.resume(throwing: MariaDBError.poolClosed) }
+        for waiter in waiters { waiter.continuation.resume(throwing: MariaDBError.poolClosed) }
         waiters.removeAll()
         let connections = idle
         idle.removeAll()

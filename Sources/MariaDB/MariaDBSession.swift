@@ -1,55 +1,88 @@
 import NIOPosix
 
-/// A connection lent by the pool to one `withConnection` body. Each call runs the blocking C
-/// client on the pool's own thread pool, never on the caller's executor or an event loop.
-public struct MariaDBSession: Sendable {
+/// A connection lent by the pool to one `withConnection` body, in autocommit mode. Each call
+/// runs the blocking C client on the pool's own thread pool, never on the caller's executor or
+/// an event loop.
+public struct MariaDBSession: MariaDBQueryable {
     let connection: MariaDBConnection
     let threadPool: NIOThreadPool
+    let counters: PoolCounters
 
-    /// Runs a query and returns all rows.
-    public func query(_ sql: String, _ binds: [any MariaDBBindable] = []) async throws -> [MariaDBRow] {
-        let values = binds.map(\.mariaDBBind)
-        let connection = self.connection
-        return try await threadPool.runIfActive { try connection.query(sql, values) }
+    public func query(_ query: MariaDBQuery) async throws -> [MariaDBRow] {
+        counters.statement()
+        return try await run { try $0.query(query.sql, query.binds) }
     }
 
-    /// Runs a query and returns the first row, if any.
-    public func queryFirst(_ sql: String, _ binds: [any MariaDBBindable] = []) async throws -> MariaDBRow? {
-        try await query(sql, binds).first
-    }
-
-    /// Executes a statement that returns no rows.
     @discardableResult
-    public func execute(_ sql: String, _ binds: [any MariaDBBindable] = []) async throws -> MariaDBExecResult {
-        let values = binds.map(\.mariaDBBind)
-        let connection = self.connection
-        return try await threadPool.runIfActive { try connection.execute(sql, values) }
+    public func execute(_ query: MariaDBQuery) async throws -> MariaDBExecResult {
+        counters.statement()
+        return try await run { try $0.execute(query.sql, query.binds) }
+    }
+
+    /// Executes the statements `next` yields (until it returns nil) in one hop to the thread
+    /// pool: for bulk loads, where a hop per statement would dominate. Returns the rows affected.
+    @discardableResult
+    public func executeSequence(_ next: @escaping @Sendable () throws -> MariaDBQuery?) async throws -> Int {
+        let counters = self.counters
+        return try await run { connection in
+            var affected = 0
+            while let query = try next() {
+                counters.statement()
+                affected += try connection.execute(query.sql, query.binds).affectedRows
+            }
+            return affected
+        }
     }
 
     /// Runs unprepared SQL (DDL, session settings). Never pass user input.
     public func executeRaw(_ sql: RawSQL) async throws {
-        let connection = self.connection
-        try await threadPool.runIfActive { try connection.executeRaw(sql) }
+        counters.statement()
+        try await run { try $0.executeRaw(sql) }
     }
 
-    /// Runs several blocking calls on the connection in one hop to the thread pool.
-    public func run<T: Sendable>(_ body: @escaping @Sendable (MariaDBConnection) throws -> T) async throws -> T {
-        let connection = self.connection
-        return try await threadPool.runIfActive { try body(connection) }
+    /// Runs `body` in a transaction on this connection: committed when it returns, rolled back
+    /// when it throws. Transactions do not nest: the body gets a `MariaDBTransaction`, which
+    /// has no way to start another.
+    @discardableResult
+    public func withTransaction<T: Sendable>(_ body: (MariaDBTransaction) async throws -> T) async throws -> T {
+        try await run { try $0.setAutocommit(false) }
+        let transaction = MariaDBTransaction(session: self)
+        let result: T
+        do {
+            result = try await body(transaction)
+        } catch {
+            do {
+                try await run { connection in
+                    try connection.rollback()
+                    try connection.setAutocommit(true)
+                }
+            } catch let rollbackError {
+                // The connection's state is unknown: never hand it out again.
+                connection.markBroken()
+                throw MariaDBError.rollbackFailed(original: String(describing: error), rollback: String(describing: rollbackError))
+            }
+            throw error
+        }
+        do {
+            try await run { connection in
+                try connection.commit()
+                try connection.setAutocommit(true)
+            }
+        } catch {
+            connection.markBroken()
+            throw error
+        }
+        return result
     }
 
-    /// Streams a result set in batches of at most `batchSize` rows; memory stays bounded by one
-    /// batch whatever the result size. The connection is busy until the stream ends.
     public func streamRows(
-        _ sql: String, _ binds: [any MariaDBBindable] = [], batchSize: Int = 512,
-        _ handle: ([MariaDBRow]) async throws -> Void
+        _ query: MariaDBQuery, batchSize: Int = 512, _ handle: ([MariaDBRow]) async throws -> Void
     ) async throws {
-        let values = binds.map(\.mariaDBBind)
-        let connection = self.connection
-        let cursor = try await threadPool.runIfActive { CursorBox(try connection.openCursor(sql, values)) }
+        counters.statement()
+        let cursor = try await run { CursorBox(try $0.openCursor(query.sql, query.binds)) }
         do {
             while true {
-                let batch = try await threadPool.runIfActive { () throws -> [MariaDBRow] in
+                let batch = try await run { connection throws -> [MariaDBRow] in
                     var rows: [MariaDBRow] = []
                     rows.reserveCapacity(batchSize)
                     while rows.count < batchSize, let row = try connection.run({ try cursor.cursor.next() }) {
@@ -61,11 +94,40 @@ public struct MariaDBSession: Sendable {
                 try await handle(batch)
                 if batch.count < batchSize { break }
             }
-            try await threadPool.runIfActive { cursor.cursor.close() }
+            try await run { _ in cursor.cursor.close() }
         } catch {
-            try? await threadPool.runIfActive { cursor.cursor.close() }
+            try? await run { _ in cursor.cursor.close() }
             throw error
         }
+    }
+
+    /// Runs blocking calls on the connection in one hop to the thread pool.
+    func run<T: Sendable>(_ body: @escaping @Sendable (MariaDBConnection) throws -> T) async throws -> T {
+        let connection = self.connection
+        return try await threadPool.runIfActive { try body(connection) }
+    }
+}
+
+/// A transaction on one lent connection. It exists only inside `withTransaction`, offers no
+/// way to begin another (transactions do not nest), and runs statements like a session.
+public struct MariaDBTransaction: MariaDBQueryable {
+    let session: MariaDBSession
+
+    public func query(_ query: MariaDBQuery) async throws -> [MariaDBRow] { try await session.query(query) }
+
+    @discardableResult
+    public func execute(_ query: MariaDBQuery) async throws -> MariaDBExecResult { try await session.execute(query) }
+
+    /// See `MariaDBSession.executeSequence`.
+    @discardableResult
+    public func executeSequence(_ next: @escaping @Sendable () throws -> MariaDBQuery?) async throws -> Int {
+        try await session.executeSequence(next)
+    }
+
+    public func streamRows(
+        _ query: MariaDBQuery, batchSize: Int = 512, _ handle: ([MariaDBRow]) async throws -> Void
+    ) async throws {
+        try await session.streamRows(query, batchSize: batchSize, handle)
     }
 }
 

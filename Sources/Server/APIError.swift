@@ -6,16 +6,48 @@ import Logging
 import MariaDB
 import struct NIOCore.NIOTooManyBytesError
 
+/// The `code` of an error answer: the contract's codes, each spelled once.
+public enum APIErrorCode: Sendable, Hashable {
+    case validationFailed, invalidJSON, unsupportedMediaType, bodyTooLarge
+    case unauthorized, noSession, rateLimited
+    case notFound, methodNotAllowed
+    case forbidden(ForbiddenCode)
+    case conflict(ConflictCode)
+    case databaseUnavailable, databaseBusy, internalError
+    /// Another HTTP status raised by the framework.
+    case http(Int)
+
+    public var rawValue: String {
+        switch self {
+        case .validationFailed: "validation_failed"
+        case .invalidJSON: "invalid_json"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .bodyTooLarge: "body_too_large"
+        case .unauthorized: "unauthorized"
+        case .noSession: "no_session"
+        case .rateLimited: "rate_limited"
+        case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .forbidden(let code): code.rawValue
+        case .conflict(let code): code.rawValue
+        case .databaseUnavailable: "database_unavailable"
+        case .databaseBusy: "database_busy"
+        case .internalError: "internal_error"
+        case .http(let status): "http_\(status)"
+        }
+    }
+}
+
 /// An error answered as `{"error":{"code","message","field?"}}` with its HTTP status.
 public struct APIError: Error, Sendable, HTTPResponseError {
     public var status: HTTPResponse.Status
-    public var code: String
+    public var code: APIErrorCode
     public var message: String
     public var field: String?
     /// Seconds for a `Retry-After` header (429).
     public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {
+    public init(_ status: HTTPResponse.Status, code: APIErrorCode, message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
@@ -28,18 +60,18 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     }
 
     func errorResponse() -> Response {
-        var response = jsonResponse(ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
+        var response = jsonResponse(ErrorBody(error: .init(code: code.rawValue, message: message, field: field)), status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }
 
     static func validation(_ field: String, _ message: String) -> APIError {
-        APIError(.badRequest, code: "validation_failed", message: "\(field) \(message)", field: field)
+        APIError(.badRequest, code: .validationFailed, message: "\(field) \(message)", field: field)
     }
 
-    static let unauthorized = APIError(.unauthorized, code: "unauthorized", message: "missing or invalid credentials")
+    static let unauthorized = APIError(.unauthorized, code: .unauthorized, message: "missing or invalid credentials")
 
-    static func notFound(_ what: String) -> APIError { APIError(.notFound, code: "not_found", message: "\(what) not found") }
+    static func notFound(_ what: String) -> APIError { APIError(.notFound, code: .notFound, message: "\(what) not found") }
 
     struct ErrorBody: Encodable {
         struct Detail: Encodable {
@@ -72,32 +104,37 @@ struct ErrorMiddleware: RouterMiddleware {
             switch error {
             case .validation(let field, let message): return .validation(field, message)
             case .notFound(let what): return .notFound(what)
-            case .conflict(let code, let message): return APIError(.conflict, code: code, message: message)
+            case .conflict(let code, let message): return APIError(.conflict, code: .conflict(code), message: message)
+            case .forbidden(let code, let message): return APIError(.forbidden, code: .forbidden(code), message: message)
             }
         case is NIOTooManyBytesError:
-            return APIError(.contentTooLarge, code: "body_too_large", message: "request bodies are limited to 1 MiB")
+            return APIError(.contentTooLarge, code: .bodyTooLarge, message: "request bodies are limited to 1 MiB")
         case let error as MariaDBError where error.code == 1406 || error.code == 1264:
             // Data too long / out of range: a limit validation missed; the caller's input is at fault.
             logger.warning("value rejected by the database", metadata: ["error": "\(error.detail)"])
-            return APIError(.badRequest, code: "validation_failed", message: "a value is too long or out of range")
+            return APIError(.badRequest, code: .validationFailed, message: "a value is too long or out of range")
         case let error as MariaDBError where { if case .valueOutOfRange = error { true } else { false } }():
-            return APIError(.badRequest, code: "validation_failed", message: "a value is out of range")
+            return APIError(.badRequest, code: .validationFailed, message: "a value is out of range")
+        case let error as MariaDBError where { if case .poolExhausted = error { true } else { false } }():
+            logger.warning("database busy", metadata: ["error": "\(error.detail)"])
+            return APIError(
+                .serviceUnavailable, code: .databaseBusy, message: "the service is busy; try again shortly", retryAfter: 1)
         case let error as MariaDBError where error.isConnectionError:
             logger.error("database unavailable", metadata: ["error": "\(error.detail)"])
-            return APIError(.serviceUnavailable, code: "database_unavailable", message: "the database is not reachable; try again shortly")
+            return APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the database is not reachable; try again shortly")
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge:
-                return APIError(.contentTooLarge, code: "body_too_large", message: "request bodies are limited to 1 MiB")
-            case .notFound: return APIError(.notFound, code: "not_found", message: "no such route")
-            case .methodNotAllowed: return APIError(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed")
+                return APIError(.contentTooLarge, code: .bodyTooLarge, message: "request bodies are limited to 1 MiB")
+            case .notFound: return APIError(.notFound, code: .notFound, message: "no such route")
+            case .methodNotAllowed: return APIError(.methodNotAllowed, code: .methodNotAllowed, message: "method not allowed")
             default:
-                return APIError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+                return APIError(error.status, code: .http(Int(error.status.code)), message: error.body ?? error.status.reasonPhrase)
             }
         default:
             let detail = (error as? MariaDBError)?.detail ?? String(describing: error)
             logger.error("unexpected error", metadata: ["error": "\(detail)"])
-            return APIError(.internalServerError, code: "internal_error", message: "an unexpected error occurred")
+            return APIError(.internalServerError, code: .internalError, message: "an unexpected error occurred")
         }
     }
 }
@@ -125,18 +162,18 @@ extension Request {
     /// Reads the JSON body (≤ 1 MiB) as a `JSONValue`; a wrong content type is 415, bad JSON 400.
     mutating func jsonBody() async throws -> JSONValue {
         if let type = headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send application/json")
+            throw APIError(.unsupportedMediaType, code: .unsupportedMediaType, message: "send application/json")
         }
         let buffer = try await collectBody(upTo: 1 << 20)
         guard buffer.readableBytes > 0 else { throw APIError.validation("body", "is required (a JSON object)") }
         let bytes = Data(buffer.readableBytesView)
         guard String(data: bytes, encoding: .utf8) != nil else {
-            throw APIError(.badRequest, code: "invalid_json", message: "the body is not valid UTF-8")
+            throw APIError(.badRequest, code: .invalidJSON, message: "the body is not valid UTF-8")
         }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: bytes)
         } catch {
-            throw APIError(.badRequest, code: "invalid_json", message: "the body is not valid JSON")
+            throw APIError(.badRequest, code: .invalidJSON, message: "the body is not valid JSON")
         }
     }
 

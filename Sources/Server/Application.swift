@@ -41,7 +41,8 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     declarations.append(RouteDeclaration(method: "GET", path: "/ready", access: .open))
     let group = router.group("api/v1")
         .add(middleware: AuthMiddleware(
-            authenticator: deps.authenticator, capabilities: deps.capabilities, saas: deps.saas, limiter: deps.rateLimiter))
+            authenticator: deps.authenticator, capabilities: deps.capabilities, saas: deps.saas, limiter: deps.rateLimiter,
+            clock: deps.clock))
     var api = DeclaringRouter(group: group, prefix: "/api/v1")
     APIRoutes.register(&api, deps)
     declarations += api.declarations
@@ -56,11 +57,7 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     if let configured = config.saas {
         saas = configured
     } else {
-        saas = (try? await pool.withConnection { db in
-            try await db.queryFirst(
-                "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-                [config.prefix.value + "bkntc_tenants"])?.decode("n", as: Int.self)
-        }) == 1
+        saas = (try? await Installation.detectSaaS(pool: pool, prefix: config.prefix)) ?? false
     }
     logger.info(
         "starting", metadata: ["listen": "\(config.listenHost):\(config.listenPort)", "saas": "\(saas)", "prefix": "\(config.prefix)"])

@@ -11,6 +11,7 @@ struct AuthMiddleware: RouterMiddleware {
     let capabilities: any CapabilityResolving
     let saas: Bool
     let limiter: RateLimiter
+    let clock: any WallClock
 
     static let timestamp = HTTPField.Name("X-Bkntc-Timestamp")!
     static let tenant = HTTPField.Name("X-Bkntc-Tenant")!
@@ -41,9 +42,9 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     private func limit(_ key: String) throws {
-        if let wait = limiter.take(key) {
+        if let wait = limiter.take(key, now: clock.now().timeIntervalSince1970) {
             throw APIError(
-                .tooManyRequests, code: "rate_limited",
+                .tooManyRequests, code: .rateLimited,
                 message: "too many requests; retry in \(Int(wait.rounded(.up))) s", retryAfter: Int(wait.rounded(.up)))
         }
     }
@@ -71,14 +72,14 @@ struct AuthMiddleware: RouterMiddleware {
         var scope = TenantScope.singleSite
         if saas, !tenantText.isEmpty {
             guard let id = Int(tenantText), id > 0 else {
-                throw APIError(.badRequest, code: "validation_failed", message: "X-Bkntc-Tenant must be a tenant id", field: "X-Bkntc-Tenant")
+                throw APIError(.badRequest, code: .validationFailed, message: "X-Bkntc-Tenant must be a tenant id", field: "X-Bkntc-Tenant")
             }
             scope = .tenant(id)
         }
         let userText = user.trimmingCharacters(in: .whitespaces)
         if userText.isEmpty { return Identity(kind: .system, scope: scope, sessionID: session) }
         guard let userID = Int(userText), userID > 0 else {
-            throw APIError(.badRequest, code: "validation_failed", message: "X-Bkntc-User must be a user id", field: "X-Bkntc-User")
+            throw APIError(.badRequest, code: .validationFailed, message: "X-Bkntc-User must be a user id", field: "X-Bkntc-User")
         }
         return Identity(kind: .user(userID), scope: scope, sessionID: session)
     }
@@ -95,7 +96,7 @@ extension AppRequestContext {
     func caps() throws -> CapabilitySet {
         guard let identity else { throw APIError.unauthorized }
         guard identity.userID != nil, let capabilities else {
-            throw APIError(.forbidden, code: "capability", message: "this route needs a WordPress user")
+            throw APIError(.forbidden, code: .forbidden(.capability), message: "this route needs a WordPress user")
         }
         return capabilities
     }
@@ -104,15 +105,20 @@ extension AppRequestContext {
         try caps().require(capability, on: channel)
     }
 
+    /// A check of `capability` that a repository runs on the row it acts on.
+    func access(_ capability: Capability) throws -> AccessCheck {
+        AccessCheck(capability, in: try caps())
+    }
+
     /// Channels the caller may use `capability` on; 403 when none.
     func channels(with capability: Capability) throws -> Set<Channel> {
         let caps = try caps()
         let channels = caps.channels(with: capability)
         if channels.isEmpty {
             if Channel.allCases.allSatisfy({ !caps.gateAllows($0) }) {
-                throw APIError(.forbidden, code: "tenant_gate", message: "your plan does not include campaigns")
+                throw APIError(.forbidden, code: .forbidden(.tenantGate), message: "your plan does not include campaigns")
             }
-            throw APIError(.forbidden, code: "capability", message: "you need a \(capability.rawValue) permission")
+            throw APIError(.forbidden, code: .forbidden(.capability), message: "you need a \(capability.rawValue) permission")
         }
         return channels
     }

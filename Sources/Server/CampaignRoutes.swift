@@ -8,22 +8,11 @@ extension APIRoutes {
     static func registerCampaigns(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
         let repo = deps.campaigns
 
-        /// Loads a campaign of the caller's tenant (404 otherwise) and checks `capability` on its channel.
-        @Sendable func load(_ context: AppRequestContext, _ capability: Capability) async throws -> Campaign {
-            guard let campaign = try await repo.get(scope: try context.scope(), id: try context.id()) else {
-                throw APIError.notFound("campaign")
-            }
-            try context.require(capability, on: campaign.channel)
-            return campaign
-        }
-
         /// A campaign answer with its current run's counters.
         @Sendable func answer(
-            _ campaign: Campaign, _ context: AppRequestContext, warnings: [String]? = nil, status: HTTPResponse.Status = .ok
-        ) async throws -> Response {
-            let scope = try context.scope()
-            let counters = try await repo.counters(scope: scope, campaigns: [campaign])[campaign.id]
-            return jsonResponse(CampaignBody(campaign, scope: scope, counters: counters, warnings: warnings), status: status)
+            _ view: CampaignView, _ context: AppRequestContext, warnings: [String]? = nil, status: HTTPResponse.Status = .ok
+        ) throws -> Response {
+            jsonResponse(CampaignBody(view, scope: try context.scope(), warnings: warnings), status: status)
         }
 
         api.on(.get, "campaigns", .capability(.read)) { request, context in
@@ -37,13 +26,12 @@ extension APIRoutes {
                 }
                 status = parsed
             }
+            let scope = try context.scope()
             let page = try await repo.list(
-                scope: try context.scope(),
+                scope: scope,
                 query: CampaignListQuery(channel: channel, status: status, search: request.queryString("q"), channels: channels),
                 page: try request.pageRequest())
-            let scope = try context.scope()
-            let counters = try await repo.counters(scope: scope, campaigns: page.items)
-            return jsonResponse(PageBody(page) { CampaignBody($0, scope: scope, counters: counters[$0.id]) })
+            return jsonResponse(PageBody(page) { CampaignBody($0, scope: scope) })
         }
         /// A chosen template fills in a missing body (and subject for email).
         @Sendable func withTemplateDefaults(_ json: JSONValue, _ context: AppRequestContext) async throws -> JSONValue {
@@ -58,57 +46,62 @@ extension APIRoutes {
             if missingSubject, let subject = template.subject { object["subject"] = .string(subject) }
             return .object(object)
         }
+        @Sendable func draft(_ request: Request, _ context: AppRequestContext) async throws -> CampaignDraft {
+            var request = request
+            return try CampaignDraft.validated(
+                from: try await withTemplateDefaults(try await request.jsonBody(), context), now: deps.clock.now())
+        }
 
         api.on(.post, "campaigns", .capability(.create)) { request, context in
-            var request = request
-            let draft = try CampaignDraft.validated(from: try await withTemplateDefaults(try await request.jsonBody(), context), now: Date())
+            let draft = try await draft(request, context)
             try context.require(.create, on: draft.channel)
-            let campaign = try await repo.create(scope: try context.scope(), draft: draft, createdBy: context.identity?.userID)
-            return try await answer(campaign, context, warnings: draft.warnings, status: .created)
+            let view = try await repo.create(scope: try context.scope(), draft: draft, createdBy: context.identity?.userID)
+            return try answer(view, context, warnings: draft.warnings, status: .created)
         }
         api.on(.get, "campaigns/:id", .capability(.read)) { _, context in
-            try await answer(try await load(context, .read), context)
+            try answer(try await repo.view(scope: try context.scope(), id: try context.id(), access: try context.access(.read)), context)
         }
         api.on(.put, "campaigns/:id", .capability(.create)) { request, context in
-            var request = request
-            let existing = try await load(context, .create)
-            let draft = try CampaignDraft.validated(from: try await withTemplateDefaults(try await request.jsonBody(), context), now: Date())
-            try context.require(.create, on: draft.channel)
-            let campaign = try await repo.update(scope: try context.scope(), id: existing.id, draft: draft)
-            return try await answer(campaign, context, warnings: draft.warnings)
+            let id = try context.id()
+            let draft = try await draft(request, context)
+            let view = try await repo.update(scope: try context.scope(), id: id, draft: draft, access: try context.access(.create))
+            return try answer(view, context, warnings: draft.warnings)
         }
         api.on(.delete, "campaigns/:id", .capability(.delete)) { _, context in
-            let existing = try await load(context, .delete)
-            try await repo.delete(scope: try context.scope(), id: existing.id)
+            try await repo.delete(scope: try context.scope(), id: try context.id(), access: try context.access(.delete))
             return Response(status: .noContent)
         }
         api.on(.post, "campaigns/:id/send", .capability(.send)) { _, context in
-            let existing = try await load(context, .send)
-            return try await answer(try await repo.send(scope: try context.scope(), id: existing.id), context)
+            try answer(try await repo.send(scope: try context.scope(), id: try context.id(), access: try context.access(.send)), context)
         }
-        for action in [CampaignAction.pause, .resume, .cancel] {
-            api.on(.post, "campaigns/:id/\(action.rawValue)", .capability(.send)) { _, context in
-                let existing = try await load(context, .send)
-                return try await answer(try await repo.transition(scope: try context.scope(), id: existing.id, action: action), context)
+        for control in RunControl.allCases {
+            api.on(.post, "campaigns/:id/\(control.rawValue)", .capability(.send)) { _, context in
+                let view = try await repo.control(scope: try context.scope(), id: try context.id(), control, access: try context.access(.send))
+                return try answer(view, context)
             }
         }
         api.on(.post, "campaigns/:id/duplicate", .capability(.create)) { _, context in
-            let existing = try await load(context, .create)
-            let copy = try await repo.duplicate(scope: try context.scope(), id: existing.id, createdBy: context.identity?.userID)
-            return try await answer(copy, context, status: .created)
+            let copy = try await repo.duplicate(
+                scope: try context.scope(), id: try context.id(), createdBy: context.identity?.userID, access: try context.access(.create))
+            return try answer(copy, context, status: .created)
         }
         api.on(.get, "campaigns/:id/progress", .capability(.read)) { _, context in
-            let existing = try await load(context, .read)
-            return jsonResponse(ProgressBody(try await repo.progress(scope: try context.scope(), id: existing.id)))
+            jsonResponse(ProgressBody(try await repo.progress(scope: try context.scope(), id: try context.id(), access: try context.access(.read))))
         }
         api.on(.get, "campaigns/:id/logs", .capability(.logs)) { request, context in
-            let existing = try await load(context, .logs)
+            var status: LogStatus?
+            if let raw = request.queryString("status") {
+                guard let parsed = LogStatus(rawValue: raw) else {
+                    throw APIError.validation("status", "must be one of \(LogStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                status = parsed
+            }
             let page = try await repo.logs(
-                scope: try context.scope(), id: existing.id, status: request.queryString("status"), page: try request.pageRequest())
+                scope: try context.scope(), id: try context.id(), status: status, page: try request.pageRequest(),
+                access: try context.access(.logs))
             return jsonResponse(PageBody(page, LogRowBody.init))
         }
         api.on(.get, "campaigns/:id/logs.csv", .capability(.logs)) { request, context in
-            let existing = try await load(context, .logs)
             var limit: Int? = 5000
             if let raw = request.queryString("limit") {
                 if raw == "all" {
@@ -120,15 +113,19 @@ extension APIRoutes {
                 }
             }
             let scope = try context.scope()
+            let id = try context.id()
+            let access = try context.access(.logs)
+            // 404/403 before the 200 header goes out: the stream itself checks again on its lease.
+            _ = try await repo.view(scope: scope, id: id, access: access)
             let exportLimit = limit
             var headers = HTTPFields()
             headers[.contentType] = "text/csv; charset=utf-8"
-            headers[.contentDisposition] = "attachment; filename=\"campaign-\(existing.id)-logs.csv\""
+            headers[.contentDisposition] = "attachment; filename=\"campaign-\(id)-logs.csv\""
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 var header = ByteBuffer(string: CSVFormatter.byteOrderMark)
                 header.writeString(CSVFormatter.row(CSVExport.columns))
                 try await writer.write(header)
-                try await repo.streamLogs(scope: scope, id: existing.id, limit: exportLimit) { rows in
+                try await repo.streamLogs(scope: scope, id: id, limit: exportLimit, access: access) { rows in
                     var buffer = ByteBuffer()
                     for row in rows { buffer.writeString(CSVFormatter.row(CSVExport.cells(row))) }
                     try await writer.write(buffer)
@@ -137,8 +134,8 @@ extension APIRoutes {
             })
         }
         api.on(.get, "campaigns/:id/preview-messages", .capability(.read)) { _, context in
-            let campaign = try await load(context, .read)
-            let recipients = try await repo.previewRecipients(scope: try context.scope(), id: campaign.id, limit: 10)
+            let (campaign, recipients) = try await repo.previewRecipients(
+                scope: try context.scope(), id: try context.id(), limit: 10, access: try context.access(.read))
             struct Message: Encodable {
                 let customerId: Int
                 let address: String
@@ -173,7 +170,7 @@ enum CSVExport {
     static func cells(_ row: CampaignLogRow) -> [String?] {
         [
             String(row.id), String(row.run), row.customerID.map(String.init), row.address, row.firstName, row.lastName,
-            row.status, String(row.attempts), row.lastError, row.providerMessageID, row.sentAt.map(iso), iso(row.updatedAt),
+            row.status.rawValue, String(row.attempts), row.lastError, row.providerMessageID, row.sentAt.map(iso), iso(row.updatedAt),
         ]
     }
 

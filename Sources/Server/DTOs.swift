@@ -33,17 +33,18 @@ struct CampaignBody: Encodable {
         let total, sent, delivered, failed, skipped, pending, sending: Int
     }
 
-    init(_ c: Campaign, scope: TenantScope, counters p: CampaignProgress?, warnings: [String]? = nil) {
+    init(_ view: CampaignView, scope: TenantScope, warnings: [String]? = nil) {
+        let c = view.campaign
+        let p = view.progress
         id = c.id
         tenantId = scope.tenantID
-        let p = p ?? CampaignProgress(status: c.status)
         counters = CountersBody(
             total: p.total, sent: p.sent, delivered: p.delivered, failed: p.failed, skipped: p.skipped, pending: p.pending,
             sending: p.sending)
         channel = c.channel.rawValue
         name = c.name
         status = c.status.rawValue
-        statusReason = c.statusReason
+        statusReason = c.statusReason?.rawValue
         segment = Segment(type: c.segment.type, days: c.segment.effectiveDays)
         filters = c.filters
         templateId = c.templateID
@@ -124,7 +125,7 @@ struct SuppressionBody: Encodable {
         channel = s.channel.rawValue
         address = s.address
         reason = s.reason
-        source = s.source
+        source = s.source.rawValue
         createdAt = s.createdAt
     }
 }
@@ -151,7 +152,7 @@ struct LogRowBody: Encodable {
         address = r.address
         firstName = r.firstName
         lastName = r.lastName
-        status = r.status
+        status = r.status.rawValue
         attempts = r.attempts
         nextAttemptAt = r.nextAttemptAt
         lastError = r.lastError

@@ -4,7 +4,7 @@ import Foundation
 import MariaDB
 
 /// Everything the router needs, passed in as `Sendable` protocols and values so tests can
-/// swap parts.
+/// swap parts (the in-memory implementations run the router without a database).
 public struct AppDependencies: Sendable {
     public var audience: any AudienceRepository
     public var campaigns: any CampaignRepository
@@ -17,6 +17,8 @@ public struct AppDependencies: Sendable {
     public var saas: Bool
     public var metrics: ServiceMetrics
     public var rateLimiter: RateLimiter
+    /// The one source of "now".
+    public var clock: any WallClock
     /// Default of a preview's `mask_addresses`.
     public var maskAddresses = false
     /// Database reachable and migrations current.
@@ -26,7 +28,8 @@ public struct AppDependencies: Sendable {
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
         suppressions: any SuppressionRepository, capabilities: any CapabilityResolving,
         authenticator: RequestAuthenticator, settings: any SiteSettings, saas: Bool, metrics: ServiceMetrics,
-        rateLimiter: RateLimiter, readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)
+        rateLimiter: RateLimiter, clock: any WallClock,
+        readiness: @escaping @Sendable () async -> (ready: Bool, detail: String)
     ) {
         self.audience = audience
         self.campaigns = campaigns
@@ -38,6 +41,7 @@ public struct AppDependencies: Sendable {
         self.saas = saas
         self.metrics = metrics
         self.rateLimiter = rateLimiter
+        self.clock = clock
         self.readiness = readiness
     }
 
@@ -47,35 +51,23 @@ public struct AppDependencies: Sendable {
     }
 
     /// The MariaDB-backed dependencies for a configuration.
-    public static func live(config: ServiceConfiguration, pool: MariaDBPool, saas: Bool) -> AppDependencies {
+    public static func live(
+        config: ServiceConfiguration, pool: MariaDBPool, saas: Bool, clock: any WallClock = SystemClock()
+    ) -> AppDependencies {
         let prefix = config.prefix
-        let settings = MariaDBSiteSettings(pool: pool, prefix: prefix, fallbackCountryCode: config.defaultCountryCode)
+        let settings = MariaDBSiteSettings(pool: pool, prefix: prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock)
         var deps = AppDependencies(
-            audience: MariaDBAudienceRepository(
-                pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode, settings: settings),
-            campaigns: MariaDBCampaignRepository(
-                pool: pool, prefix: prefix, defaultCountryCode: config.defaultCountryCode, settings: settings),
-            templates: MariaDBTemplateRepository(pool: pool, prefix: prefix),
-            suppressions: MariaDBSuppressionRepository(pool: pool, prefix: prefix),
-            capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, saas: saas),
-            authenticator: RequestAuthenticator(pool: pool, prefix: prefix, secret: config.secret),
+            audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
+            campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
+            templates: MariaDBTemplateRepository(pool: pool, prefix: prefix, clock: clock),
+            suppressions: MariaDBSuppressionRepository(pool: pool, prefix: prefix, clock: clock),
+            capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, saas: saas, clock: clock),
+            authenticator: RequestAuthenticator(
+                nonces: MariaDBNonceStore(pool: pool, prefix: prefix, clock: clock),
+                sessions: MariaDBSessionStore(pool: pool, prefix: prefix, clock: clock), secret: config.secret, clock: clock),
             settings: settings, saas: saas,
-            metrics: ServiceMetrics(pool: pool) {
-                let rows = try await pool.withConnection { db in
-                    try await db.query(
-                        """
-                        SELECT l.channel, COUNT(*) AS n FROM \(prefix.bkntc("campaigns")) c
-                        JOIN \(prefix.bkntc("campaign_logs")) l ON l.campaign_id = c.id AND l.status = 'pending'
-                        WHERE c.status IN ('queued', 'sending', 'paused') GROUP BY l.channel
-                        """)
-                }
-                var depth: [Channel: Int] = [:]
-                for row in rows {
-                    if let channel = Channel(rawValue: try row.decode("channel")) { depth[channel] = try row.decode("n") }
-                }
-                return depth
-            },
-            rateLimiter: RateLimiter(rate: config.apiRateLimit, burst: config.apiRateBurst),
+            metrics: ServiceMetrics(pool: pool) { try await Installation.queueDepth(pool: pool, prefix: prefix) },
+            rateLimiter: RateLimiter(rate: config.apiRateLimit, burst: config.apiRateBurst), clock: clock,
             readiness: {
                 do {
                     let current = try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()

@@ -14,7 +14,7 @@ public final class RateLimiter: @unchecked Sendable {
     }
 
     /// Takes one token for `key`; returns the seconds to wait when none is left.
-    public func take(_ key: String, now: TimeInterval = Date().timeIntervalSince1970) -> TimeInterval? {
+    public func take(_ key: String, now: TimeInterval) -> TimeInterval? {
         lock.withLock {
             if buckets.count > 50_000 { buckets.removeAll() }
             var bucket = buckets[key] ?? (burst, now)

@@ -1,8 +1,6 @@
-import CampaignStore
 import Campaigns
 import Crypto
 import Foundation
-import MariaDB
 
 /// Verifies server-to-server signatures and browser sessions (DESIGN §7).
 ///
@@ -10,20 +8,20 @@ import MariaDB
 /// `timestamp\nMETHOD\npath?query\ntenant\nuser\nhex(sha256(body))`, ±300 s, each signature
 /// usable once (recorded in `{prefix}bkntc_campaign_nonces`, shared by replicas).
 public struct RequestAuthenticator: Sendable {
-    let pool: MariaDBPool
-    let prefix: TablePrefix
+    let nonces: any NonceStore
+    let sessions: any SessionStore
     private let secretBytes: Data
     private let sessionKeyBytes: Data
     var secret: SymmetricKey { SymmetricKey(data: secretBytes) }
     var sessionKey: SymmetricKey { SymmetricKey(data: sessionKeyBytes) }
-    let clock: @Sendable () -> Date
+    let clock: any WallClock
     static let window: TimeInterval = 300
     static let launchTokenLifetime: TimeInterval = 120
     static let sessionLifetime: TimeInterval = 8 * 3600
 
-    public init(pool: MariaDBPool, prefix: TablePrefix, secret: String, clock: @escaping @Sendable () -> Date = Date.init) {
-        self.pool = pool
-        self.prefix = prefix
+    public init(nonces: any NonceStore, sessions: any SessionStore, secret: String, clock: any WallClock) {
+        self.nonces = nonces
+        self.sessions = sessions
         self.secretBytes = Data(secret.utf8)
         self.sessionKeyBytes = Data(
             HMAC<SHA256>.authenticationCode(
@@ -31,28 +29,35 @@ public struct RequestAuthenticator: Sendable {
         self.clock = clock
     }
 
+    /// The signed text of DESIGN §7: `timestamp\nMETHOD\npath?query\ntenant\nuser\nhex(sha256(body))`.
+    static func canonicalString(
+        timestamp: String, method: String, pathAndQuery: String, tenant: String, user: String, body: Data
+    ) -> Data {
+        Data("\(timestamp)\n\(method)\n\(pathAndQuery)\n\(tenant)\n\(user)\n\(SHA256.hash(data: body).hex)".utf8)
+    }
+
     /// The signature of a request, as the bridge computes it.
     public static func signature(
         secret: String, timestamp: String, method: String, pathAndQuery: String, tenant: String, user: String, body: Data
     ) -> String {
-        let bodyHash = SHA256.hash(data: body).hex
-        let canonical = "\(timestamp)\n\(method)\n\(pathAndQuery)\n\(tenant)\n\(user)\n\(bodyHash)"
-        return HMAC<SHA256>.authenticationCode(for: Data(canonical.utf8), using: SymmetricKey(data: Data(secret.utf8))).hex
+        let canonical = canonicalString(
+            timestamp: timestamp, method: method, pathAndQuery: pathAndQuery, tenant: tenant, user: user, body: body)
+        return HMAC<SHA256>.authenticationCode(for: canonical, using: SymmetricKey(data: Data(secret.utf8))).hex
     }
 
     /// Checks a signed request; returns the tenant and user headers it vouches for.
     func verifySignature(
         timestamp: String, method: String, pathAndQuery: String, tenant: String, user: String, body: Data, signature: String
     ) async throws -> (tenant: String, user: String) {
-        guard let seconds = Double(timestamp), abs(clock().timeIntervalSince1970 - seconds) <= Self.window else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "the request timestamp is missing or more than 300 s off")
+        guard let seconds = Double(timestamp), abs(clock.now().timeIntervalSince1970 - seconds) <= Self.window else {
+            throw APIError(.unauthorized, code: .unauthorized, message: "the request timestamp is missing or more than 300 s off")
         }
-        let bodyHash = SHA256.hash(data: body).hex
-        let canonical = "\(timestamp)\n\(method)\n\(pathAndQuery)\n\(tenant)\n\(user)\n\(bodyHash)"
+        let canonical = Self.canonicalString(
+            timestamp: timestamp, method: method, pathAndQuery: pathAndQuery, tenant: tenant, user: user, body: body)
         guard let given = Data(hex: signature.lowercased()),
-            HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data(canonical.utf8), using: secret)
+            HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: canonical, using: secret)
         else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "bad signature")
+            throw APIError(.unauthorized, code: .unauthorized, message: "bad signature")
         }
         try await consumeNonce(signature.lowercased(), expires: Date(timeIntervalSince1970: seconds + Self.window + 60))
         return (tenant, user)
@@ -69,7 +74,7 @@ public struct RequestAuthenticator: Sendable {
                 || HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: secret),
             let json = try? JSONDecoder().decode(JSONValue.self, from: payload)
         else { throw Self.badLaunchToken("the launch token is not valid") }
-        let now = clock().timeIntervalSince1970
+        let now = clock.now().timeIntervalSince1970
         let issued = json["iat"]?.integerValue
         guard let exp = json["exp"]?.integerValue ?? issued.map({ $0 + Int(Self.launchTokenLifetime) }), Double(exp) > now,
             Double(exp) - now <= Self.launchTokenLifetime + 5
@@ -87,13 +92,7 @@ public struct RequestAuthenticator: Sendable {
         try await consumeNonce(SHA256.hash(data: Data(launchToken.utf8)).hex, expires: Date(timeIntervalSince1970: Double(exp) + 60))
         let sessionID = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).hex
         let expiresAt = Date(timeIntervalSince1970: (now + Self.sessionLifetime).rounded(.down))
-        try await pool.withConnection { db in
-            try await db.execute(
-                """
-                INSERT INTO \(prefix.bkntc("campaign_sessions")) (id, tenant_id, user_id, expires_at, created_at)
-                VALUES (?, ?, ?, ?, UTC_TIMESTAMP())
-                """, [sessionID, tenant, user, expiresAt])
-        }
+        try await sessions.create(StoredSession(id: sessionID, tenantID: tenant, userID: user), expiresAt: expiresAt)
         let token = "\(sessionID).\(Data(HMAC<SHA256>.authenticationCode(for: Data(sessionID.utf8), using: sessionKey)).base64URL)"
         return (token, expiresAt, tenant, user)
     }
@@ -103,41 +102,24 @@ public struct RequestAuthenticator: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 32, let mac = Data(base64URL: String(parts[1])),
             HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(parts[0].utf8), using: sessionKey)
-        else { throw APIError(.unauthorized, code: "unauthorized", message: "invalid session token") }
-        let id = String(parts[0])
-        let row = try await pool.withConnection { db in
-            try await db.queryFirst(
-                """
-                SELECT tenant_id, user_id FROM \(prefix.bkntc("campaign_sessions"))
-                WHERE id = ? AND revoked_at IS NULL AND expires_at > ?
-                """, [id, clock()])
+        else { throw APIError(.unauthorized, code: .unauthorized, message: "invalid session token") }
+        guard let session = try await sessions.find(id: String(parts[0])) else {
+            throw APIError(.unauthorized, code: .unauthorized, message: "the session has expired or was revoked")
         }
-        guard let row else { throw APIError(.unauthorized, code: "unauthorized", message: "the session has expired or was revoked") }
-        return (id, try row.decode("tenant_id"), try row.decode("user_id"))
+        return (session.id, session.tenantID, session.userID)
     }
 
     func revokeSession(_ id: String) async throws {
-        try await pool.withConnection { db in
-            try await db.execute(
-                "UPDATE \(prefix.bkntc("campaign_sessions")) SET revoked_at = UTC_TIMESTAMP() WHERE id = ?", [id])
-        }
+        try await sessions.revoke(id: id)
     }
 
     /// Records a one-time value; a second use is a replay (401).
     private func consumeNonce(_ nonce: String, expires: Date) async throws {
-        let table = prefix.bkntc("campaign_nonces")
-        let fresh = try await pool.withConnection { db in
-            if Int.random(in: 0..<100) == 0 {
-                try await db.execute("DELETE FROM \(table) WHERE expires_at < UTC_TIMESTAMP() LIMIT 1000")
-            }
-            return try await db.execute("INSERT IGNORE INTO \(table) (nonce, expires_at) VALUES (?, ?)", [nonce, expires])
-                .affectedRows == 1
-        }
-        guard fresh else { throw APIError(.unauthorized, code: "unauthorized", message: "this request was already used (replay)") }
+        guard try await nonces.consume(nonce, expiresAt: expires) else { throw APIError(.unauthorized, code: .unauthorized, message: "this request was already used (replay)") }
     }
 
     private static func badLaunchToken(_ message: String) -> APIError {
-        APIError(.unauthorized, code: "unauthorized", message: message)
+        APIError(.unauthorized, code: .unauthorized, message: message)
     }
 }
 

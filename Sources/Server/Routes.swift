@@ -64,7 +64,7 @@ enum APIRoutes {
         }
         api.on(.delete, "sessions/current", .authenticated) { _, context in
             guard let id = context.identity?.sessionID else {
-                throw APIError(.badRequest, code: "no_session", message: "this request was not made with a session token")
+                throw APIError(.badRequest, code: .noSession, message: "this request was not made with a session token")
             }
             try await deps.authenticator.revokeSession(id)
             return Response(status: .noContent)
@@ -140,28 +140,18 @@ enum APIRoutes {
             var request = request
             let id = try context.id()
             let draft = try templateDraft(try await request.jsonBody())
-            guard let existing = try await deps.templates.get(scope: try context.scope(), id: id) else {
-                throw APIError.notFound("template")
-            }
-            try context.require(.templates, on: existing.channel)
-            try context.require(.templates, on: draft.channel)
-            let template = try await deps.templates.update(scope: try context.scope(), id: id, draft: draft)
+            let template = try await deps.templates.update(
+                scope: try context.scope(), id: id, draft: draft, access: try context.access(.templates))
             return jsonResponse(TemplateBody(template, warnings: templateWarnings(draft)))
         }
         api.on(.delete, "templates/:id", .capability(.templates)) { _, context in
-            let id = try context.id()
-            guard let existing = try await deps.templates.get(scope: try context.scope(), id: id) else {
-                throw APIError.notFound("template")
-            }
-            try context.require(.templates, on: existing.channel)
-            try await deps.templates.delete(scope: try context.scope(), id: id)
+            try await deps.templates.delete(scope: try context.scope(), id: try context.id(), access: try context.access(.templates))
             return Response(status: .noContent)
         }
     }
 
     static func templateWarnings(_ draft: TemplateDraft) -> [String] {
-        MessageRenderer.unknownShortcodes(in: draft.body).map { "unknown shortcode \($0) in body" }
-            + MessageRenderer.unknownShortcodes(in: draft.subject ?? "").map { "unknown shortcode \($0) in subject" }
+        MessageRenderer.shortcodeWarnings(body: draft.body, subject: draft.subject)
     }
 
     static func templateDraft(_ json: JSONValue) throws -> TemplateDraft {
@@ -181,7 +171,7 @@ enum APIRoutes {
             let channel = try request.queryChannel()
             if let channel { try context.require(.suppressions, on: channel) }
             if channel == nil, allowed.count < Channel.allCases.count {
-                throw APIError(.forbidden, code: "capability", message: "choose a channel you may manage (?channel=)")
+                throw APIError(.forbidden, code: .forbidden(.capability), message: "choose a channel you may manage (?channel=)")
             }
             let page = try await deps.suppressions.list(
                 scope: try context.scope(), channel: channel, search: request.queryString("q"), page: try request.pageRequest())
@@ -197,36 +187,23 @@ enum APIRoutes {
             let normalizer = try await deps.normalizer(for: scope)
             if let csv = json["csv"] {
                 guard case .string(let text) = csv else { throw APIError.validation("csv", "must be text") }
-                var report = SuppressionImportReport()
-                let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "," || $0 == ";" })
-                if lines.count > 50_000 { throw APIError.validation("csv", "at most 50000 addresses per import") }
-                for line in lines {
-                    let raw = line.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
-                    if raw.isEmpty { continue }
-                    guard let address = normalizer.normalize(raw, for: channel) else {
-                        report.invalid.append(String(raw.prefix(100)))
-                        continue
-                    }
-                    let result = try await deps.suppressions.add(scope: scope, channel: channel, address: address, reason: reason, source: "import")
-                    if result.created { report.accepted += 1 } else { report.duplicates += 1 }
-                }
+                let parsed = try SuppressionImport.parse(text, channel: channel, normalizer: normalizer)
+                let stored = try await deps.suppressions.importAddresses(
+                    scope: scope, channel: channel, addresses: parsed.addresses, reason: reason, source: .import)
                 struct Body: Encodable { let accepted: Int; let duplicates: Int; let invalid: [String] }
-                return jsonResponse(Body(accepted: report.accepted, duplicates: report.duplicates, invalid: report.invalid))
+                return jsonResponse(Body(accepted: stored.accepted, duplicates: stored.duplicates, invalid: parsed.invalid))
             }
             let raw = try RequestFields.text(json["address"], field: "address", maxLength: 254, required: true) ?? ""
             guard let address = normalizer.normalize(raw, for: channel) else {
                 throw APIError.validation(
                     "address", channel.usesPhone ? "is not a valid phone number (E.164, e.g. +447700900123)" : "is not a valid email address")
             }
-            let result = try await deps.suppressions.add(scope: scope, channel: channel, address: address, reason: reason, source: "manual")
+            let result = try await deps.suppressions.add(scope: scope, channel: channel, address: address, reason: reason, source: .manual)
             return jsonResponse(SuppressionBody(result.suppression), status: result.created ? .created : .ok)
         }
         api.on(.delete, "suppressions/:id", .capability(.suppressions)) { _, context in
-            let id = try context.id()
-            let scope = try context.scope()
-            guard let existing = try await deps.suppressions.get(scope: scope, id: id) else { throw APIError.notFound("suppression") }
-            try context.require(.suppressions, on: existing.channel)
-            _ = try await deps.suppressions.remove(scope: scope, id: id)
+            guard try await deps.suppressions.remove(scope: try context.scope(), id: try context.id(), access: try context.access(.suppressions))
+            else { throw APIError.notFound("suppression") }
             return Response(status: .noContent)
         }
     }

@@ -31,7 +31,9 @@ struct Bench: AsyncParsableCommand {
         let config = try loadConfiguration(requireSecret: false)
         let pool = MariaDBPool(configuration: config.database, logger: makeLogger("bench"))
         let scope = tenant.map(TenantScope.tenant) ?? .singleSite
-        let audience = MariaDBAudienceRepository(pool: pool, prefix: config.prefix, defaultCountryCode: config.defaultCountryCode)
+        let clock = SystemClock()
+        let settings = MariaDBSiteSettings(pool: pool, prefix: config.prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock)
+        let audience = MariaDBAudienceRepository(pool: pool, prefix: config.prefix, settings: settings, clock: clock)
         let segments: [(String, Segment)] = [
             ("all_customers", Segment(type: .allCustomers)), ("all_appointments", Segment(type: .allAppointments)),
             ("recent_bookers_30", Segment(type: .recentBookers, days: 30)), ("upcoming_7", Segment(type: .upcoming, days: 7)),
@@ -39,10 +41,11 @@ struct Bench: AsyncParsableCommand {
             ("lapsed_90", Segment(type: .lapsed, days: 90)), ("cancelled_recent_30", Segment(type: .cancelledRecent, days: 30)),
         ]
         if only == nil { print("segment                 channel   recipients   preview ms (median of \(runs))") }
-        let now = Int(Date().timeIntervalSince1970)
+        let now = Int(clock.now().timeIntervalSince1970)
+        let countryCode = try await settings.defaultCountryCode(scope: scope)
         for (label, segment) in segments {
             for channel in [Channel.sms, .email] where only == nil || only == "\(label)-\(channel.rawValue)" {
-                let definition = AudienceDefinition(channel: channel, segment: segment, scope: scope)
+                let definition = AudienceDefinition(channel: channel, segment: segment, scope: scope, countryCode: countryCode)
                 var timings: [Double] = []
                 var count = 0
                 _ = try await audience.preview(definition, sampleSize: 20)  // warm-up: prepares the statement
@@ -68,16 +71,19 @@ struct Bench: AsyncParsableCommand {
             }
         }
         if snapshots {
-            let campaigns = MariaDBCampaignRepository(pool: pool, prefix: config.prefix, defaultCountryCode: config.defaultCountryCode)
+            let campaigns = MariaDBCampaignRepository(pool: pool, prefix: config.prefix, settings: settings, clock: clock)
+            let everything = CapabilitySet.everything(planChannels: nil)
             for channel in [Channel.sms, .email] {
                 let draft = CampaignDraft(
                     channel: channel, name: "bench \(channel.rawValue)", segment: Segment(type: .allCustomers),
                     subject: channel == .email ? "Bench" : nil, body: "Hello {customer_first_name}")
-                let campaign = try await campaigns.create(scope: scope, draft: draft, createdBy: nil)
+                let campaign = try await campaigns.create(scope: scope, draft: draft, createdBy: nil).campaign
                 let started = ContinuousClock.now
-                let sent = try await campaigns.send(scope: scope, id: campaign.id)
+                let sent = try await campaigns.send(scope: scope, id: campaign.id, access: AccessCheck(.send, in: everything))
                 let elapsed = milliseconds(ContinuousClock.now - started)
-                print("snapshot \(channel.rawValue): \(sent.totalCount) recipients in \(String(format: "%.0f", elapsed)) ms (campaign \(campaign.id))")
+                print(
+                    "snapshot \(channel.rawValue): \(sent.campaign.totalCount) recipients in \(String(format: "%.0f", elapsed)) ms "
+                        + "(campaign \(campaign.id))")
             }
         }
         await pool.close()
@@ -107,6 +113,7 @@ struct Bench: AsyncParsableCommand {
                 case .int(let value): result += String(value)
                 case .string(let text):
                     result += "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+                case .date(let date): result += "'" + MariaDBDateFormat.format(date) + "'"
                 }
             } else {
                 result.append(character)

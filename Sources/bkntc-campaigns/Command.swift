@@ -1,5 +1,6 @@
 import ArgumentParser
 import CampaignStore
+import DemoData
 import Foundation
 import Logging
 import MariaDB

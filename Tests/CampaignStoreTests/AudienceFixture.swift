@@ -1,4 +1,5 @@
 import CampaignStore
+import DemoData
 import Campaigns
 import Foundation
 import MariaDB
@@ -47,8 +48,7 @@ struct AudienceFixture {
         try await pool.withConnection { db in
             for c in customers {
                 try await db.execute(
-                    "INSERT INTO wpx_bkntc_customers (id, first_name, last_name, phone_number, email, created_at, tenant_id) VALUES (?,?,?,?,?,?,1)",
-                    [c.0, c.1, c.2, c.3, c.4, "2025-01-01"])
+                    "INSERT INTO wpx_bkntc_customers (id, first_name, last_name, phone_number, email, created_at, tenant_id) VALUES (\(c.0),\(c.1),\(c.2),\(c.3),\(c.4),\("2025-01-01"),1)")
             }
             let appointments: [(Int, String, Int, Int)] = [  // customer, status, starts_at, created_at
                 (900_001, "approved", n - 40 * day, n - 30 * day),  // created exactly 30 days ago
@@ -73,8 +73,8 @@ struct AudienceFixture {
                 try await db.execute(
                     """
                     INSERT INTO wpx_bkntc_appointments (id, customer_id, status, starts_at, ends_at, created_at, tenant_id, service_id, location_id)
-                    VALUES (?,?,?,?,?,?,1,?,?)
-                    """, [950_000 + index, a.0, a.1, a.2, a.2 + 3600, a.3, index % 2 == 0 ? 1 : 2, 1])
+                    VALUES (\(950_000 + index),\(a.0),\(a.1),\(a.2),\(a.2 + 3600),\(a.3),1,\(index % 2 == 0 ? 1 : 2),\(1))
+                    """)
             }
         }
     }
@@ -100,8 +100,7 @@ struct AudienceFixture {
 
     func suppressed(_ scope: TenantScope, _ channel: Channel) async throws -> Set<String> {
         try await pool.withConnection { db in
-            Set(try await db.query("SELECT address FROM wpx_bkntc_campaign_suppressions WHERE tenant_key = ? AND channel = ?",
-                                   [scope.key, channel.rawValue]).map { try $0.decode("address", as: String.self).lowercased() })
+            Set(try await db.query("SELECT address FROM wpx_bkntc_campaign_suppressions WHERE tenant_key = \(scope.key) AND channel = \(channel.rawValue)").map { try $0.decode("address", as: String.self).lowercased() })
         }
     }
 
@@ -169,7 +168,7 @@ struct AudienceFixture {
         let query = compiler.recipients(audience, now: Self.now)
         return try await pool.withConnection { db in
             var result: [Int: String] = [:]
-            for row in try await db.query(query.sql, query.binds) {
+            for row in try await db.query(try query.mariaDB()) {
                 result[try row.decode("id", as: Int.self)] = try row.decode("address", as: String.self)
             }
             return result

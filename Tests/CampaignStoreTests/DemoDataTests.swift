@@ -1,4 +1,5 @@
 import CampaignStore
+import DemoData
 import Campaigns
 import Foundation
 import MariaDB
@@ -31,35 +32,35 @@ struct DemoDataTests {
             try await pool.withConnection { db in
                 let customers = p.bkntc("customers")
                 let appointments = p.bkntc("appointments")
-                #expect(try await db.count("SELECT COUNT(*) FROM \(customers)") == 600)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(appointments)") == 4000)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("tenants"))") == 3)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.wordpress("users"))") == summary.users)
-                #expect(try await db.count("SELECT COUNT(DISTINCT tenant_id) FROM \(customers)") == 3)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE tenant_id IS NULL") == 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers)") == 600)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: appointments)") == 4000)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("tenants"))") == 3)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.wordpress("users"))") == summary.users)
+                #expect(try await db.count("SELECT COUNT(DISTINCT tenant_id) FROM \(identifier: customers)") == 3)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE tenant_id IS NULL") == 0)
 
                 // Tenant consistency: an appointment belongs to its customer's tenant, and to the
                 // tenant of its service, location and staff member; only the deliberate orphans
                 // point at no customer.
                 #expect(try await db.count("""
-                    SELECT COUNT(*) FROM \(appointments) a JOIN \(customers) c ON c.id = a.customer_id
+                    SELECT COUNT(*) FROM \(identifier: appointments) a JOIN \(identifier: customers) c ON c.id = a.customer_id
                     WHERE NOT (a.tenant_id <=> c.tenant_id)
                     """) == 0)
                 let orphans = try await db.count("""
-                    SELECT COUNT(*) FROM \(appointments) a LEFT JOIN \(customers) c ON c.id = a.customer_id
+                    SELECT COUNT(*) FROM \(identifier: appointments) a LEFT JOIN \(identifier: customers) c ON c.id = a.customer_id
                     WHERE c.id IS NULL
                     """)
                 #expect(orphans == summary.orphanAppointments)
                 #expect(orphans > 0)
                 for (table, column) in [("services", "service_id"), ("locations", "location_id"), ("staff", "staff_id")] {
                     #expect(try await db.count("""
-                        SELECT COUNT(*) FROM \(appointments) a LEFT JOIN \(p.bkntc(table)) x ON x.id = a.\(column)
+                        SELECT COUNT(*) FROM \(identifier: appointments) a LEFT JOIN \(identifier: p.bkntc(table)) x ON x.id = a.\(identifier: SQLIdentifier(column)!)
                         WHERE x.id IS NULL OR NOT (x.tenant_id <=> a.tenant_id)
                         """) == 0, "\(table) of another tenant")
                 }
 
                 // Statuses: the four Booknetic slugs plus at least one unknown.
-                let statuses = try await db.query("SELECT status, COUNT(*) AS n FROM \(appointments) GROUP BY status")
+                let statuses = try await db.query("SELECT status, COUNT(*) AS n FROM \(identifier: appointments) GROUP BY status")
                     .reduce(into: [String: Int]()) { $0[try $1.decode("status", as: String.self)] = try $1.decode("n", as: Int.self) }
                 for known in ["approved", "pending", "canceled", "rejected"] {
                     #expect((statuses[known] ?? 0) > 0, "no \(known) appointments")
@@ -70,30 +71,30 @@ struct DemoDataTests {
 
                 // Times: past and future, within −2 years … +120 days; durations 30–120 min.
                 let now = Self.nowEpoch
-                #expect(try await db.count("SELECT COUNT(*) FROM \(appointments) WHERE starts_at < ?", [now]) > 0)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(appointments) WHERE starts_at >= ?", [now]) > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: appointments) WHERE starts_at < \(now)") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: appointments) WHERE starts_at >= \(now)") > 0)
                 #expect(try await db.count("""
-                    SELECT COUNT(*) FROM \(appointments)
-                    WHERE starts_at < ? - 731 * 86400 OR starts_at > ? + 120 * 86400
+                    SELECT COUNT(*) FROM \(identifier: appointments)
+                    WHERE starts_at < \(now) - 731 * 86400 OR starts_at > \(now) + 120 * 86400
                        OR ends_at - starts_at NOT BETWEEN 1800 AND 7200
                        OR busy_from <> starts_at OR busy_to <> ends_at
-                       OR created_at > ? OR created_at > starts_at
-                       OR (created_at < starts_at - 60 * 86400 AND starts_at <= ?)
+                       OR created_at > \(now) OR created_at > starts_at
+                       OR (created_at < starts_at - 60 * 86400 AND starts_at <= \(now))
                        OR weight <> 1 OR tenant_id IS NULL
-                    """, [now, now, now, now]) == 0)
+                    """) == 0)
 
                 // created_at of customers in all three formats, and nothing else.
                 let dateTime = try await db.count(
-                    "SELECT COUNT(*) FROM \(customers) WHERE created_at REGEXP '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$'")
+                    "SELECT COUNT(*) FROM \(identifier: customers) WHERE created_at REGEXP '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$'")
                 let dateOnly = try await db.count(
-                    "SELECT COUNT(*) FROM \(customers) WHERE created_at REGEXP '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'")
-                let epoch = try await db.count("SELECT COUNT(*) FROM \(customers) WHERE created_at REGEXP '^[0-9]{9,10}$'")
+                    "SELECT COUNT(*) FROM \(identifier: customers) WHERE created_at REGEXP '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'")
+                let epoch = try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE created_at REGEXP '^[0-9]{9,10}$'")
                 #expect(dateTime > 0 && dateOnly > 0 && epoch > 0)
                 #expect(dateTime + dateOnly + epoch == 600)
 
                 // Booking habits: some never booked, some booked once, some a lot.
                 let perCustomer = try await db.query("""
-                    SELECT c.id, COUNT(a.id) AS n FROM \(customers) c LEFT JOIN \(appointments) a ON a.customer_id = c.id
+                    SELECT c.id, COUNT(a.id) AS n FROM \(identifier: customers) c LEFT JOIN \(identifier: appointments) a ON a.customer_id = c.id
                     GROUP BY c.id
                     """).map { try $0.decode("n", as: Int.self) }
                 let never = perCustomer.filter { $0 == 0 }.count
@@ -102,7 +103,7 @@ struct DemoDataTests {
                 #expect(perCustomer.filter { $0 >= 10 }.count >= 5)
 
                 // Phones and emails: mostly usable, some not, some shared (written differently).
-                let contacts = try await db.query("SELECT id, tenant_id, phone_number, email FROM \(customers)")
+                let contacts = try await db.query("SELECT id, tenant_id, phone_number, email FROM \(identifier: customers)")
                 let normalizer = AddressNormalizer(defaultCountryCode: nil)
                 var phones: [String: Set<String>] = [:]
                 var emails: [String: Set<String>] = [:]
@@ -134,26 +135,26 @@ struct DemoDataTests {
                 let sharedEmails = emails.values.filter { $0.count >= 2 }.count
                 #expect(sharedPhones >= 3, "phones shared by two customers, spelled differently: \(sharedPhones)")
                 #expect(sharedEmails >= 3, "emails shared by two customers, spelled differently: \(sharedEmails)")
-                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE phone_number = ''") > 0)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE email LIKE '%@%.COM'") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE phone_number = ''") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE email LIKE '%@%.COM'") > 0)
 
                 // Names: accents, emoji, blanks and NULLs.
-                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE first_name LIKE '%🌸%'") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name LIKE '%🌸%'") > 0)
                 #expect(try await db.count(
-                    "SELECT COUNT(*) FROM \(customers) WHERE first_name IN ('José', 'Zoë', 'Øyvind') OR last_name = 'Müller'") > 0)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE first_name IS NULL") > 0)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(customers) WHERE first_name = ''") > 0)
+                    "SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name IN ('José', 'Zoë', 'Øyvind') OR last_name = 'Müller'") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name IS NULL") > 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name = ''") > 0)
                 #expect(try await db.count(
-                    "SELECT COUNT(*) FROM \(customers) WHERE user_id = (SELECT ID FROM \(p.wordpress("users")) WHERE user_login = 'customer')") == 1)
+                    "SELECT COUNT(*) FROM \(identifier: customers) WHERE user_id = (SELECT ID FROM \(identifier: p.wordpress("users")) WHERE user_login = 'customer')") == 1)
 
                 // SaaS plans: the last tenant has expired (so the expire plan applies), tenant 2 is on Starter.
                 let today = String(ISO8601DateFormatter().string(from: Self.now).prefix(10))
                 let expired = try await db.query(
-                    "SELECT id, plan_id FROM \(p.bkntc("tenants")) WHERE expires_in < ?", [today])
+                    "SELECT id, plan_id FROM \(identifier: p.bkntc("tenants")) WHERE expires_in < \(today)")
                 #expect(try expired.map { try $0.decode("id", as: Int.self) } == [3])
                 #expect(try expired.first?.decode("plan_id", as: Int.self) == 1)
                 let plans = try await db.query(
-                    "SELECT id, name, is_default, expire_plan, permissions FROM \(p.bkntc("plans")) ORDER BY id")
+                    "SELECT id, name, is_default, expire_plan, permissions FROM \(identifier: p.bkntc("plans")) ORDER BY id")
                 let byName = try Dictionary(uniqueKeysWithValues: plans.map { (try $0.decode("name", as: String.self), $0) })
                 #expect(byName.keys.sorted() == ["Expired", "Free", "Pro", "Starter"])
                 #expect(try byName["Expired"]?.decode("expire_plan", as: Int.self) == 1)
@@ -169,11 +170,11 @@ struct DemoDataTests {
                     let plan = try Self.permissions(byName[name]!)
                     #expect(["sms_campaigns", "whatsapp_campaigns", "email_campaigns"].allSatisfy { plan.capabilities[$0] == "off" })
                 }
-                #expect(try await db.count("SELECT plan_id FROM \(p.bkntc("tenants")) WHERE id = 2") == 2)
+                #expect(try await db.count("SELECT plan_id FROM \(identifier: p.bkntc("tenants")) WHERE id = 2") == 2)
 
                 // WordPress roles: valid PHP serialization with byte lengths, one deliberately broken row.
                 let capabilities = try await db.query(
-                    "SELECT user_id, meta_value FROM \(p.wordpress("usermeta")) WHERE meta_key = ?", [p.value + "capabilities"])
+                    "SELECT user_id, meta_value FROM \(identifier: p.wordpress("usermeta")) WHERE meta_key = \(p.value + "capabilities")")
                 #expect(capabilities.count == summary.users)
                 let values = try capabilities.map { try $0.decode("meta_value", as: String.self) }
                 #expect(values.filter { !Self.hasValidStringLengths($0) }.count == 1)
@@ -185,14 +186,14 @@ struct DemoDataTests {
                 #expect(accented.allSatisfy { $0.contains(#"s:15:"réceptionniste";b:1;"#) && Self.hasValidStringLengths($0) })
                 #expect(values.contains(#"a:1:{s:10:"subscriber";b:1;}"#))
                 #expect(try await db.count("""
-                    SELECT COUNT(*) FROM \(p.bkntc("staff")) s JOIN \(p.wordpress("users")) u ON u.ID = s.user_id
+                    SELECT COUNT(*) FROM \(identifier: p.bkntc("staff")) s JOIN \(identifier: p.wordpress("users")) u ON u.ID = s.user_id
                     """) == 9)
                 #expect(try await db.count("""
-                    SELECT COUNT(*) FROM \(p.bkntc("tenants")) t JOIN \(p.wordpress("users")) u ON u.ID = t.user_id
+                    SELECT COUNT(*) FROM \(identifier: p.bkntc("tenants")) t JOIN \(identifier: p.wordpress("users")) u ON u.ID = t.user_id
                     """) == 3)
 
                 // Settings.
-                let options = try await db.query("SELECT option_name, option_value FROM \(p.wordpress("options"))")
+                let options = try await db.query("SELECT option_name, option_value FROM \(identifier: p.wordpress("options"))")
                     .reduce(into: [String: String]()) {
                         $0[try $1.decode("option_name", as: String.self)] = try $1.decode("option_value", as: String.self)
                     }
@@ -209,13 +210,13 @@ struct DemoDataTests {
                 #expect(options["bkntc_sms_auth_token"]?.isEmpty == false)
 
                 // Catalogue and role managers per tenant.
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("services")) WHERE is_active = 0") == 3)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("services"))") == 15)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("locations")) WHERE is_active = 0") == 3)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("services")) WHERE is_active = 0") == 3)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("services"))") == 15)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("locations")) WHERE is_active = 0") == 3)
                 let managers = try await db.query("""
                     SELECT m.name, m.staff, m.permissions, m.tenant_id,
-                           (SELECT MIN(s.id) FROM \(p.bkntc("staff")) s WHERE s.tenant_id = m.tenant_id) AS first_staff
-                    FROM \(p.bkntc("user_role_managers")) m ORDER BY m.id
+                           (SELECT MIN(s.id) FROM \(identifier: p.bkntc("staff")) s WHERE s.tenant_id = m.tenant_id) AS first_staff
+                    FROM \(identifier: p.bkntc("user_role_managers")) m ORDER BY m.id
                     """)
                 #expect(managers.count == 6)
                 for row in managers {
@@ -253,7 +254,7 @@ struct DemoDataTests {
             let third = try await Self.fingerprint(pool)
             #expect(third.customers != first.customers)
             #expect(third.appointments != first.appointments)
-            #expect(try await pool.withConnection { try await $0.count("SELECT COUNT(*) FROM \(Self.prefix.bkntc("customers"))") } == 400)
+            #expect(try await pool.withConnection { try await $0.count("SELECT COUNT(*) FROM \(identifier: Self.prefix.bkntc("customers"))") } == 400)
         }
     }
 
@@ -265,15 +266,15 @@ struct DemoDataTests {
             #expect(summary.tenants == 0 && summary.customers == 300 && summary.appointments == 1500)
             #expect(summary.users == 1 + 3 + 2)
             try await pool.withConnection { db async throws in
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("tenants"))") == 0)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("plans"))") == 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("tenants"))") == 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("plans"))") == 0)
                 for table in ["customers", "appointments", "services", "locations", "staff", "user_role_managers"] {
-                    #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc(table)) WHERE tenant_id IS NOT NULL") == 0, "\(table)")
-                    #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc(table))") > 0, "\(table)")
+                    #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc(table)) WHERE tenant_id IS NOT NULL") == 0, "\(table)")
+                    #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc(table))") > 0, "\(table)")
                 }
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("customers"))") == 300)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.bkntc("appointments"))") == 1500)
-                #expect(try await db.count("SELECT COUNT(*) FROM \(p.wordpress("options")) WHERE option_name LIKE 'bkntc\\_t%'") == 0)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("customers"))") == 300)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("appointments"))") == 1500)
+                #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.wordpress("options")) WHERE option_name LIKE 'bkntc\\_t%'") == 0)
             }
         }
     }
@@ -302,7 +303,7 @@ struct DemoDataTests {
                 format: "demo data: %d rows in %.2f s = %.0f rows/s (client CPU %.2f s)", rows, summary.seconds,
                 Double(rows) / summary.seconds, Self.processCPUSeconds() - cpuBefore))
             #expect(try await pool.withConnection {
-                try await $0.count("SELECT COUNT(*) FROM \(Self.prefix.bkntc("appointments"))")
+                try await $0.count("SELECT COUNT(*) FROM \(identifier: Self.prefix.bkntc("appointments"))")
             } == 1_000_000)
             #expect(summary.seconds < 60)
         }
@@ -343,7 +344,7 @@ struct DemoDataTests {
         try await pool.withConnection { db in
             func hash(_ table: String) async throws -> UInt64 {
                 var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                try await db.streamRows("SELECT * FROM \(prefix.bkntc(table)) ORDER BY id", batchSize: 2000) { rows in
+                try await db.streamRows("SELECT * FROM \(identifier: prefix.bkntc(table)) ORDER BY id", batchSize: 2000) { rows in
                     for row in rows {
                         for byte in "\(row.values)".utf8 {
                             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
@@ -429,8 +430,8 @@ private final class ProgressCollector: @unchecked Sendable {
 
 private extension MariaDBSession {
     /// The first column of the first row as an integer.
-    func count(_ sql: String, _ binds: [any MariaDBBindable] = []) async throws -> Int {
-        let row = try await queryFirst(sql, binds)
+    func count(_ query: MariaDBQuery) async throws -> Int {
+        let row = try await queryFirst(query)
         return try row?.decode(0, as: Int.self) ?? 0
     }
 }

@@ -12,7 +12,7 @@ struct MigrationTests {
             var result: [String: String] = [:]
             for row in try await db.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()") {
                 let name: String = try row.decode("TABLE_NAME")
-                let create = try await db.queryFirst("SHOW CREATE TABLE `\(name)`")
+                let create = try await db.queryFirst("SHOW CREATE TABLE \(identifier: try #require(SQLIdentifier(name)))")
                 result[name] = try create?.decode(1, as: String.self).replacingOccurrences(
                     of: #"AUTO_INCREMENT=\d+ "#, with: "", options: .regularExpression)
             }
@@ -22,67 +22,69 @@ struct MigrationTests {
 
     @Test func applyOnAnEmptyDatabaseIdempotentlyWithANonDefaultPrefix() async throws {
         let pool = try await TestDatabase.create("migrate")
-        defer { Task { await TestDatabase.drop(pool) } }
-        let prefix = try TablePrefix("wpx_")
-        let migrator = Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger)
-        #expect(try await migrator.isCurrent() == false)
+        try await TestDatabase.dropping(pool) {
+            let prefix = try TablePrefix("wpx_")
+            let migrator = Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger)
+            #expect(try await migrator.isCurrent() == false)
 
-        let dryRun = try await migrator.migrate(dryRun: true)
-        #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003"])
-        #expect(dryRun.applied[0].statements.first?.contains("CREATE TABLE IF NOT EXISTS `wpx_bkntc_campaigns`") == true)
-        #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
+            let dryRun = try await migrator.migrate(dryRun: true)
+            #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003"])
+            #expect(dryRun.applied[0].statements.first?.contains("CREATE TABLE IF NOT EXISTS `wpx_bkntc_campaigns`") == true)
+            #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
-        let first = try await migrator.migrate()
-        #expect(first.applied.count == 3)
-        let afterFirst = try await tables(pool)
-        #expect(Set(afterFirst.keys) == [
-            "wpx_bkntc_campaigns", "wpx_bkntc_campaign_logs", "wpx_bkntc_campaign_templates",
-            "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
-            "wpx_bkntc_campaign_sessions",
-        ])
-        #expect(afterFirst.keys.allSatisfy { !$0.hasPrefix("wp_") })
-        #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_claim` (`campaign_id`,`status`,`next_attempt_at`)") == true)
-        #expect(afterFirst["wpx_bkntc_campaign_suppressions"]?.contains("UNIQUE KEY `uniq_address` (`tenant_key`,`channel`,`address`)") == true)
-        #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("ENGINE=InnoDB") == true)
-        #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("utf8mb4") == true)
-        #expect(try await migrator.isCurrent())
+            let first = try await migrator.migrate()
+            #expect(first.applied.count == 3)
+            let afterFirst = try await tables(pool)
+            #expect(Set(afterFirst.keys) == [
+                "wpx_bkntc_campaigns", "wpx_bkntc_campaign_logs", "wpx_bkntc_campaign_templates",
+                "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
+                "wpx_bkntc_campaign_sessions",
+            ])
+            #expect(afterFirst.keys.allSatisfy { !$0.hasPrefix("wp_") })
+            #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_claim` (`campaign_id`,`status`,`next_attempt_at`)") == true)
+            #expect(afterFirst["wpx_bkntc_campaign_suppressions"]?.contains("UNIQUE KEY `uniq_address` (`tenant_key`,`channel`,`address`)") == true)
+            #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("ENGINE=InnoDB") == true)
+            #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("utf8mb4") == true)
+            #expect(try await migrator.isCurrent())
 
-        let templateCount: @Sendable () async throws -> Int = {
-            try await pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM wpx_bkntc_campaign_templates")!.decode("n") }
+            let templateCount: @Sendable () async throws -> Int = {
+                try await pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM wpx_bkntc_campaign_templates")!.decode("n") }
+            }
+            #expect(try await templateCount() == 12)
+            let second = try await migrator.migrate()
+            #expect(second.applied.isEmpty)
+            #expect(second.alreadyApplied == ["0001", "0002", "0003"])
+            #expect(try await tables(pool) == afterFirst)
+            #expect(try await templateCount() == 12)
         }
-        #expect(try await templateCount() == 12)
-        let second = try await migrator.migrate()
-        #expect(second.applied.isEmpty)
-        #expect(second.alreadyApplied == ["0001", "0002", "0003"])
-        #expect(try await tables(pool) == afterFirst)
-        #expect(try await templateCount() == 12)
     }
 
     @Test func aFailureNamesTheFileAndTheStatement() async throws {
         let pool = try await TestDatabase.create("badmigration")
-        defer { Task { await TestDatabase.drop(pool) } }
-        let files = [
-            SchemaFiles.File(name: "0001_ok.sql", sql: "CREATE TABLE `{prefix}one` (id INT);\n-- comment; with semicolon\nCREATE TABLE `{prefix}two` (note VARCHAR(10) DEFAULT 'a;b');"),
-            SchemaFiles.File(name: "0002_broken.sql", sql: "CREATE TABLE `{prefix}three` (id INT);\nCREATE TABLE `{prefix}four` (id INT,,);"),
-        ]
-        let migrator = Migrator(pool: pool, prefix: try TablePrefix("zz_"), logger: TestDatabase.logger, files: files)
-        do {
-            try await migrator.migrate()
-            Issue.record("the broken migration should fail")
-        } catch let error as MigrationError {
-            guard case .statementFailed(let file, let statement, _, _) = error else {
-                Issue.record("unexpected \(error)")
-                return
+        try await TestDatabase.dropping(pool) {
+            let files = [
+                SchemaFiles.File(name: "0001_ok.sql", sql: "CREATE TABLE `{prefix}one` (id INT);\n-- comment; with semicolon\nCREATE TABLE `{prefix}two` (note VARCHAR(10) DEFAULT 'a;b');"),
+                SchemaFiles.File(name: "0002_broken.sql", sql: "CREATE TABLE `{prefix}three` (id INT);\nCREATE TABLE `{prefix}four` (id INT,,);"),
+            ]
+            let migrator = Migrator(pool: pool, prefix: try TablePrefix("zz_"), logger: TestDatabase.logger, files: files)
+            do {
+                try await migrator.migrate()
+                Issue.record("the broken migration should fail")
+            } catch let error as MigrationError {
+                guard case .statementFailed(let file, let statement, _, _) = error else {
+                    Issue.record("unexpected \(error)")
+                    return
+                }
+                #expect(file == "0002_broken.sql")
+                #expect(statement == 2)
+                #expect(error.description.contains("0002_broken.sql"))
             }
-            #expect(file == "0002_broken.sql")
-            #expect(statement == 2)
-            #expect(error.description.contains("0002_broken.sql"))
+            let recorded = try await pool.withConnection { db in
+                try await db.query("SELECT version FROM zz_bkntc_campaign_migrations").map { try $0.decode("version", as: String.self) }
+            }
+            #expect(recorded == ["0001"], "the good migration is recorded, the broken one is not")
+            let defaults = try await pool.withConnection { try await $0.queryFirst("SHOW CREATE TABLE zz_two")?.decode(1, as: String.self) }
+            #expect(defaults?.contains("'a;b'") == true)
         }
-        let recorded = try await pool.withConnection { db in
-            try await db.query("SELECT version FROM zz_bkntc_campaign_migrations").map { try $0.decode("version", as: String.self) }
-        }
-        #expect(recorded == ["0001"], "the good migration is recorded, the broken one is not")
-        let defaults = try await pool.withConnection { try await $0.queryFirst("SHOW CREATE TABLE zz_two")?.decode(1, as: String.self) }
-        #expect(defaults?.contains("'a;b'") == true)
     }
 }

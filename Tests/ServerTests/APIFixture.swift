@@ -1,4 +1,5 @@
 import CampaignStore
+import DemoData
 import Campaigns
 import Crypto
 import Foundation
@@ -31,10 +32,10 @@ enum APIFixture {
         let marketing = #"{"sms_campaigns":"on","sms_campaigns_create":"on","sms_campaigns_send":"all","sms_campaign_logs":"my","sms_campaign_templates":"on","sms_campaign_suppressions":"on","sms_campaigns_delete":"off","email_campaigns":"off"}"#
         try await pool.withConnection { db in
             for (id, name, permissions, expirePlan) in [(1, "Pro", pro, 0), (2, "Starter", starter, 0), (3, "Expired", expired, 1)] {
-                try await db.execute("INSERT INTO wpa_bkntc_plans (id, name, permissions, expire_plan) VALUES (?,?,?,?)", [id, name, permissions, expirePlan])
+                try await db.execute("INSERT INTO wpa_bkntc_plans (id, name, permissions, expire_plan) VALUES (\(id),\(name),\(permissions),\(expirePlan))")
             }
             for (id, owner, plan, expires) in [(1, 10, 1, "2099-01-01"), (2, 20, 2, "2099-01-01"), (3, 70, 1, "2020-01-01"), (4, 80, 99, "2099-01-01")] {
-                try await db.execute("INSERT INTO wpa_bkntc_tenants (id, user_id, plan_id, expires_in) VALUES (?,?,?,?)", [id, owner, plan, expires])
+                try await db.execute("INSERT INTO wpa_bkntc_tenants (id, user_id, plan_id, expires_in) VALUES (\(id),\(owner),\(plan),\(expires))")
             }
             let roles: [(Int, String)] = [
                 (1, #"a:1:{s:13:"administrator";b:1;}"#), (10, #"a:1:{s:21:"booknetic_saas_tenant";b:1;}"#),
@@ -43,17 +44,15 @@ enum APIFixture {
                 (60, #"a:1:{s:99:"administrator";b:1;"#), (70, #"a:1:{s:21:"booknetic_saas_tenant";b:1;}"#),
             ]
             for (user, value) in roles {
-                try await db.execute("INSERT INTO wpa_usermeta (user_id, meta_key, meta_value) VALUES (?, 'wpa_capabilities', ?)", [user, value])
+                try await db.execute("INSERT INTO wpa_usermeta (user_id, meta_key, meta_value) VALUES (\(user), 'wpa_capabilities', \(value))")
             }
             try await db.execute("INSERT INTO wpa_bkntc_staff (id, name, user_id, tenant_id) VALUES (1, 'Mona', 30, 1), (2, 'Pete', 31, 1)")
             try await db.execute(
-                "INSERT INTO wpa_bkntc_user_role_managers (name, staff, permissions, tenant_id) VALUES ('Marketing', '1', ?, 1), ('Other tenant', '1,2', ?, 2)",
-                [marketing, #"{"sms_campaigns":"on"}"#])
+                "INSERT INTO wpa_bkntc_user_role_managers (name, staff, permissions, tenant_id) VALUES ('Marketing', '1', \(marketing), 1), ('Other tenant', '1,2', \(#"{"sms_campaigns":"on"}"#), 2)")
             for tenant in 1...3 {
                 for n in 1...6 {
                     try await db.execute(
-                        "INSERT INTO wpa_bkntc_customers (first_name, last_name, phone_number, email, tenant_id) VALUES (?,?,?,?,?)",
-                        ["Cus\(n)", "T\(tenant)", "+44 7700 9\(tenant)000\(n)", "c\(n).t\(tenant)@example.com", tenant])
+                        "INSERT INTO wpa_bkntc_customers (first_name, last_name, phone_number, email, tenant_id) VALUES (\("Cus\(n)"),\("T\(tenant)"),\("+44 7700 9\(tenant)000\(n)"),\("c\(n).t\(tenant)@example.com"),\(tenant))")
                 }
             }
         }

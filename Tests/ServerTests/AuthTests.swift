@@ -88,7 +88,7 @@ struct AuthTests {
             let (_, other) = try await exchange(APIFixture.launchToken(tenant: 1, user: 1))
             let second = try #require(other?["session_token"]?.stringValue)
             try await pool.withConnection { db in
-                try await db.execute("UPDATE wpa_bkntc_campaign_sessions SET expires_at = '2000-01-01 00:00:00' WHERE id = ?", [String(second.prefix(32))])
+                try await db.execute("UPDATE wpa_bkntc_campaign_sessions SET expires_at = '2000-01-01 00:00:00' WHERE id = \(String(second.prefix(32)))")
             }
             #expect(try await get(second) == 401)
         }

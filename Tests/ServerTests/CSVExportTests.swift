@@ -14,12 +14,10 @@ struct CSVExportTests {
         try await APIFixture.live("csv") { pool, client in
             try await pool.withConnection { db in
                 try await db.execute(
-                    "UPDATE wpa_bkntc_customers SET first_name = ?, last_name = ? WHERE tenant_id = 1 AND first_name = 'Cus1'",
-                    ["=HYPERLINK(\"http://x\")", "O'Brien, \"Jr\"\nline2"])
+                    "UPDATE wpa_bkntc_customers SET first_name = \("=HYPERLINK(\"http://x\")"), last_name = \("O'Brien, \"Jr\"\nline2") WHERE tenant_id = 1 AND first_name = 'Cus1'")
                 try await db.execute(
-                    "UPDATE wpa_bkntc_customers SET first_name = ?, last_name = ? WHERE tenant_id = 1 AND first_name = 'Cus2'",
-                    ["@SUM(1)", "Zoë 😀"])
-                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = ? WHERE tenant_id = 1 AND first_name = 'Cus3'", ["-2+3"])
+                    "UPDATE wpa_bkntc_customers SET first_name = \("@SUM(1)"), last_name = \("Zoë 😀") WHERE tenant_id = 1 AND first_name = 'Cus2'")
+                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("-2+3") WHERE tenant_id = 1 AND first_name = 'Cus3'")
             }
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
@@ -51,39 +49,44 @@ struct CSVExportTests {
 
     @Test func twoHundredThousandRowsStreamInBoundedBatches() async throws {
         let pool = try await TestDatabase.create("bigcsv")
-        defer { Task { await TestDatabase.drop(pool) } }
-        try await Migrator(pool: pool, prefix: APIFixture.prefix, logger: TestDatabase.logger).migrate()
-        let rows = 200_000
-        try await pool.withConnection { db in
-            try await db.execute(
-                """
-                INSERT INTO wpa_bkntc_campaigns (id, tenant_id, tenant_key, channel, name, status, segment, body, current_run, created_at, updated_at)
-                VALUES (1, 1, 1, 'email', 'Big', 'queued', '{"type":"all_customers"}', 'Hi', 1, UTC_TIMESTAMP(), UTC_TIMESTAMP())
-                """)
-            try await db.executeRaw(
-                """
-                INSERT INTO wpa_bkntc_campaign_logs (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address, first_name, last_name, status, created_at, updated_at)
-                SELECT 1, 1, 1, 1, 'email', seq, CONCAT('person', seq, '@example.com'), CONCAT('First ', seq), 'Last', 'pending', UTC_TIMESTAMP(), UTC_TIMESTAMP()
-                FROM seq_1_to_200000
-                """)
-        }
-        let repository = MariaDBCampaignRepository(pool: pool, prefix: APIFixture.prefix, defaultCountryCode: nil)
-        let before = peakResidentKiB()
-        var seen = 0
-        var largestBatch = 0
-        var bytes = 0
-        try await repository.streamLogs(scope: .tenant(1), id: 1, limit: nil) { batch in
-            largestBatch = max(largestBatch, batch.count)
-            for row in batch {
-                bytes += CSVFormatter.row([String(row.id), row.address, row.firstName, row.lastName, row.status]).utf8.count
-                seen += 1
+        try await TestDatabase.dropping(pool) {
+            try await Migrator(pool: pool, prefix: APIFixture.prefix, logger: TestDatabase.logger).migrate()
+            let rows = 200_000
+            try await pool.withConnection { db in
+                try await db.execute(
+                    """
+                    INSERT INTO wpa_bkntc_campaigns (id, tenant_id, tenant_key, channel, name, status, segment, body, current_run, created_at, updated_at)
+                    VALUES (1, 1, 1, 'email', 'Big', 'queued', '{"type":"all_customers"}', 'Hi', 1, UTC_TIMESTAMP(), UTC_TIMESTAMP())
+                    """)
+                try await db.executeRaw(
+                    """
+                    INSERT INTO wpa_bkntc_campaign_logs (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address, first_name, last_name, status, created_at, updated_at)
+                    SELECT 1, 1, 1, 1, 'email', seq, CONCAT('person', seq, '@example.com'), CONCAT('First ', seq), 'Last', 'pending', UTC_TIMESTAMP(), UTC_TIMESTAMP()
+                    FROM seq_1_to_200000
+                    """)
             }
+            let clock = SystemClock()
+            let settings = MariaDBSiteSettings(pool: pool, prefix: APIFixture.prefix, fallbackCountryCode: nil, clock: clock)
+            let repository = MariaDBCampaignRepository(pool: pool, prefix: APIFixture.prefix, settings: settings, clock: clock)
+            let before = peakResidentKiB()
+            var seen = 0
+            var largestBatch = 0
+            var bytes = 0
+            try await repository.streamLogs(
+                scope: .tenant(1), id: 1, limit: nil, access: AccessCheck(.logs, in: .everything(planChannels: nil))
+            ) { batch in
+                largestBatch = max(largestBatch, batch.count)
+                for row in batch {
+                    bytes += CSVFormatter.row([String(row.id), row.address, row.firstName, row.lastName, row.status.rawValue]).utf8.count
+                    seen += 1
+                }
+            }
+            let growthMiB = Double(peakResidentKiB() - before) / 1024
+            #expect(seen == rows)
+            #expect(largestBatch <= 1000)
+            #expect(bytes > 10_000_000)
+            #expect(growthMiB < 64, "peak memory grew \(growthMiB) MiB while streaming \(rows) rows")
         }
-        let growthMiB = Double(peakResidentKiB() - before) / 1024
-        #expect(seen == rows)
-        #expect(largestBatch <= 1000)
-        #expect(bytes > 10_000_000)
-        #expect(growthMiB < 64, "peak memory grew \(growthMiB) MiB while streaming \(rows) rows")
     }
 
     private func peakResidentKiB() -> Int {

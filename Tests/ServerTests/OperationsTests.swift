@@ -35,7 +35,7 @@ struct OperationsTests {
             #expect((assigned ?? "").count == 36)
             // Ready needs the migrations: take one away and it is not ready.
             #expect(try await client.execute(uri: "/ready", method: .get) { Int($0.status.code) } == 200)
-            try await pool.withConnection { try await $0.execute("DELETE FROM wpa_bkntc_campaign_migrations WHERE version = ?", ["0003"]) }
+            try await pool.withConnection { try await $0.execute("DELETE FROM wpa_bkntc_campaign_migrations WHERE version = \("0003")") }
             let notReady = try await client.execute(uri: "/ready", method: .get) {
                 (Int($0.status.code), String(decoding: $0.body.readableBytesView, as: UTF8.self))
             }

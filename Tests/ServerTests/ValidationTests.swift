@@ -265,7 +265,7 @@ struct SiteSettingsTests {
                 try await db.execute("INSERT INTO wpa_options (option_name, option_value) VALUES ('bkntc_default_country_code', 'not a code')")
                 for tenant in [1, 2] {
                     try await db.execute(
-                        "INSERT INTO wpa_bkntc_customers (first_name, phone_number, tenant_id) VALUES ('National', '06 12 34 56 78', ?)", [tenant])
+                        "INSERT INTO wpa_bkntc_customers (first_name, phone_number, tenant_id) VALUES ('National', '06 12 34 56 78', \(tenant))")
                 }
             }
             func sample(_ tenant: Int, _ user: Int) async throws -> [String] {

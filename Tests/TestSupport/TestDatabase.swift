@@ -25,11 +25,36 @@ public enum TestDatabase {
     public static func create(_ label: String, maxConnections: Int = 8) async throws -> MariaDBPool {
         let name = "test_\(label)_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = MariaDBPool(configuration: try configuration(database: "", maxConnections: 1), logger: logger)
-        try await admin.withConnection { session in
-            try await session.executeRaw(RawSQL(trusted: "CREATE DATABASE `\(name)` CHARACTER SET utf8mb4"))
+        do {
+            try await admin.withConnection { session in
+                try await session.executeRaw(RawSQL(trusted: "CREATE DATABASE `\(name)` CHARACTER SET utf8mb4"))
+            }
+        } catch {
+            await admin.close()
+            throw error
         }
         await admin.close()
         return MariaDBPool(configuration: try configuration(database: name, maxConnections: maxConnections), logger: logger)
+    }
+
+    /// Runs `body` with a fresh database and drops it afterwards — awaited, also when `body` throws.
+    public static func with<T: Sendable>(
+        _ label: String, maxConnections: Int = 8, _ body: (MariaDBPool) async throws -> T
+    ) async throws -> T {
+        let pool = try await create(label, maxConnections: maxConnections)
+        return try await dropping(pool) { try await body(pool) }
+    }
+
+    /// Runs `body`, then drops the pool's database — awaited, also when `body` throws.
+    public static func dropping<T: Sendable>(_ pool: MariaDBPool, _ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await drop(pool)
+            return result
+        } catch {
+            await drop(pool)
+            throw error
+        }
     }
 
     /// Drops the pool's database and closes the pool.

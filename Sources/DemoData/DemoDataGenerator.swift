@@ -1,3 +1,4 @@
+import CampaignStore
 import Foundation
 import Logging
 import MariaDB
@@ -118,12 +119,10 @@ public struct DemoDataGenerator: Sendable {
         let setup = DemoSetupRows(layout: layout, prefix: prefix)
         let tables = setup.tables()
         tracker.start("setup", total: tables.count)
-        try await pool.withTransaction { db in
-            try await db.run { connection in
-                for table in tables {
-                    try table.insert(connection)
-                    tracker.advance("setup", by: 1)
-                }
+        try await pool.withTransaction { tx in
+            for table in tables {
+                try await tx.executeSequence(table.statements())
+                tracker.advance("setup", by: 1)
             }
         }
 
@@ -171,10 +170,10 @@ public struct DemoDataGenerator: Sendable {
         try await pool.withConnection { db in
             for name in names {
                 do {
-                    try await db.executeRaw(RawSQL(trusted: "TRUNCATE TABLE \(name)"))
+                    try await db.executeRaw(RawSQL(trusted: "TRUNCATE TABLE \(name.text)"))
                 } catch let error as MariaDBError where !error.isConnectionError {
                     logger.debug("TRUNCATE refused, deleting instead", metadata: ["table": "\(name)", "error": "\(error.detail)"])
-                    try await db.execute("DELETE FROM \(name)")
+                    try await db.execute("DELETE FROM \(identifier: name)")
                 }
                 tracker.advance("clearing", by: 1)
             }
@@ -196,19 +195,15 @@ public struct DemoDataGenerator: Sendable {
                 group.addTask {
                     while let chunk = chunks.next() {
                         try Task.checkCancellation()
-                        try await pool.withTransaction { db in
-                            try await db.run { connection in
+                        try await pool.withTransaction { tx in
+                            let cursor = DemoChunkCursor(chunk)
+                            try await tx.executeSequence {
+                                guard let rows = cursor.next(insert.rowsPerStatement) else { return nil }
                                 var binds: [MariaDBBind] = []
-                                binds.reserveCapacity(insert.rowsPerStatement * insert.bindsPerRow)
-                                var start = chunk.lowerBound
-                                while start < chunk.upperBound {
-                                    let end = min(start + insert.rowsPerStatement, chunk.upperBound)
-                                    binds.removeAll(keepingCapacity: true)
-                                    for index in start..<end { row(index, &binds) }
-                                    try connection.execute(insert.sql(rows: end - start), binds)
-                                    tracker.advance(phase, by: end - start)
-                                    start = end
-                                }
+                                binds.reserveCapacity(rows.count * insert.bindsPerRow)
+                                for index in rows { row(index, &binds) }
+                                tracker.advance(phase, by: rows.count)
+                                return try MariaDBQuery(compiled: insert.sql(rows: rows.count), binds: binds)
                             }
                         }
                     }
@@ -237,14 +232,14 @@ struct DemoBatchInsert: Sendable {
         init(stringLiteral name: String) { self.init(name) }
     }
 
-    let table: String
+    let table: SQLIdentifier
     let columns: [Column]
     /// Placeholders per row.
     let bindsPerRow: Int
     let rowsPerStatement: Int
     private let fullSQL: String
 
-    init(table: String, columns: [Column], rowsPerStatement: Int) {
+    init(table: SQLIdentifier, columns: [Column], rowsPerStatement: Int) {
         self.table = table
         self.columns = columns
         bindsPerRow = columns.filter { $0.expression == nil }.count
@@ -257,27 +252,47 @@ struct DemoBatchInsert: Sendable {
         rows == rowsPerStatement ? fullSQL : Self.sql(table: table, columns: columns, rows: rows)
     }
 
-    private static func sql(table: String, columns: [Column], rows: Int) -> String {
+    private static func sql(table: SQLIdentifier, columns: [Column], rows: Int) -> String {
         let tuple = "(" + columns.map { $0.expression ?? "?" }.joined(separator: ",") + ")"
         let names = columns.map { "`\($0.name)`" }.joined(separator: ", ")
-        return "INSERT INTO \(table) (\(names)) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ",")
+        return "INSERT INTO \(table.text) (\(names)) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ",")
     }
 }
 
 /// A small table's rows, written in one go (split only if the statement would get too big).
 struct DemoTableRows: Sendable {
-    let table: String
+    let table: SQLIdentifier
     let columns: [DemoBatchInsert.Column]
     let rows: [[MariaDBBind]]
 
-    func insert(_ connection: MariaDBConnection) throws {
+    /// The multi-row INSERTs that write these rows, one at a time.
+    func statements() -> @Sendable () throws -> MariaDBQuery? {
         let insert = DemoBatchInsert(table: table, columns: columns, rowsPerStatement: 500)
-        var start = 0
-        while start < rows.count {
-            let end = min(start + insert.rowsPerStatement, rows.count)
-            try connection.execute(insert.sql(rows: end - start), Array(rows[start..<end].joined()))
-            start = end
+        let cursor = DemoChunkCursor(0..<rows.count)
+        let rows = self.rows
+        return {
+            guard let range = cursor.next(insert.rowsPerStatement) else { return nil }
+            return try MariaDBQuery(compiled: insert.sql(rows: range.count), binds: Array(rows[range].joined()))
         }
+    }
+}
+
+/// Walks a range in steps, for statements produced one at a time on the thread pool.
+final class DemoChunkCursor: @unchecked Sendable {
+    private var start: Int
+    private let end: Int
+
+    init(_ range: Range<Int>) {
+        start = range.lowerBound
+        end = range.upperBound
+    }
+
+    /// The next at most `size` indexes, or nil at the end (called from one thread at a time).
+    func next(_ size: Int) -> Range<Int>? {
+        guard start < end else { return nil }
+        let range = start..<min(start + size, end)
+        start = range.upperBound
+        return range
     }
 }
 

@@ -1,5 +1,3 @@
-import Campaigns
-
 /// The per-channel capabilities of DESIGN §7 (`sms_campaigns_send`, `email_campaign_logs`, …).
 public enum Capability: String, Sendable, CaseIterable, Hashable {
     case read = "campaigns"
@@ -39,18 +37,35 @@ public struct CapabilitySet: Sendable, Hashable {
         gateAllows(channel) && granted.contains(capability.name(for: channel))
     }
 
-    /// Throws the contract's 403 (`tenant_gate` first, then `capability`).
-    public func require(_ capability: Capability, on channel: Channel) throws {
+    /// Throws the contract's refusal (`tenant_gate` first, then `capability`).
+    public func require(_ capability: Capability, on channel: Channel) throws(DomainError) {
         guard gateAllows(channel) else {
-            throw APIError(.forbidden, code: "tenant_gate", message: "your plan does not include \(channel.rawValue) campaigns")
+            throw .forbidden(.tenantGate, message: "your plan does not include \(channel.rawValue) campaigns")
         }
         guard granted.contains(capability.name(for: channel)) else {
-            throw APIError(.forbidden, code: "capability", message: "you need the \(capability.name(for: channel)) permission")
+            throw .forbidden(.capability, message: "you need the \(capability.name(for: channel)) permission")
         }
     }
 
     /// Channels on which `capability` is allowed.
     public func channels(with capability: Capability) -> Set<Channel> {
         Set(Channel.allCases.filter { allows(capability, on: $0) })
+    }
+}
+
+/// A capability check that a repository runs on the row it acts on, inside the transaction
+/// that changes it: the channel it checks is the one locked, never an earlier read.
+public struct AccessCheck: Sendable, Hashable {
+    public let capabilities: CapabilitySet
+    public let capability: Capability
+
+    public init(_ capability: Capability, in capabilities: CapabilitySet) {
+        self.capability = capability
+        self.capabilities = capabilities
+    }
+
+    /// Throws `forbidden` unless the capability is held on `channel`.
+    public func check(_ channel: Channel) throws(DomainError) {
+        try capabilities.require(capability, on: channel)
     }
 }

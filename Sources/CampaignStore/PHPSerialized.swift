@@ -1,6 +1,7 @@
 /// A minimal reader for PHP's `serialize()` format, enough for WordPress role arrays
 /// (`a:1:{s:13:"administrator";b:1;}`). Malformed input yields nil, never a crash.
-enum PHPSerialized {
+/// Reads the PHP-serialized values WordPress stores (e.g. `wp_capabilities`).
+public enum PHPSerialized {
     indirect enum Value: Hashable {
         case string(String), int(Int), double(Double), bool(Bool), null
         case array([(Value, Value)])
@@ -21,7 +22,7 @@ enum PHPSerialized {
     }
 
     /// The keys of a serialized array whose values are truthy (the roles a user has).
-    static func truthyKeys(_ text: String) -> Set<String> {
+    public static func truthyKeys(_ text: String) -> Set<String> {
         guard case .array(let items)? = parse(text) else { return [] }
         var keys: Set<String> = []
         for (key, value) in items where value.isTruthy {

@@ -1,48 +1,38 @@
-import CampaignStore
 import Campaigns
 import Foundation
 import MariaDB
 
-/// Resolves what a WordPress user may do, from the database (DESIGN §7), cached ≤ 60 s:
+/// Resolves capabilities from the WordPress and Booknetic tables (DESIGN §7), cached ≤ 60 s:
 /// `administrator` → everything; SaaS tenant owner → everything in the tenant; staff →
 /// role-manager permissions (`on`/`all`/`my` grant); anyone else → nothing. On SaaS the
 /// tenant's plan (the `expire_plan` plan once expired) gates each channel first.
-public protocol CapabilityResolving: Sendable {
-    func capabilities(userID: Int, scope: TenantScope) async throws -> CapabilitySet
-    /// Whether the user is a WordPress administrator (may act for any tenant).
-    func isAdministrator(userID: Int) async throws -> Bool
-}
-
-/// Resolves capabilities from the WordPress and Booknetic tables, with a 60 s cache.
 public final class MariaDBCapabilityResolver: CapabilityResolving {
     let pool: MariaDBPool
     let prefix: TablePrefix
     let saas: Bool
-    let ttl: TimeInterval
-    private let cache = TimedCache<String, CapabilitySet>()
-    private let adminCache = TimedCache<Int, Bool>()
+    let clock: any WallClock
+    private let cache: TimedCache<String, CapabilitySet>
+    private let adminCache: TimedCache<Int, Bool>
 
-    public init(pool: MariaDBPool, prefix: TablePrefix, saas: Bool, ttl: TimeInterval = 60) {
+    public init(pool: MariaDBPool, prefix: TablePrefix, saas: Bool, clock: any WallClock, ttl: TimeInterval = 60) {
         self.pool = pool
         self.prefix = prefix
         self.saas = saas
-        self.ttl = ttl
+        self.clock = clock
+        self.cache = TimedCache(ttl: ttl, clock: clock)
+        self.adminCache = TimedCache(ttl: ttl, clock: clock)
     }
 
     public func isAdministrator(userID: Int) async throws -> Bool {
-        if let cached = adminCache.get(userID) { return cached }
-        let roles = try await pool.withConnection { try await self.roles(userID: userID, db: $0) }
-        let admin = roles.contains("administrator")
-        adminCache.set(userID, admin, ttl: ttl)
-        return admin
+        try await adminCache.value(for: userID) {
+            try await self.pool.withConnection { try await self.roles(userID: userID, db: $0) }.contains("administrator")
+        }
     }
 
     public func capabilities(userID: Int, scope: TenantScope) async throws -> CapabilitySet {
-        let key = "\(userID)/\(scope.key)"
-        if let cached = cache.get(key) { return cached }
-        let result = try await pool.withConnection { db in try await self.resolve(userID: userID, scope: scope, db: db) }
-        cache.set(key, result, ttl: ttl)
-        return result
+        try await cache.value(for: "\(userID)/\(scope.key)") {
+            try await self.pool.withConnection { db in try await self.resolve(userID: userID, scope: scope, db: db) }
+        }
     }
 
     private func resolve(userID: Int, scope: TenantScope, db: MariaDBSession) async throws -> CapabilitySet {
@@ -52,7 +42,7 @@ public final class MariaDBCapabilityResolver: CapabilityResolving {
         }
         if saas, let tenantID = scope.tenantID {
             let owner = try await db.queryFirst(
-                "SELECT id FROM \(prefix.bkntc("tenants")) WHERE id = ? AND user_id = ?", [tenantID, userID])
+                "SELECT id FROM \(identifier: prefix.bkntc("tenants")) WHERE id = \(tenantID) AND user_id = \(userID)")
             if owner != nil { return .everything(planChannels: gate) }
         }
         return CapabilitySet(granted: try await staffPermissions(userID: userID, scope: scope, db: db), planChannels: gate)
@@ -60,8 +50,10 @@ public final class MariaDBCapabilityResolver: CapabilityResolving {
 
     private func roles(userID: Int, db: MariaDBSession) async throws -> Set<String> {
         let row = try await db.queryFirst(
-            "SELECT meta_value FROM \(prefix.wordpress("usermeta")) WHERE user_id = ? AND meta_key = ? LIMIT 1",
-            [userID, prefix.value + "capabilities"])
+            """
+            SELECT meta_value FROM \(identifier: prefix.wordpress("usermeta"))
+            WHERE user_id = \(userID) AND meta_key = \(prefix.value + "capabilities") LIMIT 1
+            """)
         guard let text = try row?.decode("meta_value", as: String?.self) else { return [] }
         return PHPSerialized.truthyKeys(text)
     }
@@ -71,17 +63,18 @@ public final class MariaDBCapabilityResolver: CapabilityResolving {
         guard let tenantID = scope.tenantID else { return Set(Channel.allCases) }
         guard
             let tenant = try await db.queryFirst(
-                "SELECT plan_id, expires_in FROM \(prefix.bkntc("tenants")) WHERE id = ?", [tenantID])
+                "SELECT plan_id, expires_in FROM \(identifier: prefix.bkntc("tenants")) WHERE id = \(tenantID)")
         else { return [] }
         var planID = try tenant.decode("plan_id", as: Int?.self)
         if let expires = try? tenant.decode("expires_in", as: Date.self),
-            expires.addingTimeInterval(86_400) <= Date()
+            expires.addingTimeInterval(86_400) <= clock.now()
         {
             planID = try await db.queryFirst(
-                "SELECT id FROM \(prefix.bkntc("plans")) WHERE expire_plan = 1 ORDER BY id LIMIT 1")?.decode("id", as: Int.self)
+                "SELECT id FROM \(identifier: prefix.bkntc("plans")) WHERE expire_plan = 1 ORDER BY id LIMIT 1"
+            )?.decode("id", as: Int.self)
         }
         guard let planID,
-            let plan = try await db.queryFirst("SELECT permissions FROM \(prefix.bkntc("plans")) WHERE id = ?", [planID]),
+            let plan = try await db.queryFirst("SELECT permissions FROM \(identifier: prefix.bkntc("plans")) WHERE id = \(planID)"),
             let text = try plan.decode("permissions", as: String?.self),
             let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         else { return [] }
@@ -89,23 +82,15 @@ public final class MariaDBCapabilityResolver: CapabilityResolving {
     }
 
     private func staffPermissions(userID: Int, scope: TenantScope, db: MariaDBSession) async throws -> Set<String> {
-        let tenantFilter = scope.tenantID == nil ? "(tenant_id IS NULL OR tenant_id = 0)" : "tenant_id = ?"
-        let tenantBinds: [any MariaDBBindable] = scope.tenantID.map { [$0] } ?? []
-        let staff: [MariaDBRow]
-        do {
-            staff = try await db.query(
-                "SELECT id FROM \(prefix.bkntc("staff")) WHERE user_id = ? AND \(tenantFilter)", [userID] + tenantBinds)
-        } catch let error as MariaDBError where error.code == 1146 {
-            return []  // no staff table: nobody is staff
-        }
+        let tenantFilter: MariaDBQuery = scope.tenantID.map { "tenant_id = \($0)" } ?? "(tenant_id IS NULL OR tenant_id = 0)"
+        guard try await db.tableExists(prefix.bareName("staff")) else { return [] }  // no staff table: nobody is staff
+        let staff = try await db.query(
+            "SELECT id FROM \(identifier: prefix.bkntc("staff")) WHERE user_id = \(userID) AND \(tenantFilter)")
         let staffIDs = Set(try staff.map { try $0.decode("id", as: Int.self) })
         if staffIDs.isEmpty { return [] }
-        let exists = try await db.queryFirst(
-            "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-            [prefix.value + "bkntc_user_role_managers"])
-        guard try exists?.decode("n", as: Int.self) == 1 else { return [] }
+        guard try await db.tableExists(prefix.bareName("user_role_managers")) else { return [] }
         let roles = try await db.query(
-            "SELECT staff, permissions FROM \(prefix.bkntc("user_role_managers")) WHERE \(tenantFilter)", tenantBinds)
+            "SELECT staff, permissions FROM \(identifier: prefix.bkntc("user_role_managers")) WHERE \(tenantFilter)")
         var granted: Set<String> = []
         for role in roles {
             let members = Set(

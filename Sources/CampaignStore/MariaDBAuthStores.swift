@@ -1,0 +1,89 @@
+import Campaigns
+import Foundation
+import MariaDB
+
+/// Used signatures and launch tokens in `{prefix}bkntc_campaign_nonces`.
+public struct MariaDBNonceStore: NonceStore {
+    let pool: MariaDBPool
+    let table: SQLIdentifier
+    let clock: any WallClock
+
+    public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
+        self.pool = pool
+        self.table = prefix.bkntc("campaign_nonces")
+        self.clock = clock
+    }
+
+    public func consume(_ nonce: String, expiresAt: Date) async throws -> Bool {
+        try await pool.withConnection { db in
+            if Int.random(in: 0..<100) == 0 {
+                try await db.execute("DELETE FROM \(identifier: table) WHERE expires_at < \(clock.now()) LIMIT 1000")
+            }
+            return try await db.execute("INSERT IGNORE INTO \(identifier: table) (nonce, expires_at) VALUES (\(nonce), \(expiresAt))")
+                .affectedRows == 1
+        }
+    }
+}
+
+/// Browser sessions in `{prefix}bkntc_campaign_sessions`.
+public struct MariaDBSessionStore: SessionStore {
+    let pool: MariaDBPool
+    let table: SQLIdentifier
+    let clock: any WallClock
+
+    public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
+        self.pool = pool
+        self.table = prefix.bkntc("campaign_sessions")
+        self.clock = clock
+    }
+
+    public func create(_ session: StoredSession, expiresAt: Date) async throws {
+        try await pool.withConnection { db in
+            try await db.execute(
+                """
+                INSERT INTO \(identifier: table) (id, tenant_id, user_id, expires_at, created_at)
+                VALUES (\(session.id), \(session.tenantID), \(session.userID), \(expiresAt), \(clock.now()))
+                """)
+        }
+    }
+
+    public func find(id: String) async throws -> StoredSession? {
+        try await pool.withConnection { db in
+            try await db.queryFirst(
+                """
+                SELECT id, tenant_id, user_id FROM \(identifier: table)
+                WHERE id = \(id) AND revoked_at IS NULL AND expires_at > \(clock.now())
+                """
+            ).map { StoredSession(id: try $0.decode("id"), tenantID: try $0.decode("tenant_id"), userID: try $0.decode("user_id")) }
+        }
+    }
+
+    public func revoke(id: String) async throws {
+        try await pool.withConnection { db in
+            try await db.execute("UPDATE \(identifier: table) SET revoked_at = \(clock.now()) WHERE id = \(id)")
+        }
+    }
+}
+
+/// Facts about the WordPress install the service runs beside.
+public enum Installation {
+    /// Booknetic SaaS is installed when `{prefix}bkntc_tenants` exists.
+    public static func detectSaaS(pool: MariaDBPool, prefix: TablePrefix) async throws -> Bool {
+        try await pool.withConnection { db in try await db.tableExists(prefix.bareName("tenants")) }
+    }
+
+    /// Pending log rows of live campaigns, per channel (the queue depth metric).
+    public static func queueDepth(pool: MariaDBPool, prefix: TablePrefix) async throws -> [Channel: Int] {
+        let rows = try await pool.withConnection { db in
+            try await db.query(
+                """
+                SELECT l.channel, COUNT(*) AS n FROM \(identifier: prefix.bkntc("campaigns")) c
+                JOIN \(identifier: prefix.bkntc("campaign_logs")) l ON l.campaign_id = c.id AND l.status = \(LogStatus.pending)
+                WHERE c.status IN (\(list: [CampaignStatus.queued, .sending, .paused])) GROUP BY l.channel
+                """)
+        }
+        var depth: [Channel: Int] = [:]
+        for row in rows { depth[try row.decode("channel", as: Channel.self)] = try row.decode("n") }
+        return depth
+    }
+}

@@ -1,0 +1,76 @@
+import Campaigns
+import Foundation
+
+/// Reads a campaign create/update body (DESIGN §7) into a validated draft.
+extension CampaignDraft {
+    /// Validates a request body; every error names its field.
+    static func validated(from json: JSONValue, now: Date) throws(DomainError) -> CampaignDraft {
+        guard case .object(let object) = json else { throw .validation(field: "body", message: "must be a JSON object") }
+        let channel = try RequestFields.channel(object["channel"])
+        let name = try RequestFields.text(object["name"], field: "name", maxLength: 190, required: true) ?? ""
+        let segment = try Segment.validated(from: object["segment"])
+        let filters = try SegmentFilters.validated(from: object["filters"])
+        let body = try RequestFields.text(object["body"], field: "body", maxLength: 65_535, required: true, trim: false) ?? ""
+        var subject = try RequestFields.text(object["subject"], field: "subject", maxLength: 998, required: false)
+        if channel == .email {
+            guard subject != nil else { throw .validation(field: "subject", message: "is required for email campaigns") }
+        } else {
+            subject = nil
+        }
+        var templateID: Int?
+        if let raw = object["template_id"], raw != .null {
+            guard let id = raw.integerValue, id > 0 else { throw .validation(field: "template_id", message: "must be a template id") }
+            templateID = id
+        }
+        var scheduledAt: Date?
+        if let raw = object["scheduled_at"], raw != .null {
+            guard let date = RequestFields.date(raw) else {
+                throw .validation(field: "scheduled_at", message: "must be an ISO-8601 date-time such as 2026-12-01T09:00:00Z")
+            }
+            guard date > now else { throw .validation(field: "scheduled_at", message: "must be in the future") }
+            guard date < now.addingTimeInterval(5 * 366 * 86_400) else {
+                throw .validation(field: "scheduled_at", message: "must be within 5 years (epoch seconds, not milliseconds)")
+            }
+            scheduledAt = date
+        }
+        var recurrence: String?
+        if let raw = object["recurrence"], raw != .null {
+            guard case .string(let text) = raw else { throw .validation(field: "recurrence", message: "must be a cron expression") }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.unicodeScalars.count > 120 {
+                throw .validation(field: "recurrence", message: "must be at most 120 characters")
+            }
+            if !trimmed.isEmpty {
+                do {
+                    recurrence = try CronExpression(parsing: trimmed).source
+                } catch {
+                    throw .validation(field: "recurrence", message: error.message)
+                }
+            }
+        }
+        let contentSID = try RequestFields.text(object["content_sid"], field: "content_sid", maxLength: 64, required: false)
+        var contentVariables: [String: String]?
+        if let raw = object["content_variables"], raw != .null {
+            guard case .object(let map) = raw else {
+                throw .validation(field: "content_variables", message: "must be an object of template variables")
+            }
+            guard map.count <= 50 else { throw .validation(field: "content_variables", message: "at most 50 variables") }
+            var values: [String: String] = [:]
+            for (key, value) in map {
+                guard key.unicodeScalars.count <= 64 else {
+                    throw .validation(field: "content_variables", message: "variable names are at most 64 characters")
+                }
+                guard case .string(let text) = value, text.unicodeScalars.count <= 1024 else {
+                    throw .validation(field: "content_variables.\(key)", message: "must be a string of at most 1024 characters")
+                }
+                values[key] = text
+            }
+            contentVariables = values
+        }
+        let warnings = MessageRenderer.shortcodeWarnings(body: body, subject: subject)
+        return CampaignDraft(
+            channel: channel, name: name, segment: segment, filters: filters, templateID: templateID, subject: subject,
+            body: body, contentSID: contentSID, contentVariables: contentVariables, scheduledAt: scheduledAt,
+            recurrence: recurrence, warnings: warnings)
+    }
+}

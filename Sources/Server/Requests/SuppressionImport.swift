@@ -1,0 +1,33 @@
+import Campaigns
+import Foundation
+
+/// Reads the `csv` text of a suppression import: addresses one per line or separated by
+/// commas or semicolons, optionally quoted; each normalized for the channel.
+enum SuppressionImport {
+    static let maximumAddresses = 50_000
+
+    struct Parsed: Sendable {
+        /// Normalized addresses in input order (repeats included: the store counts them as duplicates).
+        var addresses: [String] = []
+        /// Entries that are not addresses, cut to 100 characters.
+        var invalid: [String] = []
+    }
+
+    static func parse(_ text: String, channel: Channel, normalizer: AddressNormalizer) throws -> Parsed {
+        let entries = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "," || $0 == ";" })
+        if entries.count > maximumAddresses {
+            throw APIError.validation("csv", "at most \(maximumAddresses) addresses per import")
+        }
+        var parsed = Parsed()
+        for entry in entries {
+            let raw = entry.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
+            if raw.isEmpty { continue }
+            if let address = normalizer.normalize(raw, for: channel) {
+                parsed.addresses.append(address)
+            } else {
+                parsed.invalid.append(String(raw.prefix(100)))
+            }
+        }
+        return parsed
+    }
+}
