@@ -87,7 +87,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["MariaDB", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["MariaDB", "Campaigns", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),

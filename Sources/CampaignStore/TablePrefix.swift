@@ -23,7 +23,9 @@ public struct TablePrefix: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The default WordPress prefix.
-    public static let wordpressDefault = try! TablePrefix("wp_")
+    public static let wordpressDefault = TablePrefix(validated: "wp_")
+
+    private init(validated value: String) { self.value = value }
 
     /// A quoted Booknetic or sidecar table name: `bkntc("customers")` → `` `wp_bkntc_customers` ``.
     public func bkntc(_ name: String) -> SQLIdentifier { identifier("bkntc_\(name)") }

@@ -1,4 +1,5 @@
 import CampaignStore
+import Campaigns
 import Foundation
 import MariaDB
 
@@ -156,12 +157,10 @@ public struct ServiceConfiguration: Sendable {
         }
         var countryCode: String?
         if let raw = value("BKNTC_DEFAULT_COUNTRY_CODE") {
-            var digits = raw
-            if digits.hasPrefix("+") { digits.removeFirst() } else if digits.hasPrefix("00") { digits.removeFirst(2) }
-            guard (1...4).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+            guard let code = AddressNormalizer.countryCode(raw) else {
                 throw .invalid(variable: "BKNTC_DEFAULT_COUNTRY_CODE", expected: "a country calling code such as 44 or +1")
             }
-            countryCode = digits
+            countryCode = code
         }
         var configuration = ServiceConfiguration(
             database: database, prefix: prefix, saas: try flag("BKNTC_SAAS", default: nil), secret: secret,

@@ -240,9 +240,9 @@ struct QueryTests {
     }
 
     @Test func identifiersRefuseAnythingButNames() {
-        #expect(SQLIdentifier("wp_bkntc_logs") != nil)
-        #expect(SQLIdentifier("`wp_options`") != nil)
-        #expect(SQLIdentifier("information_schema.TABLES") != nil)
+        #expect(SQLIdentifier(String("wp_bkntc_logs")) != nil)
+        #expect(SQLIdentifier(String("`wp_options`")) != nil)
+        #expect(SQLIdentifier(String("information_schema.TABLES")) != nil)
         for bad in ["", "a b", "x`; DROP", "t'", "t\"", "é", String(repeating: "a", count: 129)] {
             #expect(SQLIdentifier(bad) == nil, "\(bad)")
         }

@@ -19,7 +19,7 @@ enum APIFixture {
     static let secret = "test-secret-0123456789abcdef"
 
     enum User: Int, CaseIterable {
-        case admin = 1, ownerOne = 10, ownerTwo = 20, marketingStaff = 30, plainStaff = 31, customer = 40, stranger = 50, malformed = 60
+        case admin = 1, ownerOne = 10, ownerTwo = 20, marketingStaff = 30, plainStaff = 31, emailSender = 32, whatsappEditor = 33, customer = 40, stranger = 50, malformed = 60
     }
 
     static func make(_ label: String, rateLimit: Double = 100_000, burst: Double = 100_000) async throws -> (MariaDBPool, AppDependencies) {
@@ -40,15 +40,23 @@ enum APIFixture {
             let roles: [(Int, String)] = [
                 (1, #"a:1:{s:13:"administrator";b:1;}"#), (10, #"a:1:{s:21:"booknetic_saas_tenant";b:1;}"#),
                 (20, #"a:1:{s:21:"booknetic_saas_tenant";b:1;}"#), (30, #"a:1:{s:15:"booknetic_staff";b:1;}"#),
-                (31, #"a:1:{s:15:"booknetic_staff";b:1;}"#), (40, #"a:1:{s:10:"subscriber";b:1;}"#),
+                (31, #"a:1:{s:15:"booknetic_staff";b:1;}"#), (32, #"a:1:{s:15:"booknetic_staff";b:1;}"#),
+                (33, #"a:1:{s:15:"booknetic_staff";b:1;}"#), (40, #"a:1:{s:10:"subscriber";b:1;}"#),
                 (60, #"a:1:{s:99:"administrator";b:1;"#), (70, #"a:1:{s:21:"booknetic_saas_tenant";b:1;}"#),
             ]
             for (user, value) in roles {
                 try await db.execute("INSERT INTO wpa_usermeta (user_id, meta_key, meta_value) VALUES (\(user), 'wpa_capabilities', \(value))")
             }
-            try await db.execute("INSERT INTO wpa_bkntc_staff (id, name, user_id, tenant_id) VALUES (1, 'Mona', 30, 1), (2, 'Pete', 31, 1)")
             try await db.execute(
-                "INSERT INTO wpa_bkntc_user_role_managers (name, staff, permissions, tenant_id) VALUES ('Marketing', '1', \(marketing), 1), ('Other tenant', '1,2', \(#"{"sms_campaigns":"on"}"#), 2)")
+                "INSERT INTO wpa_bkntc_staff (id, name, user_id, tenant_id) VALUES (1, 'Mona', 30, 1), (2, 'Pete', 31, 1), (3, 'Erin', 32, 1), (4, 'Will', 33, 1)")
+            let emailSender = #"{"email_campaigns":"on","email_campaigns_send":"on"}"#
+            let whatsappEditor = #"{"whatsapp_campaigns":"on","whatsapp_campaigns_create":"all","whatsapp_campaign_templates":"on","sms_campaign_logs":"my"}"#
+            try await db.execute(
+                """
+                INSERT INTO wpa_bkntc_user_role_managers (name, staff, permissions, tenant_id) VALUES
+                  ('Marketing', '1', \(marketing), 1), ('Other tenant', '1,2', \(#"{"sms_campaigns":"on"}"#), 2),
+                  ('Email sender', '3', \(emailSender), 1), ('WhatsApp editor', '4', \(whatsappEditor), 1)
+                """)
             for tenant in 1...3 {
                 for n in 1...6 {
                     try await db.execute(

@@ -76,8 +76,30 @@ struct AuthTests {
             // Both readings of "base64url(json).base64url(hmac)" and the *_id field names work.
             #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, macOverJSON: true)).0 == 201)
             #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, fieldNames: ("tenant_id", "user_id"))).0 == 201)
-            // A session carries its tenant and user: tenant 1's owner can't see tenant 2's objects.
-            #expect(try await get(session, "/api/v1/campaigns/999999") == 404)
+            // A session carries its tenant and user: tenant 1's owner can't see or touch tenant 2's
+            // real objects (tenant 2's plan allows email).
+            let theirs = try await APIFixture.call(
+                client, .post, "/api/v1/campaigns", tenant: 2, user: 20,
+                body: #"{"channel":"email","name":"Theirs","subject":"Hi","segment":{"type":"all_customers"},"body":"Hello"}"#)
+            let theirID = try #require(theirs.json?["id"]?.integerValue)
+            let theirTemplate = try await APIFixture.call(
+                client, .post, "/api/v1/templates", tenant: 2, user: 20, body: #"{"channel":"email","name":"Theirs","subject":"S","body":"B"}"#)
+            let theirTemplateID = try #require(theirTemplate.json?["id"]?.integerValue)
+            #expect(try await get(session, "/api/v1/campaigns/\(theirID)") == 404)
+            #expect(try await get(session, "/api/v1/campaigns/\(theirID)/logs") == 404)
+            for (method, path) in [
+                (HTTPRequest.Method.post, "/api/v1/campaigns/\(theirID)/send"), (.delete, "/api/v1/campaigns/\(theirID)"),
+                (.delete, "/api/v1/templates/\(theirTemplateID)"),
+            ] {
+                let status = try await client.execute(uri: path, method: method, headers: [.authorization: "Bearer \(session)"]) {
+                    Int($0.status.code)
+                }
+                #expect(status == 404, "\(method) \(path)")
+            }
+            let after = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(theirID)", tenant: 2, user: 20)
+            #expect(after.status == 200 && after.json?["status"]?.stringValue == "draft", "tenant 2's campaign is untouched")
+            #expect(try await APIFixture.call(client, .get, "/api/v1/templates?channel=email&q=Theirs", tenant: 2, user: 20)
+                .json?["total"]?.integerValue == 1)
             #expect(try await get(session + "x") == 401)
             // Revocation.
             let revoked = try await client.execute(

@@ -7,30 +7,42 @@ import Server
 import TestSupport
 import Testing
 
-/// Every declared route × identities × own/other tenant, asserting the exact status.
+/// Every declared route × every channel × identities (some holding only part of a channel's
+/// capabilities) × own/other tenant, asserting the exact status and refusal code. A handler
+/// that checks the wrong capability, or a hard-coded channel, fails it.
 @Suite("Capability matrix over HTTP", .serialized)
 struct CapabilityMatrixTests {
     struct Actor: CustomStringConvertible {
         let name: String
         let user: Int
         let tenant: Int
-        /// Capabilities (for sms) this actor has in its tenant; nil = tenant gate closed for sms.
-        let sms: Set<Capability>?
+        /// What the role grants per channel.
+        let granted: [Channel: Set<Capability>]
+        /// Channels the tenant's plan allows.
+        let gate: Set<Channel>
         var description: String { "\(name)@t\(tenant)" }
+
+        func allows(_ capability: Capability, on channel: Channel) -> Bool {
+            gate.contains(channel) && granted[channel, default: []].contains(capability)
+        }
     }
 
     static let everything = Set(Capability.allCases)
+    static let all = Set(Channel.allCases)
+    static let full: [Channel: Set<Capability>] = [.sms: everything, .whatsapp: everything, .email: everything]
     static let actors: [Actor] = [
-        Actor(name: "admin", user: 1, tenant: 1, sms: everything),
-        Actor(name: "owner", user: 10, tenant: 1, sms: everything),
-        Actor(name: "marketing staff", user: 30, tenant: 1, sms: [.read, .create, .send, .logs, .templates, .suppressions]),
-        Actor(name: "staff without role", user: 31, tenant: 1, sms: []),
-        Actor(name: "customer", user: 40, tenant: 1, sms: []),
-        Actor(name: "stranger", user: 50, tenant: 1, sms: []),
-        Actor(name: "malformed roles", user: 60, tenant: 1, sms: []),
-        Actor(name: "other tenant owner", user: 20, tenant: 2, sms: nil),
-        Actor(name: "expired tenant owner", user: 70, tenant: 3, sms: nil),
-        Actor(name: "tenant without plan", user: 80, tenant: 4, sms: nil),
+        Actor(name: "admin", user: 1, tenant: 1, granted: full, gate: all),
+        Actor(name: "owner", user: 10, tenant: 1, granted: full, gate: all),
+        Actor(name: "marketing staff", user: 30, tenant: 1, granted: [.sms: [.read, .create, .send, .logs, .templates, .suppressions]], gate: all),
+        Actor(name: "email sender", user: 32, tenant: 1, granted: [.email: [.read, .send]], gate: all),
+        Actor(name: "whatsapp editor", user: 33, tenant: 1, granted: [.whatsapp: [.read, .create, .templates], .sms: [.logs]], gate: all),
+        Actor(name: "staff without role", user: 31, tenant: 1, granted: [:], gate: all),
+        Actor(name: "customer", user: 40, tenant: 1, granted: [:], gate: all),
+        Actor(name: "stranger", user: 50, tenant: 1, granted: [:], gate: all),
+        Actor(name: "malformed roles", user: 60, tenant: 1, granted: [:], gate: all),
+        Actor(name: "other tenant owner", user: 20, tenant: 2, granted: full, gate: [.email]),
+        Actor(name: "expired tenant owner", user: 70, tenant: 3, granted: full, gate: [.email]),
+        Actor(name: "tenant without plan", user: 80, tenant: 4, granted: full, gate: []),
     ]
 
     struct RouteCase {
@@ -44,27 +56,38 @@ struct CapabilityMatrixTests {
         var query: String = ""
         /// Campaign state to prepare (as admin) before the call.
         var prepare: [String] = []
+        /// Whether the route is tied to a channel (all but the segment list).
+        var perChannel = true
     }
 
-    static let sms = #"{"channel":"sms","name":"Matrix","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}"}"#
+    /// A campaign body for a channel (email needs a subject).
+    static func campaign(_ channel: Channel, name: String = "Matrix") -> String {
+        let subject = channel == .email ? #","subject":"Hello""# : ""
+        return #"{"channel":"\#(channel.rawValue)","name":"\#(name)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}"\#(subject)}"#
+    }
+
+    static func address(_ channel: Channel, _ n: Int, _ series: Int) -> String {
+        channel == .email ? "m\(series)-\(n)@example.com" : "+44770\(series)\(String(format: "%05d", n))"
+    }
+
     static let routes: [RouteCase] = [
-        RouteCase(method: .get, path: "/api/v1/segments", capability: .read, object: false, success: 200),
+        RouteCase(method: .get, path: "/api/v1/segments", capability: .read, object: false, success: 200, perChannel: false),
         RouteCase(method: .post, path: "/api/v1/segments/preview", capability: .read, object: false, success: 200,
-                  body: #"{"channel":"sms","segment":{"type":"all_customers"}}"#),
-        RouteCase(method: .get, path: "/api/v1/templates", capability: .templates, object: false, success: 200, query: "?channel=sms"),
+                  body: #"{"channel":"CHANNEL","segment":{"type":"all_customers"}}"#),
+        RouteCase(method: .get, path: "/api/v1/templates", capability: .templates, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .post, path: "/api/v1/templates", capability: .templates, object: false, success: 201,
-                  body: #"{"channel":"sms","name":"T-NAME","body":"Hello"}"#),
+                  body: #"{"channel":"CHANNEL","name":"T-NAME","body":"Hello","subject":"S"}"#),
         RouteCase(method: .put, path: "/api/v1/templates/:id", capability: .templates, object: true, success: 200,
-                  body: #"{"channel":"sms","name":"T-NAME","body":"Hello again"}"#),
+                  body: #"{"channel":"CHANNEL","name":"T-NAME","body":"Hello again","subject":"S"}"#),
         RouteCase(method: .delete, path: "/api/v1/templates/:id", capability: .templates, object: true, success: 204),
-        RouteCase(method: .get, path: "/api/v1/suppressions", capability: .suppressions, object: false, success: 200, query: "?channel=sms"),
+        RouteCase(method: .get, path: "/api/v1/suppressions", capability: .suppressions, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .post, path: "/api/v1/suppressions", capability: .suppressions, object: false, success: 201,
-                  body: #"{"channel":"sms","address":"ADDRESS"}"#),
+                  body: #"{"channel":"CHANNEL","address":"ADDRESS"}"#),
         RouteCase(method: .delete, path: "/api/v1/suppressions/:id", capability: .suppressions, object: true, success: 204),
-        RouteCase(method: .get, path: "/api/v1/campaigns", capability: .read, object: false, success: 200, query: "?channel=sms"),
-        RouteCase(method: .post, path: "/api/v1/campaigns", capability: .create, object: false, success: 201, body: sms),
+        RouteCase(method: .get, path: "/api/v1/campaigns", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
+        RouteCase(method: .post, path: "/api/v1/campaigns", capability: .create, object: false, success: 201, body: "CAMPAIGN"),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id", capability: .read, object: true, success: 200),
-        RouteCase(method: .put, path: "/api/v1/campaigns/:id", capability: .create, object: true, success: 200, body: sms),
+        RouteCase(method: .put, path: "/api/v1/campaigns/:id", capability: .create, object: true, success: 200, body: "CAMPAIGN"),
         RouteCase(method: .delete, path: "/api/v1/campaigns/:id", capability: .delete, object: true, success: 204),
         RouteCase(method: .post, path: "/api/v1/campaigns/:id/send", capability: .send, object: true, success: 200),
         RouteCase(method: .post, path: "/api/v1/campaigns/:id/pause", capability: .send, object: true, success: 200, prepare: ["send"]),
@@ -95,67 +118,76 @@ struct CapabilityMatrixTests {
         #expect(declared.filter { if case .capability = $0.access { true } else { false } }.count == Self.routes.count)
     }
 
-    @Test func statusesAreExactlyAsSpecified() async throws {
-        try await APIFixture.live("matrix") { pool, client in
+    /// The status (and 403 code) the contract gives `actor` for `route` on `channel`.
+    static func expected(_ route: RouteCase, _ channel: Channel, _ actor: Actor) -> (status: Int, code: String?) {
+        if !route.perChannel {
+            // Not tied to a channel: allowed when the actor may read any channel.
+            if Channel.allCases.contains(where: { actor.allows(.read, on: $0) }) { return (route.success, nil) }
+            return (403, actor.gate.isEmpty ? "tenant_gate" : "capability")
+        }
+        if route.object && actor.tenant != 1 { return (404, nil) }
+        if actor.allows(route.capability, on: channel) { return (route.success, nil) }
+        return (403, actor.gate.contains(channel) ? "capability" : "tenant_gate")
+    }
+
+    @Test(arguments: Channel.allCases)
+    func statusesAreExactlyAsSpecified(channel: Channel) async throws {
+        try await APIFixture.live("matrix_\(channel.rawValue)") { pool, client in
             var checked = 0
             var counter = 0
-            for route in Self.routes {
+            var outcomes: Set<Int> = []
+            for route in Self.routes where route.perChannel || channel == .sms {
                 for actor in Self.actors {
                     counter += 1
                     // Fresh objects of tenant 1, created by the administrator.
-                    let path = try await Self.materialize(route, client: client, counter: counter)
-                    let body = route.body.replacingOccurrences(of: "T-NAME", with: "T\(counter)")
-                        .replacingOccurrences(of: "\"Matrix\"", with: "\"Matrix \(counter)\"")
-                        .replacingOccurrences(of: "ADDRESS", with: "+4477009\(String(format: "%05d", counter))")
+                    let path = try await Self.materialize(route, channel: channel, client: client, counter: counter)
+                    let body = route.body.replacingOccurrences(of: "CAMPAIGN", with: Self.campaign(channel, name: "Matrix \(counter)"))
+                        .replacingOccurrences(of: "CHANNEL", with: channel.rawValue)
+                        .replacingOccurrences(of: "T-NAME", with: "T\(counter)")
+                        .replacingOccurrences(of: "ADDRESS", with: Self.address(channel, counter, 9))
                     let result = try await APIFixture.call(client, route.method, path, tenant: actor.tenant, user: actor.user, body: body)
-                    let expected: Int
-                    if route.path == "/api/v1/segments" {
-                        // Not tied to a channel: allowed when the actor may read any channel.
-                        expected = [1, 10, 30, 20, 70].contains(actor.user) ? 200 : 403
-                    } else if route.object && actor.tenant != 1 {
-                        expected = 404
-                    } else if let granted = actor.sms, granted.contains(route.capability) {
-                        expected = route.success
-                    } else {
-                        expected = 403
+                    let expected = Self.expected(route, channel, actor)
+                    #expect(result.status == expected.status, "\(route.method) \(path) as \(actor): \(result.json.map { "\($0)" } ?? "")")
+                    if let code = expected.code {
+                        #expect(result.json?["error"]?["code"]?.stringValue == code, "\(route.method) \(route.path) on \(channel) as \(actor)")
                     }
-                    #expect(result.status == expected, "\(route.method) \(path) as \(actor): \(result.json.map { "\($0)" } ?? "")")
-                    if expected == 403 {
-                        let code = result.json?["error"]?["code"]?.stringValue
-                        let gated = actor.sms == nil && (route.path != "/api/v1/segments" || actor.user == 80)
-                        #expect(code == (gated ? "tenant_gate" : "capability"), "\(route.path) as \(actor)")
+                    if expected.status == route.success, route.object, let returned = result.json?["channel"]?.stringValue {
+                        #expect(returned == channel.rawValue, "\(route.path) answered another channel")
                     }
+                    outcomes.insert(result.status)
                     checked += 1
                 }
             }
-            #expect(checked == Self.routes.count * Self.actors.count)
+            #expect(checked == Self.routes.filter { $0.perChannel || channel == .sms }.count * Self.actors.count)
+            #expect(outcomes.isSuperset(of: [200, 403, 404]))
         }
     }
 
     /// Creates the object a route needs (as admin in tenant 1) and returns the concrete path.
-    static func materialize(_ route: RouteCase, client: any TestClientProtocol, counter: Int) async throws -> String {
-        guard route.path.contains(":id") else { return route.path + route.query }
+    static func materialize(_ route: RouteCase, channel: Channel, client: any TestClientProtocol, counter: Int) async throws -> String {
+        let query = route.query.replacingOccurrences(of: "CHANNEL", with: channel.rawValue)
+        guard route.path.contains(":id") else { return route.path + query }
         let id: Int
         if route.path.hasPrefix("/api/v1/templates") {
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/templates", tenant: 1, user: 1,
-                body: #"{"channel":"sms","name":"Own \#(counter)","body":"Hi"}"#)
+                body: #"{"channel":"\#(channel.rawValue)","name":"Own \#(counter)","body":"Hi","subject":"S"}"#)
             id = try #require(created.json?["id"]?.integerValue)
         } else if route.path.hasPrefix("/api/v1/suppressions") {
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/suppressions", tenant: 1, user: 1,
-                body: #"{"channel":"sms","address":"+4477008\#(String(format: "%05d", counter))"}"#)
+                body: #"{"channel":"\#(channel.rawValue)","address":"\#(address(channel, counter, 8))"}"#)
             id = try #require(created.json?["id"]?.integerValue)
         } else {
             // Each body differs, so no two requests share a signature (that would be a replay).
             let created = try await APIFixture.call(
-                client, .post, "/api/v1/campaigns", tenant: 1, user: 1, body: sms.replacingOccurrences(of: "Matrix", with: "Matrix \(counter)"))
+                client, .post, "/api/v1/campaigns", tenant: 1, user: 1, body: campaign(channel, name: "Matrix \(counter)"))
             id = try #require(created.json?["id"]?.integerValue)
             for step in route.prepare {
                 let result = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/\(step)", tenant: 1, user: 1)
                 #expect(result.status == 200, "prepare \(step)")
             }
         }
-        return route.path.replacingOccurrences(of: ":id", with: String(id)) + route.query
+        return route.path.replacingOccurrences(of: ":id", with: String(id)) + query
     }
 }

@@ -1,0 +1,256 @@
+import Campaigns
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MariaDB
+import NIOCore
+import Server
+import TestSupport
+import Testing
+
+/// The fast layer: the router with in-memory repositories (no MariaDB), for validation, error
+/// mapping, access declarations and streaming.
+@Suite("Router with in-memory stores")
+struct RouterTests {
+    static let admin = 1
+    static let smsSender = 2
+    static let nobody = 3
+    static let recipients = (1...25).map {
+        Recipient(customerID: $0, address: String(format: "+4477009%05d", $0), firstName: "Ann \($0)", lastName: "Lee")
+    }
+
+    static func dependencies(
+        clock: ManualClock = ManualClock(Date()), campaigns: (any CampaignRepository)? = nil,
+        audience: (any AudienceRepository)? = nil
+    ) -> AppDependencies {
+        let everything = CapabilitySet.everything(planChannels: nil)
+        let sms = CapabilitySet(granted: ["sms_campaigns", "sms_campaigns_send", "email_campaigns"], planChannels: nil)
+        return AppDependencies(
+            audience: audience ?? InMemoryAudienceRepository(recipients: recipients),
+            campaigns: campaigns ?? InMemoryCampaignRepository(clock: clock, recipients: recipients),
+            templates: InMemoryTemplateRepository(clock: clock), suppressions: InMemorySuppressionRepository(clock: clock),
+            capabilities: InMemoryCapabilityResolver(users: [admin: everything, smsSender: sms]),
+            authenticator: RequestAuthenticator(
+                nonces: InMemoryNonceStore(), sessions: InMemorySessionStore(clock: clock), secret: APIFixture.secret, clock: clock),
+            settings: FixedSiteSettings(countryCode: "44"), saas: false, metrics: ServiceMetrics(pool: nil),
+            rateLimiter: RateLimiter(rate: 1000, burst: 1000), clock: clock, readiness: { (true, "ok") })
+    }
+
+    static func call(
+        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, user: Int = admin, body: String = "",
+        clock: ManualClock? = nil
+    ) async throws -> (status: Int, json: JSONValue?, headers: HTTPFields) {
+        let timestamp = Int((clock?.now() ?? Date()).timeIntervalSince1970)
+        return try await client.execute(
+            uri: path, method: method, headers: APIFixture.signed(method, path, tenant: nil, user: user, body: body, timestamp: timestamp),
+            body: body.isEmpty ? nil : ByteBuffer(string: body)
+        ) { response in
+            (Int(response.status.code), try? JSONDecoder().decode(JSONValue.self, from: Data(response.body.readableBytesView)), response.headers)
+        }
+    }
+
+    static func withRouter(_ deps: AppDependencies, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: buildRouter(deps).router)
+        try await app.test(.router) { client in try await body(client) }
+    }
+
+    @Test func invalidBodiesAreRefusedNamingTheField() async throws {
+        try await Self.withRouter(Self.dependencies()) { client in
+            let cases: [(String, String)] = [
+                (#"{"name":"x","segment":{"type":"all_customers"},"body":"b"}"#, "channel"),
+                (#"{"channel":"fax","name":"x","segment":{"type":"all_customers"},"body":"b"}"#, "channel"),
+                (#"{"channel":"sms","segment":{"type":"all_customers"},"body":"b"}"#, "name"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"nope"},"body":"b"}"#, "segment.type"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"lapsed","days":0},"body":"b"}"#, "segment.days"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"filters":{"service_idz":[1]},"body":"b"}"#, "filters.service_idz"),
+                (#"{"channel":"email","name":"x","segment":{"type":"all_customers"},"body":"b"}"#, "subject"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","recurrence":"61 * * * *"}"#, "recurrence"),
+                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","scheduled_at":"yesterday"}"#, "scheduled_at"),
+            ]
+            for (body, field) in cases {
+                let result = try await Self.call(client, .post, "/api/v1/campaigns", body: body)
+                #expect(result.status == 400, "\(body)")
+                #expect(result.json?["error"]?["code"]?.stringValue == "validation_failed")
+                #expect(result.json?["error"]?["field"]?.stringValue == field, "\(body)")
+            }
+            let notJSON = try await Self.call(client, .post, "/api/v1/campaigns", body: "{not json")
+            #expect(notJSON.status == 400 && notJSON.json?["error"]?["code"]?.stringValue == "invalid_json")
+        }
+    }
+
+    @Test func domainErrorsMapToTheContractsStatuses() async throws {
+        try await Self.withRouter(Self.dependencies()) { client in
+            let create = #"{"channel":"email","name":"News","subject":"Hi","segment":{"type":"all_customers"},"body":"Hello"}"#
+            let created = try await Self.call(client, .post, "/api/v1/campaigns", body: create)
+            #expect(created.status == 201)
+            let id = try #require(created.json?["id"]?.integerValue)
+            // 404 for an object that does not exist.
+            #expect(try await Self.call(client, .get, "/api/v1/campaigns/\(id + 100)").status == 404)
+            // 403 capability: the SMS sender may read email campaigns but not send them.
+            #expect(try await Self.call(client, .get, "/api/v1/campaigns/\(id)", user: Self.smsSender).status == 200)
+            let refused = try await Self.call(client, .post, "/api/v1/campaigns/\(id)/send", user: Self.smsSender)
+            #expect(refused.status == 403 && refused.json?["error"]?["code"]?.stringValue == "capability")
+            // Anyone without capabilities: 403; no credentials: 401.
+            #expect(try await Self.call(client, .get, "/api/v1/campaigns", user: Self.nobody).status == 403)
+            #expect(try await client.execute(uri: "/api/v1/campaigns", method: .get) { Int($0.status.code) } == 401)
+            // 409 from the lifecycle, with its code.
+            let sent = try await Self.call(client, .post, "/api/v1/campaigns/\(id)/send")
+            #expect(sent.status == 200 && sent.json?["status"]?.stringValue == "queued")
+            #expect(sent.json?["counters"]?["pending"]?.integerValue == Self.recipients.count)
+            // (A query string makes the signature differ: the same request twice in a second is a replay.)
+            let again = try await Self.call(client, .post, "/api/v1/campaigns/\(id)/send?again=1")
+            #expect(again.status == 409 && again.json?["error"]?["code"]?.stringValue == "campaign_already_sent")
+            let locked = try await Self.call(client, .delete, "/api/v1/campaigns/\(id)")
+            #expect(locked.status == 409 && locked.json?["error"]?["code"]?.stringValue == "campaign_locked")
+            let cancelled = try await Self.call(client, .post, "/api/v1/campaigns/\(id)/cancel")
+            #expect(cancelled.json?["counters"]?["skipped"]?.integerValue == Self.recipients.count)
+            let logs = try await Self.call(client, .get, "/api/v1/campaigns/\(id)/logs?status=nonsense")
+            #expect(logs.status == 400 && logs.json?["error"]?["field"]?.stringValue == "status")
+        }
+    }
+
+    @Test func aBusyDatabaseIsA503WithRetryAfter() async throws {
+        struct Busy: AudienceRepository {
+            func preview(_ audience: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
+                throw MariaDBError.poolExhausted(waitedSeconds: 10)
+            }
+        }
+        try await Self.withRouter(Self.dependencies(audience: Busy())) { client in
+            let result = try await Self.call(
+                client, .post, "/api/v1/segments/preview", body: #"{"channel":"sms","segment":{"type":"all_customers"}}"#)
+            #expect(result.status == 503)
+            #expect(result.json?["error"]?["code"]?.stringValue == "database_busy")
+            #expect(result.headers[.retryAfter] == "1")
+        }
+    }
+
+    @Test func theInjectedClockDecidesTimeWindows() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_900_000_000))
+        try await Self.withRouter(Self.dependencies(clock: clock)) { client in
+            // Signed with the service's "now": accepted; the real time is decades away.
+            #expect(try await Self.call(client, .get, "/api/v1/campaigns?q=a", clock: clock).status == 200)
+            // A schedule must be in the future of the injected clock, not of the machine.
+            let soon = ISO8601DateFormatter().string(from: clock.now().addingTimeInterval(3600))
+            let body = #"{"channel":"sms","name":"Later","segment":{"type":"all_customers"},"body":"b","scheduled_at":"\#(soon)"}"#
+            #expect(try await Self.call(client, .post, "/api/v1/campaigns", body: body, clock: clock).status == 201)
+            clock.advance(by: 7200)
+            let late = try await Self.call(client, .post, "/api/v1/campaigns", body: body, clock: clock)
+            #expect(late.status == 400 && late.json?["error"]?["field"]?.stringValue == "scheduled_at")
+        }
+    }
+
+    @Test func everyAPIRouteDeclaresItsAccess() {
+        let routes = buildRouter(Self.dependencies()).routes
+        #expect(routes.filter { if case .capability = $0.access { true } else { false } }.count == CapabilityMatrixTests.routes.count)
+        for route in routes where route.path.hasPrefix("/api/v1/") {
+            switch route.access {
+            case .open: #expect(route.path == "/api/v1/sessions", "\(route.method) \(route.path) is open")
+            case .system, .authenticated, .capability: break
+            }
+        }
+    }
+}
+
+/// The CSV export streams: bytes reach the client while the repository is still producing rows.
+@Suite("CSV streaming over HTTP")
+struct CSVStreamingTests {
+    @Test func theFirstBytesArriveBeforeTheLastBatchIsRead() async throws {
+        let gate = AsyncGate()
+        let clock = ManualClock(Date())
+        let recipients = (1...3500).map {
+            Recipient(customerID: $0, address: "p\($0)@example.com", firstName: "P\($0)", lastName: nil)
+        }
+        let campaigns = InMemoryCampaignRepository(clock: clock, recipients: recipients) { batch in
+            if batch == 1 { await gate.wait() }  // hold everything after the first batch
+        }
+        let deps = RouterTests.dependencies(clock: clock, campaigns: campaigns)
+        let app = Application(router: buildRouter(deps).router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let created = try await RouterTests.call(
+                client, .post, "/api/v1/campaigns", body: #"{"channel":"email","name":"Big","subject":"S","segment":{"type":"all_customers"},"body":"B"}"#,
+                clock: clock)
+            let id = try #require(created.json?["id"]?.integerValue)
+            #expect(try await RouterTests.call(client, .post, "/api/v1/campaigns/\(id)/send", clock: clock).status == 200)
+            let port = try #require(client.port)
+            let path = "/api/v1/campaigns/\(id)/logs.csv?limit=all"
+            let headers = APIFixture.signed(.get, path, tenant: nil, user: RouterTests.admin, timestamp: Int(clock.now().timeIntervalSince1970))
+            let reader = try RawHTTPReader(port: port, path: path, headers: headers)
+            // The status line, the header and the first 1,000 rows arrive while the stream is held.
+            let early = try await reader.read(until: "p1000@example.com")
+            #expect(early.hasPrefix("HTTP/1.1 200"))
+            #expect(!early.contains("p1001@example.com"))
+            await gate.open()
+            let rest = try await reader.readToEnd()
+            #expect(rest.contains("p3500@example.com"))
+            reader.close()
+        }
+    }
+}
+
+/// A one-shot gate: `wait` suspends until `open`.
+actor AsyncGate {
+    private var opened = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if opened { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        opened = true
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
+    }
+}
+
+/// A blocking HTTP/1.1 client on a plain socket, so a test can read a response as it streams.
+final class RawHTTPReader: @unchecked Sendable {
+    private let socket: Int32
+    private var received = ""
+
+    init(port: Int, path: String, headers: HTTPFields) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        for field in headers { request += "\(field.name.rawName): \(field.value)\r\n" }
+        request += "\r\n"
+        _ = request.withCString { send(socket, $0, strlen($0), 0) }
+    }
+
+    /// Reads until `marker` has been received (or the peer closes / 10 s pass).
+    func read(until marker: String) async throws -> String {
+        try await Task.detached { [self] in
+            while !received.contains(marker), try readChunk() {}
+            return received
+        }.value
+    }
+
+    func readToEnd() async throws -> String {
+        try await Task.detached { [self] in
+            while try readChunk() {}
+            return received
+        }.value
+    }
+
+    private func readChunk() throws -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = recv(socket, &buffer, buffer.count, 0)
+        if count < 0 { throw POSIXError(.ETIMEDOUT) }
+        if count == 0 { return false }
+        received += String(decoding: buffer[0..<count], as: UTF8.self)
+        return true
+    }
+
+    func close() { Glibc.close(socket) }
+}

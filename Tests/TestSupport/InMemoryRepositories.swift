@@ -1,0 +1,365 @@
+import Campaigns
+import Foundation
+import Synchronization
+
+/// In-memory implementations of the domain's store protocols, so router tests run without a
+/// database. They keep the same rules as the MariaDB ones where a router test can see them:
+/// tenant scoping, the lifecycle, access checks on the stored row.
+public final class InMemoryCampaignRepository: CampaignRepository {
+    private struct State {
+        var campaigns: [Int: (scope: TenantScope, campaign: Campaign)] = [:]
+        var logs: [Int: [CampaignLogRow]] = [:]
+        var nextID = 1
+    }
+
+    private let state = Mutex(State())
+    private let clock: any WallClock
+    /// Who a send snapshots (the same for every campaign).
+    public let recipients: [Recipient]
+    /// Called before each batch of `streamLogs` is handed out (with its index), so tests can
+    /// hold the stream between batches.
+    public let beforeBatch: (@Sendable (Int) async -> Void)?
+    public static let batchSize = 1000
+
+    public init(clock: any WallClock, recipients: [Recipient] = [], beforeBatch: (@Sendable (Int) async -> Void)? = nil) {
+        self.clock = clock
+        self.recipients = recipients
+        self.beforeBatch = beforeBatch
+    }
+
+    public func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
+        let now = clock.now()
+        let campaign = state.withLock { state in
+            defer { state.nextID += 1 }
+            let campaign = Campaign(
+                id: state.nextID, channel: draft.channel, name: draft.name, status: .draft, statusReason: nil,
+                segment: draft.segment, filters: draft.filters, templateID: draft.templateID, subject: draft.subject, body: draft.body,
+                contentSID: draft.contentSID, contentVariables: draft.contentVariables, scheduledAt: draft.scheduledAt,
+                recurrence: draft.recurrence, currentRun: 0, totalCount: 0, createdBy: createdBy, createdAt: now, updatedAt: now,
+                startedAt: nil, finishedAt: nil)
+            state.campaigns[campaign.id] = (scope, campaign)
+            return campaign
+        }
+        return CampaignView(campaign: campaign, progress: CampaignProgress(status: .draft))
+    }
+
+    public func view(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView {
+        try state.withLock { state in
+            let campaign = try Self.require(state, scope, id, access)
+            return CampaignView(campaign: campaign, progress: Self.progress(state, campaign))
+        }
+    }
+
+    public func list(scope: TenantScope, query: CampaignListQuery, page: PageRequest) async throws -> Page<CampaignView> {
+        state.withLock { state in
+            let matching = state.campaigns.values.filter { entry in
+                entry.scope == scope && query.channels.contains(entry.campaign.channel)
+                    && (query.channel == nil || entry.campaign.channel == query.channel)
+                    && (query.status == nil || entry.campaign.status == query.status)
+                    && (query.search.map { entry.campaign.name.localizedCaseInsensitiveContains($0) } ?? true)
+            }.map(\.campaign).sorted { $0.id > $1.id }
+            let slice = matching.dropFirst(min(page.offset, matching.count)).prefix(page.perPage)
+            return Page(
+                items: slice.map { CampaignView(campaign: $0, progress: Self.progress(state, $0)) }, total: matching.count,
+                page: page.page, perPage: page.perPage)
+        }
+    }
+
+    public func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck) async throws -> CampaignView {
+        let now = clock.now()
+        return try state.withLock { state in
+            var campaign = try Self.require(state, scope, id, access)
+            try access.check(draft.channel)
+            let attempted = state.logs[id, default: []].filter { $0.attempts > 0 }.count
+            _ = try CampaignLifecycle(status: campaign.status, attemptedRows: attempted).apply(.edit)
+            campaign.channel = draft.channel
+            campaign.name = draft.name
+            campaign.segment = draft.segment
+            campaign.filters = draft.filters
+            campaign.subject = draft.subject
+            campaign.body = draft.body
+            campaign.scheduledAt = draft.scheduledAt
+            campaign.recurrence = draft.recurrence
+            campaign.status = .draft
+            campaign.updatedAt = now
+            state.logs[id] = nil
+            state.campaigns[id] = (scope, campaign)
+            return CampaignView(campaign: campaign, progress: CampaignProgress(status: .draft))
+        }
+    }
+
+    public func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws {
+        try state.withLock { state in
+            let campaign = try Self.require(state, scope, id, access)
+            _ = try CampaignLifecycle(status: campaign.status, attemptedRows: 0).apply(.delete)
+            state.campaigns[id] = nil
+            state.logs[id] = nil
+        }
+    }
+
+    public func duplicate(scope: TenantScope, id: Int, createdBy: Int?, access: AccessCheck) async throws -> CampaignView {
+        let source = try state.withLock { state in try Self.require(state, scope, id, access) }
+        return try await create(
+            scope: scope,
+            draft: CampaignDraft(
+                channel: source.channel, name: source.name + " (copy)", segment: source.segment, filters: source.filters,
+                subject: source.subject, body: source.body),
+            createdBy: createdBy)
+    }
+
+    public func send(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView {
+        let now = clock.now()
+        let recipients = self.recipients
+        return try state.withLock { state in
+            var campaign = try Self.require(state, scope, id, access)
+            _ = try CampaignLifecycle(status: campaign.status, attemptedRows: 0).apply(.send)
+            campaign.currentRun += 1
+            campaign.startedAt = now
+            campaign.updatedAt = now
+            let rows = recipients.enumerated().map { index, recipient in
+                CampaignLogRow(
+                    id: index + 1, run: campaign.currentRun, customerID: recipient.customerID, address: recipient.address,
+                    firstName: recipient.firstName, lastName: recipient.lastName, status: .pending, attempts: 0, nextAttemptAt: nil,
+                    lastError: nil, providerMessageID: nil, sentAt: nil, updatedAt: now)
+            }
+            campaign.totalCount = rows.count
+            campaign.status = rows.isEmpty ? .failed : .queued
+            campaign.statusReason = rows.isEmpty ? .noRecipients : nil
+            state.logs[id] = rows
+            state.campaigns[id] = (scope, campaign)
+            return CampaignView(campaign: campaign, progress: Self.progress(state, campaign))
+        }
+    }
+
+    public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck) async throws -> CampaignView {
+        try state.withLock { state in
+            var campaign = try Self.require(state, scope, id, access)
+            campaign.status = try CampaignLifecycle(status: campaign.status, attemptedRows: 0).apply(control.action)
+            if control == .cancel {
+                state.logs[id] = state.logs[id, default: []].map { row in
+                    var row = row
+                    if row.status == .pending {
+                        row.status = .skipped
+                        row.lastError = SkipReason.cancelled.rawValue
+                    }
+                    return row
+                }
+            }
+            state.campaigns[id] = (scope, campaign)
+            return CampaignView(campaign: campaign, progress: Self.progress(state, campaign))
+        }
+    }
+
+    public func progress(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignProgress {
+        try await view(scope: scope, id: id, access: access).progress
+    }
+
+    public func logs(scope: TenantScope, id: Int, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
+        -> Page<CampaignLogRow>
+    {
+        try state.withLock { state in
+            _ = try Self.require(state, scope, id, access)
+            let rows = state.logs[id, default: []].filter { status == nil || $0.status == status }
+            let slice = rows.dropFirst(min(page.offset, rows.count)).prefix(page.perPage)
+            return Page(items: Array(slice), total: rows.count, page: page.page, perPage: page.perPage)
+        }
+    }
+
+    public func streamLogs(
+        scope: TenantScope, id: Int, limit: Int?, access: AccessCheck, _ handle: ([CampaignLogRow]) async throws -> Void
+    ) async throws {
+        let rows = try state.withLock { state in
+            _ = try Self.require(state, scope, id, access)
+            return Array(state.logs[id, default: []].prefix(limit ?? Int.max))
+        }
+        var start = 0
+        var index = 0
+        while start < rows.count {
+            await beforeBatch?(index)
+            let end = min(start + Self.batchSize, rows.count)
+            try await handle(Array(rows[start..<end]))
+            start = end
+            index += 1
+        }
+    }
+
+    public func previewRecipients(scope: TenantScope, id: Int, limit: Int, access: AccessCheck) async throws
+        -> (campaign: Campaign, recipients: [Recipient])
+    {
+        let campaign = try state.withLock { state in try Self.require(state, scope, id, access) }
+        return (campaign, Array(recipients.prefix(limit)))
+    }
+
+    private static func require(_ state: State, _ scope: TenantScope, _ id: Int, _ access: AccessCheck) throws -> Campaign {
+        guard let entry = state.campaigns[id], entry.scope == scope else { throw DomainError.notFound("campaign") }
+        try access.check(entry.campaign.channel)
+        return entry.campaign
+    }
+
+    private static func progress(_ state: State, _ campaign: Campaign) -> CampaignProgress {
+        var progress = CampaignProgress(status: campaign.status)
+        for row in state.logs[campaign.id, default: []] { progress.add(1, row.status) }
+        return progress
+    }
+}
+
+/// An audience that is the same fixed list of recipients for every definition.
+public struct InMemoryAudienceRepository: AudienceRepository {
+    public let recipients: [Recipient]
+    public init(recipients: [Recipient]) { self.recipients = recipients }
+
+    public func preview(_ audience: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
+        AudiencePreview(count: recipients.count, sample: Array(recipients.prefix(sampleSize)))
+    }
+}
+
+/// Templates in memory (no built-ins).
+public final class InMemoryTemplateRepository: TemplateRepository {
+    private let templates = Mutex<[Int: (TenantScope, MessageTemplate)]>([:])
+    private let clock: any WallClock
+    public init(clock: any WallClock) { self.clock = clock }
+
+    public func list(scope: TenantScope, channels: Set<Channel>, search: String?, page: PageRequest) async throws -> Page<MessageTemplate> {
+        let items = templates.withLock { $0.values.filter { $0.0 == scope && channels.contains($0.1.channel) }.map(\.1) }
+            .sorted { $0.id < $1.id }
+        return Page(items: items, total: items.count, page: page.page, perPage: page.perPage)
+    }
+
+    public func get(scope: TenantScope, id: Int) async throws -> MessageTemplate? {
+        templates.withLock { $0[id].flatMap { $0.0 == scope ? $0.1 : nil } }
+    }
+
+    public func create(scope: TenantScope, draft: TemplateDraft) async throws -> MessageTemplate {
+        let now = clock.now()
+        return templates.withLock { templates in
+            let template = MessageTemplate(
+                id: templates.count + 1, channel: draft.channel, name: draft.name, subject: draft.subject, body: draft.body,
+                isBuiltin: false, createdAt: now, updatedAt: now)
+            templates[template.id] = (scope, template)
+            return template
+        }
+    }
+
+    public func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck) async throws -> MessageTemplate {
+        try templates.withLock { templates in
+            guard var template = templates[id].flatMap({ $0.0 == scope ? $0.1 : nil }) else { throw DomainError.notFound("template") }
+            try access.check(template.channel)
+            try access.check(draft.channel)
+            template.channel = draft.channel
+            template.name = draft.name
+            template.subject = draft.subject
+            template.body = draft.body
+            templates[id] = (scope, template)
+            return template
+        }
+    }
+
+    public func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws {
+        try templates.withLock { templates in
+            guard let template = templates[id].flatMap({ $0.0 == scope ? $0.1 : nil }) else { throw DomainError.notFound("template") }
+            try access.check(template.channel)
+            templates[id] = nil
+        }
+    }
+}
+
+/// A suppression list in memory.
+public final class InMemorySuppressionRepository: SuppressionRepository {
+    private let entries = Mutex<[Suppression]>([])
+    private let scopes = Mutex<[Int: TenantScope]>([:])
+    private let clock: any WallClock
+    public init(clock: any WallClock) { self.clock = clock }
+
+    public func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource) async throws
+        -> (suppression: Suppression, created: Bool)
+    {
+        let now = clock.now()
+        return entries.withLock { entries in
+            if let existing = entries.first(where: { scopes.withLock { $0 }[$0.id] == scope && $0.channel == channel && $0.address == address }) {
+                return (existing, false)
+            }
+            let entry = Suppression(id: entries.count + 1, channel: channel, address: address, reason: reason, source: source, createdAt: now)
+            entries.append(entry)
+            scopes.withLock { $0[entry.id] = scope }
+            return (entry, true)
+        }
+    }
+
+    public func importAddresses(
+        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource
+    ) async throws -> (accepted: Int, duplicates: Int) {
+        var accepted = 0
+        for address in addresses where try await add(scope: scope, channel: channel, address: address, reason: reason, source: source).created {
+            accepted += 1
+        }
+        return (accepted, addresses.count - accepted)
+    }
+
+    public func remove(scope: TenantScope, id: Int, access: AccessCheck) async throws -> Bool {
+        guard let entry = try await get(scope: scope, id: id) else { return false }
+        try access.check(entry.channel)
+        entries.withLock { $0.removeAll { $0.id == id } }
+        return true
+    }
+
+    public func get(scope: TenantScope, id: Int) async throws -> Suppression? {
+        let owner = scopes.withLock { $0[id] }
+        return owner == scope ? entries.withLock { $0.first { $0.id == id } } : nil
+    }
+
+    public func list(scope: TenantScope, channel: Channel?, search: String?, page: PageRequest) async throws -> Page<Suppression> {
+        let owners = scopes.withLock { $0 }
+        let items = entries.withLock { $0 }.filter { owners[$0.id] == scope && (channel == nil || $0.channel == channel) }
+        return Page(items: items, total: items.count, page: page.page, perPage: page.perPage)
+    }
+
+    public func isSuppressed(scope: TenantScope, channel: Channel, address: String) async throws -> Bool {
+        try await list(scope: scope, channel: channel, search: nil, page: PageRequest(perPage: 100)).items.contains { $0.address == address }
+    }
+}
+
+/// Capabilities from a fixed table: user id → capability set.
+public struct InMemoryCapabilityResolver: CapabilityResolving {
+    public let users: [Int: CapabilitySet]
+    public init(users: [Int: CapabilitySet]) { self.users = users }
+
+    public func capabilities(userID: Int, scope: TenantScope) async throws -> CapabilitySet {
+        users[userID] ?? CapabilitySet(granted: [], planChannels: nil)
+    }
+
+    public func isAdministrator(userID: Int) async throws -> Bool { false }
+}
+
+/// One-time values in memory.
+public final class InMemoryNonceStore: NonceStore {
+    private let used = Mutex<Set<String>>([])
+    public init() {}
+    public func consume(_ nonce: String, expiresAt: Date) async throws -> Bool { used.withLock { $0.insert(nonce).inserted } }
+}
+
+/// Browser sessions in memory.
+public final class InMemorySessionStore: SessionStore {
+    private let sessions = Mutex<[String: (StoredSession, Date, Bool)]>([:])
+    private let clock: any WallClock
+    public init(clock: any WallClock) { self.clock = clock }
+
+    public func create(_ session: StoredSession, expiresAt: Date) async throws {
+        sessions.withLock { $0[session.id] = (session, expiresAt, false) }
+    }
+
+    public func find(id: String) async throws -> StoredSession? {
+        let now = clock.now()
+        return sessions.withLock { $0[id].flatMap { !$0.2 && $0.1 > now ? $0.0 : nil } }
+    }
+
+    public func revoke(id: String) async throws {
+        sessions.withLock { $0[id]?.2 = true }
+    }
+}
+
+/// Site settings with one country code for everyone.
+public struct FixedSiteSettings: SiteSettings {
+    public let countryCode: String?
+    public init(countryCode: String?) { self.countryCode = countryCode }
+    public func defaultCountryCode(scope: TenantScope) async throws -> String? { countryCode }
+}
