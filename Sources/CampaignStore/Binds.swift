@@ -13,25 +13,19 @@ extension SQLValue: MariaDBBindable {
     }
 }
 
-// The domain's states are bound by their contract names: the one place each raw string lives.
-extension Channel: MariaDBBindable {
+/// An enum bound by its contract name: the one place each raw string lives.
+public protocol ContractNameBindable: MariaDBBindable, RawRepresentable where RawValue == String {}
+
+extension ContractNameBindable {
     public var mariaDBBind: MariaDBBind { .string(rawValue) }
 }
-extension CampaignStatus: MariaDBBindable {
-    public var mariaDBBind: MariaDBBind { .string(rawValue) }
-}
-extension LogStatus: MariaDBBindable {
-    public var mariaDBBind: MariaDBBind { .string(rawValue) }
-}
-extension SkipReason: MariaDBBindable {
-    public var mariaDBBind: MariaDBBind { .string(rawValue) }
-}
-extension StatusReason: MariaDBBindable {
-    public var mariaDBBind: MariaDBBind { .string(rawValue) }
-}
-extension SuppressionSource: MariaDBBindable {
-    public var mariaDBBind: MariaDBBind { .string(rawValue) }
-}
+
+extension Channel: ContractNameBindable {}
+extension CampaignStatus: ContractNameBindable {}
+extension LogStatus: ContractNameBindable {}
+extension SkipReason: ContractNameBindable {}
+extension StatusReason: ContractNameBindable {}
+extension SuppressionSource: ContractNameBindable {}
 
 extension SQLQuery {
     /// The compiled domain query as a driver query (the bind count is checked once more).

@@ -32,16 +32,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     public func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
         try await pool.withConnection { db in
             try await checkTemplate(db, scope: scope, draft: draft)
-            let now = now()
-            let id = try await db.execute(
-                """
-                INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, template_id,
-                  subject, body, content_sid, content_variables, scheduled_at, recurrence, created_by, created_at, updated_at)
-                VALUES (\(scope.tenantID), \(scope.key), \(fields(draft)), \(createdBy), \(now), \(now))
-                """
-            ).lastInsertID
-            let campaign = try await require(db, scope: scope, id: id, lock: false)
-            return CampaignView(campaign: campaign, progress: CampaignProgress(status: campaign.status))
+            return try await insert(db, scope: scope, draft: draft, createdBy: createdBy)
         }
     }
 
@@ -116,16 +107,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 contentVariables: source.contentVariables,
                 scheduledAt: (source.scheduledAt ?? .distantPast) > clock.now() ? source.scheduledAt : nil,
                 recurrence: source.recurrence, warnings: [])
-            let now = now()
-            let copyID = try await db.execute(
-                """
-                INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, template_id,
-                  subject, body, content_sid, content_variables, scheduled_at, recurrence, created_by, created_at, updated_at)
-                VALUES (\(scope.tenantID), \(scope.key), \(fields(draft)), \(createdBy), \(now), \(now))
-                """
-            ).lastInsertID
-            let copy = try await require(db, scope: scope, id: copyID, lock: false)
-            return CampaignView(campaign: copy, progress: CampaignProgress(status: copy.status))
+            return try await insert(db, scope: scope, draft: draft, createdBy: createdBy)
         }
     }
 
@@ -309,13 +291,21 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         return result
     }
 
-    /// The values of a draft in the column order of the INSERTs above.
-    private func fields(_ draft: CampaignDraft) -> MariaDBQuery {
-        """
-        \(draft.channel), \(draft.name), \(CampaignStatus.draft), \(Self.json(draft.segment)), \(Self.json(draft.filters)), \
-        \(draft.templateID), \(draft.subject), \(draft.body), \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \
-        \(draft.scheduledAt), \(draft.recurrence)
-        """
+    /// Stores a new draft and reads it back.
+    private func insert(_ db: MariaDBSession, scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
+        let now = now()
+        let id = try await db.execute(
+            """
+            INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, template_id,
+              subject, body, content_sid, content_variables, scheduled_at, recurrence, created_by, created_at, updated_at)
+            VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(CampaignStatus.draft),
+              \(Self.json(draft.segment)), \(Self.json(draft.filters)), \(draft.templateID), \(draft.subject), \(draft.body),
+              \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \(draft.scheduledAt), \(draft.recurrence),
+              \(createdBy), \(now), \(now))
+            """
+        ).lastInsertID
+        let campaign = try await require(db, scope: scope, id: id, lock: false)
+        return CampaignView(campaign: campaign, progress: CampaignProgress(status: campaign.status))
     }
 
     private func checkTemplate(_ db: some MariaDBQueryable, scope: TenantScope, draft: CampaignDraft) async throws {

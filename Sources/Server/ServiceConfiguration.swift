@@ -126,6 +126,7 @@ public struct ServiceConfiguration: Sendable {
             database: databaseName,
             maxConnections: try integer("BKNTC_DB_POOL_SIZE", default: 8, range: 1...256))
         database.sessionStatements = [Self.sessionTuning]
+        database.acquireTimeout = Double(try integer("BKNTC_DB_ACQUIRE_TIMEOUT", default: 10, range: 1...300))
         let prefix: TablePrefix
         do {
             prefix = try TablePrefix(env["BKNTC_TABLE_PREFIX"] ?? "wp_")
