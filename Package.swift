@@ -64,9 +64,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "Server",
+            name: "Engine",
             dependencies: [
                 "Campaigns", "CampaignStore", "MariaDB",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Campaigns", "CampaignStore", "MariaDB", "Engine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -181,6 +181,59 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         return CampaignView(campaign: updated, progress: progress)
     }
 
+    /// Activates scheduled campaigns whose time has come (DESIGN §6): a snapshot of the audience
+    /// as it is now, each in its own transaction on the caller's connection. Returns how many.
+    public func activateDue(_ db: MariaDBSession, now: Date, limit: Int = 20) async throws -> Int {
+        let due = try await db.query(
+            """
+            SELECT id, tenant_id FROM \(identifier: campaigns)
+            WHERE status = \(CampaignStatus.scheduled) AND scheduled_at <= \(now) ORDER BY scheduled_at LIMIT \(limit)
+            """)
+        var activated = 0
+        for row in due {
+            let id: Int = try row.decode("id")
+            let tenant: Int? = try row.decode("tenant_id")
+            let scope: TenantScope = tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite
+            let countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
+            let started = try await db.withTransaction { tx -> Bool in
+                // Another replica may have activated it meanwhile: check again under the lock.
+                guard let campaign = try await tx.queryFirst(
+                    "SELECT * FROM \(identifier: campaigns) WHERE id = \(id) FOR UPDATE").map(Self.campaign),
+                    campaign.status == .scheduled, let scheduledAt = campaign.scheduledAt, scheduledAt <= now
+                else { return false }
+                _ = try await snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)
+                return true
+            }
+            if started { activated += 1 }
+        }
+        return activated
+    }
+
+    /// Recurring campaigns whose run just ended go back to `scheduled` at the next occurrence
+    /// of their cron expression in the tenant's time zone; an occurrence that fell during the
+    /// run is skipped (the next one is counted from now).
+    public func rescheduleRecurring(_ db: MariaDBSession, campaignIDs: [Int], now: Date) async throws {
+        if campaignIDs.isEmpty { return }
+        let rows = try await db.query(
+            """
+            SELECT id, tenant_id, recurrence FROM \(identifier: campaigns)
+            WHERE id IN (\(list: campaignIDs)) AND recurrence IS NOT NULL AND recurrence <> ''
+              AND status IN (\(list: [CampaignStatus.completed, .failed]))
+            """)
+        for row in rows {
+            let tenant: Int? = try row.decode("tenant_id")
+            let scope: TenantScope = tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite
+            guard let expression = try? CronExpression(parsing: try row.decode("recurrence", as: String.self)),
+                let next = expression.nextDate(after: now, timeZone: try await settings.timeZone(scope: scope, on: db))
+            else { continue }
+            try await db.execute(
+                """
+                UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.scheduled), scheduled_at = \(next), updated_at = \(now)
+                WHERE id = \(try row.decode("id", as: Int.self)) AND status IN (\(list: [CampaignStatus.completed, .failed]))
+                """)
+        }
+    }
+
     public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck) async throws -> CampaignView {
         try await pool.withTransaction { tx in
             let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
@@ -318,6 +371,11 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         if found == nil {
             throw DomainError.validation(field: "template_id", message: "no \(draft.channel.rawValue) template with id \(templateID)")
         }
+    }
+
+    /// Any tenant's campaign by id, for the engine (which acts for every tenant).
+    public func require(_ db: some MariaDBQueryable, id: Int) async throws -> Campaign? {
+        try await db.queryFirst("SELECT * FROM \(identifier: campaigns) WHERE id = \(id)").map(Self.campaign)
     }
 
     /// The tenant's campaign (404 otherwise), optionally locked, with `access` checked on it.

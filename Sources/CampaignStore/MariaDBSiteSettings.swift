@@ -10,12 +10,48 @@ public final class MariaDBSiteSettings: SiteSettings {
     let table: SQLIdentifier
     let fallbackCountryCode: String?
     private let cache: TimedCache<Int, String?>
+    private let zones: TimedCache<Int, String>
+    let campaignSettings: SQLIdentifier
 
     public init(pool: MariaDBPool, prefix: TablePrefix, fallbackCountryCode: String?, clock: any WallClock) {
         self.pool = pool
         self.table = prefix.wordpress("options")
         self.fallbackCountryCode = AddressNormalizer.countryCode(fallbackCountryCode)
         self.cache = TimedCache(ttl: 60, clock: clock)
+        self.zones = TimedCache(ttl: 60, clock: clock)
+        self.campaignSettings = prefix.bkntc("campaign_settings")
+    }
+
+    /// The tenant's time zone (DESIGN §6): its own `timezone` setting (§10), then WordPress'
+    /// `timezone_string`, then `gmt_offset`, else UTC. Read on the caller's connection.
+    public func timeZone(scope: TenantScope, on db: some MariaDBQueryable) async throws -> TimeZone {
+        let box = QueryableBox(db)
+        let table = self.table
+        let settings = campaignSettings
+        let identifier = try await zones.value(for: scope.key) {
+            let own = try await box.db.queryFirst(
+                """
+                SELECT value FROM \(identifier: settings)
+                WHERE tenant_key = \(scope.key) AND name = 'timezone' ORDER BY channel LIMIT 1
+                """)
+            if let value: String = try own?.decode("value"), let zone = TimeZoneName.parse(Self.unquoted(value)) {
+                return zone.identifier
+            }
+            let rows = try await box.db.query(
+                "SELECT option_name, option_value FROM \(identifier: table) WHERE option_name IN (\(list: ["timezone_string", "gmt_offset"]))")
+            var values: [String: String] = [:]
+            for row in rows { values[try row.decode("option_name")] = try row.decode("option_value", as: String?.self) }
+            if let zone = TimeZoneName.parse(values["timezone_string"]) ?? TimeZoneName.gmtOffset(values["gmt_offset"]) {
+                return zone.identifier
+            }
+            return "UTC"
+        }
+        return TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!
+    }
+
+    /// Settings values are stored as JSON; a JSON string loses its quotes here.
+    static func unquoted(_ value: String) -> String {
+        value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 ? String(value.dropFirst().dropLast()) : value
     }
 
     public func defaultCountryCode(scope: TenantScope) async throws -> String? {

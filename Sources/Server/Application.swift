@@ -61,12 +61,18 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     }
     logger.info(
         "starting", metadata: ["listen": "\(config.listenHost):\(config.listenPort)", "saas": "\(saas)", "prefix": "\(config.prefix)"])
-    let deps = AppDependencies.live(config: config, pool: pool, saas: saas)
+    let clock = SystemClock()
+    let engine = EngineAssembly(config: config, apiPool: pool, clock: clock, logger: logger)
+    let deps = AppDependencies.live(config: config, pool: pool, saas: saas, clock: clock, engine: engine)
     let (router, _) = buildRouter(deps)
+    // The ServiceGroup stops services in reverse order: the HTTP server first, then the
+    // worker (in-flight sends finish), then the engine's pool, then the API's.
+    var services: [any Service] = [pool, engine.pool]
+    if let worker = engine.worker { services.append(worker) }
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: "bkntc-campaigns"),
-        services: [pool],
+        services: services,
         logger: logger)
 }
 

@@ -72,11 +72,14 @@ extension APIRoutes {
             return Response(status: .noContent)
         }
         api.on(.post, "campaigns/:id/send", .capability(.send)) { _, context in
-            try answer(try await repo.send(scope: try context.scope(), id: try context.id(), access: try context.access(.send)), context)
+            let view = try await repo.send(scope: try context.scope(), id: try context.id(), access: try context.access(.send))
+            deps.engine?.worker?.wake.signal()
+            return try answer(view, context)
         }
         for control in RunControl.allCases {
             api.on(.post, "campaigns/:id/\(control.rawValue)", .capability(.send)) { _, context in
                 let view = try await repo.control(scope: try context.scope(), id: try context.id(), control, access: try context.access(.send))
+                if control == .resume { deps.engine?.worker?.wake.signal() }
                 return try answer(view, context)
             }
         }

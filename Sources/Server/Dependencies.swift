@@ -1,4 +1,5 @@
 import CampaignStore
+import Engine
 import Campaigns
 import Foundation
 import MariaDB
@@ -23,6 +24,8 @@ public struct AppDependencies: Sendable {
     public var maskAddresses = false
     /// Database reachable and migrations current.
     public var readiness: @Sendable () async -> (ready: Bool, detail: String)
+    /// The sending engine (nil in router tests that need none).
+    public var engine: EngineAssembly?
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -52,7 +55,8 @@ public struct AppDependencies: Sendable {
 
     /// The MariaDB-backed dependencies for a configuration.
     public static func live(
-        config: ServiceConfiguration, pool: MariaDBPool, saas: Bool, clock: any WallClock = SystemClock()
+        config: ServiceConfiguration, pool: MariaDBPool, saas: Bool, clock: any WallClock = SystemClock(),
+        engine: EngineAssembly? = nil
     ) -> AppDependencies {
         let prefix = config.prefix
         let settings = MariaDBSiteSettings(pool: pool, prefix: prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock)
@@ -71,12 +75,19 @@ public struct AppDependencies: Sendable {
             readiness: {
                 do {
                     let current = try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()
-                    return current ? (true, "ok") : (false, "migrations pending: run bkntc-campaigns migrate")
+                    if !current { return (false, "migrations pending: run bkntc-campaigns migrate") }
                 } catch {
                     return (false, "database unreachable")
                 }
+                if let engine, engine.worker != nil {
+                    guard let beat = engine.metrics.snapshot().heartbeat, ContinuousClock.now - beat < .seconds(60) else {
+                        return (false, "the sending worker has not reported for 60 s")
+                    }
+                }
+                return (true, "ok")
             })
         deps.maskAddresses = config.maskAddresses
+        deps.engine = engine
         return deps
     }
 }

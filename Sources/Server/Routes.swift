@@ -1,4 +1,5 @@
 import Campaigns
+import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -45,6 +46,23 @@ enum APIRoutes {
         registerTemplates(&api, deps)
         registerSuppressions(&api, deps)
         registerCampaigns(&api, deps)
+        registerCron(&api, deps)
+    }
+
+    // MARK: Cron
+
+    static func registerCron(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
+        api.on(.post, "cron/tick", .system) { _, context in
+            guard let identity = context.identity, identity.kind == .system else {
+                throw APIError(
+                    .forbidden, code: .forbidden(.capability),
+                    message: "the tick is for the WordPress cron: sign it without X-Bkntc-User")
+            }
+            guard let engine = deps.engine else {
+                throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the sending engine is not running")
+            }
+            return jsonResponse(try await engine.tick.run(mode: engine.mode))
+        }
     }
 
     // MARK: Sessions

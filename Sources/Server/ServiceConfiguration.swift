@@ -1,4 +1,5 @@
 import CampaignStore
+import Engine
 import Campaigns
 import Foundation
 import MariaDB
@@ -49,6 +50,14 @@ public struct ServiceConfiguration: Sendable {
     public var apiRateBurst: Double
     /// Whether preview samples mask addresses unless a request says otherwise (`BKNTC_MASK_ADDRESSES`).
     public var maskAddresses: Bool = false
+    /// Seconds a row may stay `sending` before recovery resolves it (`BKNTC_SENDING_LEASE`).
+    public var sendingLease: Int = 120
+    /// Seconds one provider call may take in total (`BKNTC_PROVIDER_TIMEOUT`).
+    public var providerTimeout: Int = 30
+    /// The allowed window for SMS and WhatsApp (`BKNTC_QUIET_HOURS`); nil = `off`.
+    public var quietHours: QuietHours? = .standard
+    /// Connections of the engine's own pool (`BKNTC_ENGINE_POOL_SIZE`).
+    public var enginePoolSize: Int = 3
 
     public init(
         database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
@@ -76,6 +85,14 @@ public struct ServiceConfiguration: Sendable {
         self.workerEnabled = workerEnabled
         self.sendConcurrency = sendConcurrency
         self.rateLimit = rateLimit
+    }
+
+    /// The engine's settings.
+    public func engineConfiguration(workerID: String = EngineConfiguration.defaultWorkerID()) -> EngineConfiguration {
+        EngineConfiguration(
+            workerID: workerID, batchSize: batchSize, campaignsPerTick: campaignsPerTick, retry: RetryPolicy(delays: retryDelays),
+            concurrency: sendConcurrency, rateLimit: rateLimit, lease: TimeInterval(sendingLease),
+            providerTimeout: TimeInterval(providerTimeout), quietHours: quietHours)
     }
 
     /// Audience queries keep one row per customer in temporary tables; 64 MiB keeps 100k
@@ -176,6 +193,22 @@ public struct ServiceConfiguration: Sendable {
             apiRateLimit: Double(try integer("BKNTC_API_RATE_LIMIT", default: 20, range: 1...100_000)),
             apiRateBurst: Double(try integer("BKNTC_API_RATE_BURST", default: 200, range: 1...1_000_000)))
         configuration.maskAddresses = try flag("BKNTC_MASK_ADDRESSES", default: false) ?? false
+        configuration.providerTimeout = try integer("BKNTC_PROVIDER_TIMEOUT", default: 30, range: 1...600)
+        configuration.sendingLease = try integer("BKNTC_SENDING_LEASE", default: 120, range: 10...86_400)
+        guard configuration.sendingLease > configuration.providerTimeout else {
+            throw .invalid(variable: "BKNTC_SENDING_LEASE", expected: "more seconds than BKNTC_PROVIDER_TIMEOUT")
+        }
+        configuration.enginePoolSize = try integer("BKNTC_ENGINE_POOL_SIZE", default: 3, range: 2...64)
+        if let raw = value("BKNTC_QUIET_HOURS") {
+            if raw.lowercased() == "off" {
+                configuration.quietHours = nil
+            } else {
+                guard let window = QuietHours(parsing: raw) else {
+                    throw .invalid(variable: "BKNTC_QUIET_HOURS", expected: "HH:MM-HH:MM (the allowed window, e.g. 08:00-21:00) or off")
+                }
+                configuration.quietHours = window
+            }
+        }
         return configuration
     }
 }

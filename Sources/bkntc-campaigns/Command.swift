@@ -1,5 +1,6 @@
 import ArgumentParser
 import CampaignStore
+import Campaigns
 import DemoData
 import Foundation
 import Logging
@@ -13,7 +14,7 @@ struct BookneticCampaigns: AsyncParsableCommand {
         commandName: "bkntc-campaigns",
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
-        subcommands: [Serve.self, Migrate.self, DemoData.self, Bench.self],
+        subcommands: [Serve.self, Migrate.self, Tick.self, DemoData.self, Bench.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -49,6 +50,32 @@ struct Serve: AsyncParsableCommand {
         let config = try loadConfiguration(requireSecret: true)
         let app = try await buildApplication(config, logger: makeLogger("bkntc-campaigns"))
         try await app.runService()
+    }
+}
+
+struct Tick: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one cron tick, as POST /api/v1/cron/tick does, and print its answer as JSON.")
+
+    func run() async throws {
+        let config = try loadConfiguration(requireSecret: false)
+        var logger = makeLogger("tick")
+        if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .warning }
+        let pool = MariaDBPool(configuration: config.database, logger: logger)
+        let engine = EngineAssembly(config: config, apiPool: pool, clock: SystemClock(), logger: logger)
+        do {
+            let report = try await reportingDatabaseErrors { try await engine.tick.run(mode: engine.mode) }
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } catch {
+            await engine.pool.close()
+            await pool.close()
+            throw error
+        }
+        await engine.pool.close()
+        await pool.close()
     }
 }
 

@@ -112,7 +112,7 @@ struct CapabilityMatrixTests {
                 #expect(entry != nil, "\(declaration.method) \(declaration.path) has no matrix entry")
                 #expect(entry?.capability == capability, "\(declaration.path) declares \(capability)")
             case .open, .system, .authenticated:
-                #expect(["/health", "/ready", "/metrics", "/openapi.yaml", "/api/v1/sessions", "/api/v1/sessions/current"].contains(declaration.path), "\(declaration.path)")
+                #expect(["/health", "/ready", "/metrics", "/openapi.yaml", "/api/v1/sessions", "/api/v1/sessions/current", "/api/v1/cron/tick"].contains(declaration.path), "\(declaration.path)")
             }
         }
         #expect(declared.filter { if case .capability = $0.access { true } else { false } }.count == Self.routes.count)

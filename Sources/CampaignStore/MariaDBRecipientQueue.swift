@@ -1,0 +1,356 @@
+import Campaigns
+import Foundation
+import MariaDB
+
+/// A claimed log row: `sending`, leased to one worker since `claimedAt`.
+public struct ClaimedRow: Sendable, Hashable {
+    public var id: Int
+    public var campaignID: Int
+    public var run: Int
+    public var scope: TenantScope
+    public var channel: Channel
+    public var customerID: Int?
+    public var address: String
+    public var firstName: String?
+    public var lastName: String?
+    /// Attempts recorded before this claim.
+    public var attempts: Int
+    public var claimedAt: Date
+
+    /// The recipient as personalization sees it.
+    public var recipient: Recipient {
+        Recipient(customerID: customerID ?? 0, address: address, firstName: firstName, lastName: lastName)
+    }
+}
+
+/// What became of a claimed row; `record` writes a batch of these at once.
+public enum RowResult: Sendable, Hashable {
+    /// Accepted by the provider (an attempt).
+    case sent(id: Int, providerID: String)
+    /// A retryable failure: `pending` again at `at` (an attempt).
+    case retry(id: Int, at: Date, error: String)
+    /// A permanent failure (an attempt).
+    case failed(id: Int, error: String)
+    /// Not sent, and never will be (not an attempt).
+    case skipped(id: Int, reason: SkipReason)
+    /// Held by quiet hours until `until` (not an attempt).
+    case held(id: Int, until: Date)
+    /// Back to `pending` without using an attempt (the call never started, or a lookup found
+    /// nothing).
+    case released(id: Int)
+
+    var id: Int {
+        switch self {
+        case .sent(let id, _), .retry(let id, _, _), .failed(let id, _), .skipped(let id, _), .held(let id, _), .released(let id):
+            id
+        }
+    }
+}
+
+/// An address to add to the suppression list because of a provider's answer (Twilio 21610).
+public struct SuppressionRequest: Sendable, Hashable {
+    public var scope: TenantScope
+    public var channel: Channel
+    public var address: String
+    public var reason: String
+
+    public init(scope: TenantScope, channel: Channel, address: String, reason: String) {
+        self.scope = scope
+        self.channel = channel
+        self.address = address
+        self.reason = reason
+    }
+}
+
+/// The log table as a queue (DESIGN §6): due rows are claimed with `SELECT … FOR UPDATE SKIP
+/// LOCKED`, marked `sending` with the claim time and committed before the provider call, so
+/// replicas sharing the database never claim the same row. Outcomes are written in batches.
+/// Every method runs on a connection the caller holds.
+public struct MariaDBRecipientQueue: Sendable {
+    let campaigns: SQLIdentifier
+    let logs: SQLIdentifier
+    let suppressions: SQLIdentifier
+    let appointments: SQLIdentifier
+
+    public init(prefix: TablePrefix) {
+        campaigns = prefix.bkntc("campaigns")
+        logs = prefix.bkntc("campaign_logs")
+        suppressions = prefix.bkntc("campaign_suppressions")
+        appointments = prefix.bkntc("appointments")
+    }
+
+    /// Campaigns that are `queued` or `sending` and have a due row, oldest first.
+    public func activeCampaigns(_ db: some MariaDBQueryable, now: Date, limit: Int) async throws -> [Campaign] {
+        try await db.query(
+            """
+            SELECT c.* FROM \(identifier: campaigns) c
+            WHERE c.status IN (\(list: [CampaignStatus.queued, .sending])) AND EXISTS (
+              SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run
+                AND l.status = \(LogStatus.pending) AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= \(now)))
+            ORDER BY c.id LIMIT \(limit)
+            """
+        ).map(MariaDBCampaignRepository.campaign)
+    }
+
+    /// Claims up to `limit` due rows of `campaign` for `worker`, committed before returning.
+    /// Nothing is claimed unless the campaign is still `queued` or `sending` at that moment.
+    public func claim(_ db: MariaDBSession, campaign: Campaign, limit: Int, worker: String, now: Date) async throws -> [ClaimedRow] {
+        let claimed = try await db.withTransaction { tx -> [ClaimedRow] in
+            // The shared lock waits for a pause that is committing, and then sees its status.
+            guard
+                let row = try await tx.queryFirst(
+                    "SELECT status, tenant_id FROM \(identifier: campaigns) WHERE id = \(campaign.id) LOCK IN SHARE MODE"),
+                let status = CampaignStatus(rawValue: try row.decode("status")), status == .queued || status == .sending
+            else { return [] }
+            let rows = try await tx.query(
+                """
+                SELECT id, customer_id, address, first_name, last_name, attempts, tenant_id FROM \(identifier: logs)
+                WHERE campaign_id = \(campaign.id) AND run = \(campaign.currentRun) AND status = \(LogStatus.pending)
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))
+                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """)
+            if rows.isEmpty { return [] }
+            let ids = try rows.map { try $0.decode("id", as: Int.self) }
+            try await tx.execute(
+                """
+                UPDATE \(identifier: logs) SET status = \(LogStatus.sending), claimed_by = \(worker), claimed_at = \(now),
+                  updated_at = \(now) WHERE id IN (\(list: ids))
+                """)
+            return try rows.map { row in
+                let tenant: Int? = try row.decode("tenant_id")
+                return ClaimedRow(
+                    id: try row.decode("id"), campaignID: campaign.id, run: campaign.currentRun,
+                    scope: tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite, channel: campaign.channel,
+                    customerID: try row.decode("customer_id"), address: try row.decode("address"),
+                    firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
+                    attempts: try row.decode("attempts"), claimedAt: now)
+            }
+        }
+        if !claimed.isEmpty, campaign.status == .queued {
+            try await db.execute(
+                """
+                UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.sending), updated_at = \(now)
+                WHERE id = \(campaign.id) AND status = \(CampaignStatus.queued)
+                """)
+        }
+        return claimed
+    }
+
+    /// Writes a batch of outcomes (and the suppressions they call for) in one transaction of a
+    /// few statements, whatever the batch size: one UPDATE per kind of outcome.
+    public func record(
+        _ db: MariaDBSession, _ results: [RowResult], suppress: [SuppressionRequest] = [], now: Date
+    ) async throws {
+        if results.isEmpty, suppress.isEmpty { return }
+        try await db.withTransaction { tx in
+            var sent: [(Int, String)] = []
+            var retries: [(Int, Date, String)] = []
+            var failures: [(Int, String)] = []
+            var skips: [(Int, String)] = []
+            var holds: [(Int, Date)] = []
+            var releases: [Int] = []
+            for result in results {
+                switch result {
+                case .sent(let id, let providerID): sent.append((id, providerID))
+                case .retry(let id, let at, let error): retries.append((id, at, String(error.prefix(255))))
+                case .failed(let id, let error): failures.append((id, String(error.prefix(255))))
+                case .skipped(let id, let reason): skips.append((id, reason.rawValue))
+                case .held(let id, let until): holds.append((id, until))
+                case .released(let id): releases.append(id)
+                }
+            }
+            let claimedOnly: MariaDBQuery = "status = \(LogStatus.sending)"
+            if !sent.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.sent), attempts = attempts + 1, last_error = NULL,
+                      provider_message_id = \(Self.cases(sent)), sent_at = \(now), next_attempt_at = NULL, claimed_by = NULL,
+                      updated_at = \(now)
+                    WHERE id IN (\(list: sent.map(\.0))) AND \(claimedOnly)
+                    """)
+            }
+            if !retries.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.pending), attempts = attempts + 1,
+                      next_attempt_at = \(Self.cases(retries.map { ($0.0, $0.1) })), last_error = \(Self.cases(retries.map { ($0.0, $0.2) })),
+                      claimed_by = NULL, updated_at = \(now)
+                    WHERE id IN (\(list: retries.map(\.0))) AND \(claimedOnly)
+                    """)
+            }
+            if !failures.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.failed), attempts = attempts + 1,
+                      last_error = \(Self.cases(failures)), next_attempt_at = NULL, claimed_by = NULL, updated_at = \(now)
+                    WHERE id IN (\(list: failures.map(\.0))) AND \(claimedOnly)
+                    """)
+            }
+            if !skips.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.skipped), last_error = \(Self.cases(skips)),
+                      next_attempt_at = NULL, claimed_by = NULL, updated_at = \(now)
+                    WHERE id IN (\(list: skips.map(\.0))) AND \(claimedOnly)
+                    """)
+            }
+            if !holds.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.pending), next_attempt_at = \(Self.cases(holds)),
+                      last_error = \(Self.quietHours), claimed_by = NULL, updated_at = \(now)
+                    WHERE id IN (\(list: holds.map(\.0))) AND \(claimedOnly)
+                    """)
+            }
+            if !releases.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.pending), claimed_by = NULL, updated_at = \(now)
+                    WHERE id IN (\(list: releases)) AND \(claimedOnly)
+                    """)
+            }
+            if !suppress.isEmpty {
+                let rows = MariaDBQuery.joined(
+                    suppress.map {
+                        "(\($0.scope.tenantID), \($0.scope.key), \($0.channel), \($0.address), \($0.reason), \(SuppressionSource.provider), \(now))"
+                    }, separator: ", ")
+                try await tx.execute(
+                    """
+                    INSERT IGNORE INTO \(identifier: suppressions) (tenant_id, tenant_key, channel, address, reason, source, created_at)
+                    VALUES \(rows)
+                    """)
+            }
+        }
+    }
+
+    /// The `last_error` of a row held by quiet hours (progress counts these as `waiting`).
+    public static let quietHours = "quiet_hours"
+
+    /// Ends every listed campaign whose current run has no `pending` or `sending` row left:
+    /// `completed` when one was sent, `failed` otherwise. Returns the ids that ended now.
+    @discardableResult
+    public func finalize(_ db: some MariaDBQueryable, campaignIDs: [Int], now: Date) async throws -> [Int] {
+        if campaignIDs.isEmpty { return [] }
+        let open: MariaDBQuery = "status IN (\(list: [LogStatus.pending, .sending]))"
+        let candidates = try await db.query(
+            """
+            SELECT c.id FROM \(identifier: campaigns) c
+            WHERE c.id IN (\(list: campaignIDs)) AND c.status IN (\(list: [CampaignStatus.queued, .sending]))
+              AND NOT EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run AND l.\(open))
+            """
+        ).map { try $0.decode("id", as: Int.self) }
+        if candidates.isEmpty { return [] }
+        try await db.execute(
+            """
+            UPDATE \(identifier: campaigns) c SET
+              c.status = IF(EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run
+                  AND l.status IN (\(list: LogStatus.reached))), \(CampaignStatus.completed), \(CampaignStatus.failed)),
+              c.finished_at = \(now), c.updated_at = \(now)
+            WHERE c.id IN (\(list: candidates)) AND c.status IN (\(list: [CampaignStatus.queued, .sending]))
+              AND NOT EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run AND l.\(open))
+            """)
+        return candidates
+    }
+
+    /// Live campaigns whose current run has ended (a process that died between its last row and
+    /// finalizing leaves these behind).
+    public func unfinalized(_ db: some MariaDBQueryable, limit: Int) async throws -> [Int] {
+        try await db.query(
+            """
+            SELECT c.id FROM \(identifier: campaigns) c WHERE c.status IN (\(list: [CampaignStatus.queued, .sending]))
+              AND c.current_run > 0 AND NOT EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id
+                AND l.run = c.current_run AND l.status IN (\(list: [LogStatus.pending, .sending])))
+            LIMIT \(limit)
+            """
+        ).map { try $0.decode("id", as: Int.self) }
+    }
+
+    /// Rows `sending` since before `claimedBefore` (their lease ran out), oldest first.
+    public func expiredLeases(_ db: some MariaDBQueryable, claimedBefore: Date, limit: Int) async throws -> [ClaimedRow] {
+        try await db.query(
+            """
+            SELECT l.id, l.campaign_id, l.run, l.tenant_id, l.channel, l.customer_id, l.address, l.first_name, l.last_name,
+              l.attempts, l.claimed_at
+            FROM \(identifier: logs) l WHERE l.status = \(LogStatus.sending) AND l.claimed_at < \(claimedBefore)
+            ORDER BY l.claimed_at LIMIT \(limit)
+            """
+        ).map { row in
+            let tenant: Int? = try row.decode("tenant_id")
+            return ClaimedRow(
+                id: try row.decode("id"), campaignID: try row.decode("campaign_id"), run: try row.decode("run"),
+                scope: tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite,
+                channel: try row.decode("channel", as: Channel.self), customerID: try row.decode("customer_id"),
+                address: try row.decode("address"), firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
+                attempts: try row.decode("attempts"), claimedAt: try row.decode("claimed_at"))
+        }
+    }
+
+    /// Takes over an expired lease for `worker` (so two replicas never resolve the same row);
+    /// false when another replica already did.
+    public func takeOver(_ db: some MariaDBQueryable, _ row: ClaimedRow, worker: String, now: Date) async throws -> Bool {
+        try await db.execute(
+            """
+            UPDATE \(identifier: logs) SET claimed_by = \(worker), updated_at = \(now)
+            WHERE id = \(row.id) AND status = \(LogStatus.sending) AND claimed_at = \(row.claimedAt)
+            """
+        ).affectedRows == 1
+    }
+
+    /// The addresses of `addresses` that are on the tenant's suppression list for `channel`.
+    public func suppressed(
+        _ db: some MariaDBQueryable, scope: TenantScope, channel: Channel, addresses: [String]
+    ) async throws -> Set<String> {
+        if addresses.isEmpty { return [] }
+        let rows = try await db.query(
+            """
+            SELECT address FROM \(identifier: suppressions)
+            WHERE tenant_key = \(scope.key) AND channel = \(channel) AND address IN (\(list: addresses))
+            """)
+        return Set(try rows.map { try $0.decode("address", as: String.self).lowercased() })
+    }
+
+    /// The `client_timezone` of each customer's latest appointment (Booknetic's own column).
+    public func clientTimeZones(_ db: some MariaDBQueryable, scope: TenantScope, customerIDs: [Int]) async throws -> [Int: String] {
+        if customerIDs.isEmpty { return [:] }
+        let tenant: MariaDBQuery = scope.tenantID.map { "tenant_id = \($0)" } ?? "(tenant_id IS NULL OR tenant_id = 0)"
+        do {
+            let rows = try await db.query(
+                """
+                SELECT a.customer_id, a.client_timezone FROM \(identifier: appointments) a
+                JOIN (SELECT customer_id, MAX(starts_at) AS latest FROM \(identifier: appointments)
+                      WHERE \(tenant) AND customer_id IN (\(list: customerIDs)) GROUP BY customer_id) x
+                  ON x.customer_id = a.customer_id AND x.latest = a.starts_at
+                WHERE a.\(tenant) AND a.client_timezone IS NOT NULL AND a.client_timezone <> ''
+                """)
+            var zones: [Int: String] = [:]
+            for row in rows { zones[try row.decode("customer_id")] = try row.decode("client_timezone") }
+            return zones
+        } catch let error as MariaDBError where error.code == 1054 {
+            return [:]  // an install without client_timezone: the tenant's zone applies
+        }
+    }
+
+    /// The earliest moment new work falls due: a held or retrying row, or a scheduled campaign.
+    public func nextDue(_ db: some MariaDBQueryable, after now: Date) async throws -> Date? {
+        let row = try await db.queryFirst(
+            """
+            SELECT LEAST(
+              COALESCE((SELECT MIN(l.next_attempt_at) FROM \(identifier: logs) l JOIN \(identifier: campaigns) c
+                ON c.id = l.campaign_id AND l.run = c.current_run
+                WHERE c.status IN (\(list: [CampaignStatus.queued, .sending])) AND l.status = \(LogStatus.pending)
+                  AND l.next_attempt_at > \(now)), '9999-12-31 00:00:00'),
+              COALESCE((SELECT MIN(scheduled_at) FROM \(identifier: campaigns) WHERE status = \(CampaignStatus.scheduled)),
+                '9999-12-31 00:00:00')) AS due
+            """)
+        guard let due: Date = try row?.decode("due") else { return nil }
+        return due.timeIntervalSince1970 > 253_000_000_000 ? nil : due
+    }
+
+    /// `CASE id WHEN ? THEN ? … END` for per-row values in one UPDATE.
+    static func cases<Value: MariaDBBindable>(_ pairs: [(Int, Value)]) -> MariaDBQuery {
+        var query: MariaDBQuery = "CASE id"
+        for (id, value) in pairs { query.append(" WHEN \(id) THEN \(value)") }
+        query.append(" END")
+        return query
+    }
+}

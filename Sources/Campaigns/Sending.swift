@@ -1,0 +1,85 @@
+import Foundation
+
+/// One message ready for the provider: a claimed log row, rendered.
+public struct OutgoingMessage: Sendable, Hashable {
+    public var logID: Int
+    public var campaignID: Int
+    public var scope: TenantScope
+    public var channel: Channel
+    /// The normalized address (E.164 phone or email).
+    public var to: String
+    public var subject: String?
+    /// The rendered body (HTML for an HTML email).
+    public var body: String
+    public var contentSID: String?
+    public var contentVariables: [String: String]?
+    /// When the row was claimed (the lease starts here; lookups search from here).
+    public var claimedAt: Date
+
+    public init(
+        logID: Int, campaignID: Int, scope: TenantScope, channel: Channel, to: String, subject: String?, body: String,
+        contentSID: String? = nil, contentVariables: [String: String]? = nil, claimedAt: Date
+    ) {
+        self.logID = logID
+        self.campaignID = campaignID
+        self.scope = scope
+        self.channel = channel
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.contentSID = contentSID
+        self.contentVariables = contentVariables
+        self.claimedAt = claimedAt
+    }
+}
+
+/// What a provider call came to (swift-jobs' retry classification, in the provider's terms).
+public enum SendOutcome: Sendable, Hashable {
+    /// Accepted; the provider's id becomes `provider_message_id`.
+    case sent(providerID: String)
+    /// Worth another try later (429, 5xx, timeouts, carrier hiccups).
+    case retryable(code: String, message: String, retryAfter: TimeInterval?)
+    /// Never worth retrying; `suppress` adds the address to the suppression list (a STOP reply).
+    case permanent(code: String, message: String, suppress: Bool)
+    /// The call may or may not have reached the provider (a timeout after sending): resolve by lookup.
+    case unknown(code: String, message: String)
+}
+
+/// What a provider lookup found for a message whose outcome is unknown.
+public enum LookupOutcome: Sendable, Hashable {
+    case found(providerID: String)
+    case notFound
+    /// The provider has no lookup (SMTP): the row cannot be resolved safely.
+    case unsupported
+    /// The lookup itself failed; try again later.
+    case failed(String)
+}
+
+/// Sends messages through one provider (Twilio, SMTP, the outbox). Implementations bound
+/// every call by the provider timeout and never throw for a provider's answer.
+public protocol MessageSender: Sendable {
+    func send(_ message: OutgoingMessage) async -> SendOutcome
+    /// Finds a message sent at or after `message.claimedAt` to `message.to` with its body.
+    func lookup(_ message: OutgoingMessage) async -> LookupOutcome
+}
+
+/// When a failed attempt is tried again (DESIGN §6, `BKNTC_RETRY_DELAYS`).
+public struct RetryPolicy: Sendable, Hashable {
+    /// Seconds after the 1st, 2nd, … retryable failure; the failure after the last is permanent.
+    public let delays: [Int]
+
+    public init(delays: [Int]) { self.delays = delays }
+
+    public enum Decision: Sendable, Hashable {
+        case retry(at: Date)
+        case giveUp
+    }
+
+    /// For the `failures`-th retryable failure (1-based), at `now`. A provider's `Retry-After`
+    /// can only push the attempt later, never earlier than the configured delay.
+    public func decide(failures: Int, now: Date, retryAfter: TimeInterval? = nil) -> Decision {
+        guard failures >= 1, failures <= delays.count else { return .giveUp }
+        let delay = max(TimeInterval(delays[failures - 1]), retryAfter ?? 0)
+        return .retry(at: now.addingTimeInterval(delay))
+    }
+}

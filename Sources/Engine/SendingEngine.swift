@@ -1,0 +1,244 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import Logging
+import MariaDB
+
+/// Counts of one batch, tick or round.
+public struct SendCounts: Sendable, Hashable {
+    public var sent = 0
+    public var failed = 0
+    public var retrying = 0
+    public var skipped = 0
+    public var held = 0
+
+    public init() {}
+
+    public static func + (lhs: SendCounts, rhs: SendCounts) -> SendCounts {
+        var sum = lhs
+        sum.sent += rhs.sent
+        sum.failed += rhs.failed
+        sum.retrying += rhs.retrying
+        sum.skipped += rhs.skipped
+        sum.held += rhs.held
+        return sum
+    }
+}
+
+/// The sending engine's work, shared by the worker and the cron tick: claim a batch, check it
+/// once more, send it at the provider's pace, record every outcome in one transaction, end the
+/// campaign when its last row ended. Every database call runs on the connection the caller
+/// passes in; the sender uses its own resources.
+public struct SendingEngine: Sendable {
+    public let configuration: EngineConfiguration
+    let queue: MariaDBRecipientQueue
+    let campaigns: MariaDBCampaignRepository
+    let settings: MariaDBSiteSettings
+    let sender: any MessageSender
+    let clock: any WallClock
+    let limiter: SendRateLimiter
+    let metrics: EngineMetrics
+    let logger: Logger
+
+    public init(
+        configuration: EngineConfiguration, prefix: TablePrefix, campaigns: MariaDBCampaignRepository,
+        settings: MariaDBSiteSettings, sender: any MessageSender, clock: any WallClock, metrics: EngineMetrics = EngineMetrics(),
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.queue = MariaDBRecipientQueue(prefix: prefix)
+        self.campaigns = campaigns
+        self.settings = settings
+        self.sender = sender
+        self.clock = clock
+        self.limiter = SendRateLimiter()
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Campaigns with due rows, oldest first.
+    public func activeCampaigns(_ db: MariaDBSession, limit: Int) async throws -> [Campaign] {
+        try await queue.activeCampaigns(db, now: clock.now(), limit: limit)
+    }
+
+    /// Activates due scheduled campaigns.
+    public func activateDue(_ db: MariaDBSession) async throws -> Int {
+        try await campaigns.activateDue(db, now: clock.now())
+    }
+
+    /// Claims up to `limit` rows of `campaign` and takes each to an outcome.
+    public func processBatch(_ db: MariaDBSession, campaign: Campaign, limit: Int) async throws -> SendCounts {
+        let claimStarted = ContinuousClock.now
+        let rows = try await queue.claim(db, campaign: campaign, limit: limit, worker: configuration.workerID, now: clock.now())
+        metrics.claimed(rows.count, latency: ContinuousClock.now - claimStarted)
+        if rows.isEmpty { return SendCounts() }
+        let scope = rows[0].scope
+        var counts = SendCounts()
+        var results: [RowResult] = []
+        var toSend: [ClaimedRow] = []
+
+        // Suppression is checked again right before sending: one query for the batch.
+        let suppressed = try await queue.suppressed(db, scope: scope, channel: campaign.channel, addresses: rows.map(\.address))
+        // Quiet hours in each recipient's own zone (SMS and WhatsApp).
+        var zoneOf: (ClaimedRow) -> TimeZone = { _ in TimeZone(secondsFromGMT: 0)! }
+        if campaign.channel.usesPhone, configuration.quietHours.map({ !$0.neverHolds }) ?? false {
+            let tenantZone = try await settings.timeZone(scope: scope, on: db)
+            let clientZones = try await queue.clientTimeZones(db, scope: scope, customerIDs: rows.compactMap(\.customerID))
+            zoneOf = { row in row.customerID.flatMap { clientZones[$0] }.flatMap(TimeZoneName.parse) ?? tenantZone }
+        }
+        let now = clock.now()
+        for row in rows {
+            if suppressed.contains(row.address.lowercased()) {
+                results.append(.skipped(id: row.id, reason: .suppressed))
+                counts.skipped += 1
+            } else if campaign.channel.usesPhone, let window = configuration.quietHours,
+                let opening = window.nextOpening(after: now, in: zoneOf(row))
+            {
+                results.append(.held(id: row.id, until: opening))
+                counts.held += 1
+            } else {
+                toSend.append(row)
+            }
+        }
+
+        var suppress: [SuppressionRequest] = []
+        for (row, outcome) in await send(toSend, campaign: campaign) {
+            // No result: the outcome is unknown and could not be looked up; the row stays
+            // `sending` and recovery resolves it after the lease, never by a blind resend.
+            guard let result = resolve(row, outcome, now: clock.now()) else { continue }
+            results.append(result.row)
+            if let request = result.suppress { suppress.append(request) }
+            switch result.row {
+            case .sent: counts.sent += 1
+            case .failed: counts.failed += 1
+            case .retry: counts.retrying += 1
+            default: break
+            }
+        }
+        try await queue.record(db, results, suppress: suppress, now: clock.now())
+        metrics.recorded(counts, channel: campaign.channel)
+        let ended = try await queue.finalize(db, campaignIDs: [campaign.id], now: clock.now())
+        try await campaigns.rescheduleRecurring(db, campaignIDs: ended, now: clock.now())
+        return counts
+    }
+
+    /// Sends rows with at most `concurrency` calls in flight, at the sender's rate.
+    private func send(_ rows: [ClaimedRow], campaign: Campaign) async -> [(ClaimedRow, SendOutcome?)] {
+        if rows.isEmpty { return [] }
+        let html = campaign.channel == .email && MessageRenderer.looksLikeHTML(campaign.body)
+        let rateKey = "\(rows[0].scope.key)/\(campaign.channel.rawValue)"
+        return await withTaskGroup(of: (ClaimedRow, SendOutcome?).self) { group in
+            var results: [(ClaimedRow, SendOutcome?)] = []
+            var next = 0
+            func start() {
+                guard next < rows.count else { return }
+                let row = rows[next]
+                next += 1
+                group.addTask {
+                    // Never start a call so late that it could outlive the lease.
+                    let latestStart = row.claimedAt.addingTimeInterval(configuration.lease - configuration.providerTimeout)
+                    do {
+                        try await limiter.acquire(rateKey, rate: configuration.rateLimit)
+                    } catch {
+                        return (row, nil)
+                    }
+                    if clock.now() > latestStart { return (row, nil) }
+                    let message = Self.render(row, campaign: campaign, html: html)
+                    let started = ContinuousClock.now
+                    let outcome = await sender.send(message)
+                    metrics.providerCall(ContinuousClock.now - started)
+                    if case .unknown = outcome {
+                        // The call may have reached the provider: only a lookup can tell.
+                        switch await sender.lookup(message) {
+                        case .found(let id): return (row, .sent(providerID: id))
+                        case .notFound: return (row, .retryable(code: "unknown_outcome", message: "no answer; not found by lookup", retryAfter: nil))
+                        case .failed, .unsupported: return (row, outcome)
+                        }
+                    }
+                    return (row, outcome)
+                }
+            }
+            for _ in 0..<min(configuration.concurrency, rows.count) { start() }
+            for await result in group {
+                results.append(result)
+                start()
+            }
+            return results
+        }
+    }
+
+    /// The row's new state for a provider outcome (nil outcome: the call never started).
+    func resolve(_ row: ClaimedRow, _ outcome: SendOutcome?, now: Date) -> (row: RowResult, suppress: SuppressionRequest?)? {
+        switch outcome {
+        case nil:
+            return (.released(id: row.id), nil)
+        case .sent(let id):
+            return (.sent(id: row.id, providerID: id), nil)
+        case .retryable(let code, let message, let retryAfter):
+            switch configuration.retry.decide(failures: row.attempts + 1, now: now, retryAfter: retryAfter) {
+            case .retry(let at): return (.retry(id: row.id, at: at, error: "\(code): \(message)"), nil)
+            case .giveUp: return (.failed(id: row.id, error: "\(code): \(message)"), nil)
+            }
+        case .permanent(let code, let message, let suppress):
+            let request = suppress
+                ? SuppressionRequest(scope: row.scope, channel: row.channel, address: row.address, reason: "STOP reply") : nil
+            return (.failed(id: row.id, error: "\(code): \(message)"), request)
+        case .unknown:
+            // Neither sent nor refused, and no lookup could tell. Email cannot be looked up:
+            // it fails `interrupted`. Others stay `sending` until recovery asks again.
+            return row.channel == .email ? (.failed(id: row.id, error: "interrupted"), nil) : nil
+        }
+    }
+
+    /// Resolves rows whose lease ran out (a replica died mid-send): Twilio-like senders are asked
+    /// whether the message went out; email rows, which cannot be looked up, fail `interrupted`.
+    /// Also ends campaigns whose last row ended while nobody finalized them.
+    public func recover(_ db: MariaDBSession) async throws -> Int {
+        let now = clock.now()
+        let expired = try await queue.expiredLeases(db, claimedBefore: now.addingTimeInterval(-configuration.lease), limit: 200)
+        var results: [RowResult] = []
+        var touched = Set<Int>()
+        for row in expired where try await queue.takeOver(db, row, worker: configuration.workerID, now: now) {
+            touched.insert(row.campaignID)
+            if row.channel == .email {
+                results.append(.failed(id: row.id, error: "interrupted"))
+                continue
+            }
+            guard let campaign = try await campaigns.require(db, id: row.campaignID) else {
+                results.append(.released(id: row.id))
+                continue
+            }
+            let message = Self.render(row, campaign: campaign, html: false)
+            switch await sender.lookup(message) {
+            case .found(let id): results.append(.sent(id: row.id, providerID: id))
+            case .notFound: results.append(.released(id: row.id))  // it never reached the provider
+            case .unsupported: results.append(.failed(id: row.id, error: "interrupted"))
+            case .failed(let reason):
+                logger.warning("lookup failed; will try again", metadata: ["log_id": "\(row.id)", "reason": "\(reason)"])
+            }
+        }
+        try await queue.record(db, results, now: now)
+        let stale = try await queue.unfinalized(db, limit: 100)
+        let ended = try await queue.finalize(db, campaignIDs: Array(touched) + stale, now: now)
+        try await campaigns.rescheduleRecurring(db, campaignIDs: ended, now: now)
+        if !results.isEmpty { logger.info("recovered rows after an expired lease", metadata: ["rows": "\(results.count)"]) }
+        return results.count
+    }
+
+    /// When the next held, retrying or scheduled work falls due.
+    public func nextDue(_ db: MariaDBSession) async throws -> Date? {
+        try await queue.nextDue(db, after: clock.now())
+    }
+
+    /// The message a row becomes: the campaign's content personalized for the recipient.
+    static func render(_ row: ClaimedRow, campaign: Campaign, html: Bool) -> OutgoingMessage {
+        let fields = row.recipient.fields(for: campaign.channel)
+        return OutgoingMessage(
+            logID: row.id, campaignID: campaign.id, scope: row.scope, channel: campaign.channel, to: row.address,
+            subject: campaign.subject.map { MessageRenderer.renderSubject($0, for: fields, channel: campaign.channel) },
+            body: MessageRenderer.render(campaign.body, for: fields, channel: campaign.channel, html: html),
+            contentSID: campaign.contentSID,
+            contentVariables: campaign.contentVariables.map { MessageRenderer.renderVariables($0, for: fields, channel: campaign.channel) },
+            claimedAt: row.claimedAt)
+    }
+}

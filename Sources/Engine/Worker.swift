@@ -1,0 +1,77 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import Logging
+import MariaDB
+import ServiceLifecycle
+import Synchronization
+
+/// Worker mode (the default for `serve`): drains due work fairly across campaigns and tenants
+/// (round-robin, one batch per campaign per round) with bounded concurrency and the sender's
+/// rate; sleeps when idle until woken (a send, a resume, a tick) or until the next held,
+/// retrying or scheduled row falls due (at most 5 s, so schedules activate within 5 s).
+/// On graceful shutdown it stops claiming and lets the batch in flight finish.
+public final class Worker: Service, Sendable {
+    let engine: SendingEngine
+    let pool: MariaDBPool
+    public let wake: WakeSignal
+    let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+    /// Longest sleep between checks for due schedules and expired leases.
+    static let idleCheck: Duration = .seconds(5)
+
+    /// `pool` is the engine's own, so API traffic and long CSV streams cannot starve it.
+    public init(engine: SendingEngine, pool: MariaDBPool, wake: WakeSignal, logger: Logger) {
+        self.engine = engine
+        self.pool = pool
+        self.wake = wake
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        logger.info("worker started", metadata: ["worker": "\(engine.configuration.workerID)"])
+        await withGracefulShutdownHandler {
+            await self.loop()
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .relaxed)
+            self.wake.signal()
+        }
+        logger.info("worker stopped")
+    }
+
+    private func loop() async {
+        var lastHousekeeping = ContinuousClock.now - .seconds(3600)
+        var rotation = 0
+        while !stopping.load(ordering: .relaxed), !Task.isCancelled {
+            engine.metrics.beat()
+            do {
+                let idle = try await pool.withConnection { db -> Duration? in
+                    if ContinuousClock.now - lastHousekeeping >= Self.idleCheck {
+                        lastHousekeeping = ContinuousClock.now
+                        _ = try await engine.activateDue(db)
+                        _ = try await engine.recover(db)
+                    }
+                    let campaigns = try await engine.activeCampaigns(db, limit: 100)
+                    if campaigns.isEmpty {
+                        let due = try await engine.nextDue(db).map { $0.timeIntervalSince(engine.clock.now()) } ?? 5
+                        return .milliseconds(Int(max(0.05, min(due, 5)) * 1000))
+                    }
+                    // Round-robin: each round starts one campaign further, one batch each.
+                    rotation = (rotation + 1) % campaigns.count
+                    for campaign in campaigns[rotation...] + campaigns[..<rotation] where !stopping.load(ordering: .relaxed) {
+                        _ = try await engine.processBatch(db, campaign: campaign, limit: engine.configuration.workerBatchSize)
+                    }
+                    return nil
+                }
+                if let idle { await wake.wait(timeout: idle) }
+            } catch {
+                logger.error("worker round failed; retrying", metadata: ["error": "\(Self.describe(error))"])
+                await wake.wait(timeout: .seconds(1))
+            }
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? MariaDBError)?.detail ?? String(describing: error)
+    }
+}
