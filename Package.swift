@@ -108,6 +108,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "CampaignStore", "Campaigns", "MariaDB", "DemoData", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ServerTests",
             dependencies: [
                 "Server", "CampaignStore", "Campaigns", "MariaDB", "DemoData", "TestSupport",

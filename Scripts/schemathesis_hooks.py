@@ -18,7 +18,8 @@ Half of the well-formed `POST /api/v1/sessions` bodies get a real launch token, 
 exchange is tested beyond 401. `DELETE /api/v1/sessions/current` is sent with a fresh browser
 session instead (a launch token minted here and exchanged at `POST /api/v1/sessions`), and
 every third other `/api/v1` request uses one shared session, so both authentication paths are
-exercised. Every second `POST /api/v1/campaigns/{id}/pause|resume|cancel` with a well-formed
+exercised. Every second `POST /api/v1/cron/tick` is signed without a user, as the bridge's
+cron does (the others show the 403 a user gets). Every second `POST /api/v1/campaigns/{id}/pause|resume|cancel` with a well-formed
 id is pointed at a campaign prepared (created, sent, paused) so that the action is allowed,
 not only 404/409.
 
@@ -127,7 +128,10 @@ def _body_bytes(request: requests.PreparedRequest) -> bytes:
 
 
 class BridgeSignature(requests.auth.AuthBase):
-    """Signs the prepared request with the bridge's HMAC headers."""
+    """Signs the prepared request with the bridge's HMAC headers (`user` "" = the cron system)."""
+
+    def __init__(self, user: str = USER) -> None:
+        self.user = user
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.url = _unique_url(request.url)
@@ -135,13 +139,13 @@ class BridgeSignature(requests.auth.AuthBase):
         timestamp = str(int(time.time()))
         target = request.path_url  # path and query exactly as they go on the request line
         canonical = "\n".join(
-            [timestamp, request.method.upper(), target, TENANT, USER, hashlib.sha256(body).hexdigest()]
+            [timestamp, request.method.upper(), target, TENANT, self.user, hashlib.sha256(body).hexdigest()]
         )
         signature = hmac.new(SECRET.encode(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
         request.headers.pop("Authorization", None)
         request.headers["X-Bkntc-Timestamp"] = timestamp
         request.headers["X-Bkntc-Tenant"] = TENANT
-        request.headers["X-Bkntc-User"] = USER
+        request.headers["X-Bkntc-User"] = self.user
         request.headers["X-Bkntc-Signature"] = signature
         return request
 
@@ -217,6 +221,9 @@ def before_call(context, case, kwargs):
             case.path_parameters = {**case.path_parameters, "id": campaign}
     if label == "DELETE /api/v1/sessions/current":
         kind, auth = "fresh session", SessionBearer(new_session())
+    elif label == "POST /api/v1/cron/tick" and every(2, "tick"):
+        # The tick is the cron's: signed without a user (the other half is refused with 403).
+        kind, auth = "system signature", BridgeSignature(user="")
     elif case.operation.path.startswith("/api/v1/") and label != "POST /api/v1/sessions" and every(3, "session"):
         kind, auth = "shared session", SessionBearer(shared_session())
     else:

@@ -266,16 +266,22 @@ public struct MariaDBCampaignRepository: CampaignRepository {
 
     // MARK: - Reading
 
-    public func progress(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignProgress {
-        try await view(scope: scope, id: id, access: access).progress
+    public func progress(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignView {
+        try await pool.withConnection { db in
+            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
+            var counted = campaign
+            if let run { counted.currentRun = run }
+            let counters = try await counters(db, scope: scope, campaigns: [counted])
+            return CampaignView(campaign: campaign, progress: counters[campaign.id] ?? CampaignProgress(status: campaign.status))
+        }
     }
 
-    public func logs(scope: TenantScope, id: Int, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
+    public func logs(scope: TenantScope, id: Int, run: Int?, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
         -> Page<CampaignLogRow>
     {
         try await pool.withConnection { db in
             let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
-            var filter: MariaDBQuery = "campaign_id = \(id) AND run = \(campaign.currentRun) AND tenant_key = \(scope.key)"
+            var filter: MariaDBQuery = "campaign_id = \(id) AND run = \(run ?? campaign.currentRun) AND tenant_key = \(scope.key)"
             if let status { filter.append(" AND status = \(status)") }
             return try await db.page(from: logs, where: filter, orderBy: SQLIdentifierList(("id", .ascending)), page: page, map: Self.logRow)
         }
@@ -328,18 +334,32 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     /// Row counts of each campaign's current run, keyed by campaign id, in one query.
     func counters(_ db: some MariaDBQueryable, scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: CampaignProgress] {
         var result: [Int: CampaignProgress] = [:]
-        for campaign in campaigns { result[campaign.id] = CampaignProgress(status: campaign.status) }
+        for campaign in campaigns {
+            var progress = CampaignProgress(status: campaign.status)
+            progress.run = campaign.currentRun
+            result[campaign.id] = progress
+        }
         let started = campaigns.filter { $0.currentRun > 0 }
         if started.isEmpty { return result }
+        let now = clock.now()
         let pairs = MariaDBQuery.joined(started.map { "(\($0.id), \($0.currentRun))" }, separator: ", ")
         let rows = try await db.query(
             """
-            SELECT campaign_id, status, COUNT(*) AS n FROM \(identifier: logs)
+            SELECT campaign_id, status, COUNT(*) AS n, SUM(attempts > 0) AS retried,
+              SUM(last_error = \(MariaDBRecipientQueue.quietHours) AND next_attempt_at > \(now)) AS held,
+              SUM(sent_at >= \(now.addingTimeInterval(-60))) AS recent
+            FROM \(identifier: logs)
             WHERE tenant_key = \(scope.key) AND (campaign_id, run) IN (\(pairs)) GROUP BY campaign_id, status
             """)
         for row in rows {
             let id = try row.decode("campaign_id", as: Int.self)
-            result[id]?.add(try row.decode("n", as: Int.self), try row.decode("status", as: LogStatus.self))
+            let status = try row.decode("status", as: LogStatus.self)
+            result[id]?.add(try row.decode("n", as: Int.self), status)
+            if status == .pending {
+                result[id]?.retrying += try row.decode("retried", as: Int?.self) ?? 0
+                result[id]?.waiting += try row.decode("held", as: Int?.self) ?? 0
+            }
+            if LogStatus.reached.contains(status) { result[id]?.sentLastMinute += try row.decode("recent", as: Int?.self) ?? 0 }
         }
         return result
     }

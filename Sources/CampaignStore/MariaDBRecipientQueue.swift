@@ -313,6 +313,7 @@ public struct MariaDBRecipientQueue: Sendable {
     public func clientTimeZones(_ db: some MariaDBQueryable, scope: TenantScope, customerIDs: [Int]) async throws -> [Int: String] {
         if customerIDs.isEmpty { return [:] }
         let tenant: MariaDBQuery = scope.tenantID.map { "tenant_id = \($0)" } ?? "(tenant_id IS NULL OR tenant_id = 0)"
+        let outerTenant: MariaDBQuery = scope.tenantID.map { "a.tenant_id = \($0)" } ?? "(a.tenant_id IS NULL OR a.tenant_id = 0)"
         do {
             let rows = try await db.query(
                 """
@@ -320,7 +321,7 @@ public struct MariaDBRecipientQueue: Sendable {
                 JOIN (SELECT customer_id, MAX(starts_at) AS latest FROM \(identifier: appointments)
                       WHERE \(tenant) AND customer_id IN (\(list: customerIDs)) GROUP BY customer_id) x
                   ON x.customer_id = a.customer_id AND x.latest = a.starts_at
-                WHERE a.\(tenant) AND a.client_timezone IS NOT NULL AND a.client_timezone <> ''
+                WHERE \(outerTenant) AND a.client_timezone IS NOT NULL AND a.client_timezone <> ''
                 """)
             var zones: [Int: String] = [:]
             for row in rows { zones[try row.decode("customer_id")] = try row.decode("client_timezone") }

@@ -6,12 +6,42 @@ public struct CampaignProgress: Sendable, Hashable {
     public var total = 0
     public var sent = 0
     public var delivered = 0
+    /// Rows the provider reported undelivered (also counted in `failed`).
+    public var undelivered = 0
     public var failed = 0
     public var skipped = 0
     public var pending = 0
     public var sending = 0
+    /// Pending rows held by quiet hours.
+    public var waiting = 0
+    /// Pending rows that failed before and wait for their retry.
+    public var retrying = 0
+    /// Rows sent in the last minute (for the rate).
+    public var sentLastMinute = 0
+    /// The run these counts are of.
+    public var run = 0
 
     public init(status: CampaignStatus) { self.status = status }
+
+    /// Messages per second over the last minute.
+    public var rate: Double { Double(sentLastMinute) / 60 }
+
+    /// Seconds until the rows still to go are sent at the current rate; nil when unknown.
+    public var etaSeconds: Int? {
+        guard rate > 0, pending + sending > 0 else { return pending + sending == 0 && total > 0 ? 0 : nil }
+        return Int((Double(pending + sending) / rate).rounded(.up))
+    }
+
+    /// Where the run stands (DESIGN §7).
+    public var stage: ProgressStage {
+        switch status {
+        case .scheduled: .scheduled
+        case .paused: .paused
+        case .completed, .failed, .cancelled: .done
+        case .draft, .queued: .preparing
+        case .sending: pending > 0 ? .sending : .finalizing
+        }
+    }
 
     /// Adds `count` rows of `status`.
     public mutating func add(_ count: Int, _ status: LogStatus) {
@@ -21,7 +51,10 @@ public struct CampaignProgress: Sendable, Hashable {
         case .delivered:
             sent += count
             delivered += count
-        case .failed, .undelivered: failed += count
+        case .failed: failed += count
+        case .undelivered:
+            failed += count
+            undelivered += count
         case .skipped: skipped += count
         case .pending: pending += count
         case .sending: sending += count
@@ -29,10 +62,18 @@ public struct CampaignProgress: Sendable, Hashable {
     }
 }
 
+/// The stages of a campaign's progress (DESIGN §7).
+public enum ProgressStage: String, Sendable, Codable, CaseIterable, Hashable {
+    case scheduled, preparing, sending, finalizing, done, paused
+}
+
 /// A campaign as answers show it: the stored row and its current run's counters.
 public struct CampaignView: Sendable, Hashable {
     public var campaign: Campaign
     public var progress: CampaignProgress
+
+    /// When the next run starts: the scheduled time of a scheduled campaign.
+    public var nextRunAt: Date? { campaign.status == .scheduled ? campaign.scheduledAt : nil }
 
     public init(campaign: Campaign, progress: CampaignProgress) {
         self.campaign = campaign

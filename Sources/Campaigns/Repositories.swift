@@ -76,8 +76,10 @@ public protocol CampaignRepository: Sendable {
     /// Snapshot (or schedule) a draft; returns the campaign after the transition.
     func send(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView
     func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck) async throws -> CampaignView
-    func progress(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignProgress
-    func logs(scope: TenantScope, id: Int, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
+    /// The campaign with the counters of `run` (nil = the current run).
+    func progress(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignView
+    /// Log rows of `run` (nil = the current run).
+    func logs(scope: TenantScope, id: Int, run: Int?, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
         -> Page<CampaignLogRow>
     /// Streams log rows of the current run in id order, at most `limit` (nil = all), in
     /// batches of at most 1,000 rows. `access` is checked before the first batch.

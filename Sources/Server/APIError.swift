@@ -196,6 +196,13 @@ extension Request {
         return PageRequest(page: page, perPage: perPage)
     }
 
+    /// `?run=N`: an earlier run of a recurring campaign (nil = the current run).
+    func runNumber() throws -> Int? {
+        guard let raw = queryString("run") else { return nil }
+        guard let run = Int(raw), (1...1_000_000).contains(run) else { throw APIError.validation("run", "must be a run number from 1") }
+        return run
+    }
+
     func queryChannel() throws -> Channel? {
         guard let raw = queryString("channel") else { return nil }
         guard let channel = Channel(rawValue: raw) else { throw APIError.validation("channel", "must be sms, whatsapp or email") }

@@ -88,8 +88,10 @@ extension APIRoutes {
                 scope: try context.scope(), id: try context.id(), createdBy: context.identity?.userID, access: try context.access(.create))
             return try answer(copy, context, status: .created)
         }
-        api.on(.get, "campaigns/:id/progress", .capability(.read)) { _, context in
-            jsonResponse(ProgressBody(try await repo.progress(scope: try context.scope(), id: try context.id(), access: try context.access(.read))))
+        api.on(.get, "campaigns/:id/progress", .capability(.read)) { request, context in
+            let view = try await repo.progress(
+                scope: try context.scope(), id: try context.id(), run: try request.runNumber(), access: try context.access(.read))
+            return jsonResponse(ProgressBody(view))
         }
         api.on(.get, "campaigns/:id/logs", .capability(.logs)) { request, context in
             var status: LogStatus?
@@ -100,8 +102,8 @@ extension APIRoutes {
                 status = parsed
             }
             let page = try await repo.logs(
-                scope: try context.scope(), id: try context.id(), status: status, page: try request.pageRequest(),
-                access: try context.access(.logs))
+                scope: try context.scope(), id: try context.id(), run: try request.runNumber(), status: status,
+                page: try request.pageRequest(), access: try context.access(.logs))
             return jsonResponse(PageBody(page, LogRowBody.init))
         }
         api.on(.get, "campaigns/:id/logs.csv", .capability(.logs)) { request, context in

@@ -26,6 +26,7 @@ struct CampaignBody: Encodable {
     let startedAt: Date?
     let finishedAt: Date?
     let counters: CountersBody
+    let nextRunAt: Nullable<Date>
     let warnings: [String]?
 
     /// Row counts of the current run.
@@ -36,6 +37,7 @@ struct CampaignBody: Encodable {
     init(_ view: CampaignView, scope: TenantScope, warnings: [String]? = nil) {
         let c = view.campaign
         let p = view.progress
+        nextRunAt = Nullable(view.nextRunAt)
         id = c.id
         tenantId = scope.tenantID
         counters = CountersBody(
@@ -165,24 +167,40 @@ struct LogRowBody: Encodable {
 struct ProgressBody: Encodable {
     let status: String
     let stage: String
-    let total, sent, delivered, failed, skipped, pending, sending: Int
+    let total, sent, delivered, undelivered, failed, skipped, pending, sending, waiting, retrying: Int
+    let rate: Double
+    let etaSeconds: Nullable<Int>
+    let run: Int
+    let nextRunAt: Nullable<Date>
 
-    init(_ p: CampaignProgress) {
+    init(_ view: CampaignView) {
+        let p = view.progress
         status = p.status.rawValue
-        switch p.status {
-        case .draft: stage = "composing"
-        case .scheduled: stage = "waiting_for_schedule"
-        case .queued: stage = "waiting_for_worker"
-        case .sending: stage = "sending"
-        case .paused: stage = "paused"
-        case .completed, .failed, .cancelled: stage = "finished"
-        }
+        stage = p.stage.rawValue
         total = p.total
         sent = p.sent
         delivered = p.delivered
+        undelivered = p.undelivered
         failed = p.failed
         skipped = p.skipped
         pending = p.pending
         sending = p.sending
+        waiting = p.waiting
+        retrying = p.retrying
+        rate = (p.rate * 100).rounded() / 100
+        etaSeconds = Nullable(p.etaSeconds)
+        run = p.run
+        nextRunAt = Nullable(view.nextRunAt)
+    }
+}
+
+/// A value that is written as JSON `null` when absent (plain optionals are left out).
+struct Nullable<Value: Encodable>: Encodable {
+    let value: Value?
+    init(_ value: Value?) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }

@@ -116,7 +116,7 @@ struct CampaignRepositoryTests {
                 #expect(rows.allSatisfy { $0.status == "pending" })
                 #expect(Set(rows.map { $0.address.lowercased() }).count == rows.count, "addresses are unique")
                 if channel == .sms { #expect(!rows.map(\.address).contains("+447700900010")) }
-                let progress = try await setup.campaigns.progress(scope: scope, id: campaign.id, access: AccessCheck(.read, in: Self.admin))
+                let progress = try await setup.campaigns.progress(scope: scope, id: campaign.id, run: nil, access: AccessCheck(.read, in: Self.admin)).progress
                 #expect(progress.total == preview.count && progress.pending == preview.count && progress.sent == 0)
             }
         }

@@ -150,11 +150,11 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         }
     }
 
-    public func progress(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignProgress {
-        try await view(scope: scope, id: id, access: access).progress
+    public func progress(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignView {
+        try await view(scope: scope, id: id, access: access)
     }
 
-    public func logs(scope: TenantScope, id: Int, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
+    public func logs(scope: TenantScope, id: Int, run: Int?, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
         -> Page<CampaignLogRow>
     {
         try state.withLock { state in
@@ -198,6 +198,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
 
     private static func progress(_ state: State, _ campaign: Campaign) -> CampaignProgress {
         var progress = CampaignProgress(status: campaign.status)
+        progress.run = campaign.currentRun
         for row in state.logs[campaign.id, default: []] { progress.add(1, row.status) }
         return progress
     }
