@@ -6,7 +6,7 @@ import MariaDB
 /// Transitions lock the campaign row, check the caller's capability on that locked row, and
 /// change it in the same transaction. Every method takes one lease.
 public struct MariaDBCampaignRepository: CampaignRepository {
-    let pool: MariaDBPool
+    public let pool: MariaDBPool
     let campaigns: SQLIdentifier
     let logs: SQLIdentifier
     let templates: SQLIdentifier

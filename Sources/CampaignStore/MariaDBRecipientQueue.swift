@@ -309,6 +309,24 @@ public struct MariaDBRecipientQueue: Sendable {
         return Set(try rows.map { try $0.decode("address", as: String.self).lowercased() })
     }
 
+    /// Campaign messages sent (or delivered) to each customer on `channel` since `since`, across
+    /// every campaign of the tenant (the frequency cap's count).
+    public func sentCounts(
+        _ db: some MariaDBQueryable, scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date
+    ) async throws -> [Int: Int] {
+        if customerIDs.isEmpty { return [:] }
+        let rows = try await db.query(
+            """
+            SELECT customer_id, COUNT(*) AS n FROM \(identifier: logs)
+            WHERE tenant_key = \(scope.key) AND channel = \(channel) AND status IN (\(list: LogStatus.reached))
+              AND sent_at >= \(since) AND customer_id IN (\(list: customerIDs))
+            GROUP BY customer_id
+            """)
+        var counts: [Int: Int] = [:]
+        for row in rows { counts[try row.decode("customer_id")] = try row.decode("n") }
+        return counts
+    }
+
     /// The `client_timezone` of each customer's latest appointment (Booknetic's own column).
     public func clientTimeZones(_ db: some MariaDBQueryable, scope: TenantScope, customerIDs: [Int]) async throws -> [Int: String] {
         if customerIDs.isEmpty { return [:] }

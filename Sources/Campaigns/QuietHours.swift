@@ -59,7 +59,8 @@ public struct QuietHours: Sendable, Hashable, Codable {
         return nil
     }
 
-    static func minutes(_ text: String) -> Int? {
+    /// Minutes after midnight of `HH:MM` (00:00–24:00), or nil.
+    public static func minutes(_ text: String) -> Int? {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":")
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
             (0...24).contains(hour), (0..<60).contains(minute), hour * 60 + minute <= 1440

@@ -18,7 +18,8 @@ public struct EngineConfiguration: Sendable {
     public var lease: TimeInterval
     /// Total time one provider call may take (`BKNTC_PROVIDER_TIMEOUT`).
     public var providerTimeout: TimeInterval
-    /// The allowed window for SMS and WhatsApp; nil = never hold (`BKNTC_QUIET_HOURS=off`).
+    /// The allowed window for SMS and WhatsApp from `BKNTC_QUIET_HOURS` (`.never` = off); nil =
+    /// not set, so the default 08:00–21:00 applies. A tenant's own setting wins either way.
     public var quietHours: QuietHours?
     /// Rows the worker claims per campaign per round.
     public var workerBatchSize: Int
@@ -26,7 +27,7 @@ public struct EngineConfiguration: Sendable {
     public init(
         workerID: String = EngineConfiguration.defaultWorkerID(), batchSize: Int = 25, campaignsPerTick: Int = 5,
         retry: RetryPolicy = RetryPolicy(delays: [120, 240]), concurrency: Int = 4, rateLimit: Double? = nil,
-        lease: TimeInterval = 120, providerTimeout: TimeInterval = 30, quietHours: QuietHours? = .standard,
+        lease: TimeInterval = 120, providerTimeout: TimeInterval = 30, quietHours: QuietHours? = nil,
         workerBatchSize: Int? = nil
     ) {
         self.workerID = workerID

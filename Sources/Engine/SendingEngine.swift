@@ -34,6 +34,7 @@ public struct SendingEngine: Sendable {
     let queue: MariaDBRecipientQueue
     let campaigns: MariaDBCampaignRepository
     let settings: MariaDBSiteSettings
+    let channelSettings: MariaDBSettingsRepository
     let sender: any MessageSender
     let clock: any WallClock
     let limiter: SendRateLimiter
@@ -49,6 +50,7 @@ public struct SendingEngine: Sendable {
         self.queue = MariaDBRecipientQueue(prefix: prefix)
         self.campaigns = campaigns
         self.settings = settings
+        self.channelSettings = MariaDBSettingsRepository(pool: campaigns.pool, prefix: prefix, clock: clock)
         self.sender = sender
         self.clock = clock
         self.limiter = SendRateLimiter()
@@ -77,23 +79,38 @@ public struct SendingEngine: Sendable {
         var results: [RowResult] = []
         var toSend: [ClaimedRow] = []
 
+        // The tenant's settings for the channel, read for every batch (a change applies at once).
+        let stored = try await channelSettings.stored(db, scope: scope, channel: campaign.channel)
+        let effective = ChannelSettings(
+            stored: stored, environmentQuietHours: configuration.quietHours, environmentRate: configuration.rateLimit)
         // Suppression is checked again right before sending: one query for the batch.
         let suppressed = try await queue.suppressed(db, scope: scope, channel: campaign.channel, addresses: rows.map(\.address))
         // Quiet hours in each recipient's own zone (SMS and WhatsApp).
+        let window: QuietHours? = campaign.channel.usesPhone && !effective.quietHours.value.neverHolds ? effective.quietHours.value : nil
         var zoneOf: (ClaimedRow) -> TimeZone = { _ in TimeZone(secondsFromGMT: 0)! }
-        if campaign.channel.usesPhone, configuration.quietHours.map({ !$0.neverHolds }) ?? false {
-            let tenantZone = try await settings.timeZone(scope: scope, on: db)
+        if window != nil {
+            var tenantZone = TimeZoneName.parse(stored.timezone)
+            if tenantZone == nil { tenantZone = try await settings.timeZone(scope: scope, on: db) }
+            let fallbackZone = tenantZone ?? TimeZone(secondsFromGMT: 0)!
             let clientZones = try await queue.clientTimeZones(db, scope: scope, customerIDs: rows.compactMap(\.customerID))
-            zoneOf = { row in row.customerID.flatMap { clientZones[$0] }.flatMap(TimeZoneName.parse) ?? tenantZone }
+            zoneOf = { row in row.customerID.flatMap { clientZones[$0] }.flatMap(TimeZoneName.parse) ?? fallbackZone }
+        }
+        // The frequency cap, counted across all the tenant's campaigns on this channel.
+        var sentRecently: [Int: Int] = [:]
+        if let cap = effective.frequencyCap.value {
+            sentRecently = try await queue.sentCounts(
+                db, scope: scope, channel: campaign.channel, customerIDs: rows.compactMap(\.customerID),
+                since: clock.now().addingTimeInterval(-Double(cap.days) * 86_400))
         }
         let now = clock.now()
         for row in rows {
             if suppressed.contains(row.address.lowercased()) {
                 results.append(.skipped(id: row.id, reason: .suppressed))
                 counts.skipped += 1
-            } else if campaign.channel.usesPhone, let window = configuration.quietHours,
-                let opening = window.nextOpening(after: now, in: zoneOf(row))
-            {
+            } else if let cap = effective.frequencyCap.value, let customer = row.customerID, sentRecently[customer, default: 0] >= cap.max {
+                results.append(.skipped(id: row.id, reason: .frequencyCap))
+                counts.skipped += 1
+            } else if let window, let opening = window.nextOpening(after: now, in: zoneOf(row)) {
                 results.append(.held(id: row.id, until: opening))
                 counts.held += 1
             } else {
@@ -102,7 +119,7 @@ public struct SendingEngine: Sendable {
         }
 
         var suppress: [SuppressionRequest] = []
-        for (row, outcome) in await send(toSend, campaign: campaign) {
+        for (row, outcome) in await send(toSend, campaign: campaign, rate: effective.rateLimit.value) {
             // No result: the outcome is unknown and could not be looked up; the row stays
             // `sending` and recovery resolves it after the lease, never by a blind resend.
             guard let result = resolve(row, outcome, now: clock.now()) else { continue }
@@ -123,7 +140,7 @@ public struct SendingEngine: Sendable {
     }
 
     /// Sends rows with at most `concurrency` calls in flight, at the sender's rate.
-    private func send(_ rows: [ClaimedRow], campaign: Campaign) async -> [(ClaimedRow, SendOutcome?)] {
+    private func send(_ rows: [ClaimedRow], campaign: Campaign, rate: Double?) async -> [(ClaimedRow, SendOutcome?)] {
         if rows.isEmpty { return [] }
         let html = campaign.channel == .email && MessageRenderer.looksLikeHTML(campaign.body)
         let rateKey = "\(rows[0].scope.key)/\(campaign.channel.rawValue)"
@@ -138,7 +155,7 @@ public struct SendingEngine: Sendable {
                     // Never start a call so late that it could outlive the lease.
                     let latestStart = row.claimedAt.addingTimeInterval(configuration.lease - configuration.providerTimeout)
                     do {
-                        try await limiter.acquire(rateKey, rate: configuration.rateLimit)
+                        try await limiter.acquire(rateKey, rate: rate)
                     } catch {
                         return (row, nil)
                     }

@@ -26,6 +26,11 @@ public struct AppDependencies: Sendable {
     public var readiness: @Sendable () async -> (ready: Bool, detail: String)
     /// The sending engine (nil in router tests that need none).
     public var engine: EngineAssembly?
+    /// Per-tenant settings (§10); nil answers 503 on the settings routes.
+    public var channelSettings: (any SettingsRepository)?
+    /// `BKNTC_QUIET_HOURS` and `BKNTC_RATE_LIMIT`, which the effective settings show.
+    public var environmentQuietHours: QuietHours?
+    public var environmentRateLimit: Double?
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -88,6 +93,9 @@ public struct AppDependencies: Sendable {
             })
         deps.maskAddresses = config.maskAddresses
         deps.engine = engine
+        deps.channelSettings = MariaDBSettingsRepository(pool: pool, prefix: prefix, clock: clock)
+        deps.environmentQuietHours = config.quietHours
+        deps.environmentRateLimit = config.rateLimit
         return deps
     }
 }

@@ -47,6 +47,35 @@ enum APIRoutes {
         registerSuppressions(&api, deps)
         registerCampaigns(&api, deps)
         registerCron(&api, deps)
+        registerSettings(&api, deps)
+    }
+
+    // MARK: Settings
+
+    static func registerSettings(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
+        @Sendable func effective(_ stored: StoredSettings) -> ChannelSettings {
+            ChannelSettings(stored: stored, environmentQuietHours: deps.environmentQuietHours, environmentRate: deps.environmentRateLimit)
+        }
+        @Sendable func store() throws -> any SettingsRepository {
+            guard let store = deps.channelSettings else {
+                throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "settings are not available")
+            }
+            return store
+        }
+        api.on(.get, "settings", .capability(.read)) { request, context in
+            guard let channel = try request.queryChannel() else { throw APIError.validation("channel", "is required: sms, whatsapp or email") }
+            try context.require(.read, on: channel)
+            let stored = try await store().stored(scope: try context.scope(), channel: channel)
+            return jsonResponse(SettingsBody(channel: channel, effective(stored)))
+        }
+        api.on(.put, "settings", .capability(.send)) { request, context in
+            var request = request
+            let (channel, update) = try SettingsRequest.update(from: try await request.jsonBody())
+            try context.require(.send, on: channel)
+            let stored = try await store().apply(update, scope: try context.scope(), channel: channel)
+            deps.engine?.worker?.wake.signal()
+            return jsonResponse(SettingsBody(channel: channel, effective(stored)))
+        }
     }
 
     // MARK: Cron

@@ -54,8 +54,9 @@ public struct ServiceConfiguration: Sendable {
     public var sendingLease: Int = 120
     /// Seconds one provider call may take in total (`BKNTC_PROVIDER_TIMEOUT`).
     public var providerTimeout: Int = 30
-    /// The allowed window for SMS and WhatsApp (`BKNTC_QUIET_HOURS`); nil = `off`.
-    public var quietHours: QuietHours? = .standard
+    /// The allowed window for SMS and WhatsApp (`BKNTC_QUIET_HOURS`; `off` = `.never`); nil =
+    /// not set (the default 08:00–21:00, which a tenant's setting may change).
+    public var quietHours: QuietHours?
     /// Connections of the engine's own pool (`BKNTC_ENGINE_POOL_SIZE`).
     public var enginePoolSize: Int = 3
 
@@ -201,7 +202,7 @@ public struct ServiceConfiguration: Sendable {
         configuration.enginePoolSize = try integer("BKNTC_ENGINE_POOL_SIZE", default: 3, range: 2...64)
         if let raw = value("BKNTC_QUIET_HOURS") {
             if raw.lowercased() == "off" {
-                configuration.quietHours = nil
+                configuration.quietHours = .never
             } else {
                 guard let window = QuietHours(parsing: raw) else {
                     throw .invalid(variable: "BKNTC_QUIET_HOURS", expected: "HH:MM-HH:MM (the allowed window, e.g. 08:00-21:00) or off")

@@ -26,7 +26,7 @@ struct EngineFixture {
     /// A fixture with `customers` customers (phones +4477009xxxxx, emails cN@example.com), then
     /// `body`; the database is dropped afterwards.
     static func with(
-        _ label: String, customers: Int = 40, configuration: EngineConfiguration = EngineConfiguration(quietHours: nil),
+        _ label: String, customers: Int = 40, configuration: EngineConfiguration = EngineConfiguration(quietHours: .never),
         sender: FakeSender = FakeSender(), _ body: (EngineFixture) async throws -> Void
     ) async throws {
         try await TestDatabase.with("engine_\(label)") { pool in

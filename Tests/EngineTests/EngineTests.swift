@@ -101,7 +101,7 @@ struct EngineTests {
             other.maxConnections = 2
             let secondPool = MariaDBPool(configuration: other, logger: TestDatabase.logger)
             let second = EngineFixture.make(
-                pool: fixture.pool, enginePool: secondPool, configuration: EngineConfiguration(workerID: "replica-2", quietHours: nil),
+                pool: fixture.pool, enginePool: secondPool, configuration: EngineConfiguration(workerID: "replica-2", quietHours: .never),
                 sender: fixture.sender, clock: fixture.clock)
             async let a = fixture.drain(limit: 7)
             async let b = second.drain(limit: 7)
@@ -283,4 +283,45 @@ func waitUntil(_ condition: () async throws -> Bool) async throws {
         try await Task.sleep(for: .milliseconds(10))
     }
     Issue.record("condition not met within 20 s")
+}
+
+@Suite("Engine settings against MariaDB", .serialized)
+struct EngineSettingsTests {
+    @Test func theFrequencyCapCountsAcrossCampaigns() async throws {
+        try await EngineFixture.with("cap", customers: 5) { fixture in
+            let store = MariaDBSettingsRepository(pool: fixture.pool, prefix: EngineFixture.prefix, clock: fixture.clock)
+            var update = SettingsUpdate()
+            update.frequencyCap = .set(FrequencyCap(max: 2, days: 7))
+            _ = try await store.apply(update, scope: .singleSite, channel: .sms)
+            for name in ["One", "Two", "Three"] {
+                _ = try await fixture.queuedCampaign(name: name)
+                try await fixture.drain()
+                fixture.clock.advance(by: 86_400)
+            }
+            #expect(fixture.sender.sent.count == 10, "two messages each, the third campaign capped")
+            let third = try await fixture.rows(3)
+            #expect(third.allSatisfy { $0.status == "skipped" && $0.error == "frequency_cap" })
+            // Email is another channel: not capped.
+            _ = try await fixture.queuedCampaign(.email, name: "Mail")
+            #expect(try await fixture.drain().sent == 5)
+            // After the window the cap lets messages through again.
+            fixture.clock.advance(by: 7 * 86_400)
+            _ = try await fixture.queuedCampaign(name: "Later")
+            #expect(try await fixture.drain().sent == 5)
+        }
+    }
+
+    @Test func changingTheWindowReleasesHeldRows() async throws {
+        try await EngineFixture.with("window", customers: 3, configuration: EngineConfiguration()) { fixture in
+            fixture.clock.set(ISO8601DateFormatter().date(from: "2026-06-01T03:00:00Z")!)  // 03:00 UTC: outside 08–21
+            let campaign = try await fixture.queuedCampaign()
+            #expect(try await fixture.drain().held == 3)
+            let store = MariaDBSettingsRepository(pool: fixture.pool, prefix: EngineFixture.prefix, clock: fixture.clock)
+            var update = SettingsUpdate()
+            update.quietHours = .set(QuietHours.never)
+            _ = try await store.apply(update, scope: .singleSite, channel: .sms)
+            #expect(try await fixture.drain().sent == 3, "held rows are re-evaluated by the new window")
+            #expect(try await fixture.status(campaign.id) == .completed)
+        }
+    }
 }

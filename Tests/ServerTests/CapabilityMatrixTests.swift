@@ -98,6 +98,9 @@ struct CapabilityMatrixTests {
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs.csv", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/preview-messages", capability: .read, object: true, success: 200),
+        RouteCase(method: .get, path: "/api/v1/settings", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
+        RouteCase(method: .put, path: "/api/v1/settings", capability: .send, object: false, success: 200,
+                  body: #"{"channel":"CHANNEL","attribution_days":10}"#),
     ]
 
     @Test func everyDeclaredCapabilityRouteIsInTheMatrix() throws {

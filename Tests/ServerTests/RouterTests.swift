@@ -254,3 +254,57 @@ final class RawHTTPReader: @unchecked Sendable {
 
     func close() { Glibc.close(socket) }
 }
+
+/// Settings (§10) over HTTP on MariaDB: validation, defaults and sources, reset with null.
+@Suite("Settings over HTTP", .serialized)
+struct SettingsTests {
+    @Test func settingsAreValidatedAndAnswerEffectiveValuesWithTheirSource() async throws {
+        try await APIFixture.live("settings") { pool, client in
+            let defaults = try await APIFixture.call(client, .get, "/api/v1/settings?channel=sms", tenant: 1, user: 1)
+            #expect(defaults.status == 200)
+            #expect(defaults.json?["quiet_hours"]?["value"]?["start"]?.stringValue == "08:00")
+            #expect(defaults.json?["quiet_hours"]?["source"]?.stringValue == "default")
+            #expect(defaults.json?["attribution_days"]?["value"]?.integerValue == 7)
+            #expect(defaults.json?["frequency_cap"]?["value"] == .null)
+            let invalid: [(String, String)] = [
+                (#"{"quiet_hours":{"start":"08:00","end":"21:00"}}"#, "channel"),
+                (#"{"channel":"sms","quiet_hours":{"start":"8am","end":"21:00"}}"#, "quiet_hours.start"),
+                (#"{"channel":"sms","quiet_hours":{"start":"08:00","end":"25:00"}}"#, "quiet_hours.end"),
+                (#"{"channel":"sms","quiet_hours":"always"}"#, "quiet_hours"),
+                (#"{"channel":"sms","timezone":"Mars/Olympus"}"#, "timezone"),
+                (#"{"channel":"sms","frequency_cap":{"max":0,"days":7}}"#, "frequency_cap.max"),
+                (#"{"channel":"sms","frequency_cap":{"max":2}}"#, "frequency_cap.days"),
+                (#"{"channel":"sms","rate_limit":-1}"#, "rate_limit"),
+                (#"{"channel":"sms","attribution_days":1000}"#, "attribution_days"),
+            ]
+            for (body, field) in invalid {
+                let result = try await APIFixture.call(client, .put, "/api/v1/settings", tenant: 1, user: 1, body: body)
+                #expect(result.status == 400 && result.json?["error"]?["field"]?.stringValue == field, "\(body): \(result.json.map { "\($0)" } ?? "")")
+            }
+            let set = try await APIFixture.call(
+                client, .put, "/api/v1/settings", tenant: 1, user: 1,
+                body: #"{"channel":"sms","quiet_hours":{"start":"22:00","end":"06:00"},"timezone":"Asia/Tokyo","frequency_cap":{"max":2,"days":7},"rate_limit":5,"attribution_days":14}"#)
+            #expect(set.status == 200)
+            #expect(set.json?["quiet_hours"]?["value"]?["start"]?.stringValue == "22:00")
+            #expect(set.json?["quiet_hours"]?["source"]?.stringValue == "tenant")
+            #expect(set.json?["timezone"]?["value"]?.stringValue == "Asia/Tokyo")
+            #expect(set.json?["frequency_cap"]?["value"]?["max"]?.integerValue == 2)
+            #expect(set.json?["rate_limit"]?["value"]?.integerValue == 5)
+            // Another channel and another tenant keep their own.
+            #expect(try await APIFixture.call(client, .get, "/api/v1/settings?channel=email", tenant: 1, user: 1)
+                .json?["attribution_days"]?["source"]?.stringValue == "default")
+            #expect(try await APIFixture.call(client, .get, "/api/v1/settings?channel=email", tenant: 2, user: 20)
+                .json?["rate_limit"]?["source"]?.stringValue == "default")
+            // Left out keeps, null resets.
+            let reset = try await APIFixture.call(
+                client, .put, "/api/v1/settings", tenant: 1, user: 1, body: #"{"channel":"sms","quiet_hours":null,"rate_limit":null}"#)
+            #expect(reset.json?["quiet_hours"]?["source"]?.stringValue == "default")
+            #expect(reset.json?["rate_limit"]?["value"] == .null)
+            #expect(reset.json?["attribution_days"]?["value"]?.integerValue == 14)
+            // A staff member without send may read but not change.
+            #expect(try await APIFixture.call(client, .put, "/api/v1/settings", tenant: 1, user: 33,
+                                              body: #"{"channel":"whatsapp","attribution_days":3}"#).status == 403)
+            _ = pool
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Campaigns
+import Foundation
+
+/// Reads `PUT /api/v1/settings` (DESIGN §10): a field left out keeps its value, `null` goes back
+/// to the default; every error names its field.
+enum SettingsRequest {
+    static func update(from json: JSONValue) throws -> (channel: Channel, update: SettingsUpdate) {
+        guard case .object(let object) = json else { throw APIError.validation("body", "must be a JSON object") }
+        let channel = try RequestFields.channel(object["channel"])
+        var update = SettingsUpdate()
+        update.quietHours = try change(object, "quiet_hours") { value in
+            guard case .object(let window) = value else {
+                throw APIError.validation("quiet_hours", "must be {\"start\":\"HH:MM\",\"end\":\"HH:MM\"} or null")
+            }
+            guard case .string(let start)? = window["start"], QuietHours.minutes(start) != nil, start != "24:00" else {
+                throw APIError.validation("quiet_hours.start", "must be a time HH:MM from 00:00 to 23:59")
+            }
+            guard case .string(let end)? = window["end"], let parsed = QuietHours(start: start, end: end) else {
+                throw APIError.validation("quiet_hours.end", "must be a time HH:MM from 00:00 to 24:00")
+            }
+            return parsed
+        }
+        update.timezone = try change(object, "timezone") { value in
+            guard case .string(let name) = value, name.contains("/") || name == "UTC", TimeZone(identifier: name) != nil else {
+                throw APIError.validation("timezone", "must be an IANA time zone such as Europe/London, or null")
+            }
+            return name
+        }
+        update.frequencyCap = try change(object, "frequency_cap") { value in
+            guard case .object(let cap) = value else { throw APIError.validation("frequency_cap", "must be {\"max\":N,\"days\":D} or null") }
+            guard let max = cap["max"]?.integerValue, (1...1000).contains(max) else {
+                throw APIError.validation("frequency_cap.max", "must be a whole number from 1 to 1000")
+            }
+            guard let days = cap["days"]?.integerValue, (1...365).contains(days) else {
+                throw APIError.validation("frequency_cap.days", "must be a whole number from 1 to 365")
+            }
+            return FrequencyCap(max: max, days: days)
+        }
+        update.rateLimit = try change(object, "rate_limit") { value in
+            guard case .number(let rate) = value, rate > 0, rate <= 10_000 else {
+                throw APIError.validation("rate_limit", "must be messages per second, more than 0 and at most 10000, or null")
+            }
+            return rate
+        }
+        update.attributionDays = try change(object, "attribution_days") { value in
+            guard let days = value.integerValue, (1...365).contains(days) else {
+                throw APIError.validation("attribution_days", "must be a whole number of days from 1 to 365, or null")
+            }
+            return days
+        }
+        return (channel, update)
+    }
+
+    private static func change<Value>(
+        _ object: [String: JSONValue], _ field: String, _ parse: (JSONValue) throws -> Value
+    ) throws -> SettingChange<Value> {
+        guard let value = object[field] else { return .keep }
+        if value == .null { return .reset }
+        return .set(try parse(value))
+    }
+}
+
+/// The effective settings answer: each value with its source.
+struct SettingsBody: Encodable {
+    struct Entry<Value: Encodable>: Encodable {
+        let value: Nullable<Value>
+        let source: String
+    }
+    struct Window: Encodable {
+        let start: String
+        let end: String
+    }
+    struct Cap: Encodable {
+        let max: Int
+        let days: Int
+    }
+
+    let channel: String
+    let quietHours: Entry<Window>
+    let timezone: Entry<String>
+    let frequencyCap: Entry<Cap>
+    let rateLimit: Entry<Double>
+    let attributionDays: Entry<Int>
+
+    init(channel: Channel, _ settings: ChannelSettings) {
+        self.channel = channel.rawValue
+        let window = settings.quietHours.value
+        quietHours = Entry(value: Nullable(Window(start: window.startText, end: window.endText)), source: settings.quietHours.source.rawValue)
+        timezone = Entry(value: Nullable(settings.timezone.value), source: settings.timezone.source.rawValue)
+        frequencyCap = Entry(
+            value: Nullable(settings.frequencyCap.value.map { Cap(max: $0.max, days: $0.days) }), source: settings.frequencyCap.source.rawValue)
+        rateLimit = Entry(value: Nullable(settings.rateLimit.value), source: settings.rateLimit.source.rawValue)
+        attributionDays = Entry(value: Nullable(settings.attributionDays.value), source: settings.attributionDays.source.rawValue)
+    }
+}
