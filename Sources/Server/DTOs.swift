@@ -204,3 +204,45 @@ struct Nullable<Value: Encodable>: Encodable {
         if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }
+
+struct DashboardBody: Encodable {
+    struct Messages: Encodable { let sent, delivered, failed, pending: Int }
+    struct Day: Encodable { let date: String; let sent, failed: Int }
+    let campaigns: [String: Int]
+    let messages: Messages
+    let daily: [Day]
+    let timezone: String
+    let recent: [CampaignBody]
+
+    init(_ dashboard: Dashboard, recent: [CampaignBody]) {
+        var campaigns = Dictionary(uniqueKeysWithValues: CampaignStatus.allCases.map { ($0.rawValue, dashboard.campaigns[$0] ?? 0) })
+        campaigns["total"] = dashboard.campaigns.values.reduce(0, +)
+        self.campaigns = campaigns
+        messages = Messages(sent: dashboard.sent, delivered: dashboard.delivered, failed: dashboard.failed, pending: dashboard.pending)
+        daily = dashboard.daily.map { Day(date: $0.date, sent: $0.sent, failed: $0.failed) }
+        timezone = dashboard.timeZone
+        self.recent = recent
+    }
+}
+
+struct CustomerMessageBody: Encodable {
+    let campaignId: Int
+    let campaignName: String
+    let kind: String
+    let channel: String
+    let address: String
+    let status: String
+    let sentAt: Nullable<Date>
+    let lastError: Nullable<String>
+
+    init(_ message: CustomerMessage) {
+        campaignId = message.campaignID
+        campaignName = message.campaignName
+        kind = message.kind
+        channel = message.channel.rawValue
+        address = message.address
+        status = message.status.rawValue
+        sentAt = Nullable(message.sentAt)
+        lastError = Nullable(message.lastError)
+    }
+}

@@ -26,6 +26,8 @@ public struct AppDependencies: Sendable {
     public var readiness: @Sendable () async -> (ready: Bool, detail: String)
     /// The sending engine (nil in router tests that need none).
     public var engine: EngineAssembly?
+    /// The dashboard and customer histories; nil answers 503 on those routes.
+    public var reporting: (any ReportingRepository)?
     /// Per-tenant settings (§10); nil answers 503 on the settings routes.
     public var channelSettings: (any SettingsRepository)?
     /// `BKNTC_QUIET_HOURS` and `BKNTC_RATE_LIMIT`, which the effective settings show.
@@ -94,6 +96,7 @@ public struct AppDependencies: Sendable {
         deps.maskAddresses = config.maskAddresses
         deps.engine = engine
         deps.channelSettings = MariaDBSettingsRepository(pool: pool, prefix: prefix, clock: clock)
+        deps.reporting = MariaDBReportingRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         deps.environmentQuietHours = config.quietHours
         deps.environmentRateLimit = config.rateLimit
         return deps

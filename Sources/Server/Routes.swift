@@ -48,6 +48,40 @@ enum APIRoutes {
         registerCampaigns(&api, deps)
         registerCron(&api, deps)
         registerSettings(&api, deps)
+        registerReporting(&api, deps)
+    }
+
+    // MARK: Dashboard and customer history
+
+    static func registerReporting(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
+        @Sendable func reporting() throws -> any ReportingRepository {
+            guard let reporting = deps.reporting else {
+                throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "reporting is not available")
+            }
+            return reporting
+        }
+        api.on(.get, "dashboard", .capability(.read)) { request, context in
+            var channels = try context.channels(with: .read)
+            if let channel = try request.queryChannel() {
+                try context.require(.read, on: channel)
+                channels = [channel]
+            }
+            let scope = try context.scope()
+            let dashboard = try await reporting().dashboard(scope: scope, channels: channels)
+            let recent = try await deps.campaigns.list(
+                scope: scope, query: CampaignListQuery(channels: channels), page: PageRequest(page: 1, perPage: 5))
+            return jsonResponse(DashboardBody(dashboard, recent: recent.items.map { CampaignBody($0, scope: scope) }))
+        }
+        api.on(.get, "customers/:id/messages", .capability(.logs)) { request, context in
+            var channels = try context.channels(with: .logs)
+            if let channel = try request.queryChannel() {
+                try context.require(.logs, on: channel)
+                channels = [channel]
+            }
+            let page = try await reporting().customerMessages(
+                scope: try context.scope(), customerID: try context.id(), channels: channels, page: try request.pageRequest())
+            return jsonResponse(PageBody(page, CustomerMessageBody.init))
+        }
     }
 
     // MARK: Settings

@@ -98,6 +98,8 @@ struct CapabilityMatrixTests {
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs.csv", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/preview-messages", capability: .read, object: true, success: 200),
+        RouteCase(method: .get, path: "/api/v1/dashboard", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
+        RouteCase(method: .get, path: "/api/v1/customers/:id/messages", capability: .logs, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/settings", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .put, path: "/api/v1/settings", capability: .send, object: false, success: 200,
                   body: #"{"channel":"CHANNEL","attribution_days":10}"#),
@@ -171,7 +173,9 @@ struct CapabilityMatrixTests {
         let query = route.query.replacingOccurrences(of: "CHANNEL", with: channel.rawValue)
         guard route.path.contains(":id") else { return route.path + query }
         let id: Int
-        if route.path.hasPrefix("/api/v1/templates") {
+        if route.path.hasPrefix("/api/v1/customers") {
+            id = 1  // a Booknetic customer: the history is the caller's tenant's rows (none elsewhere)
+        } else if route.path.hasPrefix("/api/v1/templates") {
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/templates", tenant: 1, user: 1,
                 body: #"{"channel":"\#(channel.rawValue)","name":"Own \#(counter)","body":"Hi","subject":"S"}"#)
