@@ -72,18 +72,38 @@ public enum Installation {
         try await pool.withConnection { db in try await db.tableExists(prefix.bareName("tenants")) }
     }
 
-    /// Pending log rows of live campaigns, per channel (the queue depth metric).
-    public static func queueDepth(pool: MariaDBPool, prefix: TablePrefix) async throws -> [Channel: Int] {
-        let rows = try await pool.withConnection { db in
-            try await db.query(
+    /// The queue as `/metrics` shows it: pending rows of live campaigns per channel, how many
+    /// of them are due now, and how long the oldest due one has waited.
+    public static func queueStatistics(pool: MariaDBPool, prefix: TablePrefix, now: Date) async throws -> QueueStatistics {
+        try await pool.withConnection { db in
+            let rows = try await db.query(
                 """
-                SELECT l.channel, COUNT(*) AS n FROM \(identifier: prefix.bkntc("campaigns")) c
-                JOIN \(identifier: prefix.bkntc("campaign_logs")) l ON l.campaign_id = c.id AND l.status = \(LogStatus.pending)
-                WHERE c.status IN (\(list: [CampaignStatus.queued, .sending, .paused])) GROUP BY l.channel
+                SELECT l.channel, COUNT(*) AS n, SUM(l.next_attempt_at IS NULL OR l.next_attempt_at <= \(now)) AS due,
+                  MIN(CASE WHEN l.next_attempt_at IS NULL OR l.next_attempt_at <= \(now) THEN COALESCE(l.next_attempt_at, l.created_at) END) AS oldest
+                FROM \(identifier: prefix.bkntc("campaigns")) c
+                JOIN \(identifier: prefix.bkntc("campaign_logs")) l ON l.campaign_id = c.id AND l.run = c.current_run
+                  AND l.status = \(LogStatus.pending)
+                WHERE c.status IN (\(list: [CampaignStatus.queued, .sending])) GROUP BY l.channel
                 """)
+            var statistics = QueueStatistics()
+            for row in rows {
+                let channel = try row.decode("channel", as: Channel.self)
+                statistics.depth[channel] = try row.decode("n")
+                statistics.due[channel] = try row.decode("due", as: Int?.self) ?? 0
+                if let oldest: Date = try row.decode("oldest") {
+                    statistics.oldestDueAge = max(statistics.oldestDueAge, now.timeIntervalSince(oldest))
+                }
+            }
+            return statistics
         }
-        var depth: [Channel: Int] = [:]
-        for row in rows { depth[try row.decode("channel", as: Channel.self)] = try row.decode("n") }
-        return depth
     }
+}
+
+/// Queue figures for `/metrics`.
+public struct QueueStatistics: Sendable {
+    public var depth: [Channel: Int] = [:]
+    public var due: [Channel: Int] = [:]
+    /// Seconds the oldest due row has waited (0 when none is due).
+    public var oldestDueAge: TimeInterval = 0
+    public init() {}
 }

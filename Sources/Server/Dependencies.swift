@@ -77,7 +77,9 @@ public struct AppDependencies: Sendable {
                 nonces: MariaDBNonceStore(pool: pool, prefix: prefix, clock: clock),
                 sessions: MariaDBSessionStore(pool: pool, prefix: prefix, clock: clock), secret: config.secret, clock: clock),
             settings: settings, saas: saas,
-            metrics: ServiceMetrics(pool: pool) { try await Installation.queueDepth(pool: pool, prefix: prefix) },
+            metrics: ServiceMetrics(pool: pool, engine: engine?.metrics) {
+                try await Installation.queueStatistics(pool: pool, prefix: prefix, now: clock.now())
+            },
             rateLimiter: RateLimiter(rate: config.apiRateLimit, burst: config.apiRateBurst), clock: clock,
             readiness: {
                 do {

@@ -1,4 +1,6 @@
+import CampaignStore
 import Campaigns
+import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,21 +14,20 @@ import Prometheus
 public final class ServiceMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     let pool: MariaDBPool?
-    let queueDepth: (@Sendable () async throws -> [Channel: Int])?
+    let queueStatistics: (@Sendable () async throws -> QueueStatistics)?
+    let engine: EngineMetrics?
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
-    public init(pool: MariaDBPool?, queueDepth: (@Sendable () async throws -> [Channel: Int])? = nil) {
+    public init(
+        pool: MariaDBPool?, engine: EngineMetrics? = nil, queueStatistics: (@Sendable () async throws -> QueueStatistics)? = nil
+    ) {
         self.pool = pool
-        self.queueDepth = queueDepth
-        for channel in Channel.allCases {
-            for outcome in ["sent", "failed", "skipped"] {
-                _ = messages(channel: channel, outcome: outcome)
-            }
-        }
+        self.engine = engine
+        self.queueStatistics = queueStatistics
     }
 
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
@@ -40,13 +41,6 @@ public final class ServiceMetrics: Sendable {
         ).record(duration)
     }
 
-    /// Messages handled, by channel and outcome (the sending engine increments these).
-    public func messages(channel: Channel, outcome: String) -> Counter {
-        registry.makeCounter(
-            descriptor: .init(namespace: "bkntc", metricName: "messages", unitName: "total", helpText: "Messages by channel and outcome"),
-            labels: [("channel", channel.rawValue), ("outcome", outcome)])
-    }
-
     /// The exposition text, with gauges refreshed first.
     func scrape() async -> [UInt8] {
         if let pool {
@@ -56,15 +50,42 @@ public final class ServiceMetrics: Sendable {
             }
             gauge("db_pool_max_connections", "Database pool size", []).set(Double(stats.maxConnections))
         }
-        if let queueDepth, let depth = try? await queueDepth() {
+        if let queueStatistics, let queue = try? await queueStatistics() {
             for channel in Channel.allCases {
                 gauge("queue_depth", "Pending recipients of active campaigns", [("channel", channel.rawValue)])
-                    .set(Double(depth[channel] ?? 0))
+                    .set(Double(queue.depth[channel] ?? 0))
+                gauge("queue_due", "Pending recipients due now", [("channel", channel.rawValue)]).set(Double(queue.due[channel] ?? 0))
             }
+            gauge("queue_oldest_due_seconds", "How long the oldest due recipient has waited", []).set(queue.oldestDueAge)
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
+        if let engine { buffer += Array(Self.exposition(engine.snapshot()).utf8) }
         return buffer
+    }
+
+    /// The engine's counters and histograms in the Prometheus text format.
+    static func exposition(_ snapshot: EngineMetrics.Snapshot) -> String {
+        var text = "# HELP bkntc_engine_claimed_total Rows claimed by this replica\n# TYPE bkntc_engine_claimed_total counter\n"
+        text += "bkntc_engine_claimed_total \(snapshot.claimed)\n"
+        text += "# HELP bkntc_engine_claim_seconds Time to claim a batch\n# TYPE bkntc_engine_claim_seconds summary\n"
+        text += "bkntc_engine_claim_seconds_sum \(snapshot.claimLatencySum)\nbkntc_engine_claim_seconds_count \(snapshot.claimCount)\n"
+        text += "# HELP bkntc_engine_sends_total Rows by channel and outcome\n# TYPE bkntc_engine_sends_total counter\n"
+        for (key, count) in snapshot.outcomes.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "/")
+            text += "bkntc_engine_sends_total{channel=\"\(parts[0])\",outcome=\"\(parts[1])\"} \(count)\n"
+        }
+        text += "# HELP bkntc_provider_call_seconds Provider call latency\n# TYPE bkntc_provider_call_seconds histogram\n"
+        var cumulative = 0
+        for (index, bound) in EngineMetrics.buckets.enumerated() {
+            cumulative += snapshot.providerLatency[index]
+            text += "bkntc_provider_call_seconds_bucket{le=\"\(bound)\"} \(cumulative)\n"
+        }
+        text += "bkntc_provider_call_seconds_bucket{le=\"+Inf\"} \(snapshot.providerCalls)\n"
+        text += "bkntc_provider_call_seconds_sum \(snapshot.providerLatencySum)\nbkntc_provider_call_seconds_count \(snapshot.providerCalls)\n"
+        text += "# HELP bkntc_engine_send_rate Messages per second over the last minute\n# TYPE bkntc_engine_send_rate gauge\n"
+        text += "bkntc_engine_send_rate \(Double(snapshot.recentSends.count) / 60)\n"
+        return text
     }
 
     private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Gauge {

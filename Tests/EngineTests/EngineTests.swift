@@ -275,14 +275,14 @@ struct EngineTests {
     }
 }
 
-/// Polls `condition` every 10 ms for up to 20 s.
-func waitUntil(_ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(20)
+/// Polls `condition` every 10 ms for up to `timeout`.
+func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(10))
     }
-    Issue.record("condition not met within 20 s")
+    Issue.record("condition not met within \(timeout)")
 }
 
 @Suite("Engine settings against MariaDB", .serialized)

@@ -25,7 +25,8 @@ struct OperationsTests {
             #expect(text.contains(#"bkntc_queue_depth{channel="whatsapp"} 6"#))
             #expect(text.contains(#"bkntc_queue_depth{channel="sms"} 0"#))
             #expect(text.contains(#"bkntc_db_pool_connections{state="open"}"#))
-            #expect(text.contains(#"bkntc_messages_total{channel="email",outcome="sent"} 0"#))
+            #expect(text.contains(#"bkntc_queue_due{channel="whatsapp"} 6"#))
+            #expect(text.contains("bkntc_queue_oldest_due_seconds"))
             // Request ids are echoed, or assigned.
             let echoed = try await client.execute(uri: "/health", method: .get, headers: [HTTPField.Name("X-Request-Id")!: "abc-123"]) {
                 $0.headers[HTTPField.Name("X-Request-Id")!]

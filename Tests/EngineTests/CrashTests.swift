@@ -1,0 +1,111 @@
+import CampaignStore
+import Campaigns
+import DemoData
+import Foundation
+import MariaDB
+import TestSupport
+import Testing
+
+/// A real `serve` process is SIGKILLed mid-send and started again: nobody is messaged twice,
+/// nobody is lost, every row ends terminal and the counters equal the rows.
+@Suite("Crash recovery with a real process", .serialized)
+struct CrashTests {
+    static let prefix = try! TablePrefix("wpk_")
+
+    /// The service binary built next to the test bundle.
+    static var binary: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent().appendingPathComponent("bkntc-campaigns")
+    }
+
+    static func serve(database: String, log: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["BKNTC_DB_NAME"] = database
+        environment["BKNTC_TABLE_PREFIX"] = prefix.value
+        environment["BKNTC_SECRET"] = "crash-test-secret-0123456789"
+        environment["BKNTC_PROVIDER"] = "outbox"
+        environment["BKNTC_LISTEN"] = "127.0.0.1:0"
+        environment["BKNTC_SAAS"] = "off"
+        environment["BKNTC_SENDING_LEASE"] = "10"
+        environment["BKNTC_PROVIDER_TIMEOUT"] = "2"
+        environment["BKNTC_RATE_LIMIT"] = "400"
+        environment["BKNTC_QUIET_HOURS"] = "off"
+        environment["BKNTC_DEFAULT_COUNTRY_CODE"] = "44"
+        environment["BKNTC_LOG_LEVEL"] = "warning"
+        process.environment = environment
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    @Test func sigkillMidSendLosesNobodyAndSendsNobodyTwice() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the bkntc-campaigns product first")
+        try await TestDatabase.with("crash") { pool in
+            try await BookneticFixture.install(pool: pool, prefix: Self.prefix)
+            try await Migrator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).migrate()
+            _ = try await DemoDataGenerator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).generate(
+                DemoDataOptions(tenants: 0, customers: 3000, appointments: 100, seed: 3))
+            let clock = SystemClock()
+            let settings = MariaDBSiteSettings(pool: pool, prefix: Self.prefix, fallbackCountryCode: "44", clock: clock)
+            let campaigns = MariaDBCampaignRepository(pool: pool, prefix: Self.prefix, settings: settings, clock: clock)
+            let everything = CapabilitySet.everything(planChannels: nil)
+            let draft = CampaignDraft(channel: .sms, name: "Crash", segment: Segment(type: .allCustomers), body: "Hi {customer_first_name}")
+            let created = try await campaigns.create(scope: .singleSite, draft: draft, createdBy: 1).campaign
+            let total = try await campaigns.send(scope: .singleSite, id: created.id, access: AccessCheck(.send, in: everything)).campaign.totalCount
+            #expect(total > 1000)
+
+            func count(_ sql: MariaDBQuery) async throws -> Int {
+                try await pool.withConnection { try await $0.queryFirst(sql)?.decode(0, as: Int.self) ?? 0 }
+            }
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString).log")
+            defer {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                if !text.isEmpty { print("serve log:\n" + text.suffix(3000)) }
+                try? FileManager.default.removeItem(at: log)
+            }
+            // First process: killed once a few hundred messages went out.
+            let first = try Self.serve(database: pool.configuration.database, log: log)
+            struct Exited: Error {}
+            try await waitUntil {
+                guard first.isRunning else { throw Exited() }
+                return try await count("SELECT COUNT(*) FROM wpk_bkntc_campaign_outbox") >= 300
+            }
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+            let outboxAtKill = try await count("SELECT COUNT(*) FROM wpk_bkntc_campaign_outbox")
+            let sendingAtKill = try await count("SELECT COUNT(*) FROM wpk_bkntc_campaign_logs WHERE status = 'sending'")
+            let sentAtKill = try await count("SELECT COUNT(*) FROM wpk_bkntc_campaign_logs WHERE status = 'sent'")
+            print("at the kill: \(outboxAtKill) messages in the outbox, \(sentAtKill) rows sent, \(sendingAtKill) rows sending")
+            #expect(outboxAtKill < total, "killed mid-send")
+            // Second process: recovers the leased rows by lookup and finishes.
+            let second = try Self.serve(database: pool.configuration.database, log: log)
+            defer {
+                second.terminate()
+                second.waitUntilExit()
+            }
+            try await waitUntil(timeout: .seconds(60)) {
+                guard second.isRunning else { throw Exited() }
+                return try await count("SELECT COUNT(*) FROM wpk_bkntc_campaigns WHERE id = \(created.id) AND status = 'completed'") == 1
+            }
+            let duplicates = try await count(
+                "SELECT COUNT(*) FROM (SELECT to_address FROM wpk_bkntc_campaign_outbox GROUP BY to_address HAVING COUNT(*) > 1) d")
+            #expect(duplicates == 0, "no address was messaged twice")
+            #expect(try await count("SELECT COUNT(*) FROM wpk_bkntc_campaign_outbox") == total, "nobody was lost")
+            #expect(try await count("SELECT COUNT(*) FROM wpk_bkntc_campaign_logs WHERE status <> 'sent'") == 0, "every row is terminal")
+            let unmatched = try await count(
+                """
+                SELECT COUNT(*) FROM wpk_bkntc_campaign_logs l LEFT JOIN wpk_bkntc_campaign_outbox o ON o.message_id = l.provider_message_id
+                WHERE o.id IS NULL OR o.to_address <> l.address
+                """)
+            #expect(unmatched == 0, "each row carries the id of its own message")
+            let progress = try await campaigns.progress(scope: .singleSite, id: created.id, run: nil, access: AccessCheck(.read, in: everything))
+            #expect(progress.progress.sent == total && progress.progress.total == total)
+        }
+    }
+}
