@@ -1,5 +1,6 @@
 -- The sending engine: who claimed a row and when (the lease), a due-row index for recovery,
--- per-tenant settings (DESIGN §10) and the outbox of BKNTC_PROVIDER=outbox.
+-- the send-rate reservations shared by replicas, per-tenant settings (DESIGN §10) and the
+-- outbox of BKNTC_PROVIDER=outbox.
 
 ALTER TABLE `{prefix}bkntc_campaign_logs`
     ADD COLUMN `claimed_by` VARCHAR(64) NULL AFTER `provider_message_id`,
@@ -31,4 +32,10 @@ CREATE TABLE IF NOT EXISTS `{prefix}bkntc_campaign_outbox` (
     UNIQUE KEY `uniq_message` (`message_id`),
     KEY `idx_log` (`log_id`),
     KEY `idx_to` (`channel`, `to_address`, `created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS `{prefix}bkntc_campaign_rates` (
+    `sender_key` VARCHAR(64) CHARACTER SET ascii NOT NULL,
+    `next_slot` DATETIME(6) NOT NULL,
+    PRIMARY KEY (`sender_key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -437,7 +437,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             currentRun: try row.decode("current_run"), totalCount: try row.decode("total_count"),
             createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"), startedAt: try row.decode("started_at"),
-            finishedAt: try row.decode("finished_at"))
+            finishedAt: try row.decode("finished_at"), tenantID: try row.decode("tenant_id"))
     }
 
     static func logRow(_ row: MariaDBRow) throws -> CampaignLogRow {

@@ -71,8 +71,10 @@ public struct MariaDBRecipientQueue: Sendable {
     let logs: SQLIdentifier
     let suppressions: SQLIdentifier
     let appointments: SQLIdentifier
+    let rates: SQLIdentifier
 
     public init(prefix: TablePrefix) {
+        rates = prefix.bkntc("campaign_rates")
         campaigns = prefix.bkntc("campaigns")
         logs = prefix.bkntc("campaign_logs")
         suppressions = prefix.bkntc("campaign_suppressions")
@@ -95,7 +97,7 @@ public struct MariaDBRecipientQueue: Sendable {
     /// Claims up to `limit` due rows of `campaign` for `worker`, committed before returning.
     /// Nothing is claimed unless the campaign is still `queued` or `sending` at that moment.
     public func claim(_ db: MariaDBSession, campaign: Campaign, limit: Int, worker: String, now: Date) async throws -> [ClaimedRow] {
-        let claimed = try await db.withTransaction { tx -> [ClaimedRow] in
+        let claimed = try await Self.retryingDeadlocks { try await db.withTransaction { tx -> [ClaimedRow] in
             // The shared lock waits for a pause that is committing, and then sees its status.
             guard
                 let row = try await tx.queryFirst(
@@ -125,7 +127,7 @@ public struct MariaDBRecipientQueue: Sendable {
                     firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
                     attempts: try row.decode("attempts"), claimedAt: now)
             }
-        }
+        } }
         if !claimed.isEmpty, campaign.status == .queued {
             try await db.execute(
                 """
@@ -142,7 +144,7 @@ public struct MariaDBRecipientQueue: Sendable {
         _ db: MariaDBSession, _ results: [RowResult], suppress: [SuppressionRequest] = [], now: Date
     ) async throws {
         if results.isEmpty, suppress.isEmpty { return }
-        try await db.withTransaction { tx in
+        try await Self.retryingDeadlocks { try await db.withTransaction { tx in
             var sent: [(Int, String)] = []
             var retries: [(Int, Date, String)] = []
             var failures: [(Int, String)] = []
@@ -219,6 +221,22 @@ public struct MariaDBRecipientQueue: Sendable {
                     INSERT IGNORE INTO \(identifier: suppressions) (tenant_id, tenant_key, channel, address, reason, source, created_at)
                     VALUES \(rows)
                     """)
+            }
+        } }
+    }
+
+    /// Runs a transaction again when InnoDB chose it as a deadlock victim (or a lock wait timed
+    /// out): replicas claiming and recording side by side can meet on rows a scan touches. The
+    /// transaction was rolled back whole, and every statement in it is conditional, so a retry
+    /// is safe.
+    static func retryingDeadlocks<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body()
+            } catch let error as MariaDBError where (error.code == 1213 || error.code == 1205) && attempt < 5 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 * attempt))))
             }
         }
     }
@@ -363,6 +381,27 @@ public struct MariaDBRecipientQueue: Sendable {
             """)
         guard let due: Date = try row?.decode("due") else { return nil }
         return due.timeIntervalSince1970 > 253_000_000_000 ? nil : due
+    }
+
+    /// Reserves `count` consecutive send slots of a sender at `rate` per second, shared by every
+    /// replica on the database: one short transaction per batch. Returns the first slot; the
+    /// others follow at 1/`rate` s intervals.
+    public func reserveSlots(_ db: MariaDBSession, sender: String, count: Int, rate: Double, now: Date) async throws -> Date {
+        // The row is created outside the transaction, so two replicas' first reservations do not
+        // deadlock on the shared lock INSERT IGNORE takes on an existing key.
+        try await db.execute("INSERT IGNORE INTO \(identifier: rates) (sender_key, next_slot) VALUES (\(sender), \(now))")
+        return try await Self.retryingDeadlocks { try await db.withTransaction { tx in
+            let next: Date = try await tx.queryFirst(
+                "SELECT next_slot FROM \(identifier: rates) WHERE sender_key = \(sender) FOR UPDATE"
+            )?.decode("next_slot") ?? now
+            let start = max(next, now)
+            try await tx.execute(
+                """
+                UPDATE \(identifier: rates) SET next_slot = \(start.addingTimeInterval(Double(count) / rate))
+                WHERE sender_key = \(sender)
+                """)
+            return start
+        } }
     }
 
     /// `CASE id WHEN ? THEN ? … END` for per-row values in one UPDATE.

@@ -23,13 +23,16 @@ public struct Campaign: Sendable, Hashable {
     public var updatedAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// The tenant the row belongs to (nil on a single site), for the engine, which acts for all.
+    public var tenantID: Int?
 
     public init(
         id: Int, channel: Channel, name: String, status: CampaignStatus, statusReason: StatusReason?, segment: Segment,
         filters: SegmentFilters, templateID: Int?, subject: String?, body: String, contentSID: String?,
         contentVariables: [String: String]?, scheduledAt: Date?, recurrence: String?, currentRun: Int, totalCount: Int,
-        createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?
+        createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil
     ) {
+        self.tenantID = tenantID
         self.id = id
         self.channel = channel
         self.name = name
@@ -52,6 +55,9 @@ public struct Campaign: Sendable, Hashable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
     }
+
+    /// The tenant scope of the stored row.
+    public var scope: TenantScope { tenantID.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite }
 
     /// The audience this campaign reaches in `scope`.
     public func audience(in scope: TenantScope) -> AudienceDefinition {

@@ -37,7 +37,6 @@ public struct SendingEngine: Sendable {
     let channelSettings: MariaDBSettingsRepository
     let sender: any MessageSender
     let clock: any WallClock
-    let limiter: SendRateLimiter
     let metrics: EngineMetrics
     let logger: Logger
 
@@ -53,7 +52,6 @@ public struct SendingEngine: Sendable {
         self.channelSettings = MariaDBSettingsRepository(pool: campaigns.pool, prefix: prefix, clock: clock)
         self.sender = sender
         self.clock = clock
-        self.limiter = SendRateLimiter()
         self.metrics = metrics
         self.logger = logger
     }
@@ -70,19 +68,24 @@ public struct SendingEngine: Sendable {
 
     /// Claims up to `limit` rows of `campaign` and takes each to an outcome.
     public func processBatch(_ db: MariaDBSession, campaign: Campaign, limit: Int) async throws -> SendCounts {
-        let claimStarted = ContinuousClock.now
-        let rows = try await queue.claim(db, campaign: campaign, limit: limit, worker: configuration.workerID, now: clock.now())
-        metrics.claimed(rows.count, latency: ContinuousClock.now - claimStarted)
-        if rows.isEmpty { return SendCounts() }
-        let scope = rows[0].scope
-        var counts = SendCounts()
-        var results: [RowResult] = []
-        var toSend: [ClaimedRow] = []
-
+        let scope = campaign.scope
         // The tenant's settings for the channel, read for every batch (a change applies at once).
         let stored = try await channelSettings.stored(db, scope: scope, channel: campaign.channel)
         let effective = ChannelSettings(
             stored: stored, environmentQuietHours: configuration.quietHours, environmentRate: configuration.rateLimit)
+        // A rate-limited sender takes only what it can send well within the lease.
+        var batch = limit
+        if let rate = effective.rateLimit.value {
+            batch = min(limit, max(1, Int(rate * (configuration.lease - configuration.providerTimeout) / 2)))
+        }
+        let claimStarted = ContinuousClock.now
+        let rows = try await queue.claim(db, campaign: campaign, limit: batch, worker: configuration.workerID, now: clock.now())
+        metrics.claimed(rows.count, latency: ContinuousClock.now - claimStarted)
+        if rows.isEmpty { return SendCounts() }
+        var counts = SendCounts()
+        var results: [RowResult] = []
+        var toSend: [ClaimedRow] = []
+
         // Suppression is checked again right before sending: one query for the batch.
         let suppressed = try await queue.suppressed(db, scope: scope, channel: campaign.channel, addresses: rows.map(\.address))
         // Quiet hours in each recipient's own zone (SMS and WhatsApp).
@@ -118,8 +121,15 @@ public struct SendingEngine: Sendable {
             }
         }
 
+        // The sender's rate holds across replicas: the batch reserves its slots in the database.
+        var slots: (start: Date, interval: TimeInterval)?
+        if let rate = effective.rateLimit.value, !toSend.isEmpty {
+            let start = try await queue.reserveSlots(
+                db, sender: "\(scope.key)/\(campaign.channel.rawValue)", count: toSend.count, rate: rate, now: clock.now())
+            slots = (start, 1 / rate)
+        }
         var suppress: [SuppressionRequest] = []
-        for (row, outcome) in await send(toSend, campaign: campaign, rate: effective.rateLimit.value) {
+        for (row, outcome) in await send(toSend, campaign: campaign, slots: slots) {
             // No result: the outcome is unknown and could not be looked up; the row stays
             // `sending` and recovery resolves it after the lease, never by a blind resend.
             guard let result = resolve(row, outcome, now: clock.now()) else { continue }
@@ -140,24 +150,28 @@ public struct SendingEngine: Sendable {
     }
 
     /// Sends rows with at most `concurrency` calls in flight, at the sender's rate.
-    private func send(_ rows: [ClaimedRow], campaign: Campaign, rate: Double?) async -> [(ClaimedRow, SendOutcome?)] {
+    private func send(_ rows: [ClaimedRow], campaign: Campaign, slots: (start: Date, interval: TimeInterval)?) async
+        -> [(ClaimedRow, SendOutcome?)]
+    {
         if rows.isEmpty { return [] }
         let html = campaign.channel == .email && MessageRenderer.looksLikeHTML(campaign.body)
-        let rateKey = "\(rows[0].scope.key)/\(campaign.channel.rawValue)"
         return await withTaskGroup(of: (ClaimedRow, SendOutcome?).self) { group in
             var results: [(ClaimedRow, SendOutcome?)] = []
             var next = 0
             func start() {
                 guard next < rows.count else { return }
                 let row = rows[next]
+                let slot = slots.map { $0.start.addingTimeInterval(Double(next) * $0.interval) }
                 next += 1
                 group.addTask {
                     // Never start a call so late that it could outlive the lease.
                     let latestStart = row.claimedAt.addingTimeInterval(configuration.lease - configuration.providerTimeout)
-                    do {
-                        try await limiter.acquire(rateKey, rate: rate)
-                    } catch {
-                        return (row, nil)
+                    if let slot {
+                        if slot > latestStart { return (row, nil) }
+                        let wait = slot.timeIntervalSince(clock.now())
+                        if wait > 0 {
+                            do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch { return (row, nil) }
+                        }
                     }
                     if clock.now() > latestStart { return (row, nil) }
                     let message = Self.render(row, campaign: campaign, html: html)

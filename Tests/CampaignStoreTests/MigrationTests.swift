@@ -38,7 +38,7 @@ struct MigrationTests {
             #expect(Set(afterFirst.keys) == [
                 "wpx_bkntc_campaigns", "wpx_bkntc_campaign_logs", "wpx_bkntc_campaign_templates",
                 "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
-                "wpx_bkntc_campaign_sessions", "wpx_bkntc_campaign_settings", "wpx_bkntc_campaign_outbox",
+                "wpx_bkntc_campaign_sessions", "wpx_bkntc_campaign_settings", "wpx_bkntc_campaign_outbox", "wpx_bkntc_campaign_rates",
             ])
             #expect(afterFirst.keys.allSatisfy { !$0.hasPrefix("wp_") })
             #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_claim` (`campaign_id`,`status`,`next_attempt_at`)") == true)

@@ -311,6 +311,42 @@ struct EngineSettingsTests {
         }
     }
 
+    @Test func theRateLimitHoldsAcrossReplicas() async throws {
+        try await EngineFixture.with("rate", customers: 100) { fixture in
+            let store = MariaDBSettingsRepository(pool: fixture.pool, prefix: EngineFixture.prefix, clock: fixture.clock)
+            var update = SettingsUpdate()
+            update.rateLimit = .set(50)
+            _ = try await store.apply(update, scope: .singleSite, channel: .sms)
+            _ = try await fixture.queuedCampaign()
+            var other = fixture.enginePool.configuration
+            other.maxConnections = 2
+            let secondPool = MariaDBPool(configuration: other, logger: TestDatabase.logger)
+            let second = EngineFixture.make(
+                pool: fixture.pool, enginePool: secondPool,
+                configuration: EngineConfiguration(workerID: "replica-2", concurrency: 8, quietHours: .never),
+                sender: fixture.sender, clock: fixture.clock)
+            // Rate limiting waits in real time: keep the injected clock on it for this test.
+            fixture.clock.set(Date())
+            let ticker = Task {
+                while !Task.isCancelled {
+                    fixture.clock.set(Date())
+                    try? await Task.sleep(for: .milliseconds(2))
+                }
+            }
+            let started = ContinuousClock.now
+            async let a = fixture.drain(limit: 20)
+            async let b = second.drain(limit: 20)
+            _ = try await (a, b)
+            let elapsed = ContinuousClock.now - started
+            ticker.cancel()
+            await secondPool.close()
+            #expect(fixture.sender.sent.count == 100 && Set(fixture.sender.sent.map(\.to)).count == 100)
+            // 100 messages at 50/s shared by both replicas: the last leaves 99/50 s after the first.
+            #expect(elapsed >= .milliseconds(1900), "\(elapsed)")
+            #expect(elapsed < .seconds(6), "\(elapsed)")
+        }
+    }
+
     @Test func changingTheWindowReleasesHeldRows() async throws {
         try await EngineFixture.with("window", customers: 3, configuration: EngineConfiguration()) { fixture in
             fixture.clock.set(ISO8601DateFormatter().date(from: "2026-06-01T03:00:00Z")!)  // 03:00 UTC: outside 08–21
