@@ -26,10 +26,13 @@ public struct CampaignProgress: Sendable, Hashable {
     /// Messages per second over the last minute.
     public var rate: Double { Double(sentLastMinute) / 60 }
 
-    /// Seconds until the rows still to go are sent at the current rate; nil when unknown.
+    /// Seconds until the rows still to go are sent at the current rate; nil when unknown (no
+    /// rate yet, or only rows held by quiet hours are left).
     public var etaSeconds: Int? {
-        guard rate > 0, pending + sending > 0 else { return pending + sending == 0 && total > 0 ? 0 : nil }
-        return Int((Double(pending + sending) / rate).rounded(.up))
+        let due = pending - waiting + sending
+        if due <= 0 { return waiting > 0 || total == 0 ? nil : 0 }
+        guard rate > 0 else { return nil }
+        return Int((Double(due) / rate).rounded(.up))
     }
 
     /// Where the run stands (DESIGN §7).

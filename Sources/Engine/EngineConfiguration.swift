@@ -39,7 +39,7 @@ public struct EngineConfiguration: Sendable {
         self.lease = lease
         self.providerTimeout = providerTimeout
         self.quietHours = quietHours
-        self.workerBatchSize = workerBatchSize ?? max(25, self.concurrency * 8)
+        self.workerBatchSize = workerBatchSize ?? max(25, self.concurrency * 16)
     }
 
     /// `host:pid:random`, unique per process.

@@ -39,6 +39,8 @@ public struct SendingEngine: Sendable {
     let clock: any WallClock
     let metrics: EngineMetrics
     let logger: Logger
+    /// Provider calls in flight across all batches of this engine.
+    let permits: Permits
 
     public init(
         configuration: EngineConfiguration, prefix: TablePrefix, campaigns: MariaDBCampaignRepository,
@@ -54,6 +56,7 @@ public struct SendingEngine: Sendable {
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
+        self.permits = Permits(configuration.concurrency)
     }
 
     /// Campaigns with due rows, oldest first.
@@ -149,20 +152,15 @@ public struct SendingEngine: Sendable {
         return counts
     }
 
-    /// Sends rows with at most `concurrency` calls in flight, at the sender's rate.
+    /// Sends rows with at most `concurrency` calls in flight across the engine, at the sender's rate.
     private func send(_ rows: [ClaimedRow], campaign: Campaign, slots: (start: Date, interval: TimeInterval)?) async
         -> [(ClaimedRow, SendOutcome?)]
     {
         if rows.isEmpty { return [] }
         let html = campaign.channel == .email && MessageRenderer.looksLikeHTML(campaign.body)
         return await withTaskGroup(of: (ClaimedRow, SendOutcome?).self) { group in
-            var results: [(ClaimedRow, SendOutcome?)] = []
-            var next = 0
-            func start() {
-                guard next < rows.count else { return }
-                let row = rows[next]
-                let slot = slots.map { $0.start.addingTimeInterval(Double(next) * $0.interval) }
-                next += 1
+            for (index, row) in rows.enumerated() {
+                let slot = slots.map { $0.start.addingTimeInterval(Double(index) * $0.interval) }
                 group.addTask {
                     // Never start a call so late that it could outlive the lease.
                     let latestStart = row.claimedAt.addingTimeInterval(configuration.lease - configuration.providerTimeout)
@@ -173,6 +171,8 @@ public struct SendingEngine: Sendable {
                             do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch { return (row, nil) }
                         }
                     }
+                    await permits.acquire()
+                    defer { permits.release() }
                     if clock.now() > latestStart { return (row, nil) }
                     let message = Self.render(row, campaign: campaign, html: html)
                     let started = ContinuousClock.now
@@ -189,11 +189,9 @@ public struct SendingEngine: Sendable {
                     return (row, outcome)
                 }
             }
-            for _ in 0..<min(configuration.concurrency, rows.count) { start() }
-            for await result in group {
-                results.append(result)
-                start()
-            }
+            var results: [(ClaimedRow, SendOutcome?)] = []
+            results.reserveCapacity(rows.count)
+            for await result in group { results.append(result) }
             return results
         }
     }

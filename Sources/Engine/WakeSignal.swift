@@ -1,11 +1,13 @@
 import Synchronization
 
-/// Wakes the sleeping worker: a send, a resume or a tick signals; the worker waits for a
-/// signal or a time-out, whichever comes first. A signal while nobody waits is kept (once).
+/// Wakes the sleeping worker: a send, a resume or a tick signals; the worker's lanes wait for a
+/// signal or a time-out, whichever comes first. A signal wakes every waiting lane; one sent while
+/// nobody waits is kept (once).
 public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextID = 0
     }
 
     private let state = Mutex(State())
@@ -13,15 +15,15 @@ public final class WakeSignal: Sendable {
     public init() {}
 
     public func signal() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            if state.waiters.isEmpty {
+                state.pending = true
+                return []
             }
-            state.pending = true
-            return nil
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Returns at the next signal, after `timeout`, or when the task is cancelled.
@@ -39,6 +41,10 @@ public final class WakeSignal: Sendable {
     }
 
     private func waitForSignal() async {
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            return state.nextID
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
@@ -46,16 +52,13 @@ public final class WakeSignal: Sendable {
                         state.pending = false
                         return true
                     }
-                    state.waiter = continuation
+                    state.waiters[id] = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.waiter = nil }
-                return state.waiter
-            }
+            let waiter = state.withLock { state in state.waiters.removeValue(forKey: id) }
             waiter?.resume()
         }
     }

@@ -10,7 +10,9 @@ import Synchronization
 /// (round-robin, one batch per campaign per round) with bounded concurrency and the sender's
 /// rate; sleeps when idle until woken (a send, a resume, a tick) or until the next held,
 /// retrying or scheduled row falls due (at most 5 s, so schedules activate within 5 s).
-/// On graceful shutdown it stops claiming and lets the batch in flight finish.
+/// It runs `lanes` loops on their own connections that share the engine's concurrency, so one
+/// lane's provider calls go on while another records and claims. On graceful shutdown it stops
+/// claiming and lets the batches in flight finish.
 public final class Worker: Service, Sendable {
     let engine: SendingEngine
     let pool: MariaDBPool
@@ -19,9 +21,12 @@ public final class Worker: Service, Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Longest sleep between checks for due schedules and expired leases.
     static let idleCheck: Duration = .seconds(5)
+    /// Loops claiming and sending side by side (each holds one connection of the engine's pool).
+    let lanes: Int
 
     /// `pool` is the engine's own, so API traffic and long CSV streams cannot starve it.
-    public init(engine: SendingEngine, pool: MariaDBPool, wake: WakeSignal, logger: Logger) {
+    public init(engine: SendingEngine, pool: MariaDBPool, wake: WakeSignal, logger: Logger, lanes: Int = 2) {
+        self.lanes = max(1, min(lanes, pool.configuration.maxConnections - 1))
         self.engine = engine
         self.pool = pool
         self.wake = wake
@@ -31,7 +36,9 @@ public final class Worker: Service, Sendable {
     public func run() async throws {
         logger.info("worker started", metadata: ["worker": "\(engine.configuration.workerID)"])
         await withGracefulShutdownHandler {
-            await self.loop()
+            await withTaskGroup(of: Void.self) { group in
+                for lane in 0..<self.lanes { group.addTask { await self.loop(lane: lane) } }
+            }
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .relaxed)
             self.wake.signal()
@@ -39,14 +46,14 @@ public final class Worker: Service, Sendable {
         logger.info("worker stopped")
     }
 
-    private func loop() async {
+    private func loop(lane: Int) async {
         var lastHousekeeping = ContinuousClock.now - .seconds(3600)
-        var rotation = 0
+        var rotation = lane
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            engine.metrics.beat()
+            if lane == 0 { engine.metrics.beat() }
             do {
                 let idle = try await pool.withConnection { db -> Duration? in
-                    if ContinuousClock.now - lastHousekeeping >= Self.idleCheck {
+                    if lane == 0, ContinuousClock.now - lastHousekeeping >= Self.idleCheck {
                         lastHousekeeping = ContinuousClock.now
                         _ = try await engine.activateDue(db)
                         _ = try await engine.recover(db)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CampaignStore
+import Engine
 import Campaigns
 import DemoData
 import Foundation
@@ -14,7 +15,7 @@ struct BookneticCampaigns: AsyncParsableCommand {
         commandName: "bkntc-campaigns",
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
-        subcommands: [Serve.self, Migrate.self, Tick.self, DemoData.self, Bench.self],
+        subcommands: [Serve.self, Migrate.self, Tick.self, DemoData.self, Bench.self, EngineBench.self],
         defaultSubcommand: Serve.self)
 }
 

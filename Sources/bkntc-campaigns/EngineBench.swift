@@ -1,0 +1,153 @@
+import ArgumentParser
+import CampaignStore
+import Campaigns
+import Engine
+import Foundation
+import Logging
+import MariaDB
+import Server
+
+/// `bench-engine`: the sending engine's own speed on the configured database. A campaign of
+/// `--messages` rows is written straight into the log table and sent by the worker to a
+/// provider double that answers after `--latency-ms`, while a tick runs every 100 ms beside it.
+/// Prints messages/s, database statements per message, tick latency and peak memory.
+struct EngineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-engine", abstract: "Benchmark the sending engine against a simulated provider.")
+
+    @Option(help: "Recipients in the campaign.")
+    var messages = 20_000
+    @Option(help: "Provider latency in milliseconds.")
+    var latencyMs = 20
+    @Option(help: "Concurrent provider calls (BKNTC_SEND_CONCURRENCY).")
+    var concurrency = 32
+    @Option(help: "Messages per second per sender (BKNTC_RATE_LIMIT); 0 = unlimited.")
+    var rate: Double = 0
+    @Option(help: "Stop after this many seconds even if rows remain (0 = until done).")
+    var seconds: Double = 0
+
+    func run() async throws {
+        var config = try loadConfiguration(requireSecret: false)
+        config.sendConcurrency = concurrency
+        config.rateLimit = rate > 0 ? rate : nil
+        config.quietHours = .never
+        var logger = makeLogger("bench-engine")
+        logger.logLevel = .warning
+        let pool = MariaDBPool(configuration: config.database, logger: logger)
+        let campaignID = try await reportingDatabaseErrors { try await prepare(pool: pool, prefix: config.prefix) }
+        let clock = SystemClock()
+        var database = config.database
+        database.maxConnections = 3
+        let enginePool = MariaDBPool(configuration: database, logger: logger)
+        let settings = MariaDBSiteSettings(pool: enginePool, prefix: config.prefix, fallbackCountryCode: "44", clock: clock)
+        let campaigns = MariaDBCampaignRepository(pool: enginePool, prefix: config.prefix, settings: settings, clock: clock)
+        let engine = SendingEngine(
+            configuration: config.engineConfiguration(), prefix: config.prefix, campaigns: campaigns, settings: settings,
+            sender: SimulatedProvider(latency: .milliseconds(latencyMs)), clock: clock, logger: logger)
+        let worker = Worker(engine: engine, pool: enginePool, wake: WakeSignal(), logger: logger)
+        let tick = CronTick(engine: engine, pool: enginePool, prefix: config.prefix, wake: worker.wake)
+
+        let before = await enginePool.statistics()
+        let started = ContinuousClock.now
+        let workerTask = Task { try await worker.run() }
+        var tickLatencies: [Double] = []
+        var sent = 0
+        var samples: [(Double, Int)] = []
+        while true {
+            try await Task.sleep(for: .milliseconds(100))
+            let tickStarted = ContinuousClock.now
+            _ = try await tick.run(mode: .worker)
+            tickLatencies.append((ContinuousClock.now - tickStarted).milliseconds)
+            sent = try await count(pool, "SELECT COUNT(*) FROM \(identifier: config.prefix.bkntc("campaign_logs")) WHERE campaign_id = \(campaignID) AND status = 'sent'")
+            let elapsed = (ContinuousClock.now - started).milliseconds / 1000
+            samples.append((elapsed, sent))
+            if sent >= messages || (seconds > 0 && elapsed >= seconds) { break }
+        }
+        let elapsed = (ContinuousClock.now - started).milliseconds / 1000
+        workerTask.cancel()
+        _ = await workerTask.result
+        let after = await enginePool.statistics()
+        // Steady state: the rate between 10 % and 90 % of the run (start-up and tail left out).
+        let steady = steadyRate(samples)
+        tickLatencies.sort()
+        let p50 = tickLatencies[tickLatencies.count / 2]
+        let p99 = tickLatencies[min(tickLatencies.count - 1, Int(Double(tickLatencies.count) * 0.99))]
+        let statementsPerMessage = Double(after.statements - before.statements) / Double(max(sent, 1))
+        print(
+            String(
+                format: "sent %d of %d in %.1f s = %.0f msg/s overall, %.0f msg/s steady (concurrency %d, latency %d ms, rate %@)",
+                sent, messages, elapsed, Double(sent) / elapsed, steady, concurrency, latencyMs, rate > 0 ? "\(rate)/s" : "unlimited"))
+        print(String(format: "ideal concurrency / latency = %.0f msg/s; steady = %.0f %% of it", Double(concurrency) * 1000 / Double(latencyMs),
+                     steady / (Double(concurrency) * 1000 / Double(latencyMs)) * 100))
+        if rate > 0 { print(String(format: "rate limit %.1f/s: steady %.2f/s = %.1f %% of the limit", rate, steady, steady / rate * 100)) }
+        print(String(format: "database statements per message %.3f (%d statements, %d leases)", statementsPerMessage,
+                     after.statements - before.statements, after.leases - before.leases))
+        print(String(format: "tick (worker mode) p50 %.1f ms, p99 %.1f ms over %d ticks while sending", p50, p99, tickLatencies.count))
+        print("peak RSS \(peakResidentMiB()) MiB")
+        await enginePool.close()
+        await pool.close()
+    }
+
+    /// A queued campaign with `messages` pending rows, written by the database itself.
+    private func prepare(pool: MariaDBPool, prefix: TablePrefix) async throws -> Int {
+        try await pool.withConnection { db in
+            let now = Date()
+            let id = try await db.execute(
+                """
+                INSERT INTO \(identifier: prefix.bkntc("campaigns")) (tenant_id, tenant_key, channel, name, status, segment, body,
+                  current_run, total_count, created_at, updated_at, started_at)
+                VALUES (NULL, 0, 'sms', 'engine bench', 'queued', '{"type":"all_customers"}', 'Hi {customer_first_name}', 1,
+                  \(messages), \(now), \(now), \(now))
+                """
+            ).lastInsertID
+            var done = 0
+            while done < messages {
+                let chunk = min(100_000, messages - done)
+                try await db.execute(
+                    """
+                    INSERT INTO \(identifier: prefix.bkntc("campaign_logs")) (tenant_id, tenant_key, campaign_id, run, channel,
+                      customer_id, address, first_name, last_name, status, attempts, created_at, updated_at)
+                    SELECT NULL, 0, \(id), 1, 'sms', seq + \(done), CONCAT('+4479', LPAD(seq + \(done), 8, '0')), 'Bench', 'Person',
+                      'pending', 0, \(now), \(now)
+                    FROM seq_1_to_\(identifier: SQLIdentifier(String(chunk)) ?? "1")
+                    """)
+                done += chunk
+            }
+            return id
+        }
+    }
+
+    private func count(_ pool: MariaDBPool, _ query: MariaDBQuery) async throws -> Int {
+        try await pool.withConnection { try await $0.queryFirst(query)?.decode(0, as: Int.self) ?? 0 }
+    }
+
+    private func steadyRate(_ samples: [(Double, Int)]) -> Double {
+        guard let last = samples.last, last.1 > 0 else { return 0 }
+        let low = samples.first { Double($0.1) >= Double(last.1) * 0.1 } ?? samples[0]
+        let high = samples.last { Double($0.1) <= Double(last.1) * 0.9 } ?? last
+        guard high.0 > low.0 else { return Double(last.1) / max(last.0, 0.001) }
+        return Double(high.1 - low.1) / (high.0 - low.0)
+    }
+
+    private func peakResidentMiB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+}
+
+/// A provider double for benchmarks: every message is accepted after `latency`.
+struct SimulatedProvider: MessageSender {
+    let latency: Duration
+
+    func send(_ message: OutgoingMessage) async -> SendOutcome {
+        try? await Task.sleep(for: latency)
+        return .sent(providerID: "SIM\(message.logID)")
+    }
+
+    func lookup(_ message: OutgoingMessage) async -> LookupOutcome { .notFound }
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}
