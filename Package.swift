@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "Campaigns", "CampaignStore", "MariaDB",
+                "Campaigns",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

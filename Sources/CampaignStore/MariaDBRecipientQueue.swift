@@ -2,66 +2,6 @@ import Campaigns
 import Foundation
 import MariaDB
 
-/// A claimed log row: `sending`, leased to one worker since `claimedAt`.
-public struct ClaimedRow: Sendable, Hashable {
-    public var id: Int
-    public var campaignID: Int
-    public var run: Int
-    public var scope: TenantScope
-    public var channel: Channel
-    public var customerID: Int?
-    public var address: String
-    public var firstName: String?
-    public var lastName: String?
-    /// Attempts recorded before this claim.
-    public var attempts: Int
-    public var claimedAt: Date
-
-    /// The recipient as personalization sees it.
-    public var recipient: Recipient {
-        Recipient(customerID: customerID ?? 0, address: address, firstName: firstName, lastName: lastName)
-    }
-}
-
-/// What became of a claimed row; `record` writes a batch of these at once.
-public enum RowResult: Sendable, Hashable {
-    /// Accepted by the provider (an attempt).
-    case sent(id: Int, providerID: String)
-    /// A retryable failure: `pending` again at `at` (an attempt).
-    case retry(id: Int, at: Date, error: String)
-    /// A permanent failure (an attempt).
-    case failed(id: Int, error: String)
-    /// Not sent, and never will be (not an attempt).
-    case skipped(id: Int, reason: SkipReason)
-    /// Held by quiet hours until `until` (not an attempt).
-    case held(id: Int, until: Date)
-    /// Back to `pending` without using an attempt (the call never started, or a lookup found
-    /// nothing).
-    case released(id: Int)
-
-    var id: Int {
-        switch self {
-        case .sent(let id, _), .retry(let id, _, _), .failed(let id, _), .skipped(let id, _), .held(let id, _), .released(let id):
-            id
-        }
-    }
-}
-
-/// An address to add to the suppression list because of a provider's answer (Twilio 21610).
-public struct SuppressionRequest: Sendable, Hashable {
-    public var scope: TenantScope
-    public var channel: Channel
-    public var address: String
-    public var reason: String
-
-    public init(scope: TenantScope, channel: Channel, address: String, reason: String) {
-        self.scope = scope
-        self.channel = channel
-        self.address = address
-        self.reason = reason
-    }
-}
-
 /// The log table as a queue (DESIGN §6): due rows are claimed with `SELECT … FOR UPDATE SKIP
 /// LOCKED`, marked `sending` with the claim time and committed before the provider call, so
 /// replicas sharing the database never claim the same row. Outcomes are written in batches.

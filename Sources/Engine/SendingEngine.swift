@@ -1,8 +1,6 @@
-import CampaignStore
 import Campaigns
 import Foundation
 import Logging
-import MariaDB
 
 /// Counts of one batch, tick or round.
 public struct SendCounts: Sendable, Hashable {
@@ -27,14 +25,10 @@ public struct SendCounts: Sendable, Hashable {
 
 /// The sending engine's work, shared by the worker and the cron tick: claim a batch, check it
 /// once more, send it at the provider's pace, record every outcome in one transaction, end the
-/// campaign when its last row ended. Every database call runs on the connection the caller
-/// passes in; the sender uses its own resources.
+/// campaign when its last row ended. It decides; the `EngineStore` the caller passes in (one
+/// connection) stores. The sender uses its own resources.
 public struct SendingEngine: Sendable {
     public let configuration: EngineConfiguration
-    let queue: MariaDBRecipientQueue
-    let campaigns: MariaDBCampaignRepository
-    let settings: MariaDBSiteSettings
-    let channelSettings: MariaDBSettingsRepository
     let sender: any MessageSender
     let clock: any WallClock
     let metrics: EngineMetrics
@@ -43,15 +37,10 @@ public struct SendingEngine: Sendable {
     let permits: Permits
 
     public init(
-        configuration: EngineConfiguration, prefix: TablePrefix, campaigns: MariaDBCampaignRepository,
-        settings: MariaDBSiteSettings, sender: any MessageSender, clock: any WallClock, metrics: EngineMetrics = EngineMetrics(),
+        configuration: EngineConfiguration, sender: any MessageSender, clock: any WallClock, metrics: EngineMetrics = EngineMetrics(),
         logger: Logger
     ) {
         self.configuration = configuration
-        self.queue = MariaDBRecipientQueue(prefix: prefix)
-        self.campaigns = campaigns
-        self.settings = settings
-        self.channelSettings = MariaDBSettingsRepository(pool: campaigns.pool, prefix: prefix, clock: clock)
         self.sender = sender
         self.clock = clock
         self.metrics = metrics
@@ -60,20 +49,20 @@ public struct SendingEngine: Sendable {
     }
 
     /// Campaigns with due rows, oldest first.
-    public func activeCampaigns(_ db: MariaDBSession, limit: Int) async throws -> [Campaign] {
-        try await queue.activeCampaigns(db, now: clock.now(), limit: limit)
+    public func activeCampaigns(_ store: any EngineStore, limit: Int) async throws -> [Campaign] {
+        try await store.activeCampaigns(now: clock.now(), limit: limit)
     }
 
     /// Activates due scheduled campaigns.
-    public func activateDue(_ db: MariaDBSession) async throws -> Int {
-        try await campaigns.activateDue(db, now: clock.now())
+    public func activateDue(_ store: any EngineStore) async throws -> Int {
+        try await store.activateDue(now: clock.now())
     }
 
     /// Claims up to `limit` rows of `campaign` and takes each to an outcome.
-    public func processBatch(_ db: MariaDBSession, campaign: Campaign, limit: Int) async throws -> SendCounts {
+    public func processBatch(_ store: any EngineStore, campaign: Campaign, limit: Int) async throws -> SendCounts {
         let scope = campaign.scope
         // The tenant's settings for the channel, read for every batch (a change applies at once).
-        let stored = try await channelSettings.stored(db, scope: scope, channel: campaign.channel)
+        let stored = try await store.settings(scope: scope, channel: campaign.channel)
         let effective = ChannelSettings(
             stored: stored, environmentQuietHours: configuration.quietHours, environmentRate: configuration.rateLimit)
         // A rate-limited sender takes only what it can send well within the lease.
@@ -82,7 +71,7 @@ public struct SendingEngine: Sendable {
             batch = min(limit, max(1, Int(rate * (configuration.lease - configuration.providerTimeout) / 2)))
         }
         let claimStarted = ContinuousClock.now
-        let rows = try await queue.claim(db, campaign: campaign, limit: batch, worker: configuration.workerID, now: clock.now())
+        let rows = try await store.claim(campaign: campaign, limit: batch, worker: configuration.workerID, now: clock.now())
         metrics.claimed(rows.count, latency: ContinuousClock.now - claimStarted)
         if rows.isEmpty { return SendCounts() }
         var counts = SendCounts()
@@ -90,22 +79,22 @@ public struct SendingEngine: Sendable {
         var toSend: [ClaimedRow] = []
 
         // Suppression is checked again right before sending: one query for the batch.
-        let suppressed = try await queue.suppressed(db, scope: scope, channel: campaign.channel, addresses: rows.map(\.address))
+        let suppressed = try await store.suppressed(scope: scope, channel: campaign.channel, addresses: rows.map(\.address))
         // Quiet hours in each recipient's own zone (SMS and WhatsApp).
         let window: QuietHours? = campaign.channel.usesPhone && !effective.quietHours.value.neverHolds ? effective.quietHours.value : nil
         var zoneOf: (ClaimedRow) -> TimeZone = { _ in TimeZone(secondsFromGMT: 0)! }
         if window != nil {
             var tenantZone = TimeZoneName.parse(stored.timezone)
-            if tenantZone == nil { tenantZone = try await settings.timeZone(scope: scope, on: db) }
+            if tenantZone == nil { tenantZone = try await store.timeZone(scope: scope) }
             let fallbackZone = tenantZone ?? TimeZone(secondsFromGMT: 0)!
-            let clientZones = try await queue.clientTimeZones(db, scope: scope, customerIDs: rows.compactMap(\.customerID))
+            let clientZones = try await store.clientTimeZones(scope: scope, customerIDs: rows.compactMap(\.customerID))
             zoneOf = { row in row.customerID.flatMap { clientZones[$0] }.flatMap(TimeZoneName.parse) ?? fallbackZone }
         }
         // The frequency cap, counted across all the tenant's campaigns on this channel.
         var sentRecently: [Int: Int] = [:]
         if let cap = effective.frequencyCap.value {
-            sentRecently = try await queue.sentCounts(
-                db, scope: scope, channel: campaign.channel, customerIDs: rows.compactMap(\.customerID),
+            sentRecently = try await store.sentCounts(
+                scope: scope, channel: campaign.channel, customerIDs: rows.compactMap(\.customerID),
                 since: clock.now().addingTimeInterval(-Double(cap.days) * 86_400))
         }
         let now = clock.now()
@@ -127,8 +116,8 @@ public struct SendingEngine: Sendable {
         // The sender's rate holds across replicas: the batch reserves its slots in the database.
         var slots: (start: Date, interval: TimeInterval)?
         if let rate = effective.rateLimit.value, !toSend.isEmpty {
-            let start = try await queue.reserveSlots(
-                db, sender: "\(scope.key)/\(campaign.channel.rawValue)", count: toSend.count, rate: rate, now: clock.now())
+            let start = try await store.reserveSlots(
+                sender: "\(scope.key)/\(campaign.channel.rawValue)", count: toSend.count, rate: rate, now: clock.now())
             slots = (start, 1 / rate)
         }
         var suppress: [SuppressionRequest] = []
@@ -145,10 +134,10 @@ public struct SendingEngine: Sendable {
             default: break
             }
         }
-        try await queue.record(db, results, suppress: suppress, now: clock.now())
+        try await store.record(results, suppress: suppress, now: clock.now())
         metrics.recorded(counts, channel: campaign.channel)
-        let ended = try await queue.finalize(db, campaignIDs: [campaign.id], now: clock.now())
-        try await campaigns.rescheduleRecurring(db, campaignIDs: ended, now: clock.now())
+        let ended = try await store.finalize(campaignIDs: [campaign.id], now: clock.now())
+        try await store.rescheduleRecurring(campaignIDs: ended, now: clock.now())
         return counts
     }
 
@@ -222,18 +211,18 @@ public struct SendingEngine: Sendable {
     /// Resolves rows whose lease ran out (a replica died mid-send): Twilio-like senders are asked
     /// whether the message went out; email rows, which cannot be looked up, fail `interrupted`.
     /// Also ends campaigns whose last row ended while nobody finalized them.
-    public func recover(_ db: MariaDBSession) async throws -> Int {
+    public func recover(_ store: any EngineStore) async throws -> Int {
         let now = clock.now()
-        let expired = try await queue.expiredLeases(db, claimedBefore: now.addingTimeInterval(-configuration.lease), limit: 200)
+        let expired = try await store.expiredLeases(claimedBefore: now.addingTimeInterval(-configuration.lease), limit: 200)
         var results: [RowResult] = []
         var touched = Set<Int>()
-        for row in expired where try await queue.takeOver(db, row, worker: configuration.workerID, now: now) {
+        for row in expired where try await store.takeOver(row, worker: configuration.workerID, now: now) {
             touched.insert(row.campaignID)
             if row.channel == .email {
                 results.append(.failed(id: row.id, error: "interrupted"))
                 continue
             }
-            guard let campaign = try await campaigns.require(db, id: row.campaignID) else {
+            guard let campaign = try await store.campaign(id: row.campaignID) else {
                 results.append(.released(id: row.id))
                 continue
             }
@@ -246,17 +235,17 @@ public struct SendingEngine: Sendable {
                 logger.warning("lookup failed; will try again", metadata: ["log_id": "\(row.id)", "reason": "\(reason)"])
             }
         }
-        try await queue.record(db, results, now: now)
-        let stale = try await queue.unfinalized(db, limit: 100)
-        let ended = try await queue.finalize(db, campaignIDs: Array(touched) + stale, now: now)
-        try await campaigns.rescheduleRecurring(db, campaignIDs: ended, now: now)
+        try await store.record(results, suppress: [], now: now)
+        let stale = try await store.unfinalized(limit: 100)
+        let ended = try await store.finalize(campaignIDs: Array(touched) + stale, now: now)
+        try await store.rescheduleRecurring(campaignIDs: ended, now: now)
         if !results.isEmpty { logger.info("recovered rows after an expired lease", metadata: ["rows": "\(results.count)"]) }
         return results.count
     }
 
     /// When the next held, retrying or scheduled work falls due.
-    public func nextDue(_ db: MariaDBSession) async throws -> Date? {
-        try await queue.nextDue(db, after: clock.now())
+    public func nextDue(_ store: any EngineStore) async throws -> Date? {
+        try await store.nextDue(after: clock.now())
     }
 
     /// The message a row becomes: the campaign's content personalized for the recipient.

@@ -1,8 +1,6 @@
-import CampaignStore
 import Campaigns
 import Foundation
 import Logging
-import MariaDB
 import ServiceLifecycle
 import Synchronization
 
@@ -15,7 +13,7 @@ import Synchronization
 /// claiming and lets the batches in flight finish.
 public final class Worker: Service, Sendable {
     let engine: SendingEngine
-    let pool: MariaDBPool
+    let stores: any EngineStoreProvider
     public let wake: WakeSignal
     let logger: Logger
     private let stopping = Atomic<Bool>(false)
@@ -24,11 +22,12 @@ public final class Worker: Service, Sendable {
     /// Loops claiming and sending side by side (each holds one connection of the engine's pool).
     let lanes: Int
 
-    /// `pool` is the engine's own, so API traffic and long CSV streams cannot starve it.
-    public init(engine: SendingEngine, pool: MariaDBPool, wake: WakeSignal, logger: Logger, lanes: Int = 2) {
-        self.lanes = max(1, min(lanes, pool.configuration.maxConnections - 1))
+    /// `stores` leases from the engine's own pool, so API traffic and long CSV streams cannot
+    /// starve it; `lanes` should leave that pool a connection for the tick.
+    public init(engine: SendingEngine, stores: any EngineStoreProvider, wake: WakeSignal, logger: Logger, lanes: Int = 2) {
+        self.lanes = max(1, lanes)
         self.engine = engine
-        self.pool = pool
+        self.stores = stores
         self.wake = wake
         self.logger = logger
     }
@@ -52,33 +51,42 @@ public final class Worker: Service, Sendable {
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
             if lane == 0 { engine.metrics.beat() }
             do {
-                let idle = try await pool.withConnection { db -> Duration? in
+                let idle = try await stores.withStore { store -> Duration? in
                     if lane == 0, ContinuousClock.now - lastHousekeeping >= Self.idleCheck {
                         lastHousekeeping = ContinuousClock.now
-                        _ = try await engine.activateDue(db)
-                        _ = try await engine.recover(db)
+                        _ = try await engine.activateDue(store)
+                        _ = try await engine.recover(store)
                     }
-                    let campaigns = try await engine.activeCampaigns(db, limit: 100)
+                    let campaigns = try await engine.activeCampaigns(store, limit: 100)
                     if campaigns.isEmpty {
-                        let due = try await engine.nextDue(db).map { $0.timeIntervalSince(engine.clock.now()) } ?? 5
+                        let due = try await engine.nextDue(store).map { $0.timeIntervalSince(engine.clock.now()) } ?? 5
                         return .milliseconds(Int(max(0.05, min(due, 5)) * 1000))
                     }
                     // Round-robin: each round starts one campaign further, one batch each.
                     rotation = (rotation + 1) % campaigns.count
                     for campaign in campaigns[rotation...] + campaigns[..<rotation] where !stopping.load(ordering: .relaxed) {
-                        _ = try await engine.processBatch(db, campaign: campaign, limit: engine.configuration.workerBatchSize)
+                        _ = try await engine.processBatch(store, campaign: campaign, limit: engine.configuration.workerBatchSize)
                     }
                     return nil
                 }
                 if let idle { await wake.wait(timeout: idle) }
+            } catch is CancellationError {
+                return
             } catch {
+                if Task.isCancelled { return }
                 logger.error("worker round failed; retrying", metadata: ["error": "\(Self.describe(error))"])
                 await wake.wait(timeout: .seconds(1))
             }
         }
     }
 
+    /// Stops claiming; the batches in flight finish and `run` returns (what SIGTERM does).
+    public func stop() {
+        stopping.store(true, ordering: .relaxed)
+        wake.signal()
+    }
+
     static func describe(_ error: any Error) -> String {
-        (error as? MariaDBError)?.detail ?? String(describing: error)
+        String(reflecting: error)  // the debug description: a database error's detail, never bound values
     }
 }

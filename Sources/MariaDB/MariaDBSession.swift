@@ -52,7 +52,7 @@ public struct MariaDBSession: MariaDBQueryable {
             result = try await body(transaction)
         } catch {
             do {
-                try await run { connection in
+                try await shielded { connection in
                     try connection.rollback()
                     try connection.setAutocommit(true)
                 }
@@ -64,7 +64,7 @@ public struct MariaDBSession: MariaDBQueryable {
             throw error
         }
         do {
-            try await run { connection in
+            try await shielded { connection in
                 try connection.commit()
                 try connection.setAutocommit(true)
             }
@@ -99,6 +99,14 @@ public struct MariaDBSession: MariaDBQueryable {
             try? await run { _ in cursor.cursor.close() }
             throw error
         }
+    }
+
+    /// Like `run`, but not given up when the calling task is cancelled: a commit or rollback
+    /// that has started must finish, or the connection's state would be unknown.
+    func shielded<T: Sendable>(_ body: @escaping @Sendable (MariaDBConnection) throws -> T) async throws -> T {
+        let connection = self.connection
+        let threadPool = self.threadPool
+        return try await Task { try await threadPool.runIfActive { try body(connection) } }.value
     }
 
     /// Runs blocking calls on the connection in one hop to the thread pool.

@@ -30,15 +30,16 @@ public struct EngineAssembly: Sendable {
                 reason: "live Twilio and SMTP sending is not available in this build; use BKNTC_PROVIDER=outbox")
         }
         let metrics = EngineMetrics()
-        let engine = SendingEngine(
-            configuration: config.engineConfiguration(), prefix: config.prefix, campaigns: campaigns, settings: settings,
-            sender: sender, clock: clock, metrics: metrics, logger: logger)
+        let engine = SendingEngine(configuration: config.engineConfiguration(), sender: sender, clock: clock, metrics: metrics, logger: logger)
+        let stores = MariaDBEngineStoreProvider(pool: pool, prefix: config.prefix, campaigns: campaigns, settings: settings, clock: clock)
         let wake = WakeSignal()
         self.pool = pool
         self.engine = engine
         self.metrics = metrics
-        self.worker = config.workerEnabled ? Worker(engine: engine, pool: pool, wake: wake, logger: logger) : nil
-        self.tick = CronTick(engine: engine, pool: pool, prefix: config.prefix, wake: config.workerEnabled ? wake : nil)
+        // Two lanes and the tick: the pool needs one connection more than the lanes.
+        self.worker = config.workerEnabled
+            ? Worker(engine: engine, stores: stores, wake: wake, logger: logger, lanes: max(1, config.enginePoolSize - 1)) : nil
+        self.tick = CronTick(engine: engine, stores: stores, wake: config.workerEnabled ? wake : nil)
     }
 
     /// The tick's mode: the worker's when it runs, Booknetic's cron batches otherwise.

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import MariaDB
 import Server
+import Synchronization
 
 /// `bench-engine`: the sending engine's own speed on the configured database. A campaign of
 /// `--messages` rows is written straight into the log table and sent by the worker to a
@@ -41,11 +42,11 @@ struct EngineBench: AsyncParsableCommand {
         let enginePool = MariaDBPool(configuration: database, logger: logger)
         let settings = MariaDBSiteSettings(pool: enginePool, prefix: config.prefix, fallbackCountryCode: "44", clock: clock)
         let campaigns = MariaDBCampaignRepository(pool: enginePool, prefix: config.prefix, settings: settings, clock: clock)
-        let engine = SendingEngine(
-            configuration: config.engineConfiguration(), prefix: config.prefix, campaigns: campaigns, settings: settings,
-            sender: SimulatedProvider(latency: .milliseconds(latencyMs)), clock: clock, logger: logger)
-        let worker = Worker(engine: engine, pool: enginePool, wake: WakeSignal(), logger: logger)
-        let tick = CronTick(engine: engine, pool: enginePool, prefix: config.prefix, wake: worker.wake)
+        let provider = SimulatedProvider(latency: .milliseconds(latencyMs))
+        let engine = SendingEngine(configuration: config.engineConfiguration(), sender: provider, clock: clock, logger: logger)
+        let stores = MariaDBEngineStoreProvider(pool: enginePool, prefix: config.prefix, campaigns: campaigns, settings: settings, clock: clock)
+        let worker = Worker(engine: engine, stores: stores, wake: WakeSignal(), logger: logger)
+        let tick = CronTick(engine: engine, stores: stores, wake: worker.wake)
 
         let before = await enginePool.statistics()
         let started = ContinuousClock.now
@@ -64,7 +65,7 @@ struct EngineBench: AsyncParsableCommand {
             if sent >= messages || (seconds > 0 && elapsed >= seconds) { break }
         }
         let elapsed = (ContinuousClock.now - started).milliseconds / 1000
-        workerTask.cancel()
+        worker.stop()
         _ = await workerTask.result
         let after = await enginePool.statistics()
         // Steady state: the rate between 10 % and 90 % of the run (start-up and tail left out).
@@ -79,7 +80,14 @@ struct EngineBench: AsyncParsableCommand {
                 sent, messages, elapsed, Double(sent) / elapsed, steady, concurrency, latencyMs, rate > 0 ? "\(rate)/s" : "unlimited"))
         print(String(format: "ideal concurrency / latency = %.0f msg/s; steady = %.0f %% of it", Double(concurrency) * 1000 / Double(latencyMs),
                      steady / (Double(concurrency) * 1000 / Double(latencyMs)) * 100))
-        if rate > 0 { print(String(format: "rate limit %.1f/s: steady %.2f/s = %.1f %% of the limit", rate, steady, steady / rate * 100)) }
+        if rate > 0 {
+            // As the provider saw it: calls between the first and the last call.
+            let calls = provider.calls()
+            let span = calls.max().flatMap { last in calls.min().map { (last - $0).milliseconds / 1000 } } ?? 0
+            let observed = span > 0 ? Double(calls.count - 1) / span : 0
+            print(String(format: "rate limit %.1f/s: the provider saw %d calls in %.1f s = %.2f/s = %.2f %% of the limit",
+                         rate, calls.count, span, observed, observed / rate * 100))
+        }
         print(String(format: "database statements per message %.3f (%d statements, %d leases)", statementsPerMessage,
                      after.statements - before.statements, after.leases - before.leases))
         print(String(format: "tick (worker mode) p50 %.1f ms, p99 %.1f ms over %d ticks while sending", p50, p99, tickLatencies.count))
@@ -136,11 +144,19 @@ struct EngineBench: AsyncParsableCommand {
     }
 }
 
-/// A provider double for benchmarks: every message is accepted after `latency`.
-struct SimulatedProvider: MessageSender {
+/// A provider double for benchmarks: every message is accepted after `latency`; the time of
+/// each call is kept, to measure the rate the provider saw.
+final class SimulatedProvider: MessageSender {
     let latency: Duration
+    private let times = Mutex<[ContinuousClock.Instant]>([])
+
+    init(latency: Duration) { self.latency = latency }
+
+    func calls() -> [ContinuousClock.Instant] { times.withLock { $0 } }
 
     func send(_ message: OutgoingMessage) async -> SendOutcome {
+        let now = ContinuousClock.now
+        times.withLock { $0.append(now) }
         try? await Task.sleep(for: latency)
         return .sent(providerID: "SIM\(message.logID)")
     }

@@ -20,6 +20,7 @@ struct EngineFixture {
     let settings: MariaDBSiteSettings
     let campaigns: MariaDBCampaignRepository
     let engine: SendingEngine
+    let stores: MariaDBEngineStoreProvider
 
     static let admin = AccessCheck(.send, in: .everything(planChannels: nil))
 
@@ -63,11 +64,10 @@ struct EngineFixture {
         let campaigns = MariaDBCampaignRepository(pool: enginePool, prefix: prefix, settings: settings, clock: clock)
         var logger = Logger(label: "engine-test")
         logger.logLevel = .warning
-        let engine = SendingEngine(
-            configuration: configuration, prefix: prefix, campaigns: campaigns, settings: settings, sender: sender, clock: clock,
-            logger: logger)
+        let engine = SendingEngine(configuration: configuration, sender: sender, clock: clock, logger: logger)
         return EngineFixture(
-            pool: pool, enginePool: enginePool, clock: clock, sender: sender, settings: settings, campaigns: campaigns, engine: engine)
+            pool: pool, enginePool: enginePool, clock: clock, sender: sender, settings: settings, campaigns: campaigns, engine: engine,
+            stores: MariaDBEngineStoreProvider(pool: enginePool, prefix: prefix, campaigns: campaigns, settings: settings, clock: clock))
     }
 
     /// A sent (queued) campaign for all customers.
@@ -86,11 +86,11 @@ struct EngineFixture {
     func drain(rounds: Int = 100, limit: Int = 25) async throws -> SendCounts {
         var total = SendCounts()
         for _ in 0..<rounds {
-            let counts = try await enginePool.withConnection { db -> SendCounts? in
-                let active = try await engine.activeCampaigns(db, limit: 10)
+            let counts = try await stores.withStore { store -> SendCounts? in
+                let active = try await engine.activeCampaigns(store, limit: 10)
                 if active.isEmpty { return nil }
                 var counts = SendCounts()
-                for campaign in active { counts = counts + (try await engine.processBatch(db, campaign: campaign, limit: limit)) }
+                for campaign in active { counts = counts + (try await engine.processBatch(store, campaign: campaign, limit: limit)) }
                 return counts
             }
             guard let counts else { break }
@@ -117,46 +117,3 @@ struct EngineFixture {
     }
 }
 
-/// A provider double: records every message, answers by a script, can be slow or hang.
-final class FakeSender: MessageSender {
-    struct Sent: Sendable, Hashable {
-        let campaignID: Int
-        let to: String
-        let body: String
-    }
-
-    private let state = Mutex<(sent: [Sent], failures: [String: [SendOutcome]], delay: Duration, lookups: [String: String])>(
-        ([], [:], .zero, [:]))
-
-    init() {}
-
-    var sent: [Sent] { state.withLock { $0.sent } }
-
-    /// Answers for `address`, one per call, before it succeeds.
-    func script(_ address: String, _ outcomes: [SendOutcome]) { state.withLock { $0.failures[address] = outcomes } }
-
-    func setDelay(_ delay: Duration) { state.withLock { $0.delay = delay } }
-
-    /// Pretends the provider already has a message to `address` (for lookups).
-    func remember(_ address: String, id: String) { state.withLock { $0.lookups[address] = id } }
-
-    func send(_ message: OutgoingMessage) async -> SendOutcome {
-        let delay = state.withLock { $0.delay }
-        if delay > .zero { try? await Task.sleep(for: delay) }
-        return state.withLock { state in
-            if var script = state.failures[message.to], !script.isEmpty {
-                let outcome = script.removeFirst()
-                state.failures[message.to] = script
-                return outcome
-            }
-            state.sent.append(Sent(campaignID: message.campaignID, to: message.to, body: message.body))
-            let id = "SM\(state.sent.count)"
-            state.lookups[message.to] = id
-            return .sent(providerID: id)
-        }
-    }
-
-    func lookup(_ message: OutgoingMessage) async -> LookupOutcome {
-        state.withLock { $0.lookups[message.to] }.map { .found(providerID: $0) } ?? .notFound
-    }
-}

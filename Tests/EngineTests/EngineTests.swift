@@ -120,7 +120,7 @@ struct EngineTests {
             fixture.sender.setDelay(.milliseconds(2))
             let campaign = try await fixture.queuedCampaign()
             let wake = WakeSignal()
-            let worker = Worker(engine: fixture.engine, pool: fixture.enginePool, wake: wake, logger: TestDatabase.logger)
+            let worker = Worker(engine: fixture.engine, stores: fixture.stores, wake: wake, logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.run() }
                 while fixture.sender.sent.count < 40 { try await Task.sleep(for: .milliseconds(5)) }
@@ -146,7 +146,7 @@ struct EngineTests {
         try await EngineFixture.with("cancel", customers: 200) { fixture in
             fixture.sender.setDelay(.milliseconds(2))
             let campaign = try await fixture.queuedCampaign()
-            let worker = Worker(engine: fixture.engine, pool: fixture.enginePool, wake: WakeSignal(), logger: TestDatabase.logger)
+            let worker = Worker(engine: fixture.engine, stores: fixture.stores, wake: WakeSignal(), logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.run() }
                 while fixture.sender.sent.count < 30 { try await Task.sleep(for: .milliseconds(5)) }
@@ -165,7 +165,7 @@ struct EngineTests {
     @Test func cronTicksSendFiveCampaignsOfTwentyFiveAndOverlappingTicksLock() async throws {
         try await EngineFixture.with("cron", customers: 30) { fixture in
             for index in 1...7 { _ = try await fixture.queuedCampaign(name: "Campaign \(index)") }
-            let tick = CronTick(engine: fixture.engine, pool: fixture.enginePool, prefix: EngineFixture.prefix, wake: nil)
+            let tick = CronTick(engine: fixture.engine, stores: fixture.stores, wake: nil)
             let report = try await tick.run(mode: .cron)
             #expect(report.locked == false && report.campaigns == 5 && report.sent == 125, "\(report)")
             // Another holder of the lock: the tick answers at once, with zero counts.
@@ -189,7 +189,7 @@ struct EngineTests {
             // 2026-06-01 12:00Z; London is on BST (UTC+1).
             let later = try await fixture.queuedCampaign(scheduledAt: EngineFixture.start.addingTimeInterval(600))
             #expect(later.status == .scheduled)
-            let tick = CronTick(engine: fixture.engine, pool: fixture.enginePool, prefix: EngineFixture.prefix, wake: nil)
+            let tick = CronTick(engine: fixture.engine, stores: fixture.stores, wake: nil)
             #expect(try await tick.run(mode: .cron).activated == 0)
             fixture.clock.advance(by: 600)
             let report = try await tick.run(mode: .cron)
@@ -209,6 +209,20 @@ struct EngineTests {
             let afterSecond = try await fixture.campaign(daily.id)
             #expect(afterSecond.currentRun == 2 && afterSecond.status == .scheduled)
             #expect(fixture.sender.sent.filter { $0.campaignID == daily.id }.count == 20)
+        }
+    }
+
+    @Test func anOccurrenceDuringAnUnfinishedRunIsSkipped() async throws {
+        try await EngineFixture.with("overlap", customers: 5) { fixture in
+            // Hourly; the first run starts at 12:00 and is still going at 13:00 and 14:00.
+            let hourly = try await fixture.queuedCampaign(name: "Hourly", recurrence: "0 * * * *")
+            try await fixture.drain(rounds: 1, limit: 2)
+            fixture.clock.advance(by: 2.5 * 3600)  // 14:30: the 13:00 and 14:00 runs fell during run 1
+            try await fixture.drain()
+            let next = try await fixture.campaign(hourly.id)
+            #expect(next.status == .scheduled && next.currentRun == 1)
+            #expect(next.scheduledAt == EngineFixture.start.addingTimeInterval(3 * 3600), "the next run is 15:00, not 13:00")
+            #expect(fixture.sender.sent.count == 5, "nobody was messaged for the skipped occurrences")
         }
     }
 
@@ -260,9 +274,9 @@ struct EngineTests {
             // One of the SMS did reach the provider before the crash.
             fixture.sender.remember("+447700900002", id: "SMREACHED")
             // Within the lease nothing is touched.
-            #expect(try await fixture.enginePool.withConnection { try await fixture.engine.recover($0) } == 0)
+            #expect(try await fixture.stores.withStore { try await fixture.engine.recover($0) } == 0)
             fixture.clock.advance(by: 121)
-            #expect(try await fixture.enginePool.withConnection { try await fixture.engine.recover($0) } == 8)
+            #expect(try await fixture.stores.withStore { try await fixture.engine.recover($0) } == 8)
             let smsRows = try await fixture.rows(sms.id)
             #expect(smsRows.map(\.status) == ["pending", "sent", "pending", "pending"])
             #expect(smsRows.allSatisfy { $0.attempts == ($0.status == "sent" ? 1 : 0) }, "a row put back has not used an attempt")

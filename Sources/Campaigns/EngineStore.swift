@@ -1,0 +1,132 @@
+import Foundation
+
+/// A claimed log row: `sending`, leased to one worker since `claimedAt`.
+public struct ClaimedRow: Sendable, Hashable {
+    public init(
+        id: Int, campaignID: Int, run: Int, scope: TenantScope, channel: Channel, customerID: Int?, address: String,
+        firstName: String?, lastName: String?, attempts: Int, claimedAt: Date
+    ) {
+        self.id = id
+        self.campaignID = campaignID
+        self.run = run
+        self.scope = scope
+        self.channel = channel
+        self.customerID = customerID
+        self.address = address
+        self.firstName = firstName
+        self.lastName = lastName
+        self.attempts = attempts
+        self.claimedAt = claimedAt
+    }
+
+    public var id: Int
+    public var campaignID: Int
+    public var run: Int
+    public var scope: TenantScope
+    public var channel: Channel
+    public var customerID: Int?
+    public var address: String
+    public var firstName: String?
+    public var lastName: String?
+    /// Attempts recorded before this claim.
+    public var attempts: Int
+    public var claimedAt: Date
+
+    /// The recipient as personalization sees it.
+    public var recipient: Recipient {
+        Recipient(customerID: customerID ?? 0, address: address, firstName: firstName, lastName: lastName)
+    }
+}
+
+/// What became of a claimed row; `record` writes a batch of these at once.
+public enum RowResult: Sendable, Hashable {
+    /// Accepted by the provider (an attempt).
+    case sent(id: Int, providerID: String)
+    /// A retryable failure: `pending` again at `at` (an attempt).
+    case retry(id: Int, at: Date, error: String)
+    /// A permanent failure (an attempt).
+    case failed(id: Int, error: String)
+    /// Not sent, and never will be (not an attempt).
+    case skipped(id: Int, reason: SkipReason)
+    /// Held by quiet hours until `until` (not an attempt).
+    case held(id: Int, until: Date)
+    /// Back to `pending` without using an attempt (the call never started, or a lookup found
+    /// nothing).
+    case released(id: Int)
+
+    public var id: Int {
+        switch self {
+        case .sent(let id, _), .retry(let id, _, _), .failed(let id, _), .skipped(let id, _), .held(let id, _), .released(let id):
+            id
+        }
+    }
+}
+
+/// An address to add to the suppression list because of a provider's answer (Twilio 21610).
+public struct SuppressionRequest: Sendable, Hashable {
+    public var scope: TenantScope
+    public var channel: Channel
+    public var address: String
+    public var reason: String
+
+    public init(scope: TenantScope, channel: Channel, address: String, reason: String) {
+        self.scope = scope
+        self.channel = channel
+        self.address = address
+        self.reason = reason
+    }
+}
+
+/// What the sending engine needs from storage, on one connection the caller holds: the log
+/// table as a queue (claims with SKIP LOCKED, batched outcomes, leases), the checks made right
+/// before sending, the shared send-rate slots, and the campaign transitions the engine drives.
+/// MariaDB implements it in `CampaignStore`; an in-memory one serves unit tests.
+public protocol EngineStore: Sendable {
+    /// Campaigns that are `queued` or `sending` and have a due row, oldest first.
+    func activeCampaigns(now: Date, limit: Int) async throws -> [Campaign]
+    /// Claims up to `limit` due rows for `worker`, committed before it returns; none unless the
+    /// campaign is still `queued` or `sending`.
+    func claim(campaign: Campaign, limit: Int, worker: String, now: Date) async throws -> [ClaimedRow]
+    /// Writes a batch of outcomes and the suppressions they call for, atomically.
+    func record(_ results: [RowResult], suppress: [SuppressionRequest], now: Date) async throws
+    /// Ends the listed campaigns whose current run has no open row; returns those that ended.
+    func finalize(campaignIDs: [Int], now: Date) async throws -> [Int]
+    /// Live campaigns whose current run has ended but that nobody finalized.
+    func unfinalized(limit: Int) async throws -> [Int]
+    /// Rows `sending` since before `claimedBefore`, oldest first.
+    func expiredLeases(claimedBefore: Date, limit: Int) async throws -> [ClaimedRow]
+    /// Takes an expired lease over for `worker`; false when another replica already did.
+    func takeOver(_ row: ClaimedRow, worker: String, now: Date) async throws -> Bool
+    /// Which of `addresses` (lower-cased) are on the tenant's suppression list for `channel`.
+    func suppressed(scope: TenantScope, channel: Channel, addresses: [String]) async throws -> Set<String>
+    /// The `client_timezone` of each customer's latest appointment.
+    func clientTimeZones(scope: TenantScope, customerIDs: [Int]) async throws -> [Int: String]
+    /// Messages sent or delivered to each customer on `channel` since `since`, all campaigns.
+    func sentCounts(scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date) async throws -> [Int: Int]
+    /// The earliest moment new work falls due after `now`.
+    func nextDue(after now: Date) async throws -> Date?
+    /// Reserves `count` consecutive send slots of `sender` at `rate`/s; returns the first.
+    func reserveSlots(sender: String, count: Int, rate: Double, now: Date) async throws -> Date
+    /// The tenant's own settings for the channel.
+    func settings(scope: TenantScope, channel: Channel) async throws -> StoredSettings
+    /// The tenant's time zone (its setting, then WordPress').
+    func timeZone(scope: TenantScope) async throws -> TimeZone
+    /// Any tenant's campaign by id.
+    func campaign(id: Int) async throws -> Campaign?
+    /// Activates due scheduled campaigns (a snapshot each); returns how many.
+    func activateDue(now: Date) async throws -> Int
+    /// Recurring campaigns among `campaignIDs` that just ended go back to `scheduled`.
+    func rescheduleRecurring(campaignIDs: [Int], now: Date) async throws
+}
+
+/// Hands the engine a store on one connection: for a worker round, or for a whole cron tick
+/// under the database's runtime lock.
+public protocol EngineStoreProvider: Sendable {
+    /// Runs `body` with a store on one leased connection.
+    func withStore<T: Sendable>(_ body: (any EngineStore) async throws -> T) async throws -> T
+    /// Runs `body` holding the lock `name` on that connection the whole time; nil (and `body`
+    /// not run) when another holder has it.
+    func withLock<T: Sendable>(_ name: String, _ body: (any EngineStore) async throws -> T) async throws -> T?
+    /// A name for the tick's lock, unique per site (database and table prefix).
+    var tickLockName: String { get }
+}
