@@ -26,6 +26,8 @@ struct EngineBench: AsyncParsableCommand {
     var rate: Double = 0
     @Option(help: "Stop after this many seconds even if rows remain (0 = until done).")
     var seconds: Double = 0
+    @Flag(help: "Cancel every other live campaign first, so only the benchmark's sends (a benchmark database only!).")
+    var cancelOthers = false
 
     func run() async throws {
         var config = try loadConfiguration(requireSecret: false)
@@ -100,6 +102,10 @@ struct EngineBench: AsyncParsableCommand {
     private func prepare(pool: MariaDBPool, prefix: TablePrefix) async throws -> Int {
         try await pool.withConnection { db in
             let now = Date()
+            if cancelOthers {
+                try await db.execute(
+                    "UPDATE \(identifier: prefix.bkntc("campaigns")) SET status = 'cancelled' WHERE status IN ('queued', 'sending')")
+            }
             let id = try await db.execute(
                 """
                 INSERT INTO \(identifier: prefix.bkntc("campaigns")) (tenant_id, tenant_key, channel, name, status, segment, body,
