@@ -16,7 +16,8 @@ public final class EngineMetrics: Sendable {
         public var providerLatency = [Int](repeating: 0, count: EngineMetrics.buckets.count + 1)
         public var providerLatencySum = 0.0
         public var providerCalls = 0
-        public var recentSends: [Double] = []
+        /// When each recent message was sent (monotonic; the last minute is kept).
+        public var recentSends: [ContinuousClock.Instant] = []
         public var heartbeat: ContinuousClock.Instant?
     }
 
@@ -33,14 +34,14 @@ public final class EngineMetrics: Sendable {
     }
 
     func recorded(_ counts: SendCounts, channel: Channel) {
-        let now = Date().timeIntervalSince1970
+        let now = ContinuousClock.now
         state.withLock { state in
             for (outcome, count) in [("sent", counts.sent), ("failed", counts.failed), ("retrying", counts.retrying),
                                      ("skipped", counts.skipped), ("held", counts.held)] where count > 0 {
                 state.outcomes["\(channel.rawValue)/\(outcome)", default: 0] += count
             }
             state.recentSends.append(contentsOf: repeatElement(now, count: min(counts.sent, 100_000)))
-            state.recentSends.removeAll { $0 < now - 60 }
+            state.recentSends.removeAll { $0 < now - .seconds(60) }
         }
     }
 
@@ -58,9 +59,9 @@ public final class EngineMetrics: Sendable {
     public func beat() { state.withLock { $0.heartbeat = ContinuousClock.now } }
 
     public func snapshot() -> Snapshot {
-        let now = Date().timeIntervalSince1970
+        let now = ContinuousClock.now
         return state.withLock { state in
-            state.recentSends.removeAll { $0 < now - 60 }
+            state.recentSends.removeAll { $0 < now - .seconds(60) }
             return state
         }
     }

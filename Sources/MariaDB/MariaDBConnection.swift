@@ -14,6 +14,8 @@ public final class MariaDBConnection: @unchecked Sendable {
     private var statementUse: [String: Int] = [:]
     private var useCounter = 0
     private static let statementCacheSize = 64
+    /// Set while a transaction is open on the connection (they do not nest).
+    var inTransaction = false
     /// Set when an error showed that the connection can no longer be used.
     public private(set) var isBroken = false
     var lastUsed = ContinuousClock.now

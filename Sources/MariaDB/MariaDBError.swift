@@ -25,6 +25,8 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
     case rollbackFailed(original: String, rollback: String)
     /// The client library could not be initialized.
     case libraryInitializationFailed
+    /// A transaction was begun on a connection that already has one open.
+    case nestedTransaction
 
     /// Error codes that mean the connection itself is gone.
     static let connectionLostCodes: Set<UInt32> = [2006, 2013, 2055, 1927, 4031, 1053]
@@ -44,6 +46,7 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
         case .poolExhausted: "database busy: no connection became free in time"
         case .rollbackFailed: "database transaction could not be rolled back"
         case .libraryInitializationFailed: "the MariaDB client library failed to initialize"
+        case .nestedTransaction: "a transaction was begun inside another one"
         }
     }
 
@@ -64,6 +67,7 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
         case .poolExhausted(let waited): "no pooled connection free after \(waited) s"
         case .rollbackFailed(let original, let rollback): "rollback failed (\(rollback)) after: \(original)"
         case .libraryInitializationFailed: "mysql_library_init failed"
+        case .nestedTransaction: "nested transaction refused (transactions do not nest)"
         }
     }
 

@@ -45,6 +45,10 @@ public struct MariaDBSession: MariaDBQueryable {
     /// has no way to start another.
     @discardableResult
     public func withTransaction<T: Sendable>(_ body: (MariaDBTransaction) async throws -> T) async throws -> T {
+        // Calling the session from inside its own transaction would commit the outer one early.
+        guard !connection.inTransaction else { throw MariaDBError.nestedTransaction }
+        connection.inTransaction = true
+        defer { connection.inTransaction = false }
         try await run { try $0.setAutocommit(false) }
         let transaction = MariaDBTransaction(session: self)
         let result: T

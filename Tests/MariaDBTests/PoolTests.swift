@@ -39,6 +39,18 @@ struct PoolTests {
         }
     }
 
+    @Test func transactionsDoNotNest() async throws {
+        let pool = MariaDBPool(configuration: try TestDatabase.configuration(database: "", maxConnections: 1), logger: TestDatabase.logger)
+        try await pool.withConnection { db in
+            await #expect(throws: MariaDBError.self) {
+                try await db.withTransaction { _ in try await db.withTransaction { _ in 1 } }
+            }
+            // The outer transaction was rolled back; the session is usable again.
+            #expect(try await db.withTransaction { tx in try await tx.queryFirst("SELECT 7 AS n")?.decode("n", as: Int.self) } == 7)
+        }
+        await pool.close()
+    }
+
     @Test func aFailedRollbackIsReportedAndTheConnectionDropped() async throws {
         var configuration = try TestDatabase.configuration(database: "", maxConnections: 1)
         configuration.validateAfterIdleSeconds = 60
