@@ -35,6 +35,8 @@ public struct SendingEngine: Sendable {
     let logger: Logger
     /// Provider calls in flight across all batches of this engine.
     let permits: Permits
+    /// Set on shutdown: calls not yet started are released instead of made.
+    public let stopping = StopFlag()
 
     public init(
         configuration: EngineConfiguration, sender: any MessageSender, clock: any WallClock, metrics: EngineMetrics = EngineMetrics(),
@@ -155,14 +157,14 @@ public struct SendingEngine: Sendable {
                     let latestStart = row.claimedAt.addingTimeInterval(configuration.lease - configuration.providerTimeout)
                     if let slot {
                         if slot > latestStart { return (row, nil) }
-                        let wait = slot.timeIntervalSince(clock.now())
-                        if wait > 0 {
-                            do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch { return (row, nil) }
+                        // Wait for the slot in short steps, so a shutdown releases the row at once.
+                        while !stopping.isSet, case let wait = slot.timeIntervalSince(clock.now()), wait > 0 {
+                            do { try await Task.sleep(for: .milliseconds(Int(min(wait, 0.1) * 1000))) } catch { return (row, nil) }
                         }
                     }
                     await permits.acquire()
                     defer { permits.release() }
-                    if clock.now() > latestStart { return (row, nil) }
+                    if stopping.isSet || clock.now() > latestStart { return (row, nil) }
                     let message = Self.render(row, campaign: campaign, html: html)
                     let started = ContinuousClock.now
                     let outcome = await sender.send(message)

@@ -10,7 +10,8 @@ import Synchronization
 /// retrying or scheduled row falls due (at most 5 s, so schedules activate within 5 s).
 /// It runs `lanes` loops on their own connections that share the engine's concurrency, so one
 /// lane's provider calls go on while another records and claims. On graceful shutdown it stops
-/// claiming and lets the batches in flight finish.
+/// claiming, lets the calls in flight finish (each bounded by the provider timeout) and releases
+/// rows whose calls have not started, so a rate-limited batch does not hold the shutdown up.
 public final class Worker: Service, Sendable {
     let engine: SendingEngine
     let stores: any EngineStoreProvider
@@ -39,8 +40,7 @@ public final class Worker: Service, Sendable {
                 for lane in 0..<self.lanes { group.addTask { await self.loop(lane: lane) } }
             }
         } onGracefulShutdown: {
-            self.stopping.store(true, ordering: .relaxed)
-            self.wake.signal()
+            self.stop()
         }
         logger.info("worker stopped")
     }
@@ -83,6 +83,7 @@ public final class Worker: Service, Sendable {
     /// Stops claiming; the batches in flight finish and `run` returns (what SIGTERM does).
     public func stop() {
         stopping.store(true, ordering: .relaxed)
+        engine.stopping.set()
         wake.signal()
     }
 

@@ -361,6 +361,35 @@ struct EngineSettingsTests {
         }
     }
 
+    @Test func shutdownReleasesRowsWaitingForTheirRateSlot() async throws {
+        try await EngineFixture.with("shutdown", customers: 50) { fixture in
+            let store = MariaDBSettingsRepository(pool: fixture.pool, prefix: EngineFixture.prefix, clock: fixture.clock)
+            var update = SettingsUpdate()
+            update.rateLimit = .set(5)
+            _ = try await store.apply(update, scope: .singleSite, channel: .sms)
+            let campaign = try await fixture.queuedCampaign()
+            fixture.clock.set(Date())
+            let ticker = Task {
+                while !Task.isCancelled {
+                    fixture.clock.set(Date())
+                    try? await Task.sleep(for: .milliseconds(2))
+                }
+            }
+            let worker = Worker(engine: fixture.engine, stores: fixture.stores, wake: WakeSignal(), logger: TestDatabase.logger)
+            let running = Task { try await worker.run() }
+            try await waitUntil { fixture.sender.sent.count >= 2 }
+            let stopped = ContinuousClock.now
+            worker.stop()
+            try await running.value
+            ticker.cancel()
+            #expect(ContinuousClock.now - stopped < .seconds(2), "the batch's later slots did not hold the shutdown up")
+            let rows = try await fixture.rows(campaign.id)
+            #expect(!rows.contains { $0.status == "sending" }, "nothing is left leased")
+            #expect(rows.filter { $0.status == "sent" }.count == fixture.sender.sent.count)
+            #expect(rows.filter { $0.status == "pending" }.count == 50 - fixture.sender.sent.count, "the rest is released, not lost")
+        }
+    }
+
     @Test func changingTheWindowReleasesHeldRows() async throws {
         try await EngineFixture.with("window", customers: 3, configuration: EngineConfiguration()) { fixture in
             fixture.clock.set(ISO8601DateFormatter().date(from: "2026-06-01T03:00:00Z")!)  // 03:00 UTC: outside 08–21

@@ -41,13 +41,14 @@ struct PoolTests {
 
     @Test func transactionsDoNotNest() async throws {
         let pool = MariaDBPool(configuration: try TestDatabase.configuration(database: "", maxConnections: 1), logger: TestDatabase.logger)
-        try await pool.withConnection { db in
+        let again = try await pool.withConnection { db -> Int? in
             await #expect(throws: MariaDBError.self) {
                 try await db.withTransaction { _ in try await db.withTransaction { _ in 1 } }
             }
             // The outer transaction was rolled back; the session is usable again.
-            #expect(try await db.withTransaction { tx in try await tx.queryFirst("SELECT 7 AS n")?.decode("n", as: Int.self) } == 7)
+            return try await db.withTransaction { tx in try await tx.queryFirst("SELECT 7 AS n")?.decode("n", as: Int.self) }
         }
+        #expect(again == 7)
         await pool.close()
     }
 
