@@ -37,7 +37,7 @@ public struct MariaDBRecipientQueue: Sendable {
     /// Claims up to `limit` due rows of `campaign` for `worker`, committed before returning.
     /// Nothing is claimed unless the campaign is still `queued` or `sending` at that moment.
     public func claim(_ db: MariaDBSession, campaign: Campaign, limit: Int, worker: String, now: Date) async throws -> [ClaimedRow] {
-        let claimed = try await Self.retryingDeadlocks { try await db.withTransaction { tx -> [ClaimedRow] in
+        let claimed = try await db.withTransaction(deadlockRetries: 5) { tx -> [ClaimedRow] in
             // The shared lock waits for a pause that is committing, and then sees its status.
             guard
                 let row = try await tx.queryFirst(
@@ -67,7 +67,7 @@ public struct MariaDBRecipientQueue: Sendable {
                     firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
                     attempts: try row.decode("attempts"), claimedAt: now)
             }
-        } }
+        }
         if !claimed.isEmpty, campaign.status == .queued {
             try await db.execute(
                 """
@@ -84,7 +84,7 @@ public struct MariaDBRecipientQueue: Sendable {
         _ db: MariaDBSession, _ results: [RowResult], suppress: [SuppressionRequest] = [], now: Date
     ) async throws {
         if results.isEmpty, suppress.isEmpty { return }
-        try await Self.retryingDeadlocks { try await db.withTransaction { tx in
+        try await db.withTransaction(deadlockRetries: 5) { tx in
             var sent: [(Int, String)] = []
             var retries: [(Int, Date, String)] = []
             var failures: [(Int, String)] = []
@@ -161,22 +161,6 @@ public struct MariaDBRecipientQueue: Sendable {
                     INSERT IGNORE INTO \(identifier: suppressions) (tenant_id, tenant_key, channel, address, reason, source, created_at)
                     VALUES \(rows)
                     """)
-            }
-        } }
-    }
-
-    /// Runs a transaction again when InnoDB chose it as a deadlock victim (or a lock wait timed
-    /// out): replicas claiming and recording side by side can meet on rows a scan touches. The
-    /// transaction was rolled back whole, and every statement in it is conditional, so a retry
-    /// is safe.
-    static func retryingDeadlocks<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try await body()
-            } catch let error as MariaDBError where (error.code == 1213 || error.code == 1205) && attempt < 5 {
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 * attempt))))
             }
         }
     }
@@ -330,18 +314,20 @@ public struct MariaDBRecipientQueue: Sendable {
         // The row is created outside the transaction, so two replicas' first reservations do not
         // deadlock on the shared lock INSERT IGNORE takes on an existing key.
         try await db.execute("INSERT IGNORE INTO \(identifier: rates) (sender_key, next_slot) VALUES (\(sender), \(now))")
-        return try await Self.retryingDeadlocks { try await db.withTransaction { tx in
+        return try await db.withTransaction(deadlockRetries: 5) { tx in
             let next: Date = try await tx.queryFirst(
                 "SELECT next_slot FROM \(identifier: rates) WHERE sender_key = \(sender) FOR UPDATE"
             )?.decode("next_slot") ?? now
             let start = max(next, now)
+            // A nonsensical rate must not push the slots past what a DATETIME holds.
+            let span = min(Double(count) / max(rate, 0.001), 86_400)
             try await tx.execute(
                 """
-                UPDATE \(identifier: rates) SET next_slot = \(start.addingTimeInterval(Double(count) / rate))
+                UPDATE \(identifier: rates) SET next_slot = \(start.addingTimeInterval(span))
                 WHERE sender_key = \(sender)
                 """)
             return start
-        } }
+        }
     }
 
     /// `CASE id WHEN ? THEN ? … END` for per-row values in one UPDATE.

@@ -82,6 +82,10 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
         }
     }
 
+    /// InnoDB chose the transaction as a deadlock victim (1213) or a lock wait timed out (1205):
+    /// it was rolled back and may simply be run again.
+    public var isDeadlock: Bool { code == 1213 || code == 1205 }
+
     /// A unique or primary key was violated (ER_DUP_ENTRY).
     public var isDuplicateKey: Bool { code == 1062 }
 

@@ -48,7 +48,7 @@ public final class MariaDBPool: Service, Sendable {
     /// Runs `body` in a transaction on one lent connection (see `MariaDBSession.withTransaction`).
     @discardableResult
     public func withTransaction<T: Sendable>(_ body: (MariaDBTransaction) async throws -> T) async throws -> T {
-        try await withConnection { session in try await session.withTransaction(body) }
+        try await withConnection { session in try await session.withTransaction(deadlockRetries: 3, body) }
     }
 
     /// Counts for monitoring and tests.

@@ -42,9 +42,25 @@ public struct MariaDBSession: MariaDBQueryable {
 
     /// Runs `body` in a transaction on this connection: committed when it returns, rolled back
     /// when it throws. Transactions do not nest: the body gets a `MariaDBTransaction`, which
-    /// has no way to start another.
+    /// has no way to start another. When InnoDB picks the transaction as a deadlock victim (or
+    /// a lock wait times out) it has been rolled back whole, and the body runs again, up to
+    /// `deadlockRetries` times: bodies must only do database work, which they re-read.
     @discardableResult
-    public func withTransaction<T: Sendable>(_ body: (MariaDBTransaction) async throws -> T) async throws -> T {
+    public func withTransaction<T: Sendable>(
+        deadlockRetries: Int = 3, _ body: (MariaDBTransaction) async throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await transactionOnce(body)
+            } catch let error as MariaDBError where error.isDeadlock && attempt < deadlockRetries && !connection.isBroken {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+            }
+        }
+    }
+
+    private func transactionOnce<T: Sendable>(_ body: (MariaDBTransaction) async throws -> T) async throws -> T {
         // Calling the session from inside its own transaction would commit the outer one early.
         guard !connection.inTransaction else { throw MariaDBError.nestedTransaction }
         connection.inTransaction = true
@@ -72,6 +88,12 @@ public struct MariaDBSession: MariaDBQueryable {
                 try connection.commit()
                 try connection.setAutocommit(true)
             }
+        } catch let error as MariaDBError where error.isDeadlock {
+            _ = try? await shielded { connection in
+                try connection.rollback()
+                try connection.setAutocommit(true)
+            }
+            throw error
         } catch {
             connection.markBroken()
             throw error

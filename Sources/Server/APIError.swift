@@ -115,6 +115,9 @@ struct ErrorMiddleware: RouterMiddleware {
             return APIError(.badRequest, code: .validationFailed, message: "a value is too long or out of range")
         case let error as MariaDBError where { if case .valueOutOfRange = error { true } else { false } }():
             return APIError(.badRequest, code: .validationFailed, message: "a value is out of range")
+        case let error as MariaDBError where error.isDeadlock:
+            logger.warning("transaction lost a lock conflict after its retries", metadata: ["error": "\(error.detail)"])
+            return APIError(.serviceUnavailable, code: .databaseBusy, message: "the service is busy; try again shortly", retryAfter: 1)
         case let error as MariaDBError where { if case .poolExhausted = error { true } else { false } }():
             logger.warning("database busy", metadata: ["error": "\(error.detail)"])
             return APIError(

@@ -169,8 +169,8 @@ public struct ServiceConfiguration: Sendable {
         }
         var rateLimit: Double?
         if let raw = value("BKNTC_RATE_LIMIT") {
-            guard let rate = Double(raw), rate > 0 else {
-                throw .invalid(variable: "BKNTC_RATE_LIMIT", expected: "messages per second, a positive number")
+            guard let rate = Double(raw), rate >= 0.01, rate <= 100_000 else {
+                throw .invalid(variable: "BKNTC_RATE_LIMIT", expected: "messages per second, from 0.01 to 100000")
             }
             rateLimit = rate
         }

@@ -37,8 +37,8 @@ enum SettingsRequest {
             return FrequencyCap(max: max, days: days)
         }
         update.rateLimit = try change(object, "rate_limit") { value in
-            guard case .number(let rate) = value, rate > 0, rate <= 10_000 else {
-                throw APIError.validation("rate_limit", "must be messages per second, more than 0 and at most 10000, or null")
+            guard case .number(let rate) = value, rate >= 0.01, rate <= 10_000 else {
+                throw APIError.validation("rate_limit", "must be messages per second from 0.01 to 10000, or null")
             }
             return rate
         }
