@@ -67,11 +67,21 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
             try access.check(draft.channel)
             try await checkTemplate(tx, scope: scope, draft: draft)
-            let attempted = try await tx.queryFirst(
-                "SELECT COUNT(*) AS n FROM \(identifier: logs) WHERE campaign_id = \(id) AND attempts > 0"
-            )?.decode("n", as: Int.self) ?? 0
+            // A row counts as attempted once it left `pending` for anything but a skip, or failed
+            // before: a batch in flight has not recorded its attempts yet, but its rows are `sending`.
+            let rows = try await tx.queryFirst(
+                """
+                SELECT COALESCE(SUM(status = \(LogStatus.sending)), 0) AS sending,
+                  COALESCE(SUM(attempts > 0 OR status NOT IN (\(list: [LogStatus.pending, .skipped]))), 0) AS attempted
+                FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)
+                """)
+            if try rows?.decode("sending", as: Int.self) ?? 0 > 0 {
+                throw DomainError.conflict(
+                    .campaignLocked, message: "messages of this campaign are being sent right now; wait for them, then edit")
+            }
+            let attempted = try rows?.decode("attempted", as: Int.self) ?? 0
             _ = try CampaignLifecycle(status: current.status, attemptedRows: attempted).apply(.edit)
-            try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id)")
+            try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
             try await tx.execute(
                 """
                 UPDATE \(identifier: campaigns) SET channel = \(draft.channel), name = \(draft.name),
@@ -91,7 +101,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         try await pool.withTransaction { tx in
             let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
             _ = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(.delete)
-            try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id)")
+            try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
             try await tx.execute("DELETE FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)")
         }
     }
@@ -204,7 +214,11 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 _ = try await snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)
                 return true
             }
-            if started { activated += 1 }
+            if started {
+                activated += 1
+                // A recurring run with nobody to message ends at once; the automation goes on.
+                try await rescheduleRecurring(db, campaignIDs: [id], now: now)
+            }
         }
         return activated
     }
@@ -253,7 +267,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 try await tx.execute(
                     """
                     UPDATE \(identifier: logs) SET status = \(LogStatus.skipped), last_error = \(SkipReason.cancelled), updated_at = \(now)
-                    WHERE campaign_id = \(id) AND status = \(LogStatus.pending)
+                    WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND status = \(LogStatus.pending)
                     """)
             }
             var campaign = current
@@ -312,7 +326,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 let rows = try await db.query(
                     """
                     SELECT customer_id AS id, address, first_name, last_name FROM \(identifier: logs)
-                    WHERE campaign_id = \(id) AND run = \(campaign.currentRun) ORDER BY id LIMIT \(limit)
+                    WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND run = \(campaign.currentRun) ORDER BY id LIMIT \(limit)
                     """)
                 return (campaign, try rows.map(MariaDBAudienceRepository.recipient))
             }

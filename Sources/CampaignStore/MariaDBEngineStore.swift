@@ -29,8 +29,16 @@ public struct MariaDBEngineStore: EngineStore {
         try await queue.claim(db, campaign: campaign, limit: limit, worker: worker, now: now)
     }
 
-    public func record(_ results: [RowResult], suppress: [SuppressionRequest], now: Date) async throws {
-        try await queue.record(db, results, suppress: suppress, now: now)
+    public func record(_ results: [RowResult], suppress: [SuppressionRequest], claimToken: String, now: Date) async throws {
+        try await queue.record(db, results, suppress: suppress, claimToken: claimToken, now: now)
+    }
+
+    public func activeCampaigns(after cursor: Int, now: Date, limit: Int) async throws -> [Campaign] {
+        let page = try await queue.activeCampaigns(db, after: cursor, now: now, limit: limit)
+        if page.count >= limit || cursor == 0 { return page }
+        // Wrap around: the campaigns before the cursor come next.
+        let head = try await queue.activeCampaigns(db, after: 0, now: now, limit: limit - page.count)
+        return page + head.filter { $0.id <= cursor }
     }
 
     public func finalize(campaignIDs: [Int], now: Date) async throws -> [Int] {
@@ -43,8 +51,8 @@ public struct MariaDBEngineStore: EngineStore {
         try await queue.expiredLeases(db, claimedBefore: claimedBefore, limit: limit)
     }
 
-    public func takeOver(_ row: ClaimedRow, worker: String, now: Date) async throws -> Bool {
-        try await queue.takeOver(db, row, worker: worker, now: now)
+    public func takeOver(_ row: ClaimedRow, token: String, now: Date) async throws -> Bool {
+        try await queue.takeOver(db, row, token: token, now: now)
     }
 
     public func suppressed(scope: TenantScope, channel: Channel, addresses: [String]) async throws -> Set<String> {
@@ -55,14 +63,16 @@ public struct MariaDBEngineStore: EngineStore {
         try await queue.clientTimeZones(db, scope: scope, customerIDs: customerIDs)
     }
 
-    public func sentCounts(scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date) async throws -> [Int: Int] {
-        try await queue.sentCounts(db, scope: scope, channel: channel, customerIDs: customerIDs, since: since)
+    public func sentCounts(scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date, excluding: [Int]) async throws
+        -> [Int: Int]
+    {
+        try await queue.sentCounts(db, scope: scope, channel: channel, customerIDs: customerIDs, since: since, excluding: excluding)
     }
 
     public func nextDue(after now: Date) async throws -> Date? { try await queue.nextDue(db, after: now) }
 
-    public func reserveSlots(sender: String, count: Int, rate: Double, now: Date) async throws -> Date {
-        try await queue.reserveSlots(db, sender: sender, count: count, rate: rate, now: now)
+    public func reserveSlots(sender: String, count: Int, rate: Double, now: Date, deadline: Date) async throws -> (start: Date, count: Int) {
+        try await queue.reserveSlots(db, sender: sender, count: count, rate: rate, now: now, deadline: deadline)
     }
 
     public func settings(scope: TenantScope, channel: Channel) async throws -> StoredSettings {

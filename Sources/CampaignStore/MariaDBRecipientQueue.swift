@@ -21,12 +21,12 @@ public struct MariaDBRecipientQueue: Sendable {
         appointments = prefix.bkntc("appointments")
     }
 
-    /// Campaigns that are `queued` or `sending` and have a due row, oldest first.
-    public func activeCampaigns(_ db: some MariaDBQueryable, now: Date, limit: Int) async throws -> [Campaign] {
+    /// Campaigns that are `queued` or `sending` and have a due row, by id from `after`.
+    public func activeCampaigns(_ db: some MariaDBQueryable, after: Int = 0, now: Date, limit: Int) async throws -> [Campaign] {
         try await db.query(
             """
             SELECT c.* FROM \(identifier: campaigns) c
-            WHERE c.status IN (\(list: [CampaignStatus.queued, .sending])) AND EXISTS (
+            WHERE c.id > \(after) AND c.status IN (\(list: [CampaignStatus.queued, .sending])) AND EXISTS (
               SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run
                 AND l.status = \(LogStatus.pending) AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= \(now)))
             ORDER BY c.id LIMIT \(limit)
@@ -37,6 +37,10 @@ public struct MariaDBRecipientQueue: Sendable {
     /// Claims up to `limit` due rows of `campaign` for `worker`, committed before returning.
     /// Nothing is claimed unless the campaign is still `queued` or `sending` at that moment.
     public func claim(_ db: MariaDBSession, campaign: Campaign, limit: Int, worker: String, now: Date) async throws -> [ClaimedRow] {
+        // Whole seconds: what DATETIME stores (MySQL would round, MariaDB truncates), so the
+        // lease and the lookup's "created at or after the claim" see the same instant.
+        let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let token = Self.token(worker)
         let claimed = try await db.withTransaction(deadlockRetries: 5) { tx -> [ClaimedRow] in
             // The shared lock waits for a pause that is committing, and then sees its status.
             guard
@@ -55,7 +59,7 @@ public struct MariaDBRecipientQueue: Sendable {
             let ids = try rows.map { try $0.decode("id", as: Int.self) }
             try await tx.execute(
                 """
-                UPDATE \(identifier: logs) SET status = \(LogStatus.sending), claimed_by = \(worker), claimed_at = \(now),
+                UPDATE \(identifier: logs) SET status = \(LogStatus.sending), claimed_by = \(token), claimed_at = \(now),
                   updated_at = \(now) WHERE id IN (\(list: ids))
                 """)
             return try rows.map { row in
@@ -65,7 +69,7 @@ public struct MariaDBRecipientQueue: Sendable {
                     scope: tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite, channel: campaign.channel,
                     customerID: try row.decode("customer_id"), address: try row.decode("address"),
                     firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
-                    attempts: try row.decode("attempts"), claimedAt: now)
+                    attempts: try row.decode("attempts"), claimedAt: now, claimToken: token)
             }
         }
         if !claimed.isEmpty, campaign.status == .queued {
@@ -81,7 +85,7 @@ public struct MariaDBRecipientQueue: Sendable {
     /// Writes a batch of outcomes (and the suppressions they call for) in one transaction of a
     /// few statements, whatever the batch size: one UPDATE per kind of outcome.
     public func record(
-        _ db: MariaDBSession, _ results: [RowResult], suppress: [SuppressionRequest] = [], now: Date
+        _ db: MariaDBSession, _ results: [RowResult], suppress: [SuppressionRequest] = [], claimToken: String, now: Date
     ) async throws {
         if results.isEmpty, suppress.isEmpty { return }
         try await db.withTransaction(deadlockRetries: 5) { tx in
@@ -91,17 +95,21 @@ public struct MariaDBRecipientQueue: Sendable {
             var skips: [(Int, String)] = []
             var holds: [(Int, Date)] = []
             var releases: [Int] = []
+            var deferrals: [(Int, Date)] = []
             for result in results {
                 switch result {
                 case .sent(let id, let providerID): sent.append((id, providerID))
-                case .retry(let id, let at, let error): retries.append((id, at, String(error.prefix(255))))
+                case .retry(let id, let at, let error): retries.append((id, Self.wholeSecondUp(at), String(error.prefix(255))))
                 case .failed(let id, let error): failures.append((id, String(error.prefix(255))))
                 case .skipped(let id, let reason): skips.append((id, reason.rawValue))
                 case .held(let id, let until): holds.append((id, until))
                 case .released(let id): releases.append(id)
+                case .deferred(let id, let until): deferrals.append((id, Self.wholeSecondUp(until)))
                 }
             }
-            let claimedOnly: MariaDBQuery = "status = \(LogStatus.sending)"
+            // Only rows this claim still holds: a batch that outlived its lease finds its rows
+            // taken over by recovery and changes nothing.
+            let claimedOnly: MariaDBQuery = "status = \(LogStatus.sending) AND claimed_by = \(claimToken)"
             if !sent.isEmpty {
                 try await tx.execute(
                     """
@@ -151,6 +159,26 @@ public struct MariaDBRecipientQueue: Sendable {
                     WHERE id IN (\(list: releases)) AND \(claimedOnly)
                     """)
             }
+            if !deferrals.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.pending), next_attempt_at = \(Self.cases(deferrals)),
+                      claimed_by = NULL, updated_at = \(now)
+                    WHERE id IN (\(list: deferrals.map(\.0))) AND \(claimedOnly)
+                    """)
+            }
+            if !results.isEmpty {
+                // A campaign cancelled while this batch was in flight: what came back pending ends
+                // skipped, as the cancel did with the rest.
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) l JOIN \(identifier: campaigns) c ON c.id = l.campaign_id
+                    SET l.status = \(LogStatus.skipped), l.last_error = \(SkipReason.cancelled), l.next_attempt_at = NULL,
+                      l.updated_at = \(now)
+                    WHERE l.id IN (\(list: results.map(\.id))) AND l.status = \(LogStatus.pending)
+                      AND c.status = \(CampaignStatus.cancelled)
+                    """)
+            }
             if !suppress.isEmpty {
                 let rows = MariaDBQuery.joined(
                     suppress.map {
@@ -164,6 +192,14 @@ public struct MariaDBRecipientQueue: Sendable {
             }
         }
     }
+
+    /// A claim's token: the replica's id and a random part, unique per claim (≤ 64 characters).
+    static func token(_ worker: String) -> String {
+        String(worker.prefix(52)) + "/" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
+    /// Rounded up to a whole second: a retry stored in DATETIME is never earlier than its delay.
+    static func wholeSecondUp(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.up)) }
 
     /// The `last_error` of a row held by quiet hours (progress counts these as `waiting`).
     public static let quietHours = "quiet_hours"
@@ -185,6 +221,10 @@ public struct MariaDBRecipientQueue: Sendable {
         try await db.execute(
             """
             UPDATE \(identifier: campaigns) c SET
+              c.status_reason = IF(NOT EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id
+                  AND l.run = c.current_run AND l.status IN (\(list: LogStatus.reached)))
+                AND EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run
+                  AND l.last_error = \(StatusReason.providerNotConfigured)), \(StatusReason.providerNotConfigured), c.status_reason),
               c.status = IF(EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run
                   AND l.status IN (\(list: LogStatus.reached))), \(CampaignStatus.completed), \(CampaignStatus.failed)),
               c.finished_at = \(now), c.updated_at = \(now)
@@ -212,7 +252,7 @@ public struct MariaDBRecipientQueue: Sendable {
         try await db.query(
             """
             SELECT l.id, l.campaign_id, l.run, l.tenant_id, l.channel, l.customer_id, l.address, l.first_name, l.last_name,
-              l.attempts, l.claimed_at
+              l.attempts, l.claimed_at, l.claimed_by
             FROM \(identifier: logs) l WHERE l.status = \(LogStatus.sending) AND l.claimed_at < \(claimedBefore)
             ORDER BY l.claimed_at LIMIT \(limit)
             """
@@ -223,17 +263,19 @@ public struct MariaDBRecipientQueue: Sendable {
                 scope: tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite,
                 channel: try row.decode("channel", as: Channel.self), customerID: try row.decode("customer_id"),
                 address: try row.decode("address"), firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
-                attempts: try row.decode("attempts"), claimedAt: try row.decode("claimed_at"))
+                attempts: try row.decode("attempts"), claimedAt: try row.decode("claimed_at"),
+                claimToken: try row.decode("claimed_by", as: String?.self) ?? "")
         }
     }
 
-    /// Takes over an expired lease for `worker` (so two replicas never resolve the same row);
-    /// false when another replica already did.
-    public func takeOver(_ db: some MariaDBQueryable, _ row: ClaimedRow, worker: String, now: Date) async throws -> Bool {
+    /// Takes over an expired lease with `token` (so two replicas never resolve the same row, and
+    /// the batch that held it can no longer write); false when another replica already did. The
+    /// claim time stays: the lookup searches from it.
+    public func takeOver(_ db: some MariaDBQueryable, _ row: ClaimedRow, token: String, now: Date) async throws -> Bool {
         try await db.execute(
             """
-            UPDATE \(identifier: logs) SET claimed_by = \(worker), updated_at = \(now)
-            WHERE id = \(row.id) AND status = \(LogStatus.sending) AND claimed_at = \(row.claimedAt)
+            UPDATE \(identifier: logs) SET claimed_by = \(token), updated_at = \(now)
+            WHERE id = \(row.id) AND status = \(LogStatus.sending) AND claimed_by <=> \(row.claimToken.isEmpty ? nil : row.claimToken)
             """
         ).affectedRows == 1
     }
@@ -254,14 +296,17 @@ public struct MariaDBRecipientQueue: Sendable {
     /// Campaign messages sent (or delivered) to each customer on `channel` since `since`, across
     /// every campaign of the tenant (the frequency cap's count).
     public func sentCounts(
-        _ db: some MariaDBQueryable, scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date
+        _ db: some MariaDBQueryable, scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date, excluding: [Int] = []
     ) async throws -> [Int: Int] {
         if customerIDs.isEmpty { return [:] }
+        // Rows another batch is sending right now count too: two lanes or replicas working on
+        // two campaigns at once must not both pass the cap.
         let rows = try await db.query(
             """
             SELECT customer_id, COUNT(*) AS n FROM \(identifier: logs)
-            WHERE tenant_key = \(scope.key) AND channel = \(channel) AND status IN (\(list: LogStatus.reached))
-              AND sent_at >= \(since) AND customer_id IN (\(list: customerIDs))
+            WHERE tenant_key = \(scope.key) AND channel = \(channel) AND customer_id IN (\(list: customerIDs))
+              AND ((status IN (\(list: LogStatus.reached)) AND sent_at >= \(since)) OR status = \(LogStatus.sending))
+              AND id NOT IN (\(list: excluding))
             GROUP BY customer_id
             """)
         var counts: [Int: Int] = [:]
@@ -300,17 +345,22 @@ public struct MariaDBRecipientQueue: Sendable {
                 ON c.id = l.campaign_id AND l.run = c.current_run
                 WHERE c.status IN (\(list: [CampaignStatus.queued, .sending])) AND l.status = \(LogStatus.pending)
                   AND l.next_attempt_at > \(now)), '9999-12-31 00:00:00'),
-              COALESCE((SELECT MIN(scheduled_at) FROM \(identifier: campaigns) WHERE status = \(CampaignStatus.scheduled)),
+              COALESCE((SELECT MIN(scheduled_at) FROM \(identifier: campaigns) WHERE status = \(CampaignStatus.scheduled)
+                AND scheduled_at > \(now)),
                 '9999-12-31 00:00:00')) AS due
             """)
         guard let due: Date = try row?.decode("due") else { return nil }
         return due.timeIntervalSince1970 > 253_000_000_000 ? nil : due
     }
 
-    /// Reserves `count` consecutive send slots of a sender at `rate` per second, shared by every
-    /// replica on the database: one short transaction per batch. Returns the first slot; the
-    /// others follow at 1/`rate` s intervals.
-    public func reserveSlots(_ db: MariaDBSession, sender: String, count: Int, rate: Double, now: Date) async throws -> Date {
+    /// Reserves up to `count` consecutive send slots of a sender at `rate` per second, shared by
+    /// every replica on the database, but only slots that start by `deadline` (what cannot be
+    /// sent within the lease is not reserved): one short transaction per batch. Returns the
+    /// first slot and how many were reserved; the others follow at 1/`rate` s intervals.
+    public func reserveSlots(
+        _ db: MariaDBSession, sender: String, count: Int, rate: Double, now: Date, deadline: Date
+    ) async throws -> (start: Date, count: Int) {
+        let rate = max(rate, 0.001)
         // The row is created outside the transaction, so two replicas' first reservations do not
         // deadlock on the shared lock INSERT IGNORE takes on an existing key.
         try await db.execute("INSERT IGNORE INTO \(identifier: rates) (sender_key, next_slot) VALUES (\(sender), \(now))")
@@ -319,14 +369,15 @@ public struct MariaDBRecipientQueue: Sendable {
                 "SELECT next_slot FROM \(identifier: rates) WHERE sender_key = \(sender) FOR UPDATE"
             )?.decode("next_slot") ?? now
             let start = max(next, now)
-            // A nonsensical rate must not push the slots past what a DATETIME holds.
-            let span = min(Double(count) / max(rate, 0.001), 86_400)
-            try await tx.execute(
-                """
-                UPDATE \(identifier: rates) SET next_slot = \(start.addingTimeInterval(span))
-                WHERE sender_key = \(sender)
-                """)
-            return start
+            let fitting = start > deadline ? 0 : min(count, Int(deadline.timeIntervalSince(start) * rate) + 1)
+            if fitting > 0 {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: rates) SET next_slot = \(start.addingTimeInterval(Double(fitting) / rate))
+                    WHERE sender_key = \(sender)
+                    """)
+            }
+            return (start, fitting)
         }
     }
 

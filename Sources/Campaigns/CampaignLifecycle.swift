@@ -56,7 +56,11 @@ public struct CampaignLifecycle: Sendable, Hashable {
             case .paused, .failed, .cancelled:
                 if attemptedRows > 0 { throw Self.hasSends }
                 return .draft
-            case .draft, .scheduled: return .draft
+            case .scheduled:
+                // A recurring campaign waits here between runs: its earlier runs' sends stay.
+                if attemptedRows > 0 { throw Self.hasSends }
+                return .draft
+            case .draft: return .draft
             }
         case .delete:
             if status == .queued || status == .sending { throw Self.locked("deleted") }

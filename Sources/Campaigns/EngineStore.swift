@@ -4,8 +4,9 @@ import Foundation
 public struct ClaimedRow: Sendable, Hashable {
     public init(
         id: Int, campaignID: Int, run: Int, scope: TenantScope, channel: Channel, customerID: Int?, address: String,
-        firstName: String?, lastName: String?, attempts: Int, claimedAt: Date
+        firstName: String?, lastName: String?, attempts: Int, claimedAt: Date, claimToken: String
     ) {
+        self.claimToken = claimToken
         self.id = id
         self.campaignID = campaignID
         self.run = run
@@ -31,6 +32,9 @@ public struct ClaimedRow: Sendable, Hashable {
     /// Attempts recorded before this claim.
     public var attempts: Int
     public var claimedAt: Date
+    /// The claim's own token (`claimed_by`): outcomes are written only while it still holds,
+    /// so a batch that outlived its lease cannot overwrite what recovery decided.
+    public var claimToken: String
 
     /// The recipient as personalization sees it.
     public var recipient: Recipient {
@@ -53,10 +57,13 @@ public enum RowResult: Sendable, Hashable {
     /// Back to `pending` without using an attempt (the call never started, or a lookup found
     /// nothing).
     case released(id: Int)
+    /// Back to `pending`, due at `until` (no rate slot was free within the lease; not an attempt).
+    case deferred(id: Int, until: Date)
 
     public var id: Int {
         switch self {
-        case .sent(let id, _), .retry(let id, _, _), .failed(let id, _), .skipped(let id, _), .held(let id, _), .released(let id):
+        case .sent(let id, _), .retry(let id, _, _), .failed(let id, _), .skipped(let id, _), .held(let id, _), .released(let id),
+            .deferred(let id, _):
             id
         }
     }
@@ -87,32 +94,37 @@ public protocol EngineStore: Sendable {
     /// Claims up to `limit` due rows for `worker`, committed before it returns; none unless the
     /// campaign is still `queued` or `sending`.
     func claim(campaign: Campaign, limit: Int, worker: String, now: Date) async throws -> [ClaimedRow]
-    /// Writes a batch of outcomes and the suppressions they call for, atomically.
-    func record(_ results: [RowResult], suppress: [SuppressionRequest], now: Date) async throws
+    /// Writes a batch of outcomes and the suppressions they call for, atomically, for rows still
+    /// claimed with `claimToken`. Rows of a campaign cancelled meanwhile end `skipped`.
+    func record(_ results: [RowResult], suppress: [SuppressionRequest], claimToken: String, now: Date) async throws
     /// Ends the listed campaigns whose current run has no open row; returns those that ended.
     func finalize(campaignIDs: [Int], now: Date) async throws -> [Int]
     /// Live campaigns whose current run has ended but that nobody finalized.
     func unfinalized(limit: Int) async throws -> [Int]
     /// Rows `sending` since before `claimedBefore`, oldest first.
     func expiredLeases(claimedBefore: Date, limit: Int) async throws -> [ClaimedRow]
-    /// Takes an expired lease over for `worker`; false when another replica already did.
-    func takeOver(_ row: ClaimedRow, worker: String, now: Date) async throws -> Bool
+    /// Takes an expired lease over with a new token; false when another replica already did.
+    func takeOver(_ row: ClaimedRow, token: String, now: Date) async throws -> Bool
     /// Which of `addresses` (lower-cased) are on the tenant's suppression list for `channel`.
     func suppressed(scope: TenantScope, channel: Channel, addresses: [String]) async throws -> Set<String>
     /// The `client_timezone` of each customer's latest appointment.
     func clientTimeZones(scope: TenantScope, customerIDs: [Int]) async throws -> [Int: String]
-    /// Messages sent or delivered to each customer on `channel` since `since`, all campaigns.
-    func sentCounts(scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date) async throws -> [Int: Int]
+    /// Messages sent, delivered or being sent (other than the rows `excluding`) to each customer
+    /// on `channel` since `since`, all campaigns.
+    func sentCounts(scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date, excluding: [Int]) async throws -> [Int: Int]
     /// The earliest moment new work falls due after `now`.
     func nextDue(after now: Date) async throws -> Date?
-    /// Reserves `count` consecutive send slots of `sender` at `rate`/s; returns the first.
-    func reserveSlots(sender: String, count: Int, rate: Double, now: Date) async throws -> Date
     /// The tenant's own settings for the channel.
     func settings(scope: TenantScope, channel: Channel) async throws -> StoredSettings
     /// The tenant's time zone (its setting, then WordPress').
     func timeZone(scope: TenantScope) async throws -> TimeZone
     /// Any tenant's campaign by id.
     func campaign(id: Int) async throws -> Campaign?
+    /// Campaigns with due rows after `cursor` (by id), wrapping around: fair past any page size.
+    func activeCampaigns(after cursor: Int, now: Date, limit: Int) async throws -> [Campaign]
+    /// Reserves up to `count` consecutive send slots of `sender` at `rate`/s, but only those that
+    /// start by `deadline`; returns the first slot and how many were reserved.
+    func reserveSlots(sender: String, count: Int, rate: Double, now: Date, deadline: Date) async throws -> (start: Date, count: Int)
     /// Activates due scheduled campaigns (a snapshot each); returns how many.
     func activateDue(now: Date) async throws -> Int
     /// Recurring campaigns among `campaignIDs` that just ended go back to `scheduled`.

@@ -58,9 +58,17 @@ public enum LookupOutcome: Sendable, Hashable {
 /// Sends messages through one provider (Twilio, SMTP, the outbox). Implementations bound
 /// every call by the provider timeout and never throw for a provider's answer.
 public protocol MessageSender: Sendable {
+    /// Who the provider sees as the sender of a tenant's channel (the rate limit is per sender).
+    func senderKey(scope: TenantScope, channel: Channel) -> String
     func send(_ message: OutgoingMessage) async -> SendOutcome
     /// Finds a message sent at or after `message.claimedAt` to `message.to` with its body.
     func lookup(_ message: OutgoingMessage) async -> LookupOutcome
+}
+
+extension MessageSender {
+    /// By default every tenant's channel is its own sender; providers with a shared sender
+    /// (one Twilio number for all tenants) return that instead.
+    public func senderKey(scope: TenantScope, channel: Channel) -> String { "\(scope.key)/\(channel.rawValue)" }
 }
 
 /// When a failed attempt is tried again (DESIGN §6, `BKNTC_RETRY_DELAYS`).

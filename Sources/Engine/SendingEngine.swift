@@ -55,6 +55,13 @@ public struct SendingEngine: Sendable {
         try await store.activeCampaigns(now: clock.now(), limit: limit)
     }
 
+    /// How long after its claim a row's provider call may still start: the lease less the call's
+    /// own timeout and room for a lookup after it, so a batch never outlives its lease.
+    var startBudget: TimeInterval {
+        let afterCall = configuration.lease - configuration.providerTimeout
+        return afterCall - min(configuration.providerTimeout, afterCall / 2)
+    }
+
     /// Activates due scheduled campaigns.
     public func activateDue(_ store: any EngineStore) async throws -> Int {
         try await store.activateDue(now: clock.now())
@@ -70,12 +77,28 @@ public struct SendingEngine: Sendable {
         // A rate-limited sender takes only what it can send well within the lease.
         var batch = limit
         if let rate = effective.rateLimit.value {
-            batch = min(limit, max(1, Int(rate * (configuration.lease - configuration.providerTimeout) / 2)))
+            batch = min(limit, max(1, Int(rate * startBudget / 2)))
         }
         let claimStarted = ContinuousClock.now
         let rows = try await store.claim(campaign: campaign, limit: batch, worker: configuration.workerID, now: clock.now())
         metrics.claimed(rows.count, latency: ContinuousClock.now - claimStarted)
         if rows.isEmpty { return SendCounts() }
+        let token = rows[0].claimToken
+        do {
+            return try await process(rows, campaign: campaign, effective: effective, stored: stored, store: store)
+        } catch {
+            // Whatever failed before the calls (a check, a slot reservation, a lost connection):
+            // give the rows back at once instead of leaving them to the lease.
+            try? await store.record(rows.map { .released(id: $0.id) }, suppress: [], claimToken: token, now: clock.now())
+            throw error
+        }
+    }
+
+    private func process(
+        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, stored: StoredSettings, store: any EngineStore
+    ) async throws -> SendCounts {
+        let scope = campaign.scope
+        let token = rows[0].claimToken
         var counts = SendCounts()
         var results: [RowResult] = []
         var toSend: [ClaimedRow] = []
@@ -97,7 +120,7 @@ public struct SendingEngine: Sendable {
         if let cap = effective.frequencyCap.value {
             sentRecently = try await store.sentCounts(
                 scope: scope, channel: campaign.channel, customerIDs: rows.compactMap(\.customerID),
-                since: clock.now().addingTimeInterval(-Double(cap.days) * 86_400))
+                since: clock.now().addingTimeInterval(-Double(cap.days) * 86_400), excluding: rows.map(\.id))
         }
         let now = clock.now()
         for row in rows {
@@ -115,12 +138,17 @@ public struct SendingEngine: Sendable {
             }
         }
 
-        // The sender's rate holds across replicas: the batch reserves its slots in the database.
+        // The sender's rate holds across replicas: the batch reserves its slots in the database,
+        // only those that start within the lease; the rest wait, due when the slots are.
         var slots: (start: Date, interval: TimeInterval)?
         if let rate = effective.rateLimit.value, !toSend.isEmpty {
-            let start = try await store.reserveSlots(
-                sender: "\(scope.key)/\(campaign.channel.rawValue)", count: toSend.count, rate: rate, now: clock.now())
-            slots = (start, 1 / rate)
+            let reserved = try await store.reserveSlots(
+                sender: sender.senderKey(scope: scope, channel: campaign.channel), count: toSend.count, rate: rate,
+                now: clock.now(), deadline: toSend[0].claimedAt.addingTimeInterval(startBudget))
+            slots = (reserved.start, 1 / rate)
+            let later = reserved.start.addingTimeInterval(Double(reserved.count) / rate)
+            for row in toSend.dropFirst(reserved.count) { results.append(.deferred(id: row.id, until: later)) }
+            toSend = Array(toSend.prefix(reserved.count))
         }
         var suppress: [SuppressionRequest] = []
         for (row, outcome) in await send(toSend, campaign: campaign, slots: slots) {
@@ -136,7 +164,7 @@ public struct SendingEngine: Sendable {
             default: break
             }
         }
-        try await store.record(results, suppress: suppress, now: clock.now())
+        try await store.record(results, suppress: suppress, claimToken: token, now: clock.now())
         metrics.recorded(counts, channel: campaign.channel)
         let ended = try await store.finalize(campaignIDs: [campaign.id], now: clock.now())
         try await store.rescheduleRecurring(campaignIDs: ended, now: clock.now())
@@ -153,8 +181,8 @@ public struct SendingEngine: Sendable {
             for (index, row) in rows.enumerated() {
                 let slot = slots.map { $0.start.addingTimeInterval(Double(index) * $0.interval) }
                 group.addTask {
-                    // Never start a call so late that it could outlive the lease.
-                    let latestStart = row.claimedAt.addingTimeInterval(configuration.lease - configuration.providerTimeout)
+                    // Never start a call so late that it (and a lookup after it) could outlive the lease.
+                    let latestStart = row.claimedAt.addingTimeInterval(startBudget)
                     if let slot {
                         if slot > latestStart { return (row, nil) }
                         // Wait for the slot in short steps, so a shutdown releases the row at once.
@@ -202,7 +230,10 @@ public struct SendingEngine: Sendable {
         case .permanent(let code, let message, let suppress):
             let request = suppress
                 ? SuppressionRequest(scope: row.scope, channel: row.channel, address: row.address, reason: "STOP reply") : nil
-            return (.failed(id: row.id, error: "\(code): \(message)"), request)
+            // provider_not_configured is the row's whole `last_error` (DESIGN §6); the campaign's
+            // status_reason follows it when nothing was sent.
+            let error = code == StatusReason.providerNotConfigured.rawValue ? code : "\(code): \(message)"
+            return (.failed(id: row.id, error: error), request)
         case .unknown:
             // Neither sent nor refused, and no lookup could tell. Email cannot be looked up:
             // it fails `interrupted`. Others stay `sending` until recovery asks again.
@@ -218,7 +249,8 @@ public struct SendingEngine: Sendable {
         let expired = try await store.expiredLeases(claimedBefore: now.addingTimeInterval(-configuration.lease), limit: 200)
         var results: [RowResult] = []
         var touched = Set<Int>()
-        for row in expired where try await store.takeOver(row, worker: configuration.workerID, now: now) {
+        let token = String(configuration.workerID.prefix(52)) + "/r" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        for row in expired where try await store.takeOver(row, token: token, now: now) {
             touched.insert(row.campaignID)
             if row.channel == .email {
                 results.append(.failed(id: row.id, error: "interrupted"))
@@ -237,7 +269,7 @@ public struct SendingEngine: Sendable {
                 logger.warning("lookup failed; will try again", metadata: ["log_id": "\(row.id)", "reason": "\(reason)"])
             }
         }
-        try await store.record(results, suppress: [], now: now)
+        try await store.record(results, suppress: [], claimToken: token, now: now)
         let stale = try await store.unfinalized(limit: 100)
         let ended = try await store.finalize(campaignIDs: Array(touched) + stale, now: now)
         try await store.rescheduleRecurring(campaignIDs: ended, now: now)

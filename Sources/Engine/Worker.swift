@@ -5,9 +5,10 @@ import ServiceLifecycle
 import Synchronization
 
 /// Worker mode (the default for `serve`): drains due work fairly across campaigns and tenants
-/// (round-robin, one batch per campaign per round) with bounded concurrency and the sender's
-/// rate; sleeps when idle until woken (a send, a resume, a tick) or until the next held,
-/// retrying or scheduled row falls due (at most 5 s, so schedules activate within 5 s).
+/// (round-robin from a moving cursor, one batch per campaign per round) with bounded concurrency
+/// and the sender's rate; sleeps when idle until woken (a send, a resume, a tick) or until the
+/// next held or retrying row falls due. A separate housekeeping loop activates due schedules
+/// and resolves expired leases every 5 s.
 /// It runs `lanes` loops on their own connections that share the engine's concurrency, so one
 /// lane's provider calls go on while another records and claims. On graceful shutdown it stops
 /// claiming, lets the calls in flight finish (each bounded by the provider timeout) and releases
@@ -20,7 +21,8 @@ public final class Worker: Service, Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Longest sleep between checks for due schedules and expired leases.
     static let idleCheck: Duration = .seconds(5)
-    /// Loops claiming and sending side by side (each holds one connection of the engine's pool).
+    /// Loops claiming and sending side by side (each holds one connection of the engine's pool
+    /// for a round; housekeeping and the tick take one briefly).
     let lanes: Int
 
     /// `stores` leases from the engine's own pool, so API traffic and long CSV streams cannot
@@ -37,6 +39,7 @@ public final class Worker: Service, Sendable {
         logger.info("worker started", metadata: ["worker": "\(engine.configuration.workerID)"])
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.housekeeping() }
                 for lane in 0..<self.lanes { group.addTask { await self.loop(lane: lane) } }
             }
         } onGracefulShutdown: {
@@ -45,27 +48,48 @@ public final class Worker: Service, Sendable {
         logger.info("worker stopped")
     }
 
-    private func loop(lane: Int) async {
-        var lastHousekeeping = ContinuousClock.now - .seconds(3600)
-        var rotation = lane
+    /// Every 5 s, apart from the lanes (so a long rate-limited round cannot delay it): activate
+    /// due schedules, resolve expired leases, report the heartbeat. Each step fails on its own.
+    private func housekeeping() async {
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            if lane == 0 { engine.metrics.beat() }
+            engine.metrics.beat()
+            do {
+                if try await stores.withStore({ try await engine.activateDue($0) }) > 0 { wake.signal() }
+            } catch {
+                if Task.isCancelled { return }
+                logger.error("activating scheduled campaigns failed", metadata: ["error": "\(Self.describe(error))"])
+            }
+            do {
+                _ = try await stores.withStore { try await engine.recover($0) }
+            } catch {
+                if Task.isCancelled { return }
+                logger.error("recovering expired leases failed", metadata: ["error": "\(Self.describe(error))"])
+            }
+            // In short steps, so a shutdown does not wait for the next round.
+            let next = ContinuousClock.now + Self.idleCheck
+            while !stopping.load(ordering: .relaxed), !Task.isCancelled, ContinuousClock.now < next {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    private func loop(lane: Int) async {
+        // Round-robin from a cursor that moves past each campaign served, wrapping around, so
+        // every live campaign gets its turn however many there are.
+        var cursor = 0
+        while !stopping.load(ordering: .relaxed), !Task.isCancelled {
             do {
                 let idle = try await stores.withStore { store -> Duration? in
-                    if lane == 0, ContinuousClock.now - lastHousekeeping >= Self.idleCheck {
-                        lastHousekeeping = ContinuousClock.now
-                        _ = try await engine.activateDue(store)
-                        _ = try await engine.recover(store)
-                    }
-                    let campaigns = try await engine.activeCampaigns(store, limit: 100)
+                    let campaigns = try await store.activeCampaigns(after: cursor, now: engine.clock.now(), limit: 50)
                     if campaigns.isEmpty {
                         let due = try await engine.nextDue(store).map { $0.timeIntervalSince(engine.clock.now()) } ?? 5
                         return .milliseconds(Int(max(0.05, min(due, 5)) * 1000))
                     }
-                    // Round-robin: each round starts one campaign further, one batch each.
-                    rotation = (rotation + 1) % campaigns.count
-                    for campaign in campaigns[rotation...] + campaigns[..<rotation] where !stopping.load(ordering: .relaxed) {
+                    // The lanes start at different campaigns.
+                    let start = lane % campaigns.count
+                    for campaign in campaigns[start...] + campaigns[..<start] where !stopping.load(ordering: .relaxed) {
                         _ = try await engine.processBatch(store, campaign: campaign, limit: engine.configuration.workerBatchSize)
+                        cursor = campaign.id
                     }
                     return nil
                 }

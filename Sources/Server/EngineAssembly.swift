@@ -36,9 +36,9 @@ public struct EngineAssembly: Sendable {
         self.pool = pool
         self.engine = engine
         self.metrics = metrics
-        // Two lanes and the tick: the pool needs one connection more than the lanes.
+        // The lanes, plus a connection for housekeeping and the tick.
         self.worker = config.workerEnabled
-            ? Worker(engine: engine, stores: stores, wake: wake, logger: logger, lanes: max(1, config.enginePoolSize - 1)) : nil
+            ? Worker(engine: engine, stores: stores, wake: wake, logger: logger, lanes: max(1, min(2, config.enginePoolSize - 2))) : nil
         self.tick = CronTick(engine: engine, stores: stores, wake: config.workerEnabled ? wake : nil)
     }
 

@@ -57,8 +57,9 @@ public struct ServiceConfiguration: Sendable {
     /// The allowed window for SMS and WhatsApp (`BKNTC_QUIET_HOURS`; `off` = `.never`); nil =
     /// not set (the default 08:00–21:00, which a tenant's setting may change).
     public var quietHours: QuietHours?
-    /// Connections of the engine's own pool (`BKNTC_ENGINE_POOL_SIZE`).
-    public var enginePoolSize: Int = 3
+    /// Connections of the engine's own pool (`BKNTC_ENGINE_POOL_SIZE`): two worker lanes,
+    /// housekeeping and the tick.
+    public var enginePoolSize: Int = 4
 
     public init(
         database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
@@ -199,7 +200,7 @@ public struct ServiceConfiguration: Sendable {
         guard configuration.sendingLease > configuration.providerTimeout else {
             throw .invalid(variable: "BKNTC_SENDING_LEASE", expected: "more seconds than BKNTC_PROVIDER_TIMEOUT")
         }
-        configuration.enginePoolSize = try integer("BKNTC_ENGINE_POOL_SIZE", default: 3, range: 2...64)
+        configuration.enginePoolSize = try integer("BKNTC_ENGINE_POOL_SIZE", default: 4, range: 3...64)
         if let raw = value("BKNTC_QUIET_HOURS") {
             if raw.lowercased() == "off" {
                 configuration.quietHours = .never

@@ -40,7 +40,7 @@ struct EngineBench: AsyncParsableCommand {
         let campaignID = try await reportingDatabaseErrors { try await prepare(pool: pool, prefix: config.prefix) }
         let clock = SystemClock()
         var database = config.database
-        database.maxConnections = 3
+        database.maxConnections = 4
         let enginePool = MariaDBPool(configuration: database, logger: logger)
         let settings = MariaDBSiteSettings(pool: enginePool, prefix: config.prefix, fallbackCountryCode: "44", clock: clock)
         let campaigns = MariaDBCampaignRepository(pool: enginePool, prefix: config.prefix, settings: settings, clock: clock)

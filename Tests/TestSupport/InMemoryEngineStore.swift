@@ -94,23 +94,26 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
             for index in state.rows.indices where claimed.count < limit {
                 let row = state.rows[index]
                 guard row.campaignID == campaign.id, Self.due(row, now) else { continue }
+                let token = "\(worker)/\(now.timeIntervalSince1970)"
                 state.rows[index].status = .sending
-                state.rows[index].claimedBy = worker
+                state.rows[index].claimedBy = token
                 state.rows[index].claimedAt = now
                 claimed.append(ClaimedRow(
                     id: row.id, campaignID: row.campaignID, run: current.currentRun, scope: current.scope, channel: current.channel,
                     customerID: row.customerID, address: row.address, firstName: "Customer", lastName: "\(row.customerID)",
-                    attempts: row.attempts, claimedAt: now))
+                    attempts: row.attempts, claimedAt: now, claimToken: token))
             }
             if !claimed.isEmpty, current.status == .queued { state.campaigns[campaign.id]?.status = .sending }
             return claimed
         }
     }
 
-    public func record(_ results: [RowResult], suppress: [SuppressionRequest], now: Date) async throws {
+    public func record(_ results: [RowResult], suppress: [SuppressionRequest], claimToken: String, now: Date) async throws {
         state.withLock { state in
             for result in results {
-                guard let index = state.rows.firstIndex(where: { $0.id == result.id }), state.rows[index].status == .sending else { continue }
+                guard let index = state.rows.firstIndex(where: { $0.id == result.id }), state.rows[index].status == .sending,
+                    state.rows[index].claimedBy == claimToken
+                else { continue }
                 state.rows[index].claimedBy = nil
                 switch result {
                 case .sent(_, let providerID):
@@ -136,6 +139,9 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                     state.rows[index].lastError = "quiet_hours"
                 case .released:
                     state.rows[index].status = .pending
+                case .deferred(_, let until):
+                    state.rows[index].status = .pending
+                    state.rows[index].nextAttemptAt = until
                 }
             }
             for request in suppress { state.suppressed.insert(request.address.lowercased()) }
@@ -173,17 +179,17 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                 return ClaimedRow(
                     id: row.id, campaignID: row.campaignID, run: campaign.currentRun, scope: campaign.scope, channel: campaign.channel,
                     customerID: row.customerID, address: row.address, firstName: "Customer", lastName: "\(row.customerID)",
-                    attempts: row.attempts, claimedAt: row.claimedAt ?? claimedBefore)
+                    attempts: row.attempts, claimedAt: row.claimedAt ?? claimedBefore, claimToken: row.claimedBy ?? "")
             }
         }
     }
 
-    public func takeOver(_ row: ClaimedRow, worker: String, now: Date) async throws -> Bool {
+    public func takeOver(_ row: ClaimedRow, token: String, now: Date) async throws -> Bool {
         state.withLock { state in
             guard let index = state.rows.firstIndex(where: { $0.id == row.id }), state.rows[index].status == .sending,
-                state.rows[index].claimedAt == row.claimedAt
+                state.rows[index].claimedBy == row.claimToken
             else { return false }
-            state.rows[index].claimedBy = worker
+            state.rows[index].claimedBy = token
             return true
         }
     }
@@ -194,10 +200,14 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
 
     public func clientTimeZones(scope: TenantScope, customerIDs: [Int]) async throws -> [Int: String] { [:] }
 
-    public func sentCounts(scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date) async throws -> [Int: Int] {
+    public func sentCounts(scope: TenantScope, channel: Channel, customerIDs: [Int], since: Date, excluding: [Int]) async throws
+        -> [Int: Int]
+    {
         state.withLock { state in
             var counts: [Int: Int] = [:]
-            for row in state.rows where LogStatus.reached.contains(row.status) && (row.sentAt ?? .distantPast) >= since {
+            for row in state.rows where !excluding.contains(row.id)
+                && ((LogStatus.reached.contains(row.status) && (row.sentAt ?? .distantPast) >= since) || row.status == .sending)
+            {
                 counts[row.customerID, default: 0] += 1
             }
             return counts
@@ -208,12 +218,18 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
         state.withLock { state in state.rows.compactMap { $0.status == .pending ? $0.nextAttemptAt : nil }.filter { $0 > now }.min() }
     }
 
-    public func reserveSlots(sender: String, count: Int, rate: Double, now: Date) async throws -> Date {
+    public func reserveSlots(sender: String, count: Int, rate: Double, now: Date, deadline: Date) async throws -> (start: Date, count: Int) {
         state.withLock { state in
             let start = max(state.slots[sender] ?? now, now)
-            state.slots[sender] = start.addingTimeInterval(Double(count) / rate)
-            return start
+            let fitting = start > deadline ? 0 : min(count, Int(deadline.timeIntervalSince(start) * rate) + 1)
+            state.slots[sender] = start.addingTimeInterval(Double(fitting) / rate)
+            return (start, fitting)
         }
+    }
+
+    public func activeCampaigns(after cursor: Int, now: Date, limit: Int) async throws -> [Campaign] {
+        let all = try await activeCampaigns(now: now, limit: Int.max)
+        return Array((all.filter { $0.id > cursor } + all.filter { $0.id <= cursor }).prefix(limit))
     }
 
     public func settings(scope: TenantScope, channel: Channel) async throws -> StoredSettings { state.withLock { $0.settings } }
