@@ -74,6 +74,11 @@ struct RouterTests {
                 #expect(result.json?["error"]?["code"]?.stringValue == "validation_failed")
                 #expect(result.json?["error"]?["field"]?.stringValue == field, "\(body)")
             }
+            // With a WhatsApp template the body may be empty (DESIGN §7); without one it may not.
+            let template = #"{"channel":"whatsapp","name":"T","segment":{"type":"all_customers"},"body":"","content_sid":"HX0123","content_variables":{"1":"{customer_first_name}"}}"#
+            #expect(try await Self.call(client, .post, "/api/v1/campaigns", body: template).status == 201)
+            let bare = #"{"channel":"whatsapp","name":"T","segment":{"type":"all_customers"},"body":""}"#
+            #expect(try await Self.call(client, .post, "/api/v1/campaigns", body: bare).json?["error"]?["field"]?.stringValue == "body")
             let notJSON = try await Self.call(client, .post, "/api/v1/campaigns", body: "{not json")
             #expect(notJSON.status == 400 && notJSON.json?["error"]?["code"]?.stringValue == "invalid_json")
         }

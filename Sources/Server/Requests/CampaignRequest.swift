@@ -10,7 +10,9 @@ extension CampaignDraft {
         let name = try RequestFields.text(object["name"], field: "name", maxLength: 190, required: true) ?? ""
         let segment = try Segment.validated(from: object["segment"])
         let filters = try SegmentFilters.validated(from: object["filters"])
-        let body = try RequestFields.text(object["body"], field: "body", maxLength: 65_535, required: true, trim: false) ?? ""
+        // A WhatsApp template (content_sid) carries its own text: then the body may be empty.
+        let templated = channel == .whatsapp && object["content_sid"]?.stringValue.map { !$0.isEmpty } == true
+        let body = try RequestFields.text(object["body"], field: "body", maxLength: 65_535, required: !templated, trim: false) ?? ""
         var subject = try RequestFields.text(object["subject"], field: "subject", maxLength: 998, required: false)
         if channel == .email {
             guard subject != nil else { throw .validation(field: "subject", message: "is required for email campaigns") }
