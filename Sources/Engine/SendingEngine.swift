@@ -84,18 +84,24 @@ public struct SendingEngine: Sendable {
         metrics.claimed(rows.count, latency: ContinuousClock.now - claimStarted)
         if rows.isEmpty { return SendCounts() }
         let token = rows[0].claimToken
+        var callsStarted = false
         do {
-            return try await process(rows, campaign: campaign, effective: effective, stored: stored, store: store)
+            return try await process(
+                rows, campaign: campaign, effective: effective, stored: stored, store: store, callsStarted: &callsStarted)
         } catch {
-            // Whatever failed before the calls (a check, a slot reservation, a lost connection):
-            // give the rows back at once instead of leaving them to the lease.
-            try? await store.record(rows.map { .released(id: $0.id) }, suppress: [], claimToken: token, now: clock.now())
+            // What failed before any call (a check, a slot reservation, a lost connection): give
+            // the rows back at once instead of leaving them to the lease. Once calls were made,
+            // only recovery's lookup may decide, never a release that could resend.
+            if !callsStarted {
+                try? await store.record(rows.map { .released(id: $0.id) }, suppress: [], claimToken: token, now: clock.now())
+            }
             throw error
         }
     }
 
     private func process(
-        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, stored: StoredSettings, store: any EngineStore
+        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, stored: StoredSettings, store: any EngineStore,
+        callsStarted: inout Bool
     ) async throws -> SendCounts {
         let scope = campaign.scope
         let token = rows[0].claimToken
@@ -151,6 +157,7 @@ public struct SendingEngine: Sendable {
             toSend = Array(toSend.prefix(reserved.count))
         }
         var suppress: [SuppressionRequest] = []
+        callsStarted = !toSend.isEmpty
         for (row, outcome) in await send(toSend, campaign: campaign, slots: slots) {
             // No result: the outcome is unknown and could not be looked up; the row stays
             // `sending` and recovery resolves it after the lease, never by a blind resend.
