@@ -203,7 +203,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         for row in due {
             let id: Int = try row.decode("id")
             let tenant: Int? = try row.decode("tenant_id")
-            let scope: TenantScope = tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite
+            let scope = TenantScope(storedTenantID: tenant)
             let countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
             let started = try await db.withTransaction { tx -> Bool in
                 // Another replica may have activated it meanwhile: check again under the lock.
@@ -236,7 +236,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             """)
         for row in rows {
             let tenant: Int? = try row.decode("tenant_id")
-            let scope: TenantScope = tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite
+            let scope = TenantScope(storedTenantID: tenant)
             guard let expression = try? CronExpression(parsing: try row.decode("recurrence", as: String.self)),
                 let next = expression.nextDate(after: now, timeZone: try await settings.timeZone(scope: scope, on: db))
             else { continue }

@@ -40,7 +40,7 @@ public struct MariaDBRecipientQueue: Sendable {
         // Whole seconds: what DATETIME stores (MySQL would round, MariaDB truncates), so the
         // lease and the lookup's "created at or after the claim" see the same instant.
         let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
-        let token = Self.token(worker)
+        let token = ClaimedRow.newToken(worker: worker)
         let claimed = try await db.withTransaction(deadlockRetries: 5) { tx -> [ClaimedRow] in
             // The shared lock waits for a pause that is committing, and then sees its status.
             guard
@@ -66,7 +66,7 @@ public struct MariaDBRecipientQueue: Sendable {
                 let tenant: Int? = try row.decode("tenant_id")
                 return ClaimedRow(
                     id: try row.decode("id"), campaignID: campaign.id, run: campaign.currentRun,
-                    scope: tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite, channel: campaign.channel,
+                    scope: TenantScope(storedTenantID: tenant), channel: campaign.channel,
                     customerID: try row.decode("customer_id"), address: try row.decode("address"),
                     firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
                     attempts: try row.decode("attempts"), claimedAt: now, claimToken: token)
@@ -193,11 +193,6 @@ public struct MariaDBRecipientQueue: Sendable {
         }
     }
 
-    /// A claim's token: the replica's id and a random part, unique per claim (≤ 64 characters).
-    static func token(_ worker: String) -> String {
-        String(worker.prefix(52)) + "/" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-    }
-
     /// Rounded up to a whole second: a retry stored in DATETIME is never earlier than its delay.
     static func wholeSecondUp(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.up)) }
 
@@ -260,7 +255,7 @@ public struct MariaDBRecipientQueue: Sendable {
             let tenant: Int? = try row.decode("tenant_id")
             return ClaimedRow(
                 id: try row.decode("id"), campaignID: try row.decode("campaign_id"), run: try row.decode("run"),
-                scope: tenant.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite,
+                scope: TenantScope(storedTenantID: tenant),
                 channel: try row.decode("channel", as: Channel.self), customerID: try row.decode("customer_id"),
                 address: try row.decode("address"), firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
                 attempts: try row.decode("attempts"), claimedAt: try row.decode("claimed_at"),

@@ -57,7 +57,7 @@ public struct Campaign: Sendable, Hashable {
     }
 
     /// The tenant scope of the stored row.
-    public var scope: TenantScope { tenantID.map { $0 == 0 ? .singleSite : .tenant($0) } ?? .singleSite }
+    public var scope: TenantScope { TenantScope(storedTenantID: tenantID) }
 
     /// The audience this campaign reaches in `scope`.
     public func audience(in scope: TenantScope) -> AudienceDefinition {

@@ -90,8 +90,6 @@ public struct CampaignLifecycle: Sendable, Hashable {
         }
     }
 
-    /// The final status once no row is pending or sending.
-    public static func finished(sent: Int) -> CampaignStatus { sent > 0 ? .completed : .failed }
 
     private func invalidMessage(_ action: CampaignAction) -> String {
         "cannot \(action.rawValue) a \(status.rawValue) campaign"

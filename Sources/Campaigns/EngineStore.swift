@@ -36,6 +36,12 @@ public struct ClaimedRow: Sendable, Hashable {
     /// so a batch that outlived its lease cannot overwrite what recovery decided.
     public var claimToken: String
 
+    /// A new claim token for `worker`: the replica's id and a random part (≤ 64 characters, the
+    /// width of `claimed_by`).
+    public static func newToken(worker: String) -> String {
+        String(worker.prefix(52)) + "/" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
     /// The recipient as personalization sees it.
     public var recipient: Recipient {
         Recipient(customerID: customerID ?? 0, address: address, firstName: firstName, lastName: lastName)

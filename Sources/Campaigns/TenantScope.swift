@@ -12,6 +12,11 @@ public enum TenantScope: Sendable, Hashable {
         }
     }
 
+    /// The scope of a stored `tenant_id` (NULL or 0 = the single site).
+    public init(storedTenantID: Int?) {
+        if let id = storedTenantID, id != 0 { self = .tenant(id) } else { self = .singleSite }
+    }
+
     /// The non-null key the sidecar's tables index on (0 on a single site).
     public var key: Int { tenantID ?? 0 }
 }

@@ -16,8 +16,10 @@ public final class EngineMetrics: Sendable {
         public var providerLatency = [Int](repeating: 0, count: EngineMetrics.buckets.count + 1)
         public var providerLatencySum = 0.0
         public var providerCalls = 0
-        /// When each recent message was sent (monotonic; the last minute is kept).
-        public var recentSends: [ContinuousClock.Instant] = []
+        /// Messages sent per second of the last minute (monotonic seconds since the process began).
+        var recentSends: [(second: Int64, count: Int)] = []
+        /// Messages sent in the last minute.
+        public var sentLastMinute: Int { recentSends.reduce(0) { $0 + $1.count } }
         public var heartbeat: ContinuousClock.Instant?
     }
 
@@ -34,14 +36,20 @@ public final class EngineMetrics: Sendable {
     }
 
     func recorded(_ counts: SendCounts, channel: Channel) {
-        let now = ContinuousClock.now
+        let second = Self.second()
         state.withLock { state in
             for (outcome, count) in [("sent", counts.sent), ("failed", counts.failed), ("retrying", counts.retrying),
                                      ("skipped", counts.skipped), ("held", counts.held)] where count > 0 {
                 state.outcomes["\(channel.rawValue)/\(outcome)", default: 0] += count
             }
-            state.recentSends.append(contentsOf: repeatElement(now, count: min(counts.sent, 100_000)))
-            state.recentSends.removeAll { $0 < now - .seconds(60) }
+            if counts.sent > 0 {
+                if state.recentSends.last?.second == second {
+                    state.recentSends[state.recentSends.count - 1].count += counts.sent
+                } else {
+                    state.recentSends.append((second, counts.sent))
+                }
+            }
+            state.recentSends.removeAll { $0.second <= second - 60 }
         }
     }
 
@@ -59,15 +67,16 @@ public final class EngineMetrics: Sendable {
     public func beat() { state.withLock { $0.heartbeat = ContinuousClock.now } }
 
     public func snapshot() -> Snapshot {
-        let now = ContinuousClock.now
+        let second = Self.second()
         return state.withLock { state in
-            state.recentSends.removeAll { $0 < now - .seconds(60) }
+            state.recentSends.removeAll { $0.second <= second - 60 }
             return state
         }
     }
 
-    /// Messages per second over the last minute.
-    public var currentRate: Double { Double(snapshot().recentSends.count) / 60 }
+    private static let origin = ContinuousClock.now
+
+    private static func second() -> Int64 { (ContinuousClock.now - origin).components.seconds }
 }
 
 extension Duration {

@@ -256,7 +256,7 @@ public struct SendingEngine: Sendable {
         let expired = try await store.expiredLeases(claimedBefore: now.addingTimeInterval(-configuration.lease), limit: 200)
         var results: [RowResult] = []
         var touched = Set<Int>()
-        let token = String(configuration.workerID.prefix(52)) + "/r" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let token = ClaimedRow.newToken(worker: configuration.workerID)
         for row in expired where try await store.takeOver(row, token: token, now: now) {
             touched.insert(row.campaignID)
             if row.channel == .email {

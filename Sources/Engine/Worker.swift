@@ -2,7 +2,6 @@ import Campaigns
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Worker mode (the default for `serve`): drains due work fairly across campaigns and tenants
 /// (round-robin from a moving cursor, one batch per campaign per round) with bounded concurrency
@@ -18,7 +17,6 @@ public final class Worker: Service, Sendable {
     let stores: any EngineStoreProvider
     public let wake: WakeSignal
     let logger: Logger
-    private let stopping = Atomic<Bool>(false)
     /// Longest sleep between checks for due schedules and expired leases.
     static let idleCheck: Duration = .seconds(5)
     /// Loops claiming and sending side by side (each holds one connection of the engine's pool
@@ -51,7 +49,7 @@ public final class Worker: Service, Sendable {
     /// Every 5 s, apart from the lanes (so a long rate-limited round cannot delay it): activate
     /// due schedules, resolve expired leases, report the heartbeat. Each step fails on its own.
     private func housekeeping() async {
-        while !stopping.load(ordering: .relaxed), !Task.isCancelled {
+        while !engine.stopping.isSet, !Task.isCancelled {
             engine.metrics.beat()
             do {
                 if try await stores.withStore({ try await engine.activateDue($0) }) > 0 { wake.signal() }
@@ -67,7 +65,7 @@ public final class Worker: Service, Sendable {
             }
             // In short steps, so a shutdown does not wait for the next round.
             let next = ContinuousClock.now + Self.idleCheck
-            while !stopping.load(ordering: .relaxed), !Task.isCancelled, ContinuousClock.now < next {
+            while !engine.stopping.isSet, !Task.isCancelled, ContinuousClock.now < next {
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }
@@ -77,7 +75,7 @@ public final class Worker: Service, Sendable {
         // Round-robin from a cursor that moves past each campaign served, wrapping around, so
         // every live campaign gets its turn however many there are.
         var cursor = 0
-        while !stopping.load(ordering: .relaxed), !Task.isCancelled {
+        while !engine.stopping.isSet, !Task.isCancelled {
             do {
                 let idle = try await stores.withStore { store -> Duration? in
                     let campaigns = try await store.activeCampaigns(after: cursor, now: engine.clock.now(), limit: 50)
@@ -87,7 +85,7 @@ public final class Worker: Service, Sendable {
                     }
                     // The lanes start at different campaigns.
                     let start = lane % campaigns.count
-                    for campaign in campaigns[start...] + campaigns[..<start] where !stopping.load(ordering: .relaxed) {
+                    for campaign in campaigns[start...] + campaigns[..<start] where !engine.stopping.isSet {
                         _ = try await engine.processBatch(store, campaign: campaign, limit: engine.configuration.workerBatchSize)
                         cursor = campaign.id
                     }
@@ -106,7 +104,6 @@ public final class Worker: Service, Sendable {
 
     /// Stops claiming; the batches in flight finish and `run` returns (what SIGTERM does).
     public func stop() {
-        stopping.store(true, ordering: .relaxed)
         engine.stopping.set()
         wake.signal()
     }

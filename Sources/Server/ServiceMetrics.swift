@@ -84,7 +84,7 @@ public final class ServiceMetrics: Sendable {
         text += "bkntc_provider_call_seconds_bucket{le=\"+Inf\"} \(snapshot.providerCalls)\n"
         text += "bkntc_provider_call_seconds_sum \(snapshot.providerLatencySum)\nbkntc_provider_call_seconds_count \(snapshot.providerCalls)\n"
         text += "# HELP bkntc_engine_send_rate Messages per second over the last minute\n# TYPE bkntc_engine_send_rate gauge\n"
-        text += "bkntc_engine_send_rate \(Double(snapshot.recentSends.count) / 60)\n"
+        text += "bkntc_engine_send_rate \(Double(snapshot.sentLastMinute) / 60)\n"
         return text
     }
 

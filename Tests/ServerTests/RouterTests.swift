@@ -264,7 +264,7 @@ final class RawHTTPReader: @unchecked Sendable {
 @Suite("Settings over HTTP", .serialized)
 struct SettingsTests {
     @Test func settingsAreValidatedAndAnswerEffectiveValuesWithTheirSource() async throws {
-        try await APIFixture.live("settings") { pool, client in
+        try await APIFixture.live("settings") { _, client in
             let defaults = try await APIFixture.call(client, .get, "/api/v1/settings?channel=sms", tenant: 1, user: 1)
             #expect(defaults.status == 200)
             #expect(defaults.json?["quiet_hours"]?["value"]?["start"]?.stringValue == "08:00")
@@ -309,7 +309,6 @@ struct SettingsTests {
             // A staff member without send may read but not change.
             #expect(try await APIFixture.call(client, .put, "/api/v1/settings", tenant: 1, user: 33,
                                               body: #"{"channel":"whatsapp","attribution_days":3}"#).status == 403)
-            _ = pool
         }
     }
 }
