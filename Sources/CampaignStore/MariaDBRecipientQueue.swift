@@ -51,9 +51,10 @@ public struct MariaDBRecipientQueue: Sendable {
             let rows = try await tx.query(
                 """
                 SELECT id, customer_id, address, first_name, last_name, attempts, tenant_id FROM \(identifier: logs)
+                FORCE INDEX (idx_claim)
                 WHERE campaign_id = \(campaign.id) AND run = \(campaign.currentRun) AND status = \(LogStatus.pending)
                   AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))
-                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                ORDER BY next_attempt_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """)
             if rows.isEmpty { return [] }
             let ids = try rows.map { try $0.decode("id", as: Int.self) }
@@ -204,12 +205,12 @@ public struct MariaDBRecipientQueue: Sendable {
     @discardableResult
     public func finalize(_ db: some MariaDBQueryable, campaignIDs: [Int], now: Date) async throws -> [Int] {
         if campaignIDs.isEmpty { return [] }
-        let open: MariaDBQuery = "status IN (\(list: [LogStatus.pending, .sending]))"
+        let open = Self.runHasOpenRows
         let candidates = try await db.query(
             """
             SELECT c.id FROM \(identifier: campaigns) c
             WHERE c.id IN (\(list: campaignIDs)) AND c.status IN (\(list: [CampaignStatus.queued, .sending]))
-              AND NOT EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run AND l.\(open))
+              AND NOT \(open(logs))
             """
         ).map { try $0.decode("id", as: Int.self) }
         if candidates.isEmpty { return [] }
@@ -224,7 +225,7 @@ public struct MariaDBRecipientQueue: Sendable {
                   AND l.status IN (\(list: LogStatus.reached))), \(CampaignStatus.completed), \(CampaignStatus.failed)),
               c.finished_at = \(now), c.updated_at = \(now)
             WHERE c.id IN (\(list: candidates)) AND c.status IN (\(list: [CampaignStatus.queued, .sending]))
-              AND NOT EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.run = c.current_run AND l.\(open))
+              AND NOT \(open(logs))
             """)
         return candidates
     }
@@ -235,11 +236,22 @@ public struct MariaDBRecipientQueue: Sendable {
         try await db.query(
             """
             SELECT c.id FROM \(identifier: campaigns) c WHERE c.status IN (\(list: [CampaignStatus.queued, .sending]))
-              AND c.current_run > 0 AND NOT EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id
-                AND l.run = c.current_run AND l.status IN (\(list: [LogStatus.pending, .sending])))
+              AND c.current_run > 0 AND NOT \(Self.runHasOpenRows(logs))
             LIMIT \(limit)
             """
         ).map { try $0.decode("id", as: Int.self) }
+    }
+
+    /// Whether campaign `c`'s current run has a `pending` or `sending` row. One EXISTS per
+    /// status: each is an index lookup on `idx_claim`, where `status IN (…)` made MariaDB scan
+    /// every row of the table (0.7 s with 1M rows).
+    static func runHasOpenRows(_ logs: SQLIdentifier) -> MariaDBQuery {
+        """
+        (EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.status = \(LogStatus.pending)
+            AND l.run = c.current_run)
+          OR EXISTS (SELECT 1 FROM \(identifier: logs) l WHERE l.campaign_id = c.id AND l.status = \(LogStatus.sending)
+            AND l.run = c.current_run))
+        """
     }
 
     /// Rows `sending` since before `claimedBefore` (their lease ran out), oldest first.
