@@ -73,9 +73,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Messaging",
+            dependencies: [
+                "Campaigns", "CCurlShim",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Server",
             dependencies: [
-                "Campaigns", "CampaignStore", "MariaDB", "Engine",
+                "Campaigns", "CampaignStore", "MariaDB", "Engine", "Messaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,11 +107,20 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["MariaDB", "Campaigns", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MariaDB", "Campaigns", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns"], swiftSettings: strict),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: ["Messaging", "Campaigns", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MariaDBTests", dependencies: ["MariaDB", "CCurlShim", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CampaignStoreTests",

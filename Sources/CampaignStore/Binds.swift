@@ -26,6 +26,7 @@ extension LogStatus: ContractNameBindable {}
 extension SkipReason: ContractNameBindable {}
 extension StatusReason: ContractNameBindable {}
 extension SuppressionSource: ContractNameBindable {}
+extension CampaignKind: ContractNameBindable {}
 
 extension SQLQuery {
     /// The compiled domain query as a driver query (the bind count is checked once more).

@@ -10,6 +10,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     let campaigns: SQLIdentifier
     let logs: SQLIdentifier
     let templates: SQLIdentifier
+    let suppressions: SQLIdentifier
     let compiler: AudienceCompiler
     let clock: any WallClock
     let settings: MariaDBSiteSettings
@@ -19,6 +20,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         self.campaigns = prefix.bkntc("campaigns")
         self.logs = prefix.bkntc("campaign_logs")
         self.templates = prefix.bkntc("campaign_templates")
+        self.suppressions = prefix.bkntc("campaign_suppressions")
         self.compiler = AudienceCompiler(tables: prefix.audienceTables)
         self.settings = settings
         self.clock = clock
@@ -48,6 +50,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         if channels.isEmpty { return Page(items: [], total: 0, page: page.page, perPage: page.perPage) }
         var filter: MariaDBQuery = "tenant_key = \(scope.key) AND channel IN (\(list: channels))"
         if let status = query.status { filter.append(" AND status = \(status)") }
+        if let kind = query.kind { filter.append(" AND kind = \(kind)") }
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             filter.append(" AND name LIKE \(likePattern(search)) ESCAPE '\\\\'")
         }
@@ -65,6 +68,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     public func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck) async throws -> CampaignView {
         try await pool.withTransaction { tx in
             let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
+            if current.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
             try access.check(draft.channel)
             try await checkTemplate(tx, scope: scope, draft: draft)
             // A row counts as attempted once it left `pending` for anything but a skip, or failed
@@ -109,6 +113,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     public func duplicate(scope: TenantScope, id: Int, createdBy: Int?, access: AccessCheck) async throws -> CampaignView {
         try await pool.withConnection { db in
             let source = try await require(db, scope: scope, id: id, lock: false, access: access)
+            if source.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
             let suffix = " (copy)"
             let name = source.name.count + suffix.count > 190 ? String(source.name.prefix(190 - suffix.count)) + suffix : source.name + suffix
             let draft = CampaignDraft(
@@ -129,6 +134,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             let countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
             return try await db.withTransaction { tx in
                 var campaign = try await require(tx, scope: scope, id: id, lock: true, access: access)
+                if campaign.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
                 _ = try CampaignLifecycle(status: campaign.status, attemptedRows: 0).apply(.send)
                 let now = now()
                 if let scheduledAt = campaign.scheduledAt, scheduledAt > now {
@@ -426,6 +432,9 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         return campaign
     }
 
+    /// Why a manual send cannot be edited, duplicated or sent again.
+    static let manualMessage = "a manual send goes out once: start a new manual send instead"
+
     static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -451,7 +460,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             currentRun: try row.decode("current_run"), totalCount: try row.decode("total_count"),
             createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"), startedAt: try row.decode("started_at"),
-            finishedAt: try row.decode("finished_at"), tenantID: try row.decode("tenant_id"))
+            finishedAt: try row.decode("finished_at"), tenantID: try row.decode("tenant_id"),
+            kind: try row.decodeIfPresent("kind", as: CampaignKind.self) ?? .campaign)
     }
 
     static func logRow(_ row: MariaDBRow) throws -> CampaignLogRow {

@@ -61,23 +61,7 @@ public final class MariaDBCapabilityResolver: CapabilityResolving {
     /// Channels whose `<channel>_campaigns` capability is on in the tenant's effective plan.
     private func planChannels(scope: TenantScope, db: MariaDBSession) async throws -> Set<Channel> {
         guard let tenantID = scope.tenantID else { return Set(Channel.allCases) }
-        guard
-            let tenant = try await db.queryFirst(
-                "SELECT plan_id, expires_in FROM \(identifier: prefix.bkntc("tenants")) WHERE id = \(tenantID)")
-        else { return [] }
-        var planID = try tenant.decode("plan_id", as: Int?.self)
-        if let expires = try? tenant.decode("expires_in", as: Date.self),
-            expires.addingTimeInterval(86_400) <= clock.now()
-        {
-            planID = try await db.queryFirst(
-                "SELECT id FROM \(identifier: prefix.bkntc("plans")) WHERE expire_plan = 1 ORDER BY id LIMIT 1"
-            )?.decode("id", as: Int.self)
-        }
-        guard let planID,
-            let plan = try await db.queryFirst("SELECT permissions FROM \(identifier: prefix.bkntc("plans")) WHERE id = \(planID)"),
-            let text = try plan.decode("permissions", as: String?.self),
-            let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        else { return [] }
+        guard let json = try await PlanPermissions.load(db, prefix: prefix, tenantID: tenantID, now: clock.now()) else { return [] }
         return Set(Channel.allCases.filter { json["capabilities"]?["\($0.rawValue)_campaigns"]?.stringValue == "on" })
     }
 

@@ -10,11 +10,13 @@ public struct MariaDBEngineStore: EngineStore {
     let campaigns: MariaDBCampaignRepository
     let siteSettings: MariaDBSiteSettings
     let channelSettings: MariaDBSettingsRepository
+    let prefix: TablePrefix
 
     public init(
         db: MariaDBSession, prefix: TablePrefix, campaigns: MariaDBCampaignRepository, settings: MariaDBSiteSettings, clock: any WallClock
     ) {
         self.db = db
+        self.prefix = prefix
         self.queue = MariaDBRecipientQueue(prefix: prefix)
         self.campaigns = campaigns
         self.siteSettings = settings

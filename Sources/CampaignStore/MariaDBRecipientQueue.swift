@@ -12,8 +12,10 @@ public struct MariaDBRecipientQueue: Sendable {
     let suppressions: SQLIdentifier
     let appointments: SQLIdentifier
     let rates: SQLIdentifier
+    let callbacks: SQLIdentifier
 
     public init(prefix: TablePrefix) {
+        callbacks = prefix.bkntc("campaign_callbacks")
         rates = prefix.bkntc("campaign_rates")
         campaigns = prefix.bkntc("campaigns")
         logs = prefix.bkntc("campaign_logs")
@@ -118,6 +120,14 @@ public struct MariaDBRecipientQueue: Sendable {
                       provider_message_id = \(Self.cases(sent)), sent_at = \(now), next_attempt_at = NULL, claimed_by = NULL,
                       updated_at = \(now)
                     WHERE id IN (\(list: sent.map(\.0))) AND \(claimedOnly)
+                    """)
+                // Status callbacks that arrived before these sids were stored (DESIGN §7).
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) l JOIN \(identifier: callbacks) c ON c.message_sid = l.provider_message_id
+                    SET l.status = IF(c.status = 'delivered', \(LogStatus.delivered), \(LogStatus.undelivered)),
+                      l.last_error = IF(c.status = 'delivered', NULL, c.error_code), l.updated_at = \(now)
+                    WHERE l.id IN (\(list: sent.map(\.0))) AND l.status = \(LogStatus.sent) AND FIND_IN_SET(l.tenant_key, c.tenant_keys) > 0
                     """)
             }
             if !retries.isEmpty {

@@ -31,6 +31,15 @@ public enum PHPSerialized {
         return keys
     }
 
+    /// The string values of a serialized list (`active_plugins`).
+    public static func stringValues(_ text: String) -> [String] {
+        guard case .array(let items)? = parse(text) else { return [] }
+        return items.compactMap { item in
+            if case .string(let value) = item.1 { return value }
+            return nil
+        }
+    }
+
     static func parse(_ text: String) -> Value? {
         var reader = Reader(bytes: Array(text.utf8))
         guard let value = reader.value() else { return nil }

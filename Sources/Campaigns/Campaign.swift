@@ -25,14 +25,18 @@ public struct Campaign: Sendable, Hashable {
     public var finishedAt: Date?
     /// The tenant the row belongs to (nil on a single site), for the engine, which acts for all.
     public var tenantID: Int?
+    /// A composed campaign or a manual send.
+    public var kind: CampaignKind
 
     public init(
         id: Int, channel: Channel, name: String, status: CampaignStatus, statusReason: StatusReason?, segment: Segment,
         filters: SegmentFilters, templateID: Int?, subject: String?, body: String, contentSID: String?,
         contentVariables: [String: String]?, scheduledAt: Date?, recurrence: String?, currentRun: Int, totalCount: Int,
-        createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil
+        createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil,
+        kind: CampaignKind = .campaign
     ) {
         self.tenantID = tenantID
+        self.kind = kind
         self.id = id
         self.channel = channel
         self.name = name

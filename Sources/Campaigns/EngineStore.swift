@@ -135,6 +135,27 @@ public protocol EngineStore: Sendable {
     func activateDue(now: Date) async throws -> Int
     /// Recurring campaigns among `campaignIDs` that just ended go back to `scheduled`.
     func rescheduleRecurring(campaignIDs: [Int], now: Date) async throws
+    /// A SaaS tenant's SMS allowance this calendar month (nil: no limit applies).
+    func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota?
+    /// Pauses a live campaign with `quota_exhausted` (its rows stay pending).
+    func pauseForQuota(campaignID: Int, now: Date) async throws
+    /// Campaigns paused for the quota whose tenant has allowance again (a new month, a raised
+    /// limit) go back to `queued`; returns how many.
+    func resumeWithinQuota(now: Date) async throws -> Int
+}
+
+/// A SaaS tenant's monthly SMS allowance (plan limit `twilio_sms_allowed_max_number`, DESIGN §6):
+/// campaign messages plus Booknetic's own Twilio SMS workflow messages this calendar month.
+public struct SMSQuota: Sendable, Hashable {
+    public var limit: Int
+    public var used: Int
+
+    public init(limit: Int, used: Int) {
+        self.limit = limit
+        self.used = used
+    }
+
+    public var remaining: Int { max(0, limit - used) }
 }
 
 /// Hands the engine a store on one connection: for a worker round, or for a whole cron tick

@@ -48,8 +48,14 @@ public struct CampaignListQuery: Sendable, Hashable {
     public var search: String?
     /// Only campaigns of these channels (the caller's readable channels).
     public var channels: Set<Channel>
+    /// Only campaigns of this kind (`?kind=`).
+    public var kind: CampaignKind?
 
-    public init(channel: Channel? = nil, status: CampaignStatus? = nil, search: String? = nil, channels: Set<Channel> = Set(Channel.allCases)) {
+    public init(
+        channel: Channel? = nil, status: CampaignStatus? = nil, search: String? = nil, channels: Set<Channel> = Set(Channel.allCases),
+        kind: CampaignKind? = nil
+    ) {
+        self.kind = kind
         self.channel = channel
         self.status = status
         self.search = search
@@ -65,6 +71,10 @@ public struct CampaignListQuery: Sendable, Hashable {
 /// one database lease.
 public protocol CampaignRepository: Sendable {
     func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView
+    /// A manual send: a campaign of kind `manual` with these recipients, queued at once;
+    /// suppressed addresses are left out and counted.
+    func createManual(scope: TenantScope, draft: ManualSendDraft, recipients: [Recipient], createdBy: Int?) async throws
+        -> (view: CampaignView, suppressed: Int)
     /// The campaign with its current run's counters.
     func view(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView
     /// A page of campaigns with their counters.

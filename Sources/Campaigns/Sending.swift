@@ -55,20 +55,39 @@ public enum LookupOutcome: Sendable, Hashable {
     case failed(String)
 }
 
+/// Who a tenant's channel sends as, how fast by default, and whether it can send at all.
+public struct SenderProfile: Sendable, Hashable {
+    /// The sender the provider sees (the rate limit is per sender, shared by every tenant that
+    /// sends from it), at most 64 ASCII characters.
+    public var key: String
+    /// Messages per second when neither the tenant nor `BKNTC_RATE_LIMIT` sets one (nil = unlimited).
+    public var defaultRate: Double?
+    /// Why nothing can be sent (`provider_not_configured`), naming what to fix; nil when ready.
+    public var problem: String?
+
+    public init(key: String, defaultRate: Double? = nil, problem: String? = nil) {
+        self.key = key
+        self.defaultRate = defaultRate
+        self.problem = problem
+    }
+}
+
 /// Sends messages through one provider (Twilio, SMTP, the outbox). Implementations bound
 /// every call by the provider timeout and never throw for a provider's answer.
 public protocol MessageSender: Sendable {
-    /// Who the provider sees as the sender of a tenant's channel (the rate limit is per sender).
-    func senderKey(scope: TenantScope, channel: Channel) -> String
+    /// The tenant's channel as this provider sees it: sender, default rate, configuration.
+    func profile(scope: TenantScope, channel: Channel) async -> SenderProfile
     func send(_ message: OutgoingMessage) async -> SendOutcome
     /// Finds a message sent at or after `message.claimedAt` to `message.to` with its body.
     func lookup(_ message: OutgoingMessage) async -> LookupOutcome
 }
 
 extension MessageSender {
-    /// By default every tenant's channel is its own sender; providers with a shared sender
-    /// (one Twilio number for all tenants) return that instead.
-    public func senderKey(scope: TenantScope, channel: Channel) -> String { "\(scope.key)/\(channel.rawValue)" }
+    /// By default every tenant's channel is its own sender, unlimited and ready; providers
+    /// with a shared sender (one Twilio number for all tenants) return that instead.
+    public func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
+        SenderProfile(key: "\(scope.key)/\(channel.rawValue)")
+    }
 }
 
 /// When a failed attempt is tried again (DESIGN §6, `BKNTC_RETRY_DELAYS`).

@@ -39,3 +39,8 @@ public enum SuppressionSource: String, Sendable, Codable, CaseIterable, Hashable
     case unsubscribe
     case provider
 }
+
+/// Whether a campaign was composed (`campaign`) or is a one-off manual send (`manual`, DESIGN §7).
+public enum CampaignKind: String, Sendable, Codable, CaseIterable, Hashable {
+    case campaign, manual
+}

@@ -74,10 +74,21 @@ public struct SendingEngine: Sendable {
         let stored = try await store.settings(scope: scope, channel: campaign.channel)
         let effective = ChannelSettings(
             stored: stored, environmentQuietHours: configuration.quietHours, environmentRate: configuration.rateLimit)
+        let profile = await sender.profile(scope: scope, channel: campaign.channel)
+        let rate = effective.rateLimit.value ?? profile.defaultRate
         // A rate-limited sender takes only what it can send well within the lease.
         var batch = limit
-        if let rate = effective.rateLimit.value {
+        if let rate {
             batch = min(limit, max(1, Int(rate * startBudget / 2)))
+        }
+        // A SaaS plan's monthly SMS allowance: at the limit the campaign pauses, never failing rows.
+        if campaign.channel == .sms, let quota = try await store.smsQuota(scope: scope, now: clock.now()) {
+            if quota.remaining == 0 {
+                try await store.pauseForQuota(campaignID: campaign.id, now: clock.now())
+                logger.info("SMS quota of the month reached; campaign paused", metadata: ["campaign_id": "\(campaign.id)", "limit": "\(quota.limit)"])
+                return SendCounts()
+            }
+            batch = min(batch, quota.remaining)
         }
         let claimStarted = ContinuousClock.now
         let rows = try await store.claim(campaign: campaign, limit: batch, worker: configuration.workerID, now: clock.now())
@@ -86,8 +97,21 @@ public struct SendingEngine: Sendable {
         let token = rows[0].claimToken
         var callsStarted = false
         do {
+            if profile.problem != nil {
+                // Nothing can be sent: every row fails at once and the campaign ends
+                // `failed` with `provider_not_configured` (DESIGN §6).
+                let results = rows.map { RowResult.failed(id: $0.id, error: StatusReason.providerNotConfigured.rawValue) }
+                try await store.record(results, suppress: [], claimToken: token, now: clock.now())
+                var counts = SendCounts()
+                counts.failed = rows.count
+                metrics.recorded(counts, channel: campaign.channel)
+                let ended = try await store.finalize(campaignIDs: [campaign.id], now: clock.now())
+                try await store.rescheduleRecurring(campaignIDs: ended, now: clock.now())
+                return counts
+            }
             return try await process(
-                rows, campaign: campaign, effective: effective, stored: stored, store: store, callsStarted: &callsStarted)
+                rows, campaign: campaign, effective: effective, rate: rate, senderKey: profile.key, stored: stored, store: store,
+                callsStarted: &callsStarted)
         } catch {
             // What failed before any call (a check, a slot reservation, a lost connection): give
             // the rows back at once instead of leaving them to the lease. Once calls were made,
@@ -100,8 +124,8 @@ public struct SendingEngine: Sendable {
     }
 
     private func process(
-        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, stored: StoredSettings, store: any EngineStore,
-        callsStarted: inout Bool
+        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, rate: Double?, senderKey: String, stored: StoredSettings,
+        store: any EngineStore, callsStarted: inout Bool
     ) async throws -> SendCounts {
         let scope = campaign.scope
         let token = rows[0].claimToken
@@ -147,9 +171,9 @@ public struct SendingEngine: Sendable {
         // The sender's rate holds across replicas: the batch reserves its slots in the database,
         // only those that start within the lease; the rest wait, due when the slots are.
         var slots: (start: Date, interval: TimeInterval)?
-        if let rate = effective.rateLimit.value, !toSend.isEmpty {
+        if let rate, !toSend.isEmpty {
             let reserved = try await store.reserveSlots(
-                sender: sender.senderKey(scope: scope, channel: campaign.channel), count: toSend.count, rate: rate,
+                sender: senderKey, count: toSend.count, rate: rate,
                 now: clock.now(), deadline: toSend[0].claimedAt.addingTimeInterval(startBudget))
             slots = (reserved.start, 1 / rate)
             let later = reserved.start.addingTimeInterval(Double(reserved.count) / rate)
@@ -277,6 +301,8 @@ public struct SendingEngine: Sendable {
             }
         }
         try await store.record(results, suppress: [], claimToken: token, now: now)
+        let resumed = try await store.resumeWithinQuota(now: now)
+        if resumed > 0 { logger.info("campaigns resumed within the SMS quota", metadata: ["campaigns": "\(resumed)"]) }
         let stale = try await store.unfinalized(limit: 100)
         let ended = try await store.finalize(campaignIDs: Array(touched) + stale, now: now)
         try await store.rescheduleRecurring(campaignIDs: ended, now: now)

@@ -7,6 +7,10 @@ public struct UnconfiguredSender: MessageSender {
 
     public init(reason: String) { self.reason = reason }
 
+    public func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
+        SenderProfile(key: "\(scope.key)/\(channel.rawValue)", problem: reason)
+    }
+
     public func send(_ message: OutgoingMessage) async -> SendOutcome {
         .permanent(code: StatusReason.providerNotConfigured.rawValue, message: reason, suppress: false)
     }

@@ -14,6 +14,8 @@ public enum APIErrorCode: Sendable, Hashable {
     case forbidden(ForbiddenCode)
     case conflict(ConflictCode)
     case databaseUnavailable, databaseBusy, internalError
+    /// The channel's provider cannot be used (409), or answered with an error (502).
+    case providerNotConfigured, providerError
     /// Another HTTP status raised by the framework.
     case http(Int)
 
@@ -33,6 +35,8 @@ public enum APIErrorCode: Sendable, Hashable {
         case .databaseUnavailable: "database_unavailable"
         case .databaseBusy: "database_busy"
         case .internalError: "internal_error"
+        case .providerNotConfigured: StatusReason.providerNotConfigured.rawValue
+        case .providerError: "provider_error"
         case .http(let status): "http_\(status)"
         }
     }

@@ -39,6 +39,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     declarations.append(RouteDeclaration(method: "GET", path: "/openapi.yaml", access: .open))
     declarations.append(RouteDeclaration(method: "GET", path: "/health", access: .open))
     declarations.append(RouteDeclaration(method: "GET", path: "/ready", access: .open))
+    declarations += PublicRoutes.register(router, deps)
     let group = router.group("api/v1")
         .add(middleware: AuthMiddleware(
             authenticator: deps.authenticator, capabilities: deps.capabilities, saas: deps.saas, limiter: deps.rateLimiter,
@@ -62,12 +63,13 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     logger.info(
         "starting", metadata: ["listen": "\(config.listenHost):\(config.listenPort)", "saas": "\(saas)", "prefix": "\(config.prefix)"])
     let clock = SystemClock()
-    let engine = EngineAssembly(config: config, apiPool: pool, clock: clock, logger: logger)
+    let engine = EngineAssembly(config: config, apiPool: pool, saas: saas, clock: clock, logger: logger)
     let deps = AppDependencies.live(config: config, pool: pool, saas: saas, clock: clock, engine: engine)
     let (router, _) = buildRouter(deps)
     // The ServiceGroup stops services in reverse order: the HTTP server first, then the
-    // worker (in-flight sends finish), then the engine's pool, then the API's.
+    // worker (in-flight sends finish), then the provider threads, then the engine's pool, then the API's.
     var services: [any Service] = [pool, engine.pool]
+    if let transport = engine.transport { services.append(TransportService(transport: transport)) }
     if let worker = engine.worker { services.append(worker) }
     return Application(
         router: router,

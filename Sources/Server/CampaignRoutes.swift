@@ -26,10 +26,18 @@ extension APIRoutes {
                 }
                 status = parsed
             }
+            var kind: CampaignKind?
+            if let raw = request.queryString("kind") {
+                guard let parsed = CampaignKind(rawValue: raw) else {
+                    throw APIError.validation("kind", "must be one of \(CampaignKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                kind = parsed
+            }
             let scope = try context.scope()
             let page = try await repo.list(
                 scope: scope,
-                query: CampaignListQuery(channel: channel, status: status, search: request.queryString("q"), channels: channels),
+                query: CampaignListQuery(
+                    channel: channel, status: status, search: request.queryString("q"), channels: channels, kind: kind),
                 page: try request.pageRequest())
             return jsonResponse(PageBody(page) { CampaignBody($0, scope: scope) })
         }

@@ -6,6 +6,7 @@ struct CampaignBody: Encodable {
     let id: Int
     let tenantId: Int?
     let channel: String
+    let kind: String
     let name: String
     let status: String
     let statusReason: String?
@@ -44,6 +45,7 @@ struct CampaignBody: Encodable {
             total: p.total, sent: p.sent, delivered: p.delivered, failed: p.failed, skipped: p.skipped, pending: p.pending,
             sending: p.sending)
         channel = c.channel.rawValue
+        kind = c.kind.rawValue
         name = c.name
         status = c.status.rawValue
         statusReason = c.statusReason?.rawValue

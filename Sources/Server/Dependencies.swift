@@ -33,6 +33,18 @@ public struct AppDependencies: Sendable {
     /// `BKNTC_QUIET_HOURS` and `BKNTC_RATE_LIMIT`, which the effective settings show.
     public var environmentQuietHours: QuietHours?
     public var environmentRateLimit: Double?
+    /// Booknetic's provider settings per tenant (`/api/v1/me`, test sends, webhooks).
+    public var providers: (any ProviderConfigurationSource)?
+    /// Delivery statuses, STOP replies and unsubscribes; nil answers 503 on those endpoints.
+    public var providerEvents: (any ProviderEventStore)?
+    /// The tenant's Booknetic customers, services and locations.
+    public var directory: (any BookneticDirectory)?
+    /// The provider test sends go through (the engine's sender).
+    public var sender: (any MessageSender)?
+    /// `BKNTC_PUBLIC_URL`, which webhook signatures cover.
+    public var publicURL: String?
+    /// `BKNTC_SECRET`, which signs unsubscribe links.
+    public var secret = ""
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -101,6 +113,12 @@ public struct AppDependencies: Sendable {
         deps.reporting = MariaDBReportingRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         deps.environmentQuietHours = config.quietHours
         deps.environmentRateLimit = config.rateLimit
+        deps.providers = engine?.providers ?? MariaDBProviderConfiguration(pool: pool, prefix: prefix, saas: saas, clock: clock)
+        deps.sender = engine?.sender
+        deps.providerEvents = MariaDBProviderEvents(pool: pool, prefix: prefix, clock: clock)
+        deps.directory = MariaDBBookneticDirectory(pool: pool, prefix: prefix)
+        deps.publicURL = config.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        deps.secret = config.secret
         return deps
     }
 }

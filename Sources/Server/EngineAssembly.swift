@@ -3,7 +3,9 @@ import Campaigns
 import Engine
 import Foundation
 import Logging
+import ServiceLifecycle
 import MariaDB
+import Messaging
 
 /// The sending engine as the service runs it: its own small pool (so API traffic and long CSV
 /// streams cannot starve it), the sender chosen by `BKNTC_PROVIDER`, the worker and the tick.
@@ -13,22 +15,41 @@ public struct EngineAssembly: Sendable {
     public let tick: CronTick
     public let worker: Worker?
     public let metrics: EngineMetrics
+    /// The live sender's blocking libcurl threads (nil in outbox mode).
+    public let transport: CurlTransport?
+    /// Booknetic's provider settings per tenant (shared with `/api/v1/me` and the webhooks).
+    public let providers: MariaDBProviderConfiguration
+    /// The sender, for test sends outside the queue.
+    public let sender: any MessageSender
 
     /// `apiPool` serves the outbox sender, which writes while the engine holds its own lease.
-    public init(config: ServiceConfiguration, apiPool: MariaDBPool, clock: any WallClock, logger: Logger) {
+    public init(config: ServiceConfiguration, apiPool: MariaDBPool, saas: Bool, clock: any WallClock, logger: Logger) {
         var database = config.database
         database.maxConnections = config.enginePoolSize
         let pool = MariaDBPool(configuration: database, logger: logger)
         let settings = MariaDBSiteSettings(pool: pool, prefix: config.prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock)
         let campaigns = MariaDBCampaignRepository(pool: pool, prefix: config.prefix, settings: settings, clock: clock)
         let sender: any MessageSender
+        let providers = MariaDBProviderConfiguration(pool: apiPool, prefix: config.prefix, saas: saas, clock: clock)
         switch config.provider {
         case .outbox:
             sender = MariaDBOutboxSender(pool: apiPool, prefix: config.prefix, clock: clock)
+            transport = nil
         case .live:
-            sender = UnconfiguredSender(
-                reason: "live Twilio and SMTP sending is not available in this build; use BKNTC_PROVIDER=outbox")
+            let transport = CurlTransport(
+                policy: TransportPolicy(
+                    totalTimeout: TimeInterval(config.providerTimeout), allowPlainHTTP: config.twilioAllowsPlainHTTP, caFile: config.caFile),
+                threads: config.sendConcurrency + 2)
+            sender = LiveSender(
+                twilio: TwilioSender(
+                    transport: transport, apiBase: config.twilioAPIBase, providers: providers, publicURL: config.publicURL, logger: logger),
+                smtp: SMTPSender(
+                    transport: transport, providers: providers, publicURL: config.publicURL, secret: config.secret, clock: clock,
+                    logger: logger))
+            self.transport = transport
         }
+        self.providers = providers
+        self.sender = sender
         let metrics = EngineMetrics()
         let engine = SendingEngine(configuration: config.engineConfiguration(), sender: sender, clock: clock, metrics: metrics, logger: logger)
         let stores = MariaDBEngineStoreProvider(pool: pool, prefix: config.prefix, campaigns: campaigns, settings: settings, clock: clock)
@@ -42,6 +63,22 @@ public struct EngineAssembly: Sendable {
         self.tick = CronTick(engine: engine, stores: stores, wake: config.workerEnabled ? wake : nil)
     }
 
+    /// Closes the engine's pool and provider threads (one-shot commands; `serve` stops them as services).
+    public func close() async {
+        await transport?.shutdown()
+        await pool.close()
+    }
+
     /// The tick's mode: the worker's when it runs, Booknetic's cron batches otherwise.
     public var mode: TickReport.Mode { worker == nil ? .cron : .worker }
+}
+
+/// Stops the provider threads on graceful shutdown, after the worker's last calls.
+struct TransportService: Service {
+    let transport: CurlTransport
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await transport.shutdown()
+    }
 }

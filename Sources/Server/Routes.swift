@@ -49,6 +49,7 @@ enum APIRoutes {
         registerCron(&api, deps)
         registerSettings(&api, deps)
         registerReporting(&api, deps)
+        registerProviders(&api, deps)
     }
 
     // MARK: Dashboard and customer history

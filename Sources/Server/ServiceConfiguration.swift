@@ -60,6 +60,10 @@ public struct ServiceConfiguration: Sendable {
     /// Connections of the engine's own pool (`BKNTC_ENGINE_POOL_SIZE`): two worker lanes,
     /// housekeeping and the tick.
     public var enginePoolSize: Int = 4
+    /// `BKNTC_TWILIO_API_BASE` is a plain-http loopback URL (a local fake): only then is http allowed.
+    public var twilioAllowsPlainHTTP = false
+    /// `BKNTC_SMTP_CA_FILE`: an extra CA bundle to trust for SMTP and Twilio (verification stays on).
+    public var caFile: String?
 
     public init(
         database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
@@ -201,6 +205,27 @@ public struct ServiceConfiguration: Sendable {
             throw .invalid(variable: "BKNTC_SENDING_LEASE", expected: "more seconds than BKNTC_PROVIDER_TIMEOUT")
         }
         configuration.enginePoolSize = try integer("BKNTC_ENGINE_POOL_SIZE", default: 4, range: 3...64)
+        let base = URLComponents(string: configuration.twilioAPIBase)
+        switch base?.scheme?.lowercased() {
+        case "https" where base?.host?.isEmpty == false:
+            break
+        case "http" where ["127.0.0.1", "localhost", "::1", "[::1]"].contains(base?.host?.lowercased() ?? ""):
+            configuration.twilioAllowsPlainHTTP = true
+        default:
+            throw .invalid(variable: "BKNTC_TWILIO_API_BASE", expected: "an https URL (http only on 127.0.0.1 or localhost, for a local fake)")
+        }
+        if let raw = configuration.publicURL {
+            let url = URLComponents(string: raw)
+            guard ["http", "https"].contains(url?.scheme?.lowercased() ?? ""), url?.host?.isEmpty == false else {
+                throw .invalid(variable: "BKNTC_PUBLIC_URL", expected: "the service's public base URL, e.g. https://campaigns.example.com")
+            }
+        }
+        if let file = value("BKNTC_SMTP_CA_FILE") {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw .invalid(variable: "BKNTC_SMTP_CA_FILE", expected: "a readable PEM file of CA certificates")
+            }
+            configuration.caFile = file
+        }
         if let raw = value("BKNTC_QUIET_HOURS") {
             if raw.lowercased() == "off" {
                 configuration.quietHours = .never

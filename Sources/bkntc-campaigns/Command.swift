@@ -63,7 +63,9 @@ struct Tick: AsyncParsableCommand {
         var logger = makeLogger("tick")
         if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .warning }
         let pool = MariaDBPool(configuration: config.database, logger: logger)
-        let engine = EngineAssembly(config: config, apiPool: pool, clock: SystemClock(), logger: logger)
+        var saas = config.saas ?? false
+        if config.saas == nil { saas = (try? await Installation.detectSaaS(pool: pool, prefix: config.prefix)) ?? false }
+        let engine = EngineAssembly(config: config, apiPool: pool, saas: saas, clock: SystemClock(), logger: logger)
         do {
             let report = try await reportingDatabaseErrors { try await engine.tick.run(mode: engine.mode) }
             let encoder = JSONEncoder()
@@ -71,11 +73,11 @@ struct Tick: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } catch {
-            await engine.pool.close()
+            await engine.close()
             await pool.close()
             throw error
         }
-        await engine.pool.close()
+        await engine.close()
         await pool.close()
     }
 }

@@ -28,18 +28,20 @@ struct MigrationTests {
             #expect(try await migrator.isCurrent() == false)
 
             let dryRun = try await migrator.migrate(dryRun: true)
-            #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004"])
+            #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004", "0005"])
             #expect(dryRun.applied[0].statements.first?.contains("CREATE TABLE IF NOT EXISTS `wpx_bkntc_campaigns`") == true)
             #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
             let first = try await migrator.migrate()
-            #expect(first.applied.count == 4)
+            #expect(first.applied.count == 5)
             let afterFirst = try await tables(pool)
             #expect(Set(afterFirst.keys) == [
                 "wpx_bkntc_campaigns", "wpx_bkntc_campaign_logs", "wpx_bkntc_campaign_templates",
                 "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
                 "wpx_bkntc_campaign_sessions", "wpx_bkntc_campaign_settings", "wpx_bkntc_campaign_outbox", "wpx_bkntc_campaign_rates",
+                "wpx_bkntc_campaign_callbacks",
             ])
+            #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`kind` varchar(16) NOT NULL DEFAULT 'campaign'") == true)
             #expect(afterFirst.keys.allSatisfy { !$0.hasPrefix("wp_") })
             #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_claim` (`campaign_id`,`status`,`next_attempt_at`)") == true)
             #expect(afterFirst["wpx_bkntc_campaign_suppressions"]?.contains("UNIQUE KEY `uniq_address` (`tenant_key`,`channel`,`address`)") == true)
@@ -53,7 +55,7 @@ struct MigrationTests {
             #expect(try await templateCount() == 12)
             let second = try await migrator.migrate()
             #expect(second.applied.isEmpty)
-            #expect(second.alreadyApplied == ["0001", "0002", "0003", "0004"])
+            #expect(second.alreadyApplied == ["0001", "0002", "0003", "0004", "0005"])
             #expect(try await tables(pool) == afterFirst)
             #expect(try await templateCount() == 12)
         }

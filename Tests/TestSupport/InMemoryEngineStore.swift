@@ -241,4 +241,9 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
     public func activateDue(now: Date) async throws -> Int { 0 }
 
     public func rescheduleRecurring(campaignIDs: [Int], now: Date) async throws {}
+
+    /// No plan limits in memory.
+    public func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota? { nil }
+    public func pauseForQuota(campaignID: Int, now: Date) async throws {}
+    public func resumeWithinQuota(now: Date) async throws -> Int { 0 }
 }

@@ -43,6 +43,27 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         return CampaignView(campaign: campaign, progress: CampaignProgress(status: .draft))
     }
 
+    public func createManual(scope: TenantScope, draft: ManualSendDraft, recipients: [Recipient], createdBy: Int?) async throws
+        -> (view: CampaignView, suppressed: Int)
+    {
+        let now = clock.now()
+        let campaign = state.withLock { state in
+            defer { state.nextID += 1 }
+            let campaign = Campaign(
+                id: state.nextID, channel: draft.channel, name: draft.name, status: recipients.isEmpty ? .failed : .queued,
+                statusReason: recipients.isEmpty ? .noRecipients : nil, segment: Segment(type: .allCustomers), filters: SegmentFilters(),
+                templateID: nil, subject: draft.subject, body: draft.body, contentSID: nil, contentVariables: nil, scheduledAt: nil,
+                recurrence: nil, currentRun: 1, totalCount: recipients.count, createdBy: createdBy, createdAt: now, updatedAt: now,
+                startedAt: now, finishedAt: nil, kind: .manual)
+            state.campaigns[campaign.id] = (scope, campaign)
+            return campaign
+        }
+        var progress = CampaignProgress(status: campaign.status)
+        progress.total = recipients.count
+        progress.pending = recipients.count
+        return (CampaignView(campaign: campaign, progress: progress), 0)
+    }
+
     public func view(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView {
         try state.withLock { state in
             let campaign = try Self.require(state, scope, id, access)
@@ -56,6 +77,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
                 entry.scope == scope && query.channels.contains(entry.campaign.channel)
                     && (query.channel == nil || entry.campaign.channel == query.channel)
                     && (query.status == nil || entry.campaign.status == query.status)
+                    && (query.kind == nil || entry.campaign.kind == query.kind)
                     && (query.search.map { entry.campaign.name.localizedCaseInsensitiveContains($0) } ?? true)
             }.map(\.campaign).sorted { $0.id > $1.id }
             let slice = matching.dropFirst(min(page.offset, matching.count)).prefix(page.perPage)

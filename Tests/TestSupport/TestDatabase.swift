@@ -11,6 +11,12 @@ public enum TestDatabase {
         }
     }
 
+    /// Another service the suite needs (the SMTP server) is not running.
+    public struct MissingEnvironment: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
+    }
+
     /// The server's address with the given database selected.
     public static func configuration(database: String, maxConnections: Int = 8) throws -> MariaDBConfiguration {
         let env = ProcessInfo.processInfo.environment

@@ -10,4 +10,6 @@ CURLcode bkntc_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_sl
 CURLcode bkntc_curl_setopt_write_function(CURL *handle, size_t (*callback)(char *, size_t, size_t, void *));
 CURLcode bkntc_curl_setopt_read_function(CURL *handle, size_t (*callback)(char *, size_t, size_t, void *));
 CURLcode bkntc_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode bkntc_curl_setopt_header_function(CURL *handle, size_t (*callback)(char *, size_t, size_t, void *));
+CURLcode bkntc_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 #endif

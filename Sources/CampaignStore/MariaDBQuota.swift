@@ -1,0 +1,66 @@
+import Campaigns
+import Foundation
+import MariaDB
+
+/// The SaaS plan's monthly SMS quota (DESIGN §6), on the engine's connection.
+extension MariaDBEngineStore {
+    public func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota? {
+        guard let tenantID = scope.tenantID else { return nil }
+        let permissions = try await PlanPermissions.load(db, prefix: prefix, tenantID: tenantID, now: now)
+        guard let limit = PlanPermissions.smsLimit(permissions) else { return nil }
+        // The calendar month in the tenant's time zone.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try await siteSettings.timeZone(scope: scope, on: db)
+        let monthStart = calendar.dateInterval(of: .month, for: now)?.start ?? now
+        let campaignMessages = try await db.queryFirst(
+            """
+            SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("campaign_logs"))
+            WHERE tenant_key = \(scope.key) AND channel = \(Channel.sms)
+              AND ((status IN (\(list: [LogStatus.sent, .delivered, .undelivered])) AND sent_at >= \(monthStart))
+                OR status = \(LogStatus.sending))
+            """)?.decode("n", as: Int.self) ?? 0
+        var workflowMessages = 0
+        if try await db.tableExists(prefix.bareName("workflow_logs")) {
+            // Booknetic's own Twilio SMS workflow messages count against the same limit.
+            workflowMessages = try await db.queryFirst(
+                """
+                SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("workflow_logs"))
+                WHERE tenant_id = \(tenantID) AND driver IN ('sms', 'twilio_sms') AND date_time >= \(monthStart)
+                """)?.decode("n", as: Int.self) ?? 0
+        }
+        return SMSQuota(limit: limit, used: campaignMessages + workflowMessages)
+    }
+
+    public func pauseForQuota(campaignID: Int, now: Date) async throws {
+        try await db.execute(
+            """
+            UPDATE \(identifier: prefix.bkntc("campaigns")) SET status = \(CampaignStatus.paused), status_reason = \(StatusReason.quotaExhausted),
+              updated_at = \(now)
+            WHERE id = \(campaignID) AND status IN (\(list: [CampaignStatus.queued, .sending]))
+            """)
+    }
+
+    public func resumeWithinQuota(now: Date) async throws -> Int {
+        let table = prefix.bkntc("campaigns")
+        let paused = try await db.query(
+            """
+            SELECT id, tenant_id FROM \(identifier: table)
+            WHERE status = \(CampaignStatus.paused) AND status_reason = \(StatusReason.quotaExhausted) ORDER BY id LIMIT 100
+            """)
+        var resumed = 0
+        var allowance: [Int: Bool] = [:]
+        for row in paused {
+            let scope = TenantScope(storedTenantID: try row.decode("tenant_id", as: Int?.self))
+            if allowance[scope.key] == nil { allowance[scope.key] = (try await smsQuota(scope: scope, now: now)).map { $0.remaining > 0 } ?? true }
+            guard allowance[scope.key] == true else { continue }
+            resumed += try await db.execute(
+                """
+                UPDATE \(identifier: table) SET status = \(CampaignStatus.queued), status_reason = NULL, updated_at = \(now)
+                WHERE id = \(try row.decode("id", as: Int.self)) AND status = \(CampaignStatus.paused)
+                  AND status_reason = \(StatusReason.quotaExhausted)
+                """
+            ).affectedRows
+        }
+        return resumed
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A Booknetic customer's contact data (for manual sends and the editor's pickers).
+public struct CustomerContact: Sendable, Hashable {
+    public var id: Int
+    public var firstName: String?
+    public var lastName: String?
+    public var phone: String?
+    public var email: String?
+
+    public init(id: Int, firstName: String?, lastName: String?, phone: String?, email: String?) {
+        self.id = id
+        self.firstName = firstName
+        self.lastName = lastName
+        self.phone = phone
+        self.email = email
+    }
+}
+
+/// Who a manual send reaches, before the suppression list is applied (DESIGN §7).
+public struct ManualRecipients: Sendable, Hashable {
+    /// Normalized, unique by address, in the order given.
+    public var recipients: [Recipient]
+    /// Entries that normalized to an address already listed.
+    public var duplicates: Int
+    /// Entries that are not an address for the channel, as given (or `customer <id>`).
+    public var invalid: [String]
+
+    public init(recipients: [Recipient], duplicates: Int, invalid: [String]) {
+        self.recipients = recipients
+        self.duplicates = duplicates
+        self.invalid = invalid
+    }
+
+    /// The most recipients one manual send takes.
+    public static let limit = 10_000
+
+    /// Parses pasted addresses: one per line, or separated by commas or semicolons.
+    public static func parse(_ text: String, channel: Channel, normalizer: AddressNormalizer) -> ManualRecipients {
+        var result = ManualRecipients(recipients: [], duplicates: 0, invalid: [])
+        var seen = Set<String>()
+        let entries = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "," || $0 == ";" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for entry in entries {
+            guard let address = normalizer.normalize(entry, for: channel) else {
+                result.invalid.append(String(entry.prefix(254)))
+                continue
+            }
+            if !seen.insert(address.lowercased()).inserted {
+                result.duplicates += 1
+                continue
+            }
+            result.recipients.append(Recipient(customerID: 0, address: address, firstName: nil, lastName: nil))
+        }
+        return result
+    }
+
+    /// The customers' addresses for the channel (their real names render the message).
+    /// `requested` are the ids asked for; ids not found in the tenant count as invalid.
+    public static func customers(
+        _ customers: [CustomerContact], requested: [Int], channel: Channel, normalizer: AddressNormalizer
+    ) -> ManualRecipients {
+        var result = ManualRecipients(recipients: [], duplicates: 0, invalid: [])
+        var seen = Set<String>()
+        var seenIDs = Set<Int>()
+        let byID = Dictionary(customers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for id in requested {
+            guard seenIDs.insert(id).inserted else {
+                result.duplicates += 1
+                continue
+            }
+            guard let customer = byID[id],
+                let address = normalizer.normalize(channel.usesPhone ? customer.phone : customer.email, for: channel)
+            else {
+                result.invalid.append("customer \(id)")
+                continue
+            }
+            if !seen.insert(address.lowercased()).inserted {
+                result.duplicates += 1
+                continue
+            }
+            result.recipients.append(Recipient(customerID: id, address: address, firstName: customer.firstName, lastName: customer.lastName))
+        }
+        return result
+    }
+}
+
+/// A validated `POST /api/v1/manual-send`.
+public struct ManualSendDraft: Sendable, Hashable {
+    public var channel: Channel
+    public var name: String
+    public var subject: String?
+    public var body: String
+
+    public init(channel: Channel, name: String, subject: String?, body: String) {
+        self.channel = channel
+        self.name = name
+        self.subject = subject
+        self.body = body
+    }
+}
+
+/// The tenant's Booknetic data for pickers and manual sends (read-only).
+public protocol BookneticDirectory: Sendable {
+    /// The tenant's customers among `ids`.
+    func customers(scope: TenantScope, ids: [Int]) async throws -> [CustomerContact]
+    /// Customers whose name, email or phone contains `query`, at most `limit`.
+    func searchCustomers(scope: TenantScope, query: String, limit: Int) async throws -> [CustomerContact]
+    /// The tenant's services and locations (id, name, active).
+    func services(scope: TenantScope) async throws -> [DirectoryEntry]
+    func locations(scope: TenantScope) async throws -> [DirectoryEntry]
+}
+
+/// A Booknetic service or location.
+public struct DirectoryEntry: Sendable, Hashable {
+    public var id: Int
+    public var name: String
+    public var isActive: Bool
+
+    public init(id: Int, name: String, isActive: Bool) {
+        self.id = id
+        self.name = name
+        self.isActive = isActive
+    }
+}

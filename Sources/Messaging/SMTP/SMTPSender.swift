@@ -1,0 +1,128 @@
+import CCurlShim
+import Campaigns
+import Crypto
+import Foundation
+import Logging
+
+/// Sends email over SMTP through libcurl (DESIGN §7): one RFC 5322 message per recipient, with
+/// a visible unsubscribe link and RFC 8058 one-click headers; connections are kept per server
+/// and reused across the messages of a batch. SMTP has no lookup.
+public struct SMTPSender: MessageSender {
+    let transport: CurlTransport
+    let providers: any ProviderConfigurationSource
+    /// `BKNTC_PUBLIC_URL` (unsubscribe links need it) and `BKNTC_SECRET` (signs them).
+    let publicURL: String?
+    let secret: String
+    let clock: any WallClock
+    let logger: Logger
+
+    /// Messages per second when no rate is set.
+    public static let defaultRate = 5.0
+
+    public init(
+        transport: CurlTransport, providers: any ProviderConfigurationSource, publicURL: String?, secret: String, clock: any WallClock,
+        logger: Logger
+    ) {
+        self.transport = transport
+        self.providers = providers
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.secret = secret
+        self.clock = clock
+        self.logger = logger
+    }
+
+    func account(scope: TenantScope) async -> ProviderStatus<SMTPAccount> {
+        do {
+            return try await providers.configuration(scope: scope).email
+        } catch {
+            return .missing("the provider settings could not be read from the database")
+        }
+    }
+
+    public func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
+        switch await account(scope: scope) {
+        case .missing(let problem):
+            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", problem: problem)
+        case .configured(let account):
+            return SenderProfile(key: "smtp:" + Self.serverKey(account), defaultRate: Self.defaultRate)
+        }
+    }
+
+    /// A short stable key for a server and login (the rate is per server account).
+    static func serverKey(_ account: SMTPAccount) -> String {
+        let digest = SHA256.hash(data: Data("\(account.host):\(account.port):\(account.username)".utf8))
+        return digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The unsubscribe page for this recipient, when a public URL is configured.
+    public func unsubscribeURL(scope: TenantScope, channel: Channel, address: String, campaignID: Int?) -> String? {
+        guard let publicURL else { return nil }
+        let token = UnsubscribeToken(scope: scope, channel: channel, address: address, campaignID: campaignID).encoded(secret: secret)
+        return publicURL + "/unsubscribe/" + token
+    }
+
+    public func send(_ message: OutgoingMessage) async -> SendOutcome {
+        guard case .configured(let account) = await account(scope: message.scope) else {
+            let problem = await account(scope: message.scope).problem ?? ""
+            return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
+        }
+        let content = EmailContent(
+            fromName: account.senderName, fromAddress: account.senderEmail, to: message.to, subject: message.subject ?? "",
+            body: message.body,
+            unsubscribeURL: unsubscribeURL(
+                scope: message.scope, channel: .email, address: message.to, campaignID: message.campaignID > 0 ? message.campaignID : nil),
+            date: clock.now(), messageID: UUID().uuidString.lowercased(), language: nil)
+        let bytes = Array(EmailComposer.compose(content).utf8)
+        let policy = transport.policy
+        let scheme = account.security == .ssl ? "smtps" : "smtp"
+        let url = "\(scheme)://\(account.host):\(account.port)"
+        let key = url + "|" + account.username
+        let result = await transport.perform(key: key, upload: bytes) { handle in
+            handle.applyPolicy(policy, protocols: "smtp,smtps")
+            handle.set(CURLOPT_URL, url)
+            if account.security == .tls { handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)) }
+            if !account.username.isEmpty {
+                handle.set(CURLOPT_USERNAME, account.username)
+                handle.set(CURLOPT_PASSWORD, account.password)
+            }
+            handle.set(CURLOPT_MAIL_FROM, "<\(account.senderEmail)>")
+            handle.set(CURLOPT_MAIL_RCPT, list: ["<\(message.to)>"])
+        }
+        return Self.outcome(result)
+    }
+
+    /// SMTP has no lookup: an interrupted email cannot be resolved safely.
+    public func lookup(_ message: OutgoingMessage) async -> LookupOutcome { .unsupported }
+
+    /// The outcome of a transfer: 4xx retryable, 5xx permanent (550 "user unknown" also
+    /// suppresses); no connection is retryable, a lost one after DATA unknown.
+    static func outcome(_ result: CurlResult) -> SendOutcome {
+        if result.succeeded { return .sent(providerID: "smtp-" + UUID().uuidString.lowercased()) }
+        let reply = result.headerLines.last(where: { $0.hasPrefix(String(result.responseCode)) }) ?? result.errorText
+        let text = String(reply.prefix(200))
+        switch result.responseCode {
+        case 400..<500:
+            return .retryable(code: "smtp_\(result.responseCode)", message: text, retryAfter: nil)
+        case 500..<600:
+            let lower = reply.lowercased()
+            let unknownUser = result.responseCode == 550
+                && ["user unknown", "unknown user", "no such user", "does not exist", "5.1.1", "mailbox unavailable", "recipient rejected"]
+                    .contains(where: lower.contains)
+            return .permanent(code: "smtp_\(result.responseCode)", message: text, suppress: unknownUser)
+        default:
+            break
+        }
+        switch result.code {
+        case CURLE_LOGIN_DENIED:
+            return .permanent(code: "smtp_auth", message: "the SMTP server refused the login: check the SMTP username and password", suppress: false)
+        case CURLE_USE_SSL_FAILED:
+            return .permanent(code: "smtp_starttls", message: "the SMTP server does not offer STARTTLS (required for tls)", suppress: false)
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+            return .permanent(code: "smtp_transport", message: result.errorText, suppress: false)
+        default:
+            return result.requestStarted && result.code != CURLE_COULDNT_CONNECT && result.code != CURLE_COULDNT_RESOLVE_HOST
+                ? .unknown(code: "smtp_interrupted", message: result.errorText)
+                : .retryable(code: "smtp_connection", message: result.errorText, retryAfter: nil)
+        }
+    }
+}
