@@ -60,8 +60,8 @@ enum PublicRoutes {
         return [
             RouteDeclaration(method: "POST", path: "/webhooks/twilio/status", access: .open),
             RouteDeclaration(method: "POST", path: "/webhooks/twilio/inbound", access: .open),
-            RouteDeclaration(method: "GET", path: "/unsubscribe/{token}", access: .open),
-            RouteDeclaration(method: "POST", path: "/unsubscribe/{token}", access: .open),
+            RouteDeclaration(method: "GET", path: "/unsubscribe/:token", access: .open),
+            RouteDeclaration(method: "POST", path: "/unsubscribe/:token", access: .open),
         ]
     }
 

@@ -10,39 +10,7 @@ import Testing
 /// codes, and one connection for consecutive messages.
 @Suite("SMTP sender", .serialized)
 struct SMTPSenderTests {
-    struct Server {
-        let directory: URL
-        let port: Int
-        let tlsPort: Int
-        let caFile: String
-        let user: String
-        let password: String
-
-        static func fromEnvironment() throws -> Server {
-            let env = ProcessInfo.processInfo.environment
-            guard let dir = env["BKNTC_TEST_SMTP_DIR"], let port = env["BKNTC_TEST_SMTP_PORT"].flatMap(Int.init),
-                let tlsPort = env["BKNTC_TEST_SMTP_TLS_PORT"].flatMap(Int.init), let ca = env["BKNTC_TEST_SMTP_CA"]
-            else {
-                throw TestDatabase.MissingEnvironment("BKNTC_TEST_SMTP_*: run the suite through Scripts/test, which starts the SMTP server")
-            }
-            return Server(
-                directory: URL(fileURLWithPath: dir).appendingPathComponent("mail"), port: port, tlsPort: tlsPort, caFile: ca,
-                user: env["BKNTC_TEST_SMTP_USER"] ?? "mailer", password: env["BKNTC_TEST_SMTP_PASSWORD"] ?? "mailer-secret")
-        }
-
-        /// Messages received for `address` since `since` (raw bytes, envelope).
-        func received(for address: String) throws -> [(raw: String, envelope: [String: Any])] {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-            return try files.filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
-                let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent(name))) as? [String: Any] ?? [:]
-                guard (envelope["rcpt_tos"] as? [String])?.contains(address) == true else { return nil }
-                let eml = directory.appendingPathComponent(name.replacingOccurrences(of: ".json", with: ".eml"))
-                return (String(decoding: try Data(contentsOf: eml), as: UTF8.self), envelope)
-            }
-        }
-    }
-
-    static func sender(_ server: Server, security: SMTPSecurity, port: Int, trust: Bool = true) -> (SMTPSender, CurlTransport) {
+    static func sender(_ server: SMTPSenderTestsServer, security: SMTPSecurity, port: Int, trust: Bool = true) -> (SMTPSender, CurlTransport) {
         let transport = CurlTransport(policy: TransportPolicy(totalTimeout: 10, caFile: trust ? server.caFile : nil), threads: 2)
         let account = SMTPAccount(
             host: "127.0.0.1", port: port, security: security, username: server.user, password: server.password,
@@ -61,7 +29,7 @@ struct SMTPSenderTests {
     }
 
     @Test func deliversAnRFC5322MessageWithOneClickUnsubscribe() async throws {
-        let server = try Server.fromEnvironment()
+        let server = try SMTPSenderTestsServer.fromEnvironment()
         let (sender, transport) = Self.sender(server, security: .none, port: server.port)
         let to = "ann.\(UUID().uuidString.prefix(8))@example.com"
         guard case .sent = await sender.send(Self.message(to)) else { Issue.record("not sent"); await transport.shutdown(); return }
@@ -90,7 +58,7 @@ struct SMTPSenderTests {
     }
 
     @Test func startTLSWithAnExplicitlyTrustedCertificateAndReusedConnection() async throws {
-        let server = try Server.fromEnvironment()
+        let server = try SMTPSenderTestsServer.fromEnvironment()
         let (sender, transport) = Self.sender(server, security: .tls, port: server.tlsPort)
         let first = "tls1.\(UUID().uuidString.prefix(8))@example.com"
         let second = "tls2.\(UUID().uuidString.prefix(8))@example.com"
@@ -113,7 +81,7 @@ struct SMTPSenderTests {
     }
 
     @Test func replyCodesAreClassified() async throws {
-        let server = try Server.fromEnvironment()
+        let server = try SMTPSenderTestsServer.fromEnvironment()
         let (sender, transport) = Self.sender(server, security: .none, port: server.port)
         guard case .permanent("smtp_550", _, true) = await sender.send(Self.message("unknown@example.com")) else {
             Issue.record("550 user unknown must be permanent and suppress"); await transport.shutdown(); return
