@@ -307,7 +307,8 @@ public struct SendingEngine: Sendable {
         let ended = try await store.finalize(campaignIDs: Array(touched) + stale, now: now)
         try await store.rescheduleRecurring(campaignIDs: ended, now: now)
         if !results.isEmpty { logger.info("recovered rows after an expired lease", metadata: ["rows": "\(results.count)"]) }
-        return results.count
+        // Rows released or campaigns resumed are due now: the caller wakes the senders.
+        return results.count + resumed
     }
 
     /// When the next held, retrying or scheduled work falls due.

@@ -58,7 +58,7 @@ public final class Worker: Service, Sendable {
                 logger.error("activating scheduled campaigns failed", metadata: ["error": "\(Self.describe(error))"])
             }
             do {
-                _ = try await stores.withStore { try await engine.recover($0) }
+                if try await stores.withStore({ try await engine.recover($0) }) > 0 { wake.signal() }
             } catch {
                 if Task.isCancelled { return }
                 logger.error("recovering expired leases failed", metadata: ["error": "\(Self.describe(error))"])

@@ -1,4 +1,5 @@
 import CampaignStore
+import DemoData
 import Campaigns
 import Foundation
 import HTTPTypes
@@ -95,8 +96,12 @@ struct ProviderFlowTests {
     /// Polls progress until the campaign leaves queued/sending.
     static func waitUntilDone(_ client: any TestClientProtocol, id: Int, tenant: Int = 1, user: Int = 10) async throws -> JSONValue {
         for _ in 0..<150 {
-            let progress = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/progress", tenant: tenant, user: user)
-            if let status = progress.json?["status"]?.stringValue, !["queued", "sending", "scheduled"].contains(status) {
+            // A fresh query each time: the same signed request twice in one second is a replay.
+            let progress = try await APIFixture.call(
+                client, .get, "/api/v1/campaigns/\(id)/progress?poll=\(UUID().uuidString)", tenant: tenant, user: user)
+            if let status = progress.json?["status"]?.stringValue, !["queued", "sending", "scheduled"].contains(status),
+                status != "paused" || progress.json?["sending"]?.integerValue == 0
+            {
                 return try #require(progress.json)
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -245,6 +250,35 @@ struct ProviderFlowTests {
             let campaign = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(other)", tenant: 2, user: 20)
             #expect(campaign.json?["status_reason"]?.stringValue == "provider_not_configured")
             #expect(try (1...6).allSatisfy { try smtp.received(for: "c\($0).t2@example.com").isEmpty })
+        }
+    }
+
+    @Test func aStatusCallbackBeforeItsSidIsStoredIsAppliedWhenItIs() async throws {
+        let pool = try await TestDatabase.create("providers_early_callback")
+        try await TestDatabase.dropping(pool) {
+            try await BookneticFixture.install(pool: pool, prefix: APIFixture.prefix)
+            try await Migrator(pool: pool, prefix: APIFixture.prefix, logger: TestDatabase.logger).migrate()
+            let clock = SystemClock()
+            let events = MariaDBProviderEvents(pool: pool, prefix: APIFixture.prefix, clock: clock)
+            // The callback comes first: nothing has this sid yet, so it is kept.
+            #expect(try await events.applyStatus(sid: "SMearly", status: .undelivered, errorCode: "30005", tenants: [.tenant(1)]) == false)
+            let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+            try await pool.withConnection { db in
+                try await db.execute(
+                    """
+                    INSERT INTO wpa_bkntc_campaign_logs (tenant_id, tenant_key, campaign_id, run, channel, address, status, claimed_by, claimed_at,
+                      created_at, updated_at)
+                    VALUES (1, 1, 1, 1, 'sms', '+447700900001', 'sending', 'w/1', \(now), \(now), \(now)),
+                           (2, 2, 2, 1, 'sms', '+447700900001', 'sending', 'w/2', \(now), \(now), \(now))
+                    """)
+                let queue = MariaDBRecipientQueue(prefix: APIFixture.prefix)
+                // Another tenant's row with the same sid (impossible at Twilio, but) is not touched.
+                try await queue.record(db, [.sent(id: 2, providerID: "SMearly")], claimToken: "w/2", now: now)
+                try await queue.record(db, [.sent(id: 1, providerID: "SMearly")], claimToken: "w/1", now: now)
+                let rows = try await db.query("SELECT id, status, last_error FROM wpa_bkntc_campaign_logs ORDER BY id")
+                #expect(try rows.map { try $0.decode("status", as: String.self) } == ["undelivered", "sent"])
+                #expect(try rows[0].decode("last_error", as: String?.self) == "30005")
+            }
         }
     }
 }
