@@ -31,6 +31,20 @@ extension MariaDBEngineStore {
         return SMSQuota(limit: limit, used: campaignMessages + workflowMessages)
     }
 
+    public func withQuotaLock<T: Sendable>(scope: TenantScope, _ body: () async throws -> T) async throws -> T? {
+        let name = String("bkntc_quota:\(campaigns.pool.configuration.database):\(prefix.value):\(scope.key)".prefix(64))
+        let acquired = try await db.queryFirst("SELECT GET_LOCK(\(name), 5) AS got")?.decode("got", as: Int?.self)
+        guard acquired == 1 else { return nil }
+        do {
+            let result = try await body()
+            _ = try await db.query("SELECT RELEASE_LOCK(\(name)) AS released")
+            return result
+        } catch {
+            _ = try? await db.query("SELECT RELEASE_LOCK(\(name)) AS released")
+            throw error
+        }
+    }
+
     public func pauseForQuota(campaignID: Int, now: Date) async throws {
         try await db.execute(
             """

@@ -137,6 +137,9 @@ public protocol EngineStore: Sendable {
     func rescheduleRecurring(campaignIDs: [Int], now: Date) async throws
     /// A SaaS tenant's SMS allowance this calendar month (nil: no limit applies).
     func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota?
+    /// Runs `body` holding the tenant's SMS-quota lock (shared by lanes and replicas), so the
+    /// allowance read inside is the one the claim inside spends; nil when the lock stays busy.
+    func withQuotaLock<T: Sendable>(scope: TenantScope, _ body: () async throws -> T) async throws -> T?
     /// Pauses a live campaign with `quota_exhausted` (its rows stay pending).
     func pauseForQuota(campaignID: Int, now: Date) async throws
     /// Campaigns paused for the quota whose tenant has allowance again (a new month, a raised

@@ -81,17 +81,8 @@ public struct SendingEngine: Sendable {
         if let rate {
             batch = min(limit, max(1, Int(rate * startBudget / 2)))
         }
-        // A SaaS plan's monthly SMS allowance: at the limit the campaign pauses, never failing rows.
-        if campaign.channel == .sms, let quota = try await store.smsQuota(scope: scope, now: clock.now()) {
-            if quota.remaining == 0 {
-                try await store.pauseForQuota(campaignID: campaign.id, now: clock.now())
-                logger.info("SMS quota of the month reached; campaign paused", metadata: ["campaign_id": "\(campaign.id)", "limit": "\(quota.limit)"])
-                return SendCounts()
-            }
-            batch = min(batch, quota.remaining)
-        }
         let claimStarted = ContinuousClock.now
-        let rows = try await store.claim(campaign: campaign, limit: batch, worker: configuration.workerID, now: clock.now())
+        guard let rows = try await claimWithinQuota(store, campaign: campaign, limit: batch) else { return SendCounts() }
         metrics.claimed(rows.count, latency: ContinuousClock.now - claimStarted)
         if rows.isEmpty { return SendCounts() }
         let token = rows[0].claimToken
@@ -100,14 +91,10 @@ public struct SendingEngine: Sendable {
             if profile.problem != nil {
                 // Nothing can be sent: every row fails at once and the campaign ends
                 // `failed` with `provider_not_configured` (DESIGN §6).
-                let results = rows.map { RowResult.failed(id: $0.id, error: StatusReason.providerNotConfigured.rawValue) }
-                try await store.record(results, suppress: [], claimToken: token, now: clock.now())
                 var counts = SendCounts()
                 counts.failed = rows.count
-                metrics.recorded(counts, channel: campaign.channel)
-                let ended = try await store.finalize(campaignIDs: [campaign.id], now: clock.now())
-                try await store.rescheduleRecurring(campaignIDs: ended, now: clock.now())
-                return counts
+                let results = rows.map { RowResult.failed(id: $0.id, error: StatusReason.providerNotConfigured.rawValue) }
+                return try await finish(results, suppress: [], counts: counts, campaign: campaign, claimToken: token, store: store)
             }
             return try await process(
                 rows, campaign: campaign, effective: effective, rate: rate, senderKey: profile.key, stored: stored, store: store,
@@ -195,7 +182,38 @@ public struct SendingEngine: Sendable {
             default: break
             }
         }
-        try await store.record(results, suppress: suppress, claimToken: token, now: clock.now())
+        return try await finish(results, suppress: suppress, counts: counts, campaign: campaign, claimToken: token, store: store)
+    }
+
+    /// Claims a batch; for a SaaS tenant whose plan caps the month's SMS, the allowance is read
+    /// and spent under the tenant's quota lock, so lanes and replicas never both take the last
+    /// messages. At the limit the campaign pauses (rows stay pending): nil, as when the lock is busy.
+    private func claimWithinQuota(_ store: any EngineStore, campaign: Campaign, limit: Int) async throws -> [ClaimedRow]? {
+        let scope = campaign.scope
+        let worker = configuration.workerID
+        guard campaign.channel == .sms, try await store.smsQuota(scope: scope, now: clock.now()) != nil else {
+            return try await store.claim(campaign: campaign, limit: limit, worker: worker, now: clock.now())
+        }
+        let claimed: [ClaimedRow]?? = try await store.withQuotaLock(scope: scope) {
+            guard let quota = try await store.smsQuota(scope: scope, now: clock.now()) else {
+                return try await store.claim(campaign: campaign, limit: limit, worker: worker, now: clock.now())
+            }
+            guard quota.remaining > 0 else {
+                try await store.pauseForQuota(campaignID: campaign.id, now: clock.now())
+                logger.info("SMS quota of the month reached; campaign paused", metadata: ["campaign_id": "\(campaign.id)", "limit": "\(quota.limit)"])
+                return nil
+            }
+            return try await store.claim(campaign: campaign, limit: min(limit, quota.remaining), worker: worker, now: clock.now())
+        }
+        return claimed ?? nil
+    }
+
+    /// Records a batch's outcomes, then ends the campaign if that was its last open row.
+    private func finish(
+        _ results: [RowResult], suppress: [SuppressionRequest], counts: SendCounts, campaign: Campaign, claimToken: String,
+        store: any EngineStore
+    ) async throws -> SendCounts {
+        try await store.record(results, suppress: suppress, claimToken: claimToken, now: clock.now())
         metrics.recorded(counts, channel: campaign.channel)
         let ended = try await store.finalize(campaignIDs: [campaign.id], now: clock.now())
         try await store.rescheduleRecurring(campaignIDs: ended, now: clock.now())

@@ -162,6 +162,10 @@ struct ProviderFlowTests {
             // A late "sent" callback never downgrades it.
             let late = [FormField("AccountSid", fake.accountSID), FormField("MessageSid", sid), FormField("MessageStatus", "sent")]
             #expect(try await Self.post(client, "/webhooks/twilio/status", late, token: fake.authToken).0 == 200)
+            let still = try await pool.withConnection { db in
+                try await db.queryFirst("SELECT status FROM wpa_bkntc_campaign_logs WHERE provider_message_id = \(sid)")?.decode("status", as: String.self)
+            }
+            #expect(still == "delivered")
 
             // STOP from a customer suppresses them for tenant 1's SMS; START removes it.
             let stop = [FormField("AccountSid", fake.accountSID), FormField("From", sms[0].to), FormField("To", "+15005550006"), FormField("Body", " stop ")]
@@ -250,6 +254,36 @@ struct ProviderFlowTests {
             let campaign = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(other)", tenant: 2, user: 20)
             #expect(campaign.json?["status_reason"]?.stringValue == "provider_not_configured")
             #expect(try (1...6).allSatisfy { try smtp.received(for: "c\($0).t2@example.com").isEmpty })
+        }
+    }
+
+    @Test func thePlansMonthlySMSQuotaPausesAndAHigherLimitResumes() async throws {
+        try await Self.withService("providers_quota") { pool, client, fake, _ in
+            @Sendable func limit(_ value: Int) async throws {
+                let plan = #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"\#(value)"}}"#
+                try await pool.withConnection { db in try await db.execute("UPDATE wpa_bkntc_plans SET permissions = \(plan) WHERE id = 1") }
+            }
+            try await limit(3)
+            let created = try await APIFixture.call(
+                client, .post, "/api/v1/campaigns", tenant: 1, user: 10,
+                body: #"{"channel":"sms","name":"Quota","segment":{"type":"all_customers"},"body":"Hi"}"#)
+            let id = try #require(created.json?["id"]?.integerValue)
+            _ = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 10)
+            let paused = try await Self.waitUntilDone(client, id: id)
+            #expect(paused["status"]?.stringValue == "paused" && paused["sent"]?.integerValue == 3 && paused["pending"]?.integerValue == 3, "\(paused)")
+            let campaign = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)", tenant: 1, user: 10)
+            #expect(campaign.json?["status_reason"]?.stringValue == "quota_exhausted")
+            #expect(fake.messages.count == 3)
+            // A raised limit lets it continue on its own; nobody is sent twice.
+            try await limit(100)
+            var done: JSONValue = .null
+            for _ in 0..<100 {
+                done = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/progress?poll=\(UUID().uuidString)", tenant: 1, user: 10).json ?? .null
+                if done["status"]?.stringValue == "completed" { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(done["status"]?.stringValue == "completed" && done["sent"]?.integerValue == 6, "\(done)")
+            #expect(fake.messages.count == 6 && Set(fake.messages.map(\.to)).count == 6)
         }
     }
 

@@ -245,5 +245,6 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
     /// No plan limits in memory.
     public func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota? { nil }
     public func pauseForQuota(campaignID: Int, now: Date) async throws {}
+    public func withQuotaLock<T: Sendable>(scope: TenantScope, _ body: () async throws -> T) async throws -> T? { try await body() }
     public func resumeWithinQuota(now: Date) async throws -> Int { 0 }
 }
