@@ -28,6 +28,13 @@ extension StatusReason: ContractNameBindable {}
 extension SuppressionSource: ContractNameBindable {}
 extension CampaignKind: ContractNameBindable {}
 
+extension TenantScope {
+    /// The scope's rows of a Booknetic table: `tenant_id` equal, or NULL/0 on a single site.
+    var bookneticCondition: MariaDBQuery {
+        tenantID.map { "tenant_id = \($0)" } ?? "(tenant_id IS NULL OR tenant_id = 0)"
+    }
+}
+
 extension SQLQuery {
     /// The compiled domain query as a driver query (the bind count is checked once more).
     public func mariaDB() throws -> MariaDBQuery {

@@ -16,14 +16,6 @@ public struct MariaDBBookneticDirectory: BookneticDirectory {
         self.locationsTable = prefix.bkntc("locations")
     }
 
-    /// `tenant_id` of the scope (a single site stores NULL or 0).
-    static func tenantCondition(_ scope: TenantScope) -> MariaDBQuery {
-        switch scope {
-        case .singleSite: "(tenant_id IS NULL OR tenant_id = 0)"
-        case .tenant(let id): "tenant_id = \(id)"
-        }
-    }
-
     static func contact(_ row: MariaDBRow) throws -> CustomerContact {
         CustomerContact(
             id: try row.decode("id"), firstName: try row.decode("first_name", as: String?.self),
@@ -39,7 +31,7 @@ public struct MariaDBBookneticDirectory: BookneticDirectory {
                 found += try await db.query(
                     """
                     SELECT id, first_name, last_name, phone_number, email FROM \(identifier: customersTable)
-                    WHERE id IN (\(list: Array(chunk))) AND \(Self.tenantCondition(scope))
+                    WHERE id IN (\(list: Array(chunk))) AND \(scope.bookneticCondition)
                     """
                 ).map(Self.contact)
             }
@@ -49,7 +41,7 @@ public struct MariaDBBookneticDirectory: BookneticDirectory {
 
     public func searchCustomers(scope: TenantScope, query: String, limit: Int) async throws -> [CustomerContact] {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
-        var condition = Self.tenantCondition(scope)
+        var condition = scope.bookneticCondition
         if !trimmed.isEmpty {
             let pattern = "%" + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
@@ -76,7 +68,7 @@ public struct MariaDBBookneticDirectory: BookneticDirectory {
     private func entries(_ table: SQLIdentifier, scope: TenantScope) async throws -> [DirectoryEntry] {
         try await pool.withConnection { db in
             try await db.query(
-                "SELECT id, name, is_active FROM \(identifier: table) WHERE \(Self.tenantCondition(scope)) ORDER BY name, id LIMIT 1000"
+                "SELECT id, name, is_active FROM \(identifier: table) WHERE \(scope.bookneticCondition) ORDER BY name, id LIMIT 1000"
             ).map { row in
                 let active: Int? = try row.decode("is_active", as: Int?.self)
                 return DirectoryEntry(id: try row.decode("id"), name: try row.decode("name", as: String?.self) ?? "", isActive: (active ?? 1) != 0)

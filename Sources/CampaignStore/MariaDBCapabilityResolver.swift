@@ -66,7 +66,7 @@ public final class MariaDBCapabilityResolver: CapabilityResolving {
     }
 
     private func staffPermissions(userID: Int, scope: TenantScope, db: MariaDBSession) async throws -> Set<String> {
-        let tenantFilter: MariaDBQuery = scope.tenantID.map { "tenant_id = \($0)" } ?? "(tenant_id IS NULL OR tenant_id = 0)"
+        let tenantFilter = scope.bookneticCondition
         guard try await db.tableExists(prefix.bareName("staff")) else { return [] }  // no staff table: nobody is staff
         let staff = try await db.query(
             "SELECT id FROM \(identifier: prefix.bkntc("staff")) WHERE user_id = \(userID) AND \(tenantFilter)")

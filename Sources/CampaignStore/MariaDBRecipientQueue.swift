@@ -334,7 +334,7 @@ public struct MariaDBRecipientQueue: Sendable {
     /// The `client_timezone` of each customer's latest appointment (Booknetic's own column).
     public func clientTimeZones(_ db: some MariaDBQueryable, scope: TenantScope, customerIDs: [Int]) async throws -> [Int: String] {
         if customerIDs.isEmpty { return [:] }
-        let tenant: MariaDBQuery = scope.tenantID.map { "tenant_id = \($0)" } ?? "(tenant_id IS NULL OR tenant_id = 0)"
+        let tenant = scope.bookneticCondition
         let outerTenant: MariaDBQuery = scope.tenantID.map { "a.tenant_id = \($0)" } ?? "(a.tenant_id IS NULL OR a.tenant_id = 0)"
         do {
             let rows = try await db.query(

@@ -62,9 +62,10 @@ public struct SMTPSender: MessageSender {
     }
 
     public func send(_ message: OutgoingMessage) async -> SendOutcome {
-        guard case .configured(let account) = await account(scope: message.scope) else {
-            let problem = await account(scope: message.scope).problem ?? ""
-            return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
+        let account: SMTPAccount
+        switch await self.account(scope: message.scope) {
+        case .configured(let configured): account = configured
+        case .missing(let problem): return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
         }
         let content = EmailContent(
             fromName: account.senderName, fromAddress: account.senderEmail, to: message.to, subject: message.subject ?? "",

@@ -78,9 +78,10 @@ public struct TwilioSender: MessageSender {
     }
 
     public func send(_ message: OutgoingMessage) async -> SendOutcome {
-        guard case .configured(let account) = await account(scope: message.scope, channel: message.channel) else {
-            let problem = await account(scope: message.scope, channel: message.channel).problem ?? ""
-            return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
+        let account: TwilioAccount
+        switch await self.account(scope: message.scope, channel: message.channel) {
+        case .configured(let configured): account = configured
+        case .missing(let problem): return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
         }
         let request = ProviderRequest(
             method: .post, url: messagesURL(account), username: account.accountSID, password: account.authToken,
