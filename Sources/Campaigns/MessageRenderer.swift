@@ -110,11 +110,17 @@ public struct MessageRenderer: Sendable {
             return line
         }
 
+        return encodedWords(line)
+    }
+
+    /// `value` as RFC 2047 "B" encoded words (even when it is ASCII): UTF-8 split every 45 bytes,
+    /// never inside a character, each word ≤ 75 characters, joined by `"\r\n "`.
+    public static func encodedWords(_ value: String) -> String {
         // "=?UTF-8?B?" + base64 + "?=" ≤ 75 → base64 ≤ 63 chars → at most 60 → 45 bytes.
         let maxBytesPerWord = 45
         var words: [String] = []
         var chunk: [UInt8] = []
-        for scalar in line.unicodeScalars {
+        for scalar in value.unicodeScalars {
             let bytes = Array(String(scalar).utf8)
             if chunk.count + bytes.count > maxBytesPerWord {
                 words.append(encodedWord(chunk))
@@ -223,7 +229,7 @@ public struct MessageRenderer: Sendable {
     }
 
     /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
-    static func escapeHTML(_ value: String) -> String {
+    public static func escapeHTML(_ value: String) -> String {
         var output = String.UnicodeScalarView()
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -1,3 +1,4 @@
+import Campaigns
 import Foundation
 
 /// The HTML page served for `GET` and `POST /unsubscribe/{token}`.
@@ -34,21 +35,21 @@ public enum UnsubscribePage {
 
         var main: [String] = []
         if !business.isEmpty {
-            main.append("<p class=\"sender\">\(HTMLEscaping.escape(business))</p>")
+            main.append("<p class=\"sender\">\(MessageRenderer.escapeHTML(business))</p>")
         }
         switch state {
         case .confirm(let address, let actionPath):
-            main.append("<h1>\(HTMLEscaping.escape(strings.confirmHeading))</h1>")
+            main.append("<h1>\(MessageRenderer.escapeHTML(strings.confirmHeading))</h1>")
             main.append("<p>\(strings.confirmText(address: address))</p>")
-            main.append("<form method=\"post\" action=\"\(HTMLEscaping.escape(actionPath))\">")
-            main.append("<button type=\"submit\">\(HTMLEscaping.escape(strings.buttonLabel))</button>")
+            main.append("<form method=\"post\" action=\"\(MessageRenderer.escapeHTML(actionPath))\">")
+            main.append("<button type=\"submit\">\(MessageRenderer.escapeHTML(strings.buttonLabel))</button>")
             main.append("</form>")
         case .done(let address):
-            main.append("<h1>\(HTMLEscaping.escape(strings.doneHeading))</h1>")
+            main.append("<h1>\(MessageRenderer.escapeHTML(strings.doneHeading))</h1>")
             main.append("<p>\(strings.doneText(address: address))</p>")
         case .invalid:
-            main.append("<h1>\(HTMLEscaping.escape(strings.invalidHeading))</h1>")
-            main.append("<p>\(HTMLEscaping.escape(strings.invalidText))</p>")
+            main.append("<h1>\(MessageRenderer.escapeHTML(strings.invalidHeading))</h1>")
+            main.append("<p>\(MessageRenderer.escapeHTML(strings.invalidText))</p>")
         }
 
         return """
@@ -58,7 +59,7 @@ public enum UnsubscribePage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="robots" content="noindex">
-            <title>\(HTMLEscaping.escape(title))</title>
+            <title>\(MessageRenderer.escapeHTML(title))</title>
             <style>\(stylesheet)</style>
             </head>
             <body>
@@ -165,8 +166,8 @@ public struct UnsubscribeStrings: Sendable, Hashable {
 
     /// Escapes the template, then puts the escaped address in a `<strong>` element.
     private static func fill(_ template: String, address: String) -> String {
-        HTMLEscaping.escape(template).replacingOccurrences(
-            of: "{address}", with: "<strong>" + HTMLEscaping.escape(address) + "</strong>")
+        MessageRenderer.escapeHTML(template).replacingOccurrences(
+            of: "{address}", with: "<strong>" + MessageRenderer.escapeHTML(address) + "</strong>")
     }
 
     private static let english = UnsubscribeStrings(
@@ -304,24 +305,4 @@ public struct UnsubscribeStrings: Sendable, Hashable {
             footerLink: "Abunəlikdən çıx"
         ),
     ]
-}
-
-/// Escaping for HTML text and double- or single-quoted attribute values.
-enum HTMLEscaping {
-    /// `value` with `&`, `<`, `>`, `"` and `'` replaced by character references.
-    static func escape(_ value: String) -> String {
-        var output = ""
-        output.reserveCapacity(value.utf8.count)
-        for character in value {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
 }

@@ -1,0 +1,338 @@
+import Campaigns
+import Foundation
+
+/// One email to compose.
+public struct EmailContent: Sendable, Hashable {
+    /// The sender's display name; may be non-ASCII or empty.
+    public var fromName: String?
+    /// The sender's address, e.g. `"salon@example.com"`.
+    public var fromAddress: String
+    /// The normalized recipient address.
+    public var to: String
+    /// The rendered subject; may contain non-ASCII, and CR/LF (which is stripped).
+    public var subject: String
+    /// The rendered body: HTML when `MessageRenderer.looksLikeHTML(body)`, otherwise plain text.
+    public var body: String
+    /// The https URL of the one-click unsubscribe page, when known.
+    public var unsubscribeURL: String?
+    /// The `Date` header value.
+    public var date: Date
+    /// A unique local part such as a UUID string; the composer adds `@` and the sender's domain.
+    public var messageID: String
+    /// The recipient's language or locale (e.g. `"de_DE"`) for the footer; `nil` means English.
+    public var language: String?
+
+    /// Creates the content of one email.
+    public init(
+        fromName: String? = nil,
+        fromAddress: String,
+        to: String,
+        subject: String,
+        body: String,
+        unsubscribeURL: String? = nil,
+        date: Date,
+        messageID: String,
+        language: String? = nil
+    ) {
+        self.fromName = fromName
+        self.fromAddress = fromAddress
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.unsubscribeURL = unsubscribeURL
+        self.date = date
+        self.messageID = messageID
+        self.language = language
+    }
+}
+
+/// Builds RFC 5322 / MIME messages ready for SMTP `DATA`.
+public enum EmailComposer {
+    /// The whole message: headers, an empty line, then a `multipart/alternative` body with a
+    /// plain-text and an HTML part (both quoted-printable). Every line ends in CRLF; there is
+    /// no bare LF or CR anywhere.
+    public static func compose(_ content: EmailContent) -> String {
+        let fromAddress = HeaderText.address(content.fromAddress)
+        let unsubscribeURL = content.unsubscribeURL.map(HeaderText.address).flatMap { $0.isEmpty ? nil : $0 }
+        let boundary = boundary(for: content.messageID)
+        let strings = UnsubscribeStrings.forLanguage(content.language ?? UnsubscribeStrings.fallbackLanguage)
+
+        var headers: [String] = [
+            "Date: " + RFC5322Date.format(content.date),
+            "Message-ID: " + messageID(content.messageID, fromAddress: fromAddress),
+            "From: " + HeaderText.mailbox(name: content.fromName, address: fromAddress),
+            "To: <" + HeaderText.address(content.to) + ">",
+            "Subject: " + HeaderText.unstructured(content.subject),
+            "MIME-Version: 1.0",
+        ]
+        if let unsubscribeURL {
+            var targets = ["<" + unsubscribeURL + ">"]
+            if !fromAddress.isEmpty {
+                targets.append("<mailto:" + fromAddress + "?subject=unsubscribe>")
+            }
+            headers.append("List-Unsubscribe: " + targets.joined(separator: ", "))
+            headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+        }
+        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+
+        let parts = BodyParts(body: content.body, unsubscribeURL: unsubscribeURL, strings: strings)
+        var message = headers.map(HeaderText.fold).joined(separator: "\r\n") + "\r\n\r\n"
+        message += "--\(boundary)\r\n"
+        message += "Content-Type: text/plain; charset=utf-8\r\n"
+        message += "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        message += QuotedPrintable.encode(parts.text) + "\r\n"
+        message += "--\(boundary)\r\n"
+        message += "Content-Type: text/html; charset=utf-8\r\n"
+        message += "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        message += QuotedPrintable.encode(parts.html) + "\r\n"
+        message += "--\(boundary)--\r\n"
+        return message
+    }
+
+    /// A readable plain-text version of an HTML body.
+    ///
+    /// Drops `<head>`, `<style>` and `<script>` contents, turns line breaks, paragraphs, list
+    /// items and other block elements into line breaks, writes links as `text (URL)`, strips the
+    /// remaining tags, decodes character references, collapses spaces and trims every line,
+    /// keeping at most one blank line in a row. Lines are separated by `"\n"`.
+    public static func plainText(fromHTML html: String) -> String {
+        var extractor = HTMLTextExtractor(html)
+        return extractor.extract()
+    }
+
+    /// `<local@domain>` with the local part reduced to dot-atom characters.
+    private static func messageID(_ localPart: String, fromAddress: String) -> String {
+        var local = String(localPart.unicodeScalars.filter(HeaderText.isAtomText).map(Character.init))
+        local = local.trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        if local.isEmpty {
+            local = UUID().uuidString
+        }
+        var domain = ""
+        if let at = fromAddress.lastIndex(of: "@") {
+            domain = String(fromAddress[fromAddress.index(after: at)...].unicodeScalars.filter {
+                $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "."
+            }.map(Character.init))
+        }
+        if domain.isEmpty {
+            domain = "localhost"
+        }
+        return "<\(local)@\(domain)>"
+    }
+
+    /// A MIME boundary derived from the message ID. It starts with `=_`, which can never occur
+    /// in quoted-printable output, so it cannot collide with the encoded parts.
+    private static func boundary(for messageID: String) -> String {
+        "=_bkntc_" + hex(fnv1a(Array(messageID.utf8)))
+    }
+
+    /// The 64-bit FNV-1a hash of `bytes`.
+    private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+// MARK: - Body parts
+
+/// The plain-text and HTML alternatives of a body, with the unsubscribe footer; lines end in `"\n"`.
+private struct BodyParts {
+    var text: String
+    var html: String
+
+    init(body: String, unsubscribeURL: String?, strings: UnsubscribeStrings) {
+        let body = LineEndings.toLF(body)
+        if MessageRenderer.looksLikeHTML(body) {
+            text = EmailComposer.plainText(fromHTML: body)
+            html = body.lowercased().contains("<html") ? body : Self.document(body)
+        } else {
+            text = body
+            let escaped = MessageRenderer.escapeHTML(body).replacingOccurrences(of: "\n", with: "<br>\n")
+            html = Self.document(escaped)
+        }
+        if let unsubscribeURL {
+            text = Self.appendingTextFooter(to: text, url: unsubscribeURL, strings: strings)
+            html = Self.insertingHTMLFooter(into: html, url: unsubscribeURL, strings: strings)
+        }
+    }
+
+    private static func document(_ content: String) -> String {
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n</head>\n<body>\n"
+            + content + "\n</body>\n</html>\n"
+    }
+
+    private static func appendingTextFooter(to text: String, url: String, strings: UnsubscribeStrings) -> String {
+        var trimmed = text
+        while let last = trimmed.last, last.isWhitespace {
+            trimmed.removeLast()
+        }
+        let footer = "-- \n\(strings.footerLink): \(url)\n"
+        return trimmed.isEmpty ? footer : trimmed + "\n\n" + footer
+    }
+
+    private static func insertingHTMLFooter(into html: String, url: String, strings: UnsubscribeStrings) -> String {
+        let footer = "<p style=\"margin:24px 0 0;font-size:12px;line-height:1.5;color:#6b7280;\">"
+            + "<a href=\"\(MessageRenderer.escapeHTML(url))\" style=\"color:#6b7280;\">"
+            + MessageRenderer.escapeHTML(strings.footerLink) + "</a></p>\n"
+        for closingTag in ["</body>", "</html>"] {
+            if let range = html.range(of: closingTag, options: [.caseInsensitive, .backwards]) {
+                var result = html
+                result.insert(contentsOf: footer, at: range.lowerBound)
+                return result
+            }
+        }
+        return html.hasSuffix("\n") ? html + footer : html + "\n" + footer
+    }
+}
+
+/// Line-ending normalization.
+enum LineEndings {
+    /// `text` with every CRLF and lone CR replaced by LF.
+    static func toLF(_ text: String) -> String {
+        var output = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\r" {
+                output.append("\n")
+                previousWasCR = true
+                continue
+            }
+            if scalar == "\n" && previousWasCR {
+                previousWasCR = false
+                continue
+            }
+            previousWasCR = false
+            output.append(scalar)
+        }
+        return String(output)
+    }
+}
+
+// MARK: - Headers
+
+/// Building and folding of header values.
+private enum HeaderText {
+    /// The longest physical header line RFC 5322 allows, without the CRLF.
+    static let hardLimit = 998
+    /// The line length folding aims for.
+    static let softLimit = 78
+
+    /// An address with control characters, whitespace and angle brackets removed.
+    static func address(_ value: String) -> String {
+        String(value.unicodeScalars.filter { scalar in
+            !(scalar.value < 0x21 || scalar.value == 0x7F || scalar == "<" || scalar == ">"
+                || scalar.properties.isWhitespace)
+        }.map(Character.init))
+    }
+
+    /// `"Name" <address>`, `=?UTF-8?B?…?= <address>` or just `address` when there is no name.
+    static func mailbox(name: String?, address: String) -> String {
+        let name = singleLine(name ?? "")
+        if name.isEmpty {
+            return address
+        }
+        if name.unicodeScalars.allSatisfy(isPrintableASCII) {
+            let quoted = name
+                .replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(quoted)\" <\(address)>"
+        }
+        return MessageRenderer.encodeHeader(name) + " <\(address)>"
+    }
+
+    /// An unstructured value (such as a subject): CR/LF stripped, RFC 2047-encoded when needed.
+    /// A printable-ASCII value with a word too long to fold is encoded too, so it can be split.
+    static func unstructured(_ value: String) -> String {
+        let encoded = MessageRenderer.encodeHeader(value)
+        let longestWord = encoded.split(whereSeparator: { $0 == " " || $0 == "\r\n" }).map(\.count).max() ?? 0
+        if longestWord > hardLimit - "Subject: ".count {
+            return MessageRenderer.encodedWords(singleLine(value))
+        }
+        return encoded
+    }
+
+    /// Folds a header line longer than 78 characters at spaces. Lines that already contain a
+    /// fold (from RFC 2047 encoding) are returned unchanged.
+    static func fold(_ line: String) -> String {
+        if line.count <= softLimit || line.contains("\r\n") {
+            return line
+        }
+        let words = line.split(separator: " ", omittingEmptySubsequences: false)
+        var lines: [String] = []
+        var current = ""
+        for word in words {
+            if current.isEmpty && lines.isEmpty {
+                current = String(word)
+            } else if !word.isEmpty && current.count + 1 + word.count > softLimit
+                && !current.allSatisfy({ $0 == " " })
+            {
+                lines.append(current)
+                current = " " + word
+            } else {
+                current += " " + word
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\r\n")
+    }
+
+    /// Runs of CR/LF become one space; control characters become spaces; the result is trimmed.
+    static func singleLine(_ value: String) -> String {
+        var output = String.UnicodeScalarView()
+        var previousWasBreak = false
+        for scalar in value.unicodeScalars {
+            let isBreak = scalar == "\r" || scalar == "\n"
+            if isBreak && previousWasBreak {
+                continue
+            }
+            previousWasBreak = isBreak
+            let isControl = scalar.value < 0x20 || scalar.value == 0x7F
+            output.append(isControl ? " " : scalar)
+        }
+        return String(output).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func isPrintableASCII(_ scalar: Unicode.Scalar) -> Bool {
+        (0x20...0x7E).contains(scalar.value)
+    }
+
+    /// Whether `scalar` may appear in a dot-atom (RFC 5322 `atext` or `.`).
+    static func isAtomText(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.isASCII else { return false }
+        if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+            return true
+        }
+        return "!#$%&'*+-/=?^_`{|}~.".unicodeScalars.contains(scalar)
+    }
+}
+
+/// The RFC 5322 date format in UTC, independent of the process locale.
+private enum RFC5322Date {
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// E.g. `Tue, 01 Dec 2026 11:00:00 +0000`.
+    static func format(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.locale = Locale(identifier: "en_US_POSIX")
+        calendar.timeZone = .gmt
+        let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        let weekday = weekdays[((parts.weekday ?? 1) - 1) % 7]
+        let month = months[((parts.month ?? 1) - 1) % 12]
+        return "\(weekday), \(pad(parts.day, 2)) \(month) \(pad(parts.year, 4)) "
+            + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)) +0000"
+    }
+
+    private static func pad(_ value: Int?, _ width: Int) -> String {
+        let digits = String(value ?? 0)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
