@@ -13,14 +13,7 @@ extension APIRoutes {
             guard let to = try await deps.normalizer(for: scope).normalize(input.to, for: input.channel) else {
                 throw APIError.validation("to", input.channel.usesPhone ? "is not a phone number in E.164 form" : "is not a valid email address")
             }
-            // The sender's own view (the outbox needs no provider), else Booknetic's settings.
-            let problem: String? =
-                if let sender = deps.sender {
-                    await sender.profile(scope: scope, channel: input.channel).problem
-                } else {
-                    try await deps.providers?.configuration(scope: scope).problem(for: input.channel)
-                }
-            if let problem { throw APIError(.conflict, code: .providerNotConfigured, message: problem) }
+            if let problem = try await providerProblem(deps, scope: scope, channel: input.channel) { throw APIError(.conflict, code: .providerNotConfigured, message: problem) }
             guard let sender = deps.sender else {
                 throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the sending engine is not running")
             }
@@ -83,12 +76,9 @@ extension APIRoutes {
                 granted[channel.rawValue] = Capability.allCases.filter { capabilities.allows($0, on: channel) }.map { $0.name(for: channel) }
             }
             var providers: [String: ProviderStateBody] = [:]
-            if let source = deps.providers {
-                let configuration = try await source.configuration(scope: identity.scope)
-                for channel in Channel.allCases {
-                    let problem = configuration.problem(for: channel)
-                    providers[channel.rawValue] = ProviderStateBody(configured: problem == nil, missing: Nullable(problem))
-                }
+            for channel in Channel.allCases {
+                let problem = try await providerProblem(deps, scope: identity.scope, channel: channel)
+                providers[channel.rawValue] = ProviderStateBody(configured: problem == nil, missing: Nullable(problem))
             }
             return jsonResponse(
                 MeBody(user: identity.userID, tenant: identity.scope.tenantID, capabilities: granted, providers: providers))
@@ -112,6 +102,13 @@ extension APIRoutes {
             let found = try await directory(deps).searchCustomers(scope: try context.scope(), query: query, limit: limit)
             return jsonResponse(DirectoryBody(items: found.map(CustomerContactBody.init)))
         }
+    }
+
+    /// What keeps `channel` from sending: the sender's own view (the outbox needs no provider),
+    /// else Booknetic's settings; nil when it can send.
+    private static func providerProblem(_ deps: AppDependencies, scope: TenantScope, channel: Channel) async throws -> String? {
+        if let sender = deps.sender { return await sender.profile(scope: scope, channel: channel).problem }
+        return try await deps.providers?.configuration(scope: scope).problem(for: channel)
     }
 
     private static func directory(_ deps: AppDependencies) throws -> any BookneticDirectory {
