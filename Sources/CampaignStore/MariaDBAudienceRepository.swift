@@ -23,6 +23,9 @@ public struct MariaDBAudienceRepository: AudienceRepository {
             if audience.countryCode == nil {
                 audience.countryCode = try await settings.defaultCountryCode(scope: audience.scope, on: db)
             }
+            if audience.segment.type == .birthday {
+                audience.timeZone = try await settings.timeZone(scope: audience.scope, channel: audience.channel, on: db)
+            }
             let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: sampleSize)
             let rows = try await db.query(try query.mariaDB())
             let total = try rows.first?.decode("total", as: Int.self) ?? 0
@@ -42,6 +45,6 @@ extension TablePrefix {
     public var audienceTables: AudienceTables {
         AudienceTables(
             customers: bkntc("customers").text, appointments: bkntc("appointments").text,
-            suppressions: bkntc("campaign_suppressions").text)
+            suppressions: bkntc("campaign_suppressions").text, logs: bkntc("campaign_logs").text)
     }
 }

@@ -92,7 +92,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                   segment = \(Self.json(draft.segment)), filters = \(Self.json(draft.filters)), template_id = \(draft.templateID),
                   subject = \(draft.subject), body = \(draft.body), content_sid = \(draft.contentSID),
                   content_variables = \(draft.contentVariables.map { Self.json($0) }), scheduled_at = \(draft.scheduledAt),
-                  recurrence = \(draft.recurrence), status = \(CampaignStatus.draft), status_reason = NULL, total_count = 0,
+                  recurrence = \(draft.recurrence), repeat_rule = \(draft.repeatRule.map { Self.json($0) }),
+                  holdout_percent = \(draft.holdoutPercent), status = \(CampaignStatus.draft), status_reason = NULL, total_count = 0,
                   started_at = NULL, finished_at = NULL, updated_at = \(now())
                 WHERE id = \(id) AND tenant_key = \(scope.key)
                 """)
@@ -121,7 +122,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 templateID: source.templateID, subject: source.subject, body: source.body, contentSID: source.contentSID,
                 contentVariables: source.contentVariables,
                 scheduledAt: (source.scheduledAt ?? .distantPast) > clock.now() ? source.scheduledAt : nil,
-                recurrence: source.recurrence, warnings: [])
+                recurrence: source.recurrence, repeatRule: source.repeatRule, holdoutPercent: source.holdoutPercent, warnings: [])
             return try await insert(db, scope: scope, draft: draft, createdBy: createdBy)
         }
     }
@@ -160,11 +161,15 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     public func snapshot(
         _ tx: MariaDBTransaction, campaign: Campaign, scope: TenantScope, countryCode: String?, now: Date
     ) async throws -> CampaignView {
-        var audience = campaign.audience(in: scope)
+        var audience = campaign.nextRunAudience(in: scope)
         audience.countryCode = countryCode
+        if audience.segment.type == .birthday {
+            audience.timeZone = try await settings.timeZone(scope: scope, channel: campaign.channel, on: tx)
+        }
         let run = campaign.currentRun + 1
         let insert = compiler.snapshot(
-            audience, now: Int(now.timeIntervalSince1970), logsTable: logs.text, campaignID: campaign.id, run: run, createdAt: now)
+            audience, now: Int(now.timeIntervalSince1970), logsTable: logs.text, campaignID: campaign.id, run: run, createdAt: now,
+            holdout: Holdout(percent: campaign.holdoutPercent))
         let inserted = try await tx.execute(try insert.mariaDB()).affectedRows
         var updated = campaign
         updated.currentRun = run
@@ -336,8 +341,11 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                     """)
                 return (campaign, try rows.map(MariaDBAudienceRepository.recipient))
             }
-            var audience = campaign.audience(in: scope)
+            var audience = campaign.nextRunAudience(in: scope)
             audience.countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
+            if audience.segment.type == .birthday {
+                audience.timeZone = try await settings.timeZone(scope: scope, channel: campaign.channel, on: db)
+            }
             let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: limit)
             return (campaign, try await db.query(try query.mariaDB()).map(MariaDBAudienceRepository.recipient))
         }
@@ -390,11 +398,12 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         let id = try await db.execute(
             """
             INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, template_id,
-              subject, body, content_sid, content_variables, scheduled_at, recurrence, created_by, created_at, updated_at)
+              subject, body, content_sid, content_variables, scheduled_at, recurrence, repeat_rule, holdout_percent, created_by,
+              created_at, updated_at)
             VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(CampaignStatus.draft),
               \(Self.json(draft.segment)), \(Self.json(draft.filters)), \(draft.templateID), \(draft.subject), \(draft.body),
               \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \(draft.scheduledAt), \(draft.recurrence),
-              \(createdBy), \(now), \(now))
+              \(draft.repeatRule.map { Self.json($0) }), \(draft.holdoutPercent), \(createdBy), \(now), \(now))
             """
         ).lastInsertID
         let campaign = try await require(db, scope: scope, id: id, lock: false)
@@ -461,7 +470,11 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"), startedAt: try row.decode("started_at"),
             finishedAt: try row.decode("finished_at"), tenantID: try row.decode("tenant_id"),
-            kind: try row.decodeIfPresent("kind", as: CampaignKind.self) ?? .campaign)
+            kind: try row.decodeIfPresent("kind", as: CampaignKind.self) ?? .campaign,
+            repeatRule: try (try row.decode("repeat_rule", as: String?.self)).map {
+                try decoder.decode(RepeatRule.self, from: Data($0.utf8))
+            },
+            holdoutPercent: try row.decode("holdout_percent"))
     }
 
     static func logRow(_ row: MariaDBRow) throws -> CampaignLogRow {

@@ -89,14 +89,14 @@ public struct MariaDBReportingRepository: ReportingRepository {
                 .decode("n", as: Int.self) ?? 0
             let rows = try await db.query(
                 """
-                SELECT l.campaign_id, c.name, l.channel, l.address, l.status, l.sent_at, l.last_error
+                SELECT l.campaign_id, c.name, c.kind, l.channel, l.address, l.status, l.sent_at, l.last_error
                 FROM \(identifier: logs) l JOIN \(identifier: campaigns) c ON c.id = l.campaign_id AND c.tenant_key = l.tenant_key
                 WHERE \(filter)
                 ORDER BY COALESCE(l.sent_at, l.updated_at) DESC, l.id DESC LIMIT \(page.perPage) OFFSET \(page.offset)
                 """)
             let items = try rows.map { row in
                 CustomerMessage(
-                    campaignID: try row.decode("campaign_id"), campaignName: try row.decode("name"), kind: "campaign",
+                    campaignID: try row.decode("campaign_id"), campaignName: try row.decode("name"), kind: try row.decodeIfPresent("kind", as: CampaignKind.self) ?? .campaign,
                     channel: try row.decode("channel", as: Channel.self), address: try row.decode("address"),
                     status: try row.decode("status", as: LogStatus.self), sentAt: try row.decode("sent_at"),
                     lastError: try row.decode("last_error"))

@@ -10,7 +10,14 @@ public final class MariaDBSiteSettings: SiteSettings {
     let table: SQLIdentifier
     let fallbackCountryCode: String?
     private let cache: TimedCache<Int, String?>
-    private let zones: TimedCache<Int, String>
+    private let zones: TimedCache<ZoneKey, String>
+    private let currencies: TimedCache<Int, String?>
+
+    /// A tenant, and the channel whose own `timezone` setting comes first (nil: any channel's).
+    struct ZoneKey: Hashable, Sendable {
+        let tenant: Int
+        let channel: Channel?
+    }
     let campaignSettings: SQLIdentifier
 
     public init(pool: MariaDBPool, prefix: TablePrefix, fallbackCountryCode: String?, clock: any WallClock) {
@@ -19,20 +26,23 @@ public final class MariaDBSiteSettings: SiteSettings {
         self.fallbackCountryCode = AddressNormalizer.countryCode(fallbackCountryCode)
         self.cache = TimedCache(ttl: 60, clock: clock)
         self.zones = TimedCache(ttl: 60, clock: clock)
+        self.currencies = TimedCache(ttl: 60, clock: clock)
         self.campaignSettings = prefix.bkntc("campaign_settings")
     }
 
     /// The tenant's time zone (DESIGN §6): its own `timezone` setting (§10), then WordPress'
     /// `timezone_string`, then `gmt_offset`, else UTC. Read on the caller's connection.
-    public func timeZone(scope: TenantScope, on db: some MariaDBQueryable) async throws -> TimeZone {
+    /// With a `channel`, that channel's own setting comes before the other channels'.
+    public func timeZone(scope: TenantScope, channel: Channel? = nil, on db: some MariaDBQueryable) async throws -> TimeZone {
         let box = QueryableBox(db)
         let table = self.table
         let settings = campaignSettings
-        let identifier = try await zones.value(for: scope.key) {
+        let identifier = try await zones.value(for: ZoneKey(tenant: scope.key, channel: channel)) {
             let own = try await box.db.queryFirst(
                 """
                 SELECT value FROM \(identifier: settings)
-                WHERE tenant_key = \(scope.key) AND name = 'timezone' ORDER BY channel LIMIT 1
+                WHERE tenant_key = \(scope.key) AND name = 'timezone'
+                ORDER BY channel = \(channel?.rawValue ?? "") DESC, channel LIMIT 1
                 """)
             if let value: String = try own?.decode("value"), let zone = TimeZoneName.parse(Self.unquoted(value)) {
                 return zone.identifier
@@ -47,6 +57,23 @@ public final class MariaDBSiteSettings: SiteSettings {
             return "UTC"
         }
         return TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!
+    }
+
+    /// Booknetic's `currency` setting (e.g. `USD`): the tenant's own, then the global one; nil
+    /// when neither is set.
+    public func currency(scope: TenantScope, on db: some MariaDBQueryable) async throws -> String? {
+        let table = self.table
+        let box = QueryableBox(db)
+        return try await currencies.value(for: scope.key) {
+            var names = ["bkntc_currency"]
+            if let tenant = scope.tenantID { names.insert("bkntc_t\(tenant)_currency", at: 0) }
+            let rows = try await box.db.query(
+                "SELECT option_name, option_value FROM \(identifier: table) WHERE option_name IN (\(list: names))")
+            var values: [String: String] = [:]
+            for row in rows { values[try row.decode("option_name")] = try row.decode("option_value", as: String?.self) }
+            return names.lazy.compactMap { values[$0]?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+                .map { String($0.prefix(16)) }
+        }
     }
 
     /// Settings values are stored as JSON; a JSON string loses its quotes here.

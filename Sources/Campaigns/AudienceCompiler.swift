@@ -5,11 +5,25 @@ public struct AudienceTables: Sendable, Hashable {
     public var customers: String
     public var appointments: String
     public var suppressions: String
+    /// The sidecar's log rows, read by a campaign's repeat rule.
+    public var logs: String
 
-    public init(customers: String, appointments: String, suppressions: String) {
+    public init(customers: String, appointments: String, suppressions: String, logs: String) {
         self.customers = customers
         self.appointments = appointments
         self.suppressions = suppressions
+        self.logs = logs
+    }
+}
+
+/// The earlier recipients a new run of a campaign leaves out (its repeat rule).
+public struct RepeatExclusion: Sendable, Hashable {
+    public var campaignID: Int
+    public var rule: RepeatRule
+
+    public init(campaignID: Int, rule: RepeatRule) {
+        self.campaignID = campaignID
+        self.rule = rule
     }
 }
 
@@ -22,11 +36,17 @@ public struct AudienceDefinition: Sendable, Hashable {
     /// The tenant's effective country calling code (`SiteSettings.defaultCountryCode`), which
     /// decides which national numbers are recipients; nil = national numbers are not.
     public var countryCode: String?
+    /// The tenant's time zone, which decides which day "today" is for `birthday`.
+    public var timeZone: TimeZone
+    /// Earlier recipients of the campaign to leave out (a recurring campaign's repeat rule).
+    public var repeatExclusion: RepeatExclusion?
 
     public init(
         channel: Channel, segment: Segment, filters: SegmentFilters = SegmentFilters(), scope: TenantScope,
-        countryCode: String? = nil
+        countryCode: String? = nil, timeZone: TimeZone = TimeZone(secondsFromGMT: 0)!, repeatExclusion: RepeatExclusion? = nil
     ) {
+        self.timeZone = timeZone
+        self.repeatExclusion = repeatExclusion
         self.channel = channel
         self.segment = segment
         self.filters = filters
@@ -116,9 +136,14 @@ public struct AudienceCompiler: Sendable {
         } else {
             q.append("REGEXP_REPLACE(c.email, ")
             q.bind(.string(Self.trimPattern))
-            q.append(", '') AS raw\n")
+            q.append(", '') AS raw")
         }
-        q.append("        FROM \(tables.customers) c")
+        if audience.segment.type == .birthday {
+            q.append(", REGEXP_REPLACE(CAST(c.birthdate AS CHAR), ")
+            q.bind(.string(Self.trimPattern))
+            q.append(", '') AS birthdate")
+        }
+        q.append("\n        FROM \(tables.customers) c")
         if let having = appointmentCondition(audience, now: now) {
             q.append("\n        JOIN (SELECT a.customer_id FROM \(tables.appointments) a WHERE ")
             appendTenantCondition("a", audience.scope, to: &q)
@@ -128,13 +153,21 @@ public struct AudienceCompiler: Sendable {
         }
         q.append("\n        WHERE ")
         appendTenantCondition("c", audience.scope, to: &q)
-        q.append("\n      ) n0\n    ) n1\n    LIMIT 18446744073709551615\n  ) m\n  WHERE m.address IS NOT NULL")
+        q.append("\n      ) n0")
+        if audience.segment.type == .birthday {
+            q.append("\n      WHERE ")
+            appendBirthdayCondition(audience, now: now, to: &q)
+        }
+        q.append("\n    ) n1\n    LIMIT 18446744073709551615\n  ) m\n  WHERE m.address IS NOT NULL")
         if audience.filters.excludeSuppressed {
             q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(tables.suppressions) s WHERE s.tenant_key = ")
             q.bind(.int(audience.scope.key))
             q.append(" AND s.channel = ")
             q.bind(.string(audience.channel.rawValue))
             q.append(" AND s.address = m.address)")
+        }
+        if let exclusion = audience.repeatExclusion, exclusion.rule.excludesAnyone {
+            appendRepeatExclusion(exclusion, scope: audience.scope, now: now, to: &q)
         }
         q.append("\n) r\nJOIN \(tables.customers) cn ON cn.id = r.id AND ")
         appendTenantCondition("cn", audience.scope, to: &q)
@@ -153,18 +186,43 @@ public struct AudienceCompiler: Sendable {
     }
 
     /// The send-time snapshot: inserts every recipient into the logs table as `pending`.
+    /// With a holdout, the held-out share is inserted as `skipped` / `holdout` in the same
+    /// statement (DESIGN §12), so it never reaches the queue.
     public func snapshot(
-        _ audience: AudienceDefinition, now: Int, logsTable: String, campaignID: Int, run: Int, createdAt: Date
+        _ audience: AudienceDefinition, now: Int, logsTable: String, campaignID: Int, run: Int, createdAt: Date,
+        holdout: Holdout = Holdout(percent: 0)
     ) -> SQLQuery {
         var q = SQLBuilder()
         q.append("INSERT INTO \(logsTable) (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address,")
-        q.append(" first_name, last_name, status, attempts, created_at, updated_at)\nSELECT ")
+        q.append(" first_name, last_name, status, last_error, attempts, created_at, updated_at)\nSELECT ")
         q.bindList([
             audience.scope.tenantID.map(SQLValue.int) ?? .null, .int(audience.scope.key), .int(campaignID), .int(run),
             .string(audience.channel.rawValue),
         ])
         q.append(", x.id, x.address, LEFT(x.first_name, 255), LEFT(x.last_name, 255), ")
-        q.bindList([.string(LogStatus.pending.rawValue), .int(0), .date(createdAt), .date(createdAt)])
+        if holdout.percent > 0 {
+            func heldOut() {
+                q.append("CRC32(CONCAT(")
+                q.bind(.int(campaignID))
+                q.append(", ':', x.id)) % 100 < ")
+                q.bind(.int(holdout.percent))
+            }
+            q.append("CASE WHEN ")
+            heldOut()
+            q.append(" THEN ")
+            q.bind(.string(LogStatus.skipped.rawValue))
+            q.append(" ELSE ")
+            q.bind(.string(LogStatus.pending.rawValue))
+            q.append(" END, CASE WHEN ")
+            heldOut()
+            q.append(" THEN ")
+            q.bind(.string(SkipReason.holdout.rawValue))
+            q.append(" END, ")
+        } else {
+            q.bindList([.string(LogStatus.pending.rawValue), .null])
+            q.append(", ")
+        }
+        q.bindList([.int(0), .date(createdAt), .date(createdAt)])
         q.append("\nFROM (\n")
         q.append(recipients(audience, now: now))
         q.append("\n) x ORDER BY x.id")
@@ -189,7 +247,7 @@ public struct AudienceCompiler: Sendable {
         let days = audience.segment.effectiveDays ?? 0
         let since = now - days * 86_400
         switch audience.segment.type {
-        case .allCustomers:
+        case .allCustomers, .birthday:
             break
         case .allAppointments:
             and()
@@ -258,6 +316,60 @@ public struct AudienceCompiler: Sendable {
             q.bind(.int(max(1, filters.minAppointments ?? 1)))
         }
         return parts == 0 ? nil : q.query
+    }
+
+    /// A well-formed `Y-m-d…` birthdate (checked first: REGEXP_REPLACE leaves other text as it is).
+    static let birthdateShape = "(?s)^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([^0-9].*)?$"
+    /// Extracts `month-day` without leading zeros from a well-formed birthdate.
+    static let birthdateMonthDay = "(?s)^[0-9]{4}-0?([0-9]{1,2})-0?([0-9]{1,2}).*$"
+
+    /// The customer's birthday falls on one of the window's days (`n0.birthdate`, trimmed).
+    /// Dates that do not exist never match: the window lists real days only, and 29 February
+    /// also needs a leap year of birth.
+    private func appendBirthdayCondition(_ audience: AudienceDefinition, now: Int, to q: inout SQLBuilder) {
+        let window = BirthdayWindow(
+            now: Date(timeIntervalSince1970: TimeInterval(now)), days: audience.segment.effectiveDays ?? 0,
+            timeZone: audience.timeZone)
+        func monthDay() {
+            q.append("REGEXP_REPLACE(n0.birthdate, ")
+            q.bind(.string(Self.birthdateMonthDay))
+            q.append(", ")
+            q.bind(.string("\\1-\\2"))
+            q.append(")")
+        }
+        q.append("n0.birthdate REGEXP ")
+        q.bind(.string(Self.birthdateShape))
+        q.append(" AND ")
+        monthDay()
+        q.append(" IN (")
+        q.bindList(window.monthDays.map(SQLValue.string))
+        q.append(")")
+        if window.monthDays.contains("2-29") {
+            q.append(" AND (")
+            monthDay()
+            q.append(" <> '2-29' OR (CAST(LEFT(n0.birthdate, 4) AS UNSIGNED) % 4 = 0")
+            q.append(" AND (CAST(LEFT(n0.birthdate, 4) AS UNSIGNED) % 100 <> 0 OR CAST(LEFT(n0.birthdate, 4) AS UNSIGNED) % 400 = 0)))")
+        }
+    }
+
+    /// Leaves out customers, and addresses, this campaign already sent or delivered a message
+    /// to (in the rule's window). Both probes are index lookups (`idx_campaign_customer`,
+    /// `idx_campaign_address`).
+    private func appendRepeatExclusion(_ exclusion: RepeatExclusion, scope: TenantScope, now: Int, to q: inout SQLBuilder) {
+        for (column, value) in [("customer_id", "m.id"), ("address", "m.address")] {
+            q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(tables.logs) p WHERE p.campaign_id = ")
+            q.bind(.int(exclusion.campaignID))
+            q.append(" AND p.\(column) = \(value) AND p.tenant_key = ")
+            q.bind(.int(scope.key))
+            q.append(" AND p.status IN (")
+            q.bindList(LogStatus.reached.sorted { $0.rawValue < $1.rawValue }.map { .string($0.rawValue) })
+            q.append(")")
+            if let start = exclusion.rule.exclusionStart(now: now) {
+                q.append(" AND p.sent_at >= ")
+                q.bind(.date(Date(timeIntervalSince1970: TimeInterval(start))))
+            }
+            q.append(")")
+        }
     }
 
     private func appendTenantCondition(_ alias: String, _ scope: TenantScope, to q: inout SQLBuilder) {

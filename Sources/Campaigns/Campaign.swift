@@ -27,16 +27,22 @@ public struct Campaign: Sendable, Hashable {
     public var tenantID: Int?
     /// A composed campaign or a manual send.
     public var kind: CampaignKind
+    /// Who a new run leaves out (recurring campaigns).
+    public var repeatRule: RepeatRule?
+    /// The share of the snapshot held out to measure lift (0 = none).
+    public var holdoutPercent: Int
 
     public init(
         id: Int, channel: Channel, name: String, status: CampaignStatus, statusReason: StatusReason?, segment: Segment,
         filters: SegmentFilters, templateID: Int?, subject: String?, body: String, contentSID: String?,
         contentVariables: [String: String]?, scheduledAt: Date?, recurrence: String?, currentRun: Int, totalCount: Int,
         createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil,
-        kind: CampaignKind = .campaign
+        kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0
     ) {
         self.tenantID = tenantID
         self.kind = kind
+        self.repeatRule = repeatRule
+        self.holdoutPercent = holdoutPercent
         self.id = id
         self.channel = channel
         self.name = name
@@ -67,6 +73,13 @@ public struct Campaign: Sendable, Hashable {
     public func audience(in scope: TenantScope) -> AudienceDefinition {
         AudienceDefinition(channel: channel, segment: segment, filters: filters, scope: scope)
     }
+
+    /// The audience of this campaign's next run: its repeat rule leaves out earlier recipients.
+    public func nextRunAudience(in scope: TenantScope) -> AudienceDefinition {
+        var audience = audience(in: scope)
+        if let repeatRule, repeatRule.excludesAnyone { audience.repeatExclusion = RepeatExclusion(campaignID: id, rule: repeatRule) }
+        return audience
+    }
 }
 
 /// Validated campaign input from a create or update request, plus non-fatal warnings.
@@ -82,6 +95,8 @@ public struct CampaignDraft: Sendable, Hashable {
     public var contentVariables: [String: String]?
     public var scheduledAt: Date?
     public var recurrence: String?
+    public var repeatRule: RepeatRule?
+    public var holdoutPercent: Int
     /// e.g. unknown `{shortcodes}` in the body.
     public var warnings: [String]
 
@@ -89,8 +104,10 @@ public struct CampaignDraft: Sendable, Hashable {
         channel: Channel, name: String, segment: Segment, filters: SegmentFilters = SegmentFilters(),
         templateID: Int? = nil, subject: String? = nil, body: String, contentSID: String? = nil,
         contentVariables: [String: String]? = nil, scheduledAt: Date? = nil, recurrence: String? = nil,
-        warnings: [String] = []
+        repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, warnings: [String] = []
     ) {
+        self.repeatRule = repeatRule
+        self.holdoutPercent = holdoutPercent
         self.channel = channel
         self.name = name
         self.segment = segment

@@ -74,6 +74,8 @@ public enum ProgressStage: String, Sendable, Codable, CaseIterable, Hashable {
 public struct CampaignView: Sendable, Hashable {
     public var campaign: Campaign
     public var progress: CampaignProgress
+    /// What the campaign brought back so far (lists and the dashboard fill it in).
+    public var results: AttributionFigures?
 
     /// When the next run starts: the scheduled time of a scheduled campaign.
     public var nextRunAt: Date? { campaign.status == .scheduled ? campaign.scheduledAt : nil }

@@ -44,7 +44,7 @@ public struct DailyCount: Sendable, Hashable {
 public struct CustomerMessage: Sendable, Hashable {
     public var campaignID: Int
     public var campaignName: String
-    public var kind: String
+    public var kind: CampaignKind
     public var channel: Channel
     public var address: String
     public var status: LogStatus
@@ -52,7 +52,7 @@ public struct CustomerMessage: Sendable, Hashable {
     public var lastError: String?
 
     public init(
-        campaignID: Int, campaignName: String, kind: String, channel: Channel, address: String, status: LogStatus, sentAt: Date?,
+        campaignID: Int, campaignName: String, kind: CampaignKind, channel: Channel, address: String, status: LogStatus, sentAt: Date?,
         lastError: String?
     ) {
         self.campaignID = campaignID

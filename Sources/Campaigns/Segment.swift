@@ -10,6 +10,7 @@ public enum SegmentType: String, Sendable, Codable, CaseIterable, Hashable {
     case `repeat`
     case lapsed
     case cancelledRecent = "cancelled_recent"
+    case birthday
 
     /// The `days` used when a request leaves it out (nil: the type has no days).
     public var defaultDays: Int? {
@@ -18,8 +19,14 @@ public enum SegmentType: String, Sendable, Codable, CaseIterable, Hashable {
         case .upcoming: 7
         case .lapsed: 90
         case .cancelledRecent: 30
+        case .birthday: 0
         case .allCustomers, .allAppointments, .firstTime, .repeat: nil
         }
+    }
+
+    /// The `days` a request may give: birthdays look at most a month ahead (0 = today only).
+    public var allowedDays: ClosedRange<Int> {
+        self == .birthday ? 0...31 : 1...3650
     }
 
     /// Suggested `days` values shown by the UI.
@@ -29,6 +36,7 @@ public enum SegmentType: String, Sendable, Codable, CaseIterable, Hashable {
         case .upcoming: [7, 30]
         case .lapsed: [90, 180]
         case .cancelledRecent: [30]
+        case .birthday: [0, 7]
         default: []
         }
     }
@@ -43,6 +51,7 @@ public enum SegmentType: String, Sendable, Codable, CaseIterable, Hashable {
         case .repeat: "Repeat customers (3+ visits)"
         case .lapsed: "Lapsed customers"
         case .cancelledRecent: "Recently cancelled"
+        case .birthday: "Birthdays"
         }
     }
 }

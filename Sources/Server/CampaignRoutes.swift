@@ -39,7 +39,9 @@ extension APIRoutes {
                 query: CampaignListQuery(
                     channel: channel, status: status, search: request.queryString("q"), channels: channels, kind: kind),
                 page: try request.pageRequest())
-            return jsonResponse(PageBody(page) { CampaignBody($0, scope: scope) })
+            var withFigures = page
+            withFigures.items = await withResults(page.items, context, deps)
+            return jsonResponse(PageBody(withFigures) { CampaignBody($0, scope: scope) })
         }
         /// A chosen template fills in a missing body (and subject for email).
         @Sendable func withTemplateDefaults(_ json: JSONValue, _ context: AppRequestContext) async throws -> JSONValue {

@@ -19,6 +19,8 @@ struct CampaignBody: Encodable {
     let contentVariables: [String: String]?
     let scheduledAt: Date?
     let recurrence: String?
+    let repeatRule: Nullable<RepeatRule>
+    let holdoutPercent: Int
     let run: Int
     let total: Int
     let createdBy: Int?
@@ -28,6 +30,8 @@ struct CampaignBody: Encodable {
     let finishedAt: Date?
     let counters: CountersBody
     let nextRunAt: Nullable<Date>
+    /// Bookings and revenue so far (lists and the dashboard, for callers who may read them).
+    let results: ResultSummaryBody?
     let warnings: [String]?
 
     /// Row counts of the current run.
@@ -58,6 +62,8 @@ struct CampaignBody: Encodable {
         contentVariables = c.contentVariables
         scheduledAt = c.scheduledAt
         recurrence = c.recurrence
+        repeatRule = Nullable(c.repeatRule)
+        holdoutPercent = c.holdoutPercent
         run = c.currentRun
         total = c.totalCount
         createdBy = c.createdBy
@@ -65,6 +71,7 @@ struct CampaignBody: Encodable {
         updatedAt = c.updatedAt
         startedAt = c.startedAt
         finishedAt = c.finishedAt
+        results = view.results.map(ResultSummaryBody.init)
         self.warnings = warnings
     }
 }
@@ -240,7 +247,7 @@ struct CustomerMessageBody: Encodable {
     init(_ message: CustomerMessage) {
         campaignId = message.campaignID
         campaignName = message.campaignName
-        kind = message.kind
+        kind = message.kind.rawValue
         channel = message.channel.rawValue
         address = message.address
         status = message.status.rawValue

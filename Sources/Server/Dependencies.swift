@@ -28,6 +28,8 @@ public struct AppDependencies: Sendable {
     public var engine: EngineAssembly?
     /// The dashboard and customer histories; nil answers 503 on those routes.
     public var reporting: (any ReportingRepository)?
+    /// Campaign results (§12); nil answers 503 on the results route and lists go without them.
+    public var results: (any ResultsRepository)?
     /// Per-tenant settings (§10); nil answers 503 on the settings routes.
     public var channelSettings: (any SettingsRepository)?
     /// `BKNTC_QUIET_HOURS` and `BKNTC_RATE_LIMIT`, which the effective settings show.
@@ -111,6 +113,7 @@ public struct AppDependencies: Sendable {
         deps.engine = engine
         deps.channelSettings = MariaDBSettingsRepository(pool: pool, prefix: prefix, clock: clock)
         deps.reporting = MariaDBReportingRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
+        deps.results = MariaDBResultsRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         deps.environmentQuietHours = config.quietHours
         deps.environmentRateLimit = config.rateLimit
         deps.providers = engine?.providers ?? MariaDBProviderConfiguration(pool: pool, prefix: prefix, saas: saas, clock: clock)

@@ -49,6 +49,7 @@ enum APIRoutes {
         registerCron(&api, deps)
         registerSettings(&api, deps)
         registerReporting(&api, deps)
+        registerResults(&api, deps)
         registerProviders(&api, deps)
     }
 
@@ -71,7 +72,8 @@ enum APIRoutes {
             let dashboard = try await reporting().dashboard(scope: scope, channels: channels)
             let recent = try await deps.campaigns.list(
                 scope: scope, query: CampaignListQuery(channels: channels), page: PageRequest(page: 1, perPage: 5))
-            return jsonResponse(DashboardBody(dashboard, recent: recent.items.map { CampaignBody($0, scope: scope) }))
+            let withResults = await withResults(recent.items, context, deps)
+            return jsonResponse(DashboardBody(dashboard, recent: withResults.map { CampaignBody($0, scope: scope) }))
         }
         api.on(.get, "customers/:id/messages", .capability(.logs)) { request, context in
             var channels = try context.channels(with: .logs)

@@ -13,7 +13,10 @@ struct AudienceFixture {
     static let now = 1_767_225_600  // 2026-01-01T00:00:00Z
     let pool: MariaDBPool
 
-    struct Customer { let id: Int; let tenant: Int?; let first: String?; let last: String?; let phone: String?; let email: String? }
+    struct Customer {
+        let id: Int; let tenant: Int?; let first: String?; let last: String?; let phone: String?; let email: String?
+        var birthdate: String? = nil
+    }
     struct Appointment { let customer: Int?; let tenant: Int?; let status: String?; let startsAt: Int?; let createdAt: Int?; let service: Int?; let location: Int? }
 
     static func make(_ label: String) async throws -> AudienceFixture {
@@ -22,8 +25,13 @@ struct AudienceFixture {
         try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger).migrate()
         _ = try await DemoDataGenerator(pool: pool, prefix: prefix, logger: TestDatabase.logger).generate(
             DemoDataOptions(tenants: 2, customers: 500, appointments: 4000, seed: 7, now: Date(timeIntervalSince1970: TimeInterval(now))))
+        // Another install's schema: birthdate as text, so it can hold what real sites store.
+        try await pool.withConnection { db in
+            try await db.execute("ALTER TABLE wpx_bkntc_customers MODIFY birthdate VARCHAR(32) NULL")
+        }
         let fixture = AudienceFixture(pool: pool)
         try await fixture.addBoundaryRows()
+        try await fixture.addBirthdays()
         return fixture
     }
 
@@ -79,13 +87,62 @@ struct AudienceFixture {
         }
     }
 
-    func customers() async throws -> [Customer] {
+    /// Customers 910001… in tenant 1 with birthdates as installs store them, around the year's
+    /// end and 29 February.
+    static let birthdays: [(Int, String?)] = [
+        (910_001, "2000-12-31"), (910_002, "1990-01-01"), (910_003, "1984-02-29"), (910_004, "1991-02-29"),
+        (910_005, ""), (910_006, "0000-00-00"), (910_007, "1990-1-2"), (910_008, " 1985-12-30 "),
+        (910_009, "1990-12-31 10:00:00"), (910_010, "31/12/1990"), (910_011, "1990-04-31"), (910_012, "1988-01-03"),
+        (910_013, "1999-13-01"), (910_014, nil), (910_015, "1970-02-28"), (910_016, "1970-03-01"), (910_017, "1990-012-05"),
+        (910_018, "1990-01-011"), (910_019, "1980-01-31"), (910_020, "2001-02-01"),
+    ]
+
+    private func addBirthdays() async throws {
         try await pool.withConnection { db in
-            try await db.query("SELECT id, tenant_id, first_name, last_name, phone_number, email FROM wpx_bkntc_customers").map {
-                Customer(id: try $0.decode("id"), tenant: try $0.decode("tenant_id"), first: try $0.decode("first_name"),
-                         last: try $0.decode("last_name"), phone: try $0.decode("phone_number"), email: try $0.decode("email"))
+            for (id, birthdate) in Self.birthdays {
+                try await db.execute(
+                    """
+                    INSERT INTO wpx_bkntc_customers (id, first_name, last_name, phone_number, email, birthdate, created_at, tenant_id)
+                    VALUES (\(id), 'Birthday', \(String(id)), \("+44 7700 \(id - 910_000 + 800_000)"), \("b\(id)@example.com"),
+                      \(birthdate), '2025-01-01', 1)
+                    """)
             }
         }
+    }
+
+    func customers() async throws -> [Customer] {
+        try await pool.withConnection { db in
+            try await db.query("SELECT id, tenant_id, first_name, last_name, phone_number, email, birthdate FROM wpx_bkntc_customers").map {
+                Customer(id: try $0.decode("id"), tenant: try $0.decode("tenant_id"), first: try $0.decode("first_name"),
+                         last: try $0.decode("last_name"), phone: try $0.decode("phone_number"), email: try $0.decode("email"),
+                         birthdate: try $0.decode("birthdate"))
+            }
+        }
+    }
+
+    /// DESIGN §5's birthday rule, written independently of `BirthdayWindow`: a real Y-m-d date
+    /// whose month and day fall on one of the `days`+1 days from today in the time zone, with
+    /// 29 February celebrated on 28 February in common years.
+    static func hasBirthday(_ birthdate: String?, now: Int, days: Int, timeZone: TimeZone) -> Bool {
+        guard let text = birthdate?.trimmingCharacters(in: CharacterSet(charactersIn: " \t\n\r")),
+            let match = text.wholeMatch(of: /(\d{4})-(\d{1,2})-(\d{1,2})(\D.*)?/),
+            let year = Int(match.1), let month = Int(match.2), let day = Int(match.3)
+        else { return false }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        // A real date: the calendar must give back the same components.
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
+            calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: day)
+        else { return false }
+        let today = calendar.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(now)))
+        for offset in 0...days {
+            let target = calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: offset, to: today)!)
+            let targetIsLeap = calendar.range(of: .day, in: .month, for: calendar.date(from: DateComponents(year: target.year, month: 2))!)!.count == 29
+            var (m, d) = (month, day)
+            if m == 2, d == 29, !targetIsLeap { d = 28 }
+            if target.month == m, target.day == d { return true }
+        }
+        return false
     }
 
     func appointments() async throws -> [Appointment] {
@@ -107,7 +164,7 @@ struct AudienceFixture {
     /// DESIGN §5 in plain Swift: the recipients as customer id → normalized address.
     static func expected(
         _ audience: AudienceDefinition, customers: [Customer], appointments: [Appointment], suppressed: Set<String>,
-        normalizer: AddressNormalizer
+        normalizer: AddressNormalizer, now: Int = now
     ) -> [Int: String] {
         func inScope(_ tenant: Int?) -> Bool {
             switch audience.scope {
@@ -137,6 +194,8 @@ struct AudienceFixture {
                 return list.contains(where: isActive) && !list.contains { isActive($0) && ($0.startsAt ?? Int.min) >= since }
             case .cancelledRecent:
                 return list.contains { inactive.contains(($0.status ?? "").lowercased()) && ($0.startsAt ?? Int.min) >= since }
+            case .birthday:
+                return true  // decided on the customer below
             }
         }
         let f = audience.filters
@@ -153,7 +212,10 @@ struct AudienceFixture {
         var seen: Set<String> = []
         for c in customers.sorted(by: { $0.id < $1.id }) where inScope(c.tenant) {
             let list = byCustomer[c.id] ?? []
-            guard audience.segment.type == .allCustomers ? true : !list.isEmpty else { continue }
+            guard [.allCustomers, .birthday].contains(audience.segment.type) ? true : !list.isEmpty else { continue }
+            if audience.segment.type == .birthday,
+                !hasBirthday(c.birthdate, now: now, days: audience.segment.effectiveDays ?? 0, timeZone: audience.timeZone)
+            { continue }
             guard matches(list), passesFilters(list) else { continue }
             guard let address = normalizer.normalize(audience.channel.usesPhone ? c.phone : c.email, for: audience.channel) else { continue }
             if audience.filters.excludeSuppressed, suppressed.contains(address.lowercased()) { continue }
@@ -164,8 +226,8 @@ struct AudienceFixture {
     }
 
     /// What the compiled query returns, as customer id → address.
-    func actual(_ audience: AudienceDefinition, compiler: AudienceCompiler) async throws -> [Int: String] {
-        let query = compiler.recipients(audience, now: Self.now)
+    func actual(_ audience: AudienceDefinition, compiler: AudienceCompiler, now: Int = now) async throws -> [Int: String] {
+        let query = compiler.recipients(audience, now: now)
         return try await pool.withConnection { db in
             var result: [Int: String] = [:]
             for row in try await db.query(try query.mariaDB()) {

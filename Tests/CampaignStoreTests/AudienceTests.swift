@@ -17,7 +17,8 @@ struct AudienceTests {
             Segment(type: .recentBookers, days: 30), Segment(type: .recentBookers, days: 90), Segment(type: .upcoming, days: 7),
             Segment(type: .upcoming, days: 30), Segment(type: .upcoming, days: 365), Segment(type: .firstTime), Segment(type: .repeat),
             Segment(type: .lapsed, days: 90), Segment(type: .lapsed, days: 180), Segment(type: .lapsed, days: 3650),
-            Segment(type: .cancelledRecent), Segment(type: .cancelledRecent, days: 365),
+            Segment(type: .cancelledRecent), Segment(type: .cancelledRecent, days: 365), Segment(type: .birthday),
+            Segment(type: .birthday, days: 7), Segment(type: .birthday, days: 31),
         ]
     }
 
@@ -102,6 +103,81 @@ struct AudienceTests {
                 AudienceDefinition(channel: .email, segment: Segment(type: .allCustomers), scope: .tenant(2), countryCode: "44"), compiler: Self.compiler)
             #expect(!tenantTwo.isEmpty)
             #expect(Set(tenantTwo.keys).isDisjoint(with: tenantOneIDs))
+        }
+    }
+
+    @Test func birthdaysFollowTheTenantsCalendarAcrossTheYearsEndAndTheLeapDay() async throws {
+        let fixture = try await AudienceFixture.make("birthday")
+        try await TestDatabase.dropping(fixture.pool) {
+            let customers = try await fixture.customers()
+            let appointments = try await fixture.appointments()
+            let zones = ["UTC", "America/Los_Angeles", "Pacific/Kiritimati", "Australia/Sydney"].map { TimeZone(identifier: $0)! }
+            let nows = [
+                AudienceFixture.now, 1_803_816_000 /* 2027-02-28T12:00Z */, 1_835_352_000 /* 2028-02-28T12:00Z */,
+                1_835_438_400 /* 2028-02-29T12:00Z */, 1_767_096_000, /* 2025-12-30T12:00Z */
+            ]
+            var compared = 0
+            for zone in zones {
+                for now in nows {
+                    for days in [0, 1, 3, 31] {
+                        let audience = AudienceDefinition(
+                            channel: .sms, segment: Segment(type: .birthday, days: days), scope: .tenant(1), countryCode: "44",
+                            timeZone: zone)
+                        let expected = AudienceFixture.expected(
+                            audience, customers: customers, appointments: appointments, suppressed: [], normalizer: Self.normalizer,
+                            now: now)
+                        let actual = try await fixture.actual(audience, compiler: Self.compiler, now: now)
+                        #expect(actual == expected, "\(zone.identifier) \(now) \(days)")
+                        compared += 1
+                    }
+                }
+            }
+            #expect(compared == 80)
+            func ids(_ now: Int, _ zone: String, days: Int = 0) async throws -> Set<Int> {
+                let audience = AudienceDefinition(
+                    channel: .sms, segment: Segment(type: .birthday, days: days), scope: .tenant(1), countryCode: "44",
+                    timeZone: TimeZone(identifier: zone)!)
+                return Set(try await fixture.actual(audience, compiler: Self.compiler, now: now).keys.filter { $0 > 910_000 })
+            }
+            // 2026-01-01T00:00Z is New Year's Day in UTC but still 31 December in Los Angeles.
+            #expect(try await ids(AudienceFixture.now, "UTC") == [910_002])
+            #expect(try await ids(AudienceFixture.now, "America/Los_Angeles") == [910_001, 910_009])
+            // From 30 December, 3 days ahead: 30, 31 December, 1 and 2 January (single-digit text too).
+            #expect(try await ids(1_767_096_000, "UTC", days: 3) == [910_008, 910_001, 910_009, 910_002, 910_007])
+            // 28 February 2027 (a common year) also celebrates 29 February; an impossible date never counts.
+            #expect(try await ids(1_803_816_000, "UTC") == [910_003, 910_015])
+            // In a leap year 29 February is its own day.
+            #expect(try await ids(1_835_352_000, "UTC") == [910_015])
+            #expect(try await ids(1_835_438_400, "UTC") == [910_003])
+        }
+    }
+
+    @Test func birthdatesStoredAsDatesWithZeroDatesAndNulls() async throws {
+        let pool = try await TestDatabase.create("birthdate_date")
+        try await TestDatabase.dropping(pool) {
+            try await BookneticFixture.install(pool: pool, prefix: AudienceFixture.prefix)
+            try await Migrator(pool: pool, prefix: AudienceFixture.prefix, logger: TestDatabase.logger).migrate()
+            try await pool.withConnection { db in
+                try await db.execute("SET SESSION sql_mode = ''")
+                for (id, birthdate) in [(1, "1990-01-01"), (2, "0000-00-00"), (3, nil), (4, "1984-01-01"), (5, "1990-01-02")] as [(Int, String?)] {
+                    try await db.execute(
+                        """
+                        INSERT INTO wpx_bkntc_customers (id, first_name, phone_number, birthdate, created_at)
+                        VALUES (\(id), 'D', \("+4477009000\(10 + id)"), \(birthdate), '2025-01-01')
+                        """)
+                }
+            }
+            let audience = AudienceDefinition(channel: .sms, segment: Segment(type: .birthday), scope: .singleSite, countryCode: "44")
+            let query = Self.compiler.recipients(audience, now: AudienceFixture.now)
+            let found = try await pool.withConnection { db in
+                Set(try await db.query(try query.mariaDB()).map { try $0.decode("id", as: Int.self) })
+            }
+            #expect(found == [1, 4])
+            // The snapshot reads the same DATE column under the service's strict session.
+            let insert = Self.compiler.snapshot(
+                audience, now: AudienceFixture.now, logsTable: "wpx_bkntc_campaign_logs", campaignID: 1, run: 1, createdAt: Date())
+            let inserted = try await pool.withConnection { db in try await db.execute(try insert.mariaDB()).affectedRows }
+            #expect(inserted == 2)
         }
     }
 

@@ -69,10 +69,49 @@ extension CampaignDraft {
             }
             contentVariables = values
         }
+        let repeatRule = try RepeatRule.validated(from: object["repeat_rule"])
+        var holdoutPercent = 0
+        if let raw = object["holdout_percent"], raw != .null {
+            guard let value = raw.integerValue, Holdout.range.contains(value) else {
+                throw .validation(
+                    field: "holdout_percent",
+                    message: "must be a whole number from \(Holdout.range.lowerBound) to \(Holdout.range.upperBound) (per cent)")
+            }
+            holdoutPercent = value
+        }
         let warnings = MessageRenderer.shortcodeWarnings(body: body, subject: subject)
         return CampaignDraft(
             channel: channel, name: name, segment: segment, filters: filters, templateID: templateID, subject: subject,
             body: body, contentSID: contentSID, contentVariables: contentVariables, scheduledAt: scheduledAt,
-            recurrence: recurrence, warnings: warnings)
+            recurrence: recurrence, repeatRule: repeatRule, holdoutPercent: holdoutPercent, warnings: warnings)
+    }
+}
+
+extension RepeatRule {
+    /// `{"once_per_customer":true}` and/or `{"min_days_between":N}`; absent, null or `{}` = none.
+    static func validated(from json: JSONValue?) throws(DomainError) -> RepeatRule? {
+        guard let json, json != .null else { return nil }
+        guard case .object(let object) = json else {
+            throw .validation(field: "repeat_rule", message: "must be an object like {\"once_per_customer\":true}")
+        }
+        if let unknown = object.keys.sorted().first(where: { !["once_per_customer", "min_days_between"].contains($0) }) {
+            throw .validation(field: "repeat_rule.\(unknown)", message: "is not a repeat rule; use once_per_customer or min_days_between")
+        }
+        var rule = RepeatRule()
+        if let raw = object["once_per_customer"], raw != .null {
+            guard case .bool(let flag) = raw else {
+                throw .validation(field: "repeat_rule.once_per_customer", message: "must be true or false")
+            }
+            rule.oncePerCustomer = flag
+        }
+        if let raw = object["min_days_between"], raw != .null {
+            guard let days = raw.integerValue, RepeatRule.daysRange.contains(days) else {
+                throw .validation(
+                    field: "repeat_rule.min_days_between",
+                    message: "must be a whole number of days from \(RepeatRule.daysRange.lowerBound) to \(RepeatRule.daysRange.upperBound)")
+            }
+            rule.minDaysBetween = days
+        }
+        return rule.excludesAnyone ? rule : nil
     }
 }

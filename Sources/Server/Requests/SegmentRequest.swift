@@ -20,8 +20,10 @@ extension Segment {
             guard let value = raw.integerValue else {
                 throw .validation(field: "\(field).days", message: "must be a whole number of days")
             }
-            guard (1...3650).contains(value) else {
-                throw .validation(field: "\(field).days", message: "must be between 1 and 3650")
+            let allowed = type.allowedDays
+            guard allowed.contains(value) else {
+                throw .validation(
+                    field: "\(field).days", message: "must be between \(allowed.lowerBound) and \(allowed.upperBound)")
             }
             days = type.defaultDays == nil ? nil : value
         }

@@ -1,0 +1,198 @@
+import Campaigns
+import Foundation
+import MariaDB
+
+/// Results of campaigns (DESIGN §12): the attribution queries of `AttributionQueries` run on
+/// one lease, with the tenant's attribution windows, currency and time zone read on it too.
+/// Summaries for lists are cached for 30 s per tenant and campaign set (bookings arrive over
+/// days; a list polled every few seconds should not scan the appointments each time).
+public struct MariaDBResultsRepository: ResultsRepository {
+    let pool: MariaDBPool
+    let queries: AttributionQueries
+    let campaigns: SQLIdentifier
+    let settingsTable: SQLIdentifier
+    let siteSettings: MariaDBSiteSettings
+    let clock: any WallClock
+    private let summaryCache: TimedCache<SummaryKey, [Int: AttributionFigures]>
+
+    struct SummaryKey: Hashable, Sendable {
+        let tenant: Int
+        let campaigns: [Int]
+    }
+
+    public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
+        self.pool = pool
+        self.queries = AttributionQueries(tables: prefix.attributionTables)
+        self.campaigns = prefix.bkntc("campaigns")
+        self.settingsTable = prefix.bkntc("campaign_settings")
+        self.siteSettings = settings
+        self.clock = clock
+        self.summaryCache = TimedCache(ttl: 30, clock: clock)
+    }
+
+    public func results(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignResults {
+        try await pool.withConnection { db in
+            guard
+                let campaign = try await db.queryFirst(
+                    "SELECT * FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)"
+                ).map(MariaDBCampaignRepository.campaign)
+            else { throw DomainError.notFound("campaign") }
+            try access.check(campaign.channel)
+            let windows = try await windowDays(db, scope: scope)
+            let days = windows[campaign.channel] ?? ChannelSettings.defaultAttributionDays
+            let zone = try await siteSettings.timeZone(scope: scope, channel: campaign.channel, on: db)
+            let currency = try await siteSettings.currency(scope: scope, on: db)
+            let groups = try await self.groups(db, scope: scope, campaignIDs: [id], run: run)
+            var result = CampaignResults(
+                campaignID: id, run: run, attributionDays: days, currency: currency, timeZone: zone.identifier,
+                total: AttributionFigures(), runs: [], holdout: nil, daily: [])
+            guard let total = groups.totals[id] else { return result }
+            result.total.messaged = total.messaged
+            if let first = total.firstSent, let last = total.lastSent {
+                let now = Int(clock.now().timeIntervalSince1970)
+                let series = DaySeries(from: first, through: min(now, last + days * 86_400), timeZone: zone)
+                let request = AttributionRequest(
+                    scope: scope, campaignIDs: [id], run: run, windowDays: windows, first: first, last: last, days: series)
+                let booked = try await bookings(db, request)
+                result.total = booked.totals[id].map { figures in
+                    var figures = figures
+                    figures.messaged = total.messaged
+                    return figures
+                } ?? AttributionFigures(messaged: total.messaged)
+                result.daily = series.dates.enumerated().map { index, date in
+                    let day = booked.daily[index + 1] ?? (0, 0)
+                    return DailyBookings(date: date, bookings: day.bookings, revenue: Self.cents(day.revenue))
+                }
+                result.runs = groups.runs[id, default: [:]].keys.sorted().map { number in
+                    var figures = booked.runs[id]?[number] ?? AttributionFigures()
+                    figures.messaged = groups.runs[id]?[number]?.messaged ?? 0
+                    return RunResults(run: number, figures: figures)
+                }
+            } else {
+                result.runs = groups.runs[id, default: [:]].keys.sorted().map { number in
+                    RunResults(run: number, figures: AttributionFigures(messaged: groups.runs[id]?[number]?.messaged ?? 0))
+                }
+            }
+            if total.heldOut > 0, let first = total.firstHeld, let last = total.lastHeld {
+                let request = AttributionRequest(
+                    scope: scope, campaignIDs: [id], run: run, windowDays: windows, first: first, last: last)
+                let rows = try await db.query(try queries.holdoutBookings(request, channel: campaign.channel).mariaDB())
+                let booked = try rows.first?.decode("booked_customers", as: Int.self) ?? 0
+                result.holdout = HoldoutComparison(
+                    customers: total.heldOut, bookedCustomers: booked, messagedRate: result.total.conversionRate,
+                    messagedCustomers: result.total.messaged)
+            }
+            return result
+        }
+    }
+
+    public func summaries(scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: AttributionFigures] {
+        let ids = campaigns.filter { $0.currentRun > 0 }.map(\.id).sorted()
+        if ids.isEmpty { return [:] }
+        return try await summaryCache.value(for: SummaryKey(tenant: scope.key, campaigns: ids)) {
+            try await pool.withConnection { db in
+                let groups = try await self.groups(db, scope: scope, campaignIDs: ids, run: nil)
+                let sent = groups.totals.values.filter { $0.firstSent != nil }
+                guard let first = sent.compactMap(\.firstSent).min(), let last = sent.compactMap(\.lastSent).max() else {
+                    return groups.totals.mapValues { AttributionFigures(messaged: $0.messaged) }
+                }
+                let request = AttributionRequest(
+                    scope: scope, campaignIDs: ids, windowDays: try await windowDays(db, scope: scope), first: first, last: last)
+                let booked = try await bookings(db, request)
+                return groups.totals.mapValues { total in
+                    AttributionFigures(messaged: total.messaged)
+                }.reduce(into: [Int: AttributionFigures]()) { result, entry in
+                    var figures = booked.totals[entry.key] ?? AttributionFigures()
+                    figures.messaged = entry.value.messaged
+                    result[entry.key] = figures
+                }
+            }
+        }
+    }
+
+    // MARK: - Steps
+
+    /// Messaged and held-out customers and message times, per campaign and per run.
+    struct Group {
+        var messaged = 0
+        var heldOut = 0
+        var firstSent: Int?
+        var lastSent: Int?
+        var firstHeld: Int?
+        var lastHeld: Int?
+    }
+
+    private func groups(_ db: some MariaDBQueryable, scope: TenantScope, campaignIDs: [Int], run: Int?) async throws
+        -> (totals: [Int: Group], runs: [Int: [Int: Group]])
+    {
+        var totals: [Int: Group] = [:]
+        var runs: [Int: [Int: Group]] = [:]
+        for row in try await db.query(try queries.groups(scope, campaignIDs: campaignIDs, run: run).mariaDB()) {
+            guard let campaign = try row.decode("campaign_id", as: Int?.self) else { continue }
+            let group = Group(
+                messaged: try row.decode("messaged", as: Int?.self) ?? 0, heldOut: try row.decode("held_out", as: Int?.self) ?? 0,
+                firstSent: try row.decode("first_sent", as: Int?.self), lastSent: try row.decode("last_sent", as: Int?.self),
+                firstHeld: try row.decode("first_held", as: Int?.self), lastHeld: try row.decode("last_held", as: Int?.self))
+            if let number = try row.decode("run", as: Int?.self) {
+                runs[campaign, default: [:]][number] = group
+            } else {
+                totals[campaign] = group
+            }
+        }
+        return (totals, runs)
+    }
+
+    /// Attributed bookings per campaign, per run and per day (1-based index into the series).
+    private func bookings(_ db: some MariaDBQueryable, _ request: AttributionRequest) async throws -> (
+        totals: [Int: AttributionFigures], runs: [Int: [Int: AttributionFigures]], daily: [Int: (bookings: Int, revenue: Double)]
+    ) {
+        var totals: [Int: AttributionFigures] = [:]
+        var runs: [Int: [Int: AttributionFigures]] = [:]
+        var daily: [Int: (bookings: Int, revenue: Double)] = [:]
+        for row in try await db.query(try queries.bookings(request).mariaDB()) {
+            guard let campaign = try row.decode("campaign_id", as: Int?.self) else { continue }
+            let figures = AttributionFigures(
+                bookedCustomers: try row.decode("booked_customers", as: Int?.self) ?? 0,
+                bookings: try row.decode("bookings", as: Int?.self) ?? 0,
+                revenue: Self.cents(try row.decode("revenue", as: Double?.self) ?? 0))
+            let run = try row.decode("run", as: Int?.self)
+            let day = try row.decode("day", as: Int?.self)
+            switch (run, day) {
+            case (nil, _): totals[campaign] = figures
+            case (let run?, nil): runs[campaign, default: [:]][run] = figures
+            case (_, let day?):
+                let sum = daily[day] ?? (0, 0)
+                daily[day] = (sum.bookings + figures.bookings, sum.revenue + figures.revenue)
+            }
+        }
+        return (totals, runs, daily)
+    }
+
+    /// `attribution_days` per channel: the tenant's setting, else the default.
+    private func windowDays(_ db: some MariaDBQueryable, scope: TenantScope) async throws -> [Channel: Int] {
+        var windows = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, ChannelSettings.defaultAttributionDays) })
+        let rows = try await db.query(
+            """
+            SELECT channel, value FROM \(identifier: settingsTable)
+            WHERE tenant_key = \(scope.key) AND name = \(SettingName.attributionDays.rawValue)
+            """)
+        for row in rows {
+            guard let channel = Channel(rawValue: try row.decode("channel")),
+                let days = Int(try row.decode("value", as: String.self).trimmingCharacters(in: .whitespaces)), days > 0
+            else { continue }
+            windows[channel] = days
+        }
+        return windows
+    }
+
+    /// Money rounded to cents (sums of DECIMAL columns read as Double).
+    static func cents(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+}
+
+extension TablePrefix {
+    /// The tables the results queries read.
+    public var attributionTables: AttributionTables {
+        AttributionTables(
+            appointments: bkntc("appointments").text, services: bkntc("services").text, logs: bkntc("campaign_logs").text)
+    }
+}

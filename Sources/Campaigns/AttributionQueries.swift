@@ -1,0 +1,211 @@
+import Foundation
+
+/// The quoted table names the results queries read.
+public struct AttributionTables: Sendable, Hashable {
+    public var appointments: String
+    public var services: String
+    public var logs: String
+
+    public init(appointments: String, services: String, logs: String) {
+        self.appointments = appointments
+        self.services = services
+        self.logs = logs
+    }
+}
+
+/// What one attribution pass covers: some campaigns of a tenant, optionally one run, and the
+/// time span their messages (or holdout snapshots) fall in.
+public struct AttributionRequest: Sendable, Hashable {
+    public var scope: TenantScope
+    public var campaignIDs: [Int]
+    public var run: Int?
+    /// Attribution window per channel, in days (§10 `attribution_days`).
+    public var windowDays: [Channel: Int]
+    /// Epoch seconds of the first and last message (or snapshot) considered.
+    public var first: Int
+    public var last: Int
+    /// Day starts for the daily series; nil = no daily breakdown.
+    public var days: DaySeries?
+
+    public init(
+        scope: TenantScope, campaignIDs: [Int], run: Int? = nil, windowDays: [Channel: Int], first: Int, last: Int,
+        days: DaySeries? = nil
+    ) {
+        self.scope = scope
+        self.campaignIDs = campaignIDs
+        self.run = run
+        self.windowDays = windowDays
+        self.first = first
+        self.last = last
+        self.days = days
+    }
+
+    func window(_ channel: Channel) -> Int { (windowDays[channel] ?? ChannelSettings.defaultAttributionDays) * 86_400 }
+    var longestWindow: Int { Channel.allCases.map(window).max() ?? ChannelSettings.defaultAttributionDays * 86_400 }
+    /// Bookings after this are outside every window.
+    var end: Int { last + longestWindow }
+}
+
+/// Builds the results queries of DESIGN §12 as values (the store runs them).
+///
+/// Attribution is one set-based pass: the tenant's appointments created in the span (one scan
+/// of Booknetic's table, which has no index but its primary key) are joined to every message
+/// of the tenant (any campaign, manual sends included) sent to the same customers before the
+/// booking and within that message's window; `ROW_NUMBER()` over each appointment keeps the
+/// latest such message (last touch), and only bookings whose last touch is one of the
+/// requested campaigns are counted. `WITH ROLLUP` gives per-run and per-campaign distinct
+/// customers in the same statement.
+public struct AttributionQueries: Sendable {
+    public let tables: AttributionTables
+
+    public init(tables: AttributionTables) {
+        self.tables = tables
+    }
+
+    static var reached: [SQLValue] { LogStatus.reached.map { .string($0.rawValue) } }
+    static var inactive: [SQLValue] { AppointmentStatus.inactive.map { .string($0.rawValue) } }
+
+    /// Per campaign and run (and per campaign, from the rollup): `messaged`, `held_out`, and the
+    /// first and last `sent_at` / holdout snapshot as epoch seconds.
+    public func groups(_ scope: TenantScope, campaignIDs: [Int], run: Int?) -> SQLQuery {
+        var q = SQLBuilder()
+        func reached() {
+            q.append("status IN (")
+            q.bindList(Self.reached)
+            q.append(")")
+        }
+        func heldOut() {
+            q.append("status = ")
+            q.bind(.string(LogStatus.skipped.rawValue))
+            q.append(" AND last_error = ")
+            q.bind(.string(SkipReason.holdout.rawValue))
+        }
+        q.append("SELECT campaign_id, run,\n  COUNT(DISTINCT CASE WHEN ")
+        reached()
+        q.append(" THEN COALESCE(CAST(customer_id AS CHAR), CONCAT('@', address)) END) AS messaged,\n  COUNT(DISTINCT CASE WHEN ")
+        heldOut()
+        q.append(" THEN customer_id END) AS held_out,\n  MIN(CASE WHEN ")
+        reached()
+        q.append(" THEN UNIX_TIMESTAMP(sent_at) END) AS first_sent, MAX(CASE WHEN ")
+        reached()
+        q.append(" THEN UNIX_TIMESTAMP(sent_at) END) AS last_sent,\n  MIN(CASE WHEN ")
+        heldOut()
+        q.append(" THEN UNIX_TIMESTAMP(created_at) END) AS first_held, MAX(CASE WHEN ")
+        heldOut()
+        q.append(" THEN UNIX_TIMESTAMP(created_at) END) AS last_held\nFROM \(tables.logs)\nWHERE tenant_key = ")
+        q.bind(.int(scope.key))
+        q.append(" AND campaign_id IN (")
+        q.bindList(campaignIDs.map(SQLValue.int))
+        q.append(")")
+        if let run {
+            q.append(" AND run = ")
+            q.bind(.int(run))
+        }
+        q.append("\nGROUP BY campaign_id, run WITH ROLLUP")
+        return q.query
+    }
+
+    /// Attributed bookings: rows `campaign_id, run, day` (NULL in rollup rows), `bookings`,
+    /// `booked_customers`, `revenue`. `day` is the 1-based index into `request.days` (0 when
+    /// there is no series).
+    public func bookings(_ request: AttributionRequest) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("SELECT b.campaign_id, b.run, b.day, COUNT(*) AS bookings, COUNT(DISTINCT b.customer_id) AS booked_customers,")
+        q.append(" SUM(b.amount) AS revenue\nFROM (\n  SELECT t.campaign_id, t.run, a.customer_id, a.amount, ")
+        if let days = request.days, !days.starts.isEmpty {
+            q.append("INTERVAL(a.created_at, ")
+            q.bindList(days.starts.map(SQLValue.int))
+            q.append(")")
+        } else {
+            q.append("0")
+        }
+        q.append(" AS day,\n    ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY t.sent_ts DESC, t.log_id DESC) AS rn\n  FROM (\n")
+        appendAppointments(request.scope, from: request.first, until: request.end, to: &q)
+        q.append("\n  ) a\n  JOIN (\n    SELECT l.id AS log_id, l.campaign_id, l.run, CAST(l.customer_id AS SIGNED) AS customer_id,")
+        q.append(" UNIX_TIMESTAMP(l.sent_at) AS sent_ts,\n      UNIX_TIMESTAMP(l.sent_at) + CASE l.channel")
+        for channel in Channel.allCases {
+            q.append(" WHEN ")
+            q.bind(.string(channel.rawValue))
+            q.append(" THEN ")
+            q.bind(.int(request.window(channel)))
+        }
+        q.append(" ELSE ")
+        q.bind(.int(request.window(.sms)))
+        q.append(" END AS window_end\n    FROM \(tables.logs) l\n    WHERE l.tenant_key = ")
+        q.bind(.int(request.scope.key))
+        q.append(" AND l.status IN (")
+        q.bindList(Self.reached)
+        q.append(") AND l.sent_at >= ")
+        q.bind(.date(Date(timeIntervalSince1970: TimeInterval(request.first))))
+        q.append(" AND l.sent_at < ")
+        q.bind(.date(Date(timeIntervalSince1970: TimeInterval(request.end))))
+        q.append("\n      AND l.customer_id IN (SELECT r.customer_id FROM \(tables.logs) r WHERE r.tenant_key = ")
+        q.bind(.int(request.scope.key))
+        q.append(" AND r.campaign_id IN (")
+        q.bindList(request.campaignIDs.map(SQLValue.int))
+        q.append(") AND r.status IN (")
+        q.bindList(Self.reached)
+        q.append("))\n  ) t ON t.customer_id = a.customer_id AND a.created_at >= t.sent_ts AND a.created_at < t.window_end\n")
+        q.append(") b\nWHERE b.rn = 1 AND b.campaign_id IN (")
+        q.bindList(request.campaignIDs.map(SQLValue.int))
+        q.append(")")
+        if let run = request.run {
+            q.append(" AND b.run = ")
+            q.bind(.int(run))
+        }
+        q.append("\nGROUP BY b.campaign_id, b.run, b.day WITH ROLLUP")
+        return q.query
+    }
+
+    /// Held-out customers who booked within the window after their snapshot anyway: rows
+    /// `campaign_id, booked_customers`. `request.first`/`last` span the holdout snapshots.
+    public func holdoutBookings(_ request: AttributionRequest, channel: Channel) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("SELECT h.campaign_id, COUNT(DISTINCT h.customer_id) AS booked_customers\nFROM (\n")
+        appendAppointments(request.scope, from: request.first, until: request.last + request.window(channel), to: &q)
+        q.append("\n) a\nJOIN (\n  SELECT campaign_id, CAST(customer_id AS SIGNED) AS customer_id, UNIX_TIMESTAMP(created_at) AS start_ts\n")
+        q.append("  FROM \(tables.logs)\n  WHERE tenant_key = ")
+        q.bind(.int(request.scope.key))
+        q.append(" AND campaign_id IN (")
+        q.bindList(request.campaignIDs.map(SQLValue.int))
+        q.append(") AND status = ")
+        q.bind(.string(LogStatus.skipped.rawValue))
+        q.append(" AND last_error = ")
+        q.bind(.string(SkipReason.holdout.rawValue))
+        if let run = request.run {
+            q.append(" AND run = ")
+            q.bind(.int(run))
+        }
+        q.append("\n) h ON h.customer_id = a.customer_id AND a.created_at >= h.start_ts AND a.created_at < h.start_ts + ")
+        q.bind(.int(request.window(channel)))
+        q.append("\nGROUP BY h.campaign_id")
+        return q.query
+    }
+
+    /// The tenant's bookings created in [from, until): `id, customer_id, created_at, amount`.
+    private func appendAppointments(_ scope: TenantScope, from: Int, until: Int, to q: inout SQLBuilder) {
+        q.append("    SELECT CAST(a.id AS SIGNED) AS id, CAST(a.customer_id AS SIGNED) AS customer_id,")
+        q.append(" CAST(a.created_at AS SIGNED) AS created_at,\n      COALESCE(s.price, a.paid_amount, 0) AS amount\n")
+        q.append("    FROM \(tables.appointments) a\n    LEFT JOIN \(tables.services) s ON s.id = a.service_id AND ")
+        appendTenant("s", scope, to: &q)
+        q.append("\n    WHERE ")
+        appendTenant("a", scope, to: &q)
+        q.append(" AND a.created_at >= ")
+        q.bind(.int(from))
+        q.append(" AND a.created_at < ")
+        q.bind(.int(until))
+        q.append(" AND a.customer_id IS NOT NULL AND COALESCE(a.status, '') NOT IN (")
+        q.bindList(Self.inactive)
+        q.append(")")
+    }
+
+    private func appendTenant(_ alias: String, _ scope: TenantScope, to q: inout SQLBuilder) {
+        switch scope {
+        case .singleSite:
+            q.append("(\(alias).tenant_id IS NULL OR \(alias).tenant_id = 0)")
+        case .tenant(let id):
+            q.append("\(alias).tenant_id = ")
+            q.bind(.int(id))
+        }
+    }
+}
