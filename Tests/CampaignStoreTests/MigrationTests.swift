@@ -33,7 +33,7 @@ struct MigrationTests {
             #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
             let first = try await migrator.migrate()
-            #expect(first.applied.count == 5)
+            #expect(first.applied.count == 6)
             let afterFirst = try await tables(pool)
             #expect(Set(afterFirst.keys) == [
                 "wpx_bkntc_campaigns", "wpx_bkntc_campaign_logs", "wpx_bkntc_campaign_templates",
@@ -42,6 +42,8 @@ struct MigrationTests {
                 "wpx_bkntc_campaign_callbacks",
             ])
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`kind` varchar(16) NOT NULL DEFAULT 'campaign'") == true)
+            #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`holdout_percent` tinyint(3) unsigned NOT NULL DEFAULT 0") == true)
+            #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_campaign_customer` (`campaign_id`,`customer_id`,`status`,`sent_at`)") == true)
             #expect(afterFirst.keys.allSatisfy { !$0.hasPrefix("wp_") })
             #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_claim` (`campaign_id`,`status`,`next_attempt_at`)") == true)
             #expect(afterFirst["wpx_bkntc_campaign_suppressions"]?.contains("UNIQUE KEY `uniq_address` (`tenant_key`,`channel`,`address`)") == true)
@@ -52,12 +54,12 @@ struct MigrationTests {
             let templateCount: @Sendable () async throws -> Int = {
                 try await pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM wpx_bkntc_campaign_templates")!.decode("n") }
             }
-            #expect(try await templateCount() == 12)
+            #expect(try await templateCount() == 18)
             let second = try await migrator.migrate()
             #expect(second.applied.isEmpty)
             #expect(second.alreadyApplied == ["0001", "0002", "0003", "0004", "0005", "0006"])
             #expect(try await tables(pool) == afterFirst)
-            #expect(try await templateCount() == 12)
+            #expect(try await templateCount() == 18)
         }
     }
 

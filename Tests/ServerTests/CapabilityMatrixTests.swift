@@ -97,6 +97,7 @@ struct CapabilityMatrixTests {
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/progress", capability: .read, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs.csv", capability: .logs, object: true, success: 200, prepare: ["send"]),
+        RouteCase(method: .get, path: "/api/v1/campaigns/:id/results", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/preview-messages", capability: .read, object: true, success: 200),
         RouteCase(method: .get, path: "/api/v1/dashboard", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/customers/:id/messages", capability: .logs, object: false, success: 200, query: "?channel=CHANNEL"),
