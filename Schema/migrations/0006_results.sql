@@ -1,14 +1,18 @@
--- Results and automations: a campaign's repeat rule (DESIGN §5) and holdout share (§12), an
--- index that lets the repeat rule find earlier messages to a customer or an address of one
--- campaign without scanning its runs, and the two automation templates per channel.
+-- Results and automations: a campaign's repeat rule (DESIGN §5) and holdout share (§12); log
+-- indexes that let the repeat rule find earlier messages to a customer or an address of one
+-- campaign without scanning its runs, let results count a campaign's runs
+-- (`idx_campaign_run`) and read a tenant's messages of a time span (`idx_touch`) from the
+-- index alone; and the two automation templates per channel.
 
 ALTER TABLE `{prefix}bkntc_campaigns`
     ADD COLUMN `repeat_rule` VARCHAR(255) NULL AFTER `recurrence`,
     ADD COLUMN `holdout_percent` TINYINT UNSIGNED NOT NULL DEFAULT 0 AFTER `repeat_rule`;
 
 ALTER TABLE `{prefix}bkntc_campaign_logs`
-    ADD KEY `idx_campaign_customer` (`campaign_id`, `customer_id`, `status`, `sent_at`),
-    ADD KEY `idx_campaign_address` (`campaign_id`, `address`, `status`, `sent_at`);
+    ADD KEY `idx_campaign_customer` (`campaign_id`, `customer_id`, `status`, `sent_at`, `tenant_key`),
+    ADD KEY `idx_campaign_address` (`campaign_id`, `address`, `status`, `sent_at`),
+    ADD KEY `idx_campaign_run` (`campaign_id`, `run`, `status`, `sent_at`, `tenant_key`),
+    ADD KEY `idx_touch` (`tenant_key`, `sent_at`, `status`, `customer_id`, `campaign_id`, `run`, `channel`);
 
 INSERT IGNORE INTO `{prefix}bkntc_campaign_templates`
     (`tenant_id`, `tenant_key`, `channel`, `name`, `subject`, `body`, `is_builtin`, `builtin_key`, `created_at`, `updated_at`)

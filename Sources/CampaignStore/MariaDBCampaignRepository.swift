@@ -197,6 +197,10 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             updated.statusReason = nil
             updated.finishedAt = nil
         }
+        if campaign.holdoutPercent > 0 {
+            // Some rows went in as skipped (held out): count them as stored.
+            return try await view(tx, scope: scope, updated)
+        }
         var progress = CampaignProgress(status: updated.status)
         progress.add(inserted, .pending)
         return CampaignView(campaign: updated, progress: progress)

@@ -14,6 +14,9 @@ public struct MariaDBResultsRepository: ResultsRepository {
     let siteSettings: MariaDBSiteSettings
     let clock: any WallClock
     private let summaryCache: TimedCache<SummaryKey, [Int: AttributionFigures]>
+    /// Sees every attribution statement before it runs (the bench writes them out to time the
+    /// same SQL in the mariadb client).
+    public var onStatement: (@Sendable (SQLQuery) -> Void)?
 
     struct SummaryKey: Hashable, Sendable {
         let tenant: Int
@@ -76,7 +79,7 @@ public struct MariaDBResultsRepository: ResultsRepository {
             if total.heldOut > 0, let first = total.firstHeld, let last = total.lastHeld {
                 let request = AttributionRequest(
                     scope: scope, campaignIDs: [id], run: run, windowDays: windows, first: first, last: last)
-                let rows = try await db.query(try queries.holdoutBookings(request, channel: campaign.channel).mariaDB())
+                let rows = try await self.run(db, queries.holdoutBookings(request, channel: campaign.channel))
                 let booked = try rows.first?.decode("booked_customers", as: Int.self) ?? 0
                 result.holdout = HoldoutComparison(
                     customers: total.heldOut, bookedCustomers: booked, messagedRate: result.total.conversionRate,
@@ -127,16 +130,41 @@ public struct MariaDBResultsRepository: ResultsRepository {
     {
         var totals: [Int: Group] = [:]
         var runs: [Int: [Int: Group]] = [:]
-        for row in try await db.query(try queries.groups(scope, campaignIDs: campaignIDs, run: run).mariaDB()) {
-            guard let campaign = try row.decode("campaign_id", as: Int?.self) else { continue }
-            let group = Group(
-                messaged: try row.decode("messaged", as: Int?.self) ?? 0, heldOut: try row.decode("held_out", as: Int?.self) ?? 0,
-                firstSent: try row.decode("first_sent", as: Int?.self), lastSent: try row.decode("last_sent", as: Int?.self),
-                firstHeld: try row.decode("first_held", as: Int?.self), lastHeld: try row.decode("last_held", as: Int?.self))
-            if let number = try row.decode("run", as: Int?.self) {
-                runs[campaign, default: [:]][number] = group
-            } else {
-                totals[campaign] = group
+        for row in try await self.run(db, queries.groups(scope, campaignIDs: campaignIDs, run: run)) {
+            var group = Group()
+            group.messaged = try row.decode("messaged", as: Int?.self) ?? 0
+            group.firstSent = try row.decode("first_sent", as: Int?.self)
+            group.lastSent = try row.decode("last_sent", as: Int?.self)
+            runs[try row.decode("campaign_id"), default: [:]][try row.decode("run", as: Int.self)] = group
+        }
+        for row in try await self.run(db, queries.heldOut(scope, campaignIDs: campaignIDs, run: run)) {
+            let campaign: Int = try row.decode("campaign_id")
+            let number: Int = try row.decode("run")
+            var group = runs[campaign]?[number] ?? Group()
+            group.heldOut = try row.decode("held_out")
+            group.firstHeld = try row.decode("first_held", as: Int?.self)
+            group.lastHeld = try row.decode("last_held", as: Int?.self)
+            runs[campaign, default: [:]][number] = group
+        }
+        for (campaign, byRun) in runs {
+            for group in byRun.values {
+                var total = totals[campaign] ?? Group()
+            total.messaged += group.messaged
+            total.heldOut += group.heldOut
+            total.firstSent = [total.firstSent, group.firstSent].compactMap { $0 }.min()
+            total.lastSent = [total.lastSent, group.lastSent].compactMap { $0 }.max()
+            total.firstHeld = [total.firstHeld, group.firstHeld].compactMap { $0 }.min()
+            total.lastHeld = [total.lastHeld, group.lastHeld].compactMap { $0 }.max()
+                totals[campaign] = total
+            }
+        }
+        // A run holds one row per address; over several runs a customer counts once.
+        let recurring = runs.filter { $0.value.count > 1 }.map(\.key).sorted()
+        if !recurring.isEmpty {
+            for row in try await self.run(db, queries.distinctCustomers(scope, campaignIDs: recurring)) {
+                let campaign: Int = try row.decode("campaign_id")
+                totals[campaign]?.messaged = try row.decode("messaged", as: Int?.self) ?? 0
+                totals[campaign]?.heldOut = try row.decode("held_out", as: Int?.self) ?? 0
             }
         }
         return (totals, runs)
@@ -149,7 +177,7 @@ public struct MariaDBResultsRepository: ResultsRepository {
         var totals: [Int: AttributionFigures] = [:]
         var runs: [Int: [Int: AttributionFigures]] = [:]
         var daily: [Int: (bookings: Int, revenue: Double)] = [:]
-        for row in try await db.query(try queries.bookings(request).mariaDB()) {
+        for row in try await self.run(db, queries.bookings(request)) {
             guard let campaign = try row.decode("campaign_id", as: Int?.self) else { continue }
             let figures = AttributionFigures(
                 bookedCustomers: try row.decode("booked_customers", as: Int?.self) ?? 0,
@@ -166,6 +194,11 @@ public struct MariaDBResultsRepository: ResultsRepository {
             }
         }
         return (totals, runs, daily)
+    }
+
+    private func run(_ db: some MariaDBQueryable, _ query: SQLQuery) async throws -> [MariaDBRow] {
+        onStatement?(query)
+        return try await db.query(try query.mariaDB())
     }
 
     /// `attribution_days` per channel: the tenant's setting, else the default.

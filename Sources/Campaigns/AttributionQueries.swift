@@ -50,8 +50,9 @@ public struct AttributionRequest: Sendable, Hashable {
 ///
 /// Attribution is one set-based pass: the tenant's appointments created in the span (one scan
 /// of Booknetic's table, which has no index but its primary key) are joined to every message
-/// of the tenant (any campaign, manual sends included) sent to the same customers before the
-/// booking and within that message's window; `ROW_NUMBER()` over each appointment keeps the
+/// of the tenant sent in the span (any campaign, manual sends included; read from the
+/// `idx_touch` index alone) to the same customer before the booking and within that
+/// message's window; `ROW_NUMBER()` over each appointment keeps the
 /// latest such message (last touch), and only bookings whose last touch is one of the
 /// requested campaigns are counted. `WITH ROLLUP` gives per-run and per-campaign distinct
 /// customers in the same statement.
@@ -62,11 +63,17 @@ public struct AttributionQueries: Sendable {
         self.tables = tables
     }
 
+    /// A derived table with LIMIT is never merged into the outer query: each side is read
+    /// once (the appointments in one scan) and MariaDB joins them through a key it builds on
+    /// the materialized rows. Merged, it chose a block nested loop of 10^11 comparisons.
+    static let materialized = "\n    LIMIT 18446744073709551615"
+
     static var reached: [SQLValue] { LogStatus.reached.map { .string($0.rawValue) } }
     static var inactive: [SQLValue] { AppointmentStatus.inactive.map { .string($0.rawValue) } }
 
-    /// Per campaign and run (and per campaign, from the rollup): `messaged`, `held_out`, and the
-    /// first and last `sent_at` / holdout snapshot as epoch seconds.
+    /// Per campaign and run: `messaged` (rows sent or delivered: one per customer and address
+    /// in a run) and the first and last `sent_at` as epoch seconds; read from `idx_campaign_run`
+    /// alone.
     public func groups(_ scope: TenantScope, campaignIDs: [Int], run: Int?) -> SQLQuery {
         var q = SQLBuilder()
         func reached() {
@@ -74,25 +81,35 @@ public struct AttributionQueries: Sendable {
             q.bindList(Self.reached)
             q.append(")")
         }
-        func heldOut() {
-            q.append("status = ")
-            q.bind(.string(LogStatus.skipped.rawValue))
-            q.append(" AND last_error = ")
-            q.bind(.string(SkipReason.holdout.rawValue))
-        }
-        q.append("SELECT campaign_id, run,\n  COUNT(DISTINCT CASE WHEN ")
+        q.append("SELECT campaign_id, run, SUM(")
         reached()
-        q.append(" THEN COALESCE(CAST(customer_id AS CHAR), CONCAT('@', address)) END) AS messaged,\n  COUNT(DISTINCT CASE WHEN ")
-        heldOut()
-        q.append(" THEN customer_id END) AS held_out,\n  MIN(CASE WHEN ")
+        q.append(") AS messaged,\n  UNIX_TIMESTAMP(MIN(IF(")
         reached()
-        q.append(" THEN UNIX_TIMESTAMP(sent_at) END) AS first_sent, MAX(CASE WHEN ")
+        q.append(", sent_at, NULL))) AS first_sent, UNIX_TIMESTAMP(MAX(IF(")
         reached()
-        q.append(" THEN UNIX_TIMESTAMP(sent_at) END) AS last_sent,\n  MIN(CASE WHEN ")
-        heldOut()
-        q.append(" THEN UNIX_TIMESTAMP(created_at) END) AS first_held, MAX(CASE WHEN ")
-        heldOut()
-        q.append(" THEN UNIX_TIMESTAMP(created_at) END) AS last_held\nFROM \(tables.logs)\nWHERE tenant_key = ")
+        q.append(", sent_at, NULL))) AS last_sent\nFROM \(tables.logs)\nWHERE ")
+        appendCampaigns(scope, campaignIDs: campaignIDs, run: run, to: &q)
+        q.append("\nGROUP BY campaign_id, run")
+        return q.query
+    }
+
+    /// Per campaign and run: `held_out` rows and the first and last holdout snapshot (epoch
+    /// seconds); reads the skipped rows only (`idx_claim`).
+    public func heldOut(_ scope: TenantScope, campaignIDs: [Int], run: Int?) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("SELECT campaign_id, run, COUNT(*) AS held_out, UNIX_TIMESTAMP(MIN(created_at)) AS first_held,")
+        q.append(" UNIX_TIMESTAMP(MAX(created_at)) AS last_held\nFROM \(tables.logs)\nWHERE ")
+        appendCampaigns(scope, campaignIDs: campaignIDs, run: run, to: &q)
+        q.append(" AND status = ")
+        q.bind(.string(LogStatus.skipped.rawValue))
+        q.append(" AND last_error = ")
+        q.bind(.string(SkipReason.holdout.rawValue))
+        q.append("\nGROUP BY campaign_id, run")
+        return q.query
+    }
+
+    private func appendCampaigns(_ scope: TenantScope, campaignIDs: [Int], run: Int?, to q: inout SQLBuilder) {
+        q.append("tenant_key = ")
         q.bind(.int(scope.key))
         q.append(" AND campaign_id IN (")
         q.bindList(campaignIDs.map(SQLValue.int))
@@ -101,7 +118,25 @@ public struct AttributionQueries: Sendable {
             q.append(" AND run = ")
             q.bind(.int(run))
         }
-        q.append("\nGROUP BY campaign_id, run WITH ROLLUP")
+    }
+
+    /// Distinct customers (and, for rows without one, addresses) messaged and held out over all
+    /// runs of campaigns that have several: rows `campaign_id, messaged, held_out`.
+    public func distinctCustomers(_ scope: TenantScope, campaignIDs: [Int]) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("SELECT campaign_id,\n  COUNT(DISTINCT IF(status IN (")
+        q.bindList(Self.reached)
+        q.append("), customer_id, NULL)) + COUNT(DISTINCT IF(status IN (")
+        q.bindList(Self.reached)
+        q.append(") AND customer_id IS NULL, address, NULL)) AS messaged,\n  COUNT(DISTINCT IF(status = ")
+        q.bind(.string(LogStatus.skipped.rawValue))
+        q.append(" AND last_error = ")
+        q.bind(.string(SkipReason.holdout.rawValue))
+        q.append(", customer_id, NULL)) AS held_out\nFROM \(tables.logs)\nWHERE tenant_key = ")
+        q.bind(.int(scope.key))
+        q.append(" AND campaign_id IN (")
+        q.bindList(campaignIDs.map(SQLValue.int))
+        q.append(")\nGROUP BY campaign_id")
         return q.query
     }
 
@@ -111,7 +146,8 @@ public struct AttributionQueries: Sendable {
     public func bookings(_ request: AttributionRequest) -> SQLQuery {
         var q = SQLBuilder()
         q.append("SELECT b.campaign_id, b.run, b.day, COUNT(*) AS bookings, COUNT(DISTINCT b.customer_id) AS booked_customers,")
-        q.append(" SUM(b.amount) AS revenue\nFROM (\n  SELECT t.campaign_id, t.run, a.customer_id, a.amount, ")
+        q.append(" SUM(COALESCE(s.price, b.paid_amount, 0)) AS revenue\nFROM (\n")
+        q.append("  SELECT t.campaign_id, t.run, a.customer_id, a.service_id, a.paid_amount, ")
         if let days = request.days, !days.starts.isEmpty {
             q.append("INTERVAL(a.created_at, ")
             q.bindList(days.starts.map(SQLValue.int))
@@ -121,6 +157,7 @@ public struct AttributionQueries: Sendable {
         }
         q.append(" AS day,\n    ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY t.sent_ts DESC, t.log_id DESC) AS rn\n  FROM (\n")
         appendAppointments(request.scope, from: request.first, until: request.end, to: &q)
+        q.append(Self.materialized)
         q.append("\n  ) a\n  JOIN (\n    SELECT l.id AS log_id, l.campaign_id, l.run, CAST(l.customer_id AS SIGNED) AS customer_id,")
         q.append(" UNIX_TIMESTAMP(l.sent_at) AS sent_ts,\n      UNIX_TIMESTAMP(l.sent_at) + CASE l.channel")
         for channel in Channel.allCases {
@@ -139,14 +176,13 @@ public struct AttributionQueries: Sendable {
         q.bind(.date(Date(timeIntervalSince1970: TimeInterval(request.first))))
         q.append(" AND l.sent_at < ")
         q.bind(.date(Date(timeIntervalSince1970: TimeInterval(request.end))))
-        q.append("\n      AND l.customer_id IN (SELECT r.customer_id FROM \(tables.logs) r WHERE r.tenant_key = ")
-        q.bind(.int(request.scope.key))
-        q.append(" AND r.campaign_id IN (")
-        q.bindList(request.campaignIDs.map(SQLValue.int))
-        q.append(") AND r.status IN (")
-        q.bindList(Self.reached)
-        q.append("))\n  ) t ON t.customer_id = a.customer_id AND a.created_at >= t.sent_ts AND a.created_at < t.window_end\n")
-        q.append(") b\nWHERE b.rn = 1 AND b.campaign_id IN (")
+        q.append(" AND l.customer_id IS NOT NULL")
+        q.append(Self.materialized)
+        q.append("\n  ) t ON t.customer_id = a.customer_id AND a.created_at >= t.sent_ts AND a.created_at < t.window_end\n")
+        // The price is read for the attributed bookings only, not for every scanned one.
+        q.append(") b\nLEFT JOIN \(tables.services) s ON s.id = b.service_id AND ")
+        appendTenant("s", request.scope, to: &q)
+        q.append("\nWHERE b.rn = 1 AND b.campaign_id IN (")
         q.bindList(request.campaignIDs.map(SQLValue.int))
         q.append(")")
         if let run = request.run {
@@ -163,6 +199,7 @@ public struct AttributionQueries: Sendable {
         var q = SQLBuilder()
         q.append("SELECT h.campaign_id, COUNT(DISTINCT h.customer_id) AS booked_customers\nFROM (\n")
         appendAppointments(request.scope, from: request.first, until: request.last + request.window(channel), to: &q)
+        q.append(Self.materialized)
         q.append("\n) a\nJOIN (\n  SELECT campaign_id, CAST(customer_id AS SIGNED) AS customer_id, UNIX_TIMESTAMP(created_at) AS start_ts\n")
         q.append("  FROM \(tables.logs)\n  WHERE tenant_key = ")
         q.bind(.int(request.scope.key))
@@ -176,19 +213,19 @@ public struct AttributionQueries: Sendable {
             q.append(" AND run = ")
             q.bind(.int(run))
         }
+        q.append(Self.materialized)
         q.append("\n) h ON h.customer_id = a.customer_id AND a.created_at >= h.start_ts AND a.created_at < h.start_ts + ")
         q.bind(.int(request.window(channel)))
         q.append("\nGROUP BY h.campaign_id")
         return q.query
     }
 
-    /// The tenant's bookings created in [from, until): `id, customer_id, created_at, amount`.
+    /// The tenant's bookings created in [from, until): `id, customer_id, created_at, service_id,
+    /// paid_amount`.
     private func appendAppointments(_ scope: TenantScope, from: Int, until: Int, to q: inout SQLBuilder) {
         q.append("    SELECT CAST(a.id AS SIGNED) AS id, CAST(a.customer_id AS SIGNED) AS customer_id,")
-        q.append(" CAST(a.created_at AS SIGNED) AS created_at,\n      COALESCE(s.price, a.paid_amount, 0) AS amount\n")
-        q.append("    FROM \(tables.appointments) a\n    LEFT JOIN \(tables.services) s ON s.id = a.service_id AND ")
-        appendTenant("s", scope, to: &q)
-        q.append("\n    WHERE ")
+        q.append(" CAST(a.created_at AS SIGNED) AS created_at, a.service_id, a.paid_amount\n")
+        q.append("    FROM \(tables.appointments) a\n    WHERE ")
         appendTenant("a", scope, to: &q)
         q.append(" AND a.created_at >= ")
         q.bind(.int(from))

@@ -500,10 +500,12 @@ struct DemoSetupRows {
             ("bkntc_smtp_secure", "no"),
             ("bkntc_smtp_username", ""),
             ("bkntc_smtp_password", ""),
+            ("bkntc_currency", "USD"),
         ]
         if layout.saas {
             // A tenant's own value overrides the global one (`bkntc_t<id>_<name>`).
             options.append(("bkntc_t1_sender_name", Self.tenantName(0)))
+            options.append(("bkntc_t2_currency", "EUR"))
         }
         let rows = options.enumerated().map { index, option -> [MariaDBBind] in
             [.int(Int64(index + 1)), .string(option.0), .string(option.1), .string("yes")]

@@ -93,8 +93,13 @@ struct Bench: AsyncParsableCommand {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
-    /// The statement with its values written as SQL literals (for the mariadb command-line client).
+    /// The statement with the service's session settings first, values written as literals.
     private func inline(_ query: SQLQuery) -> String {
+        ServiceConfiguration.sessionTuning.text + ";\n" + Self.literal(query) + ";\n"
+    }
+
+    /// The statement with its values written as SQL literals (for the mariadb command-line client).
+    static func literal(_ query: SQLQuery) -> String {
         var result = ""
         var binds = query.binds.makeIterator()
         var quote: Character?
@@ -119,6 +124,6 @@ struct Bench: AsyncParsableCommand {
                 result.append(character)
             }
         }
-        return ServiceConfiguration.sessionTuning.text + ";\n" + result + ";\n"
+        return result
     }
 }

@@ -15,7 +15,7 @@ struct BookneticCampaigns: AsyncParsableCommand {
         commandName: "bkntc-campaigns",
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
-        subcommands: [Serve.self, Migrate.self, Tick.self, DemoData.self, Bench.self, EngineBench.self],
+        subcommands: [Serve.self, Migrate.self, Tick.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -129,12 +129,27 @@ struct DemoData: AsyncParsableCommand {
     var appointments = 10000
     @Option(help: "Random seed (same seed, same data).")
     var seed: UInt64 = 42
+    @Option(
+        name: .customLong("bookings-after"),
+        help: "Instead of generating data: book some customers of this sent campaign after their message (demo results).")
+    var bookingsAfter: Int?
+    @Option(help: "With --bookings-after: the share of messaged customers who book (held-out ones book a third as often).")
+    var share = 0.3
 
     func run() async throws {
         let config = try loadConfiguration(requireSecret: false)
         var logger = makeLogger("demo-data")
         if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .warning }
         let pool = MariaDBPool(configuration: config.database, logger: logger)
+        if let campaign = bookingsAfter {
+            guard (0...1).contains(share) else { throw ValidationError("--share must be between 0 and 1") }
+            let summary = try await DemoBookings(pool: pool, prefix: config.prefix).bookAfter(campaignID: campaign, share: share, seed: seed)
+            print(
+                "booked \(summary.messagedBookings) messaged and \(summary.heldOutBookings) held-out customers of campaign \(campaign) "
+                    + "after the send; see GET /api/v1/campaigns/\(campaign)/results")
+            await pool.close()
+            return
+        }
         let bar = ProgressBar(label: "demo-data")
         let summary = try await DemoDataGenerator(pool: pool, prefix: config.prefix, logger: logger).generate(
             DemoDataOptions(tenants: tenants, customers: customers, appointments: appointments, seed: seed)

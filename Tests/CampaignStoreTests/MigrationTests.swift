@@ -43,7 +43,7 @@ struct MigrationTests {
             ])
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`kind` varchar(16) NOT NULL DEFAULT 'campaign'") == true)
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`holdout_percent` tinyint(3) unsigned NOT NULL DEFAULT 0") == true)
-            #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_campaign_customer` (`campaign_id`,`customer_id`,`status`,`sent_at`)") == true)
+            #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_campaign_customer` (`campaign_id`,`customer_id`,`status`,`sent_at`,`tenant_key`)") == true)
             #expect(afterFirst.keys.allSatisfy { !$0.hasPrefix("wp_") })
             #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_claim` (`campaign_id`,`status`,`next_attempt_at`)") == true)
             #expect(afterFirst["wpx_bkntc_campaign_suppressions"]?.contains("UNIQUE KEY `uniq_address` (`tenant_key`,`channel`,`address`)") == true)

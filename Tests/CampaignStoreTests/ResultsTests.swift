@@ -181,4 +181,21 @@ struct ResultsTests {
             #expect(a.total.bookedCustomers == 3)
         }
     }
+
+    @Test func theDemoBookingStepBooksMessagedCustomersAfterTheirMessage() async throws {
+        try await withData("results_demo") { setup in
+            let before = try await setup.results.results(scope: .tenant(1), id: 1, run: nil, access: Self.read)
+            let summary = try await DemoBookings(pool: setup.pool, prefix: Self.prefix).bookAfter(
+                campaignID: 1, share: 1, seed: 7, now: Self.now)
+            #expect(summary.messagedBookings == 6)  // every messaged customer (share 1)
+            #expect(summary.heldOutBookings <= 3)
+            let created = try await setup.pool.withConnection { db in
+                try await db.query("SELECT created_at FROM wpr_bkntc_appointments WHERE id > 12").map { try $0.decode("created_at", as: Int.self) }
+            }
+            #expect(created.count == summary.messagedBookings + summary.heldOutBookings)
+            #expect(created.allSatisfy { (Self.sent...Int(Self.now.timeIntervalSince1970)).contains($0) })
+            let after = try await setup.results.results(scope: .tenant(1), id: 1, run: nil, access: Self.read)
+            #expect(after.total.bookedCustomers > before.total.bookedCustomers)
+        }
+    }
 }
