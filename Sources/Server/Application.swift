@@ -40,6 +40,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     declarations.append(RouteDeclaration(method: "GET", path: "/health", access: .open))
     declarations.append(RouteDeclaration(method: "GET", path: "/ready", access: .open))
     declarations += PublicRoutes.register(router, deps)
+    declarations += AdminRoutes.register(router, deps)
     let group = router.group("api/v1")
         .add(middleware: AuthMiddleware(
             authenticator: deps.authenticator, capabilities: deps.capabilities, saas: deps.saas, limiter: deps.rateLimiter,

@@ -47,6 +47,8 @@ public struct AppDependencies: Sendable {
     public var publicURL: String?
     /// `BKNTC_SECRET`, which signs unsubscribe links.
     public var secret = ""
+    /// Origins allowed to embed `/admin/` (`BKNTC_ADMIN_FRAME_ANCESTORS`).
+    public var adminFrameAncestors: [String] = []
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -122,6 +124,7 @@ public struct AppDependencies: Sendable {
         deps.directory = MariaDBBookneticDirectory(pool: pool, prefix: prefix)
         deps.publicURL = config.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         deps.secret = config.secret
+        deps.adminFrameAncestors = config.adminFrameAncestors
         return deps
     }
 }

@@ -64,6 +64,9 @@ public struct ServiceConfiguration: Sendable {
     public var twilioAllowsPlainHTTP = false
     /// `BKNTC_SMTP_CA_FILE`: an extra CA bundle to trust for SMTP and Twilio (verification stays on).
     public var caFile: String?
+    /// `BKNTC_ADMIN_FRAME_ANCESTORS`: origins allowed to embed `/admin/` (e.g. the WordPress
+    /// site), space- or comma-separated; empty = only the service itself.
+    public var adminFrameAncestors: [String] = []
 
     public init(
         database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
@@ -225,6 +228,21 @@ public struct ServiceConfiguration: Sendable {
                 throw .invalid(variable: "BKNTC_SMTP_CA_FILE", expected: "a readable PEM file of CA certificates")
             }
             configuration.caFile = file
+        }
+        if let raw = value("BKNTC_ADMIN_FRAME_ANCESTORS") {
+            let origins = raw.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            for origin in origins {
+                let url = URLComponents(string: origin)
+                guard ["http", "https"].contains(url?.scheme?.lowercased() ?? ""), url?.host?.isEmpty == false,
+                    (url?.path ?? "").isEmpty || url?.path == "/", url?.query == nil,
+                    origin.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != ";" && $0 != "'" })
+                else {
+                    throw .invalid(
+                        variable: "BKNTC_ADMIN_FRAME_ANCESTORS",
+                        expected: "origins such as https://salon.example.com, separated by spaces or commas")
+                }
+                configuration.adminFrameAncestors.append(origin.hasSuffix("/") ? String(origin.dropLast()) : origin)
+            }
         }
         if let raw = value("BKNTC_QUIET_HOURS") {
             if raw.lowercased() == "off" {

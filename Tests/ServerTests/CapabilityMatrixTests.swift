@@ -129,7 +129,7 @@ struct CapabilityMatrixTests {
                 #expect(
                     [
                         "/health", "/ready", "/metrics", "/openapi.yaml", "/api/v1/sessions", "/api/v1/sessions/current", "/api/v1/cron/tick",
-                        "/api/v1/me", "/webhooks/twilio/status", "/webhooks/twilio/inbound", "/unsubscribe/:token",
+                        "/api/v1/me", "/webhooks/twilio/status", "/webhooks/twilio/inbound", "/unsubscribe/:token", "/admin/",
                     ].contains(declaration.path), "\(declaration.path)")
             }
         }

@@ -1,0 +1,33 @@
+import { api, query } from './api.js';
+import { formatMoney, formatNumber, formatPercent, h, render } from './dom.js';
+import { dailyChart } from './chart.js';
+
+export async function resultsView(ctx, id) {
+  const campaign = await api('GET', `/campaigns/${id}`);
+  const r = await api('GET', `/campaigns/${id}/results${query({})}`);
+  const stat = (value, label, key) => h('div', { class: 'stat', dataset: { result: key } }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label));
+  const holdout = r.holdout;
+  render(ctx.view,
+    h('div', { class: 'row' }, h('h1', {}, `Results · ${campaign.name}`), h('span', { class: 'spacer' }),
+      h('a', { href: `#/campaigns/${id}/logs` }, 'Logs')),
+    h('p', { class: 'muted' }, `A booking counts when a messaged customer books within ${r.attribution_days} days of the message `
+      + 'and this campaign sent their latest message before it (last touch). Cancelled and rejected bookings do not count.'),
+    h('div', { class: 'grid' },
+      stat(formatNumber(r.messaged), 'customers messaged', 'messaged'), stat(formatNumber(r.booked_customers), 'of them booked', 'booked'),
+      stat(formatNumber(r.bookings), 'bookings', 'bookings'), stat(formatMoney(r.revenue, r.currency), 'revenue', 'revenue'),
+      stat(formatPercent(r.conversion_rate), 'conversion', 'conversion')),
+    holdout ? h('div', { class: 'card', id: 'holdout' }, h('h2', {}, 'Compared with the holdout group'),
+      h('p', {}, `${formatNumber(holdout.customers)} customers were held out (not messaged); ${formatNumber(holdout.booked_customers)} of them booked anyway `
+        + `(${formatPercent(holdout.conversion_rate)}), against ${formatPercent(r.conversion_rate)} of those messaged.`),
+      h('p', {}, h('strong', {}, holdout.lift === null ? 'Lift: not measurable yet (nobody in the holdout group booked).'
+        : `Lift: ${holdout.lift >= 0 ? '+' : ''}${(holdout.lift * 100).toFixed(1)} %`)),
+      holdout.meaningful ? null : h('p', { class: 'muted' }, holdout.note || 'Not yet meaningful.')) : null,
+    r.daily.length ? h('div', { class: 'card chart' }, h('h2', {}, 'Bookings per day'),
+      dailyChart(r.daily.map((d) => ({ date: d.date, sent: 0, failed: 0, bookings: d.bookings })), { title: 'Bookings per day' }),
+      h('p', { class: 'muted' }, `Days in ${r.timezone}.`)) : h('div', { class: 'empty' }, 'No messages sent yet, so nothing to attribute.'),
+    r.runs.length > 1 ? [h('h2', {}, 'Per run'), h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['Run', 'Messaged', 'Booked', 'Bookings', 'Revenue', 'Conversion'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, r.runs.map((run) => h('tr', {}, h('td', {}, String(run.run)), h('td', {}, formatNumber(run.messaged)),
+        h('td', {}, formatNumber(run.booked_customers)), h('td', {}, formatNumber(run.bookings)),
+        h('td', {}, formatMoney(run.revenue, r.currency)), h('td', {}, formatPercent(run.conversion_rate)))))))] : null);
+}
