@@ -30,10 +30,10 @@ const ROUTES = [
   [/^#\/settings$/, settingsView], [/^#\/send$/, sendView],
 ];
 
-const state = { me: null, channel: sessionStorage.getItem('bkntc.channel') || 'sms', cleanup: [] };
+const state = { me: null, channel: sessionStorage.getItem('bkntc.channel') || 'sms', cleanup: [], generation: 0 };
 
 /** What a view gets: who is signed in, the channel, capability checks and navigation. */
-function context(view) {
+function context(view, generation = state.generation) {
   return {
     me: state.me,
     channel: state.channel,
@@ -41,7 +41,8 @@ function context(view) {
     can: (capability, channel = state.channel) =>
       (state.me?.capabilities?.[channel] || []).includes(`${channel}_${CAPABILITY[capability]}`),
     navigate: (hash) => { location.hash = hash; },
-    onLeave: (fn) => state.cleanup.push(fn),
+    // A page the user already left stops its timers at once.
+    onLeave: (fn) => { if (generation === state.generation) state.cleanup.push(fn); else fn(); },
   };
 }
 
@@ -85,12 +86,17 @@ async function route() {
     render(view, h('div', { class: 'empty' }, 'This page does not exist. ', h('a', { href: '#/' }, 'Back to the dashboard')));
     return;
   }
+  // Each visit renders into its own container, shown only while it is the latest one: an
+  // answer that arrives after the user moved on never overwrites the newer page.
+  const generation = ++state.generation;
+  const container = h('div');
   render(view, h('p', { class: 'loading' }, 'Loading…'));
   try {
-    await match[1](context(view), ...match[0].slice(1));
+    await match[1](context(container, generation), ...match[0].slice(1));
   } catch (error) {
-    render(view, h('div', { class: 'banner error', role: 'alert' }, error.message || String(error)));
+    render(container, h('div', { class: 'banner error', role: 'alert' }, error.message || String(error)));
   }
+  if (generation === state.generation) render(view, container);
 }
 
 async function start() {
@@ -105,8 +111,12 @@ async function start() {
     render(document.getElementById('view'));
     return;
   }
-  window.addEventListener('hashchange', route);
   route();
 }
+
+// A new launch token in the address bar (another user, tenant or a fresh link) starts over.
+window.addEventListener('hashchange', () => {
+  if (location.hash.includes('launch=')) start(); else route();
+});
 
 start();

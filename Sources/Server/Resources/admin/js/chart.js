@@ -8,8 +8,8 @@ function svg(tag, attributes) {
 }
 
 /** days: [{date, sent, failed, bookings?}] oldest first. */
-export function dailyChart(days, { title = 'Messages per day' } = {}) {
-  const width = 600, height = 180, left = 30, bottom = 20, top = 10;
+export function dailyChart(days, { title = 'Messages per day', bookingBars = false } = {}) {
+  const width = 1100, height = 180, left = 30, bottom = 20, top = 10;
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title });
   const max = Math.max(1, ...days.map((d) => (d.sent || 0) + (d.failed || 0)), ...days.map((d) => d.bookings || 0));
   const step = (width - left) / Math.max(1, days.length);
@@ -21,8 +21,8 @@ export function dailyChart(days, { title = 'Messages per day' } = {}) {
   days.forEach((day, index) => {
     const x = left + index * step + step * 0.15;
     const barWidth = step * 0.7;
-    const sentTop = y(day.sent || 0);
-    root.append(svg('rect', { class: 'bar-sent', x, y: sentTop, width: barWidth, height: height - bottom - sentTop }));
+    const sentTop = y(bookingBars ? (day.bookings || 0) : (day.sent || 0));
+    root.append(svg('rect', { class: bookingBars ? 'bar-bookings' : 'bar-sent', x, y: sentTop, width: barWidth, height: height - bottom - sentTop }));
     if (day.failed) {
       const failedTop = y((day.sent || 0) + day.failed);
       root.append(svg('rect', { class: 'bar-failed', x, y: failedTop, width: barWidth, height: sentTop - failedTop }));
@@ -37,7 +37,7 @@ export function dailyChart(days, { title = 'Messages per day' } = {}) {
       root.append(text);
     }
   });
-  if (days.some((d) => d.bookings !== undefined)) {
+  if (!bookingBars && days.some((d) => d.bookings !== undefined)) {
     const points = days.map((d, i) => `${left + i * step + step / 2},${y(d.bookings || 0)}`).join(' ');
     root.append(svg('polyline', { class: 'line-bookings', points }));
   }

@@ -8,6 +8,6 @@ export async function customerView(ctx, id) {
       h('thead', {}, h('tr', {}, ['Sent', 'Campaign', 'Channel', 'Address', 'Status', 'Error'].map((t) => h('th', {}, t)))),
       h('tbody', {}, page.items.map((m) => h('tr', {}, h('td', {}, formatDate(m.sent_at)),
         h('td', {}, h('a', { href: `#/campaigns/${m.campaign_id}` }, m.campaign_name), m.kind === 'manual' ? h('div', { class: 'muted' }, 'manual send') : null),
-        h('td', {}, channelLabel(m.channel)), h('td', {}, m.address), h('td', {}, badge(m.status)), h('td', {}, m.last_error || '')))))))
+        h('td', {}, channelLabel(m.channel)), h('td', {}, m.address), h('td', {}, badge(m.status)), h('td', {}, m.last_error || ''))))))
       : h('div', { class: 'empty' }, 'No messages to this customer yet.'));
 }

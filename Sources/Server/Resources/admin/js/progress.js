@@ -44,7 +44,7 @@ export async function progressView(ctx, id) {
       stat(p.total, 'Total', 'total'), stat(p.sent + p.delivered, 'Sent', 'sent'), stat(p.failed + p.undelivered, 'Failed', 'failed'),
       stat(p.pending + p.sending, 'Pending', 'pending'), stat(p.waiting, 'Waiting (quiet hours)', 'waiting'), stat(p.skipped, 'Skipped', 'skipped'),
       h('div', { class: 'stat' }, h('div', { class: 'value' }, `${(p.rate || 0).toFixed(1)}/s`), h('div', { class: 'label' },
-        p.eta_seconds === null || p.eta_seconds === undefined ? 'rate' : `rate · about ${Math.max(1, Math.round(p.eta_seconds / 60))} min left`)));
+        p.stage === 'done' || p.eta_seconds === null || p.eta_seconds === undefined ? 'rate' : `rate · about ${Math.max(1, Math.round(p.eta_seconds / 60))} min left`)));
     render(line, `${percent} % · ${statusLine(p)}`);
     render(actions, actionsFor({ ...current, status: p.status }, ctx).filter((a) => ['send', 'pause', 'resume', 'cancel'].includes(a)).map((action) =>
       h('button', { type: 'button', dataset: { action }, onclick: async () => {

@@ -23,7 +23,7 @@ export async function resultsView(ctx, id) {
         : `Lift: ${holdout.lift >= 0 ? '+' : ''}${(holdout.lift * 100).toFixed(1)} %`)),
       holdout.meaningful ? null : h('p', { class: 'muted' }, holdout.note || 'Not yet meaningful.')) : null,
     r.daily.length ? h('div', { class: 'card chart' }, h('h2', {}, 'Bookings per day'),
-      dailyChart(r.daily.map((d) => ({ date: d.date, sent: 0, failed: 0, bookings: d.bookings })), { title: 'Bookings per day' }),
+      dailyChart(r.daily.map((d) => ({ date: d.date, sent: 0, failed: 0, bookings: d.bookings })), { title: 'Bookings per day', bookingBars: true }),
       h('p', { class: 'muted' }, `Days in ${r.timezone}.`)) : h('div', { class: 'empty' }, 'No messages sent yet, so nothing to attribute.'),
     r.runs.length > 1 ? [h('h2', {}, 'Per run'), h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Run', 'Messaged', 'Booked', 'Bookings', 'Revenue', 'Conversion'].map((t) => h('th', {}, t)))),

@@ -34,7 +34,7 @@ export async function templatesView(ctx) {
           h('button', { type: 'button', class: 'danger', onclick: async () => {
             if (!confirm(`Delete the template "${t.name}"?`)) return;
             await api('DELETE', `/templates/${t.id}`); load();
-          } }, 'Delete')]))))));
+          } }, 'Delete')])))))));
   }
   render(ctx.view, h('h1', {}, 'Templates'), list, form);
   await load();

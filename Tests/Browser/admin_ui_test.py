@@ -1,0 +1,296 @@
+"""Browser tests of the admin UI (issue: admin UI in a real browser).
+
+Run by Scripts/browser-tests.sh against a live service with demo data and the outbox provider.
+Every test drives Debian's chromium through Selenium and checks what the page shows against the
+API's own answers. Screenshots of each screen go to BROWSER_SCREENSHOTS.
+"""
+import base64
+import glob
+import hashlib
+import hmac
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ["BROWSER_BASE"]
+LIVE = os.environ["BROWSER_LIVE_BASE"]
+SECRET = os.environ["BKNTC_SECRET"]
+SHOTS = os.environ.get("BROWSER_SCREENSHOTS", ".build/screenshots")
+SQL = shlex.split(os.environ["BROWSER_SQL"])
+DOWNLOADS = tempfile.mkdtemp(prefix="bkntc-downloads-")
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def signed(method, path, tenant=1, user=1, body=None, base=BASE):
+    """A signed API call as the bridge makes it: (status, JSON)."""
+    data = b"" if body is None else json.dumps(body).encode()
+    stamp = str(int(time.time()))
+    canonical = "\n".join([stamp, method, path, str(tenant), str(user), hashlib.sha256(data).hexdigest()])
+    signature = hmac.new(SECRET.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+    request = urllib.request.Request(base + path, data=data if body is not None else None, method=method, headers={
+        "Content-Type": "application/json", "X-Bkntc-Timestamp": stamp, "X-Bkntc-Tenant": str(tenant),
+        "X-Bkntc-User": str(user), "X-Bkntc-Signature": signature})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            text = answer.read()
+            return answer.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        text = error.read()
+        return error.code, json.loads(text) if text else None
+    finally:
+        time.sleep(1.05)  # the same signed request twice in one second would be a replay
+
+
+def launch_link(tenant, user, base=BASE):
+    now = int(time.time())
+    payload = {"user": user, "tenant": tenant, "iat": now, "exp": now + 120, "nonce": b64(os.urandom(12))}
+    part = b64(json.dumps(payload, separators=(",", ":")).encode())
+    return f"{base}/admin/#launch={part}.{b64(hmac.new(SECRET.encode(), part.encode(), hashlib.sha256).digest())}"
+
+
+def new_driver():
+    options = Options()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--disable-dev-shm-usage"]:
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": DOWNLOADS, "download.prompt_for_download": False})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": DOWNLOADS})
+    except Exception:  # noqa: BLE001 - older chromium: the page-level command
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": DOWNLOADS})
+    return driver
+
+
+def wait(driver, condition, timeout=20, message=""):
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d), message)
+
+
+def css(driver, selector):
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def text(driver, selector):
+    found = css(driver, selector)
+    return found[0].text if found else ""
+
+
+def open_admin(driver, tenant=1, user=1, base=BASE, page="#/"):
+    driver.get(launch_link(tenant, user, base))
+    wait(driver, lambda d: css(d, "#channels button"), message="the channel switcher appears")
+    assert "launch=" not in driver.current_url, "the launch token is removed from the address bar"
+    if page != "#/":
+        driver.execute_script("location.hash = arguments[0]", page)
+    time.sleep(0.5)
+
+
+def shot(driver, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+
+
+def number(value):
+    return int(value.replace(",", "").replace("\u202f", "").replace("\xa0", "").replace(".", "").strip() or "-1")
+
+
+def stable_count(driver):
+    """The editor's live count once it has settled (debounced preview)."""
+    last = None
+    for _ in range(60):
+        current = text(driver, "#recipient-count")
+        if current and current not in ("…", "—") and current == last:
+            return number(current)
+        last = current
+        time.sleep(0.4)
+    raise AssertionError(f"the recipient count never settled (last: {last!r})")
+
+
+STATE = {}
+
+
+def test_launch_and_create_a_campaign_whose_count_equals_the_api(driver):
+    open_admin(driver, page="#/campaigns/new")
+    wait(driver, lambda d: css(d, "select[name=segment]"))
+    driver.find_element(By.NAME, "name").send_keys("Browser lapsed")
+    Select(driver.find_element(By.NAME, "segment")).select_by_value("lapsed")
+    driver.find_element(By.CSS_SELECTOR, "details summary").click()
+    services = Select(driver.find_element(By.NAME, "service_ids"))
+    first_service = int(services.options[0].get_attribute("value"))
+    services.select_by_index(0)
+    shown = stable_count(driver)
+    status, preview = signed("POST", "/api/v1/segments/preview", body={
+        "channel": "sms", "segment": {"type": "lapsed", "days": 90},
+        "filters": {"service_ids": [first_service], "exclude_suppressed": True}})
+    assert status == 200, preview
+    assert shown == preview["count"], f"the page shows {shown}, the API {preview['count']}"
+    assert shown > 0, "the demo data should give this segment recipients"
+    driver.find_element(By.NAME, "body").send_keys("Hi {customer_first_name}, we miss you!")
+    assert "GSM-7" in text(driver, "#sms-counter")
+    shot(driver, "editor")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save draft']").click()
+    wait(driver, lambda d: d.current_url.endswith("/edit"), message="the draft is saved")
+    STATE["campaign"] = int(driver.current_url.split("/")[-2])
+    wait(driver, lambda d: css(d, "#message-previews .preview-message"), message="the first messages are rendered")
+    assert "{customer_first_name}" not in text(driver, "#message-previews")
+    shot(driver, "editor-saved")
+
+
+def test_send_and_watch_the_progress_reach_100_percent(driver):
+    campaign = STATE["campaign"]
+    open_admin(driver, page=f"#/campaigns/{campaign}/edit")
+    wait(driver, lambda d: css(d, "#save-and-send")).__getitem__(0).click()
+    wait(driver, lambda d: d.current_url.endswith(f"#/campaigns/{campaign}"), message="the wizard opens")
+    wait(driver, lambda d: css(d, "#progress-bar") and css(d, "#progress-bar")[0].get_attribute("data-percent") == "100", timeout=90,
+         message="the progress bar reaches 100 %")
+    wait(driver, lambda d: css(d, "#completion"), message="the completion state shows")
+    status, progress = signed("GET", f"/api/v1/campaigns/{campaign}/progress")
+    assert status == 200
+    shown_sent = number(text(driver, "[data-counter=sent] .value"))
+    shown_total = number(text(driver, "[data-counter=total] .value"))
+    assert shown_sent == progress["sent"] + progress["delivered"], (shown_sent, progress)
+    assert shown_total == progress["total"], (shown_total, progress)
+    status, logs = signed("GET", f"/api/v1/campaigns/{campaign}/logs?status=sent&per_page=1")
+    assert logs["total"] == progress["sent"], "the counters match the logs"
+    shot(driver, "progress-done")
+
+
+def test_logs_page_and_csv_download(driver):
+    campaign = STATE["campaign"]
+    open_admin(driver, page=f"#/campaigns/{campaign}/logs")
+    wait(driver, lambda d: css(d, "#logs-table tbody tr"), message="log rows")
+    status, page = signed("GET", f"/api/v1/campaigns/{campaign}/logs?per_page=50")
+    assert len(css(driver, "#logs-table tbody tr")) == len(page["items"])
+    shot(driver, "logs")
+    driver.find_element(By.ID, "csv-download").click()
+    path = os.path.join(DOWNLOADS, f"campaign-{campaign}-logs.csv")
+    wait(driver, lambda d: os.path.exists(path) and not glob.glob(path + ".crdownload"), message="the CSV is downloaded")
+    with open(path, encoding="utf-8-sig") as handle:
+        lines = [line for line in handle.read().splitlines() if line]
+    assert len(lines) == page["total"] + 1, (len(lines), page["total"])
+
+
+def test_pause_and_resume_a_larger_campaign(driver):
+    status, _ = signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": 1})
+    assert status == 200
+    status, created = signed("POST", "/api/v1/campaigns", body={
+        "channel": "sms", "name": "Browser big", "segment": {"type": "all_customers"}, "body": "Hello {customer_first_name}"})
+    assert status == 201, created
+    campaign = created["id"]
+    status, sent = signed("POST", f"/api/v1/campaigns/{campaign}/send")
+    assert status == 200 and sent["total"] > 50, sent
+    open_admin(driver, page=f"#/campaigns/{campaign}")
+    wait(driver, lambda d: css(d, "button[data-action=pause]")).__getitem__(0).click()
+    wait(driver, lambda d: "Paused" in text(d, "#status-line"), message="the page says paused")
+    _, progress = signed("GET", f"/api/v1/campaigns/{campaign}/progress")
+    assert progress["status"] == "paused", progress
+    shot(driver, "progress-paused")
+    paused_sent = progress["sent"]
+    wait(driver, lambda d: css(d, "button[data-action=resume]")).__getitem__(0).click()
+    wait(driver, lambda d: css(d, "button[data-action=pause]"), message="resumed: pause is offered again")
+    wait(driver, lambda d: signed("GET", f"/api/v1/campaigns/{campaign}/progress")[1]["sent"] > paused_sent, timeout=30,
+         message="sending continues after resume")
+    signed("POST", f"/api/v1/campaigns/{campaign}/cancel")
+    signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": None})
+
+
+def test_adding_a_suppression_drops_the_count(driver):
+    segment = {"channel": "sms", "segment": {"type": "all_customers"}}
+    _, before = signed("POST", "/api/v1/segments/preview", body=segment)
+    address = before["sample"][0]["address"]
+    open_admin(driver, page="#/suppressions")
+    wait(driver, lambda d: css(d, "#suppression-total") and text(d, "#suppression-total"))
+    total_before = number(text(driver, "#suppression-total").split()[0])
+    driver.find_element(By.NAME, "address").send_keys(address)
+    driver.find_element(By.NAME, "reason").send_keys("asked by phone")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Add']").click()
+    wait(driver, lambda d: number(text(d, "#suppression-total").split()[0]) == total_before + 1, message="the list grows by one")
+    shot(driver, "suppressions")
+    _, after = signed("POST", "/api/v1/segments/preview", body=segment)
+    assert after["count"] == before["count"] - 1, (before["count"], after["count"])
+    driver.execute_script("location.hash = '#/campaigns/new'")
+    wait(driver, lambda d: css(d, "#recipient-count"))
+    assert stable_count(driver) == after["count"], "the editor shows the smaller count"
+
+
+def test_a_hostile_customer_name_renders_as_text(driver):
+    name = "<img src=x onerror=alert(1)>"
+    subprocess.run(SQL + ["-e", "INSERT INTO wp_bkntc_customers (first_name, last_name, phone_number, email, created_at, tenant_id) "
+                          f"VALUES ('{name}', 'Hacker', '+447700999111', 'xss@example.com', '2025-01-01', 1)"], check=True)
+    open_admin(driver, page="#/send")
+    search = wait(driver, lambda d: css(d, "input[aria-label='Search customers']"))[0]
+    search.send_keys("onerror")
+    wait(driver, lambda d: name in d.find_element(By.ID, "view").text, message="the name shows as typed")
+    assert not css(driver, "#view img"), "no element was created from the name"
+    try:
+        driver.switch_to.alert
+        raise AssertionError("an alert ran")
+    except NoAlertPresentException:
+        pass
+    shot(driver, "manual-send-xss")
+
+
+def test_staff_without_the_send_capability_sees_no_send_action(driver):
+    status, draft = signed("POST", "/api/v1/campaigns", body={
+        "channel": "sms", "name": "Reception may not send", "segment": {"type": "all_customers"}, "body": "Hi"})
+    assert status == 201
+    open_admin(driver, tenant=1, user=5, page="#/campaigns")  # demo: tenant 1's reception staff (sms_campaigns only)
+    wait(driver, lambda d: css(d, f"tr[data-campaign='{draft['id']}']"), message="the draft is listed")
+    assert not css(driver, "button[data-action=send]"), "no send button"
+    assert "Test & manual send" not in text(driver, "#sections")
+    shot(driver, "campaigns-staff")
+    status, answer = signed("POST", f"/api/v1/campaigns/{draft['id']}/send", tenant=1, user=5)
+    assert status == 403 and answer["error"]["code"] in ("capability", "forbidden"), (status, answer)
+
+
+def test_the_provider_banner_names_what_to_fix(driver):
+    open_admin(driver, base=LIVE)
+    buttons = wait(driver, lambda d: css(d, "#channels button[data-channel=whatsapp]"))
+    buttons[0].click()
+    wait(driver, lambda d: d.find_element(By.ID, "banner").is_displayed(), message="the banner shows")
+    banner = text(driver, "#banner")
+    assert "WhatsApp" in banner and "add-on" in banner.lower(), banner
+    shot(driver, "provider-banner")
+
+
+def main():
+    tests = [value for key, value in list(globals().items()) if key.startswith("test_")]
+    failures = 0
+    driver = new_driver()
+    try:
+        for test in tests:
+            started = time.monotonic()
+            try:
+                test(driver)
+                print(f"  ok   {test.__name__} ({time.monotonic() - started:.1f} s)")
+            except Exception:  # noqa: BLE001 - report every failure, go on with the next test
+                failures += 1
+                print(f"  FAIL {test.__name__}")
+                traceback.print_exc()
+                shot(driver, f"failed-{test.__name__}")
+                for entry in driver.get_log("browser"):
+                    print("    console:", entry["level"], entry["message"][:300])
+    finally:
+        driver.quit()
+    print(f"browser tests: {len(tests) - failures} passed, {failures} failed; screenshots in {SHOTS}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
