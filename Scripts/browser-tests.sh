@@ -8,11 +8,12 @@ cd "$(dirname "$0")/.."
 source Scripts/lib/mariadb.sh
 : "${BKNTC_DB_PORT:?start the private MariaDB first}"
 
-ensure_packages chromium chromium-driver
+ensure_packages chromium chromium-driver php-cli php-mysql phpunit wordpress
 WORK=.build/browser
 VENV=.build/venv-browser
 REQUIREMENTS=Scripts/lib/requirements-browser.txt
 mkdir -p "$WORK" .build/screenshots
+rm -f .build/screenshots/*.png
 wanted=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
 if [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$wanted" ] || ! "$VENV/bin/python" -c 'import selenium' 2>/dev/null; then
     echo "==> installing Selenium into $VENV"
@@ -37,7 +38,10 @@ cleanup() {
     local status=$?
     for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${SERVERS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    sql -e "DROP DATABASE IF EXISTS \`$BKNTC_DB_NAME\`" >/dev/null 2>&1 || true
+    for db in "$BKNTC_DB_NAME" "${WP_DB:-}" "${BRIDGE_DB:-}"; do
+        [ -n "$db" ] && sql -e "DROP DATABASE IF EXISTS \`$db\`" >/dev/null 2>&1 || true
+    done
+    [ -n "${WP_ROOT:-}" ] && rm -rf "$WP_ROOT"
     exit "$status"
 }
 trap cleanup EXIT
@@ -66,3 +70,49 @@ echo "==> browser tests (chromium $(chromium --version 2>/dev/null | grep -oE '[
 BROWSER_BASE="http://127.0.0.1:$PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$LIVE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \
     BROWSER_SQL="mariadb --no-defaults --socket=$BKNTC_DB_SOCKET -ubkntc -pbkntc $BKNTC_DB_NAME" \
     "$VENV/bin/python" Tests/Browser/admin_ui_test.py
+
+echo "==> the bridge plugin's PHP tests (phpunit, the shared signing vectors)"
+phpunit --colors=never Integrations/wordpress/booknetic-campaigns-bridge/tests
+
+# A real WordPress (Debian's package under php -S) with the bridge active, and a single-site
+# sidecar on its own demo database (demo-data rewrites WordPress' own tables, so the two do not
+# share one) that lets the WordPress origin embed /admin/.
+echo "==> WordPress end to end (Debian's wordpress under php -S, the bridge plugin active)"
+WP_DB="wordpress_$$_$RANDOM"
+BRIDGE_DB="bridge_$$_$RANDOM"
+WP_PORT=$(free_port)
+BRIDGE_PORT=$(free_port)
+sql -e "CREATE DATABASE \`$WP_DB\` CHARACTER SET utf8mb4; CREATE DATABASE \`$BRIDGE_DB\` CHARACTER SET utf8mb4"
+BKNTC_DB_NAME="$BRIDGE_DB" "$BIN" migrate >"$WORK/bridge-migrate.log"
+BKNTC_DB_NAME="$BRIDGE_DB" "$BIN" demo-data --tenants 0 --customers 200 --appointments 1000 >"$WORK/bridge-demo.log" 2>&1
+start_server "$BRIDGE_PORT" BKNTC_DB_NAME="$BRIDGE_DB" BKNTC_ADMIN_FRAME_ANCESTORS="http://127.0.0.1:$WP_PORT"
+WP_ROOT=$(mktemp -d /tmp/bkntc-wordpress.XXXXXX)
+WP_DIR="$WP_ROOT/wordpress"
+cp -rL /usr/share/wordpress "$WP_DIR"
+cat >"$WP_DIR/wp-config.php" <<PHP
+<?php
+define('DB_NAME', '$WP_DB');
+define('DB_USER', 'bkntc');
+define('DB_PASSWORD', 'bkntc');
+define('DB_HOST', 'localhost:$BKNTC_DB_SOCKET');
+define('DB_CHARSET', 'utf8mb4');
+define('WP_CONTENT_DIR', '$WP_DIR/wp-content');
+define('AUTH_KEY', '$(python3 -c 'import secrets; print(secrets.token_hex(24))')');
+define('SECURE_AUTH_KEY', '$(python3 -c 'import secrets; print(secrets.token_hex(24))')');
+define('LOGGED_IN_KEY', '$(python3 -c 'import secrets; print(secrets.token_hex(24))')');
+define('NONCE_KEY', '$(python3 -c 'import secrets; print(secrets.token_hex(24))')');
+define('AUTH_SALT', 'a'); define('SECURE_AUTH_SALT', 'b'); define('LOGGED_IN_SALT', 'c'); define('NONCE_SALT', 'd');
+define('DISABLE_WP_CRON', true);
+define('WP_HTTP_BLOCK_EXTERNAL', true);
+\$table_prefix = 'wp_';
+if (!defined('ABSPATH')) define('ABSPATH', __DIR__ . '/');
+require_once ABSPATH . 'wp-settings.php';
+PHP
+ln -s "$PWD/Integrations/wordpress/booknetic-campaigns-bridge" "$WP_DIR/wp-content/plugins/booknetic-campaigns-bridge"
+php Tests/Browser/wordpress_setup.php "$WP_DIR" "http://127.0.0.1:$WP_PORT" "http://127.0.0.1:$BRIDGE_PORT" "$BKNTC_SECRET"
+php -S "127.0.0.1:$WP_PORT" -t "$WP_DIR" >"$WORK/wordpress.log" 2>&1 &
+SERVERS+=($!)
+for _ in $(seq 1 50); do python3 -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:$WP_PORT/wp-login.php" >/dev/null 2>&1 && break; sleep 0.2; done
+WORDPRESS_URL="http://127.0.0.1:$WP_PORT" BRIDGE_SIDECAR_URL="http://127.0.0.1:$BRIDGE_PORT" WORDPRESS_DIR="$WP_DIR" \
+    BROWSER_BASE="http://127.0.0.1:$BRIDGE_PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$BRIDGE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \
+    BROWSER_SQL="true" "$VENV/bin/python" Tests/Browser/wordpress_test.py

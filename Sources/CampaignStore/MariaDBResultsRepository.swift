@@ -113,6 +113,36 @@ public struct MariaDBResultsRepository: ResultsRepository {
         }
     }
 
+    public func dailyBookings(scope: TenantScope, channels: Set<Channel>, days: Int) async throws
+        -> (days: [DailyBookings], currency: String?)
+    {
+        let wanted = Channel.allCases.filter(channels.contains)
+        return try await pool.withConnection { db in
+            let zone = try await siteSettings.timeZone(scope: scope, channel: wanted.count == 1 ? wanted[0] : nil, on: db)
+            let currency = try await siteSettings.currency(scope: scope, on: db)
+            let now = Int(clock.now().timeIntervalSince1970)
+            let series = DaySeries(from: now - (max(1, days) - 1) * 86_400, through: now, timeZone: zone)
+            let windows = try await windowDays(db, scope: scope)
+            let start = series.starts.first ?? now
+            let longest = wanted.map { windows[$0] ?? ChannelSettings.defaultAttributionDays }.max() ?? ChannelSettings.defaultAttributionDays
+            // Messages up to one window before the period can still bring bookings inside it.
+            let since = start - longest * 86_400
+            let ids = try await self.run(db, queries.campaignsMessaging(scope, channels: wanted, since: since))
+                .map { try $0.decode("campaign_id", as: Int.self) }
+            var perDay: [Int: (bookings: Int, revenue: Double)] = [:]
+            if !ids.isEmpty {
+                let request = AttributionRequest(
+                    scope: scope, campaignIDs: ids, windowDays: windows, first: since, last: now, days: series)
+                perDay = try await bookings(db, request).daily
+            }
+            let result = series.dates.enumerated().map { index, date in
+                let day = perDay[index + 1] ?? (0, 0)
+                return DailyBookings(date: date, bookings: day.bookings, revenue: Self.cents(day.revenue))
+            }
+            return (result, currency)
+        }
+    }
+
     // MARK: - Steps
 
     /// Messaged and held-out customers and message times, per campaign and per run.

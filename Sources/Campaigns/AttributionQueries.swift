@@ -108,6 +108,22 @@ public struct AttributionQueries: Sendable {
         return q.query
     }
 
+    /// The campaigns of `channels` that sent or delivered a message since `since` (epoch
+    /// seconds): rows `campaign_id`, from `idx_touch` alone.
+    public func campaignsMessaging(_ scope: TenantScope, channels: [Channel], since: Int) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("SELECT DISTINCT campaign_id FROM \(tables.logs)\nWHERE tenant_key = ")
+        q.bind(.int(scope.key))
+        q.append(" AND sent_at >= ")
+        q.bind(.date(Date(timeIntervalSince1970: TimeInterval(since))))
+        q.append(" AND status IN (")
+        q.bindList(Self.reached)
+        q.append(") AND channel IN (")
+        q.bindList(channels.map { .string($0.rawValue) })
+        q.append(")")
+        return q.query
+    }
+
     private func appendCampaigns(_ scope: TenantScope, campaignIDs: [Int], run: Int?, to q: inout SQLBuilder) {
         q.append("tenant_key = ")
         q.bind(.int(scope.key))

@@ -147,4 +147,7 @@ public protocol ResultsRepository: Sendable {
     /// Totals of several campaigns of the tenant in one pass, keyed by campaign id (campaigns
     /// without a message are left out).
     func summaries(scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: AttributionFigures]
+    /// Bookings per day over the last `days` days (today included) in the tenant's zone, from
+    /// every campaign of `channels`, by last touch.
+    func dailyBookings(scope: TenantScope, channels: Set<Channel>, days: Int) async throws -> (days: [DailyBookings], currency: String?)
 }

@@ -222,8 +222,13 @@ struct DashboardBody: Encodable {
     let daily: [Day]
     let timezone: String
     let recent: [CampaignBody]
+    /// Attributed bookings per day (callers who may read the logs of the channels).
+    let bookingsDaily: [ResultsBody.DayBody]?
+    let currency: String?
 
-    init(_ dashboard: Dashboard, recent: [CampaignBody]) {
+    init(_ dashboard: Dashboard, recent: [CampaignBody], bookings: (days: [DailyBookings], currency: String?)? = nil) {
+        bookingsDaily = bookings?.days.map { ResultsBody.DayBody(date: $0.date, bookings: $0.bookings, revenue: $0.revenue) }
+        currency = bookings?.currency
         var campaigns = Dictionary(uniqueKeysWithValues: CampaignStatus.allCases.map { ($0.rawValue, dashboard.campaigns[$0] ?? 0) })
         campaigns["total"] = dashboard.campaigns.values.reduce(0, +)
         self.campaigns = campaigns

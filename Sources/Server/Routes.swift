@@ -73,7 +73,15 @@ enum APIRoutes {
             let recent = try await deps.campaigns.list(
                 scope: scope, query: CampaignListQuery(channels: channels), page: PageRequest(page: 1, perPage: 5))
             let withResults = await withResults(recent.items, context, deps)
-            return jsonResponse(DashboardBody(dashboard, recent: withResults.map { CampaignBody($0, scope: scope) }))
+            // Bookings per day for the channels whose logs the caller may read (an extra: the
+            // dashboard answers without it when results cannot be read).
+            let readable = channels.filter { (try? context.caps().allows(.logs, on: $0)) == true }
+            var bookings: (days: [DailyBookings], currency: String?)?
+            if !readable.isEmpty, let results = deps.results {
+                bookings = try? await results.dailyBookings(scope: scope, channels: readable, days: 30)
+            }
+            return jsonResponse(
+                DashboardBody(dashboard, recent: withResults.map { CampaignBody($0, scope: scope) }, bookings: bookings))
         }
         api.on(.get, "customers/:id/messages", .capability(.logs)) { request, context in
             var channels = try context.channels(with: .logs)

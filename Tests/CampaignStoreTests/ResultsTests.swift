@@ -198,4 +198,20 @@ struct ResultsTests {
             #expect(after.total.bookedCustomers > before.total.bookedCustomers)
         }
     }
+
+    @Test func theDashboardSeriesSumsEveryCampaignsBookingsPerDay() async throws {
+        try await withData("results_daily") { setup in
+            let (days, currency) = try await setup.results.dailyBookings(scope: .tenant(1), channels: [.sms, .email], days: 30)
+            #expect(days.count == 30)
+            #expect(currency == "EUR")
+            // A: 3, B: 1, the recurring campaign: 2; the held-out and pre-message bookings are nobody's.
+            #expect(days.map(\.bookings).reduce(0, +) == 6)
+            #expect(days.map(\.revenue).reduce(0, +) == 250)
+            #expect(days.last?.date == "2026-03-01")  // today in Tokyo
+            let smsOnly = try await setup.results.dailyBookings(scope: .tenant(1), channels: [.sms], days: 30)
+            #expect(smsOnly.days.map(\.bookings).reduce(0, +) == 5)
+            #expect(try await setup.results.dailyBookings(scope: .tenant(2), channels: [.sms, .email], days: 30).days
+                .allSatisfy { $0.bookings == 0 })
+        }
+    }
 }

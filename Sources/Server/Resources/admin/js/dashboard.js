@@ -7,8 +7,9 @@ export async function dashboardView(ctx) {
   const c = data.campaigns || {};
   const m = data.messages || {};
   const recent = data.recent || [];
-  const bookings = recent.reduce((sum, item) => sum + (item.results?.bookings || 0), 0);
-  const revenue = recent.reduce((sum, item) => sum + (item.results?.revenue || 0), 0);
+  const series = data.bookings_daily;
+  const bookings = series ? series.reduce((sum, d) => sum + d.bookings, 0) : null;
+  const revenue = series ? series.reduce((sum, d) => sum + d.revenue, 0) : null;
   const byDate = new Map((data.bookings_daily || []).map((d) => [d.date, d.bookings]));
   const days = (data.daily || []).map((d) => ({ ...d, bookings: byDate.has(d.date) ? byDate.get(d.date) : undefined }));
   const stat = (value, label) => h('div', { class: 'stat' }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label));
@@ -18,11 +19,12 @@ export async function dashboardView(ctx) {
     h('div', { class: 'grid' },
       stat(formatNumber(c.total), 'campaigns'), stat(formatNumber(m.sent), 'messages sent'),
       stat(formatNumber(m.delivered), 'delivered'), stat(formatNumber(m.failed), 'failed'),
-      stat(formatNumber(m.pending), 'pending'), stat(formatNumber(bookings), 'bookings from recent campaigns'),
-      stat(formatMoney(revenue, data.currency), 'revenue from recent campaigns')),
+      stat(formatNumber(m.pending), 'pending'),
+      series ? stat(formatNumber(bookings), 'bookings brought (30 days)') : null,
+      series ? stat(formatMoney(revenue, data.currency), 'revenue brought (30 days)') : null),
     h('div', { class: 'card chart' }, h('h2', {}, 'Last 30 days'),
       days.length ? dailyChart(days) : h('p', { class: 'muted' }, 'No messages yet.'),
-      h('p', { class: 'muted' }, `Bars: messages sent (failed on top). Days in ${data.timezone || 'UTC'}.`)),
+      h('p', { class: 'muted' }, `Bars: messages sent (failed on top)${series ? '; line: bookings they brought' : ''}. Days in ${data.timezone || 'UTC'}.`)),
     h('h2', {}, 'Recent campaigns'),
     recent.length ? h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Name', 'Status', 'Sent', 'Bookings', 'Revenue', 'Conversion'].map((t) => h('th', {}, t)))),
