@@ -76,13 +76,39 @@ final class Bkntc_Campaigns_Bridge
     {
         // Under Booknetic's menu when it is there, else under Tools.
         $parent = isset($GLOBALS['admin_page_hooks']['booknetic']) ? 'booknetic' : 'tools.php';
-        add_submenu_page($parent, 'Campaigns', 'Campaigns', 'read', 'bkntc-campaigns', array(__CLASS__, 'page'));
+        if (self::may_see_campaigns()) {
+            add_submenu_page($parent, 'Campaigns', 'Campaigns', 'read', 'bkntc-campaigns', array(__CLASS__, 'page'));
+        }
         add_options_page('Booknetic Campaigns', 'Booknetic Campaigns', 'manage_options', 'bkntc-campaigns-settings', array(__CLASS__, 'settings_page'));
+    }
+
+    /**
+     * Administrators and Booknetic's own roles (tenant owners, staff) see the page; what they may
+     * do there is decided by the service from Booknetic's permissions.
+     */
+    public static function may_see_campaigns()
+    {
+        $user = wp_get_current_user();
+        if (!$user || !$user->exists()) {
+            return false;
+        }
+        if (user_can($user, 'manage_options')) {
+            return true;
+        }
+        foreach ((array) $user->roles as $role) {
+            if (strpos($role, 'booknetic') === 0) {
+                return true;
+            }
+        }
+        return (bool) apply_filters('bkntc_campaigns_may_see', false, $user);
     }
 
     /** The embedded admin UI: a fresh launch token for this user and tenant on every load. */
     public static function page()
     {
+        if (!self::may_see_campaigns()) {
+            wp_die('You may not see campaigns.', 403);
+        }
         $url = self::url();
         $secret = self::secret();
         if ($url === '' || $secret === '') {
