@@ -1,5 +1,6 @@
 import { api, query } from './api.js';
 import { badge, debounce, formatMoney, formatNumber, formatPercent, h, render } from './dom.js';
+import { describeCron } from './cron.js';
 
 /** Which actions a campaign in `status` offers (the API still decides). */
 export function actionsFor(campaign, ctx) {
@@ -48,7 +49,7 @@ export async function campaignsView(ctx) {
       h('thead', {}, h('tr', {}, ['Name', 'Status', 'Recipients', 'Sent', 'Failed', 'Bookings', 'Revenue', 'Conversion', 'Actions'].map((t) => h('th', {}, t)))),
       h('tbody', {}, page.items.map((c) => h('tr', { dataset: { campaign: c.id } },
         h('td', {}, h('a', { href: `#/campaigns/${c.id}` }, c.name), c.kind === 'manual' ? h('div', { class: 'muted' }, 'manual send') : null,
-          c.recurrence ? h('div', { class: 'muted' }, `repeats: ${c.recurrence}`) : null),
+          c.recurrence ? h('div', { class: 'muted' }, describeCron(c.recurrence)) : null),
         h('td', {}, badge(c.status), c.status_reason ? h('div', { class: 'muted' }, c.status_reason.replaceAll('_', ' ')) : null),
         h('td', {}, formatNumber(c.counters.total)), h('td', {}, formatNumber(c.counters.sent + c.counters.delivered)),
         h('td', {}, formatNumber(c.counters.failed)),
