@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "CampaignStore", "Campaigns", "MariaDB", "DemoData", "TestSupport"],
+            dependencies: ["Engine", "CampaignStore", "Campaigns", "MariaDB", "DemoData", "Schema", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
