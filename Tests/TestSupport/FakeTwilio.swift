@@ -51,12 +51,55 @@ public final class FakeTwilio: Sendable {
         }
     }
 
+    /// Faults for message creates, by their running count (deterministic, so a failing run
+    /// can be replayed): `serverErrorPercent` of creates answer 500 without sending,
+    /// `slowPercent` are accepted but answered after `slowSeconds` (the client times out and
+    /// must look the message up), and every `burstEvery` creates the next `burstLength`
+    /// answer 429 with `Retry-After`.
+    public struct Faults: Sendable, Hashable {
+        public var serverErrorPercent: Int
+        public var slowPercent: Int
+        public var slowSeconds: Double
+        public var burstEvery: Int
+        public var burstLength: Int
+        public var retryAfter: Int
+
+        public init(
+            serverErrorPercent: Int = 10, slowPercent: Int = 1, slowSeconds: Double = 3, burstEvery: Int = 1000, burstLength: Int = 20,
+            retryAfter: Int = 1
+        ) {
+            self.serverErrorPercent = serverErrorPercent
+            self.slowPercent = slowPercent
+            self.slowSeconds = slowSeconds
+            self.burstEvery = burstEvery
+            self.burstLength = burstLength
+            self.retryAfter = retryAfter
+        }
+
+        func behaviour(forCreate n: Int) -> Behaviour? {
+            if burstEvery > 0, n % burstEvery >= burstEvery - burstLength { return .rateLimited(retryAfter: retryAfter) }
+            let slot = (n &* 37) % 100  // spread the faults over the run
+            if slot < serverErrorPercent { return .serverError }
+            if slot >= 100 - slowPercent { return .slow(seconds: slowSeconds) }
+            return nil
+        }
+    }
+
     struct State {
         var messages: [Message] = []
         var behaviours: [String: Behaviour] = [:]
         var requests = 0
         var rejected: [String] = []
+        var faults: Faults?
+        var creates = 0
+        var answered: [String: Int] = [:]
     }
+
+    /// Injects (or, with nil, stops) faults for every create.
+    public func inject(_ faults: Faults?) { state.withLock { $0.faults = faults } }
+
+    /// Answers per kind (`500`, `429`, `slow`) while faults were injected.
+    public var faultCounts: [String: Int] { state.withLock { $0.answered } }
 
     public let accountSID: String
     public let authToken: String
@@ -164,7 +207,19 @@ public final class FakeTwilio: Sendable {
         case "+15005550009": return error(400, 21614, "'To' number is not a valid mobile number")
         default: break
         }
-        let behaviour = state.withLock { $0.behaviours[number] }
+        let behaviour = state.withLock { state -> Behaviour? in
+            if let scripted = state.behaviours[number] { return scripted }
+            guard let faults = state.faults else { return nil }
+            state.creates += 1
+            let fault = faults.behaviour(forCreate: state.creates)
+            switch fault {
+            case .serverError?: state.answered["500", default: 0] += 1
+            case .rateLimited?: state.answered["429", default: 0] += 1
+            case .slow?: state.answered["slow", default: 0] += 1
+            default: break
+            }
+            return fault
+        }
         switch behaviour {
         case .error(let status, let code, let message)?: return error(status, code, message)
         case .rateLimited(let seconds)?:
