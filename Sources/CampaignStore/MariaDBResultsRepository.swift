@@ -102,13 +102,11 @@ public struct MariaDBResultsRepository: ResultsRepository {
                 let request = AttributionRequest(
                     scope: scope, campaignIDs: ids, windowDays: try await windowDays(db, scope: scope), first: first, last: last)
                 let booked = try await bookings(db, request)
-                return groups.totals.mapValues { total in
-                    AttributionFigures(messaged: total.messaged)
-                }.reduce(into: [Int: AttributionFigures]()) { result, entry in
-                    var figures = booked.totals[entry.key] ?? AttributionFigures()
-                    figures.messaged = entry.value.messaged
-                    result[entry.key] = figures
-                }
+                return Dictionary(uniqueKeysWithValues: groups.totals.map { id, total in
+                    var figures = booked.totals[id] ?? AttributionFigures()
+                    figures.messaged = total.messaged
+                    return (id, figures)
+                })
             }
         }
     }

@@ -37,8 +37,11 @@ public struct OutgoingMessage: Sendable, Hashable {
 public enum SendOutcome: Sendable, Hashable {
     /// Accepted; the provider's id becomes `provider_message_id`.
     case sent(providerID: String)
-    /// Worth another try later (429, 5xx, timeouts, carrier hiccups).
+    /// Worth another try later (5xx, timeouts, carrier hiccups): an attempt.
     case retryable(code: String, message: String, retryAfter: TimeInterval?)
+    /// The provider asked to slow down (HTTP 429): tried again after `retryAfter` without using
+    /// an attempt, so a burst of 429s never makes a row fail.
+    case throttled(code: String, retryAfter: TimeInterval?)
     /// Never worth retrying; `suppress` adds the address to the suppression list (a STOP reply).
     case permanent(code: String, message: String, suppress: Bool)
     /// The call may or may not have reached the provider (a timeout after sending): resolve by lookup.

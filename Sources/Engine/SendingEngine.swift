@@ -276,6 +276,9 @@ public struct SendingEngine: Sendable {
             case .retry(let at): return (.retry(id: row.id, at: at, error: "\(code): \(message)"), nil)
             case .giveUp: return (.failed(id: row.id, error: "\(code): \(message)"), nil)
             }
+        case .throttled(_, let retryAfter):
+            // Not the row's fault: it waits out the provider's Retry-After (at least a second).
+            return (.deferred(id: row.id, until: now.addingTimeInterval(max(1, retryAfter ?? 1))), nil)
         case .permanent(let code, let message, let suppress):
             let request = suppress
                 ? SuppressionRequest(scope: row.scope, channel: row.channel, address: row.address, reason: "STOP reply") : nil

@@ -31,6 +31,8 @@ extension APIRoutes {
                 throw APIError(.conflict, code: .providerNotConfigured, message: text)
             case .permanent(let code, let text, _), .retryable(let code, let text, _), .unknown(let code, let text):
                 throw APIError(.badGateway, code: .providerError, message: "the provider refused the message (\(code)): \(text)")
+            case .throttled(let code, _):
+                throw APIError(.badGateway, code: .providerError, message: "the provider is rate limiting (\(code)): try again shortly")
             }
         }
         api.on(.post, "manual-send", .capability(.send)) { request, context in

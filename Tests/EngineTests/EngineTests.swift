@@ -26,6 +26,28 @@ struct EngineTests {
         }
     }
 
+    @Test func aProviderThrottleWaitsOutRetryAfterWithoutUsingAnAttempt() async throws {
+        let throttled = SendOutcome.throttled(code: "20429", retryAfter: 5)
+        try await EngineFixture.with("throttle", customers: 1) { fixture in
+            // Five 429s in a row, more than the retry policy allows failures: the row still goes out.
+            fixture.sender.script("+447700900001", [throttled, throttled, throttled, throttled, throttled])
+            let campaign = try await fixture.queuedCampaign()
+            for round in 1...5 {
+                try await fixture.drain()
+                let row = try #require(try await fixture.rows(campaign.id).first)
+                #expect(row.status == "pending" && row.attempts == 0, "round \(round): a 429 is not an attempt")
+                #expect(row.next == fixture.clock.now().addingTimeInterval(5), "round \(round): it waits the Retry-After")
+                fixture.clock.advance(by: 4)
+                #expect(try await fixture.drain().sent == 0, "not a second early")
+                fixture.clock.advance(by: 1)
+            }
+            try await fixture.drain()
+            let row = try #require(try await fixture.rows(campaign.id).first)
+            #expect(row.status == "sent" && row.attempts == 1)
+            #expect(try await fixture.status(campaign.id) == .completed)
+        }
+    }
+
     @Test func retriesWaitForTheConfiguredDelaysThenFail() async throws {
         let failing = SendOutcome.retryable(code: "30003", message: "unreachable", retryAfter: nil)
         try await EngineFixture.with("retries", customers: 3) { fixture in

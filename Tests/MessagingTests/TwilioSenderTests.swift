@@ -105,7 +105,7 @@ struct TwilioSenderTests {
     @Test func rateLimitsServerErrorsTimeoutsAndDroppedConnections() async throws {
         try await Self.withSender(timeout: 1) { sender, fake in
             fake.script("+4915100000003", .rateLimited(retryAfter: 42))
-            #expect(await sender.send(Self.message("+4915100000003")) == .retryable(code: "20429", message: "Too Many Requests", retryAfter: 42))
+            #expect(await sender.send(Self.message("+4915100000003")) == .throttled(code: "20429", retryAfter: 42))
             fake.script("+4915100000004", .serverError)
             guard case .retryable("20500", _, nil) = await sender.send(Self.message("+4915100000004")) else { Issue.record("500"); return }
             // Accepted but no answer in time, or the connection dropped: the outcome is unknown.

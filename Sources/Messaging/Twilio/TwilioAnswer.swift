@@ -22,7 +22,7 @@ public enum TwilioAnswer {
         }
         let label = code.map(String.init) ?? "http_\(status)"
         if status == 429 || code == 20429 {
-            return .retryable(code: label, message: message, retryAfter: retryAfter.flatMap(parseRetryAfter))
+            return .throttled(code: label, retryAfter: retryAfter.flatMap(parseRetryAfter))
         }
         if let code, retryableCodes.contains(code) { return .retryable(code: label, message: message, retryAfter: nil) }
         if status >= 500 { return .retryable(code: label, message: message, retryAfter: retryAfter.flatMap(parseRetryAfter)) }
