@@ -41,7 +41,8 @@ struct SoakTests {
         env["BKNTC_SEND_CONCURRENCY"] = "8"
         env["BKNTC_QUIET_HOURS"] = "off"
         env["BKNTC_DEFAULT_COUNTRY_CODE"] = "44"
-        env["BKNTC_LOG_LEVEL"] = "warning"
+        // Info: every line the service logs under faults is scanned for secrets afterwards.
+        env["BKNTC_LOG_LEVEL"] = "info"
         process.environment = env
         if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
@@ -160,6 +161,12 @@ struct SoakTests {
             #expect(rows.filter { $0.status == "failed" }.allSatisfy { $0.attempts == 3 }, "failures used every retry")
             let everyKind = Self.environment["BKNTC_SOAK_SLOW_PERCENT"] == nil && Self.environment["BKNTC_SOAK_ERROR_PERCENT"] == nil
             #expect(!Self.faults || !everyKind || ((faults["500"] ?? 0) > 0 && (faults["slow"] ?? 0) > 0 && (faults["429"] ?? 0) > 0), "every kind of fault happened")
+            // No secret reached the logs: not the Twilio auth token, not the shared secret.
+            let logText = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            #expect(!logText.isEmpty, "the replicas logged")
+            for secret in [fake.authToken, "soak-test-secret-0123456789", Data("\(fake.accountSID):\(fake.authToken)".utf8).base64EncodedString()] {
+                #expect(!logText.contains(secret), "a secret is in the logs")
+            }
             let progress = try await campaigns.progress(scope: .singleSite, id: created.id, run: nil, access: AccessCheck(.read, in: everything))
                 .progress
             #expect(progress.sent == sentAddresses.count && progress.failed == rows.count - sentAddresses.count && progress.total == total)
