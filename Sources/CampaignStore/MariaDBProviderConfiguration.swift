@@ -8,6 +8,7 @@ import MariaDB
 public final class MariaDBProviderConfiguration: ProviderConfigurationSource {
     let pool: MariaDBPool
     let options: SQLIdentifier
+    let optionRows: WordPressOptions
     let siteMeta: SQLIdentifier
     let tenants: SQLIdentifier
     let saas: Bool
@@ -18,6 +19,7 @@ public final class MariaDBProviderConfiguration: ProviderConfigurationSource {
     public init(pool: MariaDBPool, prefix: TablePrefix, saas: Bool, clock: any WallClock, ttl: TimeInterval = 30) {
         self.pool = pool
         self.options = prefix.wordpress("options")
+        self.optionRows = WordPressOptions(prefix: prefix)
         self.siteMeta = prefix.wordpress("sitemeta")
         self.tenants = prefix.bkntc("tenants")
         self.saas = saas
@@ -30,7 +32,7 @@ public final class MariaDBProviderConfiguration: ProviderConfigurationSource {
         return try await cache.value(for: scope.key) { [self] in
             try await pool.withConnection { db in
                 let names = ProviderConfiguration.optionNames(tenant: scope.tenantID)
-                let values = try await optionValues(db, names: names + ["active_plugins"])
+                let values = try await optionRows.values(names + ["active_plugins"], on: db)
                 let plugins = try await activePlugins(db, activePlugins: values["active_plugins"])
                 return ProviderConfiguration.resolve(options: values, tenant: scope.tenantID, activePlugins: plugins)
             }
@@ -75,14 +77,6 @@ public final class MariaDBProviderConfiguration: ProviderConfigurationSource {
             }
         }
         return matches
-    }
-
-    private func optionValues(_ db: MariaDBSession, names: [String]) async throws -> [String: String] {
-        let rows = try await db.query(
-            "SELECT option_name, option_value FROM \(identifier: options) WHERE option_name IN (\(list: names))")
-        var values: [String: String] = [:]
-        for row in rows { values[try row.decode("option_name")] = try row.decode("option_value", as: String?.self) ?? "" }
-        return values
     }
 
     /// Plugins active on the site, plus network-wide ones on multisite (no `sitemeta` table:

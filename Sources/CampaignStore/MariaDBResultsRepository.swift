@@ -4,8 +4,8 @@ import MariaDB
 
 /// Results of campaigns (DESIGN §12): the attribution queries of `AttributionQueries` run on
 /// one lease, with the tenant's attribution windows, currency and time zone read on it too.
-/// Summaries for lists are cached for 30 s per tenant and campaign set (bookings arrive over
-/// days; a list polled every few seconds should not scan the appointments each time).
+/// Summaries for lists and the dashboard's daily series are cached for 30 s per tenant (bookings
+/// arrive over days; a page polled every few seconds should not scan the appointments each time).
 public struct MariaDBResultsRepository: ResultsRepository {
     let pool: MariaDBPool
     let queries: AttributionQueries
@@ -14,6 +14,7 @@ public struct MariaDBResultsRepository: ResultsRepository {
     let siteSettings: MariaDBSiteSettings
     let clock: any WallClock
     private let summaryCache: TimedCache<SummaryKey, [Int: AttributionFigures]>
+    private let dailyCache: TimedCache<DailyKey, DailySeries>
     /// Sees every attribution statement before it runs (the bench writes them out to time the
     /// same SQL in the mariadb client).
     public var onStatement: (@Sendable (SQLQuery) -> Void)?
@@ -21,6 +22,17 @@ public struct MariaDBResultsRepository: ResultsRepository {
     struct SummaryKey: Hashable, Sendable {
         let tenant: Int
         let campaigns: [Int]
+    }
+
+    struct DailyKey: Hashable, Sendable {
+        let tenant: Int
+        let channels: [Channel]
+        let days: Int
+    }
+
+    struct DailySeries: Sendable {
+        let days: [DailyBookings]
+        let currency: String?
     }
 
     public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
@@ -31,6 +43,7 @@ public struct MariaDBResultsRepository: ResultsRepository {
         self.siteSettings = settings
         self.clock = clock
         self.summaryCache = TimedCache(ttl: 30, clock: clock)
+        self.dailyCache = TimedCache(ttl: 30, clock: clock)
     }
 
     public func results(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignResults {
@@ -115,7 +128,15 @@ public struct MariaDBResultsRepository: ResultsRepository {
         -> (days: [DailyBookings], currency: String?)
     {
         let wanted = Channel.allCases.filter(channels.contains)
-        return try await pool.withConnection { db in
+        // Cached like the list's summaries: a dashboard reloaded often scans the appointments once in 30 s.
+        let series = try await dailyCache.value(for: DailyKey(tenant: scope.key, channels: wanted, days: days)) {
+            try await dailySeries(scope: scope, channels: wanted, days: days)
+        }
+        return (series.days, series.currency)
+    }
+
+    private func dailySeries(scope: TenantScope, channels wanted: [Channel], days: Int) async throws -> DailySeries {
+        try await pool.withConnection { db in
             let zone = try await siteSettings.timeZone(scope: scope, channel: wanted.count == 1 ? wanted[0] : nil, on: db)
             let currency = try await siteSettings.currency(scope: scope, on: db)
             let now = Int(clock.now().timeIntervalSince1970)
@@ -137,7 +158,7 @@ public struct MariaDBResultsRepository: ResultsRepository {
                 let day = perDay[index + 1] ?? (0, 0)
                 return DailyBookings(date: date, bookings: day.bookings, revenue: Self.cents(day.revenue))
             }
-            return (result, currency)
+            return DailySeries(days: result, currency: currency)
         }
     }
 

@@ -7,7 +7,7 @@ import MariaDB
 /// for concurrent callers.
 public final class MariaDBSiteSettings: SiteSettings {
     let pool: MariaDBPool
-    let table: SQLIdentifier
+    let options: WordPressOptions
     let fallbackCountryCode: String?
     private let cache: TimedCache<Int, String?>
     private let zones: TimedCache<ZoneKey, String>
@@ -22,7 +22,7 @@ public final class MariaDBSiteSettings: SiteSettings {
 
     public init(pool: MariaDBPool, prefix: TablePrefix, fallbackCountryCode: String?, clock: any WallClock) {
         self.pool = pool
-        self.table = prefix.wordpress("options")
+        self.options = WordPressOptions(prefix: prefix)
         self.fallbackCountryCode = AddressNormalizer.countryCode(fallbackCountryCode)
         self.cache = TimedCache(ttl: 60, clock: clock)
         self.zones = TimedCache(ttl: 60, clock: clock)
@@ -35,7 +35,7 @@ public final class MariaDBSiteSettings: SiteSettings {
     /// With a `channel`, that channel's own setting comes before the other channels'.
     public func timeZone(scope: TenantScope, channel: Channel? = nil, on db: some MariaDBQueryable) async throws -> TimeZone {
         let box = QueryableBox(db)
-        let table = self.table
+        let options = self.options
         let settings = campaignSettings
         let identifier = try await zones.value(for: ZoneKey(tenant: scope.key, channel: channel)) {
             let own = try await box.db.queryFirst(
@@ -47,10 +47,7 @@ public final class MariaDBSiteSettings: SiteSettings {
             if let value: String = try own?.decode("value"), let zone = TimeZoneName.parse(Self.unquoted(value)) {
                 return zone.identifier
             }
-            let rows = try await box.db.query(
-                "SELECT option_name, option_value FROM \(identifier: table) WHERE option_name IN (\(list: ["timezone_string", "gmt_offset"]))")
-            var values: [String: String] = [:]
-            for row in rows { values[try row.decode("option_name")] = try row.decode("option_value", as: String?.self) }
+            let values = try await options.values(["timezone_string", "gmt_offset"], on: box.db)
             if let zone = TimeZoneName.parse(values["timezone_string"]) ?? TimeZoneName.gmtOffset(values["gmt_offset"]) {
                 return zone.identifier
             }
@@ -62,15 +59,11 @@ public final class MariaDBSiteSettings: SiteSettings {
     /// Booknetic's `currency` setting (e.g. `USD`): the tenant's own, then the global one; nil
     /// when neither is set.
     public func currency(scope: TenantScope, on db: some MariaDBQueryable) async throws -> String? {
-        let table = self.table
+        let options = self.options
         let box = QueryableBox(db)
         return try await currencies.value(for: scope.key) {
-            var names = ["bkntc_currency"]
-            if let tenant = scope.tenantID { names.insert("bkntc_t\(tenant)_currency", at: 0) }
-            let rows = try await box.db.query(
-                "SELECT option_name, option_value FROM \(identifier: table) WHERE option_name IN (\(list: names))")
-            var values: [String: String] = [:]
-            for row in rows { values[try row.decode("option_name")] = try row.decode("option_value", as: String?.self) }
+            let names = WordPressOptions.bookneticNames("currency", scope: scope)
+            let values = try await options.values(names, on: box.db)
             return names.lazy.compactMap { values[$0]?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
                 .map { String($0.prefix(16)) }
         }
@@ -89,16 +82,12 @@ public final class MariaDBSiteSettings: SiteSettings {
     /// The same, read on a connection the caller already holds (never a second lease).
     public func defaultCountryCode(scope: TenantScope, on db: some MariaDBQueryable) async throws -> String? {
         if let cached = cache.get(scope.key) { return cached }
-        let table = self.table
+        let options = self.options
         let fallback = fallbackCountryCode
         let box = QueryableBox(db)
         return try await cache.value(for: scope.key) {
-            var names = ["bkntc_default_country_code"]
-            if let tenant = scope.tenantID { names.insert("bkntc_t\(tenant)_default_country_code", at: 0) }
-            let rows = try await box.db.query(
-                "SELECT option_name, option_value FROM \(identifier: table) WHERE option_name IN (\(list: names))")
-            var values: [String: String] = [:]
-            for row in rows { values[try row.decode("option_name")] = try row.decode("option_value", as: String?.self) }
+            let names = WordPressOptions.bookneticNames("default_country_code", scope: scope)
+            let values = try await options.values(names, on: box.db)
             // Precedence: the tenant's own value, the global value, then BKNTC_DEFAULT_COUNTRY_CODE.
             return names.lazy.compactMap { values[$0] }.compactMap(AddressNormalizer.countryCode).first ?? fallback
         }

@@ -197,7 +197,7 @@ public struct AttributionQueries: Sendable {
         q.append("\n  ) t ON t.customer_id = a.customer_id AND a.created_at >= t.sent_ts AND a.created_at < t.window_end\n")
         // The price is read for the attributed bookings only, not for every scanned one.
         q.append(") b\nLEFT JOIN \(tables.services) s ON s.id = b.service_id AND ")
-        appendTenant("s", request.scope, to: &q)
+        q.appendTenantCondition("s", request.scope)
         q.append("\nWHERE b.rn = 1 AND b.campaign_id IN (")
         q.bindList(request.campaignIDs.map(SQLValue.int))
         q.append(")")
@@ -242,7 +242,7 @@ public struct AttributionQueries: Sendable {
         q.append("    SELECT CAST(a.id AS SIGNED) AS id, CAST(a.customer_id AS SIGNED) AS customer_id,")
         q.append(" CAST(a.created_at AS SIGNED) AS created_at, a.service_id, a.paid_amount\n")
         q.append("    FROM \(tables.appointments) a\n    WHERE ")
-        appendTenant("a", scope, to: &q)
+        q.appendTenantCondition("a", scope)
         q.append(" AND a.created_at >= ")
         q.bind(.int(from))
         q.append(" AND a.created_at < ")
@@ -250,15 +250,5 @@ public struct AttributionQueries: Sendable {
         q.append(" AND a.customer_id IS NOT NULL AND COALESCE(a.status, '') NOT IN (")
         q.bindList(Self.inactive)
         q.append(")")
-    }
-
-    private func appendTenant(_ alias: String, _ scope: TenantScope, to q: inout SQLBuilder) {
-        switch scope {
-        case .singleSite:
-            q.append("(\(alias).tenant_id IS NULL OR \(alias).tenant_id = 0)")
-        case .tenant(let id):
-            q.append("\(alias).tenant_id = ")
-            q.bind(.int(id))
-        }
     }
 }

@@ -146,13 +146,13 @@ public struct AudienceCompiler: Sendable {
         q.append("\n        FROM \(tables.customers) c")
         if let having = appointmentCondition(audience, now: now) {
             q.append("\n        JOIN (SELECT a.customer_id FROM \(tables.appointments) a WHERE ")
-            appendTenantCondition("a", audience.scope, to: &q)
+            q.appendTenantCondition("a", audience.scope)
             q.append(" GROUP BY a.customer_id HAVING ")
             q.append(having)
             q.append(") g ON g.customer_id = c.id")
         }
         q.append("\n        WHERE ")
-        appendTenantCondition("c", audience.scope, to: &q)
+        q.appendTenantCondition("c", audience.scope)
         q.append("\n      ) n0")
         if audience.segment.type == .birthday {
             q.append("\n      WHERE ")
@@ -170,7 +170,7 @@ public struct AudienceCompiler: Sendable {
             appendRepeatExclusion(exclusion, scope: audience.scope, now: now, to: &q)
         }
         q.append("\n) r\nJOIN \(tables.customers) cn ON cn.id = r.id AND ")
-        appendTenantCondition("cn", audience.scope, to: &q)
+        q.appendTenantCondition("cn", audience.scope)
         q.append("\nWHERE r.rn = 1")
         return q.query
     }
@@ -369,16 +369,6 @@ public struct AudienceCompiler: Sendable {
                 q.bind(.date(Date(timeIntervalSince1970: TimeInterval(start))))
             }
             q.append(")")
-        }
-    }
-
-    private func appendTenantCondition(_ alias: String, _ scope: TenantScope, to q: inout SQLBuilder) {
-        switch scope {
-        case .singleSite:
-            q.append("(\(alias).tenant_id IS NULL OR \(alias).tenant_id = 0)")
-        case .tenant(let id):
-            q.append("\(alias).tenant_id = ")
-            q.bind(.int(id))
         }
     }
 }

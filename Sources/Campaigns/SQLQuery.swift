@@ -45,5 +45,16 @@ struct SQLBuilder {
         binds += query.binds
     }
 
+    /// The rows of `alias` that belong to `scope` (a single site stores NULL or 0).
+    mutating func appendTenantCondition(_ alias: String, _ scope: TenantScope) {
+        switch scope {
+        case .singleSite:
+            append("(\(alias).tenant_id IS NULL OR \(alias).tenant_id = 0)")
+        case .tenant(let id):
+            append("\(alias).tenant_id = ")
+            bind(.int(id))
+        }
+    }
+
     var query: SQLQuery { SQLQuery(sql, binds) }
 }

@@ -19,11 +19,18 @@ struct ResultsBody: Encodable {
         let revenue: Double
     }
 
+    /// One run: `run` and the figures of `ResultSummaryBody`, side by side.
     struct RunBody: Encodable {
         let run: Int
-        let messaged, bookedCustomers, bookings: Int
-        let revenue: Double
-        let conversionRate: Double
+        let figures: ResultSummaryBody
+
+        enum CodingKeys: String, CodingKey { case run }
+
+        func encode(to encoder: any Encoder) throws {
+            try figures.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(run, forKey: .run)
+        }
     }
 
     let campaignId: Int
@@ -62,11 +69,7 @@ struct ResultsBody: Encodable {
                         + "(messaged \(holdout.messagedCustomers), held out \(holdout.customers))"))
         })
         daily = results.daily.map { DayBody(date: $0.date, bookings: $0.bookings, revenue: $0.revenue) }
-        runs = results.runs.map {
-            RunBody(
-                run: $0.run, messaged: $0.figures.messaged, bookedCustomers: $0.figures.bookedCustomers,
-                bookings: $0.figures.bookings, revenue: $0.figures.revenue, conversionRate: Self.rate($0.figures.conversionRate))
-        }
+        runs = results.runs.map { RunBody(run: $0.run, figures: ResultSummaryBody($0.figures)) }
     }
 
     /// Rates to 4 decimal places (0.1234 = 12.34 %).

@@ -52,7 +52,7 @@ struct Bench: AsyncParsableCommand {
                 for _ in 0..<runs {
                     let started = ContinuousClock.now
                     count = try await audience.preview(definition, sampleSize: 20).count
-                    timings.append(milliseconds(ContinuousClock.now - started))
+                    timings.append((ContinuousClock.now - started).milliseconds)
                 }
                 let median = timings.sorted()[timings.count / 2]
                 if only != nil {
@@ -80,17 +80,13 @@ struct Bench: AsyncParsableCommand {
                 let campaign = try await campaigns.create(scope: scope, draft: draft, createdBy: nil).campaign
                 let started = ContinuousClock.now
                 let sent = try await campaigns.send(scope: scope, id: campaign.id, access: AccessCheck(.send, in: everything))
-                let elapsed = milliseconds(ContinuousClock.now - started)
+                let elapsed = (ContinuousClock.now - started).milliseconds
                 print(
                     "snapshot \(channel.rawValue): \(sent.campaign.totalCount) recipients in \(String(format: "%.0f", elapsed)) ms "
                         + "(campaign \(campaign.id))")
             }
         }
         await pool.close()
-    }
-
-    private func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     /// The statement with the service's session settings first, values written as literals.

@@ -53,8 +53,7 @@ struct ResultsBench: AsyncParsableCommand {
         for _ in 0..<runs {
             let started = ContinuousClock.now
             results = try await repository.results(scope: scope, id: campaignID, run: nil, access: access)
-            let elapsed = ContinuousClock.now - started
-            timings.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            timings.append((ContinuousClock.now - started).milliseconds)
         }
         let median = timings.sorted()[timings.count / 2]
         if quiet {

@@ -269,8 +269,8 @@ def test_the_provider_banner_names_what_to_fix(driver):
     shot(driver, "provider-banner")
 
 
-def main():
-    tests = [value for key, value in list(globals().items()) if key.startswith("test_")]
+def run(tests, label):
+    """Runs each test in one browser, reports every failure with a screenshot, exits 1 on any."""
     failures = 0
     driver = new_driver()
     try:
@@ -288,9 +288,9 @@ def main():
                     print("    console:", entry["level"], entry["message"][:300])
     finally:
         driver.quit()
-    print(f"browser tests: {len(tests) - failures} passed, {failures} failed; screenshots in {SHOTS}")
+    print(f"{label}: {len(tests) - failures} passed, {failures} failed; screenshots in {SHOTS}")
     sys.exit(1 if failures else 0)
 
 
 if __name__ == "__main__":
-    main()
+    run([value for key, value in list(globals().items()) if key.startswith("test_")], "browser tests")

@@ -36,8 +36,11 @@ struct AutomationTests {
             let holdout = Holdout(percent: 20)
             let predicted = Set((1...10_000).filter { holdout.holdsOut(campaignID: campaign.id, customerID: $0) })
             #expect(held == predicted)
-            // The same campaign and customer always land in the same group; another campaign differs.
-            #expect(Holdout.bucket(campaignID: campaign.id, customerID: 42) == Holdout.bucket(campaignID: campaign.id, customerID: 42))
+            // The domain's bucket is MariaDB's CRC32 of "campaign:customer"; another campaign differs.
+            let sqlBucket = try await fixture.pool.withConnection { db in
+                try await db.queryFirst("SELECT CRC32(CONCAT(\(campaign.id), ':', 42)) % 100 AS b")?.decode("b", as: Int.self)
+            }
+            #expect(Holdout.bucket(campaignID: campaign.id, customerID: 42) == sqlBucket)
             let other = Set((1...10_000).filter { holdout.holdsOut(campaignID: campaign.id + 1, customerID: $0) })
             #expect(other != predicted)
 

@@ -12,40 +12,17 @@ import Testing
 struct CrashTests {
     static let prefix = try! TablePrefix("wpk_")
 
-    /// The service binary built next to the test bundle.
-    static var binary: URL {
-        URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent().appendingPathComponent("bkntc-campaigns")
-    }
-
     static func serve(database: String, log: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["BKNTC_DB_NAME"] = database
-        environment["BKNTC_TABLE_PREFIX"] = prefix.value
-        environment["BKNTC_SECRET"] = "crash-test-secret-0123456789"
-        environment["BKNTC_PROVIDER"] = "outbox"
-        environment["BKNTC_LISTEN"] = "127.0.0.1:0"
-        environment["BKNTC_SAAS"] = "off"
-        environment["BKNTC_SENDING_LEASE"] = "10"
-        environment["BKNTC_PROVIDER_TIMEOUT"] = "2"
-        environment["BKNTC_RATE_LIMIT"] = "400"
-        environment["BKNTC_QUIET_HOURS"] = "off"
-        environment["BKNTC_DEFAULT_COUNTRY_CODE"] = "44"
-        environment["BKNTC_LOG_LEVEL"] = "warning"
-        process.environment = environment
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
+        try ServeProcess.start(
+            database: database, prefix: prefix,
+            environment: [
+                "BKNTC_SECRET": "crash-test-secret-0123456789", "BKNTC_PROVIDER": "outbox", "BKNTC_SENDING_LEASE": "10",
+                "BKNTC_PROVIDER_TIMEOUT": "2", "BKNTC_RATE_LIMIT": "400", "BKNTC_LOG_LEVEL": "warning",
+            ], log: log)
     }
 
     @Test func sigkillMidSendLosesNobodyAndSendsNobodyTwice() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the bkntc-campaigns product first")
+        try #require(FileManager.default.isExecutableFile(atPath: ServeProcess.binary.path), "build the bkntc-campaigns product first")
         try await TestDatabase.with("crash") { pool in
             try await BookneticFixture.install(pool: pool, prefix: Self.prefix)
             try await Migrator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).migrate()

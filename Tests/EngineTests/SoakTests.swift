@@ -23,38 +23,19 @@ struct SoakTests {
     static let faults = environment["BKNTC_SOAK_FAULTS"] != "off"
 
     static func serve(database: String, fake: FakeTwilio, log: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = CrashTests.binary
-        process.arguments = ["serve"]
-        var env = environment
-        env["BKNTC_DB_NAME"] = database
-        env["BKNTC_TABLE_PREFIX"] = prefix.value
-        env["BKNTC_SECRET"] = "soak-test-secret-0123456789"
-        env["BKNTC_PROVIDER"] = "live"
-        env["BKNTC_TWILIO_API_BASE"] = fake.baseURL
-        env["BKNTC_LISTEN"] = "127.0.0.1:0"
-        env["BKNTC_SAAS"] = "off"
-        env["BKNTC_SENDING_LEASE"] = "12"
-        env["BKNTC_PROVIDER_TIMEOUT"] = "1"
-        env["BKNTC_RETRY_DELAYS"] = "1,2"
-        env["BKNTC_RATE_LIMIT"] = "2000"
-        env["BKNTC_SEND_CONCURRENCY"] = "8"
-        env["BKNTC_QUIET_HOURS"] = "off"
-        env["BKNTC_DEFAULT_COUNTRY_CODE"] = "44"
-        // Info: every line the service logs under faults is scanned for secrets afterwards.
-        env["BKNTC_LOG_LEVEL"] = "info"
-        process.environment = env
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
+        try ServeProcess.start(
+            database: database, prefix: prefix,
+            environment: [
+                "BKNTC_SECRET": "soak-test-secret-0123456789", "BKNTC_PROVIDER": "live", "BKNTC_TWILIO_API_BASE": fake.baseURL,
+                "BKNTC_SENDING_LEASE": "12", "BKNTC_PROVIDER_TIMEOUT": "1", "BKNTC_RETRY_DELAYS": "1,2", "BKNTC_RATE_LIMIT": "2000",
+                "BKNTC_SEND_CONCURRENCY": "8",
+                // Info: every line the service logs under faults is scanned for secrets afterwards.
+                "BKNTC_LOG_LEVEL": "info",
+            ], log: log)
     }
 
     @Test func twoReplicasUnderFaultsAndKillsLoseNobodyAndSendNobodyTwice() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashTests.binary.path), "build the bkntc-campaigns product first")
+        try #require(FileManager.default.isExecutableFile(atPath: ServeProcess.binary.path), "build the bkntc-campaigns product first")
         let fake = try await FakeTwilio.start()
         defer { Task { await fake.stop() } }
         try await TestDatabase.with("soak") { pool in

@@ -129,7 +129,14 @@ final class Bkntc_Campaigns_Bridge
     public static function register_settings()
     {
         register_setting('bkntc_campaigns', self::OPTION_URL, array('type' => 'string', 'sanitize_callback' => 'esc_url_raw'));
-        register_setting('bkntc_campaigns', self::OPTION_SECRET, array('type' => 'string', 'sanitize_callback' => 'sanitize_text_field'));
+        register_setting('bkntc_campaigns', self::OPTION_SECRET, array('type' => 'string', 'sanitize_callback' => array(__CLASS__, 'sanitize_secret')));
+    }
+
+    /** The secret is never shown again: an empty field on save keeps the stored one. */
+    public static function sanitize_secret($value)
+    {
+        $value = sanitize_text_field((string) $value);
+        return $value === '' ? self::secret() : $value;
     }
 
     public static function settings_page()
@@ -143,8 +150,9 @@ final class Bkntc_Campaigns_Bridge
         echo '<table class="form-table"><tr><th><label for="bkntc-url">Service URL</label></th><td>';
         echo '<input id="bkntc-url" class="regular-text" name="' . esc_attr(self::OPTION_URL) . '" value="' . esc_attr(self::url()) . '" placeholder="https://campaigns.example.com">';
         echo '</td></tr><tr><th><label for="bkntc-secret">Shared secret</label></th><td>';
-        echo '<input id="bkntc-secret" type="password" class="regular-text" name="' . esc_attr(self::OPTION_SECRET) . '" value="' . esc_attr(self::secret()) . '" autocomplete="off">';
-        echo '<p class="description">The service\'s BKNTC_SECRET.</p></td></tr></table>';
+        $placeholder = self::secret() === '' ? '' : 'stored (leave empty to keep it)';
+        echo '<input id="bkntc-secret" type="password" class="regular-text" name="' . esc_attr(self::OPTION_SECRET) . '" value="" placeholder="' . esc_attr($placeholder) . '" autocomplete="new-password">';
+        echo '<p class="description">The service\'s BKNTC_SECRET. It is stored, never shown again.</p></td></tr></table>';
         submit_button();
         echo '</form><p><button type="button" class="button" id="bkntc-test" data-nonce="' . esc_attr($nonce) . '">Test connection</button> <span id="bkntc-test-result"></span></p>';
         echo '<script>document.getElementById("bkntc-test").addEventListener("click",function(){var r=document.getElementById("bkntc-test-result");r.textContent="…";'
