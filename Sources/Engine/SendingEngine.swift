@@ -1,6 +1,7 @@
 import Campaigns
 import Foundation
 import Logging
+import Synchronization
 
 /// Counts of one batch, tick or round.
 public struct SendCounts: Sendable, Hashable {
@@ -67,8 +68,13 @@ public struct SendingEngine: Sendable {
         try await store.activateDue(now: clock.now())
     }
 
-    /// Claims up to `limit` rows of `campaign` and takes each to an outcome.
-    public func processBatch(_ store: any EngineStore, campaign: Campaign, limit: Int) async throws -> SendCounts {
+    /// Claims up to `limit` rows of `campaign` and takes each to an outcome. With `stragglers`,
+    /// calls still running once the rest of the batch is done are handed to them and recorded
+    /// when they end, so the caller can claim again; without, the batch waits for all of them.
+    /// The counts are those recorded here.
+    public func processBatch(
+        _ store: any EngineStore, campaign: Campaign, limit: Int, stragglers: Stragglers? = nil
+    ) async throws -> SendCounts {
         let scope = campaign.scope
         // The tenant's settings for the channel, read for every batch (a change applies at once).
         let stored = try await store.settings(scope: scope, channel: campaign.channel)
@@ -98,7 +104,7 @@ public struct SendingEngine: Sendable {
             }
             return try await process(
                 rows, campaign: campaign, effective: effective, rate: rate, senderKey: profile.key, stored: stored, store: store,
-                callsStarted: &callsStarted)
+                stragglers: stragglers, callsStarted: &callsStarted)
         } catch {
             // What failed before any call (a check, a slot reservation, a lost connection): give
             // the rows back at once instead of leaving them to the lease. Once calls were made,
@@ -112,7 +118,7 @@ public struct SendingEngine: Sendable {
 
     private func process(
         _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, rate: Double?, senderKey: String, stored: StoredSettings,
-        store: any EngineStore, callsStarted: inout Bool
+        store: any EngineStore, stragglers: Stragglers?, callsStarted: inout Bool
     ) async throws -> SendCounts {
         let scope = campaign.scope
         let token = rows[0].claimToken
@@ -167,9 +173,66 @@ public struct SendingEngine: Sendable {
             for row in toSend.dropFirst(reserved.count) { results.append(.deferred(id: row.id, until: later)) }
             toSend = Array(toSend.prefix(reserved.count))
         }
-        var suppress: [SuppressionRequest] = []
         callsStarted = !toSend.isEmpty
-        for (row, outcome) in await send(toSend, campaign: campaign, slots: slots) {
+        let calls = await send(toSend, campaign: campaign, slots: slots, patience: stragglers?.patience)
+        let answered = tally(calls.answered)
+        if let stragglers, !calls.running.isEmpty {
+            handOff(calls.running, to: stragglers, campaign: campaign, claimToken: token)
+        }
+        let all = results + answered.results
+        let total = counts + answered.counts
+        do {
+            return try await finish(all, suppress: answered.suppress, counts: total, campaign: campaign, claimToken: token, store: store)
+        } catch {
+            // The calls were made: their outcomes must not wait for the lease because the
+            // connection died (a database restart). Record them on a fresh one, then let the
+            // lane fail as before.
+            if let stragglers {
+                let deadline = rows[0].claimedAt.addingTimeInterval(configuration.lease)
+                stragglers.adopt {
+                    await recordLate(
+                        all, suppress: answered.suppress, counts: total, campaign: campaign, claimToken: token, stores: stragglers.stores,
+                        until: deadline)
+                }
+            }
+            throw error
+        }
+    }
+
+    /// Records outcomes on a connection of their own, trying again every half second while the
+    /// database is away, until the rows' lease ends (then recovery's lookup resolves them; a
+    /// recording that did land before is not repeated, since only rows still claimed change).
+    private func recordLate(
+        _ results: [RowResult], suppress: [SuppressionRequest], counts: SendCounts, campaign: Campaign, claimToken: String,
+        stores: any EngineStoreProvider, until deadline: Date
+    ) async {
+        var failures = 0
+        while true {
+            do {
+                _ = try await stores.withStore { store in
+                    try await finish(results, suppress: suppress, counts: counts, campaign: campaign, claimToken: claimToken, store: store)
+                }
+                if failures > 0 { logger.info("late outcomes recorded", metadata: ["campaign_id": "\(campaign.id)", "rows": "\(results.count)"]) }
+                return
+            } catch {
+                failures += 1
+                if clock.now().addingTimeInterval(0.5) >= deadline {
+                    logger.warning(
+                        "recording provider outcomes failed; recovery resolves them after the lease",
+                        metadata: ["campaign_id": "\(campaign.id)", "rows": "\(results.count)", "error": "\(String(reflecting: error))"])
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    /// The new rows' states for the calls' outcomes, with the suppressions they ask for.
+    private func tally(_ outcomes: [(ClaimedRow, SendOutcome?)]) -> (results: [RowResult], suppress: [SuppressionRequest], counts: SendCounts) {
+        var results: [RowResult] = []
+        var suppress: [SuppressionRequest] = []
+        var counts = SendCounts()
+        for (row, outcome) in outcomes {
             // No result: the outcome is unknown and could not be looked up; the row stays
             // `sending` and recovery resolves it after the lease, never by a blind resend.
             guard let result = resolve(row, outcome, now: clock.now()) else { continue }
@@ -182,7 +245,23 @@ public struct SendingEngine: Sendable {
             default: break
             }
         }
-        return try await finish(results, suppress: suppress, counts: counts, campaign: campaign, claimToken: token, store: store)
+        return (results, suppress, counts)
+    }
+
+    /// Records the calls a batch left running once they end, on a connection of their own.
+    /// If that fails the rows stay `sending` and recovery's lookup resolves them after the lease.
+    private func handOff(
+        _ running: [Task<(ClaimedRow, SendOutcome?), Never>], to stragglers: Stragglers, campaign: Campaign, claimToken: String
+    ) {
+        stragglers.adopt {
+            var outcomes: [(ClaimedRow, SendOutcome?)] = []
+            for call in running { outcomes.append(await call.value) }
+            let late = tally(outcomes)
+            let deadline = outcomes.map(\.0.claimedAt).min().map { $0.addingTimeInterval(configuration.lease) } ?? clock.now()
+            await recordLate(
+                late.results, suppress: late.suppress, counts: late.counts, campaign: campaign, claimToken: claimToken,
+                stores: stragglers.stores, until: deadline)
+        }
     }
 
     /// Claims a batch; for a SaaS tenant whose plan caps the month's SMS, the allowance is read
@@ -220,48 +299,86 @@ public struct SendingEngine: Sendable {
         return counts
     }
 
-    /// Sends rows with at most `concurrency` calls in flight across the engine, at the sender's rate.
-    private func send(_ rows: [ClaimedRow], campaign: Campaign, slots: (start: Date, interval: TimeInterval)?) async
-        -> [(ClaimedRow, SendOutcome?)]
+    /// Sends rows with at most `concurrency` calls in flight across the engine, at the sender's
+    /// rate. Returns the answered calls; with `patience`, once every call has started and none
+    /// answered for that long, the ones still running are returned as tasks instead of awaited.
+    private func send(_ rows: [ClaimedRow], campaign: Campaign, slots: (start: Date, interval: TimeInterval)?, patience: Duration?) async
+        -> (answered: [(ClaimedRow, SendOutcome?)], running: [Task<(ClaimedRow, SendOutcome?), Never>])
     {
-        if rows.isEmpty { return [] }
+        if rows.isEmpty { return ([], []) }
         let html = campaign.channel == .email && MessageRenderer.looksLikeHTML(campaign.body)
-        return await withTaskGroup(of: (ClaimedRow, SendOutcome?).self) { group in
-            for (index, row) in rows.enumerated() {
-                let slot = slots.map { $0.start.addingTimeInterval(Double(index) * $0.interval) }
-                group.addTask {
-                    // Never start a call so late that it (and a lookup after it) could outlive the lease.
-                    let latestStart = row.claimedAt.addingTimeInterval(startBudget)
-                    if let slot {
-                        if slot > latestStart { return (row, nil) }
-                        // Wait for the slot in short steps, so a shutdown releases the row at once.
-                        while !stopping.isSet, case let wait = slot.timeIntervalSince(clock.now()), wait > 0 {
-                            do { try await Task.sleep(for: .milliseconds(Int(min(wait, 0.1) * 1000))) } catch { return (row, nil) }
-                        }
-                    }
-                    await permits.acquire()
-                    defer { permits.release() }
-                    if stopping.isSet || clock.now() > latestStart { return (row, nil) }
-                    let message = Self.render(row, campaign: campaign, html: html)
-                    let started = ContinuousClock.now
-                    let outcome = await sender.send(message)
-                    metrics.providerCall(ContinuousClock.now - started)
-                    if case .unknown = outcome {
-                        // The call may have reached the provider: only a lookup can tell.
-                        switch await sender.lookup(message) {
-                        case .found(let id): return (row, .sent(providerID: id))
-                        case .notFound: return (row, .retryable(code: "unknown_outcome", message: "no answer; not found by lookup", retryAfter: nil))
-                        case .failed, .unsupported: return (row, outcome)
-                        }
-                    }
-                    return (row, outcome)
+        // Each call reports its index when it ends; nil is a tick, so a lull can be noticed.
+        let (events, reporter) = AsyncStream.makeStream(of: Int?.self)
+        let started = CallCounter()
+        let calls = rows.enumerated().map { index, row in
+            let slot = slots.map { $0.start.addingTimeInterval(Double(index) * $0.interval) }
+            return Task {
+                defer { reporter.yield(index) }
+                return (row, await call(row, campaign: campaign, html: html, slot: slot, started: started))
+            }
+        }
+        let ticker = patience.map { patience in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: patience / 4)
+                    reporter.yield(nil)
                 }
             }
-            var results: [(ClaimedRow, SendOutcome?)] = []
-            results.reserveCapacity(rows.count)
-            for await result in group { results.append(result) }
-            return results
         }
+        defer {
+            ticker?.cancel()
+            reporter.finish()
+        }
+        var answered: [(ClaimedRow, SendOutcome?)] = []
+        answered.reserveCapacity(rows.count)
+        var running = Set(calls.indices)
+        var lastAnswer = ContinuousClock.now
+        for await event in events {
+            if let index = event {
+                running.remove(index)
+                answered.append(await calls[index].value)
+                lastAnswer = .now
+            }
+            if running.isEmpty { break }
+            if let patience, started.value.load(ordering: .relaxed) == rows.count, ContinuousClock.now - lastAnswer >= patience {
+                return (answered, running.sorted().map { calls[$0] })
+            }
+        }
+        return (answered, [])
+    }
+
+    /// One row's provider call: waits for its slot and a permit, calls, and looks up an unknown
+    /// outcome. Counts itself in `started` once it called or gave up (nil: never called).
+    private func call(_ row: ClaimedRow, campaign: Campaign, html: Bool, slot: Date?, started: CallCounter) async -> SendOutcome? {
+        // Never start a call so late that it (and a lookup after it) could outlive the lease.
+        let latestStart = row.claimedAt.addingTimeInterval(startBudget)
+        var counted = false
+        defer { if !counted { started.value.add(1, ordering: .relaxed) } }
+        if let slot {
+            if slot > latestStart { return nil }
+            // Wait for the slot in short steps, so a shutdown releases the row at once.
+            while !stopping.isSet, case let wait = slot.timeIntervalSince(clock.now()), wait > 0 {
+                do { try await Task.sleep(for: .milliseconds(Int(min(wait, 0.1) * 1000))) } catch { return nil }
+            }
+        }
+        await permits.acquire()
+        defer { permits.release() }
+        if stopping.isSet || clock.now() > latestStart { return nil }
+        let message = Self.render(row, campaign: campaign, html: html)
+        started.value.add(1, ordering: .relaxed)
+        counted = true
+        let began = ContinuousClock.now
+        let outcome = await sender.send(message)
+        metrics.providerCall(ContinuousClock.now - began)
+        if case .unknown = outcome {
+            // The call may have reached the provider: only a lookup can tell.
+            switch await sender.lookup(message) {
+            case .found(let id): return .sent(providerID: id)
+            case .notFound: return .retryable(code: "unknown_outcome", message: "no answer; not found by lookup", retryAfter: nil)
+            case .failed, .unsupported: return outcome
+            }
+        }
+        return outcome
     }
 
     /// The row's new state for a provider outcome (nil outcome: the call never started).
@@ -295,41 +412,69 @@ public struct SendingEngine: Sendable {
 
     /// Resolves rows whose lease ran out (a replica died mid-send): Twilio-like senders are asked
     /// whether the message went out; email rows, which cannot be looked up, fail `interrupted`.
+    /// Takes every expired row in rounds of 200, looking them up side by side within the
+    /// engine's concurrency, so a killed replica's batch is back in a round, not minutes.
     /// Also ends campaigns whose last row ended while nobody finalized them.
     public func recover(_ store: any EngineStore) async throws -> Int {
         let now = clock.now()
-        let expired = try await store.expiredLeases(claimedBefore: now.addingTimeInterval(-configuration.lease), limit: 200)
-        var results: [RowResult] = []
         var touched = Set<Int>()
-        let token = ClaimedRow.newToken(worker: configuration.workerID)
-        for row in expired where try await store.takeOver(row, token: token, now: now) {
-            touched.insert(row.campaignID)
-            if row.channel == .email {
-                results.append(.failed(id: row.id, error: "interrupted"))
-                continue
+        var resolved = 0
+        for _ in 0..<25 where !stopping.isSet {
+            let expired = try await store.expiredLeases(claimedBefore: now.addingTimeInterval(-configuration.lease), limit: 200)
+            let token = ClaimedRow.newToken(worker: configuration.workerID)
+            var results: [RowResult] = []
+            var toLookUp: [(ClaimedRow, OutgoingMessage)] = []
+            for row in expired where try await store.takeOver(row, token: token, now: now) {
+                touched.insert(row.campaignID)
+                if row.channel == .email {
+                    results.append(.failed(id: row.id, error: "interrupted"))
+                } else if let campaign = try await store.campaign(id: row.campaignID) {
+                    toLookUp.append((row, Self.render(row, campaign: campaign, html: false)))
+                } else {
+                    results.append(.released(id: row.id))
+                }
             }
-            guard let campaign = try await store.campaign(id: row.campaignID) else {
-                results.append(.released(id: row.id))
-                continue
-            }
-            let message = Self.render(row, campaign: campaign, html: false)
-            switch await sender.lookup(message) {
-            case .found(let id): results.append(.sent(id: row.id, providerID: id))
-            case .notFound: results.append(.released(id: row.id))  // it never reached the provider
-            case .unsupported: results.append(.failed(id: row.id, error: "interrupted"))
-            case .failed(let reason):
-                logger.warning("lookup failed; will try again", metadata: ["log_id": "\(row.id)", "reason": "\(reason)"])
-            }
+            let answered = await lookUp(toLookUp)
+            results += answered
+            try await store.record(results, suppress: [], claimToken: token, now: now)
+            resolved += results.count
+            // Taken-over rows keep their claim time (the lookup searches from it), so a row whose
+            // lookup failed is expired still: the next housekeeping round asks again, not this one.
+            if expired.count < 200 || answered.count < toLookUp.count { break }
         }
-        try await store.record(results, suppress: [], claimToken: token, now: now)
         let resumed = try await store.resumeWithinQuota(now: now)
         if resumed > 0 { logger.info("campaigns resumed within the SMS quota", metadata: ["campaigns": "\(resumed)"]) }
         let stale = try await store.unfinalized(limit: 100)
         let ended = try await store.finalize(campaignIDs: Array(touched) + stale, now: now)
         try await store.rescheduleRecurring(campaignIDs: ended, now: now)
-        if !results.isEmpty { logger.info("recovered rows after an expired lease", metadata: ["rows": "\(results.count)"]) }
+        if resolved > 0 { logger.info("recovered rows after an expired lease", metadata: ["rows": "\(resolved)"]) }
         // Rows released or campaigns resumed are due now: the caller wakes the senders.
-        return results.count + resumed
+        return resolved + resumed
+    }
+
+    /// Asks the sender about rows taken over from an expired lease, within the engine's
+    /// concurrency: found is sent, not found goes back to pending (it never reached the
+    /// provider), no lookup fails `interrupted`; a failed lookup leaves the row to the next round.
+    private func lookUp(_ rows: [(ClaimedRow, OutgoingMessage)]) async -> [RowResult] {
+        await withTaskGroup(of: RowResult?.self) { group in
+            for (row, message) in rows {
+                group.addTask {
+                    await permits.acquire()
+                    defer { permits.release() }
+                    switch await sender.lookup(message) {
+                    case .found(let id): return .sent(id: row.id, providerID: id)
+                    case .notFound: return .released(id: row.id)
+                    case .unsupported: return .failed(id: row.id, error: "interrupted")
+                    case .failed(let reason):
+                        logger.warning("lookup failed; will try again", metadata: ["log_id": "\(row.id)", "reason": "\(reason)"])
+                        return nil
+                    }
+                }
+            }
+            var results: [RowResult] = []
+            for await result in group { if let result { results.append(result) } }
+            return results
+        }
     }
 
     /// When the next held, retrying or scheduled work falls due.
@@ -348,4 +493,9 @@ public struct SendingEngine: Sendable {
             contentVariables: campaign.contentVariables.map { MessageRenderer.renderVariables($0, for: fields, channel: campaign.channel) },
             claimedAt: row.claimedAt)
     }
+}
+
+/// Calls of one batch that have started (or given up), read by the batch while they run.
+private final class CallCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

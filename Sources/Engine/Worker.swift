@@ -22,6 +22,8 @@ public final class Worker: Service, Sendable {
     /// Loops claiming and sending side by side (each holds one connection of the engine's pool
     /// for a round; housekeeping and the tick take one briefly).
     let lanes: Int
+    /// Provider calls a lane's batch left running, recorded when they end.
+    let stragglers: Stragglers
 
     /// `stores` leases from the engine's own pool, so API traffic and long CSV streams cannot
     /// starve it; `lanes` should leave that pool a connection for the tick.
@@ -31,6 +33,9 @@ public final class Worker: Service, Sendable {
         self.stores = stores
         self.wake = wake
         self.logger = logger
+        // A lull of a quarter of the provider timeout (at most 0.5 s) means the calls left are slow.
+        let patience = min(0.5, engine.configuration.providerTimeout / 4)
+        self.stragglers = Stragglers(stores: stores, patience: .milliseconds(Int(patience * 1000)))
     }
 
     public func run() async throws {
@@ -43,6 +48,7 @@ public final class Worker: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
+        await stragglers.drain()
         logger.info("worker stopped")
     }
 
@@ -86,7 +92,7 @@ public final class Worker: Service, Sendable {
                     // The lanes start at different campaigns.
                     let start = lane % campaigns.count
                     for campaign in campaigns[start...] + campaigns[..<start] where !engine.stopping.isSet {
-                        _ = try await engine.processBatch(store, campaign: campaign, limit: engine.configuration.workerBatchSize)
+                        _ = try await engine.processBatch(store, campaign: campaign, limit: engine.configuration.workerBatchSize, stragglers: stragglers)
                         cursor = campaign.id
                     }
                     return nil

@@ -76,7 +76,7 @@ struct AutomationTests {
             for day in 0..<3 {
                 fixture.clock.set(firstRun.addingTimeInterval(TimeInterval(day * 86_400)))
                 let before = fixture.sender.sent.count
-                try await tick.run(mode: .cron)
+                _ = try await tick.run(mode: .cron)
                 try await fixture.drain()
                 perDay.append(fixture.sender.sent.dropFirst(before).map(\.to).sorted())
                 #expect(try await fixture.campaign(campaign.id).status == .scheduled, "day \(day): the automation goes on")
@@ -118,7 +118,7 @@ struct AutomationTests {
             for run in 1...5 {
                 if run > 1 {
                     fixture.clock.set(EngineFixture.start.addingTimeInterval(TimeInterval((run - 1) * day)))
-                    try await tick.run(mode: .cron)
+                    _ = try await tick.run(mode: .cron)
                 }
                 try await fixture.drain()
                 perRun.append(fixture.sender.sent.dropFirst(before).map(\.to).sorted())
@@ -151,7 +151,7 @@ struct AutomationTests {
             for run in 1...5 {
                 if run > 1 {
                     fixture.clock.set(EngineFixture.start.addingTimeInterval(TimeInterval((run - 1) * 86_400)))
-                    try await tick.run(mode: .cron)
+                    _ = try await tick.run(mode: .cron)
                 }
                 try await fixture.drain()
                 perRun.append(fixture.sender.sent.count - before)

@@ -21,9 +21,10 @@ enum ServeProcess {
         environment["BKNTC_DEFAULT_COUNTRY_CODE"] = "44"
         environment.merge(overrides) { _, override in override }
         process.environment = environment
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
+        // O_APPEND: replicas write the same log, each line at its end, none over another's.
+        let descriptor = open(log.path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         process.standardOutput = handle
         process.standardError = handle
         try process.run()

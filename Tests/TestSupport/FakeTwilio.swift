@@ -87,13 +87,33 @@ public final class FakeTwilio: Sendable {
 
     struct State {
         var messages: [Message] = []
+        /// Indexes into `messages` by `To`, so a lookup costs what Twilio's filtered list does,
+        /// not a scan of every message (which, on the fake's event loop, would slow every create).
+        var byRecipient: [String: [Int]] = [:]
+
+        mutating func append(_ message: Message) {
+            byRecipient[message.to, default: []].append(messages.count)
+            messages.append(message)
+        }
         var behaviours: [String: Behaviour] = [:]
         var requests = 0
         var rejected: [String] = []
         var faults: Faults?
         var creates = 0
         var answered: [String: Int] = [:]
+        var attempts: [Attempt] = []
     }
+
+    /// One create while faults were injected: to whom, when it arrived, and what it was answered
+    /// (`500`, `429`, `slow` or `ok`), so a test can check the retry delays.
+    public struct Attempt: Sendable, Hashable {
+        public var to: String
+        public var at: Date
+        public var answer: String
+    }
+
+    /// Every create while faults were injected, in arrival order.
+    public var attempts: [Attempt] { state.withLock { $0.attempts } }
 
     /// Injects (or, with nil, stops) faults for every create.
     public func inject(_ faults: Faults?) { state.withLock { $0.faults = faults } }
@@ -153,7 +173,7 @@ public final class FakeTwilio: Sendable {
     public var rejections: [String] { state.withLock { $0.rejected } }
 
     /// Adds a message as if it had been sent earlier (for lookups).
-    public func record(_ message: Message) { state.withLock { $0.messages.append(message) } }
+    public func record(_ message: Message) { state.withLock { $0.append(message) } }
 
     static func rfc2822(_ date: Date) -> String {
         let formatter = DateFormatter()
@@ -218,6 +238,13 @@ public final class FakeTwilio: Sendable {
             case .slow?: state.answered["slow", default: 0] += 1
             default: break
             }
+            let answer = switch fault {
+            case .serverError?: "500"
+            case .rateLimited?: "429"
+            case .slow?: "slow"
+            default: "ok"
+            }
+            state.attempts.append(Attempt(to: to, at: Date(), answer: answer))
             return fault
         }
         switch behaviour {
@@ -234,7 +261,7 @@ public final class FakeTwilio: Sendable {
             sid: sid, accountSID: accountSID, to: to, from: from, messagingServiceSID: service, body: field("Body"),
             contentSID: field("ContentSid"), contentVariables: field("ContentVariables"), statusCallback: field("StatusCallback"),
             created: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
-        state.withLock { $0.messages.append(message) }
+        state.withLock { $0.append(message) }
         let json = "{\"sid\":\"\(sid)\",\"status\":\"queued\",\"to\":\(Self.quoted(to)),\"date_created\":\"\(Self.rfc2822(message.created))\"}"
         switch behaviour {
         case .slow(let seconds)?: return (201, [], json, seconds)
@@ -246,7 +273,10 @@ public final class FakeTwilio: Sendable {
     private func list(query: String) -> (Int, [(String, String)], String?, Double) {
         let parameters = Self.decodeForm(query) ?? []
         func value(_ name: String) -> String? { parameters.first { $0.0 == name }?.1 }
-        let matching = messages.filter { message in
+        let candidates = state.withLock { state in
+            value("To").map { to in (state.byRecipient[to] ?? []).map { state.messages[$0] } } ?? state.messages
+        }
+        let matching = candidates.filter { message in
             (value("To").map { $0 == message.to } ?? true) && (value("From").map { $0 == message.from } ?? true)
         }.sorted { $0.created > $1.created }
         let items = matching.prefix(Int(value("PageSize") ?? "50") ?? 50).map { message in
