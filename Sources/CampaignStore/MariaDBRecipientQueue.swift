@@ -50,14 +50,26 @@ public struct MariaDBRecipientQueue: Sendable {
                     "SELECT status, tenant_id FROM \(identifier: campaigns) WHERE id = \(campaign.id) LOCK IN SHARE MODE"),
                 let status = CampaignStatus(rawValue: try row.decode("status")), status == .queued || status == .sending
             else { return [] }
-            let rows = try await tx.query(
+            // Rows that waited for a time (retries, deferrals, quiet hours) first, when due, then
+            // fresh ones: in one `ORDER BY next_attempt_at` the NULLs of a big campaign's fresh rows
+            // came first and a retry waited behind all of them (minutes, not its delay).
+            let columns: MariaDBQuery = "id, customer_id, address, first_name, last_name, attempts, tenant_id"
+            let open: MariaDBQuery =
+                "campaign_id = \(campaign.id) AND run = \(campaign.currentRun) AND status = \(LogStatus.pending)"
+            var rows = try await tx.query(
                 """
-                SELECT id, customer_id, address, first_name, last_name, attempts, tenant_id FROM \(identifier: logs)
-                FORCE INDEX (idx_claim)
-                WHERE campaign_id = \(campaign.id) AND run = \(campaign.currentRun) AND status = \(LogStatus.pending)
-                  AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))
+                SELECT \(columns) FROM \(identifier: logs) FORCE INDEX (idx_claim)
+                WHERE \(open) AND next_attempt_at <= \(now)
                 ORDER BY next_attempt_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """)
+            if rows.count < limit {
+                rows += try await tx.query(
+                    """
+                    SELECT \(columns) FROM \(identifier: logs) FORCE INDEX (idx_claim)
+                    WHERE \(open) AND next_attempt_at IS NULL
+                    ORDER BY id LIMIT \(limit - rows.count) FOR UPDATE SKIP LOCKED
+                    """)
+            }
             if rows.isEmpty { return [] }
             let ids = try rows.map { try $0.decode("id", as: Int.self) }
             try await tx.execute(

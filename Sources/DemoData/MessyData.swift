@@ -36,23 +36,27 @@ enum MessyData {
 
     // MARK: Phones
 
-    /// US area codes; with the reserved-looking `555` exchange they give 400 000 distinct numbers.
+    /// US area codes; with the reserved-looking `555` exchange they give 400 000 distinct numbers
+    /// (the exchanges after it serve bigger data sets).
     static let areaCodes = [
         201, 202, 206, 210, 212, 213, 214, 281, 303, 305, 310, 312, 314, 347, 385, 404, 406, 412, 415, 435,
         469, 503, 512, 602, 617, 702, 713, 718, 720, 801, 808, 813, 816, 857, 907, 917, 929, 949, 971, 978,
     ]
 
-    /// The real-world number behind customer `index`: unique for the first 400 000 customers.
-    /// About one in ten of the first 10 000 is a UK mobile from Ofcom's drama range
+    /// The real-world number behind customer `index`: unique for the first 400 000 customers in
+    /// the `555` exchange, then in 556, 557 and on for every further 400 000 (a million-recipient
+    /// soak). About one in ten of the first 10 000 is a UK mobile from Ofcom's drama range
     /// (07700 900000–900999); the rest are North American `NPA-555-XXXX` numbers.
     enum Number {
         case uk(String)  // the 3 digits after 07700 900
-        case us(area: Int, line: String)  // line: 4 digits
+        case us(area: Int, exchange: Int, line: String)  // line: 4 digits
     }
 
     static func number(ofCustomer index: Int) -> Number {
         if index % 10 == 3, index < 10_000 { return .uk(pad(index / 10, 3)) }
-        return .us(area: areaCodes[index % areaCodes.count], line: pad((index / areaCodes.count) % 10_000, 4))
+        let block = areaCodes.count * 10_000
+        return .us(
+            area: areaCodes[index % areaCodes.count], exchange: 555 + index / block, line: pad((index / areaCodes.count) % 10_000, 4))
     }
 
     /// How many international (E.164-valid) spellings `international(_:format:)` knows.
@@ -68,12 +72,12 @@ enum MessyData {
             case 2: return "+447700900\(n)"
             default: return "+44-7700-900-\(n)"
             }
-        case .us(let area, let line):
+        case .us(let area, let exchange, let line):
             switch format % internationalFormats {
-            case 0: return "+1 (\(area)) 555-\(line)"
-            case 1: return "+1\(area)555\(line)"
-            case 2: return "001 \(area) 555 \(line)"
-            default: return "+1.\(area).555.\(line)"
+            case 0: return "+1 (\(area)) \(exchange)-\(line)"
+            case 1: return "+1\(area)\(exchange)\(line)"
+            case 2: return "001 \(area) \(exchange) \(line)"
+            default: return "+1.\(area).\(exchange).\(line)"
             }
         }
     }
@@ -82,7 +86,8 @@ enum MessyData {
     static func national(_ number: Number, format: Int) -> String {
         switch number {
         case .uk(let n): return format % 2 == 0 ? "07700.900\(n)" : "07700 900\(n)"
-        case .us(let area, let line): return format % 2 == 0 ? "(\(area)) 555-\(line)" : "\(area)-555-\(line)"
+        case .us(let area, let exchange, let line):
+            return format % 2 == 0 ? "(\(area)) \(exchange)-\(line)" : "\(area)-\(exchange)-\(line)"
         }
     }
 

@@ -16,6 +16,9 @@ public struct MariaDBConfiguration: Sendable, Hashable {
     public var validateAfterIdleSeconds: Double
     /// Seconds a caller waits for a free connection before `MariaDBError.poolExhausted`.
     public var acquireTimeout: Double = 10
+    /// Callers that may wait for a connection at once; one more fails at once with
+    /// `MariaDBError.poolExhausted`, so an overload is shed instead of queued without bound.
+    public var maxWaiters: Int = .max
     /// Session statements run on every new connection (after `SET time_zone = '+00:00'`).
     public var sessionStatements: [RawSQL] = []
 

@@ -26,7 +26,7 @@ public final class MariaDBPool: Service, Sendable {
         self.logger = logger
         self.threadPool = NIOThreadPool(numberOfThreads: configuration.maxConnections + 1)
         self.threadPool.start()
-        self.state = PoolState(maxConnections: configuration.maxConnections)
+        self.state = PoolState(maxConnections: configuration.maxConnections, maxWaiters: configuration.maxWaiters)
     }
 
     /// Lends a connection to `body` and takes it back afterwards (also when `body` throws).
@@ -183,7 +183,12 @@ private actor PoolState {
     private var nextWaiterID = 0
     private var closed = false
 
-    init(maxConnections: Int) { self.maxConnections = maxConnections }
+    private let maxWaiters: Int
+
+    init(maxConnections: Int, maxWaiters: Int) {
+        self.maxConnections = maxConnections
+        self.maxWaiters = max(0, maxWaiters)
+    }
 
     /// A lease now, or after waiting until `deadline` at most; cancellation ends the wait.
     func acquire(deadline: ContinuousClock.Instant) async throws -> Lease {
@@ -194,6 +199,8 @@ private actor PoolState {
             open += 1
             return .open
         }
+        // A full queue sheds the caller now: waiting longer than the ones ahead would not help.
+        if waiters.count >= maxWaiters { throw MariaDBError.poolExhausted(waitedSeconds: 0) }
         nextWaiterID += 1
         let id = nextWaiterID
         let started = ContinuousClock.now

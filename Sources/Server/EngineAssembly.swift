@@ -26,6 +26,8 @@ public struct EngineAssembly: Sendable {
     public init(config: ServiceConfiguration, apiPool: MariaDBPool, saas: Bool, clock: any WallClock, logger: Logger) {
         var database = config.database
         database.maxConnections = config.enginePoolSize
+        // The engine's own work waits its turn; only API requests are shed.
+        database.maxWaiters = .max
         let pool = MariaDBPool(configuration: database, logger: logger)
         let settings = MariaDBSiteSettings(pool: pool, prefix: config.prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock)
         let campaigns = MariaDBCampaignRepository(pool: pool, prefix: config.prefix, settings: settings, clock: clock)

@@ -153,6 +153,8 @@ public struct ServiceConfiguration: Sendable {
             maxConnections: try integer("BKNTC_DB_POOL_SIZE", default: 8, range: 1...256))
         database.sessionStatements = [Self.sessionTuning]
         database.acquireTimeout = Double(try integer("BKNTC_DB_ACQUIRE_TIMEOUT", default: 10, range: 1...300))
+        // Requests waiting for a connection beyond these are answered 503 at once (load shedding).
+        database.maxWaiters = try integer("BKNTC_DB_MAX_WAITERS", default: 4 * database.maxConnections, range: 1...100_000)
         let prefix: TablePrefix
         do {
             prefix = try TablePrefix(env["BKNTC_TABLE_PREFIX"] ?? "wp_")

@@ -404,7 +404,8 @@ struct EngineSettingsTests {
             worker.stop()
             try await running.value
             ticker.cancel()
-            #expect(ContinuousClock.now - stopped < .seconds(2), "the batch's later slots did not hold the shutdown up")
+            // The batch's slots span 10 s (50 rows at 5/s): well under that, they did not hold the shutdown up.
+            #expect(ContinuousClock.now - stopped < .seconds(5), "the batch's later slots did not hold the shutdown up")
             let rows = try await fixture.rows(campaign.id)
             #expect(!rows.contains { $0.status == "sending" }, "nothing is left leased")
             #expect(rows.filter { $0.status == "sent" }.count == fixture.sender.sent.count)

@@ -91,6 +91,7 @@ struct SoakTests {
             fake.inject(faults)
         }
         let started = ContinuousClock.now
+        let databaseCPUBefore = server.cpuSeconds
         var replicas = try (0..<max(1, Self.replicas)).map { _ in try Self.serve(server: server, database: database, fake: fake, log: log) }
         var kills = 0
         var connectionKills = 0
@@ -156,6 +157,9 @@ struct SoakTests {
             throw error
         }
         let elapsed = ContinuousClock.now - started
+        // CPU per 1,000 messages, for the scaling figures (the replicas' only when none was killed).
+        let databaseCPU = databaseAway == nil ? server.cpuSeconds - databaseCPUBefore : .nan
+        let replicaCPU = kills == 0 ? replicas.map { CPUTime.seconds(of: $0.processIdentifier) }.reduce(0, +) : .nan
         for replica in replicas where replica.isRunning { replica.terminate() }
         for replica in replicas { replica.waitUntilExit() }
 
@@ -186,6 +190,8 @@ struct SoakTests {
         #expect(rows.filter { $0.status == "failed" }.allSatisfy { $0.attempts == 3 }, "failures used every retry")
         let everyKind = Self.environment["BKNTC_SOAK_SLOW_PERCENT"] == nil && Self.environment["BKNTC_SOAK_ERROR_PERCENT"] == nil
         #expect(!Self.faults || !everyKind || ((faults["500"] ?? 0) > 0 && (faults["slow"] ?? 0) > 0 && (faults["429"] ?? 0) > 0), "every kind of fault happened")
+        print(String(format: "soak: CPU per 1,000 messages: MariaDB %.2f s, the replicas %.2f s", databaseCPU * 1000 / Double(max(1, received.count)),
+                     replicaCPU * 1000 / Double(max(1, received.count))))
         if Self.faults { Self.checkRetryDelays(fake.attempts) }
         if Self.environment["BKNTC_SOAK_TIMELINE"] == "1", let first = fake.attempts.first.map(\.at) {
             // Creates per second over the run, to see where the time goes.

@@ -135,6 +135,27 @@ struct PoolTests {
         await pool.close()
     }
 
+    @Test func aFullWaitingQueueShedsTheNextCallerAtOnce() async throws {
+        var configuration = try TestDatabase.configuration(database: "", maxConnections: 1)
+        configuration.acquireTimeout = 60
+        configuration.maxWaiters = 2
+        let pool = MariaDBPool(configuration: configuration, logger: TestDatabase.logger)
+        try await pool.withConnection { _ in
+            let waiting = (0..<2).map { index in Task { try await pool.withConnection { _ in index } } }
+            while await pool.statistics().waiting < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            // The third waiter is refused without waiting for the 60 s timeout.
+            let started = ContinuousClock.now
+            await #expect(throws: MariaDBError.self) { try await pool.withConnection { _ in 3 } }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(await pool.statistics().waiting == 2)
+            for task in waiting { task.cancel() }
+            for task in waiting { _ = await task.result }
+        }
+        // The queue drained: the pool serves again.
+        #expect(try await pool.withConnection { _ in 4 } == 4)
+        await pool.close()
+    }
+
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
         var configuration = try TestDatabase.configuration(database: "", maxConnections: 1)
         configuration.acquireTimeout = 60

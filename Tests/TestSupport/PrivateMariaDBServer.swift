@@ -62,6 +62,9 @@ public final class PrivateMariaDBServer: @unchecked Sendable {
         return ContinuousClock.now - began
     }
 
+    /// CPU seconds (user + system) the running server has used since it started.
+    public var cpuSeconds: Double { lock.withLock { process }.map { CPUTime.seconds(of: $0.processIdentifier) } ?? 0 }
+
     /// Stops the server and removes its data.
     public func stop() {
         if let running = lock.withLock({ process }), running.isRunning {
@@ -133,5 +136,18 @@ public final class PrivateMariaDBServer: @unchecked Sendable {
         }
         guard bound else { throw Failure(description: "no free port") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// CPU time of a live process, from `/proc/<pid>/stat` (Linux).
+public enum CPUTime {
+    public static func seconds(of pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After "pid (comm)": state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
