@@ -149,7 +149,6 @@ struct SecretLeakTests {
             ] + launchTokens.map { ("a launch token", $0) } + sessionTokens.map { ("a session token", $0) }
             + sessionTokens.map { ("a session id", String($0.prefix(32))) }
         let lines = capture.lines
-        if ProcessInfo.processInfo.environment["BKNTC_PRINT_CAPTURED_LOG"] != nil { print(lines.joined(separator: "\n")) }
         let answers = recorder.answers
         #expect(lines.count > 20, "the service logged at trace level")
         #expect(answers.count > 30)
