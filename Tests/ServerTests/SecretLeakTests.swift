@@ -212,9 +212,10 @@ struct SecretLeakTests {
             let answer = try await recorder.signed(client, .post, "/api/v1/test-send", tenant: tenant, user: user, body: body)
             #expect(answer.status == expected, "test send \(body) in tenant \(tenant): \(answer.text)")
         }
-        // Campaigns that send (tenant 1) and that fail at the provider (tenants 5 and 2).
+        // Campaigns that send (tenant 1) and that fail at Twilio's authentication (tenant 5). (The
+        // refused SMTP login is the test send above: the test server answers it only after 5 s.)
         var finished: [(Int, Int, Int)] = []
-        for (tenant, user, channel) in [(1, 10, "sms"), (1, 10, "email"), (5, 90, "sms"), (2, 20, "email")] {
+        for (tenant, user, channel) in [(1, 10, "sms"), (1, 10, "email"), (5, 90, "sms")] {
             let body = #"{"channel":"\#(channel)","name":"Leak \#(channel)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}","subject":"Hi"}"#
             let created = try await recorder.signed(client, .post, "/api/v1/campaigns", tenant: tenant, user: user, body: body)
             let id = try #require(created.json?["id"]?.integerValue, "\(created.text)")
