@@ -99,6 +99,7 @@ struct SecretLeakTests {
         let (pool, _) = try await APIFixture.make("secret_leaks")
         do {
             try await ProviderFlowTests.configureTenantOne(pool, fake: fake, smtp: smtp)
+            try await XSSEmailTests.giveCustomersAddressesOfTheirOwn(pool)
             // Tenant 5: the fake's account with a wrong token. Tenant 2: SMTP with a wrong password.
             try await TwoTenantFixture.addTenantFive(pool, account: .init(sid: fake.accountSID, token: rejectedToken, sender: "+15005550009"))
             try await pool.withConnection { db in
