@@ -40,13 +40,18 @@ public struct MariaDBProviderEvents: ProviderEventStore {
                 SELECT id FROM \(identifier: logs) WHERE provider_message_id = \(sid) AND tenant_key IN (\(list: tenants.map(\.key))) LIMIT 1
                 """)
             if known != nil { return false }  // a row with a later or final state: never downgraded
-            // Not stored yet (the batch that sent it has not recorded): keep it for `record`.
-            let keys = tenants.map { String($0.key) }.joined(separator: ",")
+            // Not stored yet (the batch that sent it has not recorded): keep it for `record`. A
+            // later callback for the same sid updates it only when it comes from the same
+            // tenants' account: another tenant's account can never restate this one's messages.
+            let keys = Set(tenants.map(\.key)).sorted().map(String.init).joined(separator: ",")
             try await db.execute(
                 """
                 INSERT INTO \(identifier: callbacks) (message_sid, status, error_code, tenant_keys, received_at)
                 VALUES (\(sid), \(status.rawValue), \(error), \(String(keys.prefix(1024))), \(now))
-                ON DUPLICATE KEY UPDATE status = VALUES(status), error_code = VALUES(error_code), received_at = VALUES(received_at)
+                ON DUPLICATE KEY UPDATE
+                  status = IF(tenant_keys = VALUES(tenant_keys), VALUES(status), status),
+                  error_code = IF(tenant_keys = VALUES(tenant_keys), VALUES(error_code), error_code),
+                  received_at = IF(tenant_keys = VALUES(tenant_keys), VALUES(received_at), received_at)
                 """)
             try await db.execute(
                 "DELETE FROM \(identifier: callbacks) WHERE received_at < \(now.addingTimeInterval(-7 * 86_400)) LIMIT 100")

@@ -78,7 +78,11 @@ public struct MessageRenderer: Sendable {
     /// address (email) when both are empty. The other shortcodes expand to their value or "".
     ///
     /// - Parameter html: When `true`, every substituted value is HTML-escaped; the template
-    ///   text itself is never escaped.
+    ///   text itself is never escaped. When `false` for an email (a plain-text template), a
+    ///   value cannot turn the body into HTML: the email composer decides between plain text
+    ///   and HTML by looking for tags, so every `<` of a value is followed by an invisible
+    ///   WORD JOINER (U+2060). A customer named `"><img src=x onerror=…>` then stays text,
+    ///   escaped in the HTML part, instead of making the whole email markup.
     public static func render(
         _ template: String,
         for recipient: RecipientFields,
@@ -87,8 +91,15 @@ public struct MessageRenderer: Sendable {
     ) -> String {
         substitute(template) { name in
             guard let value = value(of: name, for: recipient, channel: channel) else { return nil }
-            return html ? escapeHTML(value) : value
+            if html { return escapeHTML(value) }
+            return channel == .email ? neutralizingTags(value) : value
         }
+    }
+
+    /// `value` with U+2060 after every `<`, so it opens no tag for an HTML parser or for
+    /// ``looksLikeHTML(_:)``, and reads the same.
+    static func neutralizingTags(_ value: String) -> String {
+        value.contains("<") ? value.replacingOccurrences(of: "<", with: "<\u{2060}") : value
     }
 
     /// Renders an email subject: like ``render(_:for:channel:html:)`` without HTML escaping,

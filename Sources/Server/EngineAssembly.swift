@@ -38,10 +38,7 @@ public struct EngineAssembly: Sendable {
             sender = MariaDBOutboxSender(pool: apiPool, prefix: config.prefix, clock: clock)
             transport = nil
         case .live:
-            let transport = CurlTransport(
-                policy: TransportPolicy(
-                    totalTimeout: TimeInterval(config.providerTimeout), allowPlainHTTP: config.twilioAllowsPlainHTTP, caFile: config.caFile),
-                threads: config.sendConcurrency + 2)
+            let transport = CurlTransport(policy: config.transportPolicy, threads: config.sendConcurrency + 2)
             sender = LiveSender(
                 twilio: TwilioSender(
                     transport: transport, apiBase: config.twilioAPIBase, providers: providers, publicURL: config.publicURL, logger: logger),

@@ -11,8 +11,8 @@ enum PublicRoutes {
     static let twilioSignature = HTTPField.Name("X-Twilio-Signature")!
 
     static func register(_ router: Router<AppRequestContext>, _ deps: AppDependencies) -> [RouteDeclaration] {
-        router.post("webhooks/twilio/status") { request, _ in
-            let (form, tenants) = try await verifiedTwilioForm(request, deps)
+        router.post("webhooks/twilio/status") { request, context in
+            let (form, tenants) = try await verifiedTwilioForm(request, context, deps)
             let sid = value("MessageSid", in: form) ?? value("SmsSid", in: form) ?? ""
             if let status = DeliveryStatus(twilioStatus: value("MessageStatus", in: form) ?? ""), !sid.isEmpty, sid.utf8.count <= 64 {
                 let errorCode = value("ErrorCode", in: form).flatMap { $0.isEmpty ? nil : String($0.prefix(16)) }
@@ -20,8 +20,8 @@ enum PublicRoutes {
             }
             return twiml()
         }
-        router.post("webhooks/twilio/inbound") { request, _ in
-            let (form, tenants) = try await verifiedTwilioForm(request, deps)
+        router.post("webhooks/twilio/inbound") { request, context in
+            let (form, tenants) = try await verifiedTwilioForm(request, context, deps)
             let rawTo = value("To", in: form) ?? ""
             let channel: Channel = rawTo.lowercased().hasPrefix("whatsapp:") ? .whatsapp : .sms
             let to = strip(rawTo)
@@ -66,8 +66,25 @@ enum PublicRoutes {
     }
 
     /// The form of a Twilio webhook whose signature matches the auth token of the account it
-    /// names, and the tenants that use that account; 403 (nothing changes) otherwise.
-    static func verifiedTwilioForm(_ request: Request, _ deps: AppDependencies) async throws -> ([FormField], [TwilioTenant]) {
+    /// names, and the tenants that use that account; 403 (nothing changes) otherwise. Refusals
+    /// count against the caller's address like failed API logins: once its budget is spent it
+    /// gets 429 with `Retry-After`, so signatures cannot be guessed at full speed.
+    static func verifiedTwilioForm(
+        _ request: Request, _ context: AppRequestContext, _ deps: AppDependencies
+    ) async throws -> ([FormField], [TwilioTenant]) {
+        do {
+            return try await verifiedTwilioForm(request, deps)
+        } catch let error as APIError where error.status == .forbidden {
+            let key = "ip:\(context.remoteAddress?.ipAddress ?? "unknown")"
+            if let wait = deps.rateLimiter.take(key, now: deps.clock.now().timeIntervalSince1970) {
+                let seconds = Int(wait.rounded(.up))
+                throw APIError(.tooManyRequests, code: .rateLimited, message: "too many requests; retry in \(seconds) s", retryAfter: seconds)
+            }
+            throw error
+        }
+    }
+
+    private static func verifiedTwilioForm(_ request: Request, _ deps: AppDependencies) async throws -> ([FormField], [TwilioTenant]) {
         let forbidden = APIError(.forbidden, code: .forbidden(.capability), message: "invalid X-Twilio-Signature")
         guard let publicURL = deps.publicURL else {
             throw APIError(.forbidden, code: .forbidden(.capability), message: "BKNTC_PUBLIC_URL is not set: webhook signatures cannot be verified")

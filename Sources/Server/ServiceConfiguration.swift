@@ -3,6 +3,7 @@ import Engine
 import Campaigns
 import Foundation
 import MariaDB
+import Messaging
 
 /// A configuration value that is missing or malformed; the message names the variable.
 public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
@@ -94,6 +95,12 @@ public struct ServiceConfiguration: Sendable {
         self.workerEnabled = workerEnabled
         self.sendConcurrency = sendConcurrency
         self.rateLimit = rateLimit
+    }
+
+    /// The limits of every outbound provider call: TLS verification is always on; plain http
+    /// only when `BKNTC_TWILIO_API_BASE` is a loopback http URL (a local fake).
+    public var transportPolicy: TransportPolicy {
+        TransportPolicy(totalTimeout: TimeInterval(providerTimeout), allowPlainHTTP: twilioAllowsPlainHTTP, caFile: caFile)
     }
 
     /// The engine's settings.

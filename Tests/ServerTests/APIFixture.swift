@@ -86,11 +86,14 @@ enum APIFixture {
         await TestDatabase.drop(pool)
     }
 
-    /// A live server over loopback for `body`.
-    static func withServer(_ deps: AppDependencies, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    /// A live server over loopback for `body`; `logger` (warnings by default) gets the server's log.
+    static func withServer(
+        _ deps: AppDependencies, logger: Logger? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         let (router, _) = buildRouter(deps)
-        var logger = Logger(label: "api-test")
-        logger.logLevel = .warning
+        var fallback = Logger(label: "api-test")
+        fallback.logLevel = .warning
+        let logger = logger ?? fallback
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         try await app.test(.live) { client in try await body(client) }
     }

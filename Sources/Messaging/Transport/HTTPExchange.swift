@@ -41,13 +41,14 @@ extension CurlTransport {
     public func http(_ request: ProviderRequest) async -> Result<ProviderResponse, TransportFailure> {
         let lower = request.url.lowercased()
         let plain = lower.hasPrefix("http://")
-        guard lower.hasPrefix("https://") || (plain && policy.allowPlainHTTP) else {
+        // Plain http only to this machine (a local fake), and only when the policy allows it.
+        guard lower.hasPrefix("https://") || (plain && policy.allowPlainHTTP && Self.isLoopback(request.url)) else {
             return .failure(.refused("only https URLs may be called"))
         }
         let policy = self.policy
         let key = Self.origin(of: request.url)
         let result = await perform(key: key) { handle in
-            handle.applyPolicy(policy, protocols: policy.allowPlainHTTP ? "https,http" : "https")
+            handle.applyPolicy(policy, protocols: plain ? "http" : "https")
             handle.set(CURLOPT_URL, request.url)
             handle.set(CURLOPT_HTTPAUTH, 1)  // CURLAUTH_BASIC (a macro Swift cannot import)
             handle.set(CURLOPT_USERNAME, request.username)
@@ -86,6 +87,13 @@ extension CurlTransport {
             if result.overflowed { return .failure(.interrupted("the answer exceeded the size limit")) }
             return .failure(result.requestStarted ? .interrupted(result.errorText) : .notConnected(result.errorText))
         }
+    }
+
+    /// Whether a URL's host is this machine (127.0.0.1, localhost or ::1); false when the URL
+    /// cannot be parsed, so a URL that parsers might read differently is never called in plain.
+    static func isLoopback(_ url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
+        return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
     }
 
     /// scheme://host:port of a URL: the key its connections are kept under.
