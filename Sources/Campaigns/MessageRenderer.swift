@@ -78,11 +78,10 @@ public struct MessageRenderer: Sendable {
     /// address (email) when both are empty. The other shortcodes expand to their value or "".
     ///
     /// - Parameter html: When `true`, every substituted value is HTML-escaped; the template
-    ///   text itself is never escaped. When `false` for an email (a plain-text template), a
-    ///   value cannot turn the body into HTML: the email composer decides between plain text
-    ///   and HTML by looking for tags, so every `<` of a value is followed by an invisible
-    ///   WORD JOINER (U+2060). A customer named `"><img src=x onerror=…>` then stays text,
-    ///   escaped in the HTML part, instead of making the whole email markup.
+    ///   text itself is never escaped. When `false` (a plain-text template) values go in as
+    ///   they are: the message carries `isHTML` from the template, so the email composer
+    ///   escapes the whole body for the HTML part and a customer named `"><img src=x …>`
+    ///   stays text.
     public static func render(
         _ template: String,
         for recipient: RecipientFields,
@@ -91,15 +90,8 @@ public struct MessageRenderer: Sendable {
     ) -> String {
         substitute(template) { name in
             guard let value = value(of: name, for: recipient, channel: channel) else { return nil }
-            if html { return escapeHTML(value) }
-            return channel == .email ? neutralizingTags(value) : value
+            return html ? escapeHTML(value) : value
         }
-    }
-
-    /// `value` with U+2060 after every `<`, so it opens no tag for an HTML parser or for
-    /// ``looksLikeHTML(_:)``, and reads the same.
-    static func neutralizingTags(_ value: String) -> String {
-        value.contains("<") ? value.replacingOccurrences(of: "<", with: "<\u{2060}") : value
     }
 
     /// Renders an email subject: like ``render(_:for:channel:html:)`` without HTML escaping,

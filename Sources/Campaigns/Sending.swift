@@ -15,11 +15,15 @@ public struct OutgoingMessage: Sendable, Hashable {
     public var contentVariables: [String: String]?
     /// When the row was claimed (the lease starts here; lookups search from here).
     public var claimedAt: Date
+    /// An email whose template is HTML (its values were escaped); a plain template's email stays
+    /// plain text whatever its values contain.
+    public var isHTML: Bool
 
     public init(
         logID: Int, campaignID: Int, scope: TenantScope, channel: Channel, to: String, subject: String?, body: String,
-        contentSID: String? = nil, contentVariables: [String: String]? = nil, claimedAt: Date
+        contentSID: String? = nil, contentVariables: [String: String]? = nil, claimedAt: Date, isHTML: Bool = false
     ) {
+        self.isHTML = isHTML
         self.logID = logID
         self.campaignID = campaignID
         self.scope = scope

@@ -491,7 +491,7 @@ public struct SendingEngine: Sendable {
             body: MessageRenderer.render(campaign.body, for: fields, channel: campaign.channel, html: html),
             contentSID: campaign.contentSID,
             contentVariables: campaign.contentVariables.map { MessageRenderer.renderVariables($0, for: fields, channel: campaign.channel) },
-            claimedAt: row.claimedAt)
+            claimedAt: row.claimedAt, isHTML: html)
     }
 }
 

@@ -23,7 +23,8 @@ extension APIRoutes {
             let message = OutgoingMessage(
                 logID: 0, campaignID: 0, scope: scope, channel: input.channel, to: to,
                 subject: input.subject.map { MessageRenderer.renderSubject($0, for: fields, channel: input.channel) },
-                body: MessageRenderer.render(input.body, for: fields, channel: input.channel, html: html), claimedAt: deps.clock.now())
+                body: MessageRenderer.render(input.body, for: fields, channel: input.channel, html: html), claimedAt: deps.clock.now(),
+                isHTML: html)
             switch await sender.send(message) {
             case .sent(let id):
                 return jsonResponse(TestSendBody(status: "sent", providerMessageId: id))

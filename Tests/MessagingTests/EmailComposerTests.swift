@@ -35,6 +35,21 @@ struct EmailComposerTests {
         #expect(try Message(plain).textPart == "a\r\nb\r\nc\r\n\r\n-- \r\nUnsubscribe: \(Self.unsubscribeURL)\r\n")
     }
 
+    @Test func aPlainTemplateStaysPlainWhateverItsValuesContain() throws {
+        // A customer named like markup, rendered into a plain-text template: the message says
+        // it is not HTML, so the HTML part shows the name escaped instead of running it.
+        var content = Self.content(body: "Hello \"><img src=x onerror=alert(1)>, see you")
+        content.isHTML = false
+        let message = try Message(EmailComposer.compose(content))
+        #expect(message.textPart.hasPrefix("Hello \"><img src=x onerror=alert(1)>, see you"))
+        #expect(message.htmlPart.contains("Hello &quot;&gt;&lt;img src=x onerror=alert(1)&gt;, see you"))
+        #expect(!message.htmlPart.contains("<img"))
+        // Told it is HTML (an HTML template, values escaped by the renderer), the body is the HTML part.
+        content.isHTML = true
+        content.body = "<p>Hello &lt;img&gt;</p>"
+        #expect(try Message(EmailComposer.compose(content)).htmlPart.contains("<p>Hello &lt;img&gt;</p>"))
+    }
+
     @Test func detectsBareLineFeeds() {
         #expect(!Message.hasOnlyCRLF("a\nb"))
         #expect(!Message.hasOnlyCRLF("a\rb"))

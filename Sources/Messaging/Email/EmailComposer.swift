@@ -11,8 +11,11 @@ public struct EmailContent: Sendable, Hashable {
     public var to: String
     /// The rendered subject; may contain non-ASCII, and CR/LF (which is stripped).
     public var subject: String
-    /// The rendered body: HTML when `MessageRenderer.looksLikeHTML(body)`, otherwise plain text.
+    /// The rendered body: HTML or plain text as `isHTML` says.
     public var body: String
+    /// Whether the body is HTML, decided from the template before any value went in (a customer
+    /// named `<img …>` must not turn a plain email into markup); nil = look at the body.
+    public var isHTML: Bool?
     /// The https URL of the one-click unsubscribe page, when known.
     public var unsubscribeURL: String?
     /// The `Date` header value.
@@ -32,8 +35,10 @@ public struct EmailContent: Sendable, Hashable {
         unsubscribeURL: String? = nil,
         date: Date,
         messageID: String,
-        language: String? = nil
+        language: String? = nil,
+        isHTML: Bool? = nil
     ) {
+        self.isHTML = isHTML
         self.fromName = fromName
         self.fromAddress = fromAddress
         self.to = to
@@ -75,7 +80,9 @@ public enum EmailComposer {
         }
         headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
 
-        let parts = BodyParts(body: content.body, unsubscribeURL: unsubscribeURL, strings: strings)
+        let parts = BodyParts(
+            body: content.body, isHTML: content.isHTML ?? MessageRenderer.looksLikeHTML(content.body), unsubscribeURL: unsubscribeURL,
+            strings: strings)
         var message = headers.map(HeaderText.fold).joined(separator: "\r\n") + "\r\n\r\n"
         message += "--\(boundary)\r\n"
         message += "Content-Type: text/plain; charset=utf-8\r\n"
@@ -148,9 +155,9 @@ private struct BodyParts {
     var text: String
     var html: String
 
-    init(body: String, unsubscribeURL: String?, strings: UnsubscribeStrings) {
+    init(body: String, isHTML: Bool, unsubscribeURL: String?, strings: UnsubscribeStrings) {
         let body = LineEndings.toLF(body)
-        if MessageRenderer.looksLikeHTML(body) {
+        if isHTML {
             text = EmailComposer.plainText(fromHTML: body)
             html = body.lowercased().contains("<html") ? body : Self.document(body)
         } else {

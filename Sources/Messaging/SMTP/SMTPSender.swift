@@ -72,7 +72,7 @@ public struct SMTPSender: MessageSender {
             body: message.body,
             unsubscribeURL: unsubscribeURL(
                 scope: message.scope, channel: .email, address: message.to, campaignID: message.campaignID > 0 ? message.campaignID : nil),
-            date: clock.now(), messageID: UUID().uuidString.lowercased(), language: nil)
+            date: clock.now(), messageID: UUID().uuidString.lowercased(), language: nil, isHTML: message.isHTML)
         let bytes = Array(EmailComposer.compose(content).utf8)
         let policy = transport.policy
         let scheme = account.security == .ssl ? "smtps" : "smtp"
