@@ -28,6 +28,16 @@ struct ConfigurationTests {
         #expect(config.database.sessionStatements == [ServiceConfiguration.sessionTuning])
     }
 
+    @Test func theConnectionQueueIsBoundedForRequestsOnly() throws {
+        #expect(try parse([:]).get().database.maxWaiters == 32, "4 × the default pool of 8")
+        #expect(try parse(["BKNTC_DB_POOL_SIZE": "3"]).get().database.maxWaiters == 12)
+        #expect(try parse(["BKNTC_DB_MAX_WAITERS": "5"]).get().database.maxWaiters == 5)
+        guard case .failure = parse(["BKNTC_DB_MAX_WAITERS": "0"]) else {
+            Issue.record("a queue of 0 would refuse every request that has to wait")
+            return
+        }
+    }
+
     @Test func everyVariableIsRead() throws {
         let config = try parse([
             "BKNTC_DB_HOST": "db.local", "BKNTC_DB_PORT": "3307", "BKNTC_DB_SOCKET": "/run/mysqld.sock",
