@@ -3,8 +3,11 @@ import Foundation
 
 /// Reads `PUT /api/v1/settings` (DESIGN §10): a field left out keeps its value, `null` goes back
 /// to the default; every error names its field.
-enum SettingsRequest {
-    static func update(from json: JSONValue) throws -> (channel: Channel, update: SettingsUpdate) {
+/// Public so that the fuzzing harness in `Fuzz/` can reach it; the service is its only real caller.
+public enum SettingsRequest {
+    /// The channel and the validated change a request body asks for; throws an ``APIError``
+    /// naming the first invalid field.
+    public static func update(from json: JSONValue) throws -> (channel: Channel, update: SettingsUpdate) {
         guard case .object(let object) = json else { throw APIError.validation("body", "must be a JSON object") }
         let channel = try RequestFields.channel(object["channel"])
         var update = SettingsUpdate()
