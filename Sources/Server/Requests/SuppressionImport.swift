@@ -19,7 +19,8 @@ public enum SuppressionImport {
     /// Splits and normalizes `text`; throws a validation error naming `csv` when it holds more
     /// than ``maximumAddresses`` entries.
     public static func parse(_ text: String, channel: Channel, normalizer: AddressNormalizer) throws -> Parsed {
-        let entries = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "," || $0 == ";" })
+        // CRLF is one Character in Swift, equal to neither "\r" nor "\n".
+        let entries = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "," || $0 == ";" })
         if entries.count > maximumAddresses {
             throw APIError.validation("csv", "at most \(maximumAddresses) addresses per import")
         }
