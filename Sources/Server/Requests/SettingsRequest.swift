@@ -15,7 +15,8 @@ public enum SettingsRequest {
             guard case .object(let window) = value else {
                 throw APIError.validation("quiet_hours", "must be {\"start\":\"HH:MM\",\"end\":\"HH:MM\"} or null")
             }
-            guard case .string(let start)? = window["start"], QuietHours.minutes(start) != nil, start != "24:00" else {
+            // Compare minutes, not text: " 24:00" is 24:00 once trimmed.
+            guard case .string(let start)? = window["start"], let minutes = QuietHours.minutes(start), minutes < 1440 else {
                 throw APIError.validation("quiet_hours.start", "must be a time HH:MM from 00:00 to 23:59")
             }
             guard case .string(let end)? = window["end"], let parsed = QuietHours(start: start, end: end) else {
