@@ -11,16 +11,20 @@ enum LaunchTokenTarget {
     private static let secret = "fuzzing-secret"
     private static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
+    private static func authenticator() -> RequestAuthenticator {
+        RequestAuthenticator(nonces: MemoryNonceStore(), sessions: MemorySessionStore(), secret: secret, clock: FixedClock(instant: now))
+    }
+
     static func run(_ input: FuzzInput) {
-        let authenticator = RequestAuthenticator(
-            nonces: MemoryNonceStore(), sessions: MemorySessionStore(), secret: secret, clock: FixedClock(instant: now))
-        _ = Blocking.run { try await authenticator.createSession(launchToken: input.text) }
+        let given = authenticator()
+        _ = Blocking.run { try await given.createSession(launchToken: input.text) }
 
         let claims = Data(input.bytes)
         let body = base64URL(claims)
         for signed in [Data(body.utf8), claims] {
             let token = body + "." + base64URL(Data(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))))
-            check(token, claims: claims, authenticator)
+            // A fresh nonce store each time: the input as given may itself have been this token.
+            check(token, claims: claims, authenticator())
         }
     }
 
