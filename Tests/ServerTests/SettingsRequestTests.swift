@@ -18,9 +18,10 @@ struct SettingsRequestTests {
         .object(["channel": .string("sms"), "quiet_hours": .object(["start": .string(start), "end": .string(end)])])
     }
 
-    /// " 24:00" (space first) is 24:00 once trimmed: it used to pass the start check, which
-    /// compared the text with "24:00", and be refused as a bad `quiet_hours.end`.
-    @Test(arguments: ["24:00", " 24:00", "24:00 ", "\t24:00"])
+    /// " 24:00" and "24::00" read as 24:00 (times are trimmed and split on ":"): they used to
+    /// pass the start check, which compared the text with "24:00", and be refused as a bad
+    /// `quiet_hours.end` ("24::00" was found by Scripts/fuzz, settings).
+    @Test(arguments: ["24:00", " 24:00", "24:00 ", "\t24:00", "24::00"])
     func aStartOf24HoursIsBlamedOnTheStart(_ start: String) {
         #expect(Self.blamedField(Self.quietHours(start: start, end: "21:00")) == "quiet_hours.start")
     }
