@@ -143,3 +143,12 @@ let package = Package(
         ),
     ]
 )
+
+// `Fuzz/` is a package of its own (built by Scripts/fuzz with `--sanitize=fuzzer`) that links the
+// parsers through this library. It is declared only when BKNTC_FUZZ_PRODUCTS=1 (Scripts/fuzz sets
+// it), so for everyone else the package's products stay exactly the executable above.
+if Context.environment["BKNTC_FUZZ_PRODUCTS"] == "1" {
+    package.products.append(
+        .library(name: "BookneticCampaignsParsers", targets: ["Campaigns", "CampaignStore", "Messaging", "Server"])
+    )
+}

@@ -68,8 +68,9 @@ public enum PHPSerialized {
                 guard expect(":"), let raw = token(until: ";"), let number = Double(raw) else { return nil }
                 return .double(number)
             case UInt8(ascii: "s"):
+                // `length <= remaining` rather than `index + length <= count`: a huge length must not overflow.
                 guard expect(":"), let length = integer(until: ":"), length >= 0, expect("\""),
-                    index + length <= bytes.count
+                    length <= bytes.count - index
                 else { return nil }
                 let text = String(decoding: bytes[index..<index + length], as: UTF8.self)
                 index += length

@@ -46,7 +46,7 @@ public struct RequestAuthenticator: Sendable {
     }
 
     /// Checks a signed request; returns the tenant and user headers it vouches for.
-    func verifySignature(
+    public func verifySignature(
         timestamp: String, method: String, pathAndQuery: String, tenant: String, user: String, body: Data, signature: String
     ) async throws -> (tenant: String, user: String) {
         guard let seconds = Double(timestamp), abs(clock.now().timeIntervalSince1970 - seconds) <= Self.window else {
@@ -65,7 +65,7 @@ public struct RequestAuthenticator: Sendable {
 
     /// Exchanges a launch token (`base64url(json).base64url(hmac)`, ≤ 120 s, single use) for a
     /// session token valid 8 h.
-    func createSession(launchToken: String) async throws -> (token: String, expiresAt: Date, tenant: Int?, user: Int) {
+    public func createSession(launchToken: String) async throws -> (token: String, expiresAt: Date, tenant: Int?, user: Int) {
         let parts = launchToken.split(separator: ".", omittingEmptySubsequences: false)
         // The MAC may cover the base64url text (JWT style) or the JSON bytes themselves.
         guard parts.count == 2, let mac = Data(base64URL: String(parts[1])),
@@ -98,7 +98,7 @@ public struct RequestAuthenticator: Sendable {
     }
 
     /// Resolves a bearer session token to its session id, tenant and user.
-    func verifySession(_ token: String) async throws -> (id: String, tenant: Int?, user: Int) {
+    public func verifySession(_ token: String) async throws -> (id: String, tenant: Int?, user: Int) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 32, let mac = Data(base64URL: String(parts[1])),
             HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(parts[0].utf8), using: sessionKey)

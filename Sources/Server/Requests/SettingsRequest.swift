@@ -3,8 +3,11 @@ import Foundation
 
 /// Reads `PUT /api/v1/settings` (DESIGN §10): a field left out keeps its value, `null` goes back
 /// to the default; every error names its field.
-enum SettingsRequest {
-    static func update(from json: JSONValue) throws -> (channel: Channel, update: SettingsUpdate) {
+/// Public so that the fuzzing harness in `Fuzz/` can reach it; the service is its only real caller.
+public enum SettingsRequest {
+    /// The channel and the validated change a request body asks for; throws an ``APIError``
+    /// naming the first invalid field.
+    public static func update(from json: JSONValue) throws -> (channel: Channel, update: SettingsUpdate) {
         guard case .object(let object) = json else { throw APIError.validation("body", "must be a JSON object") }
         let channel = try RequestFields.channel(object["channel"])
         var update = SettingsUpdate()
@@ -12,7 +15,8 @@ enum SettingsRequest {
             guard case .object(let window) = value else {
                 throw APIError.validation("quiet_hours", "must be {\"start\":\"HH:MM\",\"end\":\"HH:MM\"} or null")
             }
-            guard case .string(let start)? = window["start"], QuietHours.minutes(start) != nil, start != "24:00" else {
+            // Compare minutes, not text: " 24:00" is 24:00 once trimmed.
+            guard case .string(let start)? = window["start"], let minutes = QuietHours.minutes(start), minutes < 1440 else {
                 throw APIError.validation("quiet_hours.start", "must be a time HH:MM from 00:00 to 23:59")
             }
             guard case .string(let end)? = window["end"], let parsed = QuietHours(start: start, end: end) else {

@@ -3,18 +3,24 @@ import Foundation
 
 /// Reads the `csv` text of a suppression import: addresses one per line or separated by
 /// commas or semicolons, optionally quoted; each normalized for the channel.
-enum SuppressionImport {
-    static let maximumAddresses = 50_000
+/// Public so that the fuzzing harness in `Fuzz/` can reach it; the service is its only real caller.
+public enum SuppressionImport {
+    /// The most entries one import may hold.
+    public static let maximumAddresses = 50_000
 
-    struct Parsed: Sendable {
+    /// What an import text holds.
+    public struct Parsed: Sendable {
         /// Normalized addresses in input order (repeats included: the store counts them as duplicates).
-        var addresses: [String] = []
+        public var addresses: [String] = []
         /// Entries that are not addresses, cut to 100 characters.
-        var invalid: [String] = []
+        public var invalid: [String] = []
     }
 
-    static func parse(_ text: String, channel: Channel, normalizer: AddressNormalizer) throws -> Parsed {
-        let entries = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "," || $0 == ";" })
+    /// Splits and normalizes `text`; throws a validation error naming `csv` when it holds more
+    /// than ``maximumAddresses`` entries.
+    public static func parse(_ text: String, channel: Channel, normalizer: AddressNormalizer) throws -> Parsed {
+        // CRLF is one Character in Swift, equal to neither "\r" nor "\n".
+        let entries = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "," || $0 == ";" })
         if entries.count > maximumAddresses {
             throw APIError.validation("csv", "at most \(maximumAddresses) addresses per import")
         }

@@ -1,0 +1,46 @@
+import Campaigns
+import Foundation
+import Server
+
+/// The headers of a server-to-server request: lines are timestamp, method, path and query,
+/// tenant, user, signature, and the body. As given, the request must never crash the check; signed
+/// with the secret, it is accepted exactly once when its timestamp is the clock's.
+enum SignatureTarget {
+    private static let secret = "fuzzing-secret"
+    private static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    private static func authenticator() -> RequestAuthenticator {
+        RequestAuthenticator(nonces: MemoryNonceStore(), sessions: MemorySessionStore(), secret: secret, clock: FixedClock(instant: now))
+    }
+
+    static func run(_ input: FuzzInput) {
+        let fields = input.fields(7)
+        let (method, path, tenant, user, body) = (fields[1], fields[2], fields[3], fields[4], Data(fields[6].utf8))
+        let given = authenticator()
+        _ = Blocking.run {
+            try await given.verifySignature(
+                timestamp: fields[0], method: method, pathAndQuery: path, tenant: tenant, user: user, body: body, signature: fields[5])
+        }
+
+        // A fresh nonce store: the input as given may itself have been a signed request.
+        let checker = authenticator()
+        let timestamp = "1800000000"
+        let signature = RequestAuthenticator.signature(
+            secret: secret, timestamp: timestamp, method: method, pathAndQuery: path, tenant: tenant, user: user, body: body)
+        let verify = { @Sendable (signature: String) in
+            Blocking.run {
+                try await checker.verifySignature(
+                    timestamp: timestamp, method: method, pathAndQuery: path, tenant: tenant, user: user, body: body, signature: signature)
+            }
+        }
+        guard case .success(let vouched) = verify(signature.uppercased()) else {
+            require(false, "a correctly signed request was rejected: \(fields)")
+            return
+        }
+        require(vouched.tenant == tenant && vouched.user == user, "the signature vouches for \(vouched), not \(tenant), \(user)")
+        guard case .failure = verify(signature) else {
+            require(false, "a replayed signature was accepted: \(fields)")
+            return
+        }
+    }
+}
