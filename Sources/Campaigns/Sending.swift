@@ -71,11 +71,15 @@ public struct SenderProfile: Sendable, Hashable {
     public var defaultRate: Double?
     /// Why nothing can be sent (`provider_not_configured`), naming what to fix; nil when ready.
     public var problem: String?
+    /// The provider's settings could not be read (the database is busy or away): nothing is
+    /// claimed now and nothing fails; the campaign goes on when they can be read again.
+    public var unavailable: Bool
 
-    public init(key: String, defaultRate: Double? = nil, problem: String? = nil) {
+    public init(key: String, defaultRate: Double? = nil, problem: String? = nil, unavailable: Bool = false) {
         self.key = key
         self.defaultRate = defaultRate
         self.problem = problem
+        self.unavailable = unavailable
     }
 }
 

@@ -81,6 +81,8 @@ public struct SendingEngine: Sendable {
         let effective = ChannelSettings(
             stored: stored, environmentQuietHours: configuration.quietHours, environmentRate: configuration.rateLimit)
         let profile = await sender.profile(scope: scope, channel: campaign.channel)
+        // Settings that cannot be read now are not a missing configuration: claim nothing.
+        if profile.unavailable { return SendCounts() }
         let rate = effective.rateLimit.value ?? profile.defaultRate
         // A rate-limited sender takes only what it can send well within the lease.
         var batch = limit

@@ -68,8 +68,9 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     let deps = AppDependencies.live(config: config, pool: pool, saas: saas, clock: clock, engine: engine)
     let (router, _) = buildRouter(deps)
     // The ServiceGroup stops services in reverse order: the HTTP server first, then the
-    // worker (in-flight sends finish), then the provider threads, then the engine's pool, then the API's.
-    var services: [any Service] = [pool, engine.pool]
+    // worker (in-flight sends finish), then the provider threads, then the sender's and the
+    // engine's pools, then the API's.
+    var services: [any Service] = [pool, engine.pool, engine.senderPool]
     if let transport = engine.transport { services.append(TransportService(transport: transport)) }
     if let worker = engine.worker { services.append(worker) }
     return Application(

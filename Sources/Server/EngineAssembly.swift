@@ -11,6 +11,9 @@ import Messaging
 /// streams cannot starve it), the sender chosen by `BKNTC_PROVIDER`, the worker and the tick.
 public struct EngineAssembly: Sendable {
     public let pool: MariaDBPool
+    /// The sender's own connections (provider settings, the outbox): a provider call made while
+    /// a lane holds its lease never waits behind API requests (which are shed under overload).
+    public let senderPool: MariaDBPool
     public let engine: SendingEngine
     public let tick: CronTick
     public let worker: Worker?
@@ -22,7 +25,7 @@ public struct EngineAssembly: Sendable {
     /// The sender, for test sends outside the queue.
     public let sender: any MessageSender
 
-    /// `apiPool` serves the outbox sender, which writes while the engine holds its own lease.
+    /// `apiPool` serves the API's provider settings; the sender reads and writes through a pool of its own.
     public init(config: ServiceConfiguration, apiPool: MariaDBPool, saas: Bool, clock: any WallClock, logger: Logger) {
         var database = config.database
         database.maxConnections = config.enginePoolSize
@@ -33,17 +36,23 @@ public struct EngineAssembly: Sendable {
         let campaigns = MariaDBCampaignRepository(pool: pool, prefix: config.prefix, settings: settings, clock: clock)
         let sender: any MessageSender
         let providers = MariaDBProviderConfiguration(pool: apiPool, prefix: config.prefix, saas: saas, clock: clock)
+        var senderDatabase = config.database
+        senderDatabase.maxConnections = config.sendConcurrency + 1
+        senderDatabase.maxWaiters = .max
+        let senderPool = MariaDBPool(configuration: senderDatabase, logger: logger)
+        let senderProviders = MariaDBProviderConfiguration(pool: senderPool, prefix: config.prefix, saas: saas, clock: clock)
         switch config.provider {
         case .outbox:
-            sender = MariaDBOutboxSender(pool: apiPool, prefix: config.prefix, clock: clock)
+            sender = MariaDBOutboxSender(pool: senderPool, prefix: config.prefix, clock: clock)
             transport = nil
         case .live:
             let transport = CurlTransport(policy: config.transportPolicy, threads: config.sendConcurrency + 2)
             sender = LiveSender(
                 twilio: TwilioSender(
-                    transport: transport, apiBase: config.twilioAPIBase, providers: providers, publicURL: config.publicURL, logger: logger),
+                    transport: transport, apiBase: config.twilioAPIBase, providers: senderProviders, publicURL: config.publicURL,
+                    logger: logger),
                 smtp: SMTPSender(
-                    transport: transport, providers: providers, publicURL: config.publicURL, secret: config.secret, clock: clock,
+                    transport: transport, providers: senderProviders, publicURL: config.publicURL, secret: config.secret, clock: clock,
                     logger: logger))
             self.transport = transport
         }
@@ -54,6 +63,7 @@ public struct EngineAssembly: Sendable {
         let stores = MariaDBEngineStoreProvider(pool: pool, prefix: config.prefix, campaigns: campaigns, settings: settings, clock: clock)
         let wake = WakeSignal()
         self.pool = pool
+        self.senderPool = senderPool
         self.engine = engine
         self.metrics = metrics
         // The lanes, plus a connection for housekeeping and the tick.
@@ -65,6 +75,7 @@ public struct EngineAssembly: Sendable {
     /// Closes the engine's pool and provider threads (one-shot commands; `serve` stops them as services).
     public func close() async {
         await transport?.shutdown()
+        await senderPool.close()
         await pool.close()
     }
 

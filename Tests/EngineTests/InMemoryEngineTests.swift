@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Logging
 import TestSupport
+import Synchronization
 import Testing
 
 /// The engine's decisions on the in-memory store: no database, milliseconds per test.
@@ -55,6 +56,23 @@ struct InMemoryEngineTests {
         #expect(store.rows.allSatisfy { $0.status.isTerminal })
     }
 
+    @Test func unreadableProviderSettingsFailNobody() async throws {
+        // Under an API overload (or a database restart) the sender may not read the tenant's
+        // provider settings: that is not "not configured", so nothing is claimed or failed.
+        let store = InMemoryEngineStore()
+        let sender = SettingsOutageSender()
+        let clock = ManualClock()
+        store.addCampaign(Self.campaign(1), addresses: (1...5).map { String(format: "+4477009%05d", $0) })
+        let engine = Self.engine(sender.inner, clock: clock)
+        let waiting = SendingEngine(configuration: engine.configuration, sender: sender, clock: clock, logger: Logger(label: "outage"))
+        #expect(try await Self.drain(waiting, store) == SendCounts())
+        #expect(store.rows.allSatisfy { $0.status == .pending }, "nothing failed, nothing is left leased")
+        #expect(store.status(of: 1) == .queued)
+        sender.readable.store(true, ordering: .relaxed)
+        #expect(try await Self.drain(waiting, store).sent == 5)
+        #expect(store.status(of: 1) == .completed)
+    }
+
     @Test func aPausedCampaignIsNotClaimedAndAnUnknownOutcomeIsLookedUp() async throws {
         let store = InMemoryEngineStore()
         let sender = FakeSender()
@@ -80,4 +98,17 @@ struct InMemoryEngineTests {
         #expect(inner?.locked == true)
         #expect(try await tick.run(mode: .cron).locked == false)
     }
+}
+
+/// A sender whose provider settings cannot be read until `readable` is set.
+final class SettingsOutageSender: MessageSender {
+    let inner = FakeSender()
+    let readable = Atomic<Bool>(false)
+
+    func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
+        SenderProfile(key: "\(scope.key)/\(channel.rawValue)", unavailable: !readable.load(ordering: .relaxed))
+    }
+
+    func send(_ message: OutgoingMessage) async -> SendOutcome { await inner.send(message) }
+    func lookup(_ message: OutgoingMessage) async -> LookupOutcome { await inner.lookup(message) }
 }

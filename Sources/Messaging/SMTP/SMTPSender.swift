@@ -31,16 +31,21 @@ public struct SMTPSender: MessageSender {
         self.logger = logger
     }
 
-    func account(scope: TenantScope) async -> ProviderStatus<SMTPAccount> {
+    /// The tenant's SMTP account; nil when the settings could not be read (a busy or
+    /// unreachable database is no reason to call a tenant unconfigured and fail its messages).
+    func account(scope: TenantScope) async -> ProviderStatus<SMTPAccount>? {
         do {
             return try await providers.configuration(scope: scope).email
         } catch {
-            return .missing("the provider settings could not be read from the database")
+            logger.warning("provider settings could not be read", metadata: ["error": "\(String(reflecting: error))"])
+            return nil
         }
     }
 
     public func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
         switch await account(scope: scope) {
+        case nil:
+            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", unavailable: true)
         case .missing(let problem):
             return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", problem: problem)
         case .configured(let account):
@@ -66,6 +71,7 @@ public struct SMTPSender: MessageSender {
         switch await self.account(scope: message.scope) {
         case .configured(let configured): account = configured
         case .missing(let problem): return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
+        case nil: return .throttled(code: "settings_unavailable", retryAfter: 5)
         }
         let content = EmailContent(
             fromName: account.senderName, fromAddress: account.senderEmail, to: message.to, subject: message.subject ?? "",

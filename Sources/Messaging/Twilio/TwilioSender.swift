@@ -28,17 +28,22 @@ public struct TwilioSender: MessageSender {
         self.logger = logger
     }
 
-    func account(scope: TenantScope, channel: Channel) async -> ProviderStatus<TwilioAccount> {
+    /// The tenant's account for the channel; nil when the settings could not be read (a busy or
+    /// unreachable database is no reason to call a tenant unconfigured and fail its messages).
+    func account(scope: TenantScope, channel: Channel) async -> ProviderStatus<TwilioAccount>? {
         do {
             let configuration = try await providers.configuration(scope: scope)
             return channel == .whatsapp ? configuration.whatsapp : configuration.sms
         } catch {
-            return .missing("the provider settings could not be read from the database")
+            logger.warning("provider settings could not be read", metadata: ["error": "\(String(reflecting: error))"])
+            return nil
         }
     }
 
     public func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
         switch await account(scope: scope, channel: channel) {
+        case nil:
+            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", unavailable: true)
         case .missing(let problem):
             return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", problem: problem)
         case .configured(let account):
@@ -82,6 +87,7 @@ public struct TwilioSender: MessageSender {
         switch await self.account(scope: message.scope, channel: message.channel) {
         case .configured(let configured): account = configured
         case .missing(let problem): return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
+        case nil: return .throttled(code: "settings_unavailable", retryAfter: 5)
         }
         let request = ProviderRequest(
             method: .post, url: messagesURL(account), username: account.accountSID, password: account.authToken,
@@ -99,7 +105,7 @@ public struct TwilioSender: MessageSender {
     }
 
     public func lookup(_ message: OutgoingMessage) async -> LookupOutcome {
-        guard case .configured(let account) = await account(scope: message.scope, channel: message.channel) else {
+        guard case .configured(let account)? = await account(scope: message.scope, channel: message.channel) else {
             return .failed("the provider is not configured")
         }
         let to = address(message.to, channel: message.channel)
