@@ -23,4 +23,14 @@ struct SuppressionImportTests {
         #expect(parsed.addresses == ["+447700900111", "+447700900112", "+447700900113"])
         #expect(parsed.invalid == ["call me"])
     }
+
+    /// Found by the csv target (debug build, 10 s): white space the trimming did not know (a
+    /// vertical tab) kept a quote inside the entry, so the import was not idempotent.
+    @Test func whiteSpaceBeforeAQuoteIsTrimmedWithIt() throws {
+        let first = try SuppressionImport.parse("\u{0B}'n@e.cQ\n", channel: .email, normalizer: Self.normalizer)
+        #expect(first.addresses == ["n@e.cq"])
+        let again = try SuppressionImport.parse(first.addresses.joined(separator: "\n"), channel: .email, normalizer: Self.normalizer)
+        #expect(again.addresses == first.addresses)
+        #expect(try SuppressionImport.parse("\u{0C} \"+44 7700 900111\" \u{0B}", channel: .sms, normalizer: Self.normalizer).addresses == ["+447700900111"])
+    }
 }

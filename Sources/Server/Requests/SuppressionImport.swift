@@ -18,6 +18,8 @@ public enum SuppressionImport {
 
     /// Splits and normalizes `text`; throws a validation error naming `csv` when it holds more
     /// than ``maximumAddresses`` entries.
+    static let padding = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\"'"))
+
     public static func parse(_ text: String, channel: Channel, normalizer: AddressNormalizer) throws -> Parsed {
         // CRLF is one Character in Swift, equal to neither "\r" nor "\n".
         let entries = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "," || $0 == ";" })
@@ -26,7 +28,9 @@ public enum SuppressionImport {
         }
         var parsed = Parsed()
         for entry in entries {
-            let raw = entry.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
+            // Quotes and every kind of white space around an entry (a vertical tab before a
+            // quote once left `'n@e.cq` kept here and read as `n@e.cq` when imported again).
+            let raw = entry.trimmingCharacters(in: Self.padding)
             if raw.isEmpty { continue }
             if let address = normalizer.normalize(raw, for: channel) {
                 parsed.addresses.append(address)
