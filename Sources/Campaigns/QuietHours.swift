@@ -76,7 +76,12 @@ public struct QuietHours: Sendable, Hashable, Codable {
 public enum TimeZoneName {
     public static func parse(_ raw: String?) -> TimeZone? {
         guard let text = raw?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        if text.contains("/"), let zone = TimeZone(identifier: text) { return zone }
+        // Only what an IANA name can hold goes to Foundation (fuzzing found "UTC+05:/0" trapping it).
+        if text.contains("/"), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }),
+            let zone = TimeZone(identifier: text)
+        {
+            return zone
+        }
         if text == "UTC" || text == "GMT" { return TimeZone(secondsFromGMT: 0) }
         var offset = Substring(text)
         if offset.hasPrefix("UTC") || offset.hasPrefix("GMT") { offset = offset.dropFirst(3) }

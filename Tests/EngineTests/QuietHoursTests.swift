@@ -52,4 +52,12 @@ struct QuietHoursTests {
         let early = try CronExpression(parsing: "30 1 * * *")
         #expect(early.nextDate(after: Self.date("2026-03-28T02:00:00Z"), timeZone: london) == Self.date("2026-03-30T00:30:00Z"))
     }
+
+    /// Found by Scripts/fuzz (settings): a text with a slash that is no IANA name trapped Foundation.
+    @Test func malformedZoneTextsAreRefusedNotTrapped() {
+        #expect(TimeZoneName.parse("UTC+05:/0") == nil)
+        #expect(TimeZoneName.parse("Europe/Lon:don") == nil)
+        #expect(TimeZoneName.parse("Europe/London")?.identifier == "Europe/London")
+        #expect(TimeZoneName.parse("UTC+05:30")?.secondsFromGMT() == 19_800)
+    }
 }
