@@ -75,6 +75,7 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     if let worker = engine.worker { services.append(worker) }
     return Application(
         router: router,
+        server: .closingHTTP1(),
         configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: "bkntc-campaigns"),
         services: services,
         logger: logger)
