@@ -61,10 +61,16 @@ public struct QuietHours: Sendable, Hashable, Codable {
 
     /// Minutes after midnight of `HH:MM` (00:00–24:00), or nil.
     public static func minutes(_ text: String) -> Int? {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":")
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
-            (0...24).contains(hour), (0..<60).contains(minute), hour * 60 + minute <= 1440
-        else { return nil }
+        // Exactly "HH:MM" in ASCII digits ("08::30" and "+8:30" are not times).
+        let bytes = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let digit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        guard bytes.count == 5, bytes[2] == UInt8(ascii: ":"), digit(bytes[0]), digit(bytes[1]), digit(bytes[3]), digit(bytes[4]) else {
+            return nil
+        }
+        let value = { (index: Int) in Int(bytes[index] - UInt8(ascii: "0")) }
+        let hour = value(0) * 10 + value(1)
+        let minute = value(3) * 10 + value(4)
+        guard minute < 60, hour * 60 + minute <= 1440 else { return nil }
         return hour * 60 + minute
     }
 

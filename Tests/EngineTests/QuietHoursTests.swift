@@ -29,6 +29,16 @@ struct QuietHoursTests {
         #expect(night.nextOpening(after: Self.date("2026-06-01T12:00:00Z"), in: utc) == Self.date("2026-06-01T22:00:00Z"))
     }
 
+    @Test(arguments: ["08::30", "+8:30", "8:30", "08:3", "08:300", "0８:30", "08-30", "24:01", "08:60", ":08:30", " 08 :30"])
+    func onlyTwoDigitsColonTwoDigitsIsATime(text: String) {
+        #expect(QuietHours.minutes(text) == nil, "\(text)")
+    }
+
+    @Test func timesReadAsMinutesOfTheDay() {
+        #expect(QuietHours.minutes("08:30") == 510 && QuietHours.minutes(" 21:05 ") == 1265)
+        #expect(QuietHours.minutes("00:00") == 0 && QuietHours.minutes("24:00") == 1440)
+    }
+
     @Test func timeZonesAsBookneticAndWordPressStoreThem() {
         #expect(TimeZoneName.parse("Asia/Tokyo")?.identifier == "Asia/Tokyo")
         #expect(TimeZoneName.parse("+09:00")?.secondsFromGMT() == 9 * 3600)
