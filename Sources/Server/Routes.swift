@@ -89,8 +89,15 @@ enum APIRoutes {
                 try context.require(.logs, on: channel)
                 channels = [channel]
             }
+            let scope = try context.scope()
+            let customerID = try context.id()
             let page = try await reporting().customerMessages(
-                scope: try context.scope(), customerID: try context.id(), channels: channels, page: try request.pageRequest())
+                scope: scope, customerID: customerID, channels: channels, page: try request.pageRequest())
+            // No history and not a customer of this tenant (another tenant's, or none): 404, as for
+            // every object of another tenant. A deleted customer's history still answers.
+            if page.total == 0, let directory = deps.directory, try await directory.customers(scope: scope, ids: [customerID]).isEmpty {
+                throw APIError.notFound("customer")
+            }
             return jsonResponse(PageBody(page, CustomerMessageBody.init))
         }
     }
