@@ -40,7 +40,7 @@ enum PublicRoutes {
         }
         router.get("unsubscribe/:token") { request, context in
             guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, secret: deps.secret) else {
-                return page(.invalid, language: nil, status: .badRequest)
+                return invalidToken(context, deps)
             }
             let language = try? await events(deps).locale(scope: decoded.scope, channel: decoded.channel, address: decoded.address)
             return page(.confirm(address: decoded.address, actionPath: request.uri.path), language: language, status: .ok)
@@ -49,7 +49,7 @@ enum PublicRoutes {
             // RFC 8058: any body (List-Unsubscribe=One-Click from a mail client, or the form).
             _ = try? await request.body.collect(upTo: 4096)
             guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, secret: deps.secret) else {
-                return page(.invalid, language: nil, status: .badRequest)
+                return invalidToken(context, deps)
             }
             try await events(deps).suppress(
                 decoded.address, scopes: [decoded.scope], channel: decoded.channel, reason: SuppressionReason.unsubscribeLink,
@@ -123,6 +123,19 @@ enum PublicRoutes {
         var headers = HTTPFields()
         headers[.contentType] = "text/xml; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "<Response></Response>")))
+    }
+
+    /// The page for a token that is not ours (400). Refusals count against the caller's address
+    /// like bad signatures: once its budget is spent it gets 429 with `Retry-After`. A valid token
+    /// is never throttled, so a recipient can always unsubscribe.
+    static func invalidToken(_ context: AppRequestContext, _ deps: AppDependencies) -> Response {
+        let key = "ip:\(context.remoteAddress?.ipAddress ?? "unknown")"
+        guard let wait = deps.rateLimiter.take(key, now: deps.clock.now().timeIntervalSince1970) else {
+            return page(.invalid, language: nil, status: .badRequest)
+        }
+        var response = page(.invalid, language: nil, status: .tooManyRequests)
+        response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+        return response
     }
 
     /// An unsubscribe page: no script, no cookies, no redirect, not cached, not framed.

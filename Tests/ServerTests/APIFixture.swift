@@ -94,7 +94,8 @@ enum APIFixture {
         var fallback = Logger(label: "api-test")
         fallback.logLevel = .warning
         let logger = logger ?? fallback
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        let app = Application(
+            router: router, server: .closingHTTP1(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         try await app.test(.live) { client in try await body(client) }
     }
 

@@ -71,4 +71,31 @@ struct BadSignatureThrottlingTests {
             #expect(suppressed.json?["items"]?.arrayValue?.map { $0["address"]?.stringValue } == ["+447700910001"])
         }
     }
+
+    @Test func badUnsubscribeTokensAreThrottledAndAValidOneStillWorks() async throws {
+        try await TwoTenantFixture.live("throttle_unsubscribe", rateLimit: 0.01, burst: 3) { pool, client in
+            let port = try #require(client.port)
+            let genuine = UnsubscribeToken(scope: .tenant(1), channel: .email, address: "c1.t1@example.com", campaignID: nil)
+                .encoded(secret: APIFixture.secret)
+            // Tokens of the right shape, signed with a guessed secret.
+            func guess(_ n: Int, from source: String) throws -> LoopbackHTTP.Answer {
+                let forged = UnsubscribeToken(scope: .tenant(1), channel: .email, address: "c\(n).t1@example.com", campaignID: nil)
+                    .encoded(secret: "guessed-\(n)")
+                return try LoopbackHTTP.send(port: port, from: source, method: n.isMultiple(of: 2) ? "GET" : "POST", path: "/unsubscribe/\(forged)")
+            }
+            let before = try await TwoTenantFixture.snapshot(pool, tenant: 1)
+            let statuses = try (1...5).map { try guess($0, from: "127.0.0.1").status }
+            #expect(statuses == [400, 400, 400, 429, 429])
+            let limited = try guess(6, from: "127.0.0.1")
+            #expect((Int(limited.headers["retry-after"] ?? "") ?? 0) >= 1, "\(limited.headers)")
+            #expect(limited.headers["content-type"]?.hasPrefix("text/html") == true)
+            #expect(try guess(7, from: "127.0.0.2").status == 400, "another address has its own budget")
+            #expect(try await TwoTenantFixture.snapshot(pool, tenant: 1) == before, "a refused token changes nothing")
+            // A recipient behind the throttled address can still unsubscribe.
+            let done = try LoopbackHTTP.send(port: port, from: "127.0.0.1", method: "POST", path: "/unsubscribe/\(genuine)")
+            #expect(done.status == 200, "\(done.body)")
+            let suppressed = try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=email", tenant: 1, user: 10)
+            #expect(suppressed.json?["items"]?.arrayValue?.map { $0["address"]?.stringValue } == ["c1.t1@example.com"])
+        }
+    }
 }
