@@ -60,37 +60,51 @@ struct ProviderFlowTests {
         let (pool, _) = try await APIFixture.make(label)
         var logger = Logger(label: "provider-flow")
         logger.logLevel = .warning
-        do {
+        try await tearingDown(fake, pool) {
             try await configureTenantOne(pool, fake: fake, smtp: smtp)
-            var config = ServiceConfiguration(
-                database: pool.configuration, prefix: APIFixture.prefix, saas: true, secret: APIFixture.secret, publicURL: publicURL,
-                twilioAPIBase: fake.baseURL, provider: .live, defaultCountryCode: "44", retryDelays: [1, 1], rateLimit: 200,
-                apiRateLimit: 100_000, apiRateBurst: 100_000)
-            config.twilioAllowsPlainHTTP = true
-            config.quietHours = .never
-            config.providerTimeout = 5
-            let engine = EngineAssembly(config: config, apiPool: pool, saas: true, clock: SystemClock(), logger: logger)
-            let deps = AppDependencies.live(config: config, pool: pool, saas: true, engine: engine)
-            let worker = try #require(engine.worker)
-            let running = Task { try await worker.run() }
-            do {
-                try await APIFixture.withServer(deps) { client in try await body(pool, client, fake, smtp) }
-            } catch {
-                worker.stop()
-                _ = try? await running.value
-                await engine.close()
-                throw error
-            }
-            worker.stop()
-            _ = try? await running.value
-            await engine.close()
-        } catch {
-            await fake.stop()
-            await TestDatabase.drop(pool)
-            throw error
+            let config = sendingConfiguration(pool, fake: fake, retryDelays: [1, 1])
+            try await withSendingServer(config, pool: pool, engineLogger: logger) { client in try await body(pool, client, fake, smtp) }
         }
+    }
+
+    /// The live configuration the provider tests send with: the fake's base over plain http, no
+    /// quiet hours, short retries and timeouts, no API throttling.
+    static func sendingConfiguration(_ pool: MariaDBPool, fake: FakeTwilio, retryDelays: [Int]) -> ServiceConfiguration {
+        var config = ServiceConfiguration(
+            database: pool.configuration, prefix: APIFixture.prefix, saas: true, secret: APIFixture.secret, publicURL: publicURL,
+            twilioAPIBase: fake.baseURL, provider: .live, defaultCountryCode: "44", retryDelays: retryDelays, rateLimit: 200,
+            apiRateLimit: 100_000, apiRateBurst: 100_000)
+        config.twilioAllowsPlainHTTP = true
+        config.quietHours = .never
+        config.providerTimeout = 5
+        return config
+    }
+
+    /// Runs `body` against a live server whose worker sends with `config`, then stops the worker
+    /// and closes the engine's pools, whether or not `body` throws.
+    static func withSendingServer(
+        _ config: ServiceConfiguration, pool: MariaDBPool, engineLogger: Logger, serverLogger: Logger? = nil,
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let engine = EngineAssembly(config: config, apiPool: pool, saas: true, clock: SystemClock(), logger: engineLogger)
+        let deps = AppDependencies.live(config: config, pool: pool, saas: true, engine: engine)
+        let worker = try #require(engine.worker)
+        let running = Task { try await worker.run() }
+        var failure: (any Error)?
+        do { try await APIFixture.withServer(deps, logger: serverLogger, body) } catch { failure = error }
+        worker.stop()
+        _ = try? await running.value
+        await engine.close()
+        if let failure { throw failure }
+    }
+
+    /// Runs `body`, then stops the fake and drops the test database, whether or not it throws.
+    static func tearingDown(_ fake: FakeTwilio, _ pool: MariaDBPool, _ body: () async throws -> Void) async throws {
+        var failure: (any Error)?
+        do { try await body() } catch { failure = error }
         await fake.stop()
         await TestDatabase.drop(pool)
+        if let failure { throw failure }
     }
 
     /// Polls progress until the campaign leaves queued/sending.

@@ -97,7 +97,7 @@ struct SecretLeakTests {
         let rejectedToken = "rejected-twilio-token-\(UUID().uuidString)"
         let rejectedPassword = "rejected-smtp-password-\(UUID().uuidString)"
         let (pool, _) = try await APIFixture.make("secret_leaks")
-        do {
+        try await ProviderFlowTests.tearingDown(fake, pool) {
             try await ProviderFlowTests.configureTenantOne(pool, fake: fake, smtp: smtp)
             try await XSSEmailTests.giveCustomersAddressesOfTheirOwn(pool)
             // Tenant 5: the fake's account with a wrong token. Tenant 2: SMTP with a wrong password.
@@ -111,33 +111,15 @@ struct SecretLeakTests {
                     try await db.execute("INSERT INTO wpa_options (option_name, option_value) VALUES (\(name), \(value))")
                 }
             }
-            var config = ServiceConfiguration(
-                database: pool.configuration, prefix: APIFixture.prefix, saas: true, secret: APIFixture.secret,
-                publicURL: ProviderFlowTests.publicURL, twilioAPIBase: fake.baseURL, provider: .live, defaultCountryCode: "44",
-                retryDelays: [1], rateLimit: 200, apiRateLimit: 100_000, apiRateBurst: 100_000)
-            config.twilioAllowsPlainHTTP = true
-            config.quietHours = .never
-            config.providerTimeout = 5
-            let engine = EngineAssembly(config: config, apiPool: pool, saas: true, clock: SystemClock(), logger: capture.logger("engine"))
-            let deps = AppDependencies.live(config: config, pool: pool, saas: true, engine: engine)
-            let worker = try #require(engine.worker)
-            let running = Task { try await worker.run() }
-            defer { worker.stop() }
-            try await APIFixture.withServer(deps, logger: capture.logger("server")) { client in
+            let config = ProviderFlowTests.sendingConfiguration(pool, fake: fake, retryDelays: [1])
+            try await ProviderFlowTests.withSendingServer(
+                config, pool: pool, engineLogger: capture.logger("engine"), serverLogger: capture.logger("server")
+            ) { client in
                 let (launches, sessions) = try await Self.exercise(client, recorder: recorder, fake: fake)
                 for token in launches { recorder.remember("launch " + token) }
                 for token in sessions { recorder.remember("session " + token) }
             }
-            worker.stop()
-            _ = try? await running.value
-            await engine.close()
-        } catch {
-            await fake.stop()
-            await TestDatabase.drop(pool)
-            throw error
         }
-        await fake.stop()
-        await TestDatabase.drop(pool)
 
         let launchTokens = recorder.tokens.filter { $0.hasPrefix("launch ") }.map { String($0.dropFirst(7)) }
         let sessionTokens = recorder.tokens.filter { $0.hasPrefix("session ") }.map { String($0.dropFirst(8)) }
