@@ -24,17 +24,8 @@ struct CrashTests {
     @Test func sigkillMidSendLosesNobodyAndSendsNobodyTwice() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ServeProcess.binary.path), "build the bkntc-campaigns product first")
         try await TestDatabase.with("crash") { pool in
-            try await BookneticFixture.install(pool: pool, prefix: Self.prefix)
-            try await Migrator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).migrate()
-            _ = try await DemoDataGenerator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).generate(
-                DemoDataOptions(tenants: 0, customers: 3000, appointments: 100, seed: 3))
-            let clock = SystemClock()
-            let settings = MariaDBSiteSettings(pool: pool, prefix: Self.prefix, fallbackCountryCode: "44", clock: clock)
-            let campaigns = MariaDBCampaignRepository(pool: pool, prefix: Self.prefix, settings: settings, clock: clock)
-            let everything = CapabilitySet.everything(planChannels: nil)
-            let draft = CampaignDraft(channel: .sms, name: "Crash", segment: Segment(type: .allCustomers), body: "Hi {customer_first_name}")
-            let created = try await campaigns.create(scope: .singleSite, draft: draft, createdBy: 1).campaign
-            let total = try await campaigns.send(scope: .singleSite, id: created.id, access: AccessCheck(.send, in: everything)).campaign.totalCount
+            let demo = try await DemoSMSCampaign.install(pool: pool, prefix: Self.prefix, customers: 3000, seed: 3, name: "Crash")
+            let total = demo.total
             #expect(total > 1000)
 
             func count(_ sql: MariaDBQuery) async throws -> Int {
@@ -68,7 +59,7 @@ struct CrashTests {
             }
             try await waitUntil(timeout: .seconds(60)) {
                 guard second.isRunning else { throw Exited() }
-                return try await count("SELECT COUNT(*) FROM wpk_bkntc_campaigns WHERE id = \(created.id) AND status = 'completed'") == 1
+                return try await count("SELECT COUNT(*) FROM wpk_bkntc_campaigns WHERE id = \(demo.id) AND status = 'completed'") == 1
             }
             let duplicates = try await count(
                 "SELECT COUNT(*) FROM (SELECT to_address FROM wpk_bkntc_campaign_outbox GROUP BY to_address HAVING COUNT(*) > 1) d")
@@ -81,8 +72,8 @@ struct CrashTests {
                 WHERE o.id IS NULL OR o.to_address <> l.address
                 """)
             #expect(unmatched == 0, "each row carries the id of its own message")
-            let progress = try await campaigns.progress(scope: .singleSite, id: created.id, run: nil, access: AccessCheck(.read, in: everything))
-            #expect(progress.progress.sent == total && progress.progress.total == total)
+            let progress = try await demo.progress()
+            #expect(progress.sent == total && progress.total == total)
         }
     }
 }

@@ -60,22 +60,12 @@ struct SoakTests {
         let pool = MariaDBPool(configuration: server.configuration(database: database), logger: TestDatabase.logger)
         defer { Task { await pool.close() } }
         let generationStarted = ContinuousClock.now
-        try await BookneticFixture.install(pool: pool, prefix: Self.prefix)
-        try await Migrator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).migrate()
-        _ = try await DemoDataGenerator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).generate(
-            DemoDataOptions(tenants: 0, customers: Self.customers, appointments: 100, seed: 11))
+        let demo = try await DemoSMSCampaign.install(pool: pool, prefix: Self.prefix, customers: Self.customers, seed: 11, name: "Soak")
+        let total = demo.total
         try await pool.withConnection { db in
             try await db.execute("UPDATE wps_options SET option_value = \(fake.accountSID) WHERE option_name = 'bkntc_sms_account_sid'")
             try await db.execute("UPDATE wps_options SET option_value = \(fake.authToken) WHERE option_name = 'bkntc_sms_auth_token'")
         }
-        let clock = SystemClock()
-        let settings = MariaDBSiteSettings(pool: pool, prefix: Self.prefix, fallbackCountryCode: "44", clock: clock)
-        let campaigns = MariaDBCampaignRepository(pool: pool, prefix: Self.prefix, settings: settings, clock: clock)
-        let everything = CapabilitySet.everything(planChannels: nil)
-        let draft = CampaignDraft(channel: .sms, name: "Soak", segment: Segment(type: .allCustomers), body: "Hi {customer_first_name}")
-        let created = try await campaigns.create(scope: .singleSite, draft: draft, createdBy: 1).campaign
-        let total = try await campaigns.send(scope: .singleSite, id: created.id, access: AccessCheck(.send, in: everything)).campaign
-            .totalCount
         #expect(total > Self.customers / 2)
         print("soak: \(total) recipients generated and snapshotted in \(ContinuousClock.now - generationStarted)")
         func count(_ sql: MariaDBQuery) async throws -> Int {
@@ -100,7 +90,7 @@ struct SoakTests {
         // While the server is away the test's own queries fail too: not finished yet.
         func finished() async -> Bool {
             let done = try? await count(
-                "SELECT COUNT(*) FROM wps_bkntc_campaigns WHERE id = \(created.id) AND status IN ('completed', 'failed')")
+                "SELECT COUNT(*) FROM wps_bkntc_campaigns WHERE id = \(demo.id) AND status IN ('completed', 'failed')")
             return done == 1
         }
         func killAConnection() async {
@@ -169,7 +159,7 @@ struct SoakTests {
         for replica in replicas { replica.waitUntilExit() }
 
         let rows = try await pool.withConnection { db in
-            try await db.query("SELECT address, status, attempts, provider_message_id FROM wps_bkntc_campaign_logs WHERE campaign_id = \(created.id)")
+            try await db.query("SELECT address, status, attempts, provider_message_id FROM wps_bkntc_campaign_logs WHERE campaign_id = \(demo.id)")
                 .map { (address: try $0.decode("address", as: String.self), status: try $0.decode("status", as: String.self),
                         attempts: try $0.decode("attempts", as: Int.self), sid: try $0.decode("provider_message_id", as: String?.self)) }
         }
@@ -213,8 +203,7 @@ struct SoakTests {
         for secret in [fake.authToken, "soak-test-secret-0123456789", Data("\(fake.accountSID):\(fake.authToken)".utf8).base64EncodedString()] {
             #expect(!logText.contains(secret), "a secret is in the logs")
         }
-        let progress = try await campaigns.progress(scope: .singleSite, id: created.id, run: nil, access: AccessCheck(.read, in: everything))
-            .progress
+        let progress = try await demo.progress()
         #expect(progress.sent == sentAddresses.count && progress.failed == rows.count - sentAddresses.count && progress.total == total)
     }
 
