@@ -8,12 +8,10 @@ import Server
 /// A session is only granted for DESIGN §7's claims (a user, `exp` at most 120 s after `iat` and
 /// ahead of the clock), its token resolves to the same user and tenant, and a token works once.
 enum LaunchTokenTarget {
-    private static let secret = "fuzzing-secret"
-    private static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    private static let secret = FuzzAuthentication.secret
+    private static let now = FuzzAuthentication.now
 
-    private static func authenticator() -> RequestAuthenticator {
-        RequestAuthenticator(nonces: MemoryNonceStore(), sessions: MemorySessionStore(), secret: secret, clock: FixedClock(instant: now))
-    }
+    private static func authenticator() -> RequestAuthenticator { FuzzAuthentication.authenticator() }
 
     static func run(_ input: FuzzInput) {
         let given = authenticator()

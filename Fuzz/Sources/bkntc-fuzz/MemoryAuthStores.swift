@@ -1,5 +1,6 @@
 import Campaigns
 import Foundation
+import Server
 import Synchronization
 
 /// Nonces kept in memory, so the authenticator's replay rule runs without a database.
@@ -33,4 +34,15 @@ struct FixedClock: WallClock {
     let instant: Date
 
     func now() -> Date { instant }
+}
+
+/// What the signed-request and launch-token targets check against: a fixed secret, a fixed clock
+/// and fresh in-memory stores for each authenticator.
+enum FuzzAuthentication {
+    static let secret = "fuzzing-secret"
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func authenticator() -> RequestAuthenticator {
+        RequestAuthenticator(nonces: MemoryNonceStore(), sessions: MemorySessionStore(), secret: secret, clock: FixedClock(instant: now))
+    }
 }

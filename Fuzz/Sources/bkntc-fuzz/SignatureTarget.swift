@@ -6,12 +6,10 @@ import Server
 /// tenant, user, signature, and the body. As given, the request must never crash the check; signed
 /// with the secret, it is accepted exactly once when its timestamp is the clock's.
 enum SignatureTarget {
-    private static let secret = "fuzzing-secret"
-    private static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    private static let secret = FuzzAuthentication.secret
+    private static let now = FuzzAuthentication.now
 
-    private static func authenticator() -> RequestAuthenticator {
-        RequestAuthenticator(nonces: MemoryNonceStore(), sessions: MemorySessionStore(), secret: secret, clock: FixedClock(instant: now))
-    }
+    private static func authenticator() -> RequestAuthenticator { FuzzAuthentication.authenticator() }
 
     static func run(_ input: FuzzInput) {
         let fields = input.fields(7)
