@@ -50,6 +50,10 @@ public enum SendOutcome: Sendable, Hashable {
     case permanent(code: String, message: String, suppress: Bool)
     /// The call may or may not have reached the provider (a timeout after sending): resolve by lookup.
     case unknown(code: String, message: String)
+
+    /// The tenant's provider settings could not be read (the database is busy or away): no call
+    /// was made, and the row is tried again in a few seconds without using an attempt.
+    public static let settingsUnavailable = SendOutcome.throttled(code: "settings_unavailable", retryAfter: 5)
 }
 
 /// What a provider lookup found for a message whose outcome is unknown.

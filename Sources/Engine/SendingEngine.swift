@@ -421,6 +421,8 @@ public struct SendingEngine: Sendable {
         let now = clock.now()
         var touched = Set<Int>()
         var resolved = 0
+        // A killed batch's rows are mostly of one campaign: read each campaign once per call.
+        var campaigns: [Int: Campaign?] = [:]
         for _ in 0..<25 where !stopping.isSet {
             let expired = try await store.expiredLeases(claimedBefore: now.addingTimeInterval(-configuration.lease), limit: 200)
             let token = ClaimedRow.newToken(worker: configuration.workerID)
@@ -430,7 +432,7 @@ public struct SendingEngine: Sendable {
                 touched.insert(row.campaignID)
                 if row.channel == .email {
                     results.append(.failed(id: row.id, error: "interrupted"))
-                } else if let campaign = try await store.campaign(id: row.campaignID) {
+                } else if let campaign = try await cached(row.campaignID, in: &campaigns, store) {
                     toLookUp.append((row, Self.render(row, campaign: campaign, html: false)))
                 } else {
                     results.append(.released(id: row.id))
@@ -452,6 +454,14 @@ public struct SendingEngine: Sendable {
         if resolved > 0 { logger.info("recovered rows after an expired lease", metadata: ["rows": "\(resolved)"]) }
         // Rows released or campaigns resumed are due now: the caller wakes the senders.
         return resolved + resumed
+    }
+
+    /// `id`'s campaign from `cache`, read from the store the first time (nil: it was deleted).
+    private func cached(_ id: Int, in cache: inout [Int: Campaign?], _ store: any EngineStore) async throws -> Campaign? {
+        if let known = cache[id] { return known }
+        let campaign = try await store.campaign(id: id)
+        cache[id] = .some(campaign)  // a deleted campaign is remembered as nil too
+        return campaign
     }
 
     /// Asks the sender about rows taken over from an expired lease, within the engine's

@@ -71,7 +71,7 @@ public struct SMTPSender: MessageSender {
         switch await self.account(scope: message.scope) {
         case .configured(let configured): account = configured
         case .missing(let problem): return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
-        case nil: return .throttled(code: "settings_unavailable", retryAfter: 5)
+        case nil: return .settingsUnavailable
         }
         let content = EmailContent(
             fromName: account.senderName, fromAddress: account.senderEmail, to: message.to, subject: message.subject ?? "",

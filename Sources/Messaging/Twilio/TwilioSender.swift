@@ -87,7 +87,7 @@ public struct TwilioSender: MessageSender {
         switch await self.account(scope: message.scope, channel: message.channel) {
         case .configured(let configured): account = configured
         case .missing(let problem): return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
-        case nil: return .throttled(code: "settings_unavailable", retryAfter: 5)
+        case nil: return .settingsUnavailable
         }
         let request = ProviderRequest(
             method: .post, url: messagesURL(account), username: account.accountSID, password: account.authToken,

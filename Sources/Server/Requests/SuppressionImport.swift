@@ -16,10 +16,11 @@ public enum SuppressionImport {
         public var invalid: [String] = []
     }
 
-    /// Splits and normalizes `text`; throws a validation error naming `csv` when it holds more
-    /// than ``maximumAddresses`` entries.
+    /// What is trimmed off each entry: every kind of white space, and quotes.
     static let padding = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\"'"))
 
+    /// Splits and normalizes `text`; throws a validation error naming `csv` when it holds more
+    /// than ``maximumAddresses`` entries.
     public static func parse(_ text: String, channel: Channel, normalizer: AddressNormalizer) throws -> Parsed {
         // CRLF is one Character in Swift, equal to neither "\r" nor "\n".
         let entries = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "," || $0 == ";" })
