@@ -62,9 +62,7 @@ final class Bkntc_Campaigns_Bridge
         $response = wp_remote_post($url . $path, array(
             'timeout' => self::CRON_TIMEOUT,
             'redirection' => 0,
-            // WordPress's fsockopen transport (no php-curl) sends `Connection: Close` and reads until
-            // the server closes; the service's HTTP server only honours a lower-case `close`.
-            'headers' => array_merge(bkntc_campaigns_signed_headers($secret, 'POST', $path, '', '', $body), array('Connection' => 'close')),
+            'headers' => bkntc_campaigns_signed_headers($secret, 'POST', $path, '', '', $body),
             'body' => $body,
         ));
         if (is_wp_error($response)) {
@@ -172,7 +170,7 @@ final class Bkntc_Campaigns_Bridge
         if ($url === '') {
             wp_send_json_error('Set the service URL first.');
         }
-        $response = wp_remote_get($url . '/ready', array('timeout' => 5, 'redirection' => 0, 'headers' => array('Connection' => 'close')));
+        $response = wp_remote_get($url . '/ready', array('timeout' => 5, 'redirection' => 0));
         if (is_wp_error($response)) {
             wp_send_json_error('Cannot reach the service: ' . $response->get_error_message());
         }
