@@ -30,20 +30,29 @@ public struct MariaDBSessionStore: SessionStore {
     let pool: MariaDBPool
     let table: SQLIdentifier
     let clock: any WallClock
+    let audit: AuditWriter
 
     public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
         self.pool = pool
+        self.audit = AuditWriter(prefix: prefix)
         self.table = prefix.bkntc("campaign_sessions")
         self.clock = clock
     }
 
+    /// Stores the session and its audit entry (never its id: that is a credential) together.
     public func create(_ session: StoredSession, expiresAt: Date) async throws {
-        try await pool.withConnection { db in
-            try await db.execute(
+        try await pool.withTransaction { tx in
+            try await tx.execute(
                 """
                 INSERT INTO \(identifier: table) (id, tenant_id, user_id, expires_at, created_at)
                 VALUES (\(session.id), \(session.tenantID), \(session.userID), \(expiresAt), \(clock.now()))
                 """)
+            try await audit.write(
+                tx,
+                AuditEntry(
+                    at: clock.now(), scope: TenantScope(storedTenantID: session.tenantID), userID: session.userID, action: .open,
+                    objectType: .session, objectID: nil, channel: nil,
+                    detail: ["expires_at": .string(expiresAt.formatted(.iso8601))]))
         }
     }
 

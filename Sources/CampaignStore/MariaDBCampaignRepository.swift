@@ -14,9 +14,11 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     let compiler: AudienceCompiler
     let clock: any WallClock
     let settings: MariaDBSiteSettings
+    let audit: AuditWriter
 
     public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
         self.pool = pool
+        self.audit = AuditWriter(prefix: prefix)
         self.campaigns = prefix.bkntc("campaigns")
         self.logs = prefix.bkntc("campaign_logs")
         self.templates = prefix.bkntc("campaign_templates")
@@ -32,10 +34,24 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     // MARK: - CRUD
 
     public func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
-        try await pool.withConnection { db in
-            try await checkTemplate(db, scope: scope, draft: draft)
-            return try await insert(db, scope: scope, draft: draft, createdBy: createdBy)
+        try await pool.withTransaction { tx in
+            try await checkTemplate(tx, scope: scope, draft: draft)
+            let view = try await insert(tx, scope: scope, draft: draft, createdBy: createdBy)
+            try await record(tx, scope, createdBy, .create, view.campaign, CampaignAuditDetail.created(draft))
+            return view
         }
+    }
+
+    /// Writes the audit entry of a change to `campaign`, in the change's transaction.
+    private func record(
+        _ tx: MariaDBTransaction, _ scope: TenantScope, _ user: Int?, _ action: AuditAction, _ campaign: Campaign,
+        _ detail: [String: JSONValue]
+    ) async throws {
+        try await audit.write(
+            tx,
+            AuditEntry(
+                at: now(), scope: scope, userID: user, action: action, objectType: .campaign, objectID: campaign.id,
+                channel: campaign.channel, detail: detail))
     }
 
     public func view(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView {
@@ -65,7 +81,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         }
     }
 
-    public func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck) async throws -> CampaignView {
+    public func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck, by user: Int?) async throws -> CampaignView {
         try await pool.withTransaction { tx in
             let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
             if current.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
@@ -98,21 +114,23 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 WHERE id = \(id) AND tenant_key = \(scope.key)
                 """)
             let campaign = try await require(tx, scope: scope, id: id, lock: false)
+            try await record(tx, scope, user, .update, campaign, CampaignAuditDetail.updated(from: current, to: draft))
             return CampaignView(campaign: campaign, progress: CampaignProgress(status: campaign.status))
         }
     }
 
-    public func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws {
+    public func delete(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws {
         try await pool.withTransaction { tx in
             let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
             _ = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(.delete)
             try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
             try await tx.execute("DELETE FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)")
+            try await record(tx, scope, user, .delete, current, CampaignAuditDetail.transition(current, to: nil))
         }
     }
 
     public func duplicate(scope: TenantScope, id: Int, createdBy: Int?, access: AccessCheck) async throws -> CampaignView {
-        try await pool.withConnection { db in
+        try await pool.withTransaction { db in
             let source = try await require(db, scope: scope, id: id, lock: false, access: access)
             if source.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
             let suffix = " (copy)"
@@ -123,13 +141,15 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 contentVariables: source.contentVariables,
                 scheduledAt: (source.scheduledAt ?? .distantPast) > clock.now() ? source.scheduledAt : nil,
                 recurrence: source.recurrence, repeatRule: source.repeatRule, holdoutPercent: source.holdoutPercent, warnings: [])
-            return try await insert(db, scope: scope, draft: draft, createdBy: createdBy)
+            let copy = try await insert(db, scope: scope, draft: draft, createdBy: createdBy)
+            try await record(db, scope, createdBy, .duplicate, copy.campaign, CampaignAuditDetail.created(draft, source: source.id))
+            return copy
         }
     }
 
     // MARK: - Lifecycle
 
-    public func send(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView {
+    public func send(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws -> CampaignView {
         try await pool.withConnection { db in
             // Read the tenant's country code first, on this lease (usually from the cache).
             let countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
@@ -144,12 +164,22 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                         UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.scheduled), status_reason = NULL,
                           updated_at = \(now) WHERE id = \(id)
                         """)
+                    var detail: [String: JSONValue] = ["name": .string(campaign.name), "scheduled_at": .string(scheduledAt.formatted(.iso8601))]
+                    if let recurrence = campaign.recurrence { detail["recurrence"] = .string(recurrence) }
+                    try await record(tx, scope, user, .schedule, campaign, detail)
                     campaign.status = .scheduled
                     campaign.statusReason = nil
                     campaign.updatedAt = now
                     return CampaignView(campaign: campaign, progress: CampaignProgress(status: .scheduled))
                 }
-                return try await snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)
+                let view = try await snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)
+                try await record(
+                    tx, scope, user, .send, campaign,
+                    [
+                        "name": .string(campaign.name), "run": .number(Double(view.campaign.currentRun)),
+                        "recipients": .number(Double(view.campaign.totalCount)), "status": .string(view.campaign.status.rawValue),
+                    ])
+                return view
             }
         }
     }
@@ -263,7 +293,9 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         }
     }
 
-    public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck) async throws -> CampaignView {
+    public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck, by user: Int?) async throws
+        -> CampaignView
+    {
         try await pool.withTransaction { tx in
             let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
             let target = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(control.action)
@@ -278,13 +310,20 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             guard changed.affectedRows == 1 else {
                 throw DomainError.conflict(.invalidTransition, message: "the campaign changed meanwhile; reload it")
             }
+            var skipped = 0
             if control == .cancel {
-                try await tx.execute(
+                skipped = try await tx.execute(
                     """
                     UPDATE \(identifier: logs) SET status = \(LogStatus.skipped), last_error = \(SkipReason.cancelled), updated_at = \(now)
                     WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND status = \(LogStatus.pending)
-                    """)
+                    """
+                ).affectedRows
             }
+            var detail = CampaignAuditDetail.transition(current, to: target)
+            if control == .cancel {
+                detail["skipped"] = .number(Double(skipped))
+            }
+            try await record(tx, scope, user, control.auditAction, current, detail)
             var campaign = current
             campaign.status = target
             campaign.updatedAt = now
@@ -397,7 +436,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     }
 
     /// Stores a new draft and reads it back.
-    private func insert(_ db: MariaDBSession, scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
+    private func insert(_ db: some MariaDBQueryable, scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
         let now = now()
         let id = try await db.execute(
             """

@@ -49,6 +49,16 @@ extension MariaDBCampaignRepository {
                     """)
             }
             guard let campaign = try await require(tx, id: id) else { throw DomainError.notFound("campaign") }
+            var detail: [String: JSONValue] = [
+                "name": .string(draft.name), "recipients": .number(Double(queued.count)),
+                "suppressed": .number(Double(recipients.count - queued.count)), "body": .string(AuditEntry.excerpt(draft.body)),
+            ]
+            if let subject = draft.subject { detail["subject"] = .string(AuditEntry.excerpt(subject)) }
+            try await audit.write(
+                tx,
+                AuditEntry(
+                    at: now, scope: scope, userID: createdBy, action: .manualSend, objectType: .campaign, objectID: id,
+                    channel: draft.channel, detail: detail))
             var progress = CampaignProgress(status: campaign.status)
             progress.total = queued.count
             progress.pending = queued.count

@@ -3,14 +3,25 @@ import Foundation
 import MariaDB
 
 /// The SaaS plan's monthly SMS quota (DESIGN §6), on the engine's connection.
-extension MariaDBEngineStore {
-    public func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota? {
+/// A SaaS tenant's SMS allowance this calendar month (DESIGN §6), read on any connection: the
+/// engine's (claims) and the API's (test sends).
+public struct SMSQuotaReader: Sendable {
+    let prefix: TablePrefix
+    let settings: MariaDBSiteSettings
+
+    public init(prefix: TablePrefix, settings: MariaDBSiteSettings) {
+        self.prefix = prefix
+        self.settings = settings
+    }
+
+    /// nil when no limit applies (single site, no plan limit, or -1).
+    public func quota(_ db: some MariaDBQueryable, scope: TenantScope, now: Date) async throws -> SMSQuota? {
         guard let tenantID = scope.tenantID else { return nil }
         let permissions = try await PlanPermissions.load(db, prefix: prefix, tenantID: tenantID, now: now)
         guard let limit = PlanPermissions.smsLimit(permissions) else { return nil }
         // The calendar month in the tenant's time zone.
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = try await siteSettings.timeZone(scope: scope, on: db)
+        calendar.timeZone = try await settings.timeZone(scope: scope, on: db)
         let monthStart = calendar.dateInterval(of: .month, for: now)?.start ?? now
         let campaignMessages = try await db.queryFirst(
             """
@@ -18,6 +29,13 @@ extension MariaDBEngineStore {
             WHERE tenant_key = \(scope.key) AND channel = \(Channel.sms)
               AND ((status IN (\(list: [LogStatus.sent, .delivered, .undelivered])) AND sent_at >= \(monthStart))
                 OR status = \(LogStatus.sending))
+            """)?.decode("n", as: Int.self) ?? 0
+        // Test SMS count too (DESIGN §13): those sent or being sent, from the audit trail.
+        let testMessages = try await db.queryFirst(
+            """
+            SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("campaign_audit"))
+            WHERE tenant_key = \(scope.key) AND action = \(AuditAction.testSend.rawValue) AND channel = \(Channel.sms)
+              AND at >= \(monthStart) AND JSON_VALUE(detail, '$.status') IN ('pending', 'sent')
             """)?.decode("n", as: Int.self) ?? 0
         var workflowMessages = 0
         if try await db.tableExists(prefix.bareName("workflow_logs")) {
@@ -28,7 +46,14 @@ extension MariaDBEngineStore {
                 WHERE tenant_id = \(tenantID) AND driver IN ('sms', 'twilio_sms') AND date_time >= \(monthStart)
                 """)?.decode("n", as: Int.self) ?? 0
         }
-        return SMSQuota(limit: limit, used: campaignMessages + workflowMessages)
+        return SMSQuota(limit: limit, used: campaignMessages + testMessages + workflowMessages)
+    }
+}
+
+/// The SaaS plan's monthly SMS quota (DESIGN §6), on the engine's connection.
+extension MariaDBEngineStore {
+    public func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota? {
+        try await SMSQuotaReader(prefix: prefix, settings: siteSettings).quota(db, scope: scope, now: now)
     }
 
     public func withQuotaLock<T: Sendable>(scope: TenantScope, _ body: () async throws -> T) async throws -> T? {

@@ -53,7 +53,7 @@ public struct MariaDBRecipientQueue: Sendable {
             // Rows that waited for a time (retries, deferrals, quiet hours) first, when due, then
             // fresh ones: in one `ORDER BY next_attempt_at` the NULLs of a big campaign's fresh rows
             // came first and a retry waited behind all of them (minutes, not its delay).
-            let columns: MariaDBQuery = "id, customer_id, address, first_name, last_name, attempts, tenant_id"
+            let columns: MariaDBQuery = "id, customer_id, address, first_name, last_name, attempts, throttles, tenant_id"
             let open: MariaDBQuery =
                 "campaign_id = \(campaign.id) AND run = \(campaign.currentRun) AND status = \(LogStatus.pending)"
             var rows = try await tx.query(
@@ -84,7 +84,7 @@ public struct MariaDBRecipientQueue: Sendable {
                     scope: TenantScope(storedTenantID: tenant), channel: campaign.channel,
                     customerID: try row.decode("customer_id"), address: try row.decode("address"),
                     firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
-                    attempts: try row.decode("attempts"), claimedAt: now, claimToken: token)
+                    attempts: try row.decode("attempts"), claimedAt: now, claimToken: token, throttles: try row.decode("throttles"))
             }
         }
         if !claimed.isEmpty, campaign.status == .queued {
@@ -111,6 +111,7 @@ public struct MariaDBRecipientQueue: Sendable {
             var holds: [(Int, Date)] = []
             var releases: [Int] = []
             var deferrals: [(Int, Date)] = []
+            var throttles: [(Int, Date)] = []
             for result in results {
                 switch result {
                 case .sent(let id, let providerID): sent.append((id, providerID))
@@ -120,6 +121,7 @@ public struct MariaDBRecipientQueue: Sendable {
                 case .held(let id, let until): holds.append((id, until))
                 case .released(let id): releases.append(id)
                 case .deferred(let id, let until): deferrals.append((id, Self.wholeSecondUp(until)))
+                case .throttled(let id, let until): throttles.append((id, Self.wholeSecondUp(until)))
                 }
             }
             // Only rows this claim still holds: a batch that outlived its lease finds its rows
@@ -188,6 +190,14 @@ public struct MariaDBRecipientQueue: Sendable {
                     UPDATE \(identifier: logs) SET status = \(LogStatus.pending), next_attempt_at = \(Self.cases(deferrals)),
                       claimed_by = NULL, updated_at = \(now)
                     WHERE id IN (\(list: deferrals.map(\.0))) AND \(claimedOnly)
+                    """)
+            }
+            if !throttles.isEmpty {
+                try await tx.execute(
+                    """
+                    UPDATE \(identifier: logs) SET status = \(LogStatus.pending), next_attempt_at = \(Self.cases(throttles)),
+                      throttles = throttles + 1, claimed_by = NULL, updated_at = \(now)
+                    WHERE id IN (\(list: throttles.map(\.0))) AND \(claimedOnly)
                     """)
             }
             if !results.isEmpty {
@@ -281,7 +291,7 @@ public struct MariaDBRecipientQueue: Sendable {
         try await db.query(
             """
             SELECT l.id, l.campaign_id, l.run, l.tenant_id, l.channel, l.customer_id, l.address, l.first_name, l.last_name,
-              l.attempts, l.claimed_at, l.claimed_by
+              l.attempts, l.throttles, l.claimed_at, l.claimed_by
             FROM \(identifier: logs) l WHERE l.status = \(LogStatus.sending) AND l.claimed_at < \(claimedBefore)
             ORDER BY l.claimed_at LIMIT \(limit)
             """
@@ -293,7 +303,7 @@ public struct MariaDBRecipientQueue: Sendable {
                 channel: try row.decode("channel", as: Channel.self), customerID: try row.decode("customer_id"),
                 address: try row.decode("address"), firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
                 attempts: try row.decode("attempts"), claimedAt: try row.decode("claimed_at"),
-                claimToken: try row.decode("claimed_by", as: String?.self) ?? "")
+                claimToken: try row.decode("claimed_by", as: String?.self) ?? "", throttles: try row.decode("throttles"))
         }
     }
 

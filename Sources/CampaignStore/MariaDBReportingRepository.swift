@@ -74,7 +74,8 @@ public struct MariaDBReportingRepository: ReportingRepository {
                 return DailyCount(date: key, sent: counts[key]?.sent ?? 0, failed: counts[key]?.failed ?? 0)
             }
             return Dashboard(
-                campaigns: byStatus, sent: progress.sent, delivered: progress.delivered, failed: progress.failed,
+                campaigns: byStatus, sent: progress.sent + progress.delivered, delivered: progress.delivered,
+                failed: progress.failed + progress.undelivered,
                 pending: progress.pending, daily: daily, timeZone: zone.identifier)
         }
     }

@@ -9,9 +9,11 @@ public struct MariaDBSettingsRepository: SettingsRepository {
     let table: SQLIdentifier
     let logs: SQLIdentifier
     let clock: any WallClock
+    let audit: AuditWriter
 
     public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
         self.pool = pool
+        self.audit = AuditWriter(prefix: prefix)
         self.table = prefix.bkntc("campaign_settings")
         self.logs = prefix.bkntc("campaign_logs")
         self.clock = clock
@@ -22,9 +24,12 @@ public struct MariaDBSettingsRepository: SettingsRepository {
     }
 
     /// The same, on a connection the caller holds.
-    public func stored(_ db: some MariaDBQueryable, scope: TenantScope, channel: Channel) async throws -> StoredSettings {
+    public func stored(_ db: some MariaDBQueryable, scope: TenantScope, channel: Channel, lock: Bool = false) async throws
+        -> StoredSettings
+    {
+        let locking: MariaDBQuery = lock ? " FOR UPDATE" : ""
         let rows = try await db.query(
-            "SELECT name, value FROM \(identifier: table) WHERE tenant_key = \(scope.key) AND channel = \(channel)")
+            "SELECT name, value FROM \(identifier: table) WHERE tenant_key = \(scope.key) AND channel = \(channel)\(locking)")
         var settings = StoredSettings()
         for row in rows {
             guard let name = SettingName(rawValue: try row.decode("name")) else { continue }
@@ -47,9 +52,11 @@ public struct MariaDBSettingsRepository: SettingsRepository {
         return settings
     }
 
-    public func apply(_ update: SettingsUpdate, scope: TenantScope, channel: Channel) async throws -> StoredSettings {
+    public func apply(_ update: SettingsUpdate, scope: TenantScope, channel: Channel, by user: Int?) async throws -> StoredSettings {
         let now = clock.now()
         return try await pool.withTransaction { tx in
+            // The old values, read under the lock of this transaction's writes (for the audit).
+            let old = try await stored(tx, scope: scope, channel: channel, lock: true)
             func write(_ name: SettingName, _ value: JSONValue?) async throws {
                 if let value {
                     let text = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
@@ -89,7 +96,16 @@ public struct MariaDBSettingsRepository: SettingsRepository {
                       AND last_error = \(MariaDBRecipientQueue.quietHours)
                     """)
             }
-            return try await stored(tx, scope: scope, channel: channel)
+            let new = try await stored(tx, scope: scope, channel: channel)
+            let detail = StoredSettings.auditChanges(from: old, to: new)
+            if case .object(let changes)? = detail["changes"], !changes.isEmpty {
+                try await audit.write(
+                    tx,
+                    AuditEntry(
+                        at: now, scope: scope, userID: user, action: .update, objectType: .settings, objectID: nil, channel: channel,
+                        detail: detail))
+            }
+            return new
         }
     }
 }

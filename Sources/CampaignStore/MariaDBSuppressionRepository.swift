@@ -7,6 +7,7 @@ public struct MariaDBSuppressionRepository: SuppressionRepository {
     let pool: MariaDBPool
     let table: SQLIdentifier
     let clock: any WallClock
+    let audit: AuditWriter
     /// Rows per multi-row INSERT of an import (8 binds each, far below the 65,535 limit).
     static let importBatchSize = 1000
 
@@ -14,12 +15,25 @@ public struct MariaDBSuppressionRepository: SuppressionRepository {
         self.pool = pool
         self.table = prefix.bkntc("campaign_suppressions")
         self.clock = clock
+        self.audit = AuditWriter(prefix: prefix)
     }
 
-    public func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource) async throws
-        -> (suppression: Suppression, created: Bool)
-    {
-        try await pool.withConnection { db in
+    /// The audit entry of a change, in the change's transaction.
+    private func record(
+        _ tx: MariaDBTransaction, _ scope: TenantScope, _ user: Int?, _ action: AuditAction, id: Int?, _ channel: Channel,
+        _ detail: [String: JSONValue]
+    ) async throws {
+        try await audit.write(
+            tx,
+            AuditEntry(
+                at: clock.now(), scope: scope, userID: user, action: action, objectType: .suppression, objectID: id, channel: channel,
+                detail: detail))
+    }
+
+    public func add(
+        scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource, by user: Int?
+    ) async throws -> (suppression: Suppression, created: Bool) {
+        try await pool.withTransaction { db in
             let result = try await db.execute(
                 """
                 INSERT IGNORE INTO \(identifier: table) (tenant_id, tenant_key, channel, address, reason, source, created_at)
@@ -28,18 +42,24 @@ public struct MariaDBSuppressionRepository: SuppressionRepository {
             let row = try await db.queryFirst(
                 "SELECT * FROM \(identifier: table) WHERE tenant_key = \(scope.key) AND channel = \(channel) AND address = \(address)")
             guard let row else { throw DomainError.notFound("suppression") }
-            return (try Self.suppression(row), result.affectedRows == 1)
+            let suppression = try Self.suppression(row)
+            if result.affectedRows == 1 {
+                var detail: [String: JSONValue] = ["address": .string(address)]
+                if let reason { detail["reason"] = .string(reason) }
+                try await record(db, scope, user, .create, id: suppression.id, channel, detail)
+            }
+            return (suppression, result.affectedRows == 1)
         }
     }
 
     public func importAddresses(
-        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource
+        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource, invalid: Int,
+        by user: Int?
     ) async throws -> (accepted: Int, duplicates: Int) {
         var seen = Set<String>()
         let unique = addresses.filter { seen.insert($0).inserted }
-        if unique.isEmpty { return (0, addresses.count) }
         let now = clock.now()
-        let accepted = try await pool.withConnection { db in
+        let accepted = try await pool.withTransaction { db in
             var inserted = 0
             var start = 0
             while start < unique.count {
@@ -54,20 +74,33 @@ public struct MariaDBSuppressionRepository: SuppressionRepository {
                 ).affectedRows
                 start += Self.importBatchSize
             }
+            try await record(
+                db, scope, user, .import, id: nil, channel,
+                [
+                    "accepted": .number(Double(inserted)), "duplicates": .number(Double(addresses.count - inserted)),
+                    "invalid": .number(Double(invalid)),
+                ])
             return inserted
         }
         return (accepted, addresses.count - accepted)
     }
 
-    public func remove(scope: TenantScope, id: Int, access: AccessCheck) async throws -> Bool {
+    public func remove(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws -> Bool {
         try await pool.withTransaction { tx in
             guard
                 let row = try await tx.queryFirst(
-                    "SELECT channel FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key) FOR UPDATE")
+                    "SELECT * FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key) FOR UPDATE")
             else { return false }
-            try access.check(try row.decode("channel", as: Channel.self))
-            return try await tx.execute("DELETE FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key)")
+            let suppression = try Self.suppression(row)
+            try access.check(suppression.channel)
+            let removed = try await tx.execute("DELETE FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key)")
                 .affectedRows == 1
+            if removed {
+                var detail: [String: JSONValue] = ["address": .string(suppression.address)]
+                if let reason = suppression.reason { detail["reason"] = .string(reason) }
+                try await record(tx, scope, user, .delete, id: id, suppression.channel, detail)
+            }
+            return removed
         }
     }
 

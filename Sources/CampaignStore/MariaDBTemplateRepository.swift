@@ -7,9 +7,11 @@ public struct MariaDBTemplateRepository: TemplateRepository {
     let pool: MariaDBPool
     let table: SQLIdentifier
     let clock: any WallClock
+    let audit: AuditWriter
 
     public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
         self.pool = pool
+        self.audit = AuditWriter(prefix: prefix)
         self.table = prefix.bkntc("campaign_templates")
         self.clock = clock
     }
@@ -42,8 +44,19 @@ public struct MariaDBTemplateRepository: TemplateRepository {
         try await pool.withConnection { db in try await fetch(db, scope: scope, id: id, lock: false) }
     }
 
-    public func create(scope: TenantScope, draft: TemplateDraft) async throws -> MessageTemplate {
-        try await pool.withConnection { db in
+    /// The audit entry of a change to `template`, in the change's transaction.
+    private func record(_ tx: MariaDBTransaction, _ scope: TenantScope, _ user: Int?, _ action: AuditAction, _ template: MessageTemplate)
+        async throws
+    {
+        try await audit.write(
+            tx,
+            AuditEntry(
+                at: clock.now(), scope: scope, userID: user, action: action, objectType: .template, objectID: template.id,
+                channel: template.channel, detail: ["name": .string(template.name)]))
+    }
+
+    public func create(scope: TenantScope, draft: TemplateDraft, by user: Int?) async throws -> MessageTemplate {
+        try await pool.withTransaction { db in
             let now = clock.now()
             let id: Int
             do {
@@ -57,11 +70,14 @@ public struct MariaDBTemplateRepository: TemplateRepository {
                 throw Self.nameTaken(draft)
             }
             guard let template = try await fetch(db, scope: scope, id: id, lock: false) else { throw DomainError.notFound("template") }
+            try await record(db, scope, user, .create, template)
             return template
         }
     }
 
-    public func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck) async throws -> MessageTemplate {
+    public func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck, by user: Int?) async throws
+        -> MessageTemplate
+    {
         try await pool.withTransaction { tx in
             let existing = try await requireCustom(tx, scope: scope, id: id, access: access)
             try access.check(draft.channel)
@@ -76,14 +92,16 @@ public struct MariaDBTemplateRepository: TemplateRepository {
                 throw Self.nameTaken(draft)
             }
             guard let template = try await fetch(tx, scope: scope, id: id, lock: false) else { throw DomainError.notFound("template") }
+            try await record(tx, scope, user, .update, template)
             return template
         }
     }
 
-    public func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws {
+    public func delete(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws {
         try await pool.withTransaction { tx in
             let existing = try await requireCustom(tx, scope: scope, id: id, access: access)
             try await tx.execute("DELETE FROM \(identifier: table) WHERE id = \(existing.id) AND tenant_key = \(scope.key) AND is_builtin = 0")
+            try await record(tx, scope, user, .delete, existing)
         }
     }
 

@@ -19,6 +19,15 @@ public enum RunControl: String, Sendable, CaseIterable, Hashable {
         case .cancel: .cancel
         }
     }
+
+    /// How the audit trail names it.
+    public var auditAction: AuditAction {
+        switch self {
+        case .pause: .pause
+        case .resume: .resume
+        case .cancel: .cancel
+        }
+    }
 }
 
 /// The campaign state machine as a pure value: which action is allowed from which status, what

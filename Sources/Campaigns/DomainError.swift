@@ -8,12 +8,16 @@ public enum DomainError: Error, Sendable, Hashable {
     case conflict(ConflictCode, message: String)
     /// The caller may not do this (403).
     case forbidden(ForbiddenCode, message: String)
+    /// The caller did this too often; it may try again after `retryAfter` seconds (429).
+    case tooManyRequests(message: String, retryAfter: Int)
+    /// A shared resource is busy right now; trying again shortly works (503).
+    case unavailable(String)
 
     public var message: String {
         switch self {
         case .validation(let field, let message): "\(field): \(message)"
         case .notFound(let what): "\(what) not found"
-        case .conflict(_, let message), .forbidden(_, let message): message
+        case .conflict(_, let message), .forbidden(_, let message), .tooManyRequests(let message, _), .unavailable(let message): message
         }
     }
 }
@@ -27,6 +31,10 @@ public enum ConflictCode: String, Sendable, Hashable, CaseIterable {
     case invalidTransition = "invalid_transition"
     case templateBuiltin = "template_builtin"
     case templateNameTaken = "template_name_taken"
+    /// The address is on the suppression list (a test send to someone who opted out).
+    case suppressed
+    /// The tenant's plan allows no more SMS this month.
+    case quotaExhausted = "quota_exhausted"
 }
 
 /// The contract's 403 codes (DESIGN §7).

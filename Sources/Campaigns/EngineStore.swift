@@ -4,8 +4,9 @@ import Foundation
 public struct ClaimedRow: Sendable, Hashable {
     public init(
         id: Int, campaignID: Int, run: Int, scope: TenantScope, channel: Channel, customerID: Int?, address: String,
-        firstName: String?, lastName: String?, attempts: Int, claimedAt: Date, claimToken: String
+        firstName: String?, lastName: String?, attempts: Int, claimedAt: Date, claimToken: String, throttles: Int = 0
     ) {
+        self.throttles = throttles
         self.claimToken = claimToken
         self.id = id
         self.campaignID = campaignID
@@ -31,6 +32,8 @@ public struct ClaimedRow: Sendable, Hashable {
     public var lastName: String?
     /// Attempts recorded before this claim.
     public var attempts: Int
+    /// Times the provider throttled this row before (a 429 is free only so many times).
+    public var throttles: Int
     public var claimedAt: Date
     /// The claim's own token (`claimed_by`): outcomes are written only while it still holds,
     /// so a batch that outlived its lease cannot overwrite what recovery decided.
@@ -65,11 +68,14 @@ public enum RowResult: Sendable, Hashable {
     case released(id: Int)
     /// Back to `pending`, due at `until` (no rate slot was free within the lease; not an attempt).
     case deferred(id: Int, until: Date)
+    /// The provider asked to slow down (a 429): back to `pending`, due at `until`, counted in the
+    /// row's throttles but not an attempt.
+    case throttled(id: Int, until: Date)
 
     public var id: Int {
         switch self {
         case .sent(let id, _), .retry(let id, _, _), .failed(let id, _), .skipped(let id, _), .held(let id, _), .released(let id),
-            .deferred(let id, _):
+            .deferred(let id, _), .throttled(let id, _):
             id
         }
     }

@@ -5,8 +5,9 @@ public struct CampaignProgress: Sendable, Hashable {
     public var status: CampaignStatus
     public var total = 0
     public var sent = 0
+    /// Rows the provider reported delivered (not counted in `sent`: the counters are disjoint).
     public var delivered = 0
-    /// Rows the provider reported undelivered (also counted in `failed`).
+    /// Rows the provider reported undelivered (not counted in `failed`).
     public var undelivered = 0
     public var failed = 0
     public var skipped = 0
@@ -46,18 +47,18 @@ public struct CampaignProgress: Sendable, Hashable {
         }
     }
 
-    /// Adds `count` rows of `status`.
+    /// Messages that went out: sent, delivered or undelivered (the provider took them).
+    public var wentOut: Int { sent + delivered + undelivered }
+
+    /// Adds `count` rows of `status`. Each row counts under its own status only (DESIGN §7), so
+    /// `pending + sending + sent + delivered + undelivered + failed + skipped == total`.
     public mutating func add(_ count: Int, _ status: LogStatus) {
         total += count
         switch status {
         case .sent: sent += count
-        case .delivered:
-            sent += count
-            delivered += count
+        case .delivered: delivered += count
         case .failed: failed += count
-        case .undelivered:
-            failed += count
-            undelivered += count
+        case .undelivered: undelivered += count
         case .skipped: skipped += count
         case .pending: pending += count
         case .sending: sending += count

@@ -1,16 +1,24 @@
 import Foundation
 
+/// Where a channel's provider settings come from: all from the tenant's own `bkntc_t<id>_…`
+/// options, or all from the global ones (DESIGN §13: never mixed field by field).
+public enum SettingsLevel: String, Sendable, Hashable {
+    case tenant, global
+}
+
 /// A Twilio account and the sender a tenant's SMS or WhatsApp messages come from.
 public struct TwilioAccount: Sendable, Hashable, CustomStringConvertible {
     public var accountSID: String
     public var authToken: String
     /// A phone number (E.164) or a Messaging Service SID (`MG…`).
     public var sender: String
+    public var level: SettingsLevel
 
-    public init(accountSID: String, authToken: String, sender: String) {
+    public init(accountSID: String, authToken: String, sender: String, level: SettingsLevel = .global) {
         self.accountSID = accountSID
         self.authToken = authToken
         self.sender = sender
+        self.level = level
     }
 
     /// Whether the sender is a Messaging Service (sent as `MessagingServiceSid`).
@@ -39,8 +47,15 @@ public struct SMTPAccount: Sendable, Hashable, CustomStringConvertible {
     public var password: String
     public var senderEmail: String
     public var senderName: String?
+    /// A tenant's own SMTP host may not point into the service's network (DESIGN §13); the
+    /// global one, which the WordPress administrator set, is trusted.
+    public var level: SettingsLevel
 
-    public init(host: String, port: Int, security: SMTPSecurity, username: String, password: String, senderEmail: String, senderName: String?) {
+    public init(
+        host: String, port: Int, security: SMTPSecurity, username: String, password: String, senderEmail: String, senderName: String?,
+        level: SettingsLevel = .global
+    ) {
+        self.level = level
         self.host = host
         self.port = port
         self.security = security
@@ -71,8 +86,12 @@ public enum ProviderStatus<Account: Sendable & Hashable>: Sendable, Hashable {
     }
 }
 
-/// A tenant's providers, resolved from Booknetic's settings (DESIGN §2): the tenant's own
-/// `bkntc_t<id>_<name>` first, then the global `bkntc_<name>`; the Twilio add-ons must be active.
+/// A tenant's providers, resolved from Booknetic's settings (DESIGN §2, §13): per channel, the
+/// credentials and the sender come as a unit from one level — the tenant's own
+/// `bkntc_t<id>_<name>` values when the tenant set any of them, else the global `bkntc_<name>`
+/// ones — so a tenant can never send from the platform's address on its own account or the other
+/// way round; only the email sender *name* may be the tenant's over global settings. The Twilio
+/// add-ons must be active.
 public struct ProviderConfiguration: Sendable, Hashable {
     public var sms: ProviderStatus<TwilioAccount>
     public var whatsapp: ProviderStatus<TwilioAccount>
@@ -107,58 +126,70 @@ public struct ProviderConfiguration: Sendable, Hashable {
         return (tenant.map { id in names.map { "bkntc_t\(id)_\($0)" } } ?? []) + names.map { "bkntc_\($0)" }
     }
 
+    /// The options of each unit that decide its level (the sender name is not among them).
+    static let smsUnit = ["sms_account_sid", "sms_auth_token", "sender_phone_number"]
+    static let whatsappUnit = ["whatsapp_account_sid", "whatsapp_auth_token", "sender_phone_number_whatsapp"]
+    static let emailUnit = ["mail_gateway", "smtp_hostname", "smtp_port", "smtp_secure", "smtp_username", "smtp_password", "sender_email"]
+
     /// Resolves the providers from option values (`option_name → option_value`) and the active
     /// plugin files (site and network-wide).
     public static func resolve(options: [String: String], tenant: Int?, activePlugins: Set<String>) -> ProviderConfiguration {
-        func value(_ name: String) -> String {
-            if let tenant, let own = options["bkntc_t\(tenant)_\(name)"]?.trimmingCharacters(in: .whitespacesAndNewlines), !own.isEmpty {
-                return own
+        func trimmed(_ name: String) -> String { options[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
+        /// The level of a unit, and a reader of its options at that level.
+        func unit(_ names: [String]) -> (level: SettingsLevel, value: (String) -> String) {
+            if let tenant, names.contains(where: { !trimmed("bkntc_t\(tenant)_\($0)").isEmpty }) {
+                return (.tenant, { trimmed("bkntc_t\(tenant)_\($0)") })
             }
-            return options["bkntc_\(name)"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            return (.global, { trimmed("bkntc_\($0)") })
         }
-        func twilio(prefix: String, sender: String, plugin: String, addOn: String, settings: String) -> ProviderStatus<TwilioAccount> {
+        func twilio(_ names: [String], plugin: String, addOn: String, settings: String) -> ProviderStatus<TwilioAccount> {
             guard activePlugins.contains(plugin) else { return .missing("activate the \(addOn) add-on (\(plugin))") }
-            let sid = value("\(prefix)_account_sid")
-            let token = value("\(prefix)_auth_token")
-            let from = value(sender).replacingOccurrences(of: "whatsapp:", with: "")
-            if sid.isEmpty { return .missing("set the Twilio Account SID in \(settings)") }
-            if token.isEmpty { return .missing("set the Twilio Auth Token in \(settings)") }
-            if from.isEmpty { return .missing("set the sender phone number in \(settings)") }
-            return .configured(TwilioAccount(accountSID: sid, authToken: token, sender: from))
+            let (level, value) = unit(names)
+            let own = level == .tenant ? " (your own Twilio settings are used as a whole, never mixed with the platform's)" : ""
+            let sid = value(names[0])
+            let token = value(names[1])
+            let from = value(names[2]).replacingOccurrences(of: "whatsapp:", with: "")
+            if sid.isEmpty { return .missing("set the Twilio Account SID in \(settings)\(own)") }
+            if token.isEmpty { return .missing("set the Twilio Auth Token in \(settings)\(own)") }
+            if from.isEmpty { return .missing("set the sender phone number in \(settings)\(own)") }
+            return .configured(TwilioAccount(accountSID: sid, authToken: token, sender: from, level: level))
         }
-        let sms = twilio(
-            prefix: "sms", sender: "sender_phone_number", plugin: smsPlugin, addOn: "Twilio SMS",
-            settings: "Booknetic → Settings → SMS (Twilio)")
+        let sms = twilio(smsUnit, plugin: smsPlugin, addOn: "Twilio SMS", settings: "Booknetic → Settings → SMS (Twilio)")
         let whatsapp = twilio(
-            prefix: "whatsapp", sender: "sender_phone_number_whatsapp", plugin: whatsappPlugin, addOn: "Twilio WhatsApp",
-            settings: "Booknetic → Settings → WhatsApp (Twilio)")
-        return ProviderConfiguration(sms: sms, whatsapp: whatsapp, email: resolveEmail(value))
+            whatsappUnit, plugin: whatsappPlugin, addOn: "Twilio WhatsApp", settings: "Booknetic → Settings → WhatsApp (Twilio)")
+        let email = unit(emailUnit)
+        let name = tenant.map { trimmed("bkntc_t\($0)_sender_name") }.flatMap { $0.isEmpty ? nil : $0 } ?? trimmed("bkntc_sender_name")
+        return ProviderConfiguration(
+            sms: sms, whatsapp: whatsapp, email: resolveEmail(email.value, level: email.level, senderName: name))
     }
 
-    private static func resolveEmail(_ value: (String) -> String) -> ProviderStatus<SMTPAccount> {
+    private static func resolveEmail(_ value: (String) -> String, level: SettingsLevel, senderName name: String) -> ProviderStatus<SMTPAccount> {
         let settings = "Booknetic → Settings → Email"
+        let own = level == .tenant ? " (your own email settings are used as a whole, never mixed with the platform's)" : ""
         switch value("mail_gateway").lowercased() {
         case "smtp":
             break
         case "gmail_smtp":
             return .missing("the Gmail SMTP gateway cannot be used by the campaigns service: choose SMTP as the mail gateway in \(settings)")
         case "", "wp_mail":
-            return .missing("choose SMTP as the mail gateway in \(settings) (WordPress mail cannot be used by the campaigns service)")
+            return .missing("choose SMTP as the mail gateway in \(settings)\(own) (WordPress mail cannot be used by the campaigns service)")
         case let other:
             return .missing("the mail gateway \"\(other)\" is not supported: choose SMTP in \(settings)")
         }
         let host = value("smtp_hostname")
-        if host.isEmpty { return .missing("set the SMTP host in \(settings)") }
+        if host.isEmpty { return .missing("set the SMTP host in \(settings)\(own)") }
         let sender = value("sender_email")
-        if sender.isEmpty { return .missing("set the sender email in \(settings)") }
+        if sender.isEmpty { return .missing("set the sender email in \(settings)\(own)") }
+        // A sender that is not one plain address could inject headers or SMTP commands.
+        guard sender.unicodeScalars.allSatisfy({ !"\r\n<>".unicodeScalars.contains($0) }), AddressNormalizer.normalizeEmail(sender) != nil
+        else { return .missing("the sender email in \(settings) is not a valid email address") }
         let security = SMTPSecurity(rawValue: value("smtp_secure").lowercased()) ?? .tls
         let defaultPort = security == .ssl ? 465 : 587
         let port = Int(value("smtp_port")).flatMap { (1...65535).contains($0) ? $0 : nil } ?? defaultPort
-        let name = value("sender_name")
         return .configured(
             SMTPAccount(
                 host: host, port: port, security: security, username: value("smtp_username"), password: value("smtp_password"),
-                senderEmail: sender, senderName: name.isEmpty ? nil : name))
+                senderEmail: sender, senderName: name.isEmpty ? nil : name, level: level))
     }
 }
 

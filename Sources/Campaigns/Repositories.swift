@@ -16,15 +16,18 @@ public protocol AudienceRepository: Sendable {
 /// The per-tenant, per-channel suppression list.
 public protocol SuppressionRepository: Sendable {
     /// Adds a normalized address; an existing entry is returned unchanged (`created` false).
-    func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource) async throws
-        -> (suppression: Suppression, created: Bool)
+    /// Changes write their audit entry in their transaction, naming `user` (nil = the system).
+    func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource, by user: Int?)
+        async throws -> (suppression: Suppression, created: Bool)
     /// Adds many normalized addresses in batched multi-row inserts on one lease; returns how
-    /// many were new and how many were already listed (or repeated in `addresses`).
+    /// many were new and how many were already listed (or repeated in `addresses`). One audit
+    /// entry with the counts (and `invalid`, the lines that were not addresses).
     func importAddresses(
-        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource
+        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource, invalid: Int,
+        by user: Int?
     ) async throws -> (accepted: Int, duplicates: Int)
     /// Removes an entry after checking `access` on its channel; false when there is none.
-    func remove(scope: TenantScope, id: Int, access: AccessCheck) async throws -> Bool
+    func remove(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws -> Bool
     func get(scope: TenantScope, id: Int) async throws -> Suppression?
     func list(scope: TenantScope, channel: Channel?, search: String?, page: PageRequest) async throws -> Page<Suppression>
     func isSuppressed(scope: TenantScope, channel: Channel, address: String) async throws -> Bool
@@ -35,10 +38,11 @@ public protocol TemplateRepository: Sendable {
     /// Templates of `channels` (the caller's), optionally one channel, newest built-ins first.
     func list(scope: TenantScope, channels: Set<Channel>, search: String?, page: PageRequest) async throws -> Page<MessageTemplate>
     func get(scope: TenantScope, id: Int) async throws -> MessageTemplate?
-    func create(scope: TenantScope, draft: TemplateDraft) async throws -> MessageTemplate
+    /// Changes write their audit entry in their transaction, naming `user` (nil = the system).
+    func create(scope: TenantScope, draft: TemplateDraft, by user: Int?) async throws -> MessageTemplate
     /// Checks `access` on the stored template's channel and on the draft's, under a row lock.
-    func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck) async throws -> MessageTemplate
-    func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws
+    func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck, by user: Int?) async throws -> MessageTemplate
+    func delete(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws
 }
 
 /// Filters for the campaign list.
@@ -68,7 +72,8 @@ public struct CampaignListQuery: Sendable, Hashable {
 /// Every method that acts on an existing campaign takes an `AccessCheck` and runs it on the row
 /// it acts on — for changes, the row as locked by the transaction that changes it — so a
 /// concurrent edit of the channel can never slip past the capability check. Each method uses
-/// one database lease.
+/// one database lease. Every change writes its audit entry (DESIGN §13) in its own transaction,
+/// naming the user who made it (`createdBy`, `by`; nil = the system).
 public protocol CampaignRepository: Sendable {
     func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView
     /// A manual send: a campaign of kind `manual` with these recipients, queued at once;
@@ -80,12 +85,12 @@ public protocol CampaignRepository: Sendable {
     /// A page of campaigns with their counters.
     func list(scope: TenantScope, query: CampaignListQuery, page: PageRequest) async throws -> Page<CampaignView>
     /// Checks `access` on the stored channel and on the draft's channel.
-    func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck) async throws -> CampaignView
-    func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws
+    func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck, by user: Int?) async throws -> CampaignView
+    func delete(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws
     func duplicate(scope: TenantScope, id: Int, createdBy: Int?, access: AccessCheck) async throws -> CampaignView
     /// Snapshot (or schedule) a draft; returns the campaign after the transition.
-    func send(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView
-    func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck) async throws -> CampaignView
+    func send(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws -> CampaignView
+    func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck, by user: Int?) async throws -> CampaignView
     /// The campaign with the counters of `run` (nil = the current run).
     func progress(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignView
     /// Log rows of `run` (nil = the current run).

@@ -44,16 +44,20 @@ public enum SendOutcome: Sendable, Hashable {
     /// Worth another try later (5xx, timeouts, carrier hiccups): an attempt.
     case retryable(code: String, message: String, retryAfter: TimeInterval?)
     /// The provider asked to slow down (HTTP 429): tried again after `retryAfter` without using
-    /// an attempt, so a burst of 429s never makes a row fail.
+    /// an attempt, so a burst of 429s never makes a row fail — up to `BKNTC_THROTTLE_RETRIES`
+    /// times per row; after that a 429 is a retryable failure (DESIGN §6).
     case throttled(code: String, retryAfter: TimeInterval?)
     /// Never worth retrying; `suppress` adds the address to the suppression list (a STOP reply).
     case permanent(code: String, message: String, suppress: Bool)
     /// The call may or may not have reached the provider (a timeout after sending): resolve by lookup.
     case unknown(code: String, message: String)
 
-    /// The tenant's provider settings could not be read (the database is busy or away): no call
-    /// was made, and the row is tried again in a few seconds without using an attempt.
-    public static let settingsUnavailable = SendOutcome.throttled(code: "settings_unavailable", retryAfter: 5)
+    /// No call was made (the tenant's provider settings could not be read: the database is busy
+    /// or away); the row is tried again after `retryAfter` without using an attempt or a throttle.
+    case notAttempted(retryAfter: TimeInterval)
+
+    /// The provider settings could not be read: tried again in a few seconds.
+    public static let settingsUnavailable = SendOutcome.notAttempted(retryAfter: 5)
 }
 
 /// What a provider lookup found for a message whose outcome is unknown.

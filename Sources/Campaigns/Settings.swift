@@ -117,6 +117,32 @@ extension QuietHours {
 /// Per-tenant, per-channel settings (`{prefix}bkntc_campaign_settings`).
 public protocol SettingsRepository: Sendable {
     func stored(scope: TenantScope, channel: Channel) async throws -> StoredSettings
-    /// Applies `update`; returns the stored values afterwards.
-    func apply(_ update: SettingsUpdate, scope: TenantScope, channel: Channel) async throws -> StoredSettings
+    /// Applies `update` and writes its audit entry (old and new values) in the same transaction,
+    /// naming `user`; returns the stored values afterwards.
+    func apply(_ update: SettingsUpdate, scope: TenantScope, channel: Channel, by user: Int?) async throws -> StoredSettings
+}
+
+extension StoredSettings {
+    /// Each of the tenant's own values as JSON (null = not set), by setting name.
+    public var jsonValues: [SettingName: JSONValue] {
+        [
+            .quietHours: quietHours.map { .object(["start": .string($0.startText), "end": .string($0.endText)]) } ?? .null,
+            .timezone: timezone.map(JSONValue.string) ?? .null,
+            .frequencyCap: frequencyCap.map { .object(["max": .number(Double($0.max)), "days": .number(Double($0.days))]) } ?? .null,
+            .rateLimit: rateLimit.map(JSONValue.number) ?? .null,
+            .attributionDays: attributionDays.map { .number(Double($0)) } ?? .null,
+        ]
+    }
+
+    /// The audit detail of a settings change: every setting whose stored value changed, with its
+    /// old and new value (null = the default).
+    public static func auditChanges(from old: StoredSettings, to new: StoredSettings) -> [String: JSONValue] {
+        let before = old.jsonValues
+        let after = new.jsonValues
+        var changes: [String: JSONValue] = [:]
+        for name in SettingName.allCases where before[name] != after[name] {
+            changes[name.rawValue] = .object(["old": before[name] ?? .null, "new": after[name] ?? .null])
+        }
+        return ["changes": .object(changes)]
+    }
 }

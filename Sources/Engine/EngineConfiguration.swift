@@ -23,13 +23,17 @@ public struct EngineConfiguration: Sendable {
     public var quietHours: QuietHours?
     /// Rows the worker claims per campaign per round.
     public var workerBatchSize: Int
+    /// 429s a row may get without spending an attempt (`BKNTC_THROTTLE_RETRIES`); after that a
+    /// 429 is a retryable failure, so a recipient throttled for ever still ends.
+    public var throttleRetries: Int
 
     public init(
         workerID: String = EngineConfiguration.defaultWorkerID(), batchSize: Int = 25, campaignsPerTick: Int = 5,
         retry: RetryPolicy = RetryPolicy(delays: [120, 240]), concurrency: Int = 4, rateLimit: Double? = nil,
         lease: TimeInterval = 120, providerTimeout: TimeInterval = 30, quietHours: QuietHours? = nil,
-        workerBatchSize: Int? = nil
+        workerBatchSize: Int? = nil, throttleRetries: Int = 5
     ) {
+        self.throttleRetries = max(0, throttleRetries)
         self.workerID = workerID
         self.batchSize = batchSize
         self.campaignsPerTick = campaignsPerTick

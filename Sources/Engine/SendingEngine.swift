@@ -395,9 +395,19 @@ public struct SendingEngine: Sendable {
             case .retry(let at): return (.retry(id: row.id, at: at, error: "\(code): \(message)"), nil)
             case .giveUp: return (.failed(id: row.id, error: "\(code): \(message)"), nil)
             }
-        case .throttled(_, let retryAfter):
-            // Not the row's fault: it waits out the provider's Retry-After (at least a second).
-            return (.deferred(id: row.id, until: now.addingTimeInterval(max(1, retryAfter ?? 1))), nil)
+        case .throttled(let code, let retryAfter):
+            // Not the row's fault: it waits out the provider's Retry-After (at least a second),
+            // a bounded number of times; then a 429 fails like a 500 (DESIGN §6).
+            guard row.throttles >= configuration.throttleRetries else {
+                return (.throttled(id: row.id, until: now.addingTimeInterval(max(1, retryAfter ?? 1))), nil)
+            }
+            let message = "the provider kept asking to slow down"
+            switch configuration.retry.decide(failures: row.attempts + 1, now: now, retryAfter: retryAfter) {
+            case .retry(let at): return (.retry(id: row.id, at: at, error: "\(code): \(message)"), nil)
+            case .giveUp: return (.failed(id: row.id, error: "\(code): \(message)"), nil)
+            }
+        case .notAttempted(let retryAfter):
+            return (.deferred(id: row.id, until: now.addingTimeInterval(max(1, retryAfter))), nil)
         case .permanent(let code, let message, let suppress):
             let request = suppress
                 ? SuppressionRequest(scope: row.scope, channel: row.channel, address: row.address, reason: "STOP reply") : nil

@@ -110,6 +110,10 @@ struct ErrorMiddleware: RouterMiddleware {
             case .notFound(let what): return .notFound(what)
             case .conflict(let code, let message): return APIError(.conflict, code: .conflict(code), message: message)
             case .forbidden(let code, let message): return APIError(.forbidden, code: .forbidden(code), message: message)
+            case .tooManyRequests(let message, let retryAfter):
+                return APIError(.tooManyRequests, code: .rateLimited, message: message, retryAfter: max(1, retryAfter))
+            case .unavailable(let message):
+                return APIError(.serviceUnavailable, code: .databaseBusy, message: message, retryAfter: 1)
             }
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: .bodyTooLarge, message: "request bodies are limited to 1 MiB")

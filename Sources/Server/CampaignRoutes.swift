@@ -74,21 +74,26 @@ extension APIRoutes {
         api.on(.put, "campaigns/:id", .capability(.create)) { request, context in
             let id = try context.id()
             let draft = try await draft(request, context)
-            let view = try await repo.update(scope: try context.scope(), id: id, draft: draft, access: try context.access(.create))
+            let view = try await repo.update(
+                scope: try context.scope(), id: id, draft: draft, access: try context.access(.create), by: context.identity?.userID)
             return try answer(view, context, warnings: draft.warnings)
         }
         api.on(.delete, "campaigns/:id", .capability(.delete)) { _, context in
-            try await repo.delete(scope: try context.scope(), id: try context.id(), access: try context.access(.delete))
+            try await repo.delete(
+                scope: try context.scope(), id: try context.id(), access: try context.access(.delete), by: context.identity?.userID)
             return Response(status: .noContent)
         }
         api.on(.post, "campaigns/:id/send", .capability(.send)) { _, context in
-            let view = try await repo.send(scope: try context.scope(), id: try context.id(), access: try context.access(.send))
+            let view = try await repo.send(
+                scope: try context.scope(), id: try context.id(), access: try context.access(.send), by: context.identity?.userID)
             deps.engine?.worker?.wake.signal()
             return try answer(view, context)
         }
         for control in RunControl.allCases {
             api.on(.post, "campaigns/:id/\(control.rawValue)", .capability(.send)) { _, context in
-                let view = try await repo.control(scope: try context.scope(), id: try context.id(), control, access: try context.access(.send))
+                let view = try await repo.control(
+                    scope: try context.scope(), id: try context.id(), control, access: try context.access(.send),
+                    by: context.identity?.userID)
                 if control == .resume { deps.engine?.worker?.wake.signal() }
                 return try answer(view, context)
             }

@@ -34,9 +34,9 @@ struct CampaignBody: Encodable {
     let results: ResultSummaryBody?
     let warnings: [String]?
 
-    /// Row counts of the current run.
+    /// Row counts of the current run, by row status (disjoint: they add up to `total`).
     struct CountersBody: Encodable {
-        let total, sent, delivered, failed, skipped, pending, sending: Int
+        let total, sent, delivered, undelivered, failed, skipped, pending, sending: Int
     }
 
     init(_ view: CampaignView, scope: TenantScope, warnings: [String]? = nil) {
@@ -46,8 +46,8 @@ struct CampaignBody: Encodable {
         id = c.id
         tenantId = scope.tenantID
         counters = CountersBody(
-            total: p.total, sent: p.sent, delivered: p.delivered, failed: p.failed, skipped: p.skipped, pending: p.pending,
-            sending: p.sending)
+            total: p.total, sent: p.sent, delivered: p.delivered, undelivered: p.undelivered, failed: p.failed, skipped: p.skipped,
+            pending: p.pending, sending: p.sending)
         channel = c.channel.rawValue
         kind = c.kind.rawValue
         name = c.name

@@ -49,6 +49,13 @@ public struct AppDependencies: Sendable {
     public var secret = ""
     /// Origins allowed to embed `/admin/` (`BKNTC_ADMIN_FRAME_ANCESTORS`).
     public var adminFrameAncestors: [String] = []
+    /// The audit trail (`GET /api/v1/audit`); nil answers 503 on that route.
+    public var audit: (any AuditLog)?
+    /// What test sends check and record (quota, daily count, the sender's rate); nil: none of
+    /// it (router tests without a database).
+    public var testSends: (any TestSendStore)?
+    /// `BKNTC_TEST_SENDS_PER_DAY`.
+    public var testSendsPerDay = 50
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -125,6 +132,9 @@ public struct AppDependencies: Sendable {
         deps.publicURL = config.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         deps.secret = config.secret
         deps.adminFrameAncestors = config.adminFrameAncestors
+        deps.audit = MariaDBAuditLog(pool: pool, prefix: prefix)
+        deps.testSends = MariaDBTestSendStore(pool: pool, prefix: prefix, settings: settings)
+        deps.testSendsPerDay = config.testSendsPerDay
         return deps
     }
 }

@@ -17,24 +17,9 @@ extension APIRoutes {
             guard let sender = deps.sender else {
                 throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the sending engine is not running")
             }
-            // The dummy customer "Test Customer"; not held by quiet hours, not rate-reserved.
-            let fields = RecipientFields.testCustomer(address: to, channel: input.channel)
-            let html = input.channel == .email && MessageRenderer.looksLikeHTML(input.body)
-            let message = OutgoingMessage(
-                logID: 0, campaignID: 0, scope: scope, channel: input.channel, to: to,
-                subject: input.subject.map { MessageRenderer.renderSubject($0, for: fields, channel: input.channel) },
-                body: MessageRenderer.render(input.body, for: fields, channel: input.channel, html: html), claimedAt: deps.clock.now(),
-                isHTML: html)
-            switch await sender.send(message) {
-            case .sent(let id):
-                return jsonResponse(TestSendBody(status: "sent", providerMessageId: id))
-            case .permanent(let code, let text, _) where code == StatusReason.providerNotConfigured.rawValue:
-                throw APIError(.conflict, code: .providerNotConfigured, message: text)
-            case .permanent(let code, let text, _), .retryable(let code, let text, _), .unknown(let code, let text):
-                throw APIError(.badGateway, code: .providerError, message: "the provider refused the message (\(code)): \(text)")
-            case .throttled(let code, _):
-                throw APIError(.badGateway, code: .providerError, message: "the provider is rate limiting (\(code)): try again shortly")
-            }
+            return try await TestSend(
+                deps: deps, sender: sender, scope: scope, user: context.identity?.userID, input: input, to: to, logger: context.logger
+            ).run()
         }
         api.on(.post, "manual-send", .capability(.send)) { request, context in
             var request = request

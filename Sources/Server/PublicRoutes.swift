@@ -65,8 +65,10 @@ enum PublicRoutes {
         ]
     }
 
-    /// The form of a Twilio webhook whose signature matches the auth token of the account it
-    /// names, and the tenants that use that account; 403 (nothing changes) otherwise. Refusals
+    /// The form of a Twilio webhook and the tenants whose *own* effective auth token validates its
+    /// signature (DESIGN §13): a signature made with one tenant's token never touches another
+    /// tenant's rows or suppressions, even when both use the same Account SID. None → 403
+    /// (nothing changes). Refusals
     /// count against the caller's address like failed API logins: once its budget is spent it
     /// gets 429 with `Retry-After`, so signatures cannot be guessed at full speed.
     static func verifiedTwilioForm(
@@ -99,9 +101,14 @@ enum PublicRoutes {
         let tenants = try await providers.twilioTenants(accountSID: account)
         var url = publicURL + request.uri.path
         if let query = request.uri.query, !query.isEmpty { url += "?" + query }
-        let tokens = Array(Set(tenants.map(\.account.authToken)))
-        guard TwilioSignature.isValid(signature, url: url, parameters: form, authTokens: tokens) else { throw forbidden }
-        return (form, tenants)
+        // Each distinct token is checked once; a tenant counts only when its own token signed.
+        var valid: [String: Bool] = [:]
+        for token in Set(tenants.map(\.account.authToken)) {
+            valid[token] = TwilioSignature.isValid(signature, url: url, parameters: form, authTokens: [token])
+        }
+        let signers = tenants.filter { valid[$0.account.authToken] == true }
+        guard !signers.isEmpty else { throw forbidden }
+        return (form, signers)
     }
 
     static func value(_ name: String, in form: [FormField]) -> String? { form.first { $0.name == name }?.value }

@@ -51,6 +51,7 @@ enum APIRoutes {
         registerReporting(&api, deps)
         registerResults(&api, deps)
         registerProviders(&api, deps)
+        registerAudit(&api, deps)
     }
 
     // MARK: Dashboard and customer history
@@ -124,7 +125,7 @@ enum APIRoutes {
             var request = request
             let (channel, update) = try SettingsRequest.update(from: try await request.jsonBody())
             try context.require(.send, on: channel)
-            let stored = try await store().apply(update, scope: try context.scope(), channel: channel)
+            let stored = try await store().apply(update, scope: try context.scope(), channel: channel, by: context.identity?.userID)
             deps.engine?.worker?.wake.signal()
             return jsonResponse(SettingsBody(channel: channel, effective(stored)))
         }
@@ -232,7 +233,7 @@ enum APIRoutes {
             var request = request
             let draft = try templateDraft(try await request.jsonBody())
             try context.require(.templates, on: draft.channel)
-            let template = try await deps.templates.create(scope: try context.scope(), draft: draft)
+            let template = try await deps.templates.create(scope: try context.scope(), draft: draft, by: context.identity?.userID)
             return jsonResponse(TemplateBody(template, warnings: templateWarnings(draft)), status: .created)
         }
         api.on(.put, "templates/:id", .capability(.templates)) { request, context in
@@ -240,11 +241,12 @@ enum APIRoutes {
             let id = try context.id()
             let draft = try templateDraft(try await request.jsonBody())
             let template = try await deps.templates.update(
-                scope: try context.scope(), id: id, draft: draft, access: try context.access(.templates))
+                scope: try context.scope(), id: id, draft: draft, access: try context.access(.templates), by: context.identity?.userID)
             return jsonResponse(TemplateBody(template, warnings: templateWarnings(draft)))
         }
         api.on(.delete, "templates/:id", .capability(.templates)) { _, context in
-            try await deps.templates.delete(scope: try context.scope(), id: try context.id(), access: try context.access(.templates))
+            try await deps.templates.delete(
+                scope: try context.scope(), id: try context.id(), access: try context.access(.templates), by: context.identity?.userID)
             return Response(status: .noContent)
         }
     }
@@ -288,7 +290,8 @@ enum APIRoutes {
                 guard case .string(let text) = csv else { throw APIError.validation("csv", "must be text") }
                 let parsed = try SuppressionImport.parse(text, channel: channel, normalizer: normalizer)
                 let stored = try await deps.suppressions.importAddresses(
-                    scope: scope, channel: channel, addresses: parsed.addresses, reason: reason, source: .import)
+                    scope: scope, channel: channel, addresses: parsed.addresses, reason: reason, source: .import,
+                    invalid: parsed.invalid.count, by: context.identity?.userID)
                 struct Body: Encodable { let accepted: Int; let duplicates: Int; let invalid: [String] }
                 return jsonResponse(Body(accepted: stored.accepted, duplicates: stored.duplicates, invalid: parsed.invalid))
             }
@@ -297,11 +300,14 @@ enum APIRoutes {
                 throw APIError.validation(
                     "address", channel.usesPhone ? "is not a valid phone number (E.164, e.g. +447700900123)" : "is not a valid email address")
             }
-            let result = try await deps.suppressions.add(scope: scope, channel: channel, address: address, reason: reason, source: .manual)
+            let result = try await deps.suppressions.add(
+                scope: scope, channel: channel, address: address, reason: reason, source: .manual, by: context.identity?.userID)
             return jsonResponse(SuppressionBody(result.suppression), status: result.created ? .created : .ok)
         }
         api.on(.delete, "suppressions/:id", .capability(.suppressions)) { _, context in
-            guard try await deps.suppressions.remove(scope: try context.scope(), id: try context.id(), access: try context.access(.suppressions))
+            guard
+                try await deps.suppressions.remove(
+                    scope: try context.scope(), id: try context.id(), access: try context.access(.suppressions), by: context.identity?.userID)
             else { throw APIError.notFound("suppression") }
             return Response(status: .noContent)
         }

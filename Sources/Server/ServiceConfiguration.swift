@@ -61,6 +61,13 @@ public struct ServiceConfiguration: Sendable {
     /// Connections of the engine's own pool (`BKNTC_ENGINE_POOL_SIZE`): two worker lanes,
     /// housekeeping and the tick.
     public var enginePoolSize: Int = 4
+    /// 429s a row may get without spending an attempt (`BKNTC_THROTTLE_RETRIES`, DESIGN §6).
+    public var throttleRetries: Int = 5
+    /// Test sends a tenant may make per channel per day in its zone (`BKNTC_TEST_SENDS_PER_DAY`).
+    public var testSendsPerDay: Int = 50
+    /// A tenant's own SMTP host may be on a private, loopback or link-local address
+    /// (`BKNTC_ALLOW_PRIVATE_SMTP=1`); off by default, so a tenant cannot reach the service's network.
+    public var allowPrivateSMTP = false
     /// `BKNTC_TWILIO_API_BASE` is a plain-http loopback URL (a local fake): only then is http allowed.
     public var twilioAllowsPlainHTTP = false
     /// `BKNTC_SMTP_CA_FILE`: an extra CA bundle to trust for SMTP and Twilio (verification stays on).
@@ -108,7 +115,7 @@ public struct ServiceConfiguration: Sendable {
         EngineConfiguration(
             workerID: workerID, batchSize: batchSize, campaignsPerTick: campaignsPerTick, retry: RetryPolicy(delays: retryDelays),
             concurrency: sendConcurrency, rateLimit: rateLimit, lease: TimeInterval(sendingLease),
-            providerTimeout: TimeInterval(providerTimeout), quietHours: quietHours)
+            providerTimeout: TimeInterval(providerTimeout), quietHours: quietHours, throttleRetries: throttleRetries)
     }
 
     /// Audience queries keep one row per customer in temporary tables; 64 MiB keeps 100k
@@ -217,6 +224,9 @@ public struct ServiceConfiguration: Sendable {
             throw .invalid(variable: "BKNTC_SENDING_LEASE", expected: "more seconds than BKNTC_PROVIDER_TIMEOUT")
         }
         configuration.enginePoolSize = try integer("BKNTC_ENGINE_POOL_SIZE", default: 4, range: 3...64)
+        configuration.throttleRetries = try integer("BKNTC_THROTTLE_RETRIES", default: 5, range: 0...100)
+        configuration.testSendsPerDay = try integer("BKNTC_TEST_SENDS_PER_DAY", default: 50, range: 0...100_000)
+        configuration.allowPrivateSMTP = try flag("BKNTC_ALLOW_PRIVATE_SMTP", default: false) ?? false
         let base = URLComponents(string: configuration.twilioAPIBase)
         switch base?.scheme?.lowercased() {
         case "https" where base?.host?.isEmpty == false:

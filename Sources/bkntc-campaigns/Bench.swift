@@ -79,7 +79,7 @@ struct Bench: AsyncParsableCommand {
                     subject: channel == .email ? "Bench" : nil, body: "Hello {customer_first_name}")
                 let campaign = try await campaigns.create(scope: scope, draft: draft, createdBy: nil).campaign
                 let started = ContinuousClock.now
-                let sent = try await campaigns.send(scope: scope, id: campaign.id, access: AccessCheck(.send, in: everything))
+                let sent = try await campaigns.send(scope: scope, id: campaign.id, access: AccessCheck(.send, in: everything), by: nil)
                 let elapsed = (ContinuousClock.now - started).milliseconds
                 print(
                     "snapshot \(channel.rawValue): \(sent.campaign.totalCount) recipients in \(String(format: "%.0f", elapsed)) ms "

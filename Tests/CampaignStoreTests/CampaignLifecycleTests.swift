@@ -101,11 +101,11 @@ struct CampaignRepositoryTests {
         try await withSetUp("snapshot") { setup in
             let scope = TenantScope.tenant(1)
             let suppressions = MariaDBSuppressionRepository(pool: setup.pool, prefix: AudienceFixture.prefix, clock: setup.clock)
-            _ = try await suppressions.add(scope: scope, channel: .sms, address: "+447700900010", reason: "asked", source: .manual)
+            _ = try await suppressions.add(scope: scope, channel: .sms, address: "+447700900010", reason: "asked", source: .manual, by: nil)
             for channel in Channel.allCases {
                 let campaign = try await setup.campaigns.create(scope: scope, draft: draft(channel), createdBy: 1).campaign
                 let preview = try await setup.audience.preview(campaign.audience(in: scope), sampleSize: 100_000)
-                let sent = try await setup.campaigns.send(scope: scope, id: campaign.id, access: Self.send)
+                let sent = try await setup.campaigns.send(scope: scope, id: campaign.id, access: Self.send, by: nil)
                 #expect(sent.campaign.status == .queued)
                 #expect(sent.campaign.totalCount == preview.count)
                 #expect(sent.progress.pending == preview.count && sent.progress.total == preview.count)
@@ -128,11 +128,18 @@ struct CampaignRepositoryTests {
             _ = try await setup.settings.defaultCountryCode(scope: scope)  // warm the settings cache
             let campaign = try await setup.campaigns.create(scope: scope, draft: draft(.email), createdBy: 1).campaign
             let before = await setup.pool.statistics()
-            _ = try await setup.campaigns.send(scope: scope, id: campaign.id, access: Self.send)
+            _ = try await setup.campaigns.send(scope: scope, id: campaign.id, access: Self.send, by: nil)
             let after = await setup.pool.statistics()
             #expect(after.leases - before.leases == 1)
-            // SELECT … FOR UPDATE, INSERT … SELECT, UPDATE (plus autocommit and commit calls, not statements).
-            #expect(after.statements - before.statements == 3)
+            // SELECT … FOR UPDATE, INSERT … SELECT, UPDATE and the audit entry's INSERT (plus autocommit
+            // and commit calls, not statements).
+            #expect(after.statements - before.statements == 4)
+            let audit = try await setup.pool.withConnection { db in
+                try await db.queryFirst(
+                    "SELECT action, object_id, user_id, detail FROM wpx_bkntc_campaign_audit WHERE object_type = 'campaign' ORDER BY id DESC LIMIT 1")
+            }
+            #expect(try audit?.decode("action", as: String.self) == "send" && audit?.decode("object_id", as: Int.self) == campaign.id)
+            #expect(try audit?.decode("detail", as: String.self).contains("\"recipients\":") == true)
         }
     }
 
@@ -146,8 +153,8 @@ struct CampaignRepositoryTests {
                 try await db.execute("UPDATE wpx_bkntc_campaigns SET channel = 'email', subject = 'Hi' WHERE id = \(campaign.id)")
             }
             for attempt in [
-                { try await setup.campaigns.send(scope: scope, id: campaign.id, access: AccessCheck(.send, in: smsOnly)) },
-                { try await setup.campaigns.update(scope: scope, id: campaign.id, draft: draft(.sms), access: AccessCheck(.create, in: smsOnly)) },
+                { try await setup.campaigns.send(scope: scope, id: campaign.id, access: AccessCheck(.send, in: smsOnly), by: nil) },
+                { try await setup.campaigns.update(scope: scope, id: campaign.id, draft: draft(.sms), access: AccessCheck(.create, in: smsOnly), by: nil) },
                 { try await setup.campaigns.duplicate(scope: scope, id: campaign.id, createdBy: 2, access: AccessCheck(.create, in: smsOnly)) },
             ] as [@Sendable () async throws -> CampaignView] {
                 do {
@@ -159,7 +166,7 @@ struct CampaignRepositoryTests {
                 }
             }
             await #expect(throws: DomainError.self) {
-                try await setup.campaigns.delete(scope: scope, id: campaign.id, access: AccessCheck(.delete, in: smsOnly))
+                try await setup.campaigns.delete(scope: scope, id: campaign.id, access: AccessCheck(.delete, in: smsOnly), by: nil)
             }
             let after = try #require(try await stored(setup, scope, campaign.id))
             #expect(after.status == .draft && after.channel == .email)
@@ -175,9 +182,9 @@ struct CampaignRepositoryTests {
                 let campaign = try await setup.campaigns.create(scope: scope, draft: draft(.sms), createdBy: 1).campaign
                 async let edit: Void = {
                     _ = try? await setup.campaigns.update(
-                        scope: scope, id: campaign.id, draft: draft(.email), access: AccessCheck(.create, in: Self.admin))
+                        scope: scope, id: campaign.id, draft: draft(.email), access: AccessCheck(.create, in: Self.admin), by: nil)
                 }()
-                async let send = try? await setup.campaigns.send(scope: scope, id: campaign.id, access: smsOnly)
+                async let send = try? await setup.campaigns.send(scope: scope, id: campaign.id, access: smsOnly, by: nil)
                 _ = await (edit, send)
                 let final = try #require(try await stored(setup, scope, campaign.id))
                 if final.channel == .email {
@@ -205,7 +212,7 @@ struct CampaignRepositoryTests {
             let started = ContinuousClock.now
             let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for (scope, id) in ids {
-                    group.addTask { try await cold.campaigns.send(scope: scope, id: id, access: Self.send).campaign.status == .queued }
+                    group.addTask { try await cold.campaigns.send(scope: scope, id: id, access: Self.send, by: nil).campaign.status == .queued }
                     group.addTask {
                         let preview = try await cold.audience.preview(
                             AudienceDefinition(channel: .sms, segment: Segment(type: .allCustomers), scope: scope), sampleSize: 5)
@@ -232,7 +239,7 @@ struct CampaignRepositoryTests {
                 for _ in 0..<10 {
                     group.addTask {
                         do {
-                            return try await setup.campaigns.send(scope: scope, id: campaign.id, access: Self.send).campaign.status.rawValue
+                            return try await setup.campaigns.send(scope: scope, id: campaign.id, access: Self.send, by: nil).campaign.status.rawValue
                         } catch let error as DomainError {
                             if case .conflict(let code, _) = error { return code.rawValue }
                             return "\(error)"
@@ -259,17 +266,17 @@ struct CampaignRepositoryTests {
             let scope = TenantScope.tenant(1)
             let later = try await setup.campaigns.create(
                 scope: scope, draft: draft(scheduledAt: Self.now.addingTimeInterval(3600)), createdBy: 1).campaign
-            let scheduled = try await setup.campaigns.send(scope: scope, id: later.id, access: Self.send)
+            let scheduled = try await setup.campaigns.send(scope: scope, id: later.id, access: Self.send, by: nil)
             #expect(scheduled.campaign.status == .scheduled)
             #expect(try await logRows(setup.pool, later.id).isEmpty)
             // When the clock passes the scheduled time, a send snapshots at once.
             setup.clock.advance(by: 7200)
             let other = try await setup.campaigns.create(scope: scope, draft: draft(), createdBy: 1).campaign
-            #expect(try await setup.campaigns.send(scope: scope, id: other.id, access: Self.send).campaign.status == .queued)
+            #expect(try await setup.campaigns.send(scope: scope, id: other.id, access: Self.send, by: nil).campaign.status == .queued)
             // Nobody booked in the next day → an empty audience.
             let nobody = try await setup.campaigns.create(
                 scope: .tenant(99), draft: draft(segment: Segment(type: .upcoming, days: 1)), createdBy: 1).campaign
-            let failed = try await setup.campaigns.send(scope: .tenant(99), id: nobody.id, access: Self.send)
+            let failed = try await setup.campaigns.send(scope: .tenant(99), id: nobody.id, access: Self.send, by: nil)
             #expect(failed.campaign.status == .failed)
             #expect(failed.campaign.statusReason == .noRecipients)
             #expect(try await stored(setup, .tenant(99), nobody.id) == failed.campaign)
@@ -283,37 +290,37 @@ struct CampaignRepositoryTests {
             let create = AccessCheck(.create, in: Self.admin)
             let delete = AccessCheck(.delete, in: Self.admin)
             let campaign = try await campaigns.create(scope: scope, draft: draft(), createdBy: 1).campaign
-            let queued = try await campaigns.send(scope: scope, id: campaign.id, access: Self.send)
+            let queued = try await campaigns.send(scope: scope, id: campaign.id, access: Self.send, by: nil)
             let total = queued.campaign.totalCount
             #expect(total > 10)
-            await #expect(throws: DomainError.self) { try await campaigns.update(scope: scope, id: campaign.id, draft: draft(), access: create) }
-            await #expect(throws: DomainError.self) { try await campaigns.delete(scope: scope, id: campaign.id, access: delete) }
-            let paused = try await campaigns.control(scope: scope, id: campaign.id, .pause, access: Self.send)
+            await #expect(throws: DomainError.self) { try await campaigns.update(scope: scope, id: campaign.id, draft: draft(), access: create, by: nil) }
+            await #expect(throws: DomainError.self) { try await campaigns.delete(scope: scope, id: campaign.id, access: delete, by: nil) }
+            let paused = try await campaigns.control(scope: scope, id: campaign.id, .pause, access: Self.send, by: nil)
             #expect(paused.campaign.status == .paused && paused.progress.pending == total)
-            #expect(try await campaigns.control(scope: scope, id: campaign.id, .resume, access: Self.send).campaign.status == .queued)
+            #expect(try await campaigns.control(scope: scope, id: campaign.id, .resume, access: Self.send, by: nil).campaign.status == .queued)
             #expect(try await logRows(setup.pool, campaign.id).count == total, "pause/resume loses and adds nobody")
             // One row attempted, as the engine would: then an edit must be refused.
             try await setup.pool.withConnection { db in
                 try await db.execute(
                     "UPDATE wpx_bkntc_campaign_logs SET status = 'sent', attempts = 1 WHERE campaign_id = \(campaign.id) ORDER BY id LIMIT 1")
             }
-            let cancelled = try await campaigns.control(scope: scope, id: campaign.id, .cancel, access: Self.send)
+            let cancelled = try await campaigns.control(scope: scope, id: campaign.id, .cancel, access: Self.send, by: nil)
             #expect(cancelled.campaign.status == .cancelled)
             #expect(cancelled.progress.skipped == total - 1 && cancelled.progress.sent == 1)
             let rows = try await logRows(setup.pool, campaign.id)
             #expect(rows.filter { $0.status == "skipped" }.count == total - 1)
             #expect(rows.filter { $0.status == "sent" }.count == 1)
             do {
-                _ = try await campaigns.update(scope: scope, id: campaign.id, draft: draft(), access: create)
+                _ = try await campaigns.update(scope: scope, id: campaign.id, draft: draft(), access: create, by: nil)
                 Issue.record("editing a campaign with sends must be refused")
             } catch let error as DomainError {
                 #expect(error == .conflict(.campaignHasSends, message: error.message))
             }
             // A cancelled campaign without attempts can be edited: back to draft, logs gone.
             let other = try await campaigns.create(scope: scope, draft: draft(.email), createdBy: 1).campaign
-            _ = try await campaigns.send(scope: scope, id: other.id, access: Self.send)
-            _ = try await campaigns.control(scope: scope, id: other.id, .cancel, access: Self.send)
-            let edited = try await campaigns.update(scope: scope, id: other.id, draft: draft(.email), access: create)
+            _ = try await campaigns.send(scope: scope, id: other.id, access: Self.send, by: nil)
+            _ = try await campaigns.control(scope: scope, id: other.id, .cancel, access: Self.send, by: nil)
+            let edited = try await campaigns.update(scope: scope, id: other.id, draft: draft(.email), access: create, by: nil)
             #expect(edited.campaign.status == .draft)
             #expect(try await logRows(setup.pool, other.id).isEmpty)
             // Duplicate: a fresh draft without logs.
@@ -323,8 +330,8 @@ struct CampaignRepositoryTests {
             #expect(try await logRows(setup.pool, copy.id).isEmpty)
             // Another tenant sees nothing.
             #expect(try await stored(setup, .tenant(2), campaign.id) == nil)
-            await #expect(throws: DomainError.notFound("campaign")) { try await campaigns.send(scope: .tenant(2), id: copy.id, access: Self.send) }
-            try await campaigns.delete(scope: scope, id: campaign.id, access: delete)
+            await #expect(throws: DomainError.notFound("campaign")) { try await campaigns.send(scope: .tenant(2), id: copy.id, access: Self.send, by: nil) }
+            try await campaigns.delete(scope: scope, id: campaign.id, access: delete, by: nil)
             #expect(try await stored(setup, scope, campaign.id) == nil)
             #expect(try await logRows(setup.pool, campaign.id).isEmpty)
         }
@@ -340,68 +347,69 @@ struct CampaignRepositoryTests {
                 "Re-engagement (90 days)", "Loyal customer offer", "General announcement", "Seasonal campaign", "Happy birthday",
                 "We miss you (win-back)",
             ])
-            let mine = try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Hello"))
+            let mine = try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Hello"), by: nil)
             await #expect(throws: DomainError.self) {
-                try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Again"))
+                try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Again"), by: nil)
             }
             // Same name in another tenant or channel is fine.
-            _ = try await templates.create(scope: .tenant(2), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Hello"))
-            _ = try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .whatsapp, name: "Mine", subject: nil, body: "Hi"))
+            _ = try await templates.create(scope: .tenant(2), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Hello"), by: nil)
+            _ = try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .whatsapp, name: "Mine", subject: nil, body: "Hi"), by: nil)
             #expect(try await templates.get(scope: .tenant(2), id: mine.id) == nil)
             await #expect(throws: DomainError.self) {
                 try await templates.update(
                     scope: .tenant(1), id: builtins.items[0].id, draft: TemplateDraft(channel: .sms, name: "x", subject: nil, body: "y"),
-                    access: manage)
+                    access: manage, by: nil)
             }
             // The template's stored channel is checked, not only the draft's.
             let emailOnly = AccessCheck(.templates, in: CapabilitySet(granted: ["email_campaign_templates"], planChannels: nil))
             await #expect(throws: DomainError.self) {
                 try await templates.update(
-                    scope: .tenant(1), id: mine.id, draft: TemplateDraft(channel: .email, name: "Mine", subject: "S", body: "y"), access: emailOnly)
+                    scope: .tenant(1), id: mine.id, draft: TemplateDraft(channel: .email, name: "Mine", subject: "S", body: "y"), access: emailOnly, by: nil)
             }
             #expect(try await templates.list(scope: .tenant(1), channels: [.sms], search: "Mine", page: PageRequest()).total == 1)
-            try await templates.delete(scope: .tenant(1), id: mine.id, access: manage)
+            try await templates.delete(scope: .tenant(1), id: mine.id, access: manage, by: nil)
 
             let suppressions = MariaDBSuppressionRepository(pool: setup.pool, prefix: AudienceFixture.prefix, clock: setup.clock)
             let manageSuppressions = AccessCheck(.suppressions, in: Self.admin)
             let normalizer = AddressNormalizer(defaultCountryCode: "44")
             let first = try await suppressions.add(
-                scope: .tenant(1), channel: .sms, address: normalizer.normalizePhone("07700 900555")!, reason: "STOP", source: .stopReply)
+                scope: .tenant(1), channel: .sms, address: normalizer.normalizePhone("07700 900555")!, reason: "STOP", source: .stopReply, by: nil)
             let again = try await suppressions.add(
-                scope: .tenant(1), channel: .sms, address: normalizer.normalizePhone("+44 (7700) 900-555")!, reason: nil, source: .manual)
+                scope: .tenant(1), channel: .sms, address: normalizer.normalizePhone("+44 (7700) 900-555")!, reason: nil, source: .manual, by: nil)
             #expect(first.created && !again.created)
             #expect(first.suppression.id == again.suppression.id)
             #expect(first.suppression.source == .stopReply)
             #expect(try await suppressions.isSuppressed(scope: .tenant(1), channel: .sms, address: "+447700900555"))
             #expect(!(try await suppressions.isSuppressed(scope: .tenant(2), channel: .sms, address: "+447700900555")))
             #expect(!(try await suppressions.isSuppressed(scope: .tenant(1), channel: .whatsapp, address: "+447700900555")))
-            _ = try await suppressions.add(scope: .tenant(1), channel: .email, address: "ann@example.com", reason: "bounced 100%", source: .manual)
+            _ = try await suppressions.add(scope: .tenant(1), channel: .email, address: "ann@example.com", reason: "bounced 100%", source: .manual, by: nil)
             #expect(try await suppressions.isSuppressed(scope: .tenant(1), channel: .email, address: "ANN@example.com"))
             #expect(try await suppressions.list(scope: .tenant(1), channel: nil, search: "100%", page: PageRequest()).total == 1)
             #expect(try await suppressions.list(scope: .tenant(1), channel: nil, search: "%", page: PageRequest()).total == 1)
             #expect(try await suppressions.list(scope: .tenant(1), channel: .sms, search: "900555", page: PageRequest()).items.map(\.address) == ["+447700900555"])
-            #expect(try await suppressions.remove(scope: .tenant(2), id: first.suppression.id, access: manageSuppressions) == false)
+            #expect(try await suppressions.remove(scope: .tenant(2), id: first.suppression.id, access: manageSuppressions, by: nil) == false)
             let emailOnlySuppressions = AccessCheck(.suppressions, in: CapabilitySet(granted: ["email_campaign_suppressions"], planChannels: nil))
             await #expect(throws: DomainError.self) {
-                try await suppressions.remove(scope: .tenant(1), id: first.suppression.id, access: emailOnlySuppressions)
+                try await suppressions.remove(scope: .tenant(1), id: first.suppression.id, access: emailOnlySuppressions, by: nil)
             }
-            #expect(try await suppressions.remove(scope: .tenant(1), id: first.suppression.id, access: manageSuppressions))
+            #expect(try await suppressions.remove(scope: .tenant(1), id: first.suppression.id, access: manageSuppressions, by: nil))
         }
     }
 
     @Test func bulkImportsAreBatchedOnOneLease() async throws {
         try await withSetUp("import") { setup in
             let suppressions = MariaDBSuppressionRepository(pool: setup.pool, prefix: AudienceFixture.prefix, clock: setup.clock)
-            _ = try await suppressions.add(scope: .tenant(1), channel: .sms, address: "+447700000007", reason: nil, source: .manual)
+            _ = try await suppressions.add(scope: .tenant(1), channel: .sms, address: "+447700000007", reason: nil, source: .manual, by: nil)
             let addresses = (0..<2500).map { String(format: "+4477%08d", $0) } + ["+447700000001", "+447700000002"]
             let before = await setup.pool.statistics()
             let result = try await suppressions.importAddresses(
-                scope: .tenant(1), channel: .sms, addresses: addresses, reason: "import", source: .import)
+                scope: .tenant(1), channel: .sms, addresses: addresses, reason: "import", source: .import, invalid: 0, by: 10)
             let after = await setup.pool.statistics()
             #expect(result.accepted == 2499)  // 2,500 new less the one already listed
             #expect(result.duplicates == 3)  // two repeats in the file and one already listed
             #expect(after.leases - before.leases == 1)
-            #expect(after.statements - before.statements == 3)  // 2,500 unique addresses in batches of 1,000
+            // 2,500 unique addresses in batches of 1,000, and one audit entry with the counts.
+            #expect(after.statements - before.statements == 4)
             #expect(try await suppressions.list(scope: .tenant(1), channel: .sms, search: nil, page: PageRequest()).total == 2500)
             #expect(try await suppressions.list(scope: .tenant(2), channel: .sms, search: nil, page: PageRequest()).total == 0)
         }

@@ -14,20 +14,48 @@ struct ProviderConfigurationTests {
         "bkntc_smtp_username": "u", "bkntc_smtp_password": "p", "bkntc_sender_email": "salon@example.com",
     ]
 
-    @Test func aTenantsOwnValuesComeFirstThenTheGlobalOnes() {
+    @Test func aChannelsSettingsComeAsAUnitFromTheTenantOrFromTheGlobalOptions() {
         var options = Self.global
         options["bkntc_t7_sms_account_sid"] = "ACtenant"
         options["bkntc_t7_sms_auth_token"] = "tenant-token"
-        options["bkntc_t7_sender_phone_number"] = "   "  // empty: the global number applies
+        options["bkntc_t7_sender_phone_number"] = "   "  // empty: never the platform's number instead
         let tenant = ProviderConfiguration.resolve(options: options, tenant: 7, activePlugins: Self.plugins)
-        #expect(tenant.sms.account == TwilioAccount(accountSID: "ACtenant", authToken: "tenant-token", sender: "+15005550006"))
-        #expect(tenant.whatsapp.account?.sender == "+14155238886", "the whatsapp: prefix is the provider's business")
-        #expect(tenant.email.account == SMTPAccount(
+        #expect(tenant.sms.account == nil, "a tenant's own SID and token never send from the global number")
+        #expect(tenant.problem(for: .sms)?.hasPrefix("set the sender phone number") == true)
+        #expect(tenant.problem(for: .sms)?.contains("never mixed with the platform's") == true)
+        options["bkntc_t7_sender_phone_number"] = "+15005550099"
+        let complete = ProviderConfiguration.resolve(options: options, tenant: 7, activePlugins: Self.plugins)
+        #expect(complete.sms.account == TwilioAccount(accountSID: "ACtenant", authToken: "tenant-token", sender: "+15005550099", level: .tenant))
+        #expect(complete.whatsapp.account?.sender == "+14155238886", "the whatsapp: prefix is the provider's business")
+        #expect(complete.whatsapp.account?.level == .global, "each channel is its own unit")
+        #expect(complete.email.account == SMTPAccount(
             host: "smtp.example.com", port: 465, security: .ssl, username: "u", password: "p", senderEmail: "salon@example.com", senderName: nil))
         let other = ProviderConfiguration.resolve(options: options, tenant: 8, activePlugins: Self.plugins)
-        #expect(other.sms.account?.accountSID == "ACglobal")
-        #expect(!"\(tenant.sms.account!)".contains("tenant-token"), "descriptions never print the token")
-        #expect(!"\(tenant.email.account!)".contains("p)"))
+        #expect(other.sms.account?.accountSID == "ACglobal" && other.sms.account?.level == .global)
+        #expect(!"\(complete.sms.account!)".contains("tenant-token"), "descriptions never print the token")
+        #expect(!"\(complete.email.account!)".contains("p)"))
+        // A tenant's own auth token alone does not borrow the global SID (it would validate
+        // webhooks on the platform's account).
+        var tokenOnly = Self.global
+        tokenOnly["bkntc_t9_sms_auth_token"] = "forged"
+        #expect(ProviderConfiguration.resolve(options: tokenOnly, tenant: 9, activePlugins: Self.plugins).sms.account == nil)
+    }
+
+    @Test func aTenantMayNameItselfButNotSendFromThePlatformsAddress() {
+        var options = Self.global
+        options["bkntc_t7_sender_name"] = "Salon Seven"
+        let named = ProviderConfiguration.resolve(options: options, tenant: 7, activePlugins: Self.plugins).email.account
+        #expect(named?.senderName == "Salon Seven" && named?.senderEmail == "salon@example.com" && named?.level == .global)
+        options["bkntc_t7_sender_email"] = "ceo@platform.example"
+        let spoofed = ProviderConfiguration.resolve(options: options, tenant: 7, activePlugins: Self.plugins)
+        #expect(spoofed.email.account == nil, "a tenant's sender address never rides on the platform's SMTP account")
+        #expect(spoofed.problem(for: .email)?.contains("choose SMTP as the mail gateway") == true)
+        for bad in ["salon@example.com\r\nRCPT TO:<x@evil.example>", "<salon@example.com>", "not an address"] {
+            var global = Self.global
+            global["bkntc_sender_email"] = bad
+            let refused = ProviderConfiguration.resolve(options: global, tenant: nil, activePlugins: Self.plugins)
+            #expect(refused.problem(for: .email) == "the sender email in Booknetic → Settings → Email is not a valid email address", "\(bad)")
+        }
     }
 
     @Test func eachMissingPieceNamesWhatToFix() {

@@ -13,7 +13,7 @@ struct AutomationTests {
 
     func create(_ fixture: EngineFixture, _ draft: CampaignDraft) async throws -> Campaign {
         let created = try await fixture.campaigns.create(scope: .singleSite, draft: draft, createdBy: 1).campaign
-        return try await fixture.campaigns.send(scope: .singleSite, id: created.id, access: EngineFixture.admin).campaign
+        return try await fixture.campaigns.send(scope: .singleSite, id: created.id, access: EngineFixture.admin, by: nil).campaign
     }
 
     @Test func theHoldoutIsDeterministicNearItsShareAndNeverReachesTheProvider() async throws {

@@ -78,7 +78,7 @@ struct EngineFixture {
             channel: channel, name: name, segment: Segment(type: .allCustomers), subject: channel == .email ? "Hello" : nil,
             body: "Hi {customer_first_name}", scheduledAt: scheduledAt, recurrence: recurrence)
         let created = try await campaigns.create(scope: .singleSite, draft: draft, createdBy: 1).campaign
-        return try await campaigns.send(scope: .singleSite, id: created.id, access: Self.admin).campaign
+        return try await campaigns.send(scope: .singleSite, id: created.id, access: Self.admin, by: nil).campaign
     }
 
     /// Runs batches until no campaign has due rows (or `rounds` is reached).

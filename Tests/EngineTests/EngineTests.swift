@@ -48,6 +48,31 @@ struct EngineTests {
         }
     }
 
+    @Test func aRecipientThrottledForEverEndsFailedAfterTheFreeThrottlesAndTheRetries() async throws {
+        // Twilio answers 429 for this number every time: BKNTC_THROTTLE_RETRIES (2 here) are
+        // free, then each 429 is a retryable failure on the retry delays, then the row fails.
+        let configuration = EngineConfiguration(retry: RetryPolicy(delays: [10, 20]), quietHours: .never, throttleRetries: 2)
+        try await EngineFixture.with("throttle_bound", customers: 2, configuration: configuration) { fixture in
+            fixture.sender.script("+447700900001", Array(repeating: .throttled(code: "20429", retryAfter: 3), count: 20))
+            let campaign = try await fixture.queuedCampaign()
+            var expected: [(status: String, attempts: Int, wait: TimeInterval)] = [
+                ("pending", 0, 3), ("pending", 0, 3), ("pending", 1, 10), ("pending", 2, 20),
+            ]
+            while !expected.isEmpty {
+                try await fixture.drain()
+                let step = expected.removeFirst()
+                let row = try #require(try await fixture.rows(campaign.id).first)
+                #expect(row.status == step.status && row.attempts == step.attempts, "\(row)")
+                #expect(row.next == fixture.clock.now().addingTimeInterval(step.wait), "\(row)")
+                fixture.clock.advance(by: step.wait)
+            }
+            try await fixture.drain()
+            let row = try #require(try await fixture.rows(campaign.id).first)
+            #expect(row.status == "failed" && row.attempts == 3 && row.error?.hasPrefix("20429") == true, "\(row)")
+            #expect(try await fixture.status(campaign.id) == .completed, "the other recipient was sent; the campaign ends")
+        }
+    }
+
     @Test func retriesWaitForTheConfiguredDelaysThenFail() async throws {
         let failing = SendOutcome.retryable(code: "30003", message: "unreachable", retryAfter: nil)
         try await EngineFixture.with("retries", customers: 3) { fixture in
@@ -146,14 +171,14 @@ struct EngineTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.run() }
                 while fixture.sender.sent.count < 40 { try await Task.sleep(for: .milliseconds(5)) }
-                _ = try await fixture.campaigns.control(scope: .singleSite, id: campaign.id, .pause, access: EngineFixture.admin)
+                _ = try await fixture.campaigns.control(scope: .singleSite, id: campaign.id, .pause, access: EngineFixture.admin, by: nil)
                 // In-flight rows finish; nothing new is claimed.
                 try await waitUntil { try await fixture.rows(campaign.id).allSatisfy { $0.status != "sending" } }
                 let pausedAt = fixture.sender.sent.count
                 try await Task.sleep(for: .milliseconds(200))
                 #expect(fixture.sender.sent.count == pausedAt, "a paused campaign sends nothing")
                 #expect(try await fixture.rows(campaign.id).contains { $0.status == "pending" })
-                _ = try await fixture.campaigns.control(scope: .singleSite, id: campaign.id, .resume, access: EngineFixture.admin)
+                _ = try await fixture.campaigns.control(scope: .singleSite, id: campaign.id, .resume, access: EngineFixture.admin, by: nil)
                 wake.signal()
                 try await waitUntil { try await fixture.status(campaign.id) == .completed }
                 group.cancelAll()
@@ -172,7 +197,7 @@ struct EngineTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await worker.run() }
                 while fixture.sender.sent.count < 30 { try await Task.sleep(for: .milliseconds(5)) }
-                _ = try await fixture.campaigns.control(scope: .singleSite, id: campaign.id, .cancel, access: EngineFixture.admin)
+                _ = try await fixture.campaigns.control(scope: .singleSite, id: campaign.id, .cancel, access: EngineFixture.admin, by: nil)
                 try await waitUntil { try await fixture.rows(campaign.id).allSatisfy { $0.status != "sending" } }
                 group.cancelAll()
             }
@@ -328,7 +353,7 @@ struct EngineSettingsTests {
             let store = MariaDBSettingsRepository(pool: fixture.pool, prefix: EngineFixture.prefix, clock: fixture.clock)
             var update = SettingsUpdate()
             update.frequencyCap = .set(FrequencyCap(max: 2, days: 7))
-            _ = try await store.apply(update, scope: .singleSite, channel: .sms)
+            _ = try await store.apply(update, scope: .singleSite, channel: .sms, by: nil)
             for name in ["One", "Two", "Three"] {
                 _ = try await fixture.queuedCampaign(name: name)
                 try await fixture.drain()
@@ -352,7 +377,7 @@ struct EngineSettingsTests {
             let store = MariaDBSettingsRepository(pool: fixture.pool, prefix: EngineFixture.prefix, clock: fixture.clock)
             var update = SettingsUpdate()
             update.rateLimit = .set(50)
-            _ = try await store.apply(update, scope: .singleSite, channel: .sms)
+            _ = try await store.apply(update, scope: .singleSite, channel: .sms, by: nil)
             _ = try await fixture.queuedCampaign()
             var other = fixture.enginePool.configuration
             other.maxConnections = 2
@@ -388,7 +413,7 @@ struct EngineSettingsTests {
             let store = MariaDBSettingsRepository(pool: fixture.pool, prefix: EngineFixture.prefix, clock: fixture.clock)
             var update = SettingsUpdate()
             update.rateLimit = .set(5)
-            _ = try await store.apply(update, scope: .singleSite, channel: .sms)
+            _ = try await store.apply(update, scope: .singleSite, channel: .sms, by: nil)
             let campaign = try await fixture.queuedCampaign()
             fixture.clock.set(Date())
             let ticker = Task {
@@ -421,7 +446,7 @@ struct EngineSettingsTests {
             let store = MariaDBSettingsRepository(pool: fixture.pool, prefix: EngineFixture.prefix, clock: fixture.clock)
             var update = SettingsUpdate()
             update.quietHours = .set(QuietHours.never)
-            _ = try await store.apply(update, scope: .singleSite, channel: .sms)
+            _ = try await store.apply(update, scope: .singleSite, channel: .sms, by: nil)
             #expect(try await fixture.drain().sent == 3, "held rows are re-evaluated by the new window")
             #expect(try await fixture.status(campaign.id) == .completed)
         }
@@ -492,19 +517,19 @@ struct EngineEdgeCaseTests {
     @Test func editsWaitForRowsInFlightAndCountThemAsAttempted() async throws {
         try await EngineFixture.with("editlock", customers: 3) { fixture in
             let campaign = try await fixture.queuedCampaign()
-            _ = try await fixture.campaigns.control(scope: .singleSite, id: campaign.id, .pause, access: EngineFixture.admin)
+            _ = try await fixture.campaigns.control(scope: .singleSite, id: campaign.id, .pause, access: EngineFixture.admin, by: nil)
             try await fixture.pool.withConnection { db in
                 try await db.execute("UPDATE wpe_bkntc_campaign_logs SET status = 'sending' WHERE campaign_id = \(campaign.id) ORDER BY id LIMIT 1")
             }
             let draft = CampaignDraft(channel: .sms, name: "Again", segment: Segment(type: .allCustomers), body: "Hi")
             let edit = AccessCheck(.create, in: .everything(planChannels: nil))
-            await #expect(throws: DomainError.self) { try await fixture.campaigns.update(scope: .singleSite, id: campaign.id, draft: draft, access: edit) }
+            await #expect(throws: DomainError.self) { try await fixture.campaigns.update(scope: .singleSite, id: campaign.id, draft: draft, access: edit, by: nil) }
             // Sent but not yet counted as an attempt (its batch has not recorded): still a send.
             try await fixture.pool.withConnection { db in
                 try await db.execute("UPDATE wpe_bkntc_campaign_logs SET status = 'sent' WHERE campaign_id = \(campaign.id) AND status = 'sending'")
             }
             do {
-                _ = try await fixture.campaigns.update(scope: .singleSite, id: campaign.id, draft: draft, access: edit)
+                _ = try await fixture.campaigns.update(scope: .singleSite, id: campaign.id, draft: draft, access: edit, by: nil)
                 Issue.record("an edit after a send must be refused")
             } catch let error as DomainError {
                 #expect(error == .conflict(.campaignHasSends, message: error.message))

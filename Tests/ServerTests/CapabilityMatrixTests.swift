@@ -112,6 +112,7 @@ struct CapabilityMatrixTests {
         RouteCase(method: .get, path: "/api/v1/services", capability: .read, object: false, success: 200, perChannel: false),
         RouteCase(method: .get, path: "/api/v1/locations", capability: .read, object: false, success: 200, perChannel: false),
         RouteCase(method: .get, path: "/api/v1/customers", capability: .read, object: false, success: 200, query: "?q=a", perChannel: false),
+        RouteCase(method: .get, path: "/api/v1/audit", capability: .logs, object: false, success: 200, query: "?channel=CHANNEL"),
     ]
 
     @Test func everyDeclaredCapabilityRouteIsInTheMatrix() throws {

@@ -13,6 +13,7 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
         public var address: String
         public var status: LogStatus
         public var attempts = 0
+        public var throttles = 0
         public var nextAttemptAt: Date?
         public var lastError: String?
         public var providerID: String?
@@ -101,7 +102,7 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                 claimed.append(ClaimedRow(
                     id: row.id, campaignID: row.campaignID, run: current.currentRun, scope: current.scope, channel: current.channel,
                     customerID: row.customerID, address: row.address, firstName: "Customer", lastName: "\(row.customerID)",
-                    attempts: row.attempts, claimedAt: now, claimToken: token))
+                    attempts: row.attempts, claimedAt: now, claimToken: token, throttles: row.throttles))
             }
             if !claimed.isEmpty, current.status == .queued { state.campaigns[campaign.id]?.status = .sending }
             return claimed
@@ -142,6 +143,10 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                 case .deferred(_, let until):
                     state.rows[index].status = .pending
                     state.rows[index].nextAttemptAt = until
+                case .throttled(_, let until):
+                    state.rows[index].status = .pending
+                    state.rows[index].nextAttemptAt = until
+                    state.rows[index].throttles += 1
                 }
             }
             for request in suppress { state.suppressed.insert(request.address.lowercased()) }
@@ -179,7 +184,8 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                 return ClaimedRow(
                     id: row.id, campaignID: row.campaignID, run: campaign.currentRun, scope: campaign.scope, channel: campaign.channel,
                     customerID: row.customerID, address: row.address, firstName: "Customer", lastName: "\(row.customerID)",
-                    attempts: row.attempts, claimedAt: row.claimedAt ?? claimedBefore, claimToken: row.claimedBy ?? "")
+                    attempts: row.attempts, claimedAt: row.claimedAt ?? claimedBefore, claimToken: row.claimedBy ?? "",
+                    throttles: row.throttles)
             }
         }
     }

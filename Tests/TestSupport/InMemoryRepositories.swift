@@ -4,7 +4,8 @@ import Synchronization
 
 /// In-memory implementations of the domain's store protocols, so router tests run without a
 /// database. They keep the same rules as the MariaDB ones where a router test can see them:
-/// tenant scoping, the lifecycle, access checks on the stored row.
+/// tenant scoping, the lifecycle, access checks on the stored row. They keep no audit trail (the
+/// MariaDB tests check it): the user a change names is ignored.
 public final class InMemoryCampaignRepository: CampaignRepository {
     private struct State {
         var campaigns: [Int: (scope: TenantScope, campaign: Campaign)] = [:]
@@ -87,7 +88,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         }
     }
 
-    public func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck) async throws -> CampaignView {
+    public func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck, by user: Int?) async throws -> CampaignView {
         let now = clock.now()
         return try state.withLock { state in
             var campaign = try Self.require(state, scope, id, access)
@@ -110,7 +111,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         }
     }
 
-    public func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws {
+    public func delete(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws {
         try state.withLock { state in
             let campaign = try Self.require(state, scope, id, access)
             _ = try CampaignLifecycle(status: campaign.status, attemptedRows: 0).apply(.delete)
@@ -129,7 +130,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
             createdBy: createdBy)
     }
 
-    public func send(scope: TenantScope, id: Int, access: AccessCheck) async throws -> CampaignView {
+    public func send(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws -> CampaignView {
         let now = clock.now()
         let recipients = self.recipients
         return try state.withLock { state in
@@ -153,7 +154,9 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         }
     }
 
-    public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck) async throws -> CampaignView {
+    public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck, by user: Int?) async throws
+        -> CampaignView
+    {
         try state.withLock { state in
             var campaign = try Self.require(state, scope, id, access)
             campaign.status = try CampaignLifecycle(status: campaign.status, attemptedRows: 0).apply(control.action)
@@ -252,7 +255,7 @@ public final class InMemoryTemplateRepository: TemplateRepository {
         templates.withLock { $0[id].flatMap { $0.0 == scope ? $0.1 : nil } }
     }
 
-    public func create(scope: TenantScope, draft: TemplateDraft) async throws -> MessageTemplate {
+    public func create(scope: TenantScope, draft: TemplateDraft, by user: Int?) async throws -> MessageTemplate {
         let now = clock.now()
         return templates.withLock { templates in
             let template = MessageTemplate(
@@ -263,7 +266,9 @@ public final class InMemoryTemplateRepository: TemplateRepository {
         }
     }
 
-    public func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck) async throws -> MessageTemplate {
+    public func update(scope: TenantScope, id: Int, draft: TemplateDraft, access: AccessCheck, by user: Int?) async throws
+        -> MessageTemplate
+    {
         try templates.withLock { templates in
             guard var template = templates[id].flatMap({ $0.0 == scope ? $0.1 : nil }) else { throw DomainError.notFound("template") }
             try access.check(template.channel)
@@ -277,7 +282,7 @@ public final class InMemoryTemplateRepository: TemplateRepository {
         }
     }
 
-    public func delete(scope: TenantScope, id: Int, access: AccessCheck) async throws {
+    public func delete(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws {
         try templates.withLock { templates in
             guard let template = templates[id].flatMap({ $0.0 == scope ? $0.1 : nil }) else { throw DomainError.notFound("template") }
             try access.check(template.channel)
@@ -293,9 +298,9 @@ public final class InMemorySuppressionRepository: SuppressionRepository {
     private let clock: any WallClock
     public init(clock: any WallClock) { self.clock = clock }
 
-    public func add(scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource) async throws
-        -> (suppression: Suppression, created: Bool)
-    {
+    public func add(
+        scope: TenantScope, channel: Channel, address: String, reason: String?, source: SuppressionSource, by user: Int?
+    ) async throws -> (suppression: Suppression, created: Bool) {
         let now = clock.now()
         return entries.withLock { entries in
             if let existing = entries.first(where: { scopes.withLock { $0 }[$0.id] == scope && $0.channel == channel && $0.address == address }) {
@@ -309,16 +314,18 @@ public final class InMemorySuppressionRepository: SuppressionRepository {
     }
 
     public func importAddresses(
-        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource
+        scope: TenantScope, channel: Channel, addresses: [String], reason: String?, source: SuppressionSource, invalid: Int,
+        by user: Int?
     ) async throws -> (accepted: Int, duplicates: Int) {
         var accepted = 0
-        for address in addresses where try await add(scope: scope, channel: channel, address: address, reason: reason, source: source).created {
+        for address in addresses
+        where try await add(scope: scope, channel: channel, address: address, reason: reason, source: source, by: user).created {
             accepted += 1
         }
         return (accepted, addresses.count - accepted)
     }
 
-    public func remove(scope: TenantScope, id: Int, access: AccessCheck) async throws -> Bool {
+    public func remove(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws -> Bool {
         guard let entry = try await get(scope: scope, id: id) else { return false }
         try access.check(entry.channel)
         entries.withLock { $0.removeAll { $0.id == id } }

@@ -95,41 +95,50 @@ public struct SMTPSender: MessageSender {
             handle.set(CURLOPT_MAIL_FROM, "<\(account.senderEmail)>")
             handle.set(CURLOPT_MAIL_RCPT, list: ["<\(message.to)>"])
         }
-        return Self.outcome(result)
+        let outcome = Self.outcome(result)
+        if case .sent = outcome { return outcome }
+        // The server's reply and libcurl's text stay in the service's log (DESIGN §13): for a
+        // tenant's own host they could describe the service's network.
+        let reply = result.headerLines.last(where: { $0.hasPrefix(String(result.responseCode)) }) ?? result.errorText
+        logger.info("the SMTP server did not accept a message", metadata: ["log_id": "\(message.logID)", "detail": "\(reply.prefix(300))"])
+        return outcome
     }
 
     /// SMTP has no lookup: an interrupted email cannot be resolved safely.
     public func lookup(_ message: OutgoingMessage) async -> LookupOutcome { .unsupported }
 
     /// The outcome of a transfer: 4xx retryable, 5xx permanent (550 "user unknown" also
-    /// suppresses); no connection is retryable, a lost one after DATA unknown.
+    /// suppresses); no connection is retryable, a lost one after DATA unknown. Messages are the
+    /// generic ones of ``ProviderRefusal``.
     static func outcome(_ result: CurlResult) -> SendOutcome {
         if result.succeeded { return .sent(providerID: "smtp-" + UUID().uuidString.lowercased()) }
         let reply = result.headerLines.last(where: { $0.hasPrefix(String(result.responseCode)) }) ?? result.errorText
-        let text = String(reply.prefix(200))
+        func refusal(_ code: String) -> String { ProviderRefusal.summary(code) }
         switch result.responseCode {
         case 400..<500:
-            return .retryable(code: "smtp_\(result.responseCode)", message: text, retryAfter: nil)
+            let code = "smtp_\(result.responseCode)"
+            return .retryable(code: code, message: refusal(code), retryAfter: nil)
         case 500..<600:
             let lower = reply.lowercased()
             let unknownUser = result.responseCode == 550
                 && ["user unknown", "unknown user", "no such user", "does not exist", "5.1.1", "mailbox unavailable", "recipient rejected"]
                     .contains(where: lower.contains)
-            return .permanent(code: "smtp_\(result.responseCode)", message: text, suppress: unknownUser)
+            let code = "smtp_\(result.responseCode)"
+            return .permanent(code: code, message: refusal(code), suppress: unknownUser)
         default:
             break
         }
         switch result.code {
         case CURLE_LOGIN_DENIED:
-            return .permanent(code: "smtp_auth", message: "the SMTP server refused the login: check the SMTP username and password", suppress: false)
+            return .permanent(code: "smtp_auth", message: refusal("smtp_auth"), suppress: false)
         case CURLE_USE_SSL_FAILED:
-            return .permanent(code: "smtp_starttls", message: "the SMTP server does not offer STARTTLS (required for tls)", suppress: false)
+            return .permanent(code: "smtp_starttls", message: refusal("smtp_starttls"), suppress: false)
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
-            return .permanent(code: "smtp_transport", message: result.errorText, suppress: false)
+            return .permanent(code: "smtp_transport", message: refusal("smtp_transport"), suppress: false)
         default:
             return result.requestStarted && result.code != CURLE_COULDNT_CONNECT && result.code != CURLE_COULDNT_RESOLVE_HOST
-                ? .unknown(code: "smtp_interrupted", message: result.errorText)
-                : .retryable(code: "smtp_connection", message: result.errorText, retryAfter: nil)
+                ? .unknown(code: "smtp_interrupted", message: refusal("smtp_interrupted"))
+                : .retryable(code: "smtp_connection", message: refusal("smtp_connection"), retryAfter: nil)
         }
     }
 }

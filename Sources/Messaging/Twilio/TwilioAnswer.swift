@@ -10,33 +10,31 @@ public enum TwilioAnswer {
     /// 63016: a free-form WhatsApp message outside the 24-hour customer service window.
     static let outsideWindowCode = 63016
 
-    /// The outcome of an HTTP answer (`retryAfter`: the `Retry-After` header, if any).
+    /// The outcome of an HTTP answer (`retryAfter`: the `Retry-After` header, if any). Its
+    /// message is the generic one of ``ProviderRefusal`` (DESIGN §13); Twilio's own words are
+    /// for the service's log (`providerText`).
     public static func outcome(status: Int, body: [UInt8], retryAfter: String?) -> SendOutcome {
         let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
         let code = (json?["code"] as? Int) ?? (json?["code"] as? String).flatMap { Int($0) }
-        let message = (json?["message"] as? String).map { String($0.prefix(180)) } ?? "HTTP \(status)"
         if (200..<300).contains(status) {
             if let sid = json?["sid"] as? String, !sid.isEmpty { return .sent(providerID: sid) }
             // Accepted, but without a sid to store: only a lookup can tell which message it was.
             return .unknown(code: "twilio_no_sid", message: "Twilio accepted the message without a sid")
         }
         let label = code.map(String.init) ?? "http_\(status)"
+        let message = ProviderRefusal.summary(label)
         if status == 429 || code == 20429 {
             return .throttled(code: label, retryAfter: retryAfter.flatMap(parseRetryAfter))
         }
         if let code, retryableCodes.contains(code) { return .retryable(code: label, message: message, retryAfter: nil) }
         if status >= 500 { return .retryable(code: label, message: message, retryAfter: retryAfter.flatMap(parseRetryAfter)) }
-        switch code {
-        case stopCode:
-            return .permanent(code: label, message: "the recipient replied STOP (\(message))", suppress: true)
-        case outsideWindowCode:
-            return .permanent(
-                code: label, message: "outside the WhatsApp 24-hour window: send an approved template (content_sid)", suppress: false)
-        case 20003:
-            return .permanent(code: label, message: "Twilio refused the credentials: check the Account SID and Auth Token", suppress: false)
-        default:
-            return .permanent(code: label, message: message, suppress: false)
-        }
+        return .permanent(code: label, message: message, suppress: code == stopCode)
+    }
+
+    /// Twilio's own description of a refusal, for the service's log (never shown to tenants).
+    public static func providerText(_ body: [UInt8]) -> String {
+        let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        return (json?["message"] as? String).map { String($0.prefix(300)) } ?? ""
     }
 
     /// Seconds from a `Retry-After` header (delta seconds, or an HTTP date is ignored).

@@ -92,16 +92,26 @@ public struct TwilioSender: MessageSender {
         let request = ProviderRequest(
             method: .post, url: messagesURL(account), username: account.accountSID, password: account.authToken,
             form: form(message, account: account))
+        let outcome: SendOutcome
+        let detail: String
         switch await transport.http(request) {
         case .success(let response):
-            return TwilioAnswer.outcome(status: response.status, body: response.body, retryAfter: response.headers["retry-after"])
-        case .failure(.notConnected(let detail)):
-            return .retryable(code: "connection", message: detail, retryAfter: nil)
-        case .failure(.interrupted(let detail)):
-            return .unknown(code: "timeout", message: detail)
-        case .failure(.refused(let detail)):
-            return .permanent(code: "transport", message: detail, suppress: false)
+            outcome = TwilioAnswer.outcome(status: response.status, body: response.body, retryAfter: response.headers["retry-after"])
+            detail = TwilioAnswer.providerText(response.body)
+        case .failure(.notConnected(let text)):
+            outcome = .retryable(code: "connection", message: ProviderRefusal.summary("connection"), retryAfter: nil)
+            detail = text
+        case .failure(.interrupted(let text)):
+            outcome = .unknown(code: "timeout", message: ProviderRefusal.summary("timeout"))
+            detail = text
+        case .failure(.refused(let text)):
+            outcome = .permanent(code: "transport", message: ProviderRefusal.summary("transport"), suppress: false)
+            detail = text
         }
+        if case .sent = outcome { return outcome }
+        // The provider's own words stay in the service's log (DESIGN §13).
+        logger.info("Twilio did not accept a message", metadata: ["log_id": "\(message.logID)", "detail": "\(detail)"])
+        return outcome
     }
 
     public func lookup(_ message: OutgoingMessage) async -> LookupOutcome {
