@@ -5,7 +5,8 @@ import MariaDB
 /// Results of campaigns (DESIGN §12): the attribution queries of `AttributionQueries` run on
 /// one lease, with the tenant's attribution windows, currency and time zone read on it too.
 /// Summaries for lists and the dashboard's daily series are cached for 30 s per tenant (bookings
-/// arrive over days; a page polled every few seconds should not scan the appointments each time).
+/// arrive over days; a page polled every few seconds should not scan the appointments each time),
+/// per version of the tenant's settings: a new attribution window or zone applies at once.
 public struct MariaDBResultsRepository: ResultsRepository {
     let pool: MariaDBPool
     let queries: AttributionQueries
@@ -22,12 +23,14 @@ public struct MariaDBResultsRepository: ResultsRepository {
     struct SummaryKey: Hashable, Sendable {
         let tenant: Int
         let campaigns: [Int]
+        let settingsVersion: Int
     }
 
     struct DailyKey: Hashable, Sendable {
         let tenant: Int
         let channels: [Channel]
         let days: Int
+        let settingsVersion: Int
     }
 
     struct DailySeries: Sendable {
@@ -105,7 +108,8 @@ public struct MariaDBResultsRepository: ResultsRepository {
     public func summaries(scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: AttributionFigures] {
         let ids = campaigns.filter { $0.currentRun > 0 }.map(\.id).sorted()
         if ids.isEmpty { return [:] }
-        return try await summaryCache.value(for: SummaryKey(tenant: scope.key, campaigns: ids)) {
+        let version = try await siteSettings.settingsVersion(scope: scope)
+        return try await summaryCache.value(for: SummaryKey(tenant: scope.key, campaigns: ids, settingsVersion: version)) {
             try await pool.withConnection { db in
                 let groups = try await self.groups(db, scope: scope, campaignIDs: ids, run: nil)
                 let sent = groups.totals.values.filter { $0.firstSent != nil }
@@ -129,7 +133,10 @@ public struct MariaDBResultsRepository: ResultsRepository {
     {
         let wanted = Channel.allCases.filter(channels.contains)
         // Cached like the list's summaries: a dashboard reloaded often scans the appointments once in 30 s.
-        let series = try await dailyCache.value(for: DailyKey(tenant: scope.key, channels: wanted, days: days)) {
+        let version = try await siteSettings.settingsVersion(scope: scope)
+        let series = try await dailyCache.value(
+            for: DailyKey(tenant: scope.key, channels: wanted, days: days, settingsVersion: version)
+        ) {
             try await dailySeries(scope: scope, channels: wanted, days: days)
         }
         return (series.days, series.currency)

@@ -10,9 +10,12 @@ public struct MariaDBSettingsRepository: SettingsRepository {
     let logs: SQLIdentifier
     let clock: any WallClock
     let audit: AuditWriter
+    /// Bumped with every change, so caches of derived values see it (DESIGN §10).
+    let versions: SettingsVersions?
 
-    public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
+    public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock, versions: SettingsVersions? = nil) {
         self.pool = pool
+        self.versions = versions
         self.audit = AuditWriter(prefix: prefix)
         self.table = prefix.bkntc("campaign_settings")
         self.logs = prefix.bkntc("campaign_logs")
@@ -54,12 +57,15 @@ public struct MariaDBSettingsRepository: SettingsRepository {
 
     public func apply(_ update: SettingsUpdate, scope: TenantScope, channel: Channel, by user: Int?) async throws -> StoredSettings {
         let now = clock.now()
+        defer { versions?.invalidate(scope) }
         return try await pool.withTransaction { tx in
             // The old values, read under the lock of this transaction's writes (for the audit).
             let old = try await stored(tx, scope: scope, channel: channel, lock: true)
             func write(_ name: SettingName, _ value: JSONValue?) async throws {
                 if let value {
-                    let text = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    let text = String(decoding: try encoder.encode(value), as: UTF8.self)
                     try await tx.execute(
                         """
                         INSERT INTO \(identifier: table) (tenant_key, tenant_id, channel, name, value, updated_at)
@@ -99,6 +105,7 @@ public struct MariaDBSettingsRepository: SettingsRepository {
             let new = try await stored(tx, scope: scope, channel: channel)
             let detail = StoredSettings.auditChanges(from: old, to: new)
             if case .object(let changes)? = detail["changes"], !changes.isEmpty {
+                try await SettingsVersions.bump(tx, scope: scope, table: table, now: now)
                 try await audit.write(
                     tx,
                     AuditEntry(

@@ -4,7 +4,9 @@ import MariaDB
 
 /// Booknetic settings from `{prefix}options`: the tenant's `bkntc_t<id>_<name>`, then the
 /// global `bkntc_<name>`, then the service's own configuration. Cached for 60 s, loaded once
-/// for concurrent callers.
+/// for concurrent callers. The tenant's zone also depends on the sidecar's own `timezone`
+/// setting, so it is cached per settings version (DESIGN §10: a change applies at once here,
+/// within 5 s on other replicas).
 public final class MariaDBSiteSettings: SiteSettings {
     let pool: MariaDBPool
     let options: WordPressOptions
@@ -13,14 +15,21 @@ public final class MariaDBSiteSettings: SiteSettings {
     private let zones: TimedCache<ZoneKey, String>
     private let currencies: TimedCache<Int, String?>
 
-    /// A tenant, and the channel whose own `timezone` setting comes first (nil: any channel's).
+    /// A tenant, and the channel whose own `timezone` setting comes first (nil: any channel's),
+    /// at a version of the tenant's settings.
     struct ZoneKey: Hashable, Sendable {
         let tenant: Int
         let channel: Channel?
+        let version: Int
     }
     let campaignSettings: SQLIdentifier
+    /// The versions of the sidecar's own settings (shared with the settings repository).
+    public let versions: SettingsVersions
 
-    public init(pool: MariaDBPool, prefix: TablePrefix, fallbackCountryCode: String?, clock: any WallClock) {
+    public init(
+        pool: MariaDBPool, prefix: TablePrefix, fallbackCountryCode: String?, clock: any WallClock, versions: SettingsVersions? = nil
+    ) {
+        self.versions = versions ?? SettingsVersions(clock: clock)
         self.pool = pool
         self.options = WordPressOptions(prefix: prefix)
         self.fallbackCountryCode = AddressNormalizer.countryCode(fallbackCountryCode)
@@ -37,7 +46,8 @@ public final class MariaDBSiteSettings: SiteSettings {
         let box = QueryableBox(db)
         let options = self.options
         let settings = campaignSettings
-        let identifier = try await zones.value(for: ZoneKey(tenant: scope.key, channel: channel)) {
+        let version = try await versions.current(scope, table: settings, on: db)
+        let identifier = try await zones.value(for: ZoneKey(tenant: scope.key, channel: channel, version: version)) {
             let own = try await box.db.queryFirst(
                 """
                 SELECT value FROM \(identifier: settings)
@@ -69,9 +79,15 @@ public final class MariaDBSiteSettings: SiteSettings {
         }
     }
 
-    /// Settings values are stored as JSON; a JSON string loses its quotes here.
+    /// The tenant's settings version, on a lease of this instance's pool.
+    public func settingsVersion(scope: TenantScope) async throws -> Int {
+        try await pool.withConnection { db in try await versions.current(scope, table: campaignSettings, on: db) }
+    }
+
+    /// Settings values are stored as JSON; a JSON string is decoded here (its `/` may be escaped
+    /// as `\/`, as Foundation's encoder writes it), anything else is read as it is.
     static func unquoted(_ value: String) -> String {
-        value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 ? String(value.dropFirst().dropLast()) : value
+        (try? JSONDecoder().decode(String.self, from: Data(value.utf8))) ?? value
     }
 
     public func defaultCountryCode(scope: TenantScope) async throws -> String? {

@@ -58,6 +58,15 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         }
     }
 
+    /// Forgets `key`: the next read loads it again, and a load already running for it is not
+    /// stored (it may have read what the caller just changed).
+    public func remove(_ key: Key) {
+        state.withLock { state in
+            state.entries[key] = nil
+            state.loading[key] = nil
+        }
+    }
+
     private func store(_ key: Key, _ value: Value, loadedBy task: Task<Value, any Error>) {
         let expires = clock.now().addingTimeInterval(ttl)
         state.withLock { state in

@@ -63,6 +63,11 @@ public struct SendingEngine: Sendable {
         return afterCall - min(configuration.providerTimeout, afterCall / 2)
     }
 
+    /// How far ahead a batch reserves rate slots: rows whose slot lies further out wait in the
+    /// queue (pending, due at their slot) instead of holding a lane, so a slow sender or a
+    /// tenant's slow pace never keeps the worker from other campaigns.
+    var slotHorizon: TimeInterval { min(startBudget, 5) }
+
     /// Activates due scheduled campaigns.
     public func activateDue(_ store: any EngineStore) async throws -> Int {
         try await store.activateDue(now: clock.now())
@@ -83,11 +88,13 @@ public struct SendingEngine: Sendable {
         let profile = await sender.profile(scope: scope, channel: campaign.channel)
         // Settings that cannot be read now are not a missing configuration: claim nothing.
         if profile.unavailable { return SendCounts() }
-        let rate = effective.rateLimit.value ?? profile.defaultRate
-        // A rate-limited sender takes only what it can send well within the lease.
+        let pace = SendPace(
+            senderKey: profile.key, senderRate: configuration.rateLimit ?? profile.defaultRate, tenantRate: stored.rateLimit,
+            scope: scope, channel: campaign.channel)
+        // A rate-limited sender takes only what its slots of the next few seconds can send.
         var batch = limit
-        if let rate {
-            batch = min(limit, max(1, Int(rate * startBudget / 2)))
+        if let rate = pace.batchRate {
+            batch = min(limit, max(1, Int(rate * slotHorizon) + 1))
         }
         let claimStarted = ContinuousClock.now
         guard let rows = try await claimWithinQuota(store, campaign: campaign, limit: batch) else { return SendCounts() }
@@ -105,8 +112,8 @@ public struct SendingEngine: Sendable {
                 return try await finish(results, suppress: [], counts: counts, campaign: campaign, claimToken: token, store: store)
             }
             return try await process(
-                rows, campaign: campaign, effective: effective, rate: rate, senderKey: profile.key, stored: stored, store: store,
-                stragglers: stragglers, callsStarted: &callsStarted)
+                rows, campaign: campaign, effective: effective, pace: pace, stored: stored, store: store, stragglers: stragglers,
+                callsStarted: &callsStarted)
         } catch {
             // What failed before any call (a check, a slot reservation, a lost connection): give
             // the rows back at once instead of leaving them to the lease. Once calls were made,
@@ -119,7 +126,7 @@ public struct SendingEngine: Sendable {
     }
 
     private func process(
-        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, rate: Double?, senderKey: String, stored: StoredSettings,
+        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, pace: SendPace, stored: StoredSettings,
         store: any EngineStore, stragglers: Stragglers?, callsStarted: inout Bool
     ) async throws -> SendCounts {
         let scope = campaign.scope
@@ -163,20 +170,33 @@ public struct SendingEngine: Sendable {
             }
         }
 
-        // The sender's rate holds across replicas: the batch reserves its slots in the database,
-        // only those that start within the lease; the rest wait, due when the slots are.
+        // Rates hold across replicas: the batch reserves its slots in the database, only those
+        // that start within the lease; the rest wait, due when the slots are. The first pace
+        // (the tenant's own when it is slower, else the sender's) is reserved for the batch.
         var slots: (start: Date, interval: TimeInterval)?
-        if let rate, !toSend.isEmpty {
+        if let first = pace.tenant ?? pace.sender, !toSend.isEmpty {
+            let now = clock.now()
             let reserved = try await store.reserveSlots(
-                sender: senderKey, count: toSend.count, rate: rate,
-                now: clock.now(), deadline: toSend[0].claimedAt.addingTimeInterval(startBudget))
-            slots = (reserved.start, 1 / rate)
-            let later = reserved.start.addingTimeInterval(Double(reserved.count) / rate)
+                sender: first.key, count: toSend.count, rate: first.rate, now: now,
+                deadline: min(toSend[0].claimedAt.addingTimeInterval(startBudget), now.addingTimeInterval(slotHorizon)))
+            slots = (reserved.start, 1 / first.rate)
+            let later = reserved.start.addingTimeInterval(Double(reserved.count) / first.rate)
             for row in toSend.dropFirst(reserved.count) { results.append(.deferred(id: row.id, until: later)) }
             toSend = Array(toSend.prefix(reserved.count))
         }
+        // Under a tenant's own pace, each message also takes the sender's next slot when its turn
+        // comes, never earlier: the shared sender only ever counts messages about to go, so a
+        // slow tenant holds no slot another tenant could use.
+        let senderSlot: (ClaimedRow, Date) async throws -> Date? = { row, turn in
+            guard pace.tenant != nil, let sender = pace.sender else { return turn }
+            let latestStart = row.claimedAt.addingTimeInterval(startBudget)
+            guard turn <= latestStart, try await waitUntil(turn) else { return nil }
+            let reserved = try await store.reserveSlots(
+                sender: sender.key, count: 1, rate: sender.rate, now: clock.now(), deadline: latestStart)
+            return reserved.count == 1 ? max(reserved.start, turn) : nil
+        }
         callsStarted = !toSend.isEmpty
-        let calls = await send(toSend, campaign: campaign, slots: slots, patience: stragglers?.patience)
+        let calls = await send(toSend, campaign: campaign, slots: slots, senderSlot: senderSlot, patience: stragglers?.patience)
         let answered = tally(calls.answered)
         if let stragglers, !calls.running.isEmpty {
             handOff(calls.running, to: stragglers, campaign: campaign, claimToken: token)
@@ -304,20 +324,31 @@ public struct SendingEngine: Sendable {
     /// Sends rows with at most `concurrency` calls in flight across the engine, at the sender's
     /// rate. Returns the answered calls; with `patience`, once every call has started and none
     /// answered for that long, the ones still running are returned as tasks instead of awaited.
-    private func send(_ rows: [ClaimedRow], campaign: Campaign, slots: (start: Date, interval: TimeInterval)?, patience: Duration?) async
-        -> (answered: [(ClaimedRow, SendOutcome?)], running: [Task<(ClaimedRow, SendOutcome?), Never>])
-    {
+    /// `senderSlot` turns a row's slot of the first pace into the moment it may go (nil: not
+    /// within its lease, so the row is released), one row after the other.
+    private func send(
+        _ rows: [ClaimedRow], campaign: Campaign, slots: (start: Date, interval: TimeInterval)?,
+        senderSlot: (ClaimedRow, Date) async throws -> Date?, patience: Duration?
+    ) async -> (answered: [(ClaimedRow, SendOutcome?)], running: [Task<(ClaimedRow, SendOutcome?), Never>]) {
         if rows.isEmpty { return ([], []) }
         let html = campaign.channel == .email && MessageRenderer.looksLikeHTML(campaign.body)
         // Each call reports its index when it ends; nil is a tick, so a lull can be noticed.
         let (events, reporter) = AsyncStream.makeStream(of: Int?.self)
         let started = CallCounter()
-        let calls = rows.enumerated().map { index, row in
-            let slot = slots.map { $0.start.addingTimeInterval(Double(index) * $0.interval) }
-            return Task {
-                defer { reporter.yield(index) }
-                return (row, await call(row, campaign: campaign, html: html, slot: slot, started: started))
+        var calls: [Task<(ClaimedRow, SendOutcome?), Never>] = []
+        calls.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            var slot = slots.map { $0.start.addingTimeInterval(Double(index) * $0.interval) }
+            if let turn = slot {
+                // A row whose turn never comes is released by its call (a slot past the lease); so
+                // is one whose sender slot could not be reserved (the database went away).
+                slot = ((try? await senderSlot(row, turn)) ?? nil) ?? .distantFuture
             }
+            calls.append(
+                Task { [slot] in
+                    defer { reporter.yield(index) }
+                    return (row, await call(row, campaign: campaign, html: html, slot: slot, started: started))
+                })
         }
         let ticker = patience.map { patience in
             Task {
@@ -349,6 +380,14 @@ public struct SendingEngine: Sendable {
         return (answered, [])
     }
 
+    /// Sleeps until `moment` in short steps; false when the engine is stopping (or cancelled).
+    private func waitUntil(_ moment: Date) async throws -> Bool {
+        while !stopping.isSet, case let wait = moment.timeIntervalSince(clock.now()), wait > 0 {
+            do { try await Task.sleep(for: .milliseconds(Int(min(wait, 0.1) * 1000))) } catch { return false }
+        }
+        return !stopping.isSet
+    }
+
     /// One row's provider call: waits for its slot and a permit, calls, and looks up an unknown
     /// outcome. Counts itself in `started` once it called or gave up (nil: never called).
     private func call(_ row: ClaimedRow, campaign: Campaign, html: Bool, slot: Date?, started: CallCounter) async -> SendOutcome? {
@@ -359,9 +398,7 @@ public struct SendingEngine: Sendable {
         if let slot {
             if slot > latestStart { return nil }
             // Wait for the slot in short steps, so a shutdown releases the row at once.
-            while !stopping.isSet, case let wait = slot.timeIntervalSince(clock.now()), wait > 0 {
-                do { try await Task.sleep(for: .milliseconds(Int(min(wait, 0.1) * 1000))) } catch { return nil }
-            }
+            guard (try? await waitUntil(slot)) == true else { return nil }
         }
         await permits.acquire()
         defer { permits.release() }

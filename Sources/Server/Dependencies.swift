@@ -89,7 +89,9 @@ public struct AppDependencies: Sendable {
         engine: EngineAssembly? = nil
     ) -> AppDependencies {
         let prefix = config.prefix
-        let settings = MariaDBSiteSettings(pool: pool, prefix: prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock)
+        let versions = engine?.settingsVersions ?? SettingsVersions(clock: clock)
+        let settings = MariaDBSiteSettings(
+            pool: pool, prefix: prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock, versions: versions)
         var deps = AppDependencies(
             audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
             campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
@@ -120,7 +122,7 @@ public struct AppDependencies: Sendable {
             })
         deps.maskAddresses = config.maskAddresses
         deps.engine = engine
-        deps.channelSettings = MariaDBSettingsRepository(pool: pool, prefix: prefix, clock: clock)
+        deps.channelSettings = MariaDBSettingsRepository(pool: pool, prefix: prefix, clock: clock, versions: versions)
         deps.reporting = MariaDBReportingRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         deps.results = MariaDBResultsRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         deps.environmentQuietHours = config.quietHours

@@ -24,6 +24,9 @@ public struct EngineAssembly: Sendable {
     public let providers: MariaDBProviderConfiguration
     /// The sender, for test sends outside the queue.
     public let sender: any MessageSender
+    /// The versions of the tenants' settings, shared with the API so a change applies to the
+    /// engine at once (DESIGN §10).
+    public let settingsVersions: SettingsVersions
 
     /// `apiPool` serves the API's provider settings; the sender reads and writes through a pool of its own.
     public init(config: ServiceConfiguration, apiPool: MariaDBPool, saas: Bool, clock: any WallClock, logger: Logger) {
@@ -32,7 +35,10 @@ public struct EngineAssembly: Sendable {
         // The engine's own work waits its turn; only API requests are shed.
         database.maxWaiters = .max
         let pool = MariaDBPool(configuration: database, logger: logger)
-        let settings = MariaDBSiteSettings(pool: pool, prefix: config.prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock)
+        let versions = SettingsVersions(clock: clock)
+        self.settingsVersions = versions
+        let settings = MariaDBSiteSettings(
+            pool: pool, prefix: config.prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock, versions: versions)
         let campaigns = MariaDBCampaignRepository(pool: pool, prefix: config.prefix, settings: settings, clock: clock)
         let sender: any MessageSender
         let providers = MariaDBProviderConfiguration(pool: apiPool, prefix: config.prefix, saas: saas, clock: clock)
@@ -47,13 +53,15 @@ public struct EngineAssembly: Sendable {
             transport = nil
         case .live:
             let transport = CurlTransport(policy: config.transportPolicy, threads: config.sendConcurrency + 2)
+            var smtp = SMTPSender(
+                transport: transport, providers: senderProviders, publicURL: config.publicURL, secret: config.secret, clock: clock,
+                logger: logger)
+            smtp.allowPrivateHosts = config.allowPrivateSMTP
             sender = LiveSender(
                 twilio: TwilioSender(
                     transport: transport, apiBase: config.twilioAPIBase, providers: senderProviders, publicURL: config.publicURL,
                     logger: logger),
-                smtp: SMTPSender(
-                    transport: transport, providers: senderProviders, publicURL: config.publicURL, secret: config.secret, clock: clock,
-                    logger: logger))
+                smtp: smtp)
             self.transport = transport
         }
         self.providers = providers

@@ -125,6 +125,15 @@ enum APIRoutes {
             var request = request
             let (channel, update) = try SettingsRequest.update(from: try await request.jsonBody())
             try context.require(.send, on: channel)
+            if case .set(let rate) = update.rateLimit {
+                // A tenant's rate paces only its own messages and may not exceed its sender's (DESIGN §13).
+                var senderRate = deps.environmentRateLimit
+                if senderRate == nil { senderRate = await deps.sender?.profile(scope: try context.scope(), channel: channel).defaultRate }
+                if let senderRate, rate > senderRate {
+                    throw APIError.validation(
+                        "rate_limit", "may be at most \(senderRate.formatted()) messages per second, the rate of the sender you share")
+                }
+            }
             let stored = try await store().apply(update, scope: try context.scope(), channel: channel, by: context.identity?.userID)
             deps.engine?.worker?.wake.signal()
             return jsonResponse(SettingsBody(channel: channel, effective(stored)))

@@ -57,6 +57,41 @@ struct SMTPSenderTests {
         #expect(token == UnsubscribeToken(scope: .tenant(3), channel: .email, address: to, campaignID: 12))
     }
 
+    @Test func aTenantsOwnSMTPHostNeverReachesAnInternalAddress() async throws {
+        let server = try SMTPSenderTestsServer.fromEnvironment()
+        let transport = CurlTransport(policy: TransportPolicy(totalTimeout: 10), threads: 2)
+        defer { Task { await transport.shutdown() } }
+        // The test server listens on 127.0.0.1: a tenant naming it (by address or by a name that
+        // resolves there) is refused before any connection, with the setting to fix.
+        for host in ["127.0.0.1", "localhost", "::1", "0.0.0.0"] {
+            let account = SMTPAccount(
+                host: host, port: server.port, security: .none, username: server.user, password: server.password,
+                senderEmail: "salon@example.com", senderName: nil, level: .tenant)
+            let sender = SMTPSender(
+                transport: transport, providers: StaticProviders(accountSID: "AC1", authToken: "t", smtp: account),
+                publicURL: nil, secret: "a-test-secret-of-32-characters!!", clock: SystemClock(), logger: Logger(label: "test"))
+            let to = "ssrf-\(UUID().uuidString.prefix(8))@example.com"
+            let outcome = await sender.send(Self.message(to))
+            guard case .permanent(let code, let message, false) = outcome else { Issue.record("\(host): \(outcome)"); continue }
+            #expect(code == StatusReason.providerNotConfigured.rawValue && message.contains("SMTP host in Booknetic → Settings → Email"))
+            #expect(try server.received(for: to).isEmpty, "\(host): nothing reached the server")
+        }
+        // The WordPress administrator's global host is trusted, and so is a tenant's when
+        // BKNTC_ALLOW_PRIVATE_SMTP=1.
+        for (level, allowed) in [(SettingsLevel.global, false), (.tenant, true)] {
+            let account = SMTPAccount(
+                host: "127.0.0.1", port: server.port, security: .none, username: server.user, password: server.password,
+                senderEmail: "salon@example.com", senderName: nil, level: level)
+            var sender = SMTPSender(
+                transport: transport, providers: StaticProviders(accountSID: "AC1", authToken: "t", smtp: account),
+                publicURL: nil, secret: "a-test-secret-of-32-characters!!", clock: SystemClock(), logger: Logger(label: "test"))
+            sender.allowPrivateHosts = allowed
+            let to = "trusted-\(UUID().uuidString.prefix(8))@example.com"
+            guard case .sent = await sender.send(Self.message(to)) else { Issue.record("\(level) \(allowed): not sent"); continue }
+            #expect(try server.received(for: to).count == 1)
+        }
+    }
+
     @Test func startTLSWithAnExplicitlyTrustedCertificateAndReusedConnection() async throws {
         let server = try SMTPSenderTestsServer.fromEnvironment()
         let (sender, transport) = Self.sender(server, security: .tls, port: server.tlsPort)

@@ -77,6 +77,8 @@ struct ProviderFlowTests {
         config.twilioAllowsPlainHTTP = true
         config.quietHours = .never
         config.providerTimeout = 5
+        // The test SMTP server is on loopback and tenant 1 names it in its own settings.
+        config.allowPrivateSMTP = true
         return config
     }
 

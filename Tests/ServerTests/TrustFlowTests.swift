@@ -238,4 +238,79 @@ struct TrustFlowTests {
             #expect(entries.compactMap { $0["detail"]?["to"]?.stringValue }.sorted() == ["+447700900001", "+447700900002", "+447700900004"])
         }
     }
+
+    @Test func aTenantsSlowRatePacesOnlyItsOwnMessagesOnASharedSender() async throws {
+        let fake = try await FakeTwilio.start()
+        let (pool, _) = try await APIFixture.make("trust_rates")
+        var logger = Logger(label: "trust-flow")
+        logger.logLevel = .warning
+        try await ProviderFlowTests.tearingDown(fake, pool) {
+            // Tenants 1 and 2 both send from the platform's number; tenant 2's plan gets SMS.
+            let plugins = #"a:1:{i:0;s:38:"booknetic-workflow-twilio-sms/init.php";}"#
+            try await pool.withConnection { db in
+                for (name, value) in [
+                    ("active_plugins", plugins), ("bkntc_sms_account_sid", fake.accountSID), ("bkntc_sms_auth_token", fake.authToken),
+                    ("bkntc_sender_phone_number", "+15005550006"),
+                ] {
+                    try await db.execute("INSERT INTO wpa_options (option_name, option_value) VALUES (\(name), \(value))")
+                }
+                try await db.execute(
+                    "UPDATE wpa_bkntc_plans SET permissions = '{\"capabilities\":{\"sms_campaigns\":\"on\"},\"limits\":{}}' WHERE id = 2")
+            }
+            var config = ProviderFlowTests.sendingConfiguration(pool, fake: fake, retryDelays: [1, 1])
+            config.rateLimit = 20  // the shared number's own rate
+            try await ProviderFlowTests.withSendingServer(config, pool: pool, engineLogger: logger) { client in
+                // A tenant may not set a rate above its sender's.
+                let tooFast = try await APIFixture.call(
+                    client, .put, "/api/v1/settings", tenant: 1, user: 10, body: #"{"channel":"sms","rate_limit":50}"#)
+                #expect(tooFast.status == 400 && tooFast.json?["error"]?["field"]?.stringValue == "rate_limit", "\(tooFast)")
+                // Tenant 1 chooses one message every 20 s.
+                #expect(try await APIFixture.call(
+                    client, .put, "/api/v1/settings", tenant: 1, user: 10, body: #"{"channel":"sms","rate_limit":0.05}"#).status == 200)
+                func campaign(_ tenant: Int, _ user: Int) async throws -> Int {
+                    let body = #"{"channel":"sms","name":"Shared","segment":{"type":"all_customers"},"body":"Hi"}"#
+                    let created = try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: tenant, user: user, body: body)
+                    let id = try #require(created.json?["id"]?.integerValue)
+                    #expect(try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: tenant, user: user).status == 200)
+                    return id
+                }
+                let slow = try await campaign(1, 10)
+                try await Task.sleep(for: .milliseconds(300))  // tenant 1 claims first
+                let started = ContinuousClock.now
+                let other = try await campaign(2, 20)
+                // Tenant 2's six messages go at the sender's 20/s, not behind tenant 1's 0.05/s.
+                let done = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(other)", tenant: 2, user: 20)
+                _ = done
+                var ended = false
+                while ContinuousClock.now - started < .seconds(6) {
+                    let progress = try await APIFixture.call(
+                        client, .get, "/api/v1/campaigns/\(other)/progress?poll=\(UUID().uuidString)", tenant: 2, user: 20)
+                    if progress.json?["status"]?.stringValue == "completed" { ended = true; break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(ended, "tenant 2's campaign completed within 6 s of its send")
+                let tenantOne = fake.messages.filter { $0.to.hasPrefix("+44770091") }
+                let tenantTwo = fake.messages.filter { $0.to.hasPrefix("+44770092") }
+                #expect(tenantTwo.count == 6)
+                #expect(tenantOne.count == 1, "tenant 1's second message waits its own 20 s: \(tenantOne.map(\.created))")
+                _ = slow
+            }
+        }
+    }
+
+    @Test func aTenantsSMTPHostOnTheServicesNetworkIsRefusedNamingTheSetting() async throws {
+        let smtp = try SMTPSenderTestsServer.fromEnvironment()
+        try await Self.withService("trust_ssrf", adjust: { $0.allowPrivateSMTP = false }) { pool, client, _ in
+            // Tenant 1's own SMTP host is 127.0.0.1 (the test server): a port scan of the service's
+            // network would look like this.
+            let to = "ssrf-\(UUID().uuidString.prefix(8))@example.com"
+            let answer = try await APIFixture.call(
+                client, .post, "/api/v1/test-send", tenant: 1, user: 10,
+                body: #"{"channel":"email","to":"\#(to)","subject":"Hi","body":"Hi"}"#)
+            #expect(answer.status == 409 && answer.json?["error"]?["code"]?.stringValue == "provider_not_configured", "\(answer)")
+            #expect(answer.json?["error"]?["message"]?.stringValue?.contains("SMTP host in Booknetic → Settings → Email") == true)
+            #expect(try smtp.received(for: to).isEmpty)
+            _ = pool
+        }
+    }
 }

@@ -12,4 +12,8 @@ CURLcode bkntc_curl_setopt_read_function(CURL *handle, size_t (*callback)(char *
 CURLcode bkntc_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode bkntc_curl_setopt_header_function(CURL *handle, size_t (*callback)(char *, size_t, size_t, void *));
 CURLcode bkntc_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
+/* Refuses to open a socket to a loopback, private, link-local, CGNAT, multicast or unspecified
+   address (the connection fails as COULDNT_CONNECT and `*refused` becomes 1), so a tenant's SMTP
+   host can never reach the service's own network. No connection is attempted to such an address. */
+CURLcode bkntc_curl_refuse_internal_addresses(CURL *handle, int *refused);
 #endif

@@ -15,6 +15,8 @@ public struct SMTPSender: MessageSender {
     let secret: String
     let clock: any WallClock
     let logger: Logger
+    /// `BKNTC_ALLOW_PRIVATE_SMTP`: a tenant's own SMTP host may be an internal address.
+    public var allowPrivateHosts = false
 
     /// Messages per second when no rate is set.
     public static let defaultRate = 5.0
@@ -82,10 +84,16 @@ public struct SMTPSender: MessageSender {
         let bytes = Array(EmailComposer.compose(content).utf8)
         let policy = transport.policy
         let scheme = account.security == .ssl ? "smtps" : "smtp"
-        let url = "\(scheme)://\(account.host):\(account.port)"
+        // An IPv6 literal goes in brackets (RFC 3986 §3.2.2).
+        let host = account.host.contains(":") && !account.host.hasPrefix("[") ? "[\(account.host)]" : account.host
+        let url = "\(scheme)://\(host):\(account.port)"
         let key = url + "|" + account.username
+        // A tenant's own host never reaches the service's network (DESIGN §13); the WordPress
+        // administrator's global host is trusted.
+        let guarded = account.level == .tenant && !allowPrivateHosts
         let result = await transport.perform(key: key, upload: bytes) { handle in
             handle.applyPolicy(policy, protocols: "smtp,smtps")
+            if guarded { handle.refuseInternalAddresses() }
             handle.set(CURLOPT_URL, url)
             if account.security == .tls { handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)) }
             if !account.username.isEmpty {
@@ -95,6 +103,10 @@ public struct SMTPSender: MessageSender {
             handle.set(CURLOPT_MAIL_FROM, "<\(account.senderEmail)>")
             handle.set(CURLOPT_MAIL_RCPT, list: ["<\(message.to)>"])
         }
+        if result.refusedInternalAddress {
+            logger.warning("refused a tenant's SMTP host on an internal address", metadata: ["tenant": "\(message.scope.key)"])
+            return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: Self.internalHostProblem, suppress: false)
+        }
         let outcome = Self.outcome(result)
         if case .sent = outcome { return outcome }
         // The server's reply and libcurl's text stay in the service's log (DESIGN §13): for a
@@ -103,6 +115,10 @@ public struct SMTPSender: MessageSender {
         logger.info("the SMTP server did not accept a message", metadata: ["log_id": "\(message.logID)", "detail": "\(reply.prefix(300))"])
         return outcome
     }
+
+    /// Why a tenant's SMTP host was refused, naming the setting.
+    static let internalHostProblem =
+        "the SMTP host in Booknetic → Settings → Email points to a private, loopback or link-local address, which a tenant's own settings may not use"
 
     /// SMTP has no lookup: an interrupted email cannot be resolved safely.
     public func lookup(_ message: OutgoingMessage) async -> LookupOutcome { .unsupported }

@@ -16,6 +16,9 @@ struct CurlResult: Sendable {
     var overflowed: Bool
     /// libcurl's own description of the failure.
     var errorText: String
+    /// The transfer was refused because its host resolved only to internal addresses
+    /// (`refuseInternalAddresses`).
+    var refusedInternalAddress = false
 
     var succeeded: Bool { code == CURLE_OK }
 }
@@ -40,6 +43,8 @@ final class CurlHandle {
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
     /// libcurl writes a failure's description here (it keeps the pointer, so it must not move).
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    /// Set by the socket guard when it refused an internal address (it keeps the pointer too).
+    private let refusedFlag = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
@@ -47,18 +52,27 @@ final class CurlHandle {
         guard Self.globalInit, let handle = curl_easy_init() else { return nil }
         raw = handle
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        refusedFlag.initialize(to: 0)
     }
 
     deinit {
         freeLists()
         curl_easy_cleanup(raw)
         errorBuffer.deallocate()
+        refusedFlag.deallocate()
     }
 
     /// Clears the options of the previous transfer; live connections stay cached.
     func reset() {
         curl_easy_reset(raw)
         freeLists()
+        refusedFlag.pointee = 0
+    }
+
+    /// Never connects to a loopback, private, link-local or unspecified address for this transfer
+    /// (DESIGN §13: a tenant's own SMTP host); a refusal shows as `refusedInternalAddress`.
+    func refuseInternalAddresses() {
+        _ = bkntc_curl_refuse_internal_addresses(raw, refusedFlag)
     }
 
     private func freeLists() {
@@ -117,7 +131,8 @@ final class CurlHandle {
         return CurlResult(
             code: code, responseCode: response, headerLines: buffers.headerLines, body: buffers.body,
             requestStarted: pretransfer > 0, overflowed: buffers.overflowed,
-            errorText: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+            errorText: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail,
+            refusedInternalAddress: refusedFlag.pointee != 0 && code != CURLE_OK)
     }
 }
 
