@@ -81,6 +81,12 @@ public enum Installation {
         try await pool.withConnection { db in try await db.tableExists(prefix.bareName("tenants")) }
     }
 
+    /// The configured mode (`BKNTC_SAAS`), or one detected from the database when it answers.
+    public static func mode(configured: Bool?, pool: MariaDBPool, prefix: TablePrefix) -> InstallationMode {
+        if let configured { return InstallationMode(saas: configured) }
+        return InstallationMode { try await detectSaaS(pool: pool, prefix: prefix) }
+    }
+
     /// The queue as `/metrics` shows it: pending rows of live campaigns per channel, how many
     /// of them are due now, and how long the oldest due one has waited.
     public static func queueStatistics(pool: MariaDBPool, prefix: TablePrefix, now: Date) async throws -> QueueStatistics {

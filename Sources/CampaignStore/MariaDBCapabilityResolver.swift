@@ -9,15 +9,19 @@ import MariaDB
 public final class MariaDBCapabilityResolver: CapabilityResolving {
     let pool: MariaDBPool
     let prefix: TablePrefix
-    let saas: Bool
+    let installation: InstallationMode
     let clock: any WallClock
     private let cache: TimedCache<String, CapabilitySet>
     private let adminCache: TimedCache<Int, Bool>
 
-    public init(pool: MariaDBPool, prefix: TablePrefix, saas: Bool, clock: any WallClock, ttl: TimeInterval = 60) {
+    public convenience init(pool: MariaDBPool, prefix: TablePrefix, saas: Bool, clock: any WallClock, ttl: TimeInterval = 60) {
+        self.init(pool: pool, prefix: prefix, installation: InstallationMode(saas: saas), clock: clock, ttl: ttl)
+    }
+
+    public init(pool: MariaDBPool, prefix: TablePrefix, installation: InstallationMode, clock: any WallClock, ttl: TimeInterval = 60) {
         self.pool = pool
         self.prefix = prefix
-        self.saas = saas
+        self.installation = installation
         self.clock = clock
         self.cache = TimedCache(ttl: ttl, clock: clock)
         self.adminCache = TimedCache(ttl: ttl, clock: clock)
@@ -36,6 +40,7 @@ public final class MariaDBCapabilityResolver: CapabilityResolving {
     }
 
     private func resolve(userID: Int, scope: TenantScope, db: MariaDBSession) async throws -> CapabilitySet {
+        let saas = try await installation.isSaaS()
         let gate: Set<Channel>? = saas ? try await planChannels(scope: scope, db: db) : nil
         if try await roles(userID: userID, db: db).contains("administrator") {
             return .everything(planChannels: gate)

@@ -11,18 +11,22 @@ public final class MariaDBProviderConfiguration: ProviderConfigurationSource {
     let optionRows: WordPressOptions
     let siteMeta: SQLIdentifier
     let tenants: SQLIdentifier
-    let saas: Bool
+    let installation: InstallationMode
     private let cache: TimedCache<Int, ProviderConfiguration>
     private let everyone: TimedCache<Int, [TenantScope: ProviderConfiguration]>
 
     /// `pool` must not be one whose lease the caller holds (the engine passes the API's).
-    public init(pool: MariaDBPool, prefix: TablePrefix, saas: Bool, clock: any WallClock, ttl: TimeInterval = 30) {
+    public convenience init(pool: MariaDBPool, prefix: TablePrefix, saas: Bool, clock: any WallClock, ttl: TimeInterval = 30) {
+        self.init(pool: pool, prefix: prefix, installation: InstallationMode(saas: saas), clock: clock, ttl: ttl)
+    }
+
+    public init(pool: MariaDBPool, prefix: TablePrefix, installation: InstallationMode, clock: any WallClock, ttl: TimeInterval = 30) {
         self.pool = pool
         self.options = prefix.wordpress("options")
         self.optionRows = WordPressOptions(prefix: prefix)
         self.siteMeta = prefix.wordpress("sitemeta")
         self.tenants = prefix.bkntc("tenants")
-        self.saas = saas
+        self.installation = installation
         self.cache = TimedCache(ttl: ttl, clock: clock)
         self.everyone = TimedCache(ttl: ttl, clock: clock)
     }
@@ -40,6 +44,8 @@ public final class MariaDBProviderConfiguration: ProviderConfigurationSource {
     }
 
     public func twilioTenants(accountSID: String) async throws -> [TwilioTenant] {
+        // Which tenants exist decides who a STOP reply reaches: never guessed (DESIGN §13).
+        let saas = try await installation.isSaaS()
         let all = try await everyone.value(for: 0) { [self] in
             try await pool.withConnection { db in
                 let scopes: [TenantScope]

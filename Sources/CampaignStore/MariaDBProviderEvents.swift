@@ -85,16 +85,29 @@ public struct MariaDBProviderEvents: ProviderEventStore {
         }
     }
 
-    public func locale(scope: TenantScope, channel: Channel, address: String) async throws -> String? {
-        try await pool.withConnection { db in
+    public func locale(scope: TenantScope, campaignID: Int?, address: String) async throws -> String? {
+        guard let campaignID else { return nil }
+        return try await pool.withConnection { db in
+            guard
+                let customer = try await db.queryFirst(customerQuery(scope: scope, campaignID: campaignID, address: address))?
+                    .decode("customer_id", as: Int?.self)
+            else { return nil }
             let row = try await db.queryFirst(
                 """
-                SELECT a.locale FROM \(identifier: logs) l JOIN \(identifier: appointments) a ON a.customer_id = l.customer_id
-                WHERE l.tenant_key = \(scope.key) AND l.channel = \(channel) AND l.address = \(address) AND l.customer_id IS NOT NULL
-                  AND a.locale IS NOT NULL AND a.locale <> ''
-                ORDER BY a.starts_at DESC LIMIT 1
+                SELECT locale FROM \(identifier: appointments)
+                WHERE customer_id = \(customer) AND \(scope.bookneticCondition) AND locale IS NOT NULL AND locale <> ''
+                ORDER BY starts_at DESC LIMIT 1
                 """)
             return try row?.decode("locale", as: String?.self)
         }
+    }
+
+    /// The customer a campaign messaged at an address: a lookup on `idx_campaign_address`.
+    public func customerQuery(scope: TenantScope, campaignID: Int, address: String) -> MariaDBQuery {
+        """
+        SELECT customer_id FROM \(identifier: logs)
+        WHERE campaign_id = \(campaignID) AND address = \(address) AND tenant_key = \(scope.key) AND customer_id IS NOT NULL
+        LIMIT 1
+        """
     }
 }

@@ -46,6 +46,8 @@ public protocol ProviderEventStore: Sendable {
     func suppress(_ address: String, scopes: [TenantScope], channel: Channel, reason: String, source: SuppressionSource) async throws
     /// Removes the STOP-reply suppression of `address` in each scope.
     func removeStopSuppression(_ address: String, scopes: [TenantScope], channel: Channel) async throws
-    /// The `locale` of the latest appointment of the customer messaged at `address`.
-    func locale(scope: TenantScope, channel: Channel, address: String) async throws -> String?
+    /// The `locale` of the latest appointment of the customer campaign `campaignID` messaged at
+    /// `address` (an index lookup by the token's campaign, never a scan of the tenant's logs;
+    /// nil without a campaign).
+    func locale(scope: TenantScope, campaignID: Int?, address: String) async throws -> String?
 }

@@ -43,7 +43,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     declarations += AdminRoutes.register(router, deps)
     let group = router.group("api/v1")
         .add(middleware: AuthMiddleware(
-            authenticator: deps.authenticator, capabilities: deps.capabilities, saas: deps.saas, limiter: deps.rateLimiter,
+            authenticator: deps.authenticator, capabilities: deps.capabilities, installation: deps.installation, limiter: deps.rateLimiter,
             clock: deps.clock))
     var api = DeclaringRouter(group: group, prefix: "/api/v1")
     APIRoutes.register(&api, deps)
@@ -55,17 +55,19 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
 /// ServiceGroup with graceful shutdown on SIGTERM/SIGINT.
 public func buildApplication(_ config: ServiceConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let pool = MariaDBPool(configuration: config.database, logger: logger)
-    let saas: Bool
-    if let configured = config.saas {
-        saas = configured
-    } else {
-        saas = (try? await Installation.detectSaaS(pool: pool, prefix: config.prefix)) ?? false
-    }
+    let installation = Installation.mode(configured: config.saas, pool: pool, prefix: config.prefix)
+    // Detected now if the database answers; otherwise on the first request that needs it, and
+    // until then the service is not ready (never assumed single-site, DESIGN §13).
+    let saas = try? await installation.isSaaS()
     logger.info(
-        "starting", metadata: ["listen": "\(config.listenHost):\(config.listenPort)", "saas": "\(saas)", "prefix": "\(config.prefix)"])
+        "starting",
+        metadata: [
+            "listen": "\(config.listenHost):\(config.listenPort)", "saas": "\(saas.map(String.init) ?? "not detected yet")",
+            "prefix": "\(config.prefix)",
+        ])
     let clock = SystemClock()
-    let engine = EngineAssembly(config: config, apiPool: pool, saas: saas, clock: clock, logger: logger)
-    let deps = AppDependencies.live(config: config, pool: pool, saas: saas, clock: clock, engine: engine)
+    let engine = EngineAssembly(config: config, apiPool: pool, installation: installation, clock: clock, logger: logger)
+    let deps = AppDependencies.live(config: config, pool: pool, installation: installation, clock: clock, engine: engine)
     let (router, _) = buildRouter(deps)
     // The ServiceGroup stops services in reverse order: the HTTP server first, then the
     // worker (in-flight sends finish), then the provider threads, then the sender's and the

@@ -9,7 +9,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let authenticator: RequestAuthenticator
     let capabilities: any CapabilityResolving
-    let saas: Bool
+    let installation: InstallationMode
     let limiter: RateLimiter
     let clock: any WallClock
 
@@ -70,7 +70,7 @@ struct AuthMiddleware: RouterMiddleware {
     private func resolve(tenant: String, user: String, session: String?) async throws -> Identity {
         let tenantText = tenant.trimmingCharacters(in: .whitespaces)
         var scope = TenantScope.singleSite
-        if saas, !tenantText.isEmpty {
+        if !tenantText.isEmpty, try await installation.isSaaS() {
             guard let id = Int(tenantText), id > 0 else {
                 throw APIError(.badRequest, code: .validationFailed, message: "X-Bkntc-Tenant must be a tenant id", field: "X-Bkntc-Tenant")
             }

@@ -15,7 +15,8 @@ public struct AppDependencies: Sendable {
     public var authenticator: RequestAuthenticator
     /// Site settings (the tenant's default country code, …).
     public var settings: any SiteSettings
-    public var saas: Bool
+    /// Single-site or SaaS: configured, or detected once the database answers.
+    public var installation: InstallationMode
     public var metrics: ServiceMetrics
     public var rateLimiter: RateLimiter
     /// The one source of "now".
@@ -71,7 +72,7 @@ public struct AppDependencies: Sendable {
         self.capabilities = capabilities
         self.authenticator = authenticator
         self.settings = settings
-        self.saas = saas
+        self.installation = InstallationMode(saas: saas)
         self.metrics = metrics
         self.rateLimiter = rateLimiter
         self.clock = clock
@@ -88,6 +89,14 @@ public struct AppDependencies: Sendable {
         config: ServiceConfiguration, pool: MariaDBPool, saas: Bool, clock: any WallClock = SystemClock(),
         engine: EngineAssembly? = nil
     ) -> AppDependencies {
+        live(config: config, pool: pool, installation: InstallationMode(saas: saas), clock: clock, engine: engine)
+    }
+
+    /// The same with an installation mode that may still be unknown (detected later).
+    public static func live(
+        config: ServiceConfiguration, pool: MariaDBPool, installation: InstallationMode, clock: any WallClock = SystemClock(),
+        engine: EngineAssembly? = nil
+    ) -> AppDependencies {
         let prefix = config.prefix
         let versions = engine?.settingsVersions ?? SettingsVersions(clock: clock)
         let settings = MariaDBSiteSettings(
@@ -97,16 +106,19 @@ public struct AppDependencies: Sendable {
             campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
             templates: MariaDBTemplateRepository(pool: pool, prefix: prefix, clock: clock),
             suppressions: MariaDBSuppressionRepository(pool: pool, prefix: prefix, clock: clock),
-            capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, saas: saas, clock: clock),
+            capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, installation: installation, clock: clock),
             authenticator: RequestAuthenticator(
                 nonces: MariaDBNonceStore(pool: pool, prefix: prefix, clock: clock),
                 sessions: MariaDBSessionStore(pool: pool, prefix: prefix, clock: clock), secret: config.secret, clock: clock),
-            settings: settings, saas: saas,
+            settings: settings, saas: installation.current ?? false,
             metrics: ServiceMetrics(pool: pool, engine: engine?.metrics) {
                 try await Installation.queueStatistics(pool: pool, prefix: prefix, now: clock.now())
             },
             rateLimiter: RateLimiter(rate: config.apiRateLimit, burst: config.apiRateBurst), clock: clock,
             readiness: {
+                guard (try? await installation.isSaaS()) != nil else {
+                    return (false, "database unreachable: single-site or SaaS not detected yet")
+                }
                 do {
                     let current = try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()
                     if !current { return (false, "migrations pending: run bkntc-campaigns migrate") }
@@ -127,7 +139,8 @@ public struct AppDependencies: Sendable {
         deps.results = MariaDBResultsRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         deps.environmentQuietHours = config.quietHours
         deps.environmentRateLimit = config.rateLimit
-        deps.providers = engine?.providers ?? MariaDBProviderConfiguration(pool: pool, prefix: prefix, saas: saas, clock: clock)
+        deps.installation = installation
+        deps.providers = engine?.providers ?? MariaDBProviderConfiguration(pool: pool, prefix: prefix, installation: installation, clock: clock)
         deps.sender = engine?.sender
         deps.providerEvents = MariaDBProviderEvents(pool: pool, prefix: prefix, clock: clock)
         deps.directory = MariaDBBookneticDirectory(pool: pool, prefix: prefix)

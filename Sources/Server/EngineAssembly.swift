@@ -30,6 +30,11 @@ public struct EngineAssembly: Sendable {
 
     /// `apiPool` serves the API's provider settings; the sender reads and writes through a pool of its own.
     public init(config: ServiceConfiguration, apiPool: MariaDBPool, saas: Bool, clock: any WallClock, logger: Logger) {
+        self.init(config: config, apiPool: apiPool, installation: InstallationMode(saas: saas), clock: clock, logger: logger)
+    }
+
+    /// `installation` may still be unknown (detected later); webhooks wait for it.
+    public init(config: ServiceConfiguration, apiPool: MariaDBPool, installation: InstallationMode, clock: any WallClock, logger: Logger) {
         var database = config.database
         database.maxConnections = config.enginePoolSize
         // The engine's own work waits its turn; only API requests are shed.
@@ -41,12 +46,12 @@ public struct EngineAssembly: Sendable {
             pool: pool, prefix: config.prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock, versions: versions)
         let campaigns = MariaDBCampaignRepository(pool: pool, prefix: config.prefix, settings: settings, clock: clock)
         let sender: any MessageSender
-        let providers = MariaDBProviderConfiguration(pool: apiPool, prefix: config.prefix, saas: saas, clock: clock)
+        let providers = MariaDBProviderConfiguration(pool: apiPool, prefix: config.prefix, installation: installation, clock: clock)
         var senderDatabase = config.database
         senderDatabase.maxConnections = config.sendConcurrency + 1
         senderDatabase.maxWaiters = .max
         let senderPool = MariaDBPool(configuration: senderDatabase, logger: logger)
-        let senderProviders = MariaDBProviderConfiguration(pool: senderPool, prefix: config.prefix, saas: saas, clock: clock)
+        let senderProviders = MariaDBProviderConfiguration(pool: senderPool, prefix: config.prefix, installation: installation, clock: clock)
         switch config.provider {
         case .outbox:
             sender = MariaDBOutboxSender(pool: senderPool, prefix: config.prefix, clock: clock)

@@ -42,7 +42,7 @@ enum PublicRoutes {
             guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, secret: deps.secret) else {
                 return invalidToken(context, deps)
             }
-            let language = try? await events(deps).locale(scope: decoded.scope, channel: decoded.channel, address: decoded.address)
+            let language = try? await events(deps).locale(scope: decoded.scope, campaignID: decoded.campaignID, address: decoded.address)
             return page(.confirm(address: decoded.address, actionPath: request.uri.path), language: language, status: .ok)
         }
         router.post("unsubscribe/:token") { request, context in
@@ -54,7 +54,7 @@ enum PublicRoutes {
             try await events(deps).suppress(
                 decoded.address, scopes: [decoded.scope], channel: decoded.channel, reason: SuppressionReason.unsubscribeLink,
                 source: .unsubscribe)
-            let language = try? await events(deps).locale(scope: decoded.scope, channel: decoded.channel, address: decoded.address)
+            let language = try? await events(deps).locale(scope: decoded.scope, campaignID: decoded.campaignID, address: decoded.address)
             return page(.done(address: decoded.address), language: language, status: .ok)
         }
         return [

@@ -63,9 +63,8 @@ struct Tick: AsyncParsableCommand {
         var logger = makeLogger("tick")
         if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .warning }
         let pool = MariaDBPool(configuration: config.database, logger: logger)
-        var saas = config.saas ?? false
-        if config.saas == nil { saas = (try? await Installation.detectSaaS(pool: pool, prefix: config.prefix)) ?? false }
-        let engine = EngineAssembly(config: config, apiPool: pool, saas: saas, clock: SystemClock(), logger: logger)
+        let installation = Installation.mode(configured: config.saas, pool: pool, prefix: config.prefix)
+        let engine = EngineAssembly(config: config, apiPool: pool, installation: installation, clock: SystemClock(), logger: logger)
         do {
             let report = try await reportingDatabaseErrors { try await engine.tick.run(mode: engine.mode) }
             let encoder = JSONEncoder()

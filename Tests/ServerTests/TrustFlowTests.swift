@@ -313,4 +313,47 @@ struct TrustFlowTests {
             _ = pool
         }
     }
+
+    @Test func theUnsubscribePagesLanguageIsAnIndexLookupByTheTokensCampaign() async throws {
+        let (pool, _) = try await APIFixture.make("trust_unsubscribe_locale")
+        defer { Task { await TestDatabase.drop(pool) } }
+        let events = MariaDBProviderEvents(pool: pool, prefix: APIFixture.prefix, clock: SystemClock())
+        let now = Date(timeIntervalSince1970: 1_780_315_200)
+        try await pool.withConnection { db in
+            // Many rows of another campaign, one row of campaign 7 for customer 3.
+            for chunk in stride(from: 0, to: 3000, by: 500) {
+                let rows = MariaDBQuery.joined(
+                    (chunk..<chunk + 500).map { n in
+                        "(1, 1, 99, 1, 'email', \(n + 100), \("n\(n)@example.com"), 'sent', \(now), \(now))"
+                    }, separator: ", ")
+                try await db.execute(
+                    "INSERT INTO wpa_bkntc_campaign_logs (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address, status, created_at, updated_at) VALUES \(rows)")
+            }
+            try await db.execute(
+                """
+                INSERT INTO wpa_bkntc_campaign_logs (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address, status, created_at, updated_at)
+                VALUES (1, 1, 7, 1, 'email', 3, 'c3.t1@example.com', 'sent', \(now), \(now))
+                """)
+            try await db.execute(
+                """
+                INSERT INTO wpa_bkntc_appointments (customer_id, status, starts_at, created_at, locale, tenant_id)
+                VALUES (3, 'approved', 1700000000, 1700000000, 'fr_FR', 1), (3, 'approved', 1750000000, 1750000000, 'de_DE', 1)
+                """)
+            try await db.execute("ANALYZE TABLE wpa_bkntc_campaign_logs")
+        }
+        #expect(try await events.locale(scope: .tenant(1), campaignID: 7, address: "c3.t1@example.com") == "de_DE")
+        #expect(try await events.locale(scope: .tenant(2), campaignID: 7, address: "c3.t1@example.com") == nil, "another tenant's token")
+        #expect(try await events.locale(scope: .tenant(1), campaignID: nil, address: "c3.t1@example.com") == nil, "no campaign, no scan")
+        var explain: MariaDBQuery = "EXPLAIN "
+        explain.append(events.customerQuery(scope: .tenant(1), campaignID: 7, address: "c3.t1@example.com"))
+        let statement = explain
+        let plan = try await pool.withConnection { db in try await db.query(statement) }
+        let key = try plan.first?.decode("key", as: String?.self)
+        let access = try plan.first?.decode("type", as: String?.self)
+        let rows = try plan.first?.decode("rows", as: Int?.self) ?? .max
+        // Any index that starts with the campaign (idx_claim, uniq_recipient, idx_campaign_…) and
+        // reads its few rows, never the 3,000 of the tenant's other campaign.
+        let campaignIndexes = ["idx_claim", "uniq_recipient", "idx_campaign_address", "idx_campaign_customer", "idx_campaign_run"]
+        #expect(campaignIndexes.contains(key ?? "") && access != "ALL" && rows <= 2, "key \(String(describing: key)), \(String(describing: access)), rows \(rows)")
+    }
 }
