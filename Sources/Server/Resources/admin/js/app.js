@@ -12,6 +12,7 @@ import { templatesView } from './templates.js';
 import { settingsView } from './settings.js';
 import { customerView } from './customer.js';
 import { sendView } from './send.js';
+import { auditView } from './audit.js';
 
 const CHANNELS = [['sms', 'SMS'], ['whatsapp', 'WhatsApp'], ['email', 'Email']];
 const CAPABILITY = {
@@ -21,13 +22,14 @@ const CAPABILITY = {
 const SECTIONS = [
   ['#/', 'Dashboard', 'read'], ['#/campaigns', 'Campaigns', 'read'], ['#/send', 'Test & manual send', 'send'],
   ['#/suppressions', 'Suppressions', 'suppressions'], ['#/templates', 'Templates', 'templates'], ['#/settings', 'Settings', 'read'],
+  ['#/audit', 'History', 'logs'],
 ];
 const ROUTES = [
   [/^#?\/?$/, dashboardView], [/^#\/dashboard$/, dashboardView], [/^#\/campaigns$/, campaignsView],
   [/^#\/campaigns\/new$/, editorView], [/^#\/campaigns\/(\d+)\/edit$/, editorView], [/^#\/campaigns\/(\d+)$/, progressView],
   [/^#\/campaigns\/(\d+)\/logs$/, logsView], [/^#\/campaigns\/(\d+)\/results$/, resultsView],
   [/^#\/customers\/(\d+)$/, customerView], [/^#\/suppressions$/, suppressionsView], [/^#\/templates$/, templatesView],
-  [/^#\/settings$/, settingsView], [/^#\/send$/, sendView],
+  [/^#\/settings$/, settingsView], [/^#\/send$/, sendView], [/^#\/audit$/, auditView],
 ];
 
 const state = { me: null, channel: sessionStorage.getItem('bkntc.channel') || 'sms', cleanup: [], generation: 0 };

@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { badge, formatNumber, h, render } from './dom.js';
 import { actionsFor, runAction } from './campaigns.js';
+import { historyPanel } from './audit.js';
 
 const STAGES = [['preparing', 'Preparing'], ['sending', 'Sending'], ['finalizing', 'Finalizing']];
 
@@ -27,6 +28,13 @@ export async function progressView(ctx, id) {
   const message = h('div', { class: 'error-text', role: 'alert' });
   const done = h('div');
   let current = campaign;
+  let history = historyPanel(ctx, campaign);
+  // After an action of this page its entry shows in the history at once.
+  const refreshHistory = () => {
+    const fresh = historyPanel(ctx, current);
+    if (history && fresh) history.replaceWith(fresh);
+    history = fresh;
+  };
 
   function show(p) {
     const finished = p.sent + p.delivered + p.undelivered + p.failed + p.skipped;
@@ -48,7 +56,7 @@ export async function progressView(ctx, id) {
     render(line, `${percent} % · ${statusLine(p)}`);
     render(actions, actionsFor({ ...current, status: p.status }, ctx).filter((a) => ['send', 'pause', 'resume', 'cancel'].includes(a)).map((action) =>
       h('button', { type: 'button', dataset: { action }, onclick: async () => {
-        try { current = await runAction(action, { ...current, status: p.status }, ctx) || current; poll(); } catch (error) { message.textContent = error.message; }
+        try { current = await runAction(action, { ...current, status: p.status }, ctx) || current; poll(); refreshHistory(); } catch (error) { message.textContent = error.message; }
       } }, action[0].toUpperCase() + action.slice(1))),
     h('span', { class: 'spacer' }),
     h('a', { href: '#/campaigns' }, p.stage === 'done' ? 'Back to campaigns' : 'Hide and continue in the background'));
@@ -75,6 +83,6 @@ export async function progressView(ctx, id) {
     }
   }
   ctx.onLeave(() => clearTimeout(timer));
-  render(ctx.view, h('h1', {}, campaign.name), stages, barBox, line, counters, actions, message, done);
+  render(ctx.view, h('h1', {}, campaign.name), stages, barBox, line, counters, actions, message, done, history);
   await poll();
 }
