@@ -11,6 +11,7 @@ enum PublicRoutes {
     static let twilioSignature = HTTPField.Name("X-Twilio-Signature")!
 
     static func register(_ router: Router<AppRequestContext>, _ deps: AppDependencies) -> [RouteDeclaration] {
+        let keys = ServiceKeys(secret: deps.secret)
         router.post("webhooks/twilio/status") { request, context in
             let (form, tenants) = try await verifiedTwilioForm(request, context, deps)
             let sid = value("MessageSid", in: form) ?? value("SmsSid", in: form) ?? ""
@@ -39,7 +40,7 @@ enum PublicRoutes {
             return twiml()
         }
         router.get("unsubscribe/:token") { request, context in
-            guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, secret: deps.secret) else {
+            guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, keys: keys) else {
                 return invalidToken(context, deps)
             }
             let language = try? await events(deps).locale(scope: decoded.scope, channel: decoded.channel, address: decoded.address)
@@ -48,7 +49,7 @@ enum PublicRoutes {
         router.post("unsubscribe/:token") { request, context in
             // RFC 8058: any body (List-Unsubscribe=One-Click from a mail client, or the form).
             _ = try? await request.body.collect(upTo: 4096)
-            guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, secret: deps.secret) else {
+            guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, keys: keys) else {
                 return invalidToken(context, deps)
             }
             try await events(deps).suppress(

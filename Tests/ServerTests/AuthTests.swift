@@ -73,8 +73,9 @@ struct AuthTests {
             #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, lifetime: 600)).0 == 401)
             #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, secret: "another-secret-0123456")).0 == 401)
             #expect(try await exchange("not-a-token").0 == 401)
-            // Both readings of "base64url(json).base64url(hmac)" and the *_id field names work.
-            #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, macOverJSON: true)).0 == 201)
+            // The MAC covers the first base64url part only (DESIGN §7), not the JSON bytes; the
+            // *_id field names work.
+            #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, macOverJSON: true)).0 == 401)
             #expect(try await exchange(APIFixture.launchToken(tenant: 1, user: 10, fieldNames: ("tenant_id", "user_id"))).0 == 201)
             // A session carries its tenant and user: tenant 1's owner can't see or touch tenant 2's
             // real objects (tenant 2's plan allows email).
