@@ -47,6 +47,44 @@ struct CSVExportTests {
         }
     }
 
+    /// Spreadsheets split a CSV on the list separator of the user's locale: `;` in much of
+    /// Europe, `|` in some setups. Opened that way, the export still shows no cell that starts
+    /// a formula (DESIGN §13: cells holding `;` or `|` are quoted like those holding `,`).
+    @Test(arguments: [";", "|", ","])
+    func noSeparatorTurnsACellIntoAFormula(separator: Character) async throws {
+        try await APIFixture.live("csv_separator") { pool, client in
+            try await pool.withConnection { db in
+                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Ann;=1+1"), last_name = \("x|@SUM(A1)") WHERE tenant_id = 1 AND first_name = 'Cus1'")
+                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Bo; -2+3"), last_name = \("y|+cmd") WHERE tenant_id = 1 AND first_name = 'Cus2'")
+                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Cy;\t=2"), last_name = \("z;\r=3") WHERE tenant_id = 1 AND first_name = 'Cus3'")
+                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Di\n=4"), last_name = \("w;\"=5") WHERE tenant_id = 1 AND first_name = 'Cus4'")
+            }
+            let created = try await APIFixture.call(
+                client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
+                body: #"{"channel":"sms","name":"CSV","segment":{"type":"all_customers"},"body":"Hi"}"#)
+            let id = try #require(created.json?["id"]?.integerValue)
+            _ = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 1)
+            let path = "/api/v1/campaigns/\(id)/logs.csv"
+            let csv = try await client.execute(uri: path, method: .get, headers: APIFixture.signed(.get, path, tenant: 1, user: 1)) {
+                String(decoding: $0.body.readableBytesView, as: UTF8.self)
+            }
+            let rows = SpreadsheetCSV.parse(String(csv.dropFirst()), separator: separator)
+            let triggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+            for cell in rows.joined() {
+                if let first = cell.first, triggers.contains(first) {
+                    Issue.record("opened with \(separator.debugDescription) as separator, a cell starts a formula: \(cell.debugDescription)")
+                }
+            }
+            if separator == "," {
+                #expect(rows.count == 7, "\(rows.count) rows")
+                // Read with the separator it was written with, every cell is the data itself.
+                let names = rows.dropFirst().map { [$0[4], $0[5]] }
+                #expect(names.contains(["Ann;'=1+1", "x|'@SUM(A1)"]), "\(names)")
+                #expect(names.contains(["Di\n'=4", "w;\"'=5"]), "\(names)")
+            }
+        }
+    }
+
     @Test func twoHundredThousandRowsStreamInBoundedBatches() async throws {
         let pool = try await TestDatabase.create("bigcsv")
         try await TestDatabase.dropping(pool) {
@@ -97,5 +135,45 @@ struct CSVExportTests {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+}
+
+/// Reads CSV as a spreadsheet does: fields split on `separator` outside double quotes, `""`
+/// inside quotes is a quote, records end at CRLF, LF or CR outside quotes.
+enum SpreadsheetCSV {
+    static func parse(_ text: String, separator: Character) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var characters = Array(text)[...]
+        while let character = characters.popFirst() {
+            if quoted {
+                if character == "\"" {
+                    if characters.first == "\"" {
+                        field.append("\"")
+                        characters = characters.dropFirst()
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(character)
+                }
+            } else if character == "\"" && field.isEmpty {
+                quoted = true
+            } else if character == separator {
+                row.append(field)
+                field = ""
+            } else if character == "\r\n" || character == "\n" || character == "\r" {
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+            } else {
+                field.append(character)
+            }
+        }
+        if !field.isEmpty || !row.isEmpty { rows.append(row + [field]) }
+        return rows
     }
 }
