@@ -11,6 +11,7 @@ import ServiceLifecycle
 /// Returns the router and the declared access of every route.
 public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestContext>, routes: [RouteDeclaration]) {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: deps.trustedProxies))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsRecorder(metrics: deps.metrics))
     router.add(middleware: ErrorMiddleware())

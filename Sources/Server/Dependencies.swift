@@ -49,6 +49,8 @@ public struct AppDependencies: Sendable {
     public var secret = ""
     /// Origins allowed to embed `/admin/` (`BKNTC_ADMIN_FRAME_ANCESTORS`).
     public var adminFrameAncestors: [String] = []
+    /// The proxies whose `X-Forwarded-For` names the client (`BKNTC_TRUSTED_PROXIES`).
+    public var trustedProxies = TrustedProxies.none
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -125,6 +127,7 @@ public struct AppDependencies: Sendable {
         deps.publicURL = config.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         deps.secret = config.secret
         deps.adminFrameAncestors = config.adminFrameAncestors
+        deps.trustedProxies = config.trustedProxies
         return deps
     }
 }

@@ -76,10 +76,8 @@ enum PublicRoutes {
         do {
             return try await verifiedTwilioForm(request, deps)
         } catch let error as APIError where error.status == .forbidden {
-            let key = "ip:\(context.remoteAddress?.ipAddress ?? "unknown")"
-            if let wait = deps.rateLimiter.take(key, now: deps.clock.now().timeIntervalSince1970) {
-                let seconds = Int(wait.rounded(.up))
-                throw APIError(.tooManyRequests, code: .rateLimited, message: "too many requests; retry in \(seconds) s", retryAfter: seconds)
+            if let seconds = deps.rateLimiter.retryAfter(taking: context.addressKey, clock: deps.clock) {
+                throw APIError.rateLimited(retryAfter: seconds)
             }
             throw error
         }
@@ -130,12 +128,11 @@ enum PublicRoutes {
     /// like bad signatures: once its budget is spent it gets 429 with `Retry-After`. A valid token
     /// is never throttled, so a recipient can always unsubscribe.
     static func invalidToken(_ context: AppRequestContext, _ deps: AppDependencies) -> Response {
-        let key = "ip:\(context.remoteAddress?.ipAddress ?? "unknown")"
-        guard let wait = deps.rateLimiter.take(key, now: deps.clock.now().timeIntervalSince1970) else {
+        guard let seconds = deps.rateLimiter.retryAfter(taking: context.addressKey, clock: deps.clock) else {
             return page(.invalid, language: nil, status: .badRequest)
         }
         var response = page(.invalid, language: nil, status: .tooManyRequests)
-        response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+        response.headers[.retryAfter] = String(seconds)
         return response
     }
 

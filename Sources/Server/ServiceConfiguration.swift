@@ -68,6 +68,8 @@ public struct ServiceConfiguration: Sendable {
     /// `BKNTC_ADMIN_FRAME_ANCESTORS`: origins allowed to embed `/admin/` (e.g. the WordPress
     /// site), space- or comma-separated; empty = only the service itself.
     public var adminFrameAncestors: [String] = []
+    /// `BKNTC_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` names the client.
+    public var trustedProxies = TrustedProxies.none
 
     public init(
         database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
@@ -252,6 +254,13 @@ public struct ServiceConfiguration: Sendable {
                 }
                 configuration.adminFrameAncestors.append(origin.hasSuffix("/") ? String(origin.dropLast()) : origin)
             }
+        }
+        if let raw = value("BKNTC_TRUSTED_PROXIES") {
+            guard let proxies = TrustedProxies(raw) else {
+                throw .invalid(
+                    variable: "BKNTC_TRUSTED_PROXIES", expected: "comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8, 2001:db8::/32")
+            }
+            configuration.trustedProxies = proxies
         }
         if let raw = value("BKNTC_QUIET_HOURS") {
             if raw.lowercased() == "off" {
