@@ -85,6 +85,10 @@ public struct AppDependencies: Sendable {
     ) -> AppDependencies {
         let prefix = config.prefix
         let settings = MariaDBSiteSettings(pool: pool, prefix: prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock)
+        let queue = DatabaseProbe(clock: clock) { try await Installation.queueStatistics(pool: pool, prefix: prefix, now: clock.now()) }
+        let migrations = DatabaseProbe(clock: clock) {
+            try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()
+        }
         var deps = AppDependencies(
             audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
             campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
@@ -95,14 +99,11 @@ public struct AppDependencies: Sendable {
                 nonces: MariaDBNonceStore(pool: pool, prefix: prefix, clock: clock),
                 sessions: MariaDBSessionStore(pool: pool, prefix: prefix, clock: clock), secret: config.secret, clock: clock),
             settings: settings, saas: saas,
-            metrics: ServiceMetrics(pool: pool, engine: engine?.metrics) {
-                try await Installation.queueStatistics(pool: pool, prefix: prefix, now: clock.now())
-            },
+            metrics: ServiceMetrics(pool: pool, engine: engine?.metrics) { try await queue.reading() },
             rateLimiter: RateLimiter(rate: config.apiRateLimit, burst: config.apiRateBurst), clock: clock,
             readiness: {
                 do {
-                    let current = try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()
-                    if !current { return (false, "migrations pending: run bkntc-campaigns migrate") }
+                    if try await !migrations.reading() { return (false, "migrations pending: run bkntc-campaigns migrate") }
                 } catch {
                     return (false, "database unreachable")
                 }
