@@ -18,6 +18,7 @@ struct CSVExportTests {
                 try await db.execute(
                     "UPDATE wpa_bkntc_customers SET first_name = \("@SUM(1)"), last_name = \("Zoë 😀") WHERE tenant_id = 1 AND first_name = 'Cus2'")
                 try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("-2+3") WHERE tenant_id = 1 AND first_name = 'Cus3'")
+                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Di\n=4"), last_name = \("w;\"=5") WHERE tenant_id = 1 AND first_name = 'Cus4'")
             }
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
@@ -111,12 +112,16 @@ struct CSVExportTests {
             var seen = 0
             var largestBatch = 0
             var bytes = 0
+            var lastID = 0
+            var inOrder = true
             try await repository.streamLogs(
                 scope: .tenant(1), id: 1, limit: nil, access: AccessCheck(.logs, in: .everything(planChannels: nil))
             ) { batch in
                 largestBatch = max(largestBatch, batch.count)
                 peak = max(peak, residentKiB())
                 for row in batch {
+                    inOrder = inOrder && row.id > lastID
+                    lastID = row.id
                     bytes += CSVFormatter.row([String(row.id), row.address, row.firstName, row.lastName, row.status.rawValue]).utf8.count
                     seen += 1
                 }
@@ -124,6 +129,7 @@ struct CSVExportTests {
             // Resident memory sampled while streaming (not the process-lifetime peak).
             let growthMiB = Double(peak - before) / 1024
             #expect(seen == rows)
+            #expect(inOrder, "every row once, in id order")
             #expect(largestBatch <= 1000)
             #expect(bytes > 10_000_000)
             #expect(growthMiB < 64, "peak memory grew \(growthMiB) MiB while streaming \(rows) rows")
