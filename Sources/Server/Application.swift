@@ -76,13 +76,13 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     if let worker = engine.worker { services.append(worker) }
     return Application(
         router: router,
-        server: .closingHTTP1(),
+        server: .closingHTTP1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout)))),
         configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: "bkntc-campaigns"),
         services: services,
         logger: logger)
 }
 
-/// Echoes or assigns `X-Request-Id` and logs one line per request.
+/// Echoes or assigns `X-Request-Id` and logs one line per request (tokens in paths cut short).
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let header = HTTPField.Name("X-Request-Id")!
