@@ -108,6 +108,7 @@ struct CSVExportTests {
             let settings = MariaDBSiteSettings(pool: pool, prefix: APIFixture.prefix, fallbackCountryCode: nil, clock: clock)
             let repository = MariaDBCampaignRepository(pool: pool, prefix: APIFixture.prefix, settings: settings, clock: clock)
             let before = residentKiB()
+            let started = ContinuousClock.now
             var peak = before
             var seen = 0
             var largestBatch = 0
@@ -126,6 +127,7 @@ struct CSVExportTests {
                     seen += 1
                 }
             }
+            print("CSVExportTests: \(rows) rows streamed in \(ContinuousClock.now - started)")
             // Resident memory sampled while streaming (not the process-lifetime peak).
             let growthMiB = Double(peak - before) / 1024
             #expect(seen == rows)

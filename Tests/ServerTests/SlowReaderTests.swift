@@ -21,10 +21,10 @@ struct SlowReaderTests {
         let (pool, _) = try await APIFixture.make("slow_readers")
         try await TestDatabase.dropping(pool) {
             try await Self.insertCampaign(pool, rows: Self.rows)
-            // The API's own pool: two connections, and a short wait for one.
+            // The API's own pool: two connections, and a wait of at most 5 s for one.
             var small = pool.configuration
             small.maxConnections = 2
-            small.acquireTimeout = 2
+            small.acquireTimeout = 5
             let apiPool = MariaDBPool(configuration: small, logger: TestDatabase.logger)
             let config = ServiceConfiguration(database: small, prefix: APIFixture.prefix, saas: true, secret: APIFixture.secret)
             let deps = AppDependencies.live(config: config, pool: apiPool, saas: true)
@@ -63,7 +63,7 @@ struct SlowReaderTests {
         print(
             "SlowReaderTests: GET /api/v1/campaigns alone: \(alone.map(milliseconds)) ms; beside \(readers) logs.csv downloads: \(streaming.map(milliseconds)) ms while they"
                 + " stream, \(stalled.map(milliseconds)) ms once they stalled (after \(milliseconds(stalledAfter)) ms and about \(pagesBeforeStall / readers) pages each)")
-        // (Each answered 200, so got a connection within the 2 s the pool lets a request wait.)
+        // (Each answered 200, so got a connection within the 5 s the pool lets a request wait.)
         #expect(stalled.allSatisfy { $0 < .seconds(1) })
         let leasesWhileStalled = await apiPool.statistics().leases
         // Read, a download is the whole CSV: it had stalled part-way and goes on from there.
