@@ -132,6 +132,14 @@ enum APIFixture {
         }
     }
 
+    /// Exchanges a launch token for a session: the status and the JSON answer.
+    static func exchange(_ client: any TestClientProtocol, _ token: String) async throws -> (Int, JSONValue?) {
+        try await client.execute(
+            uri: "/api/v1/sessions", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"launch_token":"\#(token)"}"#)
+        ) { (Int($0.status.code), try? JSONDecoder().decode(JSONValue.self, from: Data($0.body.readableBytesView))) }
+    }
+
     /// A launch token as the bridge mints it.
     static func launchToken(
         tenant: Int?, user: Int, lifetime: Int = 60, secret: String = APIFixture.secret, macOverJSON: Bool = false,

@@ -51,12 +51,7 @@ struct AuthTests {
 
     @Test func browserSessions() async throws {
         try await APIFixture.live("sessions") { pool, client in
-            func exchange(_ token: String) async throws -> (Int, JSONValue?) {
-                try await client.execute(
-                    uri: "/api/v1/sessions", method: .post, headers: [.contentType: "application/json"],
-                    body: ByteBuffer(string: #"{"launch_token":"\#(token)"}"#)
-                ) { (Int($0.status.code), try? JSONDecoder().decode(JSONValue.self, from: Data($0.body.readableBytesView))) }
-            }
+            func exchange(_ token: String) async throws -> (Int, JSONValue?) { try await APIFixture.exchange(client, token) }
             func get(_ bearer: String, _ path: String = "/api/v1/campaigns?channel=sms") async throws -> Int {
                 try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(bearer)"]) { Int($0.status.code) }
             }

@@ -12,19 +12,8 @@ import Testing
 struct CSVExportTests {
     @Test func cellsAreEscapedAndCapped() async throws {
         try await APIFixture.live("csv") { pool, client in
-            try await pool.withConnection { db in
-                try await db.execute(
-                    "UPDATE wpa_bkntc_customers SET first_name = \("=HYPERLINK(\"http://x\")"), last_name = \("O'Brien, \"Jr\"\nline2") WHERE tenant_id = 1 AND first_name = 'Cus1'")
-                try await db.execute(
-                    "UPDATE wpa_bkntc_customers SET first_name = \("@SUM(1)"), last_name = \("Zoë 😀") WHERE tenant_id = 1 AND first_name = 'Cus2'")
-                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("-2+3") WHERE tenant_id = 1 AND first_name = 'Cus3'")
-                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Di\n=4"), last_name = \("w;\"=5") WHERE tenant_id = 1 AND first_name = 'Cus4'")
-            }
-            let created = try await APIFixture.call(
-                client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
-                body: #"{"channel":"sms","name":"CSV","segment":{"type":"all_customers"},"body":"Hi"}"#)
-            let id = try #require(created.json?["id"]?.integerValue)
-            _ = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 1)
+            let id = try await Self.sendCampaign(
+                to: [("=HYPERLINK(\"http://x\")", "O'Brien, \"Jr\"\nline2"), ("@SUM(1)", "Zoë 😀"), ("-2+3", "T1")], pool, client)
             func export(_ query: String) async throws -> (String, String?) {
                 let path = "/api/v1/campaigns/\(id)/logs.csv\(query)"
                 return try await client.execute(uri: path, method: .get, headers: APIFixture.signed(.get, path, tenant: 1, user: 1)) {
@@ -54,17 +43,8 @@ struct CSVExportTests {
     @Test(arguments: [";", "|", ","])
     func noSeparatorTurnsACellIntoAFormula(separator: Character) async throws {
         try await APIFixture.live("csv_separator") { pool, client in
-            try await pool.withConnection { db in
-                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Ann;=1+1"), last_name = \("x|@SUM(A1)") WHERE tenant_id = 1 AND first_name = 'Cus1'")
-                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Bo; -2+3"), last_name = \("y|+cmd") WHERE tenant_id = 1 AND first_name = 'Cus2'")
-                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Cy;\t=2"), last_name = \("z;\r=3") WHERE tenant_id = 1 AND first_name = 'Cus3'")
-                try await db.execute("UPDATE wpa_bkntc_customers SET first_name = \("Di\n=4"), last_name = \("w;\"=5") WHERE tenant_id = 1 AND first_name = 'Cus4'")
-            }
-            let created = try await APIFixture.call(
-                client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
-                body: #"{"channel":"sms","name":"CSV","segment":{"type":"all_customers"},"body":"Hi"}"#)
-            let id = try #require(created.json?["id"]?.integerValue)
-            _ = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 1)
+            let names = [("Ann;=1+1", "x|@SUM(A1)"), ("Bo; -2+3", "y|+cmd"), ("Cy;\t=2", "z;\r=3"), ("Di\n=4", "w;\"=5")]
+            let id = try await Self.sendCampaign(to: names, pool, client)
             let path = "/api/v1/campaigns/\(id)/logs.csv"
             let csv = try await client.execute(uri: path, method: .get, headers: APIFixture.signed(.get, path, tenant: 1, user: 1)) {
                 String(decoding: $0.body.readableBytesView, as: UTF8.self)
@@ -84,6 +64,23 @@ struct CSVExportTests {
                 #expect(names.contains(["Di\n'=4", "w;\"'=5"]), "\(names)")
             }
         }
+    }
+
+    /// Gives tenant 1's first customers (Cus1, Cus2, …) these first and last names, sends an SMS
+    /// campaign to all of them and returns its id.
+    static func sendCampaign(to names: [(String, String)], _ pool: MariaDBPool, _ client: any TestClientProtocol) async throws -> Int {
+        try await pool.withConnection { db in
+            for (index, (first, last)) in names.enumerated() {
+                try await db.execute(
+                    "UPDATE wpa_bkntc_customers SET first_name = \(first), last_name = \(last) WHERE tenant_id = 1 AND first_name = \("Cus\(index + 1)")")
+            }
+        }
+        let created = try await APIFixture.call(
+            client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
+            body: #"{"channel":"sms","name":"CSV","segment":{"type":"all_customers"},"body":"Hi"}"#)
+        let id = try #require(created.json?["id"]?.integerValue)
+        _ = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 1)
+        return id
     }
 
     @Test func twoHundredThousandRowsStreamInBoundedBatches() async throws {

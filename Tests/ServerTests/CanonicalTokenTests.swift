@@ -74,12 +74,7 @@ struct CanonicalTokenTests {
 
     @Test func aLaunchTokenOpensOneSessionHoweverItIsSpelled() async throws {
         try await APIFixture.live("canonical_launch") { _, client in
-            func exchange(_ token: String) async throws -> (Int, JSONValue?) {
-                try await client.execute(
-                    uri: "/api/v1/sessions", method: .post, headers: [.contentType: "application/json"],
-                    body: ByteBuffer(string: #"{"launch_token":"\#(token)"}"#)
-                ) { (Int($0.status.code), try? JSONDecoder().decode(JSONValue.self, from: Data($0.body.readableBytesView))) }
-            }
+            func exchange(_ token: String) async throws -> (Int, JSONValue?) { try await APIFixture.exchange(client, token) }
             // A token whose MAC holds `-` or `_`, so the standard alphabet spells it differently.
             var token = APIFixture.launchToken(tenant: 1, user: 10)
             while !token.split(separator: ".")[1].contains(where: { $0 == "-" || $0 == "_" }) {
