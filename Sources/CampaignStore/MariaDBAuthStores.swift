@@ -2,57 +2,64 @@ import Campaigns
 import Foundation
 import MariaDB
 
-/// Used signatures and launch tokens in `{prefix}bkntc_campaign_nonces`.
+/// Used signatures and launch tokens in `{prefix}bkntc_campaign_nonces`; expired ones are purged
+/// as new ones are written.
 public struct MariaDBNonceStore: NonceStore {
     let pool: MariaDBPool
     let table: SQLIdentifier
     let clock: any WallClock
+    let purge: ExpiredRowPurge
 
     public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
         self.pool = pool
         self.table = prefix.bkntc("campaign_nonces")
         self.clock = clock
+        self.purge = ExpiredRowPurge(table: table, clock: clock)
     }
 
     public func consume(_ nonce: String, expiresAt: Date) async throws -> Bool {
         try await pool.withConnection { db in
-            if Int.random(in: 0..<100) == 0 {
-                try await db.execute("DELETE FROM \(identifier: table) WHERE expires_at < \(clock.now()) LIMIT 1000")
-            }
+            await purge.runIfDue(on: db)
             return try await db.execute("INSERT IGNORE INTO \(identifier: table) (nonce, expires_at) VALUES (\(nonce), \(expiresAt))")
                 .affectedRows == 1
         }
     }
 }
 
-/// Browser sessions in `{prefix}bkntc_campaign_sessions`.
+/// Browser sessions in `{prefix}bkntc_campaign_sessions`; expired ones are purged as new ones
+/// are created.
 public struct MariaDBSessionStore: SessionStore {
     let pool: MariaDBPool
     let table: SQLIdentifier
     let clock: any WallClock
     let audit: AuditWriter
+    let purge: ExpiredRowPurge
 
     public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
         self.pool = pool
         self.audit = AuditWriter(prefix: prefix)
         self.table = prefix.bkntc("campaign_sessions")
         self.clock = clock
+        self.purge = ExpiredRowPurge(table: table, clock: clock)
     }
 
     /// Stores the session and its audit entry (never its id: that is a credential) together.
     public func create(_ session: StoredSession, expiresAt: Date) async throws {
-        try await pool.withTransaction { tx in
-            try await tx.execute(
-                """
-                INSERT INTO \(identifier: table) (id, tenant_id, user_id, expires_at, created_at)
-                VALUES (\(session.id), \(session.tenantID), \(session.userID), \(expiresAt), \(clock.now()))
-                """)
-            try await audit.write(
-                tx,
-                AuditEntry(
-                    at: clock.now(), scope: TenantScope(storedTenantID: session.tenantID), userID: session.userID, action: .open,
-                    objectType: .session, objectID: nil, channel: nil,
-                    detail: ["expires_at": .string(expiresAt.formatted(.iso8601))]))
+        try await pool.withConnection { db in
+            await purge.runIfDue(on: db)
+            try await db.withTransaction { tx in
+                try await tx.execute(
+                    """
+                    INSERT INTO \(identifier: table) (id, tenant_id, user_id, expires_at, created_at)
+                    VALUES (\(session.id), \(session.tenantID), \(session.userID), \(expiresAt), \(clock.now()))
+                    """)
+                try await audit.write(
+                    tx,
+                    AuditEntry(
+                        at: clock.now(), scope: TenantScope(storedTenantID: session.tenantID), userID: session.userID, action: .open,
+                        objectType: .session, objectID: nil, channel: nil,
+                        detail: ["expires_at": .string(expiresAt.formatted(.iso8601))]))
+            }
         }
     }
 

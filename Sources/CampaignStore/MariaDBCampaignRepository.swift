@@ -355,19 +355,47 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         }
     }
 
+    /// Rows per page of `streamLogs`.
+    static let exportPageSize = 1000
+
+    /// Reads the rows in pages by id (keyset), each page on a lease of its own that is given back
+    /// before the page is handed on: a reader that does not keep up never holds a connection
+    /// (DESIGN §13). The run's id range is looked up once, so each page is a short range read of
+    /// the primary key.
     public func streamLogs(
         scope: TenantScope, id: Int, limit: Int?, access: AccessCheck, _ handle: ([CampaignLogRow]) async throws -> Void
     ) async throws {
-        try await pool.withConnection { db in
+        let (run, range) = try await pool.withConnection { db in
             let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
-            try await db.streamRows(
+            let bounds = try await db.queryFirst(
                 """
-                SELECT * FROM \(identifier: logs) WHERE campaign_id = \(id) AND run = \(campaign.currentRun)
-                  AND tenant_key = \(scope.key) ORDER BY id LIMIT \(limit ?? Int(Int32.max))
-                """, batchSize: 1000
-            ) { rows in
-                try await handle(try rows.map(Self.logRow))
+                SELECT MIN(id) AS first, MAX(id) AS last FROM \(identifier: logs)
+                WHERE campaign_id = \(id) AND run = \(campaign.currentRun) AND tenant_key = \(scope.key)
+                """)
+            guard let first: Int = try bounds?.decode("first"), let last: Int = try bounds?.decode("last") else {
+                return (campaign.currentRun, nil as ClosedRange<Int>?)
             }
+            return (campaign.currentRun, first...last)
+        }
+        guard let range else { return }
+        var remaining = limit ?? Int.max
+        var after = range.lowerBound - 1
+        while remaining > 0 {
+            let size = min(Self.exportPageSize, remaining)
+            let page = try await pool.withConnection { db in
+                try await db.query(
+                    """
+                    SELECT * FROM \(identifier: logs) FORCE INDEX (PRIMARY)
+                    WHERE id > \(after) AND id <= \(range.upperBound) AND campaign_id = \(id) AND run = \(run) AND tenant_key = \(scope.key)
+                    ORDER BY id LIMIT \(size)
+                    """
+                ).map(Self.logRow)
+            }
+            guard let last = page.last else { return }
+            try await handle(page)
+            after = last.id
+            remaining -= page.count
+            if page.count < size { return }
         }
     }
 

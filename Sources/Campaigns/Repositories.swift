@@ -97,7 +97,8 @@ public protocol CampaignRepository: Sendable {
     func logs(scope: TenantScope, id: Int, run: Int?, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
         -> Page<CampaignLogRow>
     /// Streams log rows of the current run in id order, at most `limit` (nil = all), in
-    /// batches of at most 1,000 rows. `access` is checked before the first batch.
+    /// batches of at most 1,000 rows. `access` is checked before the first batch. No database
+    /// connection is held while `handle` runs, however long a slow reader makes it take.
     func streamLogs(
         scope: TenantScope, id: Int, limit: Int?, access: AccessCheck, _ handle: ([CampaignLogRow]) async throws -> Void
     ) async throws

@@ -75,6 +75,11 @@ public struct APIError: Error, Sendable, HTTPResponseError {
 
     static let unauthorized = APIError(.unauthorized, code: .unauthorized, message: "missing or invalid credentials")
 
+    /// 429 with `Retry-After`.
+    static func rateLimited(retryAfter seconds: Int) -> APIError {
+        APIError(.tooManyRequests, code: .rateLimited, message: "too many requests; retry in \(seconds) s", retryAfter: seconds)
+    }
+
     static func notFound(_ what: String) -> APIError { APIError(.notFound, code: .notFound, message: "\(what) not found") }
 
     struct ErrorBody: Encodable {

@@ -21,8 +21,10 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     public var capabilities: CapabilitySet?
-    /// The peer, for per-address rate limits of unauthenticated requests.
+    /// The peer (the last hop: the client, or a proxy in front of the service).
     public let remoteAddress: SocketAddress?
+    /// The client's address as `ClientAddressMiddleware` resolved it behind trusted proxies.
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -31,4 +33,12 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 
     /// The body limit (1 MiB) applies to every route.
     public var maxUploadSize: Int { 1 << 20 }
+}
+
+extension AppRequestContext {
+    /// The key of the caller's per-address budget for failures (bad signatures, launch tokens,
+    /// unsubscribe links, Twilio signatures): the client's address (DESIGN §13).
+    var addressKey: String {
+        "ip:" + (clientAddress ?? remoteAddress?.ipAddress ?? "unknown")
+    }
 }

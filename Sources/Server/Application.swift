@@ -11,6 +11,7 @@ import ServiceLifecycle
 /// Returns the router and the declared access of every route.
 public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestContext>, routes: [RouteDeclaration]) {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: deps.trustedProxies))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsRecorder(metrics: deps.metrics))
     router.add(middleware: ErrorMiddleware())
@@ -77,13 +78,13 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     if let worker = engine.worker { services.append(worker) }
     return Application(
         router: router,
-        server: .closingHTTP1(),
+        server: .closingHTTP1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout)))),
         configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: "bkntc-campaigns"),
         services: services,
         logger: logger)
 }
 
-/// Echoes or assigns `X-Request-Id` and logs one line per request.
+/// Echoes or assigns `X-Request-Id` and logs one line per request (tokens in paths cut short).
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let header = HTTPField.Name("X-Request-Id")!
@@ -100,7 +101,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         context.logger.info(
             "request",
             metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "method": "\(request.method.rawValue)", "path": "\(LoggedPath.redacting(request.uri.path))", "status": "\(response.status.code)",
                 "ms": "\(elapsed.components.attoseconds / 1_000_000_000_000_000 + elapsed.components.seconds * 1000)",
             ])
         return response

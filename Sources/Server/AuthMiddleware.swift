@@ -22,17 +22,9 @@ struct AuthMiddleware: RouterMiddleware {
         var request = request
         var context = context
         if request.method == .post, request.uri.path == "/api/v1/sessions" {
-            try limit("ip:\(context.remoteAddress?.ipAddress ?? "unknown")")
-            return try await next(request, context)
+            return try await spendingTheAddressBudgetOnFailure(context) { try await next(request, context) }
         }
-        let identity: Identity
-        do {
-            identity = try await authenticate(&request, context)
-        } catch let error as APIError where error.status == .unauthorized {
-            // Failed attempts count against the caller's address, so guessing is slowed down.
-            try limit("ip:\(context.remoteAddress?.ipAddress ?? "unknown")")
-            throw error
-        }
+        let identity = try await spendingTheAddressBudgetOnFailure(context) { try await authenticate(&request, context) }
         try limit(identity.userID.map { "user:\($0)" } ?? "system:\(identity.scope.key)")
         context.identity = identity
         if let userID = identity.userID {
@@ -42,10 +34,18 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     private func limit(_ key: String) throws {
-        if let wait = limiter.take(key, now: clock.now().timeIntervalSince1970) {
-            throw APIError(
-                .tooManyRequests, code: .rateLimited,
-                message: "too many requests; retry in \(Int(wait.rounded(.up))) s", retryAfter: Int(wait.rounded(.up)))
+        if let seconds = limiter.retryAfter(taking: key, clock: clock) { throw APIError.rateLimited(retryAfter: seconds) }
+    }
+
+    /// Runs `attempt`; only a refusal (401) counts against the client's address (DESIGN §13), so
+    /// guessing is slowed down (429 once the budget is spent) while a genuine signature or launch
+    /// token is never refused for its neighbours' failures.
+    private func spendingTheAddressBudgetOnFailure<T>(_ context: Context, _ attempt: () async throws -> T) async throws -> T {
+        do {
+            return try await attempt()
+        } catch let error as APIError where error.status == .unauthorized {
+            try limit(context.addressKey)
+            throw error
         }
     }
 

@@ -57,6 +57,8 @@ public struct AppDependencies: Sendable {
     public var testSends: (any TestSendStore)?
     /// `BKNTC_TEST_SENDS_PER_DAY`.
     public var testSendsPerDay = 50
+    /// The proxies whose `X-Forwarded-For` names the client (`BKNTC_TRUSTED_PROXIES`).
+    public var trustedProxies = TrustedProxies.none
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -101,6 +103,12 @@ public struct AppDependencies: Sendable {
         let versions = engine?.settingsVersions ?? SettingsVersions(clock: clock)
         let settings = MariaDBSiteSettings(
             pool: pool, prefix: prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock, versions: versions)
+        let queue = DatabaseProbe(clock: clock) { try await Installation.queueStatistics(pool: pool, prefix: prefix, now: clock.now()) }
+        let migrations = DatabaseProbe(clock: clock) {
+            try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()
+        }
+        // While the mode is unknown, `/ready` tries to detect it at most once per 5 s too.
+        let detection = DatabaseProbe(clock: clock) { try await installation.isSaaS() }
         var deps = AppDependencies(
             audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
             campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
@@ -111,17 +119,14 @@ public struct AppDependencies: Sendable {
                 nonces: MariaDBNonceStore(pool: pool, prefix: prefix, clock: clock),
                 sessions: MariaDBSessionStore(pool: pool, prefix: prefix, clock: clock), secret: config.secret, clock: clock),
             settings: settings, saas: installation.current ?? false,
-            metrics: ServiceMetrics(pool: pool, engine: engine?.metrics) {
-                try await Installation.queueStatistics(pool: pool, prefix: prefix, now: clock.now())
-            },
+            metrics: ServiceMetrics(pool: pool, engine: engine?.metrics) { try await queue.reading() },
             rateLimiter: RateLimiter(rate: config.apiRateLimit, burst: config.apiRateBurst), clock: clock,
             readiness: {
-                guard (try? await installation.isSaaS()) != nil else {
+                if installation.current == nil, (try? await detection.reading()) == nil {
                     return (false, "database unreachable: single-site or SaaS not detected yet")
                 }
                 do {
-                    let current = try await Migrator(pool: pool, prefix: prefix, logger: .init(label: "ready")).isCurrent()
-                    if !current { return (false, "migrations pending: run bkntc-campaigns migrate") }
+                    if try await !migrations.reading() { return (false, "migrations pending: run bkntc-campaigns migrate") }
                 } catch {
                     return (false, "database unreachable")
                 }
@@ -150,6 +155,7 @@ public struct AppDependencies: Sendable {
         deps.audit = MariaDBAuditLog(pool: pool, prefix: prefix)
         deps.testSends = MariaDBTestSendStore(pool: pool, prefix: prefix, settings: settings)
         deps.testSendsPerDay = config.testSendsPerDay
+        deps.trustedProxies = config.trustedProxies
         return deps
     }
 }

@@ -11,6 +11,7 @@ enum PublicRoutes {
     static let twilioSignature = HTTPField.Name("X-Twilio-Signature")!
 
     static func register(_ router: Router<AppRequestContext>, _ deps: AppDependencies) -> [RouteDeclaration] {
+        let keys = ServiceKeys(secret: deps.secret)
         router.post("webhooks/twilio/status") { request, context in
             let (form, tenants) = try await verifiedTwilioForm(request, context, deps)
             let sid = value("MessageSid", in: form) ?? value("SmsSid", in: form) ?? ""
@@ -39,7 +40,7 @@ enum PublicRoutes {
             return twiml()
         }
         router.get("unsubscribe/:token") { request, context in
-            guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, secret: deps.secret) else {
+            guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, keys: keys) else {
                 return invalidToken(context, deps)
             }
             let language = try? await events(deps).locale(scope: decoded.scope, campaignID: decoded.campaignID, address: decoded.address)
@@ -48,7 +49,7 @@ enum PublicRoutes {
         router.post("unsubscribe/:token") { request, context in
             // RFC 8058: any body (List-Unsubscribe=One-Click from a mail client, or the form).
             _ = try? await request.body.collect(upTo: 4096)
-            guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, secret: deps.secret) else {
+            guard let token = context.parameters.get("token"), let decoded = UnsubscribeToken.decode(token, keys: keys) else {
                 return invalidToken(context, deps)
             }
             try await events(deps).suppress(
@@ -77,10 +78,8 @@ enum PublicRoutes {
         do {
             return try await verifiedTwilioForm(request, deps)
         } catch let error as APIError where error.status == .forbidden {
-            let key = "ip:\(context.remoteAddress?.ipAddress ?? "unknown")"
-            if let wait = deps.rateLimiter.take(key, now: deps.clock.now().timeIntervalSince1970) {
-                let seconds = Int(wait.rounded(.up))
-                throw APIError(.tooManyRequests, code: .rateLimited, message: "too many requests; retry in \(seconds) s", retryAfter: seconds)
+            if let seconds = deps.rateLimiter.retryAfter(taking: context.addressKey, clock: deps.clock) {
+                throw APIError.rateLimited(retryAfter: seconds)
             }
             throw error
         }
@@ -136,12 +135,11 @@ enum PublicRoutes {
     /// like bad signatures: once its budget is spent it gets 429 with `Retry-After`. A valid token
     /// is never throttled, so a recipient can always unsubscribe.
     static func invalidToken(_ context: AppRequestContext, _ deps: AppDependencies) -> Response {
-        let key = "ip:\(context.remoteAddress?.ipAddress ?? "unknown")"
-        guard let wait = deps.rateLimiter.take(key, now: deps.clock.now().timeIntervalSince1970) else {
+        guard let seconds = deps.rateLimiter.retryAfter(taking: context.addressKey, clock: deps.clock) else {
             return page(.invalid, language: nil, status: .badRequest)
         }
         var response = page(.invalid, language: nil, status: .tooManyRequests)
-        response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+        response.headers[.retryAfter] = String(seconds)
         return response
     }
 

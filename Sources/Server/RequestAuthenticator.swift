@@ -1,19 +1,20 @@
 import Campaigns
 import Crypto
 import Foundation
+import Messaging
 
-/// Verifies server-to-server signatures and browser sessions (DESIGN §7).
+/// Verifies server-to-server signatures and browser sessions (DESIGN §7, §13).
 ///
 /// Signature: lowercase hex HMAC-SHA256(secret) over
 /// `timestamp\nMETHOD\npath?query\ntenant\nuser\nhex(sha256(body))`, ±300 s, each signature
-/// usable once (recorded in `{prefix}bkntc_campaign_nonces`, shared by replicas).
+/// usable once (recorded in `{prefix}bkntc_campaign_nonces`, shared by replicas). Signatures and
+/// tokens have one spelling each (64 lower-case hex digits; canonical unpadded base64url), and
+/// replays are keyed on the MAC's bytes, so a re-spelled value is neither accepted nor new.
 public struct RequestAuthenticator: Sendable {
     let nonces: any NonceStore
     let sessions: any SessionStore
-    private let secretBytes: Data
-    private let sessionKeyBytes: Data
-    var secret: SymmetricKey { SymmetricKey(data: secretBytes) }
-    var sessionKey: SymmetricKey { SymmetricKey(data: sessionKeyBytes) }
+    /// The secret for §7's signatures and launch tokens, and the key derived for sessions.
+    let keys: ServiceKeys
     let clock: any WallClock
     static let window: TimeInterval = 300
     static let launchTokenLifetime: TimeInterval = 120
@@ -22,10 +23,7 @@ public struct RequestAuthenticator: Sendable {
     public init(nonces: any NonceStore, sessions: any SessionStore, secret: String, clock: any WallClock) {
         self.nonces = nonces
         self.sessions = sessions
-        self.secretBytes = Data(secret.utf8)
-        self.sessionKeyBytes = Data(
-            HMAC<SHA256>.authenticationCode(
-                for: Data("bkntc-campaigns session key v1".utf8), using: SymmetricKey(data: Data(secret.utf8))))
+        self.keys = ServiceKeys(secret: secret)
         self.clock = clock
     }
 
@@ -54,12 +52,12 @@ public struct RequestAuthenticator: Sendable {
         }
         let canonical = Self.canonicalString(
             timestamp: timestamp, method: method, pathAndQuery: pathAndQuery, tenant: tenant, user: user, body: body)
-        guard let given = Data(hex: signature.lowercased()),
-            HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: canonical, using: secret)
+        guard let given = LowercaseHex.bytes(of: signature, count: SHA256.byteCount),
+            HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: canonical, using: keys.shared)
         else {
             throw APIError(.unauthorized, code: .unauthorized, message: "bad signature")
         }
-        try await consumeNonce(signature.lowercased(), expires: Date(timeIntervalSince1970: seconds + Self.window + 60))
+        try await consumeNonce(of: given, expires: Date(timeIntervalSince1970: seconds + Self.window + 60))
         return (tenant, user)
     }
 
@@ -67,11 +65,10 @@ public struct RequestAuthenticator: Sendable {
     /// session token valid 8 h.
     public func createSession(launchToken: String) async throws -> (token: String, expiresAt: Date, tenant: Int?, user: Int) {
         let parts = launchToken.split(separator: ".", omittingEmptySubsequences: false)
-        // The MAC may cover the base64url text (JWT style) or the JSON bytes themselves.
-        guard parts.count == 2, let mac = Data(base64URL: String(parts[1])),
-            let payload = Data(base64URL: String(parts[0])),
-            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(parts[0].utf8), using: secret)
-                || HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: secret),
+        // The MAC covers the first base64url part as sent (DESIGN §7), and nothing else.
+        guard parts.count == 2, let mac = Base64URL.decode(parts[1]),
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(parts[0].utf8), using: keys.shared),
+            let payload = Base64URL.decode(parts[0]),
             let json = try? JSONDecoder().decode(JSONValue.self, from: payload)
         else { throw Self.badLaunchToken("the launch token is not valid") }
         let now = clock.now().timeIntervalSince1970
@@ -89,19 +86,18 @@ public struct RequestAuthenticator: Sendable {
         else { throw Self.badLaunchToken("the launch token names no user") }
         let tenantValue = json["tenant"] ?? json["tenant_id"]
         let tenant = tenantValue?.integerValue ?? Int(tenantValue?.stringValue ?? "")
-        try await consumeNonce(SHA256.hash(data: Data(launchToken.utf8)).hex, expires: Date(timeIntervalSince1970: Double(exp) + 60))
+        try await consumeNonce(of: mac, expires: Date(timeIntervalSince1970: Double(exp) + 60))
         let sessionID = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).hex
         let expiresAt = Date(timeIntervalSince1970: (now + Self.sessionLifetime).rounded(.down))
         try await sessions.create(StoredSession(id: sessionID, tenantID: tenant, userID: user), expiresAt: expiresAt)
-        let token = "\(sessionID).\(Data(HMAC<SHA256>.authenticationCode(for: Data(sessionID.utf8), using: sessionKey)).base64URL)"
-        return (token, expiresAt, tenant, user)
+        return (sessionToken(sessionID), expiresAt, tenant, user)
     }
 
     /// Resolves a bearer session token to its session id, tenant and user.
     public func verifySession(_ token: String) async throws -> (id: String, tenant: Int?, user: Int) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 32, let mac = Data(base64URL: String(parts[1])),
-            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(parts[0].utf8), using: sessionKey)
+        guard parts.count == 2, LowercaseHex.bytes(of: parts[0], count: 16) != nil, let mac = Base64URL.decode(parts[1]),
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(parts[0].utf8), using: keys.key(for: .session))
         else { throw APIError(.unauthorized, code: .unauthorized, message: "invalid session token") }
         guard let session = try await sessions.find(id: String(parts[0])) else {
             throw APIError(.unauthorized, code: .unauthorized, message: "the session has expired or was revoked")
@@ -113,9 +109,17 @@ public struct RequestAuthenticator: Sendable {
         try await sessions.revoke(id: id)
     }
 
-    /// Records a one-time value; a second use is a replay (401).
-    private func consumeNonce(_ nonce: String, expires: Date) async throws {
-        guard try await nonces.consume(nonce, expiresAt: expires) else { throw APIError(.unauthorized, code: .unauthorized, message: "this request was already used (replay)") }
+    /// The bearer token of a session: its id and the id's MAC with the session key.
+    private func sessionToken(_ sessionID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(sessionID.utf8), using: keys.key(for: .session))
+        return sessionID + "." + Base64URL.encode(Data(mac))
+    }
+
+    /// Records the MAC of a signature or launch token; a second use is a replay (401).
+    private func consumeNonce(of mac: some Sequence<UInt8>, expires: Date) async throws {
+        guard try await nonces.consume(mac.hex, expiresAt: expires) else {
+            throw APIError(.unauthorized, code: .unauthorized, message: "this request was already used (replay)")
+        }
     }
 
     private static func badLaunchToken(_ message: String) -> APIError {
@@ -125,33 +129,6 @@ public struct RequestAuthenticator: Sendable {
 
 extension Sequence where Element == UInt8 {
     var hex: String { map { String(format: "%02x", $0) }.joined() }
-}
-
-extension Data {
-    init?(hex: String) {
-        guard hex.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hex.count / 2)
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        self.init(bytes)
-    }
-
-    init?(base64URL: String) {
-        var text = base64URL.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        self.init(base64Encoded: text)
-    }
-
-    var base64URL: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
 }
 
 extension HashedAuthenticationCode {

@@ -75,6 +75,11 @@ public struct ServiceConfiguration: Sendable {
     /// `BKNTC_ADMIN_FRAME_ANCESTORS`: origins allowed to embed `/admin/` (e.g. the WordPress
     /// site), space- or comma-separated; empty = only the service itself.
     public var adminFrameAncestors: [String] = []
+    /// `BKNTC_HTTP_IDLE_TIMEOUT`: seconds a connection may send nothing, or take to complete a
+    /// request's head or body, or leave its answer unread, before it is closed.
+    public var httpIdleTimeout = 60
+    /// `BKNTC_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` names the client.
+    public var trustedProxies = TrustedProxies.none
 
     public init(
         database: MariaDBConfiguration, prefix: TablePrefix = .wordpressDefault, saas: Bool? = nil,
@@ -262,6 +267,14 @@ public struct ServiceConfiguration: Sendable {
                 }
                 configuration.adminFrameAncestors.append(origin.hasSuffix("/") ? String(origin.dropLast()) : origin)
             }
+        }
+        configuration.httpIdleTimeout = try integer("BKNTC_HTTP_IDLE_TIMEOUT", default: 60, range: 1...86_400)
+        if let raw = value("BKNTC_TRUSTED_PROXIES") {
+            guard let proxies = TrustedProxies(raw) else {
+                throw .invalid(
+                    variable: "BKNTC_TRUSTED_PROXIES", expected: "comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8, 2001:db8::/32")
+            }
+            configuration.trustedProxies = proxies
         }
         if let raw = value("BKNTC_QUIET_HOURS") {
             if raw.lowercased() == "off" {

@@ -34,6 +34,21 @@ struct CSVFormatterTests {
         #expect(CSVFormatter.cell("=1,2") == "\"'=1,2\"")
     }
 
+    /// DESIGN §13: `;` and `|` are list separators too, and a spreadsheet using one of them
+    /// starts a field after it even inside quotes, so what follows is neutralized as well.
+    @Test func otherListSeparatorsAreQuotedAndCannotStartAFormula() {
+        #expect(CSVFormatter.cell("a;b") == "\"a;b\"")
+        #expect(CSVFormatter.cell("a|b") == "\"a|b\"")
+        #expect(CSVFormatter.cell("Ann;=1+1") == "\"Ann;'=1+1\"")
+        #expect(CSVFormatter.cell("x|@SUM(A1)") == "\"x|'@SUM(A1)\"")
+        #expect(CSVFormatter.cell("a,-1") == "\"a,'-1\"")
+        #expect(CSVFormatter.cell("a\n+1") == "\"a\n'+1\"")
+        #expect(CSVFormatter.cell("a;\"=1") == "\"a;\"\"'=1\"", "quotes in between do not hide a formula")
+        #expect(CSVFormatter.cell("a\t=1") == "a\t'=1")
+        #expect(CSVFormatter.cell("a; =1") == "\"a; =1\"", "a space starts no formula")
+        #expect(CSVFormatter.cell("2026-12-01T10:00:00Z") == "2026-12-01T10:00:00Z")
+    }
+
     @Test func nonASCIIIsUntouched() {
         #expect(CSVFormatter.cell("Grüße 😀 Привет") == "Grüße 😀 Привет")
         #expect(CSVFormatter.cell("Ünïcödé, ja") == "\"Ünïcödé, ja\"")

@@ -22,7 +22,9 @@ enum APIFixture {
         case admin = 1, ownerOne = 10, ownerTwo = 20, marketingStaff = 30, plainStaff = 31, emailSender = 32, whatsappEditor = 33, customer = 40, stranger = 50, malformed = 60
     }
 
-    static func make(_ label: String, rateLimit: Double = 100_000, burst: Double = 100_000) async throws -> (MariaDBPool, AppDependencies) {
+    static func make(
+        _ label: String, rateLimit: Double = 100_000, burst: Double = 100_000, clock: any WallClock = SystemClock()
+    ) async throws -> (MariaDBPool, AppDependencies) {
         let pool = try await TestDatabase.create(label)
         try await BookneticFixture.install(pool: pool, prefix: prefix)
         try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger).migrate()
@@ -67,16 +69,16 @@ enum APIFixture {
         let config = ServiceConfiguration(
             database: pool.configuration, prefix: prefix, saas: true, secret: secret, defaultCountryCode: "44",
             apiRateLimit: rateLimit, apiRateBurst: burst)
-        return (pool, AppDependencies.live(config: config, pool: pool, saas: true))
+        return (pool, AppDependencies.live(config: config, pool: pool, saas: true, clock: clock))
     }
 
     /// A fresh fixture database and a live server for `body`; the database is dropped afterwards,
     /// also when the body fails.
     static func live(
-        _ label: String, rateLimit: Double = 100_000, burst: Double = 100_000,
+        _ label: String, rateLimit: Double = 100_000, burst: Double = 100_000, clock: any WallClock = SystemClock(),
         _ body: @escaping @Sendable (MariaDBPool, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let (pool, deps) = try await make(label, rateLimit: rateLimit, burst: burst)
+        let (pool, deps) = try await make(label, rateLimit: rateLimit, burst: burst, clock: clock)
         do {
             try await withServer(deps) { client in try await body(pool, client) }
         } catch {
@@ -128,6 +130,14 @@ enum APIFixture {
             let json = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body.readableBytesView))
             return (Int(response.status.code), json)
         }
+    }
+
+    /// Exchanges a launch token for a session: the status and the JSON answer.
+    static func exchange(_ client: any TestClientProtocol, _ token: String) async throws -> (Int, JSONValue?) {
+        try await client.execute(
+            uri: "/api/v1/sessions", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"launch_token":"\#(token)"}"#)
+        ) { (Int($0.status.code), try? JSONDecoder().decode(JSONValue.self, from: Data($0.body.readableBytesView))) }
     }
 
     /// A launch token as the bridge mints it.

@@ -20,24 +20,26 @@ struct BadSignatureThrottlingTests {
     @Test func badAPISignaturesFromOneAddressAreThrottledAndOthersAreNot() async throws {
         try await TwoTenantFixture.live("throttle_api", rateLimit: 0.01, burst: 3) { _, client in
             let port = try #require(client.port)
-            func guess(_ n: Int, from source: String) throws -> LoopbackHTTP.Answer {
+            func guess(_ n: Int, from source: String) async throws -> LoopbackHTTP.Answer {
                 let path = "/api/v1/campaigns?channel=sms&guess=\(n)"
                 let headers = APIFixture.signed(.get, path, tenant: 1, user: 1, secret: "a-guessed-secret-\(n)-0123456789")
-                return try LoopbackHTTP.send(port: port, from: source, method: "GET", path: path, headers: Self.fields(headers))
+                return try await LoopbackHTTP.send(port: port, from: source, method: "GET", path: path, headers: Self.fields(headers))
             }
-            let statuses = try (1...5).map { try guess($0, from: "127.0.0.1").status }
+            var statuses: [Int] = []
+            for n in 1...5 { statuses.append(try await guess(n, from: "127.0.0.1").status) }
             #expect(statuses == [401, 401, 401, 429, 429])
-            let limited = try guess(6, from: "127.0.0.1")
+            let limited = try await guess(6, from: "127.0.0.1")
             #expect(limited.status == 429)
             #expect((Int(limited.headers["retry-after"] ?? "") ?? 0) >= 1, "\(limited.headers)")
             #expect(limited.body.contains("\"rate_limited\""))
             // Another address has a budget of its own.
-            #expect(try guess(7, from: "127.0.0.2").status == 401)
+            let other = try await guess(7, from: "127.0.0.2")
+            #expect(other.status == 401)
             // Good callers, from the throttled address and from another one, are unaffected.
             for (n, source) in [(1, "127.0.0.1"), (2, "127.0.0.2")] {
                 let path = "/api/v1/campaigns?channel=sms&good=\(n)"
                 let headers = APIFixture.signed(.get, path, tenant: 1, user: 10)
-                let answer = try LoopbackHTTP.send(port: port, from: source, method: "GET", path: path, headers: Self.fields(headers))
+                let answer = try await LoopbackHTTP.send(port: port, from: source, method: "GET", path: path, headers: Self.fields(headers))
                 #expect(answer.status == 200, "good caller from \(source): \(answer.body)")
             }
         }
@@ -49,23 +51,25 @@ struct BadSignatureThrottlingTests {
             let account = TwoTenantFixture.one
             let path = "/webhooks/twilio/inbound"
             let stop = [FormField("AccountSid", account.sid), FormField("From", "+447700910001"), FormField("To", account.sender), FormField("Body", "STOP")]
-            func post(_ token: String, from source: String) throws -> LoopbackHTTP.Answer {
+            func post(_ token: String, from source: String) async throws -> LoopbackHTTP.Answer {
                 let signature = TwilioSignature.compute(authToken: token, url: TwoTenantFixture.publicURL + path, parameters: stop)
-                return try LoopbackHTTP.send(
+                return try await LoopbackHTTP.send(
                     port: port, from: source, method: "POST", path: path,
                     headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature)],
                     body: FormField.encode(stop))
             }
             let before = try await TwoTenantFixture.snapshot(pool, tenant: 1)
-            let statuses = try (1...5).map { try post("guessed-token-\($0)", from: "127.0.0.1").status }
+            var statuses: [Int] = []
+            for n in 1...5 { statuses.append(try await post("guessed-token-\(n)", from: "127.0.0.1").status) }
             #expect(statuses == [403, 403, 403, 429, 429])
-            let limited = try post("guessed-token-6", from: "127.0.0.1")
+            let limited = try await post("guessed-token-6", from: "127.0.0.1")
             #expect(limited.status == 429)
             #expect((Int(limited.headers["retry-after"] ?? "") ?? 0) >= 1, "\(limited.headers)")
-            #expect(try post("guessed-token-7", from: "127.0.0.2").status == 403, "another address has its own budget")
+            let other = try await post("guessed-token-7", from: "127.0.0.2")
+            #expect(other.status == 403, "another address has its own budget")
             #expect(try await TwoTenantFixture.snapshot(pool, tenant: 1) == before, "a refused webhook changes nothing")
             // Twilio itself (a correct signature) is never throttled, even from the throttled address.
-            let genuine = try post(account.token, from: "127.0.0.1")
+            let genuine = try await post(account.token, from: "127.0.0.1")
             #expect(genuine.status == 200 && genuine.body == "<Response></Response>")
             let suppressed = try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=sms", tenant: 1, user: 10)
             #expect(suppressed.json?["items"]?.arrayValue?.map { $0["address"]?.stringValue } == ["+447700910001"])
@@ -78,21 +82,23 @@ struct BadSignatureThrottlingTests {
             let genuine = UnsubscribeToken(scope: .tenant(1), channel: .email, address: "c1.t1@example.com", campaignID: nil)
                 .encoded(secret: APIFixture.secret)
             // Tokens of the right shape, signed with a guessed secret.
-            func guess(_ n: Int, from source: String) throws -> LoopbackHTTP.Answer {
+            func guess(_ n: Int, from source: String) async throws -> LoopbackHTTP.Answer {
                 let forged = UnsubscribeToken(scope: .tenant(1), channel: .email, address: "c\(n).t1@example.com", campaignID: nil)
                     .encoded(secret: "guessed-\(n)")
-                return try LoopbackHTTP.send(port: port, from: source, method: n.isMultiple(of: 2) ? "GET" : "POST", path: "/unsubscribe/\(forged)")
+                return try await LoopbackHTTP.send(port: port, from: source, method: n.isMultiple(of: 2) ? "GET" : "POST", path: "/unsubscribe/\(forged)")
             }
             let before = try await TwoTenantFixture.snapshot(pool, tenant: 1)
-            let statuses = try (1...5).map { try guess($0, from: "127.0.0.1").status }
+            var statuses: [Int] = []
+            for n in 1...5 { statuses.append(try await guess(n, from: "127.0.0.1").status) }
             #expect(statuses == [400, 400, 400, 429, 429])
-            let limited = try guess(6, from: "127.0.0.1")
+            let limited = try await guess(6, from: "127.0.0.1")
             #expect((Int(limited.headers["retry-after"] ?? "") ?? 0) >= 1, "\(limited.headers)")
             #expect(limited.headers["content-type"]?.hasPrefix("text/html") == true)
-            #expect(try guess(7, from: "127.0.0.2").status == 400, "another address has its own budget")
+            let other = try await guess(7, from: "127.0.0.2")
+            #expect(other.status == 400, "another address has its own budget")
             #expect(try await TwoTenantFixture.snapshot(pool, tenant: 1) == before, "a refused token changes nothing")
             // A recipient behind the throttled address can still unsubscribe.
-            let done = try LoopbackHTTP.send(port: port, from: "127.0.0.1", method: "POST", path: "/unsubscribe/\(genuine)")
+            let done = try await LoopbackHTTP.send(port: port, from: "127.0.0.1", method: "POST", path: "/unsubscribe/\(genuine)")
             #expect(done.status == 200, "\(done.body)")
             let suppressed = try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=email", tenant: 1, user: 10)
             #expect(suppressed.json?["items"]?.arrayValue?.map { $0["address"]?.stringValue } == ["c1.t1@example.com"])

@@ -26,6 +26,15 @@ struct ConfigurationTests {
         #expect(config.defaultCountryCode == nil)
         #expect(config.maskAddresses == false)
         #expect(config.database.sessionStatements == [ServiceConfiguration.sessionTuning])
+        #expect(config.httpIdleTimeout == 60)
+        #expect(config.trustedProxies.isEmpty)
+    }
+
+    @Test func theHTTPLayersVariablesAreRead() throws {
+        let config = try parse(["BKNTC_HTTP_IDLE_TIMEOUT": "15", "BKNTC_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1,2001:db8::/32"]).get()
+        #expect(config.httpIdleTimeout == 15)
+        #expect(config.trustedProxies.contains("10.9.8.7") && config.trustedProxies.contains("192.0.2.1"))
+        #expect(config.trustedProxies.contains("2001:db8::1") && !config.trustedProxies.contains("192.0.2.2"))
     }
 
     @Test func theConnectionQueueIsBoundedForRequestsOnly() throws {
@@ -75,6 +84,11 @@ struct ConfigurationTests {
             (["BKNTC_RATE_LIMIT": "0"], "BKNTC_RATE_LIMIT"),
             (["BKNTC_DEFAULT_COUNTRY_CODE": "UK"], "BKNTC_DEFAULT_COUNTRY_CODE"),
             (["BKNTC_BATCH_SIZE": "0"], "BKNTC_BATCH_SIZE"),
+            (["BKNTC_HTTP_IDLE_TIMEOUT": "0"], "BKNTC_HTTP_IDLE_TIMEOUT"),
+            (["BKNTC_HTTP_IDLE_TIMEOUT": "1m"], "BKNTC_HTTP_IDLE_TIMEOUT"),
+            (["BKNTC_TRUSTED_PROXIES": "10.0.0.0/33"], "BKNTC_TRUSTED_PROXIES"),
+            (["BKNTC_TRUSTED_PROXIES": "proxy.internal"], "BKNTC_TRUSTED_PROXIES"),
+            (["BKNTC_TRUSTED_PROXIES": "10.0.0.1,,10.0.0.2"], "BKNTC_TRUSTED_PROXIES"),
         ]
         for (env, variable) in cases {
             switch parse(env) {

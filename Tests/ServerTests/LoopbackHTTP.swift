@@ -19,9 +19,22 @@ enum LoopbackHTTP {
         let body: String
     }
 
-    /// Sends one request from `source` to 127.0.0.1:`port` and reads the whole answer.
+    /// Sends one request from `source` to 127.0.0.1:`port` and reads the whole answer. The
+    /// blocking socket calls run on a thread of their own: on the cooperative pool (two threads
+    /// on a 2-core machine) two tests waiting for answers would starve the servers under test.
     static func send(
         port: Int, from source: String, method: String, path: String, headers: [(String, String)] = [], body: String = ""
+    ) async throws -> Answer {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result { try exchange(port: port, from: source, method: method, path: path, headers: headers, body: body) })
+            }.start()
+        }
+    }
+
+    private static func exchange(
+        port: Int, from source: String, method: String, path: String, headers: [(String, String)], body: String
     ) throws -> Answer {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }

@@ -11,7 +11,8 @@ import Testing
 @Suite("Operations endpoints", .serialized)
 struct OperationsTests {
     @Test func metricsReadinessAndRequestIDs() async throws {
-        try await APIFixture.live("ops") { pool, client in
+        let clock = ManualClock(Date())
+        try await APIFixture.live("ops", clock: clock) { pool, client in
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
                 body: #"{"channel":"whatsapp","name":"Ops","segment":{"type":"all_customers"},"body":"Hi"}"#)
@@ -37,6 +38,7 @@ struct OperationsTests {
             // Ready needs the migrations: take one away and it is not ready.
             #expect(try await client.execute(uri: "/ready", method: .get) { Int($0.status.code) } == 200)
             try await pool.withConnection { try await $0.execute("DELETE FROM wpa_bkntc_campaign_migrations WHERE version = \("0003")") }
+            clock.advance(by: 5)  // readiness is read from the database at most every 5 s
             let notReady = try await client.execute(uri: "/ready", method: .get) {
                 (Int($0.status.code), String(decoding: $0.body.readableBytesView, as: UTF8.self))
             }

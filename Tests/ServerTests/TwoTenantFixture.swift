@@ -70,14 +70,16 @@ enum TwoTenantFixture {
     /// A fresh database with both tenants and a live server for `body`; dropped afterwards.
     static func live(
         _ label: String, rateLimit: Double = 100_000, burst: Double = 100_000,
+        configure: @Sendable (inout ServiceConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (MariaDBPool, any TestClientProtocol) async throws -> Void
     ) async throws {
         let (pool, _) = try await APIFixture.make(label, rateLimit: rateLimit, burst: burst)
         try await TestDatabase.dropping(pool) {
             try await install(pool)
-            let config = ServiceConfiguration(
+            var config = ServiceConfiguration(
                 database: pool.configuration, prefix: APIFixture.prefix, saas: true, secret: APIFixture.secret, publicURL: publicURL,
                 defaultCountryCode: "44", apiRateLimit: rateLimit, apiRateBurst: burst)
+            configure(&config)
             let deps = AppDependencies.live(config: config, pool: pool, saas: true)
             try await APIFixture.withServer(deps) { client in try await body(pool, client) }
         }

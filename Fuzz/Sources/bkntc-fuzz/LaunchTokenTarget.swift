@@ -1,12 +1,14 @@
 import Campaigns
 import Crypto
 import Foundation
+import Messaging
 import Server
 
 /// Launch tokens from the bridge. The input is tried as a whole token, then as the JSON claims
-/// of a token signed with the secret (the MAC over the base64url text, and over the JSON bytes).
-/// A session is only granted for DESIGN §7's claims (a user, `exp` at most 120 s after `iat` and
-/// ahead of the clock), its token resolves to the same user and tenant, and a token works once.
+/// of a token signed with the secret over the base64url text (DESIGN §7). A session is only
+/// granted for §7's claims (a user, `exp` at most 120 s after `iat` and ahead of the clock), its
+/// token resolves to the same user and tenant, and a token works once however it is spelled. A
+/// MAC over the JSON bytes instead opens nothing (§13: one construction, one spelling).
 enum LaunchTokenTarget {
     private static let secret = FuzzAuthentication.secret
     private static let now = FuzzAuthentication.now
@@ -18,11 +20,16 @@ enum LaunchTokenTarget {
         _ = Blocking.run { try await given.createSession(launchToken: input.text) }
 
         let claims = Data(input.bytes)
-        let body = base64URL(claims)
-        for signed in [Data(body.utf8), claims] {
-            let token = body + "." + base64URL(Data(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))))
-            // A fresh nonce store each time: the input as given may itself have been this token.
-            check(token, claims: claims, authenticator())
+        let body = Base64URL.encode(claims)
+        let key = SymmetricKey(data: Data(secret.utf8))
+        // A fresh nonce store each time: the input as given may itself have been this token.
+        check(body + "." + Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key))), claims: claims, authenticator())
+        if claims != Data(body.utf8) {
+            let overJSON = body + "." + Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: claims, using: key)))
+            guard case .failure = Blocking.run({ try await authenticator().createSession(launchToken: overJSON) }) else {
+                require(false, "a token MAC'd over the JSON bytes opened a session")
+                return
+            }
         }
     }
 
@@ -40,14 +47,14 @@ enum LaunchTokenTarget {
             require(false, "the session token of \(session) resolves to \(resolved)")
             return
         }
-        guard case .failure = Blocking.run({ try await authenticator.createSession(launchToken: token) }) else {
-            require(false, "a launch token was accepted twice")
-            return
+        let mac = String(token.split(separator: ".")[1])
+        for spelling in [token, token + "=", token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")]
+            + [String(token.dropLast(mac.count)) + mac.uppercased()]
+        {
+            guard case .failure = Blocking.run({ try await authenticator.createSession(launchToken: spelling) }) else {
+                require(false, "a launch token was accepted twice (as \(spelling))")
+                return
+            }
         }
-    }
-
-    private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

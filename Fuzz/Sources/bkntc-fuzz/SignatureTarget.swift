@@ -4,7 +4,8 @@ import Server
 
 /// The headers of a server-to-server request: lines are timestamp, method, path and query,
 /// tenant, user, signature, and the body. As given, the request must never crash the check; signed
-/// with the secret, it is accepted exactly once when its timestamp is the clock's.
+/// with the secret, it is accepted exactly once when its timestamp is the clock's, and only as
+/// 64 lower-case hex digits (DESIGN §13).
 enum SignatureTarget {
     private static let secret = FuzzAuthentication.secret
     private static let now = FuzzAuthentication.now
@@ -31,14 +32,23 @@ enum SignatureTarget {
                     timestamp: timestamp, method: method, pathAndQuery: path, tenant: tenant, user: user, body: body, signature: signature)
             }
         }
-        guard case .success(let vouched) = verify(signature.uppercased()) else {
+        // Another spelling of the same MAC is refused, and does not use the signature up.
+        for spelling in [signature.uppercased(), "+" + signature.dropFirst(), " " + signature] where spelling != signature {
+            guard case .failure = verify(spelling) else {
+                require(false, "a signature spelled \(spelling) was accepted: \(fields)")
+                return
+            }
+        }
+        guard case .success(let vouched) = verify(signature) else {
             require(false, "a correctly signed request was rejected: \(fields)")
             return
         }
         require(vouched.tenant == tenant && vouched.user == user, "the signature vouches for \(vouched), not \(tenant), \(user)")
-        guard case .failure = verify(signature) else {
-            require(false, "a replayed signature was accepted: \(fields)")
-            return
+        for spelling in [signature, signature.uppercased(), "+" + signature.dropFirst()] {
+            guard case .failure = verify(spelling) else {
+                require(false, "a replayed signature was accepted as \(spelling): \(fields)")
+                return
+            }
         }
     }
 }

@@ -10,9 +10,10 @@ import Logging
 public struct SMTPSender: MessageSender {
     let transport: CurlTransport
     let providers: any ProviderConfigurationSource
-    /// `BKNTC_PUBLIC_URL` (unsubscribe links need it) and `BKNTC_SECRET` (signs them).
+    /// `BKNTC_PUBLIC_URL` (unsubscribe links need it) and the keys derived from `BKNTC_SECRET`
+    /// (one signs them).
     let publicURL: String?
-    let secret: String
+    let keys: ServiceKeys
     let clock: any WallClock
     let logger: Logger
     /// `BKNTC_ALLOW_PRIVATE_SMTP`: a tenant's own SMTP host may be an internal address.
@@ -28,7 +29,7 @@ public struct SMTPSender: MessageSender {
         self.transport = transport
         self.providers = providers
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-        self.secret = secret
+        self.keys = ServiceKeys(secret: secret)
         self.clock = clock
         self.logger = logger
     }
@@ -64,7 +65,7 @@ public struct SMTPSender: MessageSender {
     /// The unsubscribe page for this recipient, when a public URL is configured.
     public func unsubscribeURL(scope: TenantScope, channel: Channel, address: String, campaignID: Int?) -> String? {
         guard let publicURL else { return nil }
-        let token = UnsubscribeToken(scope: scope, channel: channel, address: address, campaignID: campaignID).encoded(secret: secret)
+        let token = UnsubscribeToken(scope: scope, channel: channel, address: address, campaignID: campaignID).encoded(keys: keys)
         return publicURL + "/unsubscribe/" + token
     }
 

@@ -2,8 +2,10 @@ import Campaigns
 import Crypto
 import Foundation
 
-/// The token of an unsubscribe link (DESIGN §7): base64url(JSON of tenant, channel, address,
-/// campaign) + "." + base64url(HMAC-SHA256 with `BKNTC_SECRET` over the first part).
+/// The token of an unsubscribe link (DESIGN §7, §13): base64url(JSON of tenant, channel, address,
+/// campaign) + "." + base64url(HMAC-SHA256 over the first part with the key `ServiceKeys`
+/// derives for unsubscribe links). Links minted before that key, MAC'd with `BKNTC_SECRET`
+/// itself, are still read; new ones never are.
 public struct UnsubscribeToken: Sendable, Hashable {
     public var scope: TenantScope
     public var channel: Channel
@@ -25,28 +27,37 @@ public struct UnsubscribeToken: Sendable, Hashable {
     }
 
     /// The signed token.
-    public func encoded(secret: String) -> String {
+    public func encoded(keys: ServiceKeys) -> String {
         let payload = Payload(tenant: scope.tenantID, channel: channel.rawValue, address: address, campaign: campaignID)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = Base64URL.encode((try? encoder.encode(payload)) ?? Data())
-        return body + "." + Base64URL.encode(Self.mac(body, secret: secret))
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: keys.key(for: .unsubscribe))
+        return body + "." + Base64URL.encode(Data(mac))
+    }
+
+    /// The signed token, with the keys derived from `secret`.
+    public func encoded(secret: String) -> String {
+        encoded(keys: ServiceKeys(secret: secret))
     }
 
     /// The longest token `decode` reads.
     static let maximumLength = 4096
 
-    /// The token's contents, or nil when it is malformed or not signed with `secret`.
-    public static func decode(_ token: String, secret: String) -> UnsubscribeToken? {
+    /// The token's contents, or nil when it is malformed, not spelled canonically, or MAC'd with
+    /// neither the unsubscribe key nor (for links already in mailboxes) the secret itself.
+    public static func decode(_ token: String, keys: ServiceKeys) -> UnsubscribeToken? {
         // Bounded, but above the longest token `encoded` makes: a 254-byte address of control
         // characters is 1,524 bytes of JSON escapes, about 2,100 characters of base64url
         // (Scripts/fuzz found a 2,048 cap refusing such a token).
         guard token.utf8.count <= Self.maximumLength else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let signature = Base64URL.decode(String(parts[1])) else { return nil }
-        let body = String(parts[0])
-        guard ConstantTime.equal(Array(mac(body, secret: secret)), Array(signature)),
-            let json = Base64URL.decode(body),
+        guard parts.count == 2, let signature = Base64URL.decode(parts[1]) else { return nil }
+        let body = Data(parts[0].utf8)
+        guard [keys.key(for: .unsubscribe), keys.shared].contains(where: {
+                HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: body, using: $0)
+            }),
+            let json = Base64URL.decode(parts[0]),
             let payload = try? JSONDecoder().decode(Payload.self, from: json),
             let channel = Channel(rawValue: payload.channel),
             !payload.address.isEmpty, payload.address.utf8.count <= 254
@@ -55,22 +66,8 @@ public struct UnsubscribeToken: Sendable, Hashable {
             scope: TenantScope(storedTenantID: payload.tenant), channel: channel, address: payload.address, campaignID: payload.campaign)
     }
 
-    private static func mac(_ body: String, secret: String) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8))))
-    }
-}
-
-/// base64url without padding (RFC 4648 §5).
-public enum Base64URL {
-    public static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    public static func decode(_ text: String) -> Data? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+    /// The token's contents, read with the keys derived from `secret`.
+    public static func decode(_ token: String, secret: String) -> UnsubscribeToken? {
+        decode(token, keys: ServiceKeys(secret: secret))
     }
 }
