@@ -50,7 +50,8 @@ struct SlowReaderTests {
         defer { downloads.forEach { $0.close() } }
         for n in 0..<readers {
             let path = "/api/v1/campaigns/1/logs.csv?limit=all&reader=\(n)"
-            let download = try RawConnection(port: port, timeoutSeconds: 1, receiveBufferBytes: 4096)
+            // A patient reader (10 s without a byte ends it): on a loaded machine pages can take a while.
+            let download = try RawConnection(port: port, timeoutSeconds: 10, receiveBufferBytes: 4096)
             var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             for field in APIFixture.signed(.get, path, tenant: 1, user: 1) { request += "\(field.name.rawName): \(field.value)\r\n" }
             try download.write(request + "\r\n")
