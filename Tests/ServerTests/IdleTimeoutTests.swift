@@ -113,7 +113,10 @@ struct IdleTimeoutTests {
             try connection.write("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             // Not reading: the server's writes stall once the buffers are full.
             try await Task.sleep(for: .seconds(3))
-            #expect(outcome.value == .cutOff, "the stalled answer was cut off after the timeout")
+            // The answer's writer either failed when the connection was cut, or had all its bytes
+            // taken into the channel's buffer first (NIO does not always push back on a writer in
+            // time); either way the client never gets the whole answer, checked below.
+            #expect([.cutOff, .finished].contains(outcome.value), "the answer did not stop streaming: \(outcome.value)")
             // What was sent before the cut ends the connection early, without the last chunk.
             let closed = try #require(await connection.waitUntilClosed(within: .seconds(10)), "still open")
             let text = String(decoding: closed.received.prefix(64), as: UTF8.self)
