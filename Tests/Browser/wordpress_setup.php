@@ -26,14 +26,14 @@ update_option('bkntc_campaigns_url', $sidecar);
 update_option('bkntc_campaigns_secret', $secret);
 add_role('booknetic_customer', 'Booknetic Customers', array('read' => false));
 add_role('booknetic_staff', 'Booknetic Staff', array('read' => true));
-foreach (array('customer' => 'subscriber', 'staff' => 'booknetic_staff') as $login => $role) {
+foreach (array('customer' => 'booknetic_customer', 'staff' => 'booknetic_staff') as $login => $role) {
     $id = wp_insert_user(array('user_login' => $login, 'user_pass' => $login . '-password-123', 'user_email' => $login . '@example.com', 'role' => $role));
     if (is_wp_error($id)) {
         fwrite(STDERR, "user $login: " . $id->get_error_message() . "\n");
         exit(1);
     }
     if ($login === 'customer') {
-        (new WP_User($id))->add_role('booknetic_customer');
+        (new WP_User($id))->add_role('subscriber');  // after booknetic_customer, so its `read` wins
     }
 }
 echo 'WordPress ' . get_bloginfo('version') . ' installed, admin user ' . $installed['user_id'] . ", bridge active\n";
