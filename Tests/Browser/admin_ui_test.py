@@ -4,6 +4,7 @@ Run by Scripts/browser-tests.sh against a live service with demo data and the ou
 Every test drives Debian's chromium through Selenium and checks what the page shows against the
 API's own answers. Screenshots of each screen go to BROWSER_SCREENSHOTS.
 """
+import atexit
 import base64
 import glob
 import hashlib
@@ -11,6 +12,7 @@ import hmac
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ SECRET = os.environ["BKNTC_SECRET"]
 SHOTS = os.environ.get("BROWSER_SCREENSHOTS", ".build/screenshots")
 SQL = shlex.split(os.environ["BROWSER_SQL"])
 DOWNLOADS = tempfile.mkdtemp(prefix="bkntc-downloads-")
+atexit.register(shutil.rmtree, DOWNLOADS, ignore_errors=True)
 
 
 def b64(data):
