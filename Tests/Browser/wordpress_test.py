@@ -34,12 +34,30 @@ def option(name):
     return json.loads(wordpress("get", name)[0])
 
 
+def fill(driver, field_id, value):
+    """Types into a field until it keeps the value: wp-login.php empties its user field 200 ms
+    after loading (wp_attempt_focus), which can eat what was typed before."""
+    kept = []
+
+    def holds(d):
+        field = d.find_element(By.ID, field_id)
+        if field.get_attribute("value") != value:
+            field.clear()
+            field.send_keys(value)
+            kept.clear()
+            return False
+        kept.append(True)
+        return len(kept) >= 3  # unchanged over two more polls
+
+    wait(driver, holds, message=f"#{field_id} keeps what was typed")
+
+
 def log_in(driver, user, password):
     driver.delete_all_cookies()
     driver.get(f"{SITE}/wp-login.php")
     wait(driver, lambda d: css(d, "#user_login"))
-    driver.find_element(By.ID, "user_login").send_keys(user)
-    driver.find_element(By.ID, "user_pass").send_keys(password)
+    fill(driver, "user_login", user)
+    fill(driver, "user_pass", password)
     driver.find_element(By.ID, "wp-submit").click()
     wait(driver, lambda d: "/wp-admin" in d.current_url, message=f"{user} is logged in")
 
