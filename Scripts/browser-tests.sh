@@ -85,7 +85,10 @@ BRIDGE_PORT=$(free_port)
 sql -e "CREATE DATABASE \`$WP_DB\` CHARACTER SET utf8mb4; CREATE DATABASE \`$BRIDGE_DB\` CHARACTER SET utf8mb4"
 BKNTC_DB_NAME="$BRIDGE_DB" "$BIN" migrate >"$WORK/bridge-migrate.log"
 BKNTC_DB_NAME="$BRIDGE_DB" "$BIN" demo-data --tenants 0 --customers 200 --appointments 1000 >"$WORK/bridge-demo.log" 2>&1
-start_server "$BRIDGE_PORT" BKNTC_DB_NAME="$BRIDGE_DB" BKNTC_ADMIN_FRAME_ANCESTORS="http://127.0.0.1:$WP_PORT"
+# A secret with what sanitize_text_field() would strip or change: the test types it into the
+# plugin's settings page (setup stores another) and the service must accept what it signs.
+BRIDGE_SECRET="bridge %41<x>  \"q\" \\ &amp; $(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+start_server "$BRIDGE_PORT" BKNTC_DB_NAME="$BRIDGE_DB" BKNTC_SECRET="$BRIDGE_SECRET" BKNTC_ADMIN_FRAME_ANCESTORS="http://127.0.0.1:$WP_PORT"
 WP_ROOT=$(mktemp -d /tmp/bkntc-wordpress.XXXXXX)
 WP_DIR="$WP_ROOT/wordpress"
 cp -rL /usr/share/wordpress "$WP_DIR"
@@ -109,10 +112,10 @@ if (!defined('ABSPATH')) define('ABSPATH', __DIR__ . '/');
 require_once ABSPATH . 'wp-settings.php';
 PHP
 ln -s "$PWD/Integrations/wordpress/booknetic-campaigns-bridge" "$WP_DIR/wp-content/plugins/booknetic-campaigns-bridge"
-php Tests/Browser/wordpress_setup.php "$WP_DIR" "http://127.0.0.1:$WP_PORT" "http://127.0.0.1:$BRIDGE_PORT" "$BKNTC_SECRET"
+php Tests/Browser/wordpress_setup.php "$WP_DIR" "http://127.0.0.1:$WP_PORT" "http://127.0.0.1:$BRIDGE_PORT" "not-the-bridge-secret-yet"
 php -S "127.0.0.1:$WP_PORT" -t "$WP_DIR" >"$WORK/wordpress.log" 2>&1 &
 SERVERS+=($!)
 for _ in $(seq 1 50); do python3 -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "http://127.0.0.1:$WP_PORT/wp-login.php" >/dev/null 2>&1 && break; sleep 0.2; done
-WORDPRESS_URL="http://127.0.0.1:$WP_PORT" BRIDGE_SIDECAR_URL="http://127.0.0.1:$BRIDGE_PORT" WORDPRESS_DIR="$WP_DIR" \
+WORDPRESS_URL="http://127.0.0.1:$WP_PORT" BRIDGE_SIDECAR_URL="http://127.0.0.1:$BRIDGE_PORT" WORDPRESS_DIR="$WP_DIR" BRIDGE_SECRET="$BRIDGE_SECRET" \
     BROWSER_BASE="http://127.0.0.1:$BRIDGE_PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$BRIDGE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \
     BROWSER_SQL="true" "$VENV/bin/python" Tests/Browser/wordpress_test.py

@@ -58,6 +58,11 @@ export BKNTC_DEFAULT_COUNTRY_CODE=44
 export BKNTC_LOG_LEVEL="${BKNTC_LOG_LEVEL:-warning}"
 # Fuzzing is one very busy user: lift the per-caller rate limit so answers are not all 429.
 export BKNTC_API_RATE_LIMIT=100000 BKNTC_API_RATE_BURST=1000000
+# Cron mode without quiet hours: campaigns move only on the fuzzer's own ticks, so one the hooks
+# prepared (sent, paused) is still in that state when the action comes, at any hour. With the
+# worker, whether it had already finished depended on how many demo customers were in their
+# quiet hours, i.e. on the hour the run started.
+export BKNTC_WORKER=off BKNTC_QUIET_HOURS=off
 unset BKNTC_SAAS
 PORT=$(free_port)
 export BKNTC_LISTEN="127.0.0.1:$PORT"

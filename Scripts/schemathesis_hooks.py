@@ -21,7 +21,8 @@ every third other `/api/v1` request uses one shared session, so both authenticat
 exercised. Every second `POST /api/v1/cron/tick` is signed without a user, as the bridge's
 cron does (the others show the 403 a user gets). Every second `POST /api/v1/campaigns/{id}/pause|resume|cancel` with a well-formed
 id is pointed at a campaign prepared (created, sent, paused) so that the action is allowed,
-not only 404/409.
+not only 404/409 (Scripts/schemathesis.sh runs the service in cron mode, so a prepared campaign
+stays in that state whatever the hour).
 
 The check `bridge_auth_accepted` fails on any 401 outside `POST /api/v1/sessions` (where 401
 is the documented answer to a bad launch token): with valid credentials a 401 means the

@@ -15,7 +15,16 @@ start_smtp_server() {
     fi
     command -v openssl >/dev/null || ensure_packages openssl
     BKNTC_TEST_SMTP_DIR=$(mktemp -d /tmp/bkntc-smtp.XXXXXX)
-    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    # The suite may run under faketime at other dates (Scripts/test-clock, the faked pass of
+    # Scripts/test): with faketime installed the certificate is made as of 2000-01-01 and valid
+    # until 2054, so it is valid at every instant a run may fake; else for two days from now.
+    local made_at=() days=2
+    if command -v faketime >/dev/null; then
+        made_at=(faketime "2000-01-01 00:00:00 UTC")
+        days=20000
+    fi
+    "${made_at[@]}" openssl req -x509 -newkey rsa:2048 -nodes -days "$days" -subj "/CN=127.0.0.1" \
+        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
         -keyout "$BKNTC_TEST_SMTP_DIR/key.pem" -out "$BKNTC_TEST_SMTP_DIR/cert.pem" >/dev/null 2>&1
     BKNTC_TEST_SMTP_PORT=$(free_port)
     BKNTC_TEST_SMTP_TLS_PORT=$(free_port)

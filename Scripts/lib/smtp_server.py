@@ -36,12 +36,15 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         n = next(counter)
         path = os.path.join(self.directory, "%06d" % n)
+        # Each file appears whole (written, then renamed), the envelope last: a test reading
+        # the folder while a message arrives sees all of it or nothing.
         with open(path + ".eml.tmp", "wb") as f:
             f.write(envelope.original_content)
-        with open(path + ".json", "w") as f:
+        os.rename(path + ".eml.tmp", path + ".eml")
+        with open(path + ".json.tmp", "w") as f:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                        "tls": session.ssl is not None, "peer": str(session.peer)}, f)
-        os.rename(path + ".eml.tmp", path + ".eml")
+        os.rename(path + ".json.tmp", path + ".json")
         return "250 Message accepted"
 
 

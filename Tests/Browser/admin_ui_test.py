@@ -4,6 +4,7 @@ Run by Scripts/browser-tests.sh against a live service with demo data and the ou
 Every test drives Debian's chromium through Selenium and checks what the page shows against the
 API's own answers. Screenshots of each screen go to BROWSER_SCREENSHOTS.
 """
+import atexit
 import base64
 import glob
 import hashlib
@@ -11,6 +12,7 @@ import hmac
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ SECRET = os.environ["BKNTC_SECRET"]
 SHOTS = os.environ.get("BROWSER_SCREENSHOTS", ".build/screenshots")
 SQL = shlex.split(os.environ["BROWSER_SQL"])
 DOWNLOADS = tempfile.mkdtemp(prefix="bkntc-downloads-")
+atexit.register(shutil.rmtree, DOWNLOADS, ignore_errors=True)
 
 
 def b64(data):
@@ -92,8 +95,18 @@ def text(driver, selector):
     return found[0].text if found else ""
 
 
+def confirm_launch(driver, answer="open"):
+    """Answers the question a top-level launch link asks; returns the question."""
+    dialog = wait(driver, lambda d: [e for e in css(d, "dialog#launch-confirm") if e.is_displayed()], message="the launch question")[0]
+    question = dialog.find_element(By.ID, "launch-question").text
+    dialog.find_element(By.CSS_SELECTOR, f"button[data-launch={answer}]").click()
+    wait(driver, lambda d: not css(d, "dialog#launch-confirm"), message="the question closes")
+    return question
+
+
 def open_admin(driver, tenant=1, user=1, base=BASE, page="#/"):
     driver.get(launch_link(tenant, user, base))
+    confirm_launch(driver)
     wait(driver, lambda d: css(d, "#channels button"), message="the channel switcher appears")
     assert "launch=" not in driver.current_url, "the launch token is removed from the address bar"
     if page != "#/":
@@ -123,6 +136,54 @@ def stable_count(driver):
 
 
 STATE = {}
+
+
+def sessions_opened(tenant, user):
+    """Sessions the service has opened for this user and tenant (its sessions table)."""
+    out = subprocess.run(SQL + ["-N", "-e", f"SELECT COUNT(*) FROM wp_bkntc_campaign_sessions WHERE user_id = {user} "
+                                f"AND tenant_id {'IS NULL' if tenant is None else f'= {tenant}'}"], check=True, capture_output=True, text=True)
+    return int(out.stdout.strip())
+
+
+def test_a_top_level_launch_link_asks_which_account_it_opens(driver):
+    """Login CSRF (DESIGN §13): a link opened in a top-level window names the account and tenant
+    first; Cancel exchanges nothing, Open signs in; inside a frame nothing is asked."""
+    driver.get(BASE + "/health")  # another page: each link below is a fresh load of /admin/
+    driver.execute_script("sessionStorage.clear()")
+    before = sessions_opened(2, 7)
+    driver.get(launch_link(2, 7))
+    assert confirm_launch(driver, "cancel") == "Open Campaigns as WordPress user #7 for tenant #2?"
+    wait(driver, lambda d: "No session" in text(d, "#banner"), message="cancelled: nothing opens")
+    assert "launch=" not in driver.current_url, "the token left the address bar anyway"
+    assert not css(driver, "#channels button"), "no session, no channels"
+    time.sleep(0.5)
+    assert sessions_opened(2, 7) == before, "Cancel never exchanges the token"
+    shot(driver, "launch-cancelled")
+
+    driver.get(BASE + "/health")
+    driver.get(launch_link(1, 1))
+    dialog = wait(driver, lambda d: [e for e in css(d, "dialog#launch-confirm") if e.is_displayed()], message="the question")[0]
+    assert "user #1 for tenant #1" in dialog.text
+    shot(driver, "launch-question")
+    assert confirm_launch(driver, "open") == "Open Campaigns as WordPress user #1 for tenant #1?"
+    wait(driver, lambda d: css(d, "#channels button"), message="Open signs in")
+    assert "launch=" not in driver.current_url
+
+    # Inside a frame (a page of the service's own origin, as frame-ancestors allows): no question.
+    before = sessions_opened(2, 7)
+    driver.get(BASE + "/health")
+    driver.execute_script("""
+        const frame = document.createElement('iframe');
+        frame.id = 'framed-admin'; frame.src = arguments[0]; frame.style.width = '1200px'; frame.style.height = '800px';
+        document.body.append(frame);""", launch_link(2, 7))
+    driver.switch_to.frame(wait(driver, lambda d: css(d, "#framed-admin"))[0])
+    try:
+        wait(driver, lambda d: css(d, "#channels button") or "may not use campaigns" in text(d, "#view") or text(d, "#banner"),
+             message="the framed UI starts")
+        assert not css(driver, "dialog#launch-confirm"), "no question inside a frame"
+    finally:
+        driver.switch_to.default_content()
+    wait(driver, lambda d: sessions_opened(2, 7) == before + 1, message="the framed link opened a session")
 
 
 def test_launch_and_create_a_campaign_whose_count_equals_the_api(driver):

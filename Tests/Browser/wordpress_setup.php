@@ -1,7 +1,9 @@
 <?php
 /**
  * Installs a throwaway WordPress (Debian's package, copied to a temporary folder) into the test
- * MariaDB, activates the bridge plugin and points it at the sidecar.
+ * MariaDB, activates the bridge plugin and points it at the sidecar with SECRET (the test then
+ * types the real one into the settings page). Booknetic's roles are added as Booknetic adds them,
+ * with a staff user and a customer who may also read the dashboard (as a shop account may).
  * Usage: php wordpress_setup.php WP_DIR SITE_URL SIDECAR_URL SECRET
  */
 [$script, $dir, $site, $sidecar, $secret] = $argv;
@@ -22,4 +24,16 @@ if (is_wp_error($result)) {
 }
 update_option('bkntc_campaigns_url', $sidecar);
 update_option('bkntc_campaigns_secret', $secret);
+add_role('booknetic_customer', 'Booknetic Customers', array('read' => false));
+add_role('booknetic_staff', 'Booknetic Staff', array('read' => true));
+foreach (array('customer' => 'booknetic_customer', 'staff' => 'booknetic_staff') as $login => $role) {
+    $id = wp_insert_user(array('user_login' => $login, 'user_pass' => $login . '-password-123', 'user_email' => $login . '@example.com', 'role' => $role));
+    if (is_wp_error($id)) {
+        fwrite(STDERR, "user $login: " . $id->get_error_message() . "\n");
+        exit(1);
+    }
+    if ($login === 'customer') {
+        (new WP_User($id))->add_role('subscriber');  // after booknetic_customer, so its `read` wins
+    }
+}
 echo 'WordPress ' . get_bloginfo('version') . ' installed, admin user ' . $installed['user_id'] . ", bridge active\n";

@@ -80,7 +80,7 @@ struct AdminAndVectorTests {
             #expect(page.2.contains(#"<script type="module" src="js/app.js"></script>"#))
             #expect(!page.2.contains("<script>"), "no inline script")
             // Every module the page imports is served as JavaScript.
-            for module in ["app", "api", "dom", "editor", "progress", "campaigns", "results", "logs"] {
+            for module in ["app", "api", "dom", "launch", "editor", "progress", "campaigns", "results", "logs"] {
                 let asset = try await client.execute(uri: "/admin/js/\(module).js", method: .get) { response in
                     (Int(response.status.code), response.headers[.contentType])
                 }

@@ -54,7 +54,11 @@ struct ProviderFlowTests {
         }
     }
 
-    static func withService(_ label: String, _ body: @escaping @Sendable (MariaDBPool, any TestClientProtocol, FakeTwilio, SMTPSenderTestsServer) async throws -> Void) async throws {
+    /// `engineClock` is the sending engine's (the API's is the system clock).
+    static func withService(
+        _ label: String, engineClock: any WallClock = SystemClock(),
+        _ body: @escaping @Sendable (MariaDBPool, any TestClientProtocol, FakeTwilio, SMTPSenderTestsServer) async throws -> Void
+    ) async throws {
         let smtp = try SMTPSenderTestsServer.fromEnvironment()
         let fake = try await FakeTwilio.start()
         let (pool, _) = try await APIFixture.make(label)
@@ -63,7 +67,9 @@ struct ProviderFlowTests {
         try await tearingDown(fake, pool) {
             try await configureTenantOne(pool, fake: fake, smtp: smtp)
             let config = sendingConfiguration(pool, fake: fake, retryDelays: [1, 1])
-            try await withSendingServer(config, pool: pool, engineLogger: logger) { client in try await body(pool, client, fake, smtp) }
+            try await withSendingServer(config, pool: pool, engineLogger: logger, engineClock: engineClock) { client in
+                try await body(pool, client, fake, smtp)
+            }
         }
     }
 
@@ -86,9 +92,9 @@ struct ProviderFlowTests {
     /// and closes the engine's pools, whether or not `body` throws.
     static func withSendingServer(
         _ config: ServiceConfiguration, pool: MariaDBPool, engineLogger: Logger, serverLogger: Logger? = nil,
-        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+        engineClock: any WallClock = SystemClock(), _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        let engine = EngineAssembly(config: config, apiPool: pool, saas: true, clock: SystemClock(), logger: engineLogger)
+        let engine = EngineAssembly(config: config, apiPool: pool, saas: true, clock: engineClock, logger: engineLogger)
         let deps = AppDependencies.live(config: config, pool: pool, saas: true, engine: engine)
         let worker = try #require(engine.worker)
         let running = Task { try await worker.run() }
@@ -274,7 +280,10 @@ struct ProviderFlowTests {
     }
 
     @Test func thePlansMonthlySMSQuotaPausesAndAHigherLimitResumes() async throws {
-        try await Self.withService("providers_quota") { pool, client, fake, _ in
+        // The quota is per calendar month: the engine's clock runs from the middle of one, so
+        // a new month (which resumes the campaign on its own) never starts during the test.
+        let midMonth = ISO8601DateFormatter().date(from: "2027-05-14T12:00:00Z")!
+        try await Self.withService("providers_quota", engineClock: RunningClock(from: midMonth)) { pool, client, fake, _ in
             @Sendable func limit(_ value: Int) async throws {
                 let plan = #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"\#(value)"}}"#
                 try await pool.withConnection { db in try await db.execute("UPDATE wpa_bkntc_plans SET permissions = \(plan) WHERE id = 1") }

@@ -20,7 +20,8 @@ struct PublicRouteTenancyTests {
     static let one = TwoTenantFixture.one
     static let five = TwoTenantFixture.five
 
-    /// Sends an SMS campaign in `tenant` and marks its rows sent with sids `SM<tenant>x<row id>`.
+    /// Sends an SMS campaign in `tenant` and marks its rows sent with sids `SM<tenant>x<row id>`,
+    /// at the service's time (its SystemClock; never the database server's own clock).
     static func sentCampaign(_ client: any TestClientProtocol, _ pool: MariaDBPool, tenant: Int, user: Int) async throws -> [String] {
         let body = #"{"channel":"sms","name":"Sent in \#(tenant)","segment":{"type":"all_customers"},"body":"Hi"}"#
         let id = try #require(try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: tenant, user: user, body: body).json?["id"]?.integerValue)
@@ -28,7 +29,7 @@ struct PublicRouteTenancyTests {
         return try await pool.withConnection { db in
             try await db.execute(
                 """
-                UPDATE wpa_bkntc_campaign_logs SET status = 'sent', attempts = 1, sent_at = UTC_TIMESTAMP(),
+                UPDATE wpa_bkntc_campaign_logs SET status = 'sent', attempts = 1, sent_at = \(SystemClock().now()),
                   provider_message_id = CONCAT('SM', \(tenant), 'x', id)
                 WHERE campaign_id = \(id)
                 """)

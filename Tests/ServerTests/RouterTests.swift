@@ -135,6 +135,13 @@ struct RouterTests {
         try await Self.withRouter(Self.dependencies(clock: clock)) { client in
             // Signed with the service's "now": accepted; the real time is decades away.
             #expect(try await Self.call(client, .get, "/api/v1/campaigns?q=a", clock: clock).status == 200)
+            // The signature window is ±300 s of that clock, both ends included.
+            let now = Int(clock.now().timeIntervalSince1970)
+            for (offset, expected) in [(-301, 401), (-300, 200), (300, 200), (301, 401)] {
+                let path = "/api/v1/campaigns?offset=\(offset)"
+                let headers = APIFixture.signed(.get, path, tenant: nil, user: Self.admin, timestamp: now + offset)
+                #expect(try await client.execute(uri: path, method: .get, headers: headers) { Int($0.status.code) } == expected, "\(offset) s")
+            }
             // A schedule must be in the future of the injected clock, not of the machine.
             let soon = ISO8601DateFormatter().string(from: clock.now().addingTimeInterval(3600))
             let body = #"{"channel":"sms","name":"Later","segment":{"type":"all_customers"},"body":"b","scheduled_at":"\#(soon)"}"#

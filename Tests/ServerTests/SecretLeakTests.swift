@@ -175,7 +175,8 @@ struct SecretLeakTests {
         for (tenant, user) in [(1, 10), (2, 20), (5, 90), (1, 1)] {
             _ = try await recorder.signed(client, .get, "/api/v1/me?t=\(tenant)&u=\(user)", tenant: tenant, user: user)
         }
-        // A window that is always open: the test must not depend on the hour it runs at.
+        // A window that never holds: the SMS campaign below must finish at any hour of the run
+        // (07:00–22:00 here held it, and the test failed, whenever it ran at night in London).
         let settings = #"{"channel":"sms","rate_limit":3,"quiet_hours":{"start":"00:00","end":"24:00"},"timezone":"Europe/London"}"#
         #expect(try await recorder.signed(client, .put, "/api/v1/settings", tenant: 1, user: 10, body: settings).status == 200)
         let wrong = APIFixture.signed(.get, "/api/v1/me", tenant: 1, user: 10, secret: "not-the-secret-0123456789")

@@ -14,6 +14,7 @@ if (!defined('ABSPATH')) {
 }
 
 require_once __DIR__ . '/includes/signing.php';
+require_once __DIR__ . '/includes/rules.php';
 
 final class Bkntc_Campaigns_Bridge
 {
@@ -39,6 +40,16 @@ final class Bkntc_Campaigns_Bridge
         return (string) get_option(self::OPTION_SECRET, '');
     }
 
+    /**
+     * The service URL when it may be used (https, or http to this machine), else ''. A URL
+     * stored before the rule existed, or written around the settings page, is refused here.
+     */
+    public static function service_url()
+    {
+        $url = self::url();
+        return $url !== '' && bkntc_campaigns_url_problem($url) === null ? $url : '';
+    }
+
     /** The Booknetic tenant of the current request (SaaS), or '' on a single site. */
     public static function tenant()
     {
@@ -52,8 +63,11 @@ final class Bkntc_Campaigns_Bridge
     /** Booknetic's cron fired: one signed tick, short timeout; failures go to the PHP log. */
     public static function tick()
     {
-        $url = self::url();
+        $url = self::service_url();
         $secret = self::secret();
+        if (self::url() !== '' && $url === '') {
+            error_log('Booknetic Campaigns: no cron tick: ' . bkntc_campaigns_url_problem(self::url()));
+        }
         if ($url === '' || $secret === '') {
             return;
         }
@@ -83,8 +97,10 @@ final class Bkntc_Campaigns_Bridge
     }
 
     /**
-     * Administrators and Booknetic's own roles (tenant owners, staff) see the page; what they may
-     * do there is decided by the service from Booknetic's permissions.
+     * Administrators and Booknetic's staff roles (staff, SaaS tenant owners) see the page and
+     * get launch tokens; Booknetic customers never do; anyone else only when the
+     * `bkntc_campaigns_may_see` filter says so. What they may do there is decided by the
+     * service from Booknetic's permissions.
      */
     public static function may_see_campaigns()
     {
@@ -92,15 +108,9 @@ final class Bkntc_Campaigns_Bridge
         if (!$user || !$user->exists()) {
             return false;
         }
-        if (user_can($user, 'manage_options')) {
-            return true;
-        }
-        foreach ((array) $user->roles as $role) {
-            if (strpos($role, 'booknetic') === 0) {
-                return true;
-            }
-        }
-        return (bool) apply_filters('bkntc_campaigns_may_see', false, $user);
+        return bkntc_campaigns_may_see((array) $user->roles, user_can($user, 'manage_options'), function () use ($user) {
+            return apply_filters('bkntc_campaigns_may_see', false, $user);
+        });
     }
 
     /** The embedded admin UI: a fresh launch token for this user and tenant on every load. */
@@ -109,10 +119,14 @@ final class Bkntc_Campaigns_Bridge
         if (!self::may_see_campaigns()) {
             wp_die('You may not see campaigns.', 403);
         }
-        $url = self::url();
+        $url = self::service_url();
         $secret = self::secret();
         if ($url === '' || $secret === '') {
-            echo '<div class="wrap"><h1>Campaigns</h1><p>';
+            $problem = self::url() === '' ? null : bkntc_campaigns_url_problem(self::url());
+            echo '<div class="wrap"><h1>Campaigns</h1><p id="bkntc-campaigns-unavailable">';
+            if ($problem !== null) {
+                echo esc_html($problem) . ' ';
+            }
             echo current_user_can('manage_options')
                 ? 'Set the service URL and secret in <a href="' . esc_url(admin_url('options-general.php?page=bkntc-campaigns-settings')) . '">Settings → Booknetic Campaigns</a>.'
                 : 'Campaigns are not set up yet. Ask your administrator.';
@@ -128,15 +142,52 @@ final class Bkntc_Campaigns_Bridge
 
     public static function register_settings()
     {
-        register_setting('bkntc_campaigns', self::OPTION_URL, array('type' => 'string', 'sanitize_callback' => 'esc_url_raw'));
+        register_setting('bkntc_campaigns', self::OPTION_URL, array('type' => 'string', 'sanitize_callback' => array(__CLASS__, 'sanitize_url')));
         register_setting('bkntc_campaigns', self::OPTION_SECRET, array('type' => 'string', 'sanitize_callback' => array(__CLASS__, 'sanitize_secret')));
     }
 
-    /** The secret is never shown again: an empty field on save keeps the stored one. */
+    /** A URL that may not be used is a settings error and keeps the stored one. */
+    public static function sanitize_url($value)
+    {
+        $value = rtrim(trim(is_string($value) ? $value : ''), '/');
+        $problem = $value === '' ? null : bkntc_campaigns_url_problem($value);
+        if ($problem === null) {
+            return $value;
+        }
+        self::settings_message(self::OPTION_URL, 'bkntc_campaigns_url_refused', $problem, 'error');
+        return self::url();
+    }
+
+    /**
+     * The secret is stored exactly as entered, never shown again: an empty field on save keeps
+     * the stored one.
+     */
     public static function sanitize_secret($value)
     {
-        $value = sanitize_text_field((string) $value);
-        return $value === '' ? self::secret() : $value;
+        // options.php trims what was posted (after checking its nonce): take the field as it was
+        // entered, only without WordPress' slashes.
+        // phpcs:ignore WordPress.Security.NonceVerification.Missing
+        if (isset($_POST['option_page'], $_POST[self::OPTION_SECRET]) && $_POST['option_page'] === 'bkntc_campaigns') {
+            $value = wp_unslash($_POST[self::OPTION_SECRET]);
+        }
+        $value = bkntc_campaigns_secret_to_store($value, self::secret());
+        if ($value !== trim($value)) {
+            self::settings_message(self::OPTION_SECRET, 'bkntc_campaigns_secret_spaces',
+                'The secret was stored as entered, with the spaces at its start or end. The service ignores spaces around BKNTC_SECRET, so the two will only match without them.',
+                'warning');
+        }
+        return $value;
+    }
+
+    /** add_settings_error() once: WordPress runs a new option's sanitizer twice. */
+    private static function settings_message($setting, $code, $message, $type)
+    {
+        foreach (get_settings_errors($setting) as $existing) {
+            if ($existing['code'] === $code) {
+                return;
+            }
+        }
+        add_settings_error($setting, $code, $message, $type);
     }
 
     public static function settings_page()
@@ -166,9 +217,12 @@ final class Bkntc_Campaigns_Bridge
         if (!current_user_can('manage_options') || !check_ajax_referer('bkntc_campaigns_test', '_wpnonce', false)) {
             wp_send_json_error('not allowed', 403);
         }
-        $url = self::url();
-        if ($url === '') {
+        $url = self::service_url();
+        if (self::url() === '') {
             wp_send_json_error('Set the service URL first.');
+        }
+        if ($url === '') {
+            wp_send_json_error(bkntc_campaigns_url_problem(self::url()));
         }
         $response = wp_remote_get($url . '/ready', array('timeout' => 5, 'redirection' => 0));
         if (is_wp_error($response)) {

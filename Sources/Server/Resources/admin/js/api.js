@@ -12,12 +12,15 @@ export class APIError extends Error {
   }
 }
 
-/** Exchanges a launch token in the address bar, if any, and removes it from there. */
-export async function startSession() {
+/**
+ * Removes a launch token from the address bar, if there is one, and exchanges it when
+ * `mayExchange(token)` resolves true; without it, a session this tab already has goes on.
+ */
+export async function startSession(mayExchange) {
   const hash = new URLSearchParams(location.hash.slice(1));
   const launch = hash.get('launch');
-  if (launch) {
-    history.replaceState(null, '', location.pathname + location.search + '#/');
+  if (launch) history.replaceState(null, '', location.pathname + location.search + '#/');
+  if (launch && await mayExchange(launch)) {
     const answer = await fetch('/api/v1/sessions', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ launch_token: launch }),
     });

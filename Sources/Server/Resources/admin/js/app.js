@@ -1,5 +1,6 @@
 // The admin UI: session start, channel switcher, provider banner and a hash router.
 import { api, startSession } from './api.js';
+import { mayExchangeLaunch } from './launch.js';
 import { channelLabel, h, render } from './dom.js';
 import { dashboardView } from './dashboard.js';
 import { campaignsView } from './campaigns.js';
@@ -103,7 +104,7 @@ async function route() {
 
 async function start() {
   try {
-    await startSession();
+    await startSession(mayExchangeLaunch);
     state.me = await api('GET', '/me');
   } catch (error) {
     const banner = document.getElementById('banner');
