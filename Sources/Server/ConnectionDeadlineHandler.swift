@@ -9,8 +9,9 @@ import NIOHTTP1
 ///   head sent a line at a time);
 /// - reading a request: its body not complete within the timeout of its head (a trickle keeps
 ///   the connection busy but never ends the request);
-/// - answering: the answer cannot be written for the timeout (the channel stays unwritable
-///   because the client does not read).
+/// - answering: the answer makes no progress for the timeout (the channel is unwritable and
+///   not a byte of it reaches the socket, because the client does not read). A client that reads,
+///   however slowly, keeps its connection: every write that completes restarts the clock.
 ///
 /// Hummingbird's own idle timeout only covers the first case: its clock restarts with every
 /// body part, and it never closes while an answer is being written.
@@ -80,7 +81,14 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
             answersWritten += 1
             update(context)
         }
-        context.write(data, promise: promise)
+        // A write that reaches the socket is progress: a stalled answer's clock starts again.
+        let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenSuccess { [self] in
+            guard stallDeadline != nil else { return }
+            stallDeadline?.cancel()
+            stallDeadline = schedule(context, .answerNotRead)
+        }
+        context.write(data, promise: written)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

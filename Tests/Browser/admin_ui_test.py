@@ -269,6 +269,30 @@ def test_pause_and_resume_a_larger_campaign(driver):
          message="sending continues after resume")
     signed("POST", f"/api/v1/campaigns/{campaign}/cancel")
     signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": None})
+    STATE["big"] = campaign
+
+
+def test_the_campaign_page_and_the_history_screen_show_who_did_what(driver):
+    campaign = STATE["big"]
+    open_admin(driver, page=f"#/campaigns/{campaign}")
+    wait(driver, lambda d: css(d, "#campaign-history .audit-table tbody tr"), message="the campaign's history")
+    rows = [row.text for row in css(driver, "#campaign-history .audit-table tbody tr")]
+    _, audit = signed("GET", f"/api/v1/audit?object_type=campaign&object_id={campaign}&channel=sms")
+    assert len(rows) == len(audit["items"]) >= 5, (rows, audit)
+    # Newest first: cancelled (by the API), resumed and paused (in the browser), sent, created.
+    assert "Cancelled" in rows[0] and "Resumed" in rows[1] and "Paused" in rows[2] and "Sent" in rows[3], rows
+    assert "Browser big" in rows[2] and "recipients" in rows[3], rows
+    shot(driver, "campaign-history")
+    # The History screen: everything of the channel; "Settings" narrows it to settings changes.
+    driver.execute_script("location.hash = '#/audit'")
+    wait(driver, lambda d: css(d, "#audit-results .audit-table tbody tr"), message="the history screen")
+    Select(driver.find_element(By.ID, "audit-type")).select_by_value("settings")
+    wait(driver, lambda d: all(row.get_attribute("data-object-type") == "settings"
+                               for row in css(d, "#audit-results .audit-table tbody tr")) and css(d, "#audit-results .audit-table tbody tr"),
+         message="only settings changes")
+    first = css(driver, "#audit-results .audit-table tbody tr")[0].text
+    assert "sending rate from 1 per second to the default" in first, first
+    shot(driver, "history")
 
 
 def test_adding_a_suppression_drops_the_count(driver):
