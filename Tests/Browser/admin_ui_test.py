@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -378,4 +379,6 @@ def run(tests, label):
 
 
 if __name__ == "__main__":
-    run([value for key, value in list(globals().items()) if key.startswith("test_")], "browser tests")
+    # BROWSER_ONLY (a regular expression) runs the matching tests alone, e.g. while writing one.
+    only = re.compile(os.environ.get("BROWSER_ONLY", ""))
+    run([value for key, value in list(globals().items()) if key.startswith("test_") and only.search(key)], "browser tests")
