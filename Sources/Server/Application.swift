@@ -76,6 +76,11 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     var services: [any Service] = [pool, engine.pool, engine.senderPool]
     if let transport = engine.transport { services.append(TransportService(transport: transport)) }
     if let worker = engine.worker { services.append(worker) }
+    if config.logRetentionDays > 0 {
+        services.append(
+            RetentionService(
+                retention: LogRetention(pool: engine.pool, prefix: config.prefix, clock: clock, days: config.logRetentionDays), logger: logger))
+    }
     return Application(
         router: router,
         server: .closingHTTP1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout)))),

@@ -52,6 +52,7 @@ enum APIRoutes {
         registerResults(&api, deps)
         registerProviders(&api, deps)
         registerWhatsAppTemplates(&api, deps)
+        registerErasure(&api, deps)
         registerAudit(&api, deps)
     }
 
