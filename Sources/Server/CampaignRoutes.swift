@@ -184,13 +184,14 @@ extension APIRoutes {
 enum CSVExport {
     static let columns: [String?] = [
         "id", "run", "customer_id", "address", "first_name", "last_name", "status", "attempts", "last_error",
-        "provider_message_id", "sent_at", "updated_at",
+        "provider_message_id", "sent_at", "updated_at", "held_until",
     ]
 
     static func cells(_ row: CampaignLogRow) -> [String?] {
         [
             String(row.id), String(row.run), row.customerID.map(String.init), row.address, row.firstName, row.lastName,
             row.status.rawValue, String(row.attempts), row.lastError, row.providerMessageID, row.sentAt.map(iso), iso(row.updatedAt),
+            row.heldUntil.map(iso),
         ]
     }
 
