@@ -5,7 +5,7 @@ import Hummingbird
 /// Test send, manual send, `GET /api/v1/me` and the Booknetic pickers (DESIGN §7, §11).
 extension APIRoutes {
     static func registerProviders(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
-        api.on(.post, "test-send", .capability(.send)) { request, context in
+        api.on(.post, "test-send", .capability(.send), idempotent: true) { request, context in
             var request = request
             let input = try TestSendRequest.parse(try await request.jsonBody())
             try context.require(.send, on: input.channel)
@@ -21,7 +21,7 @@ extension APIRoutes {
                 deps: deps, sender: sender, scope: scope, user: context.identity?.userID, input: input, to: to, logger: context.logger
             ).run()
         }
-        api.on(.post, "manual-send", .capability(.send)) { request, context in
+        api.on(.post, "manual-send", .capability(.send), idempotent: true) { request, context in
             var request = request
             let input = try ManualSendRequest.parse(try await request.jsonBody(), now: deps.clock.now())
             try context.require(.send, on: input.draft.channel)

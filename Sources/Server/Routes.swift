@@ -21,20 +21,27 @@ public struct RouteDeclaration: Sendable, Hashable {
     public let method: String
     public let path: String
     public let access: RouteAccess
+    /// Whether the route honours `Idempotency-Key` (every POST that creates or sends, DESIGN §21).
+    public var idempotent = false
 }
 
 /// Registers handlers together with their declared access.
 struct DeclaringRouter {
     let group: RouterGroup<AppRequestContext>
     let prefix: String
+    /// Wraps the handlers of routes declared `idempotent`.
+    let idempotency: IdempotencyGuard
     var declarations: [RouteDeclaration] = []
 
+    /// Registers `handler`; an `idempotent` route (one that creates or sends) honours
+    /// `Idempotency-Key` through ``IdempotencyGuard``.
     mutating func on(
-        _ method: HTTPRequest.Method, _ path: String, _ access: RouteAccess,
+        _ method: HTTPRequest.Method, _ path: String, _ access: RouteAccess, idempotent: Bool = false,
         _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) {
-        group.on(RouterPath(path), method: method, use: handler)
-        declarations.append(RouteDeclaration(method: method.rawValue, path: prefix + "/" + path, access: access))
+        group.on(RouterPath(path), method: method, use: idempotent ? idempotency.wrap(handler) : handler)
+        declarations.append(
+            RouteDeclaration(method: method.rawValue, path: prefix + "/" + path, access: access, idempotent: idempotent))
     }
 }
 
@@ -238,7 +245,7 @@ enum APIRoutes {
                 page: try request.pageRequest())
             return jsonResponse(PageBody(page) { TemplateBody($0) })
         }
-        api.on(.post, "templates", .capability(.templates)) { request, context in
+        api.on(.post, "templates", .capability(.templates), idempotent: true) { request, context in
             var request = request
             let draft = try templateDraft(try await request.jsonBody())
             try context.require(.templates, on: draft.channel)
@@ -287,7 +294,7 @@ enum APIRoutes {
                 scope: try context.scope(), channel: channel, search: request.queryString("q"), page: try request.pageRequest())
             return jsonResponse(PageBody(page, SuppressionBody.init))
         }
-        api.on(.post, "suppressions", .capability(.suppressions)) { request, context in
+        api.on(.post, "suppressions", .capability(.suppressions), idempotent: true) { request, context in
             var request = request
             let json = try await request.jsonBody()
             let channel = try RequestFields.channel(json["channel"])

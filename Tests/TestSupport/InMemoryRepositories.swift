@@ -367,6 +367,51 @@ public final class InMemoryNonceStore: NonceStore {
     public func consume(_ nonce: String, expiresAt: Date) async throws -> Bool { used.withLock { $0.insert(nonce).inserted } }
 }
 
+/// Idempotency keys in memory, with the MariaDB store's rules: one claim per scope, the same
+/// body replays, another body is a reuse, expired or abandoned claims are taken over.
+public final class InMemoryIdempotencyStore: IdempotencyStore {
+    private struct Entry {
+        var requestHash: String
+        var answer: IdempotentAnswer?
+        var createdAt: Date
+        var expiresAt: Date
+    }
+    private let entries = Mutex<[IdempotencyScope: Entry]>([:])
+    private let clock: any WallClock
+    public init(clock: any WallClock) { self.clock = clock }
+
+    /// How many keys are stored (running or done).
+    public var count: Int { entries.withLock { $0.count } }
+
+    public func claim(
+        _ scope: IdempotencyScope, requestHash: String, expiresAt: Date, staleAfter: TimeInterval
+    ) async throws -> IdempotencyClaim {
+        let now = clock.now()
+        return entries.withLock { entries in
+            if let entry = entries[scope], entry.expiresAt > now,
+                entry.answer != nil || entry.createdAt.addingTimeInterval(staleAfter) > now
+            {
+                if entry.requestHash != requestHash { return .reused }
+                return entry.answer.map { .replay($0) } ?? .inProgress
+            }
+            entries[scope] = Entry(requestHash: requestHash, answer: nil, createdAt: now, expiresAt: expiresAt)
+            return .claimed
+        }
+    }
+
+    public func complete(_ scope: IdempotencyScope, answer: IdempotentAnswer) async throws {
+        entries.withLock { entries in
+            if entries[scope]?.answer == nil { entries[scope]?.answer = answer }
+        }
+    }
+
+    public func release(_ scope: IdempotencyScope) async throws {
+        entries.withLock { entries in
+            if entries[scope]?.answer == nil { entries[scope] = nil }
+        }
+    }
+}
+
 /// Browser sessions in memory.
 public final class InMemorySessionStore: SessionStore {
     private let sessions = Mutex<[String: (StoredSession, Date, Bool)]>([:])
