@@ -10,6 +10,8 @@ public final class InMemoryCampaignRepository: CampaignRepository {
     private struct State {
         var campaigns: [Int: (scope: TenantScope, campaign: Campaign)] = [:]
         var logs: [Int: [CampaignLogRow]] = [:]
+        /// The addresses each manual send queued (for the repeated-send check).
+        var manualAddresses: [Int: [String]] = [:]
         var nextID = 1
     }
 
@@ -48,8 +50,18 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         -> (view: CampaignView, suppressed: Int)
     {
         let now = clock.now()
-        let campaign = state.withLock { state in
+        let campaign = try state.withLock { state in
+            if !draft.confirmDuplicate, !recipients.isEmpty {
+                let earlier = state.campaigns.values.filter { entry in
+                    let c = entry.campaign
+                    return entry.scope == scope && c.kind == .manual && c.channel == draft.channel && c.body == draft.body
+                        && c.subject == draft.subject && c.createdAt >= now.addingTimeInterval(-DuplicateSend.window)
+                        && DuplicateSend.sameRecipients(state.manualAddresses[c.id] ?? [], recipients.map(\.address))
+                }.map(\.campaign.createdAt).max()
+                if let earlier { throw DuplicateSend.refusal(recipients: recipients.count, sentAt: earlier, now: now) }
+            }
             defer { state.nextID += 1 }
+            state.manualAddresses[state.nextID] = recipients.map(\.address)
             let campaign = Campaign(
                 id: state.nextID, channel: draft.channel, name: draft.name, status: recipients.isEmpty ? .failed : .queued,
                 statusReason: recipients.isEmpty ? .noRecipients : nil, segment: Segment(type: .allCustomers), filters: SegmentFilters(),

@@ -66,7 +66,14 @@ struct ManualSendRequest {
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         let defaultName = "Manual send \(formatter.string(from: now)) UTC"
         let name = try RequestFields.text(object["name"], field: "name", maxLength: 190, required: false) ?? defaultName
+        var confirmDuplicate = false
+        switch object["confirm_duplicate"] {
+        case nil, .null?: break
+        case .bool(let flag)?: confirmDuplicate = flag
+        default: throw .validation(field: "confirm_duplicate", message: "must be true or false")
+        }
         return ManualSendRequest(
-            draft: ManualSendDraft(channel: channel, name: name, subject: subject, body: body), customerIDs: ids, addresses: addresses)
+            draft: ManualSendDraft(channel: channel, name: name, subject: subject, body: body, confirmDuplicate: confirmDuplicate),
+            customerIDs: ids, addresses: addresses)
     }
 }
