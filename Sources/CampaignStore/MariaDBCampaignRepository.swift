@@ -491,7 +491,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
               AND (is_builtin = 1 OR (is_builtin = 0 AND tenant_key = \(scope.key)))
             """)
         if found == nil {
-            throw DomainError.validation(field: "template_id", message: "no \(draft.channel.rawValue) template with id \(templateID)")
+            throw DomainError.validation(
+                field: "template_id", message: "The chosen template is not one of your \(draft.channel.displayName) templates. Choose another one.")
         }
     }
 

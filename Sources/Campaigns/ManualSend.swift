@@ -15,6 +15,13 @@ public struct CustomerContact: Sendable, Hashable {
         self.phone = phone
         self.email = email
     }
+
+    /// The customer's name as people read it ("Ann Lee"), or "Customer #id" without one.
+    public var displayName: String {
+        let name = [firstName, lastName].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            .joined(separator: " ")
+        return name.isEmpty ? "Customer #\(id)" : name
+    }
 }
 
 /// Who a manual send reaches, before the suppression list is applied (DESIGN §7).
@@ -23,7 +30,8 @@ public struct ManualRecipients: Sendable, Hashable {
     public var recipients: [Recipient]
     /// Entries that normalized to an address already listed.
     public var duplicates: Int
-    /// Entries that are not an address for the channel, as given (or `customer <id>`).
+    /// Entries that are not an address for the channel, as given, or a sentence naming the chosen
+    /// customer who has none (by name; by number only when the customer no longer exists).
     public var invalid: [String]
 
     public init(recipients: [Recipient], duplicates: Int, invalid: [String]) {
@@ -69,10 +77,13 @@ public struct ManualRecipients: Sendable, Hashable {
                 result.duplicates += 1
                 continue
             }
-            guard let customer = byID[id],
-                let address = normalizer.normalize(channel.usesPhone ? customer.phone : customer.email, for: channel)
-            else {
-                result.invalid.append("customer \(id)")
+            guard let customer = byID[id] else {
+                result.invalid.append("A customer you chose no longer exists (#\(id))")
+                continue
+            }
+            guard let address = normalizer.normalize(channel.usesPhone ? customer.phone : customer.email, for: channel) else {
+                let kind = channel.usesPhone ? "phone number with a country code" : "email address"
+                result.invalid.append("\(customer.displayName) has no valid \(kind)")
                 continue
             }
             if !seen.insert(address.lowercased()).inserted {

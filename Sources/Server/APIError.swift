@@ -76,7 +76,7 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     }
 
     static func validation(_ field: String, _ message: String) -> APIError {
-        APIError(.badRequest, code: .validationFailed, message: "\(field) \(message)", field: field)
+        APIError(.badRequest, code: .validationFailed, message: FieldWords.sentence(field, message), field: field)
     }
 
     static let unauthorized = APIError(.unauthorized, code: .unauthorized, message: "missing or invalid credentials")

@@ -11,7 +11,7 @@ extension APIRoutes {
             try context.require(.send, on: input.channel)
             let scope = try context.scope()
             guard let to = try await deps.normalizer(for: scope).normalize(input.to, for: input.channel) else {
-                throw APIError.validation("to", input.channel.usesPhone ? "is not a phone number in E.164 form" : "is not a valid email address")
+                throw APIError.validation("to", FieldWords.addressHint(input.channel))
             }
             if let problem = try await providerProblem(deps, scope: scope, channel: input.channel) { throw APIError(.conflict, code: .providerNotConfigured, message: problem) }
             guard let sender = deps.sender else {
@@ -45,7 +45,8 @@ extension APIRoutes {
                 chosen.invalid += pasted.invalid
             }
             guard chosen.recipients.count <= ManualRecipients.limit else {
-                throw APIError.validation("addresses", "may reach at most \(ManualRecipients.limit) recipients in one manual send")
+                throw APIError.validation(
+                    "addresses", "A manual send can reach at most \(ManualRecipients.limit) recipients. Split the list into smaller sends.")
             }
             let (view, suppressed) = try await deps.campaigns.createManual(
                 scope: scope, draft: input.draft, recipients: chosen.recipients, createdBy: context.identity?.userID)

@@ -123,7 +123,7 @@ enum APIRoutes {
             return store
         }
         api.on(.get, "settings", .capability(.read)) { request, context in
-            guard let channel = try request.queryChannel() else { throw APIError.validation("channel", "is required: sms, whatsapp or email") }
+            guard let channel = try request.queryChannel() else { throw APIError.validation("channel", "Choose a channel: SMS, WhatsApp or email.") }
             try context.require(.read, on: channel)
             let stored = try await store().stored(scope: try context.scope(), channel: channel)
             return jsonResponse(SettingsBody(channel: channel, effective(stored)))
@@ -272,7 +272,7 @@ enum APIRoutes {
     }
 
     static func templateDraft(_ json: JSONValue) throws -> TemplateDraft {
-        guard case .object = json else { throw APIError.validation("body", "must be a JSON object") }
+        guard case .object = json else { throw APIError.validation("body", "The request must be a JSON object.") }
         let channel = try RequestFields.channel(json["channel"])
         let name = try RequestFields.text(json["name"], field: "name", maxLength: 190, required: true) ?? ""
         let body = try RequestFields.text(json["body"], field: "body", maxLength: 65_535, required: true, trim: false) ?? ""
@@ -313,8 +313,7 @@ enum APIRoutes {
             }
             let raw = try RequestFields.text(json["address"], field: "address", maxLength: 254, required: true) ?? ""
             guard let address = normalizer.normalize(raw, for: channel) else {
-                throw APIError.validation(
-                    "address", channel.usesPhone ? "is not a valid phone number (E.164, e.g. +447700900123)" : "is not a valid email address")
+                throw APIError.validation("address", FieldWords.addressHint(channel))
             }
             let result = try await deps.suppressions.add(
                 scope: scope, channel: channel, address: address, reason: reason, source: .manual, by: context.identity?.userID)
