@@ -15,6 +15,7 @@ struct BookneticCampaigns: AsyncParsableCommand {
         commandName: "bkntc-campaigns",
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
+        version: ServiceVersion.number,
         subcommands: [Serve.self, Migrate.self, Tick.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
         defaultSubcommand: Serve.self)
 }
