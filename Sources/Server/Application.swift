@@ -46,7 +46,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
         .add(middleware: AuthMiddleware(
             authenticator: deps.authenticator, capabilities: deps.capabilities, installation: deps.installation, limiter: deps.rateLimiter,
             clock: deps.clock))
-    var api = DeclaringRouter(group: group, prefix: "/api/v1")
+    var api = DeclaringRouter(group: group, prefix: "/api/v1", idempotency: IdempotencyGuard(store: deps.idempotency, clock: deps.clock))
     APIRoutes.register(&api, deps)
     declarations += api.declarations
     return (router, declarations)

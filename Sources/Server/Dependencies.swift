@@ -63,6 +63,9 @@ public struct AppDependencies: Sendable {
     public var testSendsPerDay = 50
     /// The proxies whose `X-Forwarded-For` names the client (`BKNTC_TRUSTED_PROXIES`).
     public var trustedProxies = TrustedProxies.none
+    /// `Idempotency-Key`s and their first answers (DESIGN §21); nil answers a request that
+    /// carries a key with 503 (requests without one are unaffected).
+    public var idempotency: (any IdempotencyStore)?
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -162,6 +165,7 @@ public struct AppDependencies: Sendable {
         deps.testSends = MariaDBTestSendStore(pool: pool, prefix: prefix, settings: settings)
         deps.testSendsPerDay = config.testSendsPerDay
         deps.trustedProxies = config.trustedProxies
+        deps.idempotency = MariaDBIdempotencyStore(pool: pool, prefix: prefix, clock: clock)
         return deps
     }
 }
