@@ -497,11 +497,25 @@ def test_the_sms_total_counts_a_name_with_special_characters(driver):
     shots_at_two_widths(driver, "editor-sms-segments")
 
 
-def iframe_text(driver, selector="#email-preview"):
-    frame = driver.find_element(By.CSS_SELECTOR, selector)
-    driver.switch_to.frame(frame)
+def in_email_preview(driver, read):
+    """Runs `read(driver)` inside the preview's sandboxed message frame (the editor's frame page
+    email-frame.html holds it)."""
+    driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "#email-preview"))
     try:
-        return driver.find_element(By.TAG_NAME, "body").text
+        driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "#message"))
+        return read(driver)
+    finally:
+        driver.switch_to.default_content()
+
+
+def iframe_text(driver):
+    return in_email_preview(driver, lambda d: d.find_element(By.TAG_NAME, "body").text)
+
+
+def preview_srcdoc(driver):
+    driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "#email-preview"))
+    try:
+        return driver.find_element(By.CSS_SELECTOR, "#message").get_attribute("srcdoc")
     finally:
         driver.switch_to.default_content()
 
@@ -542,15 +556,17 @@ def test_the_email_preview_is_the_message_a_recipient_receives(driver):
     open_admin(driver, page="#/")
     wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
     driver.execute_script("location.hash = arguments[0]", f"#/campaigns/{draft['id']}/edit")
-    wait(driver, lambda d: css(d, "#email-preview") and d.find_element(By.ID, "email-preview").get_attribute("srcdoc"), message="the preview renders on open")
+    wait(driver, lambda d: css(d, "#email-preview") and preview_srcdoc(d), message="the preview renders on open")
     wait(driver, lambda d: "Hello Lena" in iframe_text(d), message="the shortcodes are filled in")
     shown = iframe_text(driver)
     assert "{customer_" not in shown and "Book now" in shown, shown
     assert "A treat for Lena" in text(driver, "#preview-subject")
+    background = in_email_preview(driver, lambda d: d.find_element(By.CSS_SELECTOR, "td").value_of_css_property("background-color"))
+    assert background in ("rgba(59, 91, 219, 1)", "rgb(59, 91, 219)"), f"the button's inline style applies in the preview ({background})"
     status, preview = signed("POST", "/api/v1/segments/preview", body={
         "channel": "email", "segment": {"type": "all_appointments"}, "filters": {"service_ids": [service], "exclude_suppressed": True},
         "subject": "A treat for {customer_first_name}", "body": body, "sample_size": 5})
-    srcdoc = driver.find_element(By.ID, "email-preview").get_attribute("srcdoc")
+    srcdoc = preview_srcdoc(driver)
     has_messages = "messages" in preview
     if has_messages:
         message = preview["messages"][0]
@@ -586,7 +602,7 @@ def test_a_sending_campaign_opens_read_only_and_duplicates(driver):
         open_admin(driver, page=f"#/campaigns/{campaign}/edit")
         notice = wait(driver, lambda d: [e for e in css(d, "#readonly-notice") if e.is_displayed()], message="the read-only notice")[0]
         assert "is sending, so its message can no longer change" in notice.text or "about to send" in notice.text, notice.text
-        for control in css(driver, "form.campaign-editor input, form.campaign-editor select, form.campaign-editor textarea"):
+        for control in css(driver, ".editor-main input, .editor-main select, .editor-main textarea"):
             assert not control.is_enabled(), f"{control.get_attribute('name')} is still editable"
         assert not css(driver, "#save-draft") and not css(driver, "#save-and-send"), "no Save on a campaign that cannot change"
         _, progress = signed("GET", f"/api/v1/campaigns/{campaign}/progress")

@@ -7,7 +7,7 @@ import { debounce, field, formatDate, formatNumber, h, render, showError as show
 import { smsInfo } from './sms.js';
 import { checkboxList, shortcodeMenu, statusPicker } from './pickers.js';
 import { schedulePicker } from './schedule.js';
-import { emailEditor, insertIntoTextarea, looksLikeHTML } from './email-editor.js';
+import { emailEditor, emailPreviewFrame, insertIntoTextarea, looksLikeHTML } from './email-editor.js';
 import { whatsappTemplateFields } from './whatsapp.js';
 
 /** What each shortcode is, in words, and the fallback offered when it is empty. */
@@ -18,6 +18,21 @@ const DETAILS = {
   customer_name: ['no name', 'there'],
   customer_phone: ['no phone number', ''],
   customer_email: ['no email address', ''],
+};
+
+/** The API's checks, said for a salon owner (the field keeps its place next to the control). */
+const FRIENDLY = {
+  name: () => 'Give the campaign a name (only you see it).',
+  body: (m) => (/required|empty/.test(m) ? 'Write the message.' : `The message is too long or not valid: ${m}.`),
+  subject: () => 'Write the email\'s subject line.',
+  scheduled_at: (m) => (/future/.test(m) ? 'Choose a date and time that is still to come.' : 'Choose the date and time again: it could not be read.'),
+  recurrence: (m) => `The custom repeat rule is not valid (${m}). Choose one of the simple schedules, or fix the rule under Advanced.`,
+  'segment.days': () => 'Enter a number of days from 1 to 3650.',
+  content_sid: () => 'Enter the template ID from Twilio (it starts with HX).',
+  content_variables: () => 'Each blank of the template takes at most 1,024 characters.',
+  holdout_percent: () => 'Keep back a whole number from 0 to 50 per cent.',
+  min_appointments: () => 'Enter a whole number of appointments, 0 or more.',
+  'filters.min_appointments': () => 'Enter a whole number of appointments, 0 or more.',
 };
 
 /** Why a campaign cannot be edited, in words; null when it can (the API still decides). */
@@ -49,10 +64,6 @@ function wouldRead(body, code) {
   return `${before}${after}`.replace(/\{[a-z_]+(\|[^}]*)?\}/g, '…').trim() || null;
 }
 
-function emailFrame() {
-  // The HTML of a message, shown in a sandboxed frame (no scripts, no same origin).
-  return h('iframe', { class: 'email-frame', sandbox: '', title: 'Email preview', referrerpolicy: 'no-referrer', id: 'email-preview' });
-}
 
 async function businessZone(channel) {
   const settings = await api('GET', `/settings${query({ channel })}`).catch(() => null);
@@ -114,7 +125,7 @@ export async function editorView(ctx, id) {
   const holdout = h('input', { type: 'number', name: 'holdout_percent', min: 0, max: 50, value: c.holdout_percent || 0 });
   const previews = h('div', { id: 'message-previews' });
   const formError = h('div', { class: 'form-error error-text', role: 'alert' });
-  const frame = emailFrame();
+  const preview = emailPreviewFrame();
   const previewPick = h('select', { id: 'preview-recipient', 'aria-label': 'Preview the message of' });
   /** The latest audience preview (count, segments, quiet hours, quota, missing): for the send confirmation too. */
   let lastPreview = null;
@@ -230,10 +241,10 @@ export async function editorView(ctx, id) {
       const show = () => {
         const m = messages[Number(previewPick.value) || 0];
         render(subjectLine, h('span', { class: 'muted' }, 'Subject: '), m.subject || '');
-        frame.srcdoc = m.html ?? (looksLikeHTML(m.body) ? m.body : `<pre style="white-space:pre-wrap;font:14px sans-serif">${(m.text ?? m.body ?? '').replace(/[&<>]/g, (x) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[x])}</pre>`);
+        preview.show(m.html ?? (looksLikeHTML(m.body) ? m.body : `<pre style="white-space:pre-wrap;font:14px sans-serif">${(m.text ?? m.body ?? '').replace(/[&<>]/g, (x) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[x])}</pre>`));
       };
       previewPick.onchange = show;
-      render(previews, h('label', { for: 'preview-recipient' }, 'As received by'), previewPick, subjectLine, frame,
+      render(previews, h('label', { for: 'preview-recipient' }, 'As received by'), previewPick, subjectLine, preview.element,
         messages[0].approximate ? h('p', { class: 'muted' }, 'The unsubscribe link is added at the bottom when it is sent.') : null);
       show();
       return;
@@ -300,7 +311,8 @@ export async function editorView(ctx, id) {
       makeReadOnly();
       return;
     }
-    showFieldError(container, error);
+    const friendly = error?.field ? FRIENDLY[error.field] ?? FRIENDLY[String(error.field).split(/[.[]/)[0]] : null;
+    showFieldError(container, friendly && error instanceof Error && error.status ? Object.assign(Object.create(error), { message: friendly(error.message), field: error.field }) : error);
   }
 
   async function save(thenSend) {
@@ -370,7 +382,9 @@ export async function editorView(ctx, id) {
   const notice = h('div', { class: 'readonly-notice', id: 'readonly-notice', role: 'status', hidden: true });
 
   function makeReadOnly() {
-    for (const control of form.querySelectorAll('input, select, textarea, button')) control.disabled = true;
+    for (const control of form.querySelectorAll('input, select, textarea, button')) {
+      if (!control.closest('.editor-side')) control.disabled = true;  // the preview's recipient list stays usable
+    }
     editor?.setDisabled(true);
     form.classList.add('read-only');
     const canDuplicate = ctx.can('create', ch) && existing?.kind !== 'manual';
@@ -396,7 +410,7 @@ export async function editorView(ctx, id) {
   render(form,
     notice,
     h('div', { class: 'two' },
-      h('div', {},
+      h('div', { class: 'editor-main' },
         h('div', { class: 'card' }, h('h2', {}, 'Audience'),
           field('Name', name, 'name', 'Only you see it, in the list of campaigns.'),
           field('Who', segmentType, 'segment'),

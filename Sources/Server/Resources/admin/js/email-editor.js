@@ -37,40 +37,79 @@ function safeStyle(value) {
   return /expression\s*\(|javascript:|url\s*\(|behavior\s*:|@import/i.test(text) ? null : text;
 }
 
-/** Copies the allowed parts of `source`'s children into `target` (a node of `doc`). */
-function cleanChildren(source, target, doc) {
+const VOID = new Set(['BR', 'IMG', 'HR']);
+const BLOCK = new Set(['P', 'H1', 'H2', 'H3', 'UL', 'OL', 'TABLE', 'DIV', 'BLOCKQUOTE', 'HR', 'CENTER']);
+
+function escapeAttribute(value) {
+  return String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeData(value) {
+  // The editor's non-breaking spaces between words are plain spaces in the message.
+  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/\u00a0(?=[^\s\u00a0]|$)/g, ' ').replace(/\u00a0/g, '&nbsp;');
+}
+
+/**
+ * The allowed parts of `source`'s children as HTML text, written here (never through a live
+ * element, whose style attribute this page's CSP would refuse). `styleName` is the attribute a
+ * style is written to: `style` in the message, `data-style` in the editable page (where the
+ * admin's CSP allows no inline style; the editor's CSS shows buttons and images instead).
+ */
+function cleanChildren(source, styleName) {
+  let html = '';
   for (const node of Array.from(source.childNodes)) {
-    if (node.nodeType === Node.TEXT_NODE) {
-      target.append(doc.createTextNode(node.nodeValue));
-      continue;
-    }
+    if (node.nodeType === Node.TEXT_NODE) { html += escapeData(node.nodeValue); continue; }
     if (node.nodeType !== Node.ELEMENT_NODE) continue;
     const tag = node.tagName.toUpperCase();
     if (DROP.has(tag)) continue;
-    if (!KEEP.has(tag)) { cleanChildren(node, target, doc); continue; }  // unwrap (span, font, html, body…)
-    const element = doc.createElement(RENAME[tag] || tag.toLowerCase());
+    if (!KEEP.has(tag)) { html += cleanChildren(node, styleName); continue; }  // unwrap (span, font, html, body…)
+    let attributes = '';
+    let hasURL = false;
     for (const attribute of ATTRIBUTES[tag] || []) {
-      if (!node.hasAttribute(attribute)) continue;
-      let value = node.getAttribute(attribute);
+      let value = attribute === 'style' ? (node.getAttribute('data-style') ?? node.getAttribute('style')) : node.getAttribute(attribute);
+      if (value === null) continue;
       if (attribute === 'href' && !safeURL(value)) continue;
       if (attribute === 'src' && !safeURL(value, { image: true })) continue;
-      if (attribute === 'style' && (value = safeStyle(value)) === null) continue;
-      element.setAttribute(attribute, value);
+      if (attribute === 'style' && ((value = safeStyle(value)) === null || !value.trim())) continue;
+      if (attribute === 'href' || attribute === 'src') hasURL = true;
+      attributes += ` ${attribute === 'style' ? styleName : attribute}="${escapeAttribute(value)}"`;
     }
-    if (tag === 'A' && !element.hasAttribute('href')) { cleanChildren(node, target, doc); continue; }
-    if (tag === 'IMG' && !element.hasAttribute('src')) continue;
-    cleanChildren(node, element, doc);
-    target.append(element);
+    if (tag === 'A' && !hasURL) { html += cleanChildren(node, styleName); continue; }
+    if (tag === 'IMG' && !hasURL) continue;
+    const name = RENAME[tag] || tag.toLowerCase();
+    html += VOID.has(tag) ? `<${name}${attributes}>` : `<${name}${attributes}>${cleanChildren(node, styleName)}</${name}>`;
   }
+  return html;
 }
 
-/** Clean HTML from any HTML: the allowed tags and attributes only (parsed inertly). */
-export function sanitizeHTML(html) {
+/** Clean HTML from any HTML: the allowed tags and attributes only (parsed inertly, never run). */
+export function sanitizeHTML(html, { forEditor = false } = {}) {
   const parsed = new DOMParser().parseFromString(`<!doctype html><body>${html || ''}`, 'text/html');
-  const holder = document.implementation.createHTMLDocument('');
-  const root = holder.createElement('div');
-  cleanChildren(parsed.body, root, holder);
-  return root.innerHTML;
+  return cleanChildren(parsed.body, forEditor ? 'data-style' : 'style');
+}
+
+/** The editable page's content as the message's HTML: loose text at the top in paragraphs. */
+function pageToHTML(page) {
+  const parsed = new DOMParser().parseFromString(`<!doctype html><body>${page.innerHTML}`, 'text/html');
+  const body = parsed.body;
+  let inline = [];
+  const flush = () => {
+    if (!inline.length) return;
+    const p = parsed.createElement('p');
+    inline[0].before(p);
+    for (const node of inline) p.append(node);
+    inline = [];
+  };
+  for (const node of Array.from(body.childNodes)) {
+    const block = node.nodeType === Node.ELEMENT_NODE && BLOCK.has(node.tagName.toUpperCase());
+    if (block) flush(); else inline.push(node);
+  }
+  flush();
+  for (const p of Array.from(body.querySelectorAll('p'))) {
+    if (!p.textContent.trim() && !p.querySelector('img')) p.remove();  // the editor's empty lines
+  }
+  return cleanChildren(body, 'style');
 }
 
 /** Whether the body is HTML (as the service decides): a tag of a known kind. */
@@ -105,11 +144,7 @@ export function buttonHTML(label, url, color = '#3b5bdb') {
 
 /** Serializes the editable page: clean HTML, one block per line. */
 function serialize(page) {
-  const clone = page.cloneNode(true);
-  for (const node of clone.querySelectorAll('[contenteditable]')) node.removeAttribute('contenteditable');
-  let html = sanitizeHTML(clone.innerHTML);
-  html = html.replace(/<p><br><\/p>/g, '').replace(/(<\/(p|h[1-3]|table|ul|ol|blockquote|div)>)(?!\n)/g, '$1\n').trim();
-  return html;
+  return pageToHTML(page).replace(/(<\/(p|h[1-3]|table|ul|ol|blockquote|div)>)(?!\n)/g, '$1\n').trim();
 }
 
 /**
@@ -128,7 +163,7 @@ export function emailEditor(textarea, { onChange } = {}) {
 
   function load(html) {
     const source = looksLikeHTML(html) ? html : textToHTML(html);
-    page.innerHTML = sanitizeHTML(source);  // sanitized: no script, no handler, no javascript: link
+    page.innerHTML = sanitizeHTML(source, { forEditor: true }) || '<p><br></p>';  // sanitized: no script, no handler, no javascript: link
     for (const table of page.querySelectorAll('table[role=presentation]')) table.setAttribute('contenteditable', 'false');
   }
 
@@ -228,7 +263,7 @@ export function emailEditor(textarea, { onChange } = {}) {
       { name: 'alt', label: 'Description', placeholder: 'Our new treatment room', hint: 'Shown when the image does not load.' },
     ], ({ url, alt }) => {
       if (!/^https?:\/\/\S+$/i.test(url)) return 'Enter the image\'s full web address, starting with https://';
-      insertHTML(`<img src="${escapeText(url)}" alt="${escapeText(alt)}" style="max-width:100%;height:auto;">`);
+      insertHTML(`<img src="${escapeText(url)}" alt="${escapeText(alt)}" data-style="max-width:100%;height:auto;">`);
       return null;
     })),
     tool('Button', 'Add a button (e.g. Book now)', () => ask('Button', [
@@ -239,7 +274,7 @@ export function emailEditor(textarea, { onChange } = {}) {
       if (!label) return 'Enter the button\'s text.';
       const problem = urlProblem(url);
       if (problem) return problem;
-      insertHTML(`${buttonHTML(label, url, color)}<p><br></p>`);
+      insertHTML(`${sanitizeHTML(buttonHTML(label, url, color), { forEditor: true })}<p><br></p>`);
       return null;
     }), { id: 'button' }),
     shortcodes,
@@ -307,4 +342,32 @@ export function insertIntoTextarea(control, text) {
   control.focus();
   control.selectionStart = control.selectionEnd = start + text.length;
   control.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+/**
+ * The email as its recipient sees it: a frame of the admin's own `email-frame.html` (whose CSP
+ * allows an email's inline styles and web images, which this page's CSP does not), in which the
+ * message is shown in a `sandbox=""` srcdoc frame — nothing in an email ever runs. Answers
+ * `{element, show(html)}`; `element` is the outer frame (id `email-preview`).
+ */
+export function emailPreviewFrame() {
+  const frame = h('iframe', {
+    class: 'email-frame', id: 'email-preview', src: 'email-frame.html', sandbox: 'allow-scripts', title: 'Email preview', referrerpolicy: 'no-referrer',
+  });
+  let ready = false;
+  let pending = null;
+  const post = () => {
+    if (ready && pending !== null && frame.contentWindow) frame.contentWindow.postMessage({ emailHTML: pending }, '*');
+  };
+  window.addEventListener('message', (event) => {
+    if (event.source === frame.contentWindow && event.data?.emailFrameReady) { ready = true; post(); }
+  });
+  return {
+    element: frame,
+    show(html) {
+      pending = String(html ?? '');
+      frame.dataset.html = pending.length;
+      post();
+    },
+  };
 }
