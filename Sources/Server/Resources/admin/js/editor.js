@@ -194,15 +194,15 @@ export async function editorView(ctx, id) {
   function showCost(answer) {
     const parts = [];
     const total = snapshotted ? (progress?.total ?? existing.total) : answer.count;
-    parts.push(`${formatNumber(total)} recipient${total === 1 ? '' : 's'}`);
     const seg = answer.segments;
     if (seg && ch !== 'email') {
+      parts.push(`${formatNumber(total)} recipient${total === 1 ? '' : 's'}`);
       parts.push(`${formatNumber(seg.total)} SMS segment${seg.total === 1 ? '' : 's'} in all`);
       if (seg.ucs2_recipients > 0) {
         parts.push(`${formatNumber(seg.ucs2_recipients)} use special characters (like Zoë or Çağla), which make their message longer`);
       }
     }
-    const lines = [h('div', {}, parts.join(' · '))];
+    const lines = parts.length ? [h('div', {}, parts.join(' · '))] : [];
     if (answer.quiet_hours?.held > 0) {
       lines.push(h('div', { class: 'muted' }, `${formatNumber(answer.quiet_hours.held)} would wait for quiet hours to end`,
         answer.quiet_hours.until ? `, until ${formatDate(answer.quiet_hours.until)}` : '', '.'));
@@ -227,15 +227,18 @@ export async function editorView(ctx, id) {
     });
   }
 
-  function showMessages(messages, sampleNames = []) {
+  function showMessages(messages, names = new Map()) {
     if (!messages.length) {
       render(previews, h('p', { class: 'muted' }, 'Nobody to preview yet.'));
       return;
     }
-    const nameOf = (m, i) => m.name || sampleNames[i] || m.address;
+    const nameOf = (m, i) => {
+      const who = m.name || names.get(m.address) || '';
+      return who && who !== m.address ? `${who} · ${m.address}` : m.address;
+    };
     if (ch === 'email') {
       const before = previewPick.value;
-      render(previewPick, messages.map((m, i) => h('option', { value: i }, `${nameOf(m, i)} · ${m.address}`)));
+      render(previewPick, messages.map((m, i) => h('option', { value: i }, nameOf(m, i))));
       if (before && Number(before) < messages.length) previewPick.value = before;
       const subjectLine = h('div', { class: 'preview-subject', id: 'preview-subject' });
       const show = () => {
@@ -253,7 +256,7 @@ export async function editorView(ctx, id) {
       const text = m.body || Object.entries(m.content_variables || {}).map(([k, v]) => `{{${k}}} = ${v}`).join('\n');
       const info = smsInfo(text || '');
       return h('div', { class: 'preview-item' },
-        h('div', { class: 'muted' }, `${nameOf(m, i)} · ${m.address}`),
+        h('div', { class: 'muted' }, nameOf(m, i)),
         h('div', { class: 'preview-message' }, text),
         ch === 'sms' ? h('div', { class: 'muted preview-segments' }, `${info.segments} SMS segment${info.segments === 1 ? '' : 's'}${info.encoding === 'UCS-2' ? ' (special characters)' : ''}`) : null);
     }));
@@ -273,8 +276,8 @@ export async function editorView(ctx, id) {
       render(sample, (answer.sample || []).map((r) => h('li', {}, `${r.name || '—'} · ${r.address}`)));
       showCost(answer);
       showWarnings(answer);
-      const sampleNames = (answer.sample || []).map((r) => r.name);
-      if (!reason) showMessages(Array.isArray(answer.messages) ? answer.messages : localMessages(answer), sampleNames);
+      const names = new Map((answer.sample || []).map((r) => [r.address, r.name]));
+      if (!reason) showMessages(Array.isArray(answer.messages) ? answer.messages : localMessages(answer), names);
       showFieldError(form, null);
     } catch (error) {
       if (mine !== sequence) return;
@@ -434,7 +437,7 @@ export async function editorView(ctx, id) {
         h('div', { class: 'card' }, h('h2', {}, 'Who receives it'), count, costLine, warnings,
           snapshotted ? h('p', { class: 'muted', id: 'snapshot-note' }, `The list of recipients was fixed when it was sent${existing.started_at ? ` (${formatDate(existing.started_at)})` : ''}.`)
             : h('p', { class: 'muted' }, existing?.status === 'scheduled' ? 'The list is taken again when it goes out.' : 'Counted now; the list is taken when it goes out.'),
-          h('div', { class: 'muted' }, 'For example:'), sample),
+          snapshotted ? null : [h('div', { class: 'muted' }, 'For example:'), sample]),
         h('div', { class: 'card' }, h('h2', {}, 'First messages'), previews))));
   render(ctx.view, h('h1', {}, existing ? (reason ? `“${existing.name}”` : `Edit “${existing.name}”`) : 'New campaign'), form);
   if (snapshotted) render(count.querySelector('.value'), formatNumber(progress?.total ?? existing.total));
