@@ -728,6 +728,7 @@ def test_the_email_editor_writes_clean_html_with_a_button(driver):
     body = wait(driver, lambda d: "Book now" in d.find_element(By.NAME, "body").get_attribute("value") and d.find_element(By.NAME, "body").get_attribute("value"),
                 message="the body holds the button")
     assert '<table role="presentation"' in body and 'href="https://salon.example/book"' in body, body
+    assert 'style="background:#3b5bdb;border-radius:6px;"' in body and "color:#ffffff" in body, "the button keeps its inline styles: " + body
     assert "Hello {customer_first_name|there}, spring is here." in body, body
     assert "contenteditable" not in body and "<script" not in body
     # Loading HTML with a script: the editor keeps none of it and nothing runs.
@@ -749,6 +750,53 @@ def test_the_email_editor_writes_clean_html_with_a_button(driver):
     inner = driver.find_element(By.ID, "email-page").get_attribute("innerHTML")
     assert "onclick" not in inner and "javascript:" not in inner and "<script" not in inner and "onerror" not in inner, inner
     full_shot(driver, "editor-email-editor")
+
+
+def test_a_whatsapp_template_is_chosen_by_id_with_its_blanks_as_fields(driver):
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=whatsapp]"))[0].click()
+    driver.execute_script("location.hash = '#/campaigns/new'")
+    wait(driver, lambda d: css(d, "#wa-use-template"), message="the WhatsApp template part")
+    driver.find_element(By.NAME, "name").send_keys("Browser WhatsApp template")
+    driver.find_element(By.ID, "wa-use-template").click()
+    _, listed = signed("GET", "/api/v1/whatsapp-templates")
+    items = (listed or {}).get("items") or [] if isinstance(listed, dict) else []
+    if items:  # the service lists the account's approved templates: pick one by name
+        Select(driver.find_element(By.ID, "wa-template")).select_by_value(items[0]["sid"])
+        sid = items[0]["sid"]
+    else:  # else the template's ID from Twilio, and its blanks row by row
+        sid = "HX" + "0123456789abcdef" * 2
+        driver.find_element(By.ID, "wa-template-id").send_keys(sid)
+    value = wait(driver, lambda d: css(d, "#wa-variables .var-value"), message="the first blank")[0]
+    value.send_keys("{customer_first_name|there}")
+    assert "JSON" not in driver.find_element(By.ID, "view").text and "Content SID" not in driver.find_element(By.ID, "view").text
+    shots_at_two_widths(driver, "editor-whatsapp")
+    driver.find_element(By.ID, "save-draft").click()
+    wait(driver, lambda d: d.current_url.endswith("/edit"), message="the draft is saved")
+    campaign = int(driver.current_url.split("/")[-2])
+    _, saved = signed("GET", f"/api/v1/campaigns/{campaign}")
+    first = (items[0].get("variables") or ["1"])[0] if items else "1"
+    assert saved["content_sid"] == sid and saved["content_variables"].get(str(first)) == "{customer_first_name|there}", saved
+    signed("DELETE", f"/api/v1/campaigns/{campaign}")
+
+
+def test_templates_use_the_email_editor(driver):
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
+    driver.execute_script("location.hash = '#/templates'")
+    page = wait(driver, lambda d: css(d, ".template-form #email-page"), message="the email editor in the template form")[0]
+    driver.find_element(By.CSS_SELECTOR, ".template-form input[name=name]").send_keys("Browser spring template")
+    driver.find_element(By.CSS_SELECTOR, ".template-form input[name=subject]").send_keys("Spring at the salon")
+    page.click()
+    page.send_keys("Spring is here. Come and see us.")
+    shots_at_two_widths(driver, "templates-email")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save template']").click()
+    wait(driver, lambda d: "Browser spring template" in d.execute_script("return document.getElementById('view').innerText"),
+         message="the template is listed")
+    _, listed = signed("GET", "/api/v1/templates?channel=email&per_page=100")
+    mine = [t for t in listed["items"] if t["name"] == "Browser spring template"]
+    assert mine and mine[0]["body"].startswith("<p>Spring is here. Come and see us.</p>"), mine
+    signed("DELETE", f"/api/v1/templates/{mine[0]['id']}")
 
 
 def run(tests, label):

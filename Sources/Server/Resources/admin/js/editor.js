@@ -59,9 +59,11 @@ function wouldRead(body, code) {
   const text = (looksLikeHTML(body) ? new DOMParser().parseFromString(body, 'text/html').body.textContent : body) || '';
   const at = text.indexOf(`{${code}}`);
   if (at < 0) return null;
-  const before = text.slice(Math.max(0, at - 24), at).split(/[\n.!?]/).pop().replace(/^\s+/, '');
-  const after = text.slice(at + code.length + 2, at + code.length + 2 + 24).split(/[\n.!?]/)[0];
-  return `${before}${after}`.replace(/\{[a-z_]+(\|[^}]*)?\}/g, '…').trim() || null;
+  let before = text.slice(Math.max(0, at - 30), at).split(/[\n.!?]/).pop();
+  if (at > 30 && before.length === 30) before = `…${before.replace(/^\S*\s/, '')}`;
+  let after = text.slice(at + code.length + 2).split(/[\n.!?]/)[0];
+  if (after.length > 30) after = `${after.slice(0, 30).replace(/\s\S*$/, '')}…`;
+  return `${before.replace(/^\s+/, '')}${after}`.replace(/\{[a-z_]+(\|[^}]*)?\}/g, '…').trim() || null;
 }
 
 
@@ -195,11 +197,11 @@ export async function editorView(ctx, id) {
     const parts = [];
     const total = snapshotted ? (progress?.total ?? existing.total) : answer.count;
     const seg = answer.segments;
-    if (seg && ch !== 'email') {
+    if (seg && ch === 'sms') {
       parts.push(`${formatNumber(total)} recipient${total === 1 ? '' : 's'}`);
       parts.push(`${formatNumber(seg.total)} SMS segment${seg.total === 1 ? '' : 's'} in all`);
       if (seg.ucs2_recipients > 0) {
-        parts.push(`${formatNumber(seg.ucs2_recipients)} use special characters (like Zoë or Çağla), which make their message longer`);
+        parts.push(`${formatNumber(seg.ucs2_recipients)} use special characters (names like Zoë or Çağla), so fewer letters fit in each of their SMS`);
       }
     }
     const lines = parts.length ? [h('div', {}, parts.join(' · '))] : [];
@@ -254,7 +256,8 @@ export async function editorView(ctx, id) {
     }
     render(previews, messages.slice(0, 3).map((m, i) => {
       const text = m.body || Object.entries(m.content_variables || {}).map(([k, v]) => `{{${k}}} = ${v}`).join('\n');
-      const info = smsInfo(text || '');
+      const local = smsInfo(text || '');
+      const info = { segments: m.segments ?? local.segments, encoding: m.encoding ? (/ucs/i.test(m.encoding) ? 'UCS-2' : 'GSM-7') : local.encoding };
       return h('div', { class: 'preview-item' },
         h('div', { class: 'muted' }, nameOf(m, i)),
         h('div', { class: 'preview-message' }, text),
@@ -289,6 +292,7 @@ export async function editorView(ctx, id) {
   function updateCounter() {
     if (ch === 'email') return;
     const info = smsInfo(body.value);
+    if (ch === 'whatsapp') { render(counter, `${formatNumber(Array.from(body.value).length)} characters`); return; }
     render(counter, `${formatNumber(info.units)} characters · ${info.encoding === 'UCS-2' ? 'special characters (UCS-2)' : 'standard characters (GSM-7)'} · `
       + `${info.segments} SMS segment${info.segments === 1 ? '' : 's'} per message, before names are filled in`);
   }
@@ -407,8 +411,15 @@ export async function editorView(ctx, id) {
       h('div', { class: 'row subject-row' }, Object.assign(subject, { id: 'f-subject' }), subjectShortcodes), h('div', { class: 'error-text', role: 'alert' })) : null,
     ch === 'email'
       ? h('div', { class: 'field', dataset: { field: 'body' } }, h('div', { class: 'label' }, 'Message'), editor.element, h('div', { class: 'error-text', role: 'alert' }))
-      : [field(ch === 'whatsapp' ? 'Message text' : 'Message', body, 'body'), smsShortcodes, counter],
-    whatsapp ? whatsapp.element : null);
+      : h('div', { class: 'message-text' }, field(ch === 'whatsapp' ? 'Message text' : 'Message', body, 'body'), smsShortcodes, counter));
+  if (whatsapp) {
+    // A template carries its own text: the free-form text is for customers who wrote in the last day.
+    message.insertBefore(whatsapp.element, message.querySelector('.message-text'));
+    const text = message.querySelector('.message-text');
+    const toggle = () => { text.hidden = whatsapp.usesTemplate(); };
+    whatsapp.onChange(toggle);
+    toggle();
+  }
 
   render(form,
     notice,

@@ -20,7 +20,7 @@ export async function settingsView(ctx) {
   const capOn = h('input', { type: 'checkbox', id: 'cap-on', checked: !!s.frequency_cap.value });
   const capMax = h('input', { type: 'number', min: 1, name: 'frequency_cap', value: s.frequency_cap.value?.max || 1, 'aria-label': 'Messages at most', class: 'short' });
   const capDays = h('input', { type: 'number', min: 1, 'aria-label': 'Days', value: s.frequency_cap.value?.days || 7, class: 'short' });
-  const rate = h('input', { type: 'number', min: 0.1, step: 0.1, name: 'rate_limit', value: s.rate_limit.value ?? '', placeholder: 'as fast as allowed', class: 'short' });
+  const rate = h('input', { type: 'number', min: 0.1, step: 0.1, name: 'rate_limit', value: s.rate_limit.value ?? '', class: 'short' });
   const attribution = h('input', { type: 'number', min: 1, max: 365, name: 'attribution_days', value: s.attribution_days.value ?? '', placeholder: '7', class: 'short' });
   const saved = h('p', { 'aria-live': 'polite', id: 'settings-saved' });
   const editable = ctx.can('send');
@@ -33,7 +33,12 @@ export async function settingsView(ctx) {
   mark('rate_limit', rate);
   mark('attribution_days', attribution);
   const windowRow = h('div', { class: 'row quiet-row' }, 'Send only between', start, 'and', end);
-  const updateQuiet = () => { windowRow.hidden = anyTime.checked; };
+  const quietHint = h('div', { class: 'muted' });
+  const updateQuiet = () => {
+    windowRow.hidden = anyTime.checked;
+    render(quietHint, anyTime.checked ? `${channelLabel(ctx.channel)} messages go out at any hour.`
+      : `${channelLabel(ctx.channel)} messages outside these hours wait until the window opens again, in each customer's own time zone where it is known, else the business's.`);
+  };
   anyTime.addEventListener('change', updateQuiet);
   updateQuiet();
   const capRow = h('div', { class: 'row' }, 'At most', capMax, 'message(s) per customer every', capDays, 'day(s)');
@@ -69,7 +74,7 @@ export async function settingsView(ctx) {
     h('div', { class: 'field', dataset: { field: 'quiet_hours' } },
       windowRow,
       h('label', { class: 'check' }, anyTime, 'Any time of day (never wait)'),
-      h('div', { class: 'muted' }, `${channelLabel(ctx.channel)} messages outside these hours wait until the next morning, in each customer's own time zone where it is known, else the business's.`),
+      quietHint,
       h('div', { class: 'error-text', role: 'alert' })),
     source(s.quiet_hours, 'quiet_hours')),
   h('section', { class: 'setting' }, h('h2', {}, 'Your business\'s time zone'),

@@ -8,7 +8,8 @@ import { smsInfo } from './sms.js';
 
 /** The words of a body, without its HTML (for the list). */
 function excerpt(body) {
-  const text = looksLikeHTML(body) ? (new DOMParser().parseFromString(body, 'text/html').body.textContent || '') : body;
+  const spaced = String(body || '').replace(/<(br|\/p|\/div|\/h\d|\/li|\/tr|\/td)\b[^>]*>/gi, '$& ');
+  const text = looksLikeHTML(body) ? (new DOMParser().parseFromString(spaced, 'text/html').body.textContent || '') : body;
   const clean = text.replace(/\s+/g, ' ').trim();
   return clean.length > 220 ? `${clean.slice(0, 220)}…` : clean;
 }

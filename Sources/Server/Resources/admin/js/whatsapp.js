@@ -110,6 +110,7 @@ export async function whatsappTemplateFields(campaign) {
       const variables = readValues();
       return { content_sid: sid, content_variables: Object.keys(variables).length ? variables : null };
     },
+    usesTemplate: () => use.checked,
     setDisabled(disabled) { for (const control of element.querySelectorAll('input, select, button')) control.disabled = disabled; },
     onChange: (fn) => listeners.push(fn),
   };
