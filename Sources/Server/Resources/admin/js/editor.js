@@ -403,6 +403,8 @@ export async function editorView(ctx, id) {
     notice.hidden = false;
     render(actions, h('a', { href: '#/campaigns' }, 'Back to campaigns'));
     for (const warning of warnings.querySelectorAll('.add-fallback')) warning.remove();
+    const summary = form.querySelector('#schedule-summary');
+    if (summary) summary.hidden = true;
   }
 
   const message = h('div', { class: 'card' }, h('h2', {}, 'Message'),
@@ -456,7 +458,17 @@ export async function editorView(ctx, id) {
   updateCounter();
   if (reason) {
     makeReadOnly();
+    if (!snapshotted) {
+      render(count.querySelector('.value'), formatNumber(existing.total ?? 0));
+      render(count.querySelector('.label'), 'recipients when it was last sent');
+    }
     await loadPreviews(existing.id);
+  } else if (existing && existing.status !== 'draft') {
+    const was = { scheduled: 'scheduled', paused: 'paused', failed: 'stopped', cancelled: 'cancelled' }[existing.status] || existing.status;
+    render(notice, h('strong', {}, `This campaign is ${was}.`),
+      ' Saving a change makes it a draft again; then press “Save and send” to send or schedule it again.');
+    notice.hidden = false;
   }
-  refreshCount();
+  // A campaign that can no longer change keeps its own figures: no live count, cost or warnings.
+  if (!reason) refreshCount();
 }
