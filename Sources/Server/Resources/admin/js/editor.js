@@ -6,7 +6,7 @@ import { api, query } from './api.js';
 import { debounce, field, formatDate, formatNumber, h, render, showError as showFieldError } from './dom.js';
 import { smsInfo } from './sms.js';
 import { checkboxList, shortcodeMenu, statusPicker } from './pickers.js';
-import { schedulePicker } from './schedule.js';
+import { formatInZone, schedulePicker } from './schedule.js';
 import { emailEditor, emailPreviewFrame, insertIntoTextarea, looksLikeHTML } from './email-editor.js';
 import { whatsappTemplateFields } from './whatsapp.js';
 
@@ -207,7 +207,7 @@ export async function editorView(ctx, id) {
     const lines = parts.length ? [h('div', {}, parts.join(' · '))] : [];
     if (answer.quiet_hours?.held > 0) {
       lines.push(h('div', { class: 'muted' }, `${formatNumber(answer.quiet_hours.held)} would wait for quiet hours to end`,
-        answer.quiet_hours.until ? `, until ${formatDate(answer.quiet_hours.until)}` : '', '.'));
+        answer.quiet_hours.until ? `, until ${formatInZone(new Date(answer.quiet_hours.until), zone)}` : '', '.'));
     }
     if (answer.quota && answer.quota.limit !== null && answer.quota.limit !== undefined && answer.quota.limit >= 0) {
       lines.push(h('div', { class: answer.quota.left < total ? 'warning' : 'muted' },
@@ -269,9 +269,15 @@ export async function editorView(ctx, id) {
   const refreshCount = debounce(async () => {
     const mine = ++sequence;
     try {
-      const request = { channel: ch, segment: currentSegment(), filters: currentFilters(), body: body.value, sample_size: 5 };
-      if (ch === 'email') request.subject = subject.value;
-      if (whatsapp) { try { Object.assign(request, whatsapp.value()); } catch { /* incomplete template: text only */ } }
+      const request = { channel: ch, segment: currentSegment(), filters: currentFilters(), sample_size: 5 };
+      let template = {};
+      if (whatsapp) { try { template = whatsapp.value(); } catch { /* incomplete template: text only */ } }
+      const written = body.value.trim() !== '' || !!template.content_sid;
+      if (written) {
+        request.body = body.value;
+        if (ch === 'email') request.subject = subject.value;
+        Object.assign(request, template);
+      }
       const answer = await api('POST', '/segments/preview', request);
       if (mine !== sequence) return;  // a newer selection answered (or will)
       lastPreview = answer;
@@ -280,7 +286,8 @@ export async function editorView(ctx, id) {
       showCost(answer);
       showWarnings(answer);
       const names = new Map((answer.sample || []).map((r) => [r.address, r.name]));
-      if (!reason) showMessages(Array.isArray(answer.messages) ? answer.messages : localMessages(answer), names);
+      if (!reason && !written) render(previews, h('p', { class: 'muted' }, 'Write the message to see it as the first recipients will get it.'));
+      else if (!reason) showMessages(Array.isArray(answer.messages) ? answer.messages : localMessages(answer), names);
       showFieldError(form, null);
     } catch (error) {
       if (mine !== sequence) return;

@@ -7,11 +7,11 @@ import { shortcodeMenu } from './pickers.js';
 import { insertIntoTextarea } from './email-editor.js';
 
 function variableRow(key, value, { fixedKey, onChange, onRemove }) {
-  const keyInput = h('input', { type: 'number', min: 1, max: 99, value: key, class: 'var-key', 'aria-label': 'Variable number', readonly: fixedKey });
-  const valueInput = h('input', { value: value || '', class: 'var-value', 'aria-label': `Value of variable ${key}`, placeholder: 'e.g. {customer_first_name|there}' });
+  const keyInput = h('input', { type: 'number', min: 1, max: 99, value: key, class: 'var-key', 'aria-label': 'Blank number', readonly: fixedKey });
+  const valueInput = h('input', { value: value || '', class: 'var-value', 'aria-label': `What fills blank ${key}`, placeholder: 'e.g. {customer_first_name|there}' });
   for (const input of [keyInput, valueInput]) input.addEventListener('input', onChange);
   const row = h('div', { class: 'var-row', dataset: { variable: key } },
-    h('span', { class: 'var-label' }, fixedKey ? `{{${key}}}` : 'Variable'), fixedKey ? null : keyInput, valueInput,
+    h('span', { class: 'var-label' }, fixedKey ? `{{${key}}}` : 'Blank'), fixedKey ? null : keyInput, valueInput,
     shortcodeMenu((code) => insertIntoTextarea(valueInput, code), { label: 'Insert…' }),
     onRemove ? h('button', { type: 'button', class: 'link', onclick: () => { row.remove(); onRemove(); } }, 'Remove') : null);
   row.read = () => [String(fixedKey ? key : keyInput.value).trim(), valueInput.value];
