@@ -785,7 +785,43 @@ def test_a_whatsapp_template_is_chosen_by_id_with_its_blanks_as_fields(driver):
     campaign = int(driver.current_url.split("/")[-2])
     _, saved = signed("GET", f"/api/v1/campaigns/{campaign}")
     first = (items[0].get("variables") or ["1"])[0] if items else "1"
+    first = first["name"] if isinstance(first, dict) else first
     assert saved["content_sid"] == sid and saved["content_variables"].get(str(first)) == "{customer_first_name|there}", saved
+    signed("DELETE", f"/api/v1/campaigns/{campaign}")
+    if items:
+        return
+    # An account with templates (faked in the page: with the outbox provider the service lists
+    # none): picked by name, its blanks as fields, a template still waiting for approval offered
+    # but not choosable.
+    driver.execute_script("""
+        const real = window.fetch;
+        window.fetch = (url, options) => String(url).endsWith('/api/v1/whatsapp-templates')
+          ? Promise.resolve(new Response(JSON.stringify({items: [
+              {sid: 'HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', name: 'appointment_reminder', language: 'en', approval: 'approved',
+               body: 'Hi {{1}}, see you on {{2}}.', variables: [{name: '1', example: 'Anna'}, {name: '2', example: 'Friday'}]},
+              {sid: 'HXbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', name: 'spring_offer', language: 'en', approval: 'pending', body: 'Spring!', variables: []}]}),
+              {status: 200, headers: {'Content-Type': 'application/json'}}))
+          : real(url, options);
+        location.hash = '#/campaigns/new';""")
+    select = Select(wait(driver, lambda d: css(d, "#wa-template"), message="the templates by name")[0])
+    names = [o.text for o in select.options]
+    assert "appointment_reminder (en)" in names and any("spring_offer" in n and "waiting for WhatsApp" in n for n in names), names
+    assert not [o for o in select.options if "spring_offer" in o.text][0].is_enabled()
+    driver.find_element(By.NAME, "name").send_keys("Browser WhatsApp by name")
+    driver.find_element(By.ID, "wa-use-template").click()
+    select.select_by_value("HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+    wait(driver, lambda d: len(css(d, "#wa-variables .var-value")) == 2, message="one field per blank")
+    assert "Hi {{1}}, see you on {{2}}." in text(driver, "#wa-template-body")
+    first, second = css(driver, "#wa-variables .var-value")
+    first.send_keys("{customer_first_name|there}")
+    second.send_keys("Friday")
+    full_shot(driver, "editor-whatsapp-by-name")
+    driver.find_element(By.ID, "save-draft").click()
+    wait(driver, lambda d: d.current_url.endswith("/edit"), message="saved")
+    campaign = int(driver.current_url.split("/")[-2])
+    _, saved = signed("GET", f"/api/v1/campaigns/{campaign}")
+    assert saved["content_sid"] == "HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", saved
+    assert saved["content_variables"] == {"1": "{customer_first_name|there}", "2": "Friday"}, saved["content_variables"]
     signed("DELETE", f"/api/v1/campaigns/{campaign}")
 
 

@@ -6,9 +6,17 @@ import { h, render } from './dom.js';
 import { shortcodeMenu } from './pickers.js';
 import { insertIntoTextarea } from './email-editor.js';
 
-function variableRow(key, value, { fixedKey, onChange, onRemove }) {
+const APPROVAL = { pending: 'waiting for WhatsApp\'s approval', rejected: 'refused by WhatsApp', unsubmitted: 'not sent to WhatsApp for approval yet' };
+
+/** A template's variables as `{name, example}` (the service answers objects; plain names too). */
+function variablesOf(template) {
+  return (template.variables || []).map((v) => (typeof v === 'object' && v ? { name: String(v.name), example: v.example || '' } : { name: String(v), example: '' }));
+}
+
+function variableRow(key, value, { fixedKey, onChange, onRemove, example }) {
   const keyInput = h('input', { type: 'number', min: 1, max: 99, value: key, class: 'var-key', 'aria-label': 'Blank number', readonly: fixedKey });
-  const valueInput = h('input', { value: value || '', class: 'var-value', 'aria-label': `What fills blank ${key}`, placeholder: 'e.g. {customer_first_name|there}' });
+  const valueInput = h('input', { value: value || '', class: 'var-value', 'aria-label': `What fills blank ${key}`,
+    placeholder: example ? `e.g. ${example}, or a customer detail` : 'e.g. {customer_first_name|there}' });
   for (const input of [keyInput, valueInput]) input.addEventListener('input', onChange);
   const row = h('div', { class: 'var-row', dataset: { variable: key } },
     h('span', { class: 'var-label' }, fixedKey ? `{{${key}}}` : 'Blank'), fixedKey ? null : keyInput, valueInput,
@@ -37,9 +45,9 @@ export async function whatsappTemplateFields(campaign) {
   let sidInput = null;
   let select = null;
 
-  function fillRows(keys, values, fixedKeys) {
+  function fillRows(keys, values, fixedKeys, examples = {}) {
     render(rows, keys.map((key) => variableRow(key, values?.[key], {
-      fixedKey: fixedKeys, onChange: changed, onRemove: fixedKeys ? null : changed,
+      fixedKey: fixedKeys, onChange: changed, onRemove: fixedKeys ? null : changed, example: examples[key],
     })));
   }
 
@@ -47,8 +55,11 @@ export async function whatsappTemplateFields(campaign) {
   if (templates.length) {
     select = h('select', { id: 'wa-template', name: 'content_sid', 'aria-label': 'Approved template' },
       h('option', { value: '' }, 'Choose an approved template…'),
-      templates.map((t) => h('option', { value: t.sid, selected: t.sid === campaign.content_sid },
-        `${t.name}${t.language ? ` (${t.language})` : ''}`)));
+      templates.map((t) => {
+        const waiting = t.approval && t.approval !== 'approved' && t.approval !== 'other' ? APPROVAL[t.approval] : null;
+        return h('option', { value: t.sid, selected: t.sid === campaign.content_sid, disabled: !!waiting && t.sid !== campaign.content_sid },
+          `${t.name}${t.language ? ` (${t.language})` : ''}${waiting ? ` — ${waiting}` : ''}`);
+      }));
     if (campaign.content_sid && !templates.some((t) => t.sid === campaign.content_sid)) {
       select.append(h('option', { value: campaign.content_sid, selected: true }, 'A template this account no longer lists'));
     }
@@ -57,7 +68,8 @@ export async function whatsappTemplateFields(campaign) {
       templateBody.hidden = !template;
       if (template) {
         render(templateBody, template.body || '');
-        fillRows((template.variables || []).map(String), values, true);
+        const variables = variablesOf(template);
+        fillRows(variables.map((v) => v.name), values, true, Object.fromEntries(variables.map((v) => [v.name, v.example])));
       } else {
         render(rows);
       }
