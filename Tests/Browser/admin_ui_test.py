@@ -804,17 +804,19 @@ def test_a_whatsapp_template_is_chosen_by_id_with_its_blanks_as_fields(driver):
           : real(url, options);
         location.hash = '#/campaigns/new';""")
     select = Select(wait(driver, lambda d: css(d, "#wa-template"), message="the templates by name")[0])
-    names = [o.text for o in select.options]
-    assert "appointment_reminder (en)" in names and any("spring_offer" in n and "waiting for WhatsApp" in n for n in names), names
-    assert not [o for o in select.options if "spring_offer" in o.text][0].is_enabled()
     driver.find_element(By.NAME, "name").send_keys("Browser WhatsApp by name")
     driver.find_element(By.ID, "wa-use-template").click()
+    names = [o.get_attribute("textContent") for o in select.options]
+    assert "appointment_reminder (en)" in names and any("spring_offer" in n and "waiting for WhatsApp" in n for n in names), names
+    assert not [o for o in select.options if "spring_offer" in o.get_attribute("textContent")][0].is_enabled()
     select.select_by_value("HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
     wait(driver, lambda d: len(css(d, "#wa-variables .var-value")) == 2, message="one field per blank")
     assert "Hi {{1}}, see you on {{2}}." in text(driver, "#wa-template-body")
     first, second = css(driver, "#wa-variables .var-value")
     first.send_keys("{customer_first_name|there}")
     second.send_keys("Friday")
+    wait(driver, lambda d: "{{2}} = Friday" in text(d, "#message-previews"), message="the first messages with the template's blanks filled")
+    assert "{{1}} = Aiko" in text(driver, "#message-previews") or "{{1}} = " in text(driver, "#message-previews")
     full_shot(driver, "editor-whatsapp-by-name")
     driver.find_element(By.ID, "save-draft").click()
     wait(driver, lambda d: d.current_url.endswith("/edit"), message="saved")

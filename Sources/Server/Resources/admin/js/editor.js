@@ -3,7 +3,7 @@
 // first recipients' messages exactly as they are sent. A campaign that can no longer change
 // opens read only, says why and offers Duplicate (DESIGN §21).
 import { api, query } from './api.js';
-import { debounce, field, formatDate, formatNumber, h, render, showError as showFieldError } from './dom.js';
+import { channelLabel, debounce, field, formatDate, formatNumber, h, render, showError as showFieldError } from './dom.js';
 import { smsInfo } from './sms.js';
 import { checkboxList, shortcodeMenu, statusPicker } from './pickers.js';
 import { formatInZone, schedulePicker } from './schedule.js';
@@ -459,7 +459,8 @@ export async function editorView(ctx, id) {
             : h('p', { class: 'muted' }, existing?.status === 'scheduled' ? 'The list is taken again when it goes out.' : 'Counted now; the list is taken when it goes out.'),
           snapshotted ? null : [h('div', { class: 'muted' }, 'For example:'), sample]),
         h('div', { class: 'card' }, h('h2', {}, 'First messages'), previews))));
-  render(ctx.view, h('h1', {}, existing ? (reason ? `“${existing.name}”` : `Edit “${existing.name}”`) : 'New campaign'), form);
+  render(ctx.view, h('h1', {}, existing ? (reason ? `${channelLabel(ch)} campaign “${existing.name}”` : `Edit the ${channelLabel(ch)} campaign “${existing.name}”`)
+    : `New ${channelLabel(ch)} campaign`), form);
   if (snapshotted) render(count.querySelector('.value'), formatNumber(progress?.total ?? existing.total));
   updateDays();
   updateCounter();

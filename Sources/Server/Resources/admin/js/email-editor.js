@@ -91,8 +91,10 @@ export function sanitizeHTML(html, { forEditor = false } = {}) {
 
 /** The editable page's content as the message's HTML: loose text at the top in paragraphs. */
 function pageToHTML(page) {
-  const parsed = new DOMParser().parseFromString(`<!doctype html><body>${page.innerHTML}`, 'text/html');
+  // A copy of the page in an inert document, tidied there and written out by cleanChildren.
+  const parsed = document.implementation.createHTMLDocument('');
   const body = parsed.body;
+  body.append(...Array.from(page.childNodes, (node) => parsed.importNode(node, true)));
   let inline = [];
   const flush = () => {
     if (!inline.length) return;
@@ -163,7 +165,9 @@ export function emailEditor(textarea, { onChange } = {}) {
 
   function load(html) {
     const source = looksLikeHTML(html) ? html : textToHTML(html);
-    page.innerHTML = sanitizeHTML(source, { forEditor: true }) || '<p><br></p>';  // sanitized: no script, no handler, no javascript: link
+    // Sanitized first (no script, no handler, no javascript: link), parsed inertly, then moved in.
+    const clean = new DOMParser().parseFromString(`<!doctype html><body>${sanitizeHTML(source, { forEditor: true }) || '<p><br></p>'}`, 'text/html');
+    page.replaceChildren(...Array.from(clean.body.childNodes, (node) => document.importNode(node, true)));
     for (const table of page.querySelectorAll('table[role=presentation]')) table.setAttribute('contenteditable', 'false');
   }
 
