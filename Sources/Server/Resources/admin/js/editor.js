@@ -383,8 +383,15 @@ export async function editorView(ctx, id) {
   editor?.onChange(() => refreshCount());
   whatsapp?.onChange(() => refreshCount());
   subject.addEventListener('input', refreshCount);
-  repeatKind.addEventListener('change', () => { repeatDays.hidden = repeatKind.value !== 'days'; });
-  repeatDays.hidden = repeatKind.value !== 'days';
+  const repeatField = field('Who each repeat reaches', repeatKind, 'repeat_rule');
+  const updateRepeat = () => {
+    // Only a repeating schedule has repeats to choose for.
+    repeatField.hidden = !['daily', 'weekly', 'monthly', 'advanced'].includes(schedule.mode());
+    repeatDays.hidden = repeatField.hidden || repeatKind.value !== 'days';
+  };
+  repeatKind.addEventListener('change', updateRepeat);
+  schedule.element.addEventListener('change', updateRepeat);
+  updateRepeat();
 
   const smsShortcodes = shortcodeMenu((code) => insertIntoTextarea(body, code));
   const subjectShortcodes = shortcodeMenu((code) => insertIntoTextarea(subject, code));
@@ -449,7 +456,7 @@ export async function editorView(ctx, id) {
         message,
         h('div', { class: 'card' }, h('h2', {}, 'When'),
           schedule.element,
-          field('Who each repeat reaches', repeatKind, 'repeat_rule', 'Only matters for a repeating campaign.'), repeatDays,
+          repeatField, repeatDays,
           field('Keep back (%) to measure the effect', holdout, 'holdout_percent', 'That share of each send gets no message; the results compare both groups.')),
         formError,
         actions),
