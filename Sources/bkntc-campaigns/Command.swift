@@ -15,7 +15,8 @@ struct BookneticCampaigns: AsyncParsableCommand {
         commandName: "bkntc-campaigns",
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
-        subcommands: [Serve.self, Migrate.self, Tick.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
+        version: ServiceVersion.number,
+        subcommands: [Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -168,3 +169,88 @@ struct DemoData: AsyncParsableCommand {
 }
 
 extension DemoRegion: ExpressibleByArgument {}
+
+struct Doctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the configuration, the database and the providers; exit 1 on any failure.",
+        discussion: "Run it after editing /etc/bkntc-campaigns/env. Each line says ok, warn or fail and what to fix; no secret is printed.")
+
+    @Flag(help: "Print {\"ok\",\"checks\":[{\"check\",\"status\",\"message\"}]} instead of lines.")
+    var json = false
+
+    func run() async throws {
+        var logger = makeLogger("doctor")
+        if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .critical }
+        let checks = await Server.Doctor(logger: logger).run()
+        let ok = !checks.contains { $0.status == .fail }
+        if json {
+            struct Report: Encodable {
+                let ok: Bool
+                let checks: [DoctorCheck]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(Report(ok: ok, checks: checks)), as: UTF8.self))
+        } else {
+            let width = checks.map(\.check.count).max() ?? 0
+            for check in checks {
+                let name = check.check.padding(toLength: width, withPad: " ", startingAt: 0)
+                print("\(check.status.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0))  \(name)  \(check.message)")
+            }
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+struct Erase: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Erase a person's campaign messages in a tenant (logs, history, outbox copies); their opt-outs stay.",
+        discussion: "As POST /api/v1/customers/{id}/erase does, with an audit entry. Prints {\"log_rows\":N}.")
+
+    @Option(help: "The tenant's id (leave out on a single site).")
+    var tenant: Int?
+    @Option(help: "The Booknetic customer id.")
+    var customer: Int?
+    @Option(help: "A phone number or email address, as the customer typed it.")
+    var address: String?
+
+    func validate() throws {
+        guard (customer == nil) != (address == nil) else { throw ValidationError("give either --customer or --address") }
+    }
+
+    func run() async throws {
+        let config = try loadConfiguration(requireSecret: false)
+        var logger = makeLogger("erase")
+        if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .warning }
+        let pool = MariaDBPool(configuration: config.database, logger: logger)
+        let clock = SystemClock()
+        let scope = TenantScope(storedTenantID: tenant)
+        do {
+            let rows = try await reportingDatabaseErrors { () async throws -> Int in
+                let settings = MariaDBSiteSettings(
+                    pool: pool, prefix: config.prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock,
+                    versions: SettingsVersions(clock: clock))
+                let normalizer = AddressNormalizer(defaultCountryCode: try await settings.defaultCountryCode(scope: scope))
+                var addresses: [String] = []
+                var known = true
+                if let customer {
+                    let contact = try await MariaDBBookneticDirectory(pool: pool, prefix: config.prefix).customers(scope: scope, ids: [customer]).first
+                    known = contact != nil
+                    addresses = [normalizer.normalize(contact?.phone, for: .sms), normalizer.normalize(contact?.email, for: .email)].compactMap { $0 }
+                } else if let address {
+                    guard let normalized = normalizer.normalize(address, for: address.contains("@") ? .email : .sms) else {
+                        throw ValidationError("\(address) is neither a phone number nor an email address")
+                    }
+                    addresses = [normalized]
+                }
+                return try await MariaDBErasure(pool: pool, prefix: config.prefix, clock: clock).erase(
+                    ErasureSubject(customerID: customer, addresses: addresses), scope: scope, by: nil, requireKnown: known)
+            }
+            print("{\"log_rows\":\(rows)}")
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+    }
+}

@@ -58,6 +58,15 @@ struct CapabilityMatrixTests {
         var prepare: [String] = []
         /// Whether the route is tied to a channel (all but the segment list).
         var perChannel = true
+        /// The one channel the route belongs to (WhatsApp templates), if it is tied to one.
+        var only: Channel? = nil
+        /// Whether the capability is needed on every channel of the tenant's plan (erasure).
+        var everyPlanChannel = false
+
+        /// Whether the matrix checks the route on `channel`.
+        func isChecked(on channel: Channel) -> Bool {
+            perChannel ? (only == nil || only == channel) : channel == .sms
+        }
     }
 
     /// A campaign body for a channel (email needs a subject).
@@ -113,6 +122,10 @@ struct CapabilityMatrixTests {
         RouteCase(method: .get, path: "/api/v1/locations", capability: .read, object: false, success: 200, perChannel: false),
         RouteCase(method: .get, path: "/api/v1/customers", capability: .read, object: false, success: 200, query: "?q=a", perChannel: false),
         RouteCase(method: .get, path: "/api/v1/audit", capability: .logs, object: false, success: 200, query: "?channel=CHANNEL"),
+        RouteCase(method: .get, path: "/api/v1/whatsapp-templates", capability: .read, object: false, success: 200, only: .whatsapp),
+        RouteCase(
+            method: .post, path: "/api/v1/customers/:id/erase", capability: .logs, object: true, success: 200, perChannel: false,
+            everyPlanChannel: true),
     ]
 
     @Test func everyDeclaredCapabilityRouteIsInTheMatrix() throws {
@@ -139,6 +152,13 @@ struct CapabilityMatrixTests {
 
     /// The status (and 403 code) the contract gives `actor` for `route` on `channel`.
     static func expected(_ route: RouteCase, _ channel: Channel, _ actor: Actor) -> (status: Int, code: String?) {
+        if route.everyPlanChannel {
+            // Every channel of the plan, checked before the object is looked up.
+            if actor.gate.isEmpty { return (403, "tenant_gate") }
+            if !Channel.allCases.contains(where: { actor.allows(route.capability, on: $0) }) { return (403, "capability") }
+            if !actor.gate.allSatisfy({ actor.allows(route.capability, on: $0) }) { return (403, "capability") }
+            return actor.tenant == 1 ? (route.success, nil) : (404, nil)
+        }
         if !route.perChannel {
             // Not tied to a channel: allowed when the actor may read any channel.
             if Channel.allCases.contains(where: { actor.allows(.read, on: $0) }) { return (route.success, nil) }
@@ -159,7 +179,7 @@ struct CapabilityMatrixTests {
             var checked = 0
             var counter = 0
             var outcomes: Set<Int> = []
-            for route in Self.routes where route.perChannel || channel == .sms {
+            for route in Self.routes where route.isChecked(on: channel) {
                 for actor in Self.actors {
                     counter += 1
                     // Fresh objects of tenant 1, created by the administrator.
@@ -181,7 +201,7 @@ struct CapabilityMatrixTests {
                     checked += 1
                 }
             }
-            #expect(checked == Self.routes.filter { $0.perChannel || channel == .sms }.count * Self.actors.count)
+            #expect(checked == Self.routes.filter { $0.isChecked(on: channel) }.count * Self.actors.count)
             #expect(outcomes.isSuperset(of: [200, 403, 404]))
         }
     }
