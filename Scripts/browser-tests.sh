@@ -61,7 +61,7 @@ start_server() {  # port, then extra environment assignments
     done
     echo "the server on $port did not become ready:" >&2; cat "$WORK/server-$port.log" >&2; return 1
 }
-start_server "$PORT"
+start_server "$PORT" BKNTC_PUBLIC_URL="http://127.0.0.1:$PORT"  # unsubscribe links (and email footers) in previews and sends
 # The same data with the live provider and no worker: for the "provider not configured" banner
 # (the demo has no WhatsApp add-on); it never sends (Twilio points at a closed loopback port).
 start_server "$LIVE_PORT" BKNTC_PROVIDER=live BKNTC_WORKER=off BKNTC_TWILIO_API_BASE="http://127.0.0.1:9"

@@ -33,7 +33,7 @@ enum AdminRoutes {
             guard let file = files[path] else { throw APIError.notFound("admin file") }
             var headers = HTTPFields()
             headers[.contentType] = file.type
-            headers[.contentSecurityPolicy] = policy
+            headers[.contentSecurityPolicy] = path == emailFramePage ? emailFramePolicy : policy
             headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
             headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
             // The page is tiny and changes with each release; the launch token never reaches
@@ -55,10 +55,20 @@ enum AdminRoutes {
         return [RouteDeclaration(method: "GET", path: "/admin/", access: .open)]
     }
 
-    /// No inline script or style, nothing from elsewhere; the API is same-origin.
+    /// The email preview's frame (`email-frame.html`): an email is shown as its recipient sees it,
+    /// with its inline styles and its images from the web, so this one page (and the sandboxed
+    /// `srcdoc` frame inside it, which inherits its policy) allows inline style and http(s)
+    /// images; scripts only from the admin's own files, nothing sent anywhere, and only the admin
+    /// UI itself may frame it. The email never runs script: its frame is `sandbox=""`.
+    static let emailFramePage = "email-frame.html"
+    static let emailFramePolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src https: http: data:; "
+        + "font-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+    /// No inline script or style, nothing from elsewhere; the API is same-origin; frames only of
+    /// the admin's own pages (the email preview).
     static func contentSecurityPolicy(frameAncestors: [String]) -> String {
         let ancestors = (["'self'"] + frameAncestors).joined(separator: " ")
         return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            + "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors \(ancestors)"
+            + "font-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors \(ancestors)"
     }
 }

@@ -192,10 +192,10 @@ def test_launch_and_create_a_campaign_whose_count_equals_the_api(driver):
     wait(driver, lambda d: css(d, "select[name=segment]"))
     driver.find_element(By.NAME, "name").send_keys("Browser lapsed")
     Select(driver.find_element(By.NAME, "segment")).select_by_value("lapsed")
-    driver.find_element(By.CSS_SELECTOR, "details summary").click()
-    services = Select(driver.find_element(By.NAME, "service_ids"))
-    first_service = int(services.options[0].get_attribute("value"))
-    services.select_by_index(0)
+    driver.find_element(By.CSS_SELECTOR, "details.filters summary").click()
+    first = wait(driver, lambda d: css(d, "input[name=service_ids]"), message="the services as checkboxes")[0]
+    first_service = int(first.get_attribute("value"))
+    first.click()
     shown = stable_count(driver)
     status, preview = signed("POST", "/api/v1/segments/preview", body={
         "channel": "sms", "segment": {"type": "lapsed", "days": 90},
@@ -355,6 +355,526 @@ def test_the_provider_banner_names_what_to_fix(driver):
     shot(driver, "provider-banner")
 
 
+# ---- The campaign editor, its pickers and the settings (DESIGN §21; issue 26) ----
+
+class Skip(Exception):
+    """A test whose API field is not there yet: reported, not counted as passed or failed."""
+
+
+def sql(statement):
+    out = subprocess.run(SQL + ["--default-character-set=utf8mb4", "-N", "-e", statement], check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def sql_text(value):
+    return "NULL" if value is None else "'" + str(value).replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+PHONES = iter(range(int(time.time()) % 50000, 10 ** 6))
+
+
+def unique_phone():
+    return "+4477009" + str(next(PHONES) % 100000).zfill(5)
+
+
+def private_audience(tag, customers):
+    """A service of its own that exactly `customers` (first, last, phone, email) booked: an
+    audience the test controls (segment all_appointments filtered by that service). Answers the
+    service id and the customers' ids."""
+    service = int(sql(f"INSERT INTO wp_bkntc_services (name, price, duration, is_active, tenant_id) VALUES ({sql_text(tag)}, 30, 60, 1, 1); "
+                      "SELECT LAST_INSERT_ID()"))
+    now = int(time.time())
+    ids = []
+    for first, last, phone, email in customers:
+        customer = int(sql("INSERT INTO wp_bkntc_customers (first_name, last_name, phone_number, email, created_at, tenant_id) VALUES "
+                           f"({sql_text(first)}, {sql_text(last)}, {sql_text(phone)}, {sql_text(email)}, '2025-01-01', 1); SELECT LAST_INSERT_ID()"))
+        sql("INSERT INTO wp_bkntc_appointments (service_id, customer_id, status, starts_at, ends_at, created_at, tenant_id) VALUES "
+            f"({service}, {customer}, 'approved', {now - 10 * 86400}, {now - 10 * 86400 + 3600}, {now - 20 * 86400}, 1)")
+        ids.append(customer)
+        time.sleep(0.002)
+    return service, ids
+
+
+def full_shot(driver, name):
+    """The whole page, not only the window (Chrome's own full-page capture)."""
+    os.makedirs(SHOTS, exist_ok=True)
+    try:
+        metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        data = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": {
+            "x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 6000), "scale": 1}})
+        with open(os.path.join(SHOTS, f"{name}.png"), "wb") as handle:
+            handle.write(base64.b64decode(data["data"]))
+    except Exception:  # noqa: BLE001 - an older chromium: the window only
+        shot(driver, name)
+
+
+def shots_at_two_widths(driver, name):
+    """The screen at 1366 px and at 820 px (a tablet), then back to the tests' window."""
+    for width, height in ((1366, 900), (820, 1100)):
+        driver.set_window_size(width, height)
+        time.sleep(0.6)
+        full_shot(driver, f"{name}-{width}")
+    driver.set_window_size(1280, 1000)
+    time.sleep(0.3)
+
+
+def new_campaign_with_audience(driver, channel, name, service):
+    """Opens a new campaign of `channel`, names it and picks the customers of `service`."""
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, f"#channels button[data-channel={channel}]"))[0].click()
+    driver.execute_script("location.hash = '#/campaigns/new'")
+    wait(driver, lambda d: css(d, "select[name=segment]") and css(d, "#recipient-count"), message="the editor")
+    driver.find_element(By.NAME, "name").send_keys(name)
+    Select(driver.find_element(By.NAME, "segment")).select_by_value("all_appointments")
+    driver.find_element(By.CSS_SELECTOR, "details.filters summary").click()
+    box = wait(driver, lambda d: css(d, f"input[name=service_ids][value='{service}']"), message="the test's service")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    box.click()
+
+
+def set_value(driver, element, value):
+    """Sets an input's value as a person would (time and date inputs take keys by locale)."""
+    driver.execute_script("""
+        const [el, value] = arguments; el.value = value;
+        el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));""", element, value)
+
+
+def segments_shown(driver):
+    found = re.search(r"([\d,.\u202f\xa0]+) SMS segments?", text(driver, "#segment-total"))
+    return number(found.group(1)) if found else None
+
+
+def test_the_editor_warns_about_customers_without_a_first_name(driver):
+    stamp = int(time.time())
+    service, _ = private_audience(f"Browser nameless {stamp}", [
+        (None, "Nofirst", unique_phone(), f"nofirst{stamp}@example.com"),
+        ("  ", "Blank", unique_phone(), f"blank{stamp}@example.com"),
+        ("Amy", "Able", unique_phone(), f"amy{stamp}@example.com")])
+    body = "Hi {customer_first_name}, your next visit is on us."
+    request = {"channel": "sms", "segment": {"type": "all_appointments"}, "filters": {"service_ids": [service], "exclude_suppressed": True}, "body": body}
+    status, preview = signed("POST", "/api/v1/segments/preview", body=request)
+    assert status == 200, preview
+    if "missing" not in preview:
+        raise Skip("the API's preview answers no `missing` counts yet (DESIGN §21)")
+    assert preview["count"] == 3 and preview["missing"].get("customer_first_name") == 2, preview
+    new_campaign_with_audience(driver, "sms", "Browser no first name", service)
+    driver.find_element(By.NAME, "body").send_keys(body)
+    warning = wait(driver, lambda d: css(d, "#missing-warnings [data-missing=customer_first_name]"), message="the warning")[0]
+    assert stable_count(driver) == 3
+    shown = warning.text
+    assert "2 of 3 customers have no first name" in shown, shown
+    assert "they would read “Hi ,"in shown and "{customer_first_name|there}" in shown, shown
+    shots_at_two_widths(driver, "editor-missing-first-name")
+    warning = css(driver, "#missing-warnings [data-missing=customer_first_name]")[0]
+    warning.find_element(By.CSS_SELECTOR, "button.add-fallback").click()
+    wait(driver, lambda d: "{customer_first_name|there}" in d.find_element(By.NAME, "body").get_attribute("value"), message="the fallback is added")
+    wait(driver, lambda d: not css(d, "#missing-warnings [data-missing=customer_first_name]"), message="the warning goes")
+    request["body"] = driver.find_element(By.NAME, "body").get_attribute("value")
+    _, after = signed("POST", "/api/v1/segments/preview", body=request)
+    assert not after["missing"].get("customer_first_name"), after["missing"]
+
+
+def test_the_sms_total_counts_a_name_with_special_characters(driver):
+    stamp = int(time.time())
+    service, _ = private_audience(f"Browser UCS-2 {stamp}", [
+        ("Zoë", "Ucs", unique_phone(), None), ("Amy", "Gsm", unique_phone(), None)])
+    body = ("Hi {customer_first_name}, our new treatment room is open. Book this week and enjoy "
+            "a free hand massage with any visit. Reply STOP to opt out")
+    request = {"channel": "sms", "segment": {"type": "all_appointments"}, "filters": {"service_ids": [service], "exclude_suppressed": True}, "body": body}
+    status, preview = signed("POST", "/api/v1/segments/preview", body=request)
+    assert status == 200, preview
+    if "segments" not in preview:
+        raise Skip("the API's preview answers no `segments` total yet (DESIGN §21)")
+    new_campaign_with_audience(driver, "sms", "Browser Zoë", service)
+    driver.find_element(By.NAME, "body").send_keys(body)
+    wait(driver, lambda d: segments_shown(d) is not None and stable_count(d) == 2, message="the segment total")
+    per_message = int(re.search(r"(\d+) SMS segments? per message", text(driver, "#sms-counter")).group(1))
+    shown = segments_shown(driver)
+    assert shown == preview["segments"]["total"], (shown, preview["segments"])
+    assert shown > 2 * per_message, f"the total {shown} is the GSM-only estimate {2 * per_message}: Zoë's UCS-2 message was not counted"
+    assert preview["segments"]["ucs2_recipients"] == 1 and "1 use special characters" in text(driver, "#segment-total")
+    shots_at_two_widths(driver, "editor-sms-segments")
+
+
+def in_email_preview(driver, read):
+    """Runs `read(driver)` inside the preview's sandboxed message frame (the editor's frame page
+    email-frame.html holds it)."""
+    driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "#email-preview"))
+    try:
+        driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "#message"))
+        return read(driver)
+    finally:
+        driver.switch_to.default_content()
+
+
+def iframe_text(driver):
+    return in_email_preview(driver, lambda d: d.find_element(By.TAG_NAME, "body").text)
+
+
+def preview_srcdoc(driver):
+    driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "#email-preview"))
+    try:
+        return driver.find_element(By.CSS_SELECTOR, "#message").get_attribute("srcdoc")
+    finally:
+        driver.switch_to.default_content()
+
+
+def html_to_text(html):
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("p", "br", "div", "tr", "table", "h1", "h2", "h3"):
+                self.parts.append("\n")
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split())
+
+
+def test_the_email_preview_is_the_message_a_recipient_receives(driver):
+    stamp = int(time.time())
+    address = f"lena{stamp}@example.com"
+    service, _ = private_audience(f"Browser preview {stamp}", [("Lena", "Preview", unique_phone(), address)])
+    body = ('<p>Hello {customer_first_name},</p>\n<p>Your <strong>glow facial</strong> is waiting.</p>\n'
+            '<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr><td style="background:#3b5bdb;border-radius:6px;">'
+            '<a href="https://salon.example/book" style="display:inline-block;padding:12px 24px;color:#ffffff;text-decoration:none;">Book now</a>'
+            '</td></tr></table>')
+    status, draft = signed("POST", "/api/v1/campaigns", body={
+        "channel": "email", "name": "Browser email preview", "segment": {"type": "all_appointments"},
+        "filters": {"service_ids": [service], "exclude_suppressed": True}, "subject": "A treat for {customer_first_name}", "body": body})
+    assert status == 201, draft
+    # A reopened draft shows its rendered message at once, before anything is typed.
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
+    driver.execute_script("location.hash = arguments[0]", f"#/campaigns/{draft['id']}/edit")
+    wait(driver, lambda d: css(d, "#email-preview") and preview_srcdoc(d), message="the preview renders on open")
+    wait(driver, lambda d: "Hello Lena" in iframe_text(d), message="the shortcodes are filled in")
+    shown = iframe_text(driver)
+    assert "{customer_" not in shown and "Book now" in shown, shown
+    assert "A treat for Lena" in text(driver, "#preview-subject")
+    background = in_email_preview(driver, lambda d: d.find_element(By.CSS_SELECTOR, "td").value_of_css_property("background-color"))
+    assert background in ("rgba(59, 91, 219, 1)", "rgb(59, 91, 219)"), f"the button's inline style applies in the preview ({background})"
+    status, preview = signed("POST", "/api/v1/segments/preview", body={
+        "channel": "email", "segment": {"type": "all_appointments"}, "filters": {"service_ids": [service], "exclude_suppressed": True},
+        "subject": "A treat for {customer_first_name}", "body": body, "sample_size": 5})
+    srcdoc = preview_srcdoc(driver)
+    has_messages = "messages" in preview
+    if has_messages:
+        message = preview["messages"][0]
+        assert srcdoc == message["html"], "the frame shows the API's rendered message as it is"
+    shots_at_two_widths(driver, "editor-email-preview")
+    driver.set_window_size(820, 1100)  # the preview frame in view (a full-page capture leaves frames below the fold blank)
+    driver.execute_script("document.getElementById('email-preview').scrollIntoView({block: 'center'})")
+    time.sleep(0.6)
+    shot(driver, "editor-email-preview-820-frame")
+    driver.set_window_size(1280, 1000)
+    # Sent: what the provider got (the browser tests' outbox provider records each message as the
+    # engine hands it over, before the SMTP composer adds the footer) is in the preview.
+    status, sent = signed("POST", f"/api/v1/campaigns/{draft['id']}/send")
+    assert status == 200, sent
+    wait(driver, lambda d: signed("GET", f"/api/v1/campaigns/{draft['id']}/progress")[1]["status"] == "completed", timeout=60, message="sent")
+    row = sql(f"SELECT HEX(subject), HEX(body) FROM wp_bkntc_campaign_outbox WHERE to_address = {sql_text(address)} ORDER BY id DESC LIMIT 1")
+    subject, delivered = (bytes.fromhex(part).decode() for part in row.split("\t"))
+    assert subject == "A treat for Lena" and text(driver, "#preview-subject").endswith(subject)
+    assert html_to_text(delivered) in " ".join(shown.split()), (html_to_text(delivered), shown)
+    if has_messages:
+        # The footer every email carries (BKNTC_PUBLIC_URL is set for these tests): shown, and a
+        # link to a working unsubscribe page.
+        assert "unsubscribe" in message["text"].lower(), message["text"]
+        link = in_email_preview(driver, lambda d: d.find_element(By.CSS_SELECTOR, "a[href*='/unsubscribe/']").get_attribute("href"))
+        assert link.split("/unsubscribe/")[1] in message["text"], (link, message["text"])
+        with urllib.request.urlopen(link, timeout=10) as page:
+            assert page.status == 200
+    else:
+        raise Skip("checked against the outbox; the API's preview answers no rendered `messages` yet (DESIGN §21)")
+
+
+def test_a_sending_campaign_opens_read_only_and_duplicates(driver):
+    status, _ = signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": 1})
+    assert status == 200
+    try:
+        status, created = signed("POST", "/api/v1/campaigns", body={
+            "channel": "sms", "name": "Browser read only", "segment": {"type": "all_customers"}, "body": "Hello {customer_first_name|there}"})
+        assert status == 201, created
+        campaign = created["id"]
+        status, sent = signed("POST", f"/api/v1/campaigns/{campaign}/send")
+        assert status == 200, sent
+        open_admin(driver, page=f"#/campaigns/{campaign}/edit")
+        notice = wait(driver, lambda d: [e for e in css(d, "#readonly-notice") if e.is_displayed()], message="the read-only notice")[0]
+        assert "is sending, so its message can no longer change" in notice.text or "about to send" in notice.text, notice.text
+        for control in css(driver, ".editor-main input, .editor-main select, .editor-main textarea"):
+            assert not control.is_enabled(), f"{control.get_attribute('name')} is still editable"
+        assert not css(driver, "#save-draft") and not css(driver, "#save-and-send"), "no Save on a campaign that cannot change"
+        _, progress = signed("GET", f"/api/v1/campaigns/{campaign}/progress")
+        assert number(text(driver, "#recipient-count")) == progress["total"], "the snapshot's count"
+        assert "when it was sent" in text(driver, "#recipient-count-label")
+        time.sleep(1)
+        assert number(text(driver, "#recipient-count")) == progress["total"], "never replaced by a live count"
+        shots_at_two_widths(driver, "editor-read-only")
+        driver.find_element(By.ID, "duplicate-campaign").click()
+        wait(driver, lambda d: re.search(r"#/campaigns/(\d+)/edit$", d.current_url) and not d.current_url.endswith(f"/{campaign}/edit"),
+             message="the copy's editor opens")
+        copy = int(driver.current_url.split("/")[-2])
+        _, answer = signed("GET", f"/api/v1/campaigns/{copy}")
+        assert answer["status"] == "draft" and answer["name"].startswith("Browser read only"), answer
+        wait(driver, lambda d: css(d, "input[name=name]") and d.find_element(By.NAME, "name").is_enabled(), message="the copy is editable")
+        assert not [e for e in css(driver, "#readonly-notice") if e.is_displayed()]
+        assert driver.find_element(By.NAME, "name").get_attribute("value") == answer["name"]
+    finally:
+        signed("POST", f"/api/v1/campaigns/{campaign}/cancel")
+        signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": None})
+
+
+def test_a_completed_campaign_opens_read_only(driver):
+    stamp = int(time.time())
+    service, _ = private_audience(f"Browser completed {stamp}", [("Cara", "Done", unique_phone(), None)])
+    status, created = signed("POST", "/api/v1/campaigns", body={
+        "channel": "sms", "name": "Browser completed", "segment": {"type": "all_appointments"},
+        "filters": {"service_ids": [service], "exclude_suppressed": True}, "body": "Thanks {customer_first_name}!"})
+    assert status == 201
+    signed("POST", f"/api/v1/campaigns/{created['id']}/send")
+    wait(driver, lambda d: signed("GET", f"/api/v1/campaigns/{created['id']}/progress")[1]["status"] == "completed", timeout=60, message="sent")
+    open_admin(driver, page=f"#/campaigns/{created['id']}/edit")
+    notice = wait(driver, lambda d: [e for e in css(d, "#readonly-notice") if e.is_displayed()], message="the notice")[0]
+    assert "has been sent, so its message can no longer change" in notice.text, notice.text
+    assert not driver.find_element(By.NAME, "body").is_enabled()
+    assert number(text(driver, "#recipient-count")) == 1
+    wait(driver, lambda d: "Thanks Cara!" in text(d, "#message-previews"), message="the first message")
+
+
+def test_the_schedule_picker_writes_the_repeat_rule(driver):
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=sms]"))[0].click()
+    driver.execute_script("location.hash = '#/campaigns/new'")
+    wait(driver, lambda d: css(d, "#schedule-summary"), message="the schedule picker")
+    driver.find_element(By.NAME, "name").send_keys("Browser weekly")
+    driver.find_element(By.NAME, "body").send_keys("See you this week, {customer_first_name|there}!")
+    driver.find_element(By.CSS_SELECTOR, "input[data-schedule=weekly]").click()
+    for day, wanted in (("1", True), ("4", True)):
+        box = driver.find_element(By.CSS_SELECTOR, f"input[data-weekday='{day}']")
+        if box.is_selected() != wanted:
+            box.click()
+    set_value(driver, driver.find_element(By.ID, "schedule-time"), "09:30")
+    wait(driver, lambda d: "Every Monday and Thursday at 09:30" in text(d, "#schedule-summary"), message="the summary in words")
+    _, settings = signed("GET", "/api/v1/settings?channel=sms")
+    _, dashboard = signed("GET", "/api/v1/dashboard?channel=sms")
+    zone = settings["timezone"]["value"] or dashboard.get("timezone")
+    if zone:
+        assert zone.replace("_", " ") in text(driver, "#schedule-zone"), text(driver, "#schedule-zone")
+    shots_at_two_widths(driver, "editor-schedule-weekly")
+    assert not driver.find_element(By.CSS_SELECTOR, "details.advanced").get_attribute("open"), "the custom rule stays folded away"
+    driver.find_element(By.ID, "save-draft").click()
+    wait(driver, lambda d: d.current_url.endswith("/edit"), message="the draft is saved")
+    campaign = int(driver.current_url.split("/")[-2])
+    _, saved = signed("GET", f"/api/v1/campaigns/{campaign}")
+    assert saved["recurrence"] == "30 9 * * 1,4", saved["recurrence"]
+    assert saved["scheduled_at"], "the first run is the next Monday or Thursday at 09:30"
+    # Reopened: the picker shows the same choice.
+    driver.refresh()
+    wait(driver, lambda d: css(d, "input[data-schedule=weekly]") and d.find_element(By.CSS_SELECTOR, "input[data-schedule=weekly]").is_selected(),
+         message="weekly is chosen again")
+    checked = sorted(e.get_attribute("value") for e in css(driver, "input[data-weekday]") if e.is_selected())
+    assert checked == ["1", "4"], checked
+    assert driver.find_element(By.ID, "schedule-time").get_attribute("value") == "09:30"
+    # Monthly on the 15th at 18:00.
+    driver.find_element(By.CSS_SELECTOR, "input[data-schedule=monthly]").click()
+    Select(driver.find_element(By.ID, "schedule-day")).select_by_value("15")
+    set_value(driver, driver.find_element(By.ID, "schedule-time"), "18:00")
+    wait(driver, lambda d: "On the 15th of every month at 18:00" in text(d, "#schedule-summary"), message="the monthly summary")
+    driver.find_element(By.ID, "save-draft").click()
+    wait(driver, lambda d: "Saved" in text(d, ".form-error"), message="saved")
+    _, saved = signed("GET", f"/api/v1/campaigns/{campaign}")
+    assert saved["recurrence"] == "0 18 15 * *", saved["recurrence"]
+    # A rule the simple choices cannot say opens under Advanced.
+    status, answer = signed("PUT", f"/api/v1/campaigns/{campaign}", body={
+        "channel": "sms", "name": "Browser weekly", "segment": {"type": "all_customers"}, "body": "Hi", "recurrence": "*/30 9-17 * * 1-5"})
+    assert status == 200, answer
+    driver.refresh()
+    wait(driver, lambda d: css(d, "details.advanced[open]"), message="Advanced opens for a custom rule")
+    assert driver.find_element(By.ID, "schedule-cron").get_attribute("value") == "*/30 9-17 * * 1-5"
+    signed("DELETE", f"/api/v1/campaigns/{campaign}")
+
+
+def test_the_settings_take_a_time_zone_from_a_searchable_list(driver):
+    open_admin(driver, page="#/settings")
+    search = wait(driver, lambda d: css(d, "input.zone-search"), message="the time zone search")[0]
+    search.send_keys("Berlin")
+    wait(driver, lambda d: [o for o in css(d, "select.zone-list option") if o.get_attribute("value") == "Europe/Berlin"], message="Berlin is offered")
+    Select(driver.find_element(By.CSS_SELECTOR, "select.zone-list")).select_by_value("Europe/Berlin")
+    assert "Europe / Berlin" in text(driver, "#zone-chosen")
+    shots_at_two_widths(driver, "settings")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save']").click()
+    wait(driver, lambda d: "Saved" in text(d, "#settings-saved"), message="saved")
+    _, settings = signed("GET", "/api/v1/settings?channel=sms")
+    assert settings["timezone"]["value"] == "Europe/Berlin", settings["timezone"]
+    signed("PUT", "/api/v1/settings", body={"channel": "sms", "timezone": None})
+
+
+def test_the_email_editor_writes_clean_html_with_a_button(driver):
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
+    driver.execute_script("location.hash = '#/campaigns/new'")
+    page = wait(driver, lambda d: css(d, "#email-page"), message="the email editor")[0]
+    driver.find_element(By.NAME, "name").send_keys("Browser email editor")
+    driver.find_element(By.NAME, "subject").send_keys("Spring offers")
+    page.click()
+    page.send_keys("Hello ")
+    Select(driver.find_element(By.CSS_SELECTOR, ".email-editor .shortcode-menu")).select_by_value("{customer_first_name|there}")
+    page.send_keys(", spring is here.")
+    driver.find_element(By.CSS_SELECTOR, "button[data-tool=button]").click()
+    panel = wait(driver, lambda d: [e for e in css(d, ".editor-panel") if e.is_displayed()], message="the button's questions")[0]
+    panel.find_element(By.CSS_SELECTOR, "input[data-name=url]").send_keys("https://salon.example/book")
+    panel.find_element(By.CSS_SELECTOR, "button[data-panel=insert]").click()
+    body = wait(driver, lambda d: "Book now" in d.find_element(By.NAME, "body").get_attribute("value") and d.find_element(By.NAME, "body").get_attribute("value"),
+                message="the body holds the button")
+    assert '<table role="presentation"' in body and 'href="https://salon.example/book"' in body, body
+    assert 'style="background:#3b5bdb;border-radius:6px;"' in body and "color:#ffffff" in body, "the button keeps its inline styles: " + body
+    assert "Hello {customer_first_name|there}, spring is here." in body, body
+    assert "contenteditable" not in body and "<script" not in body
+    # Loading HTML with a script: the editor keeps none of it and nothing runs.
+    driver.find_element(By.CSS_SELECTOR, "button[data-tool=html]").click()
+    raw = driver.find_element(By.NAME, "body")
+    raw.clear()
+    raw.send_keys('<p onclick="alert(1)">Hi <a href="javascript:alert(2)">there</a></p><img src=x onerror="alert(3)"><script>alert(4)</script>')
+    driver.find_element(By.CSS_SELECTOR, "button[data-tool=html]").click()
+    try:
+        driver.switch_to.alert.accept()  # "parts the visual editor cannot keep": switch anyway
+    except NoAlertPresentException:
+        pass
+    time.sleep(0.5)
+    try:
+        driver.switch_to.alert
+        raise AssertionError("a script ran")
+    except NoAlertPresentException:
+        pass
+    inner = driver.find_element(By.ID, "email-page").get_attribute("innerHTML")
+    assert "onclick" not in inner and "javascript:" not in inner and "<script" not in inner and "onerror" not in inner, inner
+    full_shot(driver, "editor-email-editor")
+
+
+def test_a_whatsapp_template_is_chosen_by_id_with_its_blanks_as_fields(driver):
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=whatsapp]"))[0].click()
+    driver.execute_script("location.hash = '#/campaigns/new'")
+    wait(driver, lambda d: css(d, "#wa-use-template"), message="the WhatsApp template part")
+    driver.find_element(By.NAME, "name").send_keys("Browser WhatsApp template")
+    driver.find_element(By.ID, "wa-use-template").click()
+    _, listed = signed("GET", "/api/v1/whatsapp-templates")
+    items = (listed or {}).get("items") or [] if isinstance(listed, dict) else []
+    if items:  # the service lists the account's approved templates: pick one by name
+        Select(driver.find_element(By.ID, "wa-template")).select_by_value(items[0]["sid"])
+        sid = items[0]["sid"]
+    else:  # else the template's ID from Twilio, and its blanks row by row
+        sid = "HX" + "0123456789abcdef" * 2
+        driver.find_element(By.ID, "wa-template-id").send_keys(sid)
+    value = wait(driver, lambda d: css(d, "#wa-variables .var-value"), message="the first blank")[0]
+    value.send_keys("{customer_first_name|there}")
+    assert "JSON" not in driver.find_element(By.ID, "view").text and "Content SID" not in driver.find_element(By.ID, "view").text
+    shots_at_two_widths(driver, "editor-whatsapp")
+    driver.find_element(By.ID, "save-draft").click()
+    wait(driver, lambda d: d.current_url.endswith("/edit"), message="the draft is saved")
+    campaign = int(driver.current_url.split("/")[-2])
+    _, saved = signed("GET", f"/api/v1/campaigns/{campaign}")
+    first = (items[0].get("variables") or ["1"])[0] if items else "1"
+    first = first["name"] if isinstance(first, dict) else first
+    assert saved["content_sid"] == sid and saved["content_variables"].get(str(first)) == "{customer_first_name|there}", saved
+    signed("DELETE", f"/api/v1/campaigns/{campaign}")
+    if items:
+        return
+    # An account with templates (faked in the page: with the outbox provider the service lists
+    # none): picked by name, its blanks as fields, a template still waiting for approval offered
+    # but not choosable.
+    driver.execute_script("""
+        const real = window.fetch;
+        window.fetch = (url, options) => String(url).endsWith('/api/v1/whatsapp-templates')
+          ? Promise.resolve(new Response(JSON.stringify({items: [
+              {sid: 'HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', name: 'appointment_reminder', language: 'en', approval: 'approved',
+               body: 'Hi {{1}}, see you on {{2}}.', variables: [{name: '1', example: 'Anna'}, {name: '2', example: 'Friday'}]},
+              {sid: 'HXbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', name: 'spring_offer', language: 'en', approval: 'pending', body: 'Spring!', variables: []}]}),
+              {status: 200, headers: {'Content-Type': 'application/json'}}))
+          : real(url, options);
+        location.hash = '#/campaigns/new';""")
+    select = Select(wait(driver, lambda d: css(d, "#wa-template"), message="the templates by name")[0])
+    driver.find_element(By.NAME, "name").send_keys("Browser WhatsApp by name")
+    driver.find_element(By.ID, "wa-use-template").click()
+    names = [o.get_attribute("textContent") for o in select.options]
+    assert "appointment_reminder (en)" in names and any("spring_offer" in n and "waiting for WhatsApp" in n for n in names), names
+    assert not [o for o in select.options if "spring_offer" in o.get_attribute("textContent")][0].is_enabled()
+    select.select_by_value("HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+    wait(driver, lambda d: len(css(d, "#wa-variables .var-value")) == 2, message="one field per blank")
+    assert "Hi {{1}}, see you on {{2}}." in text(driver, "#wa-template-body")
+    first, second = css(driver, "#wa-variables .var-value")
+    first.send_keys("{customer_first_name|there}")
+    second.send_keys("Friday")
+    wait(driver, lambda d: "{{2}} = Friday" in text(d, "#message-previews"), message="the first messages with the template's blanks filled")
+    assert "{{1}} = Aiko" in text(driver, "#message-previews") or "{{1}} = " in text(driver, "#message-previews")
+    full_shot(driver, "editor-whatsapp-by-name")
+    driver.find_element(By.ID, "save-draft").click()
+    wait(driver, lambda d: d.current_url.endswith("/edit"), message="saved")
+    campaign = int(driver.current_url.split("/")[-2])
+    _, saved = signed("GET", f"/api/v1/campaigns/{campaign}")
+    assert saved["content_sid"] == "HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", saved
+    assert saved["content_variables"] == {"1": "{customer_first_name|there}", "2": "Friday"}, saved["content_variables"]
+    signed("DELETE", f"/api/v1/campaigns/{campaign}")
+
+
+def test_templates_use_the_email_editor(driver):
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
+    driver.execute_script("location.hash = '#/templates'")
+    page = wait(driver, lambda d: css(d, ".template-form #email-page"), message="the email editor in the template form")[0]
+    driver.find_element(By.CSS_SELECTOR, ".template-form input[name=name]").send_keys("Browser spring template")
+    driver.find_element(By.CSS_SELECTOR, ".template-form input[name=subject]").send_keys("Spring at the salon")
+    page.click()
+    page.send_keys("Spring is here. Come and see us.")
+    shots_at_two_widths(driver, "templates-email")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save template']").click()
+    wait(driver, lambda d: "Browser spring template" in d.execute_script("return document.getElementById('view').innerText"),
+         message="the template is listed")
+    _, listed = signed("GET", "/api/v1/templates?channel=email&per_page=100")
+    mine = [t for t in listed["items"] if t["name"] == "Browser spring template"]
+    assert mine and mine[0]["body"].startswith("<p>Spring is here. Come and see us.</p>"), mine
+    signed("DELETE", f"/api/v1/templates/{mine[0]['id']}")
+
+
+def test_the_editor_says_how_many_quiet_hours_hold_and_until_when(driver):
+    # An allowed window of one minute twelve hours from now: everybody waits for it.
+    later = time.gmtime(time.time() + 12 * 3600)
+    start = f"{later.tm_hour:02d}:{later.tm_min:02d}"
+    end = f"{later.tm_hour:02d}:{(later.tm_min + 1) % 60:02d}" if later.tm_min < 59 else f"{(later.tm_hour + 1) % 24:02d}:00"
+    status, answer = signed("PUT", "/api/v1/settings", body={"channel": "sms", "quiet_hours": {"start": start, "end": end}})
+    assert status == 200, answer
+    try:
+        stamp = int(time.time())
+        service, _ = private_audience(f"Browser quiet {stamp}", [("Quinn", "Quiet", unique_phone(), None), ("Rita", "Rest", unique_phone(), None)])
+        body = "Hi {customer_first_name|there}, see you soon."
+        status, preview = signed("POST", "/api/v1/segments/preview", body={
+            "channel": "sms", "segment": {"type": "all_appointments"}, "filters": {"service_ids": [service], "exclude_suppressed": True}, "body": body})
+        if "quiet_hours" not in preview:
+            raise Skip("the API's preview answers no `quiet_hours` yet (DESIGN §21)")
+        held = preview["quiet_hours"]["held"]
+        assert held == 2 and preview["quiet_hours"]["until"], preview["quiet_hours"]
+        new_campaign_with_audience(driver, "sms", "Browser quiet hours", service)
+        driver.find_element(By.NAME, "body").send_keys(body)
+        wait(driver, lambda d: "would wait for quiet hours to end" in text(d, "#segment-total"), message="the quiet-hours line")
+        line = text(driver, "#segment-total")
+        assert f"{held} would wait for quiet hours to end, until " in line, line
+        wait(driver, lambda d: len(css(d, "#message-previews .preview-item")) == 2, message="the two recipients' messages")
+        assert "Hi Quinn, see you soon." in text(driver, "#message-previews")
+        full_shot(driver, "editor-quiet-hours")
+    finally:
+        signed("PUT", "/api/v1/settings", body={"channel": "sms", "quiet_hours": None})
+
+
 def run(tests, label):
     """Runs each test in one browser, reports every failure with a screenshot, exits 1 on any."""
     failures = 0
@@ -365,6 +885,8 @@ def run(tests, label):
             try:
                 test(driver)
                 print(f"  ok   {test.__name__} ({time.monotonic() - started:.1f} s)")
+            except Skip as why:
+                print(f"  skip {test.__name__}: {why}")
             except Exception:  # noqa: BLE001 - report every failure, go on with the next test
                 failures += 1
                 print(f"  FAIL {test.__name__}")

@@ -87,6 +87,17 @@ struct AdminAndVectorTests {
                 #expect(asset.0 == 200 && asset.1 == "text/javascript; charset=utf-8", "\(module).js")
             }
             #expect(try await client.execute(uri: "/admin/app.css", method: .get) { $0.headers[.contentType] } == "text/css; charset=utf-8")
+            #expect(policy.contains("frame-src 'self'"), "the admin page frames only its own pages (the email preview)")
+            // The email preview's frame page: an email's inline styles and web images, still no
+            // inline script, and only the admin UI may frame it.
+            let frame = try await client.execute(uri: "/admin/email-frame.html", method: .get) { response in
+                (Int(response.status.code), response.headers[.contentSecurityPolicy] ?? "", String(buffer: response.body))
+            }
+            #expect(frame.0 == 200)
+            #expect(frame.1.contains("script-src 'self';") && frame.1.contains("style-src 'self' 'unsafe-inline'"))
+            #expect(frame.1.contains("img-src https: http: data:") && frame.1.hasSuffix("frame-ancestors 'self'"))
+            #expect(frame.2.contains(#"<iframe id="message" sandbox="""#), "the email itself runs nothing")
+            #expect(!frame.2.contains("<script>"), "no inline script")
             // Nothing outside the admin folder, and no guessing at names.
             for path in ["/admin/../openapi.yaml", "/admin/js/missing.js", "/admin/index.htm", "/admin/%2e%2e%2fPackage.swift"] {
                 #expect(try await client.execute(uri: path, method: .get) { Int($0.status.code) } == 404, "\(path)")

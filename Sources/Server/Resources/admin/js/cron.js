@@ -16,7 +16,7 @@ export function describeCron(expression) {
   const text = (expression || '').trim();
   if (!text) return 'Runs once.';
   const parts = text.split(/\s+/);
-  if (parts.length !== 5) return 'A cron expression has 5 fields: minute hour day-of-month month day-of-week.';
+  if (parts.length !== 5) return 'A custom rule has 5 parts: minute, hour, day of the month, month and day of the week.';
   const [minute, hour, dom, month, dow] = parts;
   const number = (value, max) => /^\d+$/.test(value) && Number(value) <= max;
   if (/^\*\/\d+$/.test(minute) && hour === '*' && dom === '*' && month === '*' && dow === '*') {
@@ -25,14 +25,16 @@ export function describeCron(expression) {
   if (number(minute, 59) && hour === '*' && dom === '*' && month === '*' && dow === '*') {
     return `Every hour at minute ${minute}.`;
   }
-  if (!number(minute, 59) || !number(hour, 23) || month !== '*') return `Custom schedule (cron: ${text}), in the business's time zone.`;
+  if (!number(minute, 59) || !number(hour, 23) || month !== '*') return `A custom repeat rule (${text}), in the business's time zone.`;
   const at = time(hour, minute);
   if (dom === '*' && dow === '*') return `Every day at ${at}.`;
   if (dom === '*' && /^[0-7](,[0-7])*$/.test(dow)) {
-    const names = dow.split(',').map((d) => DAYS[Number(d) % 7]);
-    return `Every ${names.join(' and ')} at ${at}.`;
+    const names = [...new Set(dow.split(',').map((d) => Number(d) % 7))].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((d) => DAYS[d]);
+    if (names.length === 7) return `Every day at ${at}.`;
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+    return `Every ${list} at ${at}.`;
   }
   if (dom === '*' && dow === '1-5') return `Every weekday (Monday to Friday) at ${at}.`;
   if (number(dom, 31) && dow === '*') return `On the ${ordinal(Number(dom))} of every month at ${at}.`;
-  return `Custom schedule (cron: ${text}), in the business's time zone.`;
+  return `A custom repeat rule (${text}), in the business's time zone.`;
 }

@@ -1,34 +1,61 @@
+// Settings per channel (DESIGN §10), in words: the hours messages may go out, the business's
+// time zone from a searchable list, how often a customer may be messaged, the sending pace and
+// how long a booking counts as brought by a campaign.
 import { api, query } from './api.js';
-import { field, h, render, showError } from './dom.js';
+import { channelLabel, field, h, render, showError } from './dom.js';
+import { timeZonePicker } from './pickers.js';
+
+const SOURCE = { tenant: 'Your setting', environment: 'Set by the server\'s configuration', default: 'Standard setting' };
 
 export async function settingsView(ctx) {
   const s = await api('GET', `/settings${query({ channel: ctx.channel })}`);
   const sources = {};
-  const source = (entry, key) => (sources[key] = h('div', { class: 'muted' }, `from: ${entry.source}`));
+  const source = (entry, key) => (sources[key] = h('div', { class: 'muted setting-source' }, SOURCE[entry.source] || entry.source));
   const qh = s.quiet_hours.value;
-  const start = h('input', { type: 'time', name: 'start', value: qh?.start || '08:00' });
-  const end = h('input', { type: 'time', name: 'end', value: qh?.end === '24:00' ? '23:59' : (qh?.end || '21:00') });
-  const zone = h('input', { name: 'timezone', placeholder: 'e.g. Europe/London', value: s.timezone.value || '' });
-  const capMax = h('input', { type: 'number', min: 1, name: 'frequency_cap', value: s.frequency_cap.value?.max || '' });
-  const capDays = h('input', { type: 'number', min: 1, 'aria-label': 'Days', value: s.frequency_cap.value?.days || '' });
-  const rate = h('input', { type: 'number', min: 0.1, step: 0.1, name: 'rate_limit', value: s.rate_limit.value ?? '' });
-  const attribution = h('input', { type: 'number', min: 1, max: 365, name: 'attribution_days', value: s.attribution_days.value ?? '' });
-  const saved = h('p', { 'aria-live': 'polite' });
+  const always = qh && qh.start === '00:00' && qh.end === '24:00';
+  const start = h('input', { type: 'time', name: 'start', id: 'quiet-start', value: qh?.start || '08:00' });
+  const end = h('input', { type: 'time', name: 'end', id: 'quiet-end', value: !qh || always ? '21:00' : (qh.end === '24:00' ? '23:59' : qh.end) });
+  const anyTime = h('input', { type: 'checkbox', id: 'quiet-any-time', checked: !!always });
+  const zone = timeZonePicker(s.timezone.value || null);
+  const capOn = h('input', { type: 'checkbox', id: 'cap-on', checked: !!s.frequency_cap.value });
+  const capMax = h('input', { type: 'number', min: 1, name: 'frequency_cap', value: s.frequency_cap.value?.max || 1, 'aria-label': 'Messages at most', class: 'short' });
+  const capDays = h('input', { type: 'number', min: 1, 'aria-label': 'Days', value: s.frequency_cap.value?.days || 7, class: 'short' });
+  const rate = h('input', { type: 'number', min: 0.1, step: 0.1, name: 'rate_limit', value: s.rate_limit.value ?? '', class: 'short' });
+  const attribution = h('input', { type: 'number', min: 1, max: 365, name: 'attribution_days', value: s.attribution_days.value ?? '', placeholder: '7', class: 'short' });
+  const saved = h('p', { 'aria-live': 'polite', id: 'settings-saved' });
   const editable = ctx.can('send');
   // Only what the user changed is sent: a field left alone keeps its value and its source.
   const changed = new Set();
-  const mark = (key, ...controls) => { for (const control of controls) control.addEventListener('input', () => changed.add(key)); };
-  mark('quiet_hours', start, end);
-  mark('timezone', zone);
-  mark('frequency_cap', capMax, capDays);
+  const mark = (key, ...controls) => { for (const control of controls) { control.addEventListener('input', () => changed.add(key)); control.addEventListener('change', () => changed.add(key)); } };
+  mark('quiet_hours', start, end, anyTime);
+  zone.onChange(() => changed.add('timezone'));
+  mark('frequency_cap', capOn, capMax, capDays);
   mark('rate_limit', rate);
   mark('attribution_days', attribution);
-  const form = h('form', { class: 'card', onsubmit: async (event) => {
+  const windowRow = h('div', { class: 'row quiet-row' }, 'Send only between', start, 'and', end);
+  const quietHint = h('div', { class: 'muted' });
+  const updateQuiet = () => {
+    windowRow.hidden = anyTime.checked;
+    render(quietHint, anyTime.checked ? `${channelLabel(ctx.channel)} messages go out at any hour.`
+      : `${channelLabel(ctx.channel)} messages outside these hours wait until the window opens again, in each customer's own time zone where it is known, else the business's.`);
+  };
+  anyTime.addEventListener('change', updateQuiet);
+  updateQuiet();
+  const capRow = h('div', { class: 'row' }, 'At most', capMax, 'message(s) per customer every', capDays, 'day(s)');
+  const updateCap = () => { capRow.hidden = !capOn.checked; };
+  capOn.addEventListener('change', updateCap);
+  updateCap();
+
+  const form = h('form', { class: 'card settings-form', onsubmit: async (event) => {
     event.preventDefault();
+    if (start.value && end.value && start.value === end.value && !anyTime.checked) {
+      showError(form, { field: 'quiet_hours', message: 'The start and the end are the same time: choose a window, or tick "Any time of day".' });
+      return;
+    }
     const all = {
-      quiet_hours: { start: start.value, end: end.value === '23:59' ? '24:00' : end.value },
-      timezone: zone.value.trim() || null,
-      frequency_cap: capMax.value ? { max: Number(capMax.value), days: Number(capDays.value || 1) } : null,
+      quiet_hours: anyTime.checked ? { start: '00:00', end: '24:00' } : { start: start.value, end: end.value === '23:59' ? '24:00' : end.value },
+      timezone: zone.value(),
+      frequency_cap: capOn.checked ? { max: Number(capMax.value || 1), days: Number(capDays.value || 1) } : null,
       rate_limit: rate.value ? Number(rate.value) : null,
       attribution_days: attribution.value ? Number(attribution.value) : null,
     };
@@ -40,16 +67,33 @@ export async function settingsView(ctx) {
       showError(form, null);
       changed.clear();
       render(saved, 'Saved.');
-      for (const [key, box] of Object.entries(sources)) render(box, `from: ${answer[key].source}`);
+      for (const [key, box] of Object.entries(sources)) if (answer[key]) render(box, SOURCE[answer[key].source] || answer[key].source);
     } catch (error) { showError(form, error); }
   } },
-  ctx.channel === 'email' ? null : [field('Allowed from', start, 'quiet_hours'), field('Allowed until', end, 'quiet_hours_end',
-    'SMS and WhatsApp wait outside this window, in each customer\'s own time zone.'), source(s.quiet_hours, 'quiet_hours')],
-  field('Time zone', zone, 'timezone', 'Empty = WordPress\' time zone.'), source(s.timezone, 'timezone'),
-  field('At most … messages per customer', capMax, 'frequency_cap'), field('per … days', capDays, 'frequency_cap_days'), source(s.frequency_cap, 'frequency_cap'),
-  field('Messages per second', rate, 'rate_limit', 'Empty = the provider\'s default.'), source(s.rate_limit, 'rate_limit'),
-  field('Count bookings for … days after a message', attribution, 'attribution_days'), source(s.attribution_days, 'attribution_days'),
+  ctx.channel === 'email' ? null : h('section', { class: 'setting' }, h('h2', {}, 'Hours messages may go out'),
+    h('div', { class: 'field', dataset: { field: 'quiet_hours' } },
+      windowRow,
+      h('label', { class: 'check' }, anyTime, 'Any time of day (never wait)'),
+      quietHint,
+      h('div', { class: 'error-text', role: 'alert' })),
+    source(s.quiet_hours, 'quiet_hours')),
+  h('section', { class: 'setting' }, h('h2', {}, 'Your business\'s time zone'),
+    h('div', { class: 'muted' }, 'Schedules, birthdays and the dashboard\'s days follow it.'),
+    h('div', { class: 'field', dataset: { field: 'timezone' } }, zone.element, h('div', { class: 'error-text', role: 'alert' })), source(s.timezone, 'timezone')),
+  h('section', { class: 'setting' }, h('h2', {}, 'How often a customer may hear from you'),
+    h('div', { class: 'field', dataset: { field: 'frequency_cap' } },
+      h('label', { class: 'check' }, capOn, 'Limit how many campaign messages a customer gets'), capRow,
+      h('div', { class: 'muted' }, 'Customers over the limit are skipped by later campaigns and shown as skipped in the logs.'),
+      h('div', { class: 'error-text', role: 'alert' })),
+    source(s.frequency_cap, 'frequency_cap')),
+  h('section', { class: 'setting' }, h('h2', {}, 'Sending pace'),
+    field('Messages per second', rate, 'rate_limit', 'Leave it empty to send as fast as your provider allows.'), source(s.rate_limit, 'rate_limit')),
+  h('section', { class: 'setting' }, h('h2', {}, 'Results'),
+    field('Count a booking as brought by a campaign for this many days after its message', attribution, 'attribution_days'), source(s.attribution_days, 'attribution_days')),
   h('div', { class: 'form-error error-text' }), editable ? h('button', { class: 'primary', type: 'submit' }, 'Save') : h('p', { class: 'muted' }, 'You may read these settings but not change them.'), saved);
-  if (!editable) for (const control of form.querySelectorAll('input')) control.disabled = true;
-  render(ctx.view, h('h1', {}, 'Settings'), form);
+  if (!editable) {
+    for (const control of form.querySelectorAll('input, select')) control.disabled = true;
+    zone.setDisabled(true);
+  }
+  render(ctx.view, h('h1', {}, `Settings for ${channelLabel(ctx.channel)}`), form);
 }
