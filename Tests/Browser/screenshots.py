@@ -28,7 +28,7 @@ SECRET = os.environ["BKNTC_SECRET"]
 OUT = os.environ.get("SCREENSHOTS_OUT", "docs/screenshots")
 BIN = os.environ["BKNTC_BIN"]
 WIDTHS = [1366, 820]
-MAX_HEIGHT = 2000
+MAX_HEIGHT = 1400
 
 
 def b64(data):
@@ -91,8 +91,8 @@ def prepare():
     subprocess.run([BIN, "demo-data", "--bookings-after", str(ids["sent"]), "--share", "0.3"], check=False,
                    capture_output=True)
     _, draft = signed("POST", "/api/v1/campaigns", {
-        "channel": "sms", "name": "Birthday treat", "segment": {"type": "birthday", "days": 7},
-        "body": "Happy birthday {customer_first_name|there}! A free hand massage with your next booking."})
+        "channel": "sms", "name": "Spring colour offer", "segment": {"type": "all_customers"},
+        "body": "Hi {customer_first_name|there}, spring colour is here: 20% off highlights until Sunday. Book at the salon or online."})
     ids["draft"] = draft["id"]
     _, email = signed("POST", "/api/v1/campaigns", {
         "channel": "email", "name": "Spring newsletter", "segment": {"type": "all_customers"},
