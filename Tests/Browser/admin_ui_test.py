@@ -530,13 +530,12 @@ def test_progress_shows_waiting_inside_pending_and_when_it_goes_out(driver):
                 break
         assert progress and progress["waiting"] > 0, progress
         open_admin(driver, page=f"#/campaigns/{campaign}")
-        tile = wait(driver, lambda d: css(d, "[data-counter=pending] .detail") and text(d, "[data-counter=pending] .detail")
-                    and d.find_element(By.CSS_SELECTOR, "[data-counter=pending]"), message="the pending tile")
+        # The tiles are redrawn every second: read them fresh each time.
+        detail = wait(driver, lambda d: text(d, "[data-counter=pending] .detail"), message="the pending tile explains itself")
         assert not css(driver, "[data-counter=waiting]"), "waiting is part of pending, not a second pile"
-        detail = tile.find_element(By.CSS_SELECTOR, ".detail").text
         assert "wait for quiet hours to end" in detail or "waits for quiet hours to end" in detail, detail
         _, progress = signed("GET", f"/api/v1/campaigns/{campaign}/progress")
-        shown_pending = number(tile.find_element(By.CSS_SELECTOR, ".value").text)
+        shown_pending = number(text(driver, "[data-counter=pending] .value"))
         assert abs(shown_pending - (progress["pending"] + progress["sending"])) <= 5, (shown_pending, progress)
         counters = {key: number(text(driver, f"[data-counter={key}] .value")) for key in ("sent", "pending", "failed", "skipped")}
         assert abs(sum(counters.values()) - progress["total"]) <= 5, (counters, progress)

@@ -42,7 +42,7 @@ export function figureLines(channel, preview, { scheduled = false } = {}) {
     lines.push(quiet.held > 0
       ? h('li', { dataset: { figure: 'held' } }, h('strong', { class: 'figure' }, formatNumber(quiet.held)),
         ` ${quiet.held === 1 ? 'person is' : 'people are'} outside the hours you allow messages (their own time); `,
-        quiet.until ? `${quiet.held === 1 ? 'they get' : 'they get'} it when quiet hours end, from ${formatWhen(quiet.until)}.` : 'they get it when quiet hours end.')
+        quiet.until ? `they get it when their quiet hours end, all by ${formatWhen(quiet.until)}.` : 'they get it when their quiet hours end.')
       : h('li', { dataset: { figure: 'held' } }, 'Everyone is inside the hours you allow messages: it goes out now.'));
   }
   const quota = preview.quota;
