@@ -8,9 +8,11 @@ public struct MariaDBAudienceRepository: AudienceRepository {
     public let compiler: AudienceCompiler
     let clock: any WallClock
     let settings: MariaDBSiteSettings
+    let queue: MariaDBRecipientQueue
 
     public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
         self.pool = pool
+        self.queue = MariaDBRecipientQueue(prefix: prefix)
         self.compiler = AudienceCompiler(tables: prefix.audienceTables)
         self.settings = settings
         self.clock = clock
@@ -19,18 +21,56 @@ public struct MariaDBAudienceRepository: AudienceRepository {
     /// Count and sample in one statement; the tenant's country code is read on the same lease.
     public func preview(_ definition: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
         try await pool.withConnection { db in
-            var audience = definition
-            if audience.countryCode == nil {
-                audience.countryCode = try await settings.defaultCountryCode(scope: audience.scope, on: db)
-            }
-            if audience.segment.type == .birthday {
-                audience.timeZone = try await settings.timeZone(scope: audience.scope, channel: audience.channel, on: db)
-            }
+            let audience = try await Self.resolved(definition, settings: settings, on: db)
             let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: sampleSize)
             let rows = try await db.query(try query.mariaDB())
             let total = try rows.first?.decode("total", as: Int.self) ?? 0
             return AudiencePreview(count: total, sample: try rows.map(Self.recipient))
         }
+    }
+
+    /// Every recipient in one statement, then their own zones in batches, on one lease.
+    public func members(_ definition: AudienceDefinition, zones: Bool) async throws -> AudienceMembers {
+        try await pool.withConnection { db in
+            let audience = try await Self.resolved(definition, settings: settings, on: db)
+            let query = compiler.members(audience, now: Int(clock.now().timeIntervalSince1970))
+            let recipients = try await db.query(try query.mariaDB()).map(Self.recipient)
+            return try await Self.members(
+                recipients, scope: audience.scope, channel: audience.channel, zones: zones, queue: queue, settings: settings, on: db)
+        }
+    }
+
+    /// The audience with what its query needs from the settings: the tenant's country code, and
+    /// for birthdays the zone whose date counts.
+    static func resolved(_ definition: AudienceDefinition, settings: MariaDBSiteSettings, on db: some MariaDBQueryable) async throws
+        -> AudienceDefinition
+    {
+        var audience = definition
+        if audience.countryCode == nil {
+            audience.countryCode = try await settings.defaultCountryCode(scope: audience.scope, on: db)
+        }
+        if audience.segment.type == .birthday {
+            audience.timeZone = try await settings.timeZone(scope: audience.scope, channel: audience.channel, on: db)
+        }
+        return audience
+    }
+
+    /// `recipients` with the zones quiet hours would use for them, as the engine reads them.
+    static func members(
+        _ recipients: [Recipient], scope: TenantScope, channel: Channel, zones: Bool, queue: MariaDBRecipientQueue,
+        settings: MariaDBSiteSettings, on db: some MariaDBQueryable
+    ) async throws -> AudienceMembers {
+        guard zones else { return AudienceMembers(recipients: recipients) }
+        let fallback = try await settings.timeZone(scope: scope, channel: channel, on: db)
+        var own: [Int: TimeZone] = [:]
+        let ids = recipients.map(\.customerID)
+        for start in stride(from: 0, to: ids.count, by: 1_000) {
+            let names = try await queue.clientTimeZones(db, scope: scope, customerIDs: Array(ids[start..<min(start + 1_000, ids.count)]))
+            for (id, name) in names {
+                if let zone = TimeZoneName.parse(name) { own[id] = zone }
+            }
+        }
+        return AudienceMembers(recipients: recipients, zones: own, fallbackZone: fallback)
     }
 
     static func recipient(_ row: MariaDBRow) throws -> Recipient {

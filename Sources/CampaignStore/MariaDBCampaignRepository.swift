@@ -15,10 +15,12 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     let clock: any WallClock
     let settings: MariaDBSiteSettings
     let audit: AuditWriter
+    let queue: MariaDBRecipientQueue
 
     public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
         self.pool = pool
         self.audit = AuditWriter(prefix: prefix)
+        self.queue = MariaDBRecipientQueue(prefix: prefix)
         self.campaigns = prefix.bkntc("campaigns")
         self.logs = prefix.bkntc("campaign_logs")
         self.templates = prefix.bkntc("campaign_templates")
@@ -412,13 +414,34 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                     """)
                 return (campaign, try rows.map(MariaDBAudienceRepository.recipient))
             }
-            var audience = campaign.nextRunAudience(in: scope)
-            audience.countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
-            if audience.segment.type == .birthday {
-                audience.timeZone = try await settings.timeZone(scope: scope, channel: campaign.channel, on: db)
-            }
+            let audience = try await MariaDBAudienceRepository.resolved(campaign.nextRunAudience(in: scope), settings: settings, on: db)
             let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: limit)
             return (campaign, try await db.query(try query.mariaDB()).map(MariaDBAudienceRepository.recipient))
+        }
+    }
+
+    public func members(scope: TenantScope, id: Int, zones: Bool, access: AccessCheck) async throws -> AudienceMembers {
+        try await pool.withConnection { db in
+            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
+            let recipients: [Recipient]
+            if campaign.currentRun > 0 {
+                // What the snapshot holds, held-out rows aside: those are never messaged.
+                recipients = try await db.query(
+                    """
+                    SELECT COALESCE(customer_id, 0) AS id, address, first_name, last_name FROM \(identifier: logs)
+                    WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND run = \(campaign.currentRun)
+                      AND NOT (status = \(LogStatus.skipped) AND last_error <=> \(SkipReason.holdout.rawValue))
+                    ORDER BY id
+                    """
+                ).map(MariaDBAudienceRepository.recipient)
+            } else {
+                let audience = try await MariaDBAudienceRepository.resolved(campaign.nextRunAudience(in: scope), settings: settings, on: db)
+                recipients = try await db.query(try compiler.members(audience, now: Int(clock.now().timeIntervalSince1970)).mariaDB())
+                    .map(MariaDBAudienceRepository.recipient)
+            }
+            return try await MariaDBAudienceRepository.members(
+                recipients, scope: scope, channel: campaign.channel, zones: zones, queue: queue,
+                settings: settings, on: db)
         }
     }
 

@@ -185,6 +185,15 @@ public struct AudienceCompiler: Sendable {
         return q.query
     }
 
+    /// Every recipient of the audience, in customer-id order: `id, address, first_name, last_name`.
+    public func members(_ audience: AudienceDefinition, now: Int) -> SQLQuery {
+        var q = SQLBuilder()
+        q.append("SELECT p.id, p.address, p.first_name, p.last_name FROM (\n")
+        q.append(recipients(audience, now: now))
+        q.append("\n) p ORDER BY p.id")
+        return q.query
+    }
+
     /// The send-time snapshot: inserts every recipient into the logs table as `pending`.
     /// With a holdout, the held-out share is inserted as `skipped` / `holdout` in the same
     /// statement (DESIGN §12), so it never reaches the queue.

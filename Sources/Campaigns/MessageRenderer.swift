@@ -33,8 +33,10 @@ public struct RecipientFields: Sendable, Hashable {
 
 /// Expands `{shortcode}` placeholders in message templates and prepares email headers.
 ///
-/// A shortcode is `{` followed by one or more of `[A-Za-z0-9_]` and `}`. Known shortcodes are
-/// replaced by the recipient's values; unknown ones are left in the text untouched.
+/// A shortcode is `{` followed by one or more of `[A-Za-z0-9_]` and `}`, or by such a name, `|`,
+/// a fallback (literal text without braces, at most 100 characters) and `}`:
+/// `{customer_first_name|there}` renders `there` when the first name is empty. Known shortcodes
+/// are replaced by the recipient's values; unknown ones are left in the text untouched.
 public struct MessageRenderer: Sendable {
     /// The shortcodes that ``render(_:for:channel:html:)`` replaces, without braces.
     public static let knownShortcodes: [String] = [
@@ -59,7 +61,7 @@ public struct MessageRenderer: Sendable {
     public static func unknownShortcodes(in text: String) -> [String] {
         var seen = Set<String>()
         var result: [String] = []
-        _ = substitute(text) { name in
+        _ = substitute(text) { name, _ in
             if !knownShortcodeSet.contains(name) {
                 let token = "{\(name)}"
                 if seen.insert(token).inserted {
@@ -88,8 +90,11 @@ public struct MessageRenderer: Sendable {
         channel: Channel,
         html: Bool = false
     ) -> String {
-        substitute(template) { name in
+        substitute(template) { name, fallback in
             guard let value = value(of: name, for: recipient, channel: channel) else { return nil }
+            // An empty value (none, or only white space) takes the fallback: template text,
+            // written by the owner, so never escaped.
+            if let fallback, isBlank(value) { return fallback }
             return html ? escapeHTML(value) : value
         }
     }
@@ -190,36 +195,76 @@ public struct MessageRenderer: Sendable {
         return (channel.usesPhone ? recipient.phone : recipient.email) ?? ""
     }
 
-    /// Scans `text` for `{token}` placeholders and replaces each with `replacement(token)`;
-    /// a `nil` replacement leaves the placeholder as it is.
-    private static func substitute(_ text: String, _ replacement: (String) -> String?) -> String {
+    /// The longest fallback text a shortcode may carry (`{name|fallback}`); a `|` followed by
+    /// more is not a fallback, and the placeholder is left as it is.
+    static let maxFallbackLength = 100
+
+    /// Scans `text` for `{token}` and `{token|fallback}` placeholders and replaces each with
+    /// `replacement(token, fallback)`; a `nil` replacement leaves the placeholder as it is.
+    /// A fallback is literal text without `{` or `}` (DESIGN §21).
+    private static func substitute(_ text: String, _ replacement: (String, String?) -> String?) -> String {
         let scalars = text.unicodeScalars
         var output = String.UnicodeScalarView()
         var index = scalars.startIndex
         while index < scalars.endIndex {
             let scalar = scalars[index]
-            if scalar == "{" {
-                let nameStart = scalars.index(after: index)
-                var nameEnd = nameStart
-                while nameEnd < scalars.endIndex, isTokenScalar(scalars[nameEnd]) {
-                    nameEnd = scalars.index(after: nameEnd)
+            if scalar == "{", let placeholder = placeholder(in: scalars, at: index) {
+                if let value = replacement(placeholder.name, placeholder.fallback) {
+                    output.append(contentsOf: value.unicodeScalars)
+                } else {
+                    output.append(contentsOf: scalars[index..<placeholder.end])
                 }
-                if nameEnd > nameStart, nameEnd < scalars.endIndex, scalars[nameEnd] == "}" {
-                    let name = String(String.UnicodeScalarView(scalars[nameStart..<nameEnd]))
-                    let next = scalars.index(after: nameEnd)
-                    if let value = replacement(name) {
-                        output.append(contentsOf: value.unicodeScalars)
-                    } else {
-                        output.append(contentsOf: scalars[index..<next])
-                    }
-                    index = next
-                    continue
-                }
+                index = placeholder.end
+                continue
             }
             output.append(scalar)
             index = scalars.index(after: index)
         }
         return String(output)
+    }
+
+    /// The placeholder that starts with the `{` at `start`, if one does: its name, its fallback
+    /// (nil without a `|`) and the index after its `}`.
+    private static func placeholder(
+        in scalars: String.UnicodeScalarView, at start: String.UnicodeScalarView.Index
+    ) -> (name: String, fallback: String?, end: String.UnicodeScalarView.Index)? {
+        let nameStart = scalars.index(after: start)
+        var nameEnd = nameStart
+        while nameEnd < scalars.endIndex, isTokenScalar(scalars[nameEnd]) {
+            nameEnd = scalars.index(after: nameEnd)
+        }
+        guard nameEnd > nameStart, nameEnd < scalars.endIndex else { return nil }
+        let name = String(String.UnicodeScalarView(scalars[nameStart..<nameEnd]))
+        if scalars[nameEnd] == "}" {
+            return (name, nil, scalars.index(after: nameEnd))
+        }
+        guard scalars[nameEnd] == "|" else { return nil }
+        let fallbackStart = scalars.index(after: nameEnd)
+        var cursor = fallbackStart
+        var length = 0
+        while cursor < scalars.endIndex, length <= maxFallbackLength {
+            switch scalars[cursor] {
+            case "}":
+                let fallback = String(String.UnicodeScalarView(scalars[fallbackStart..<cursor]))
+                return (name, fallback, scalars.index(after: cursor))
+            case "{":
+                return nil
+            default:
+                cursor = scalars.index(after: cursor)
+                length += 1
+            }
+        }
+        return nil
+    }
+
+    /// Every placeholder of `text`: its name and fallback, in order.
+    public static func placeholders(in text: String) -> [(name: String, fallback: String?)] {
+        var found: [(name: String, fallback: String?)] = []
+        _ = substitute(text) { name, fallback in
+            found.append((name, fallback))
+            return nil
+        }
+        return found
     }
 
     private static func isTokenScalar(_ scalar: Unicode.Scalar) -> Bool {
@@ -229,6 +274,24 @@ public struct MessageRenderer: Sendable {
         default:
             return false
         }
+    }
+
+    /// Whether a shortcode's value counts as empty: nothing, or only white space (DESIGN §21).
+    public static func isBlank(_ value: String) -> Bool {
+        value.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+    }
+
+    /// The known shortcodes (without braces) that `texts` use at least once without a
+    /// fallback, in order of first use: the ones a recipient may see rendered empty.
+    public static func shortcodesWithoutFallback(in texts: [String]) -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for text in texts {
+            for placeholder in placeholders(in: text) where placeholder.fallback == nil && knownShortcodeSet.contains(placeholder.name) {
+                if seen.insert(placeholder.name).inserted { result.append(placeholder.name) }
+            }
+        }
+        return result
     }
 
     /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.

@@ -11,6 +11,8 @@ public protocol SiteSettings: Sendable {
 public protocol AudienceRepository: Sendable {
     /// The exact recipient count and the first `sampleSize` recipients, in one query.
     func preview(_ audience: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview
+    /// Every recipient, in customer-id order, with their own time zones when `zones` is true.
+    func members(_ audience: AudienceDefinition, zones: Bool) async throws -> AudienceMembers
 }
 
 /// The per-tenant, per-channel suppression list.
@@ -106,4 +108,7 @@ public protocol CampaignRepository: Sendable {
     /// audience for a draft).
     func previewRecipients(scope: TenantScope, id: Int, limit: Int, access: AccessCheck) async throws
         -> (campaign: Campaign, recipients: [Recipient])
+    /// Every recipient of the campaign (its current run's snapshot, or the live audience of a
+    /// draft), with their own time zones when `zones` is true.
+    func members(scope: TenantScope, id: Int, zones: Bool, access: AccessCheck) async throws -> AudienceMembers
 }

@@ -17,13 +17,28 @@ public struct DemoDataOptions: Sendable {
     /// The reference time: appointments lie between `now` − 2 years and `now` + 120 days.
     public var now: Date
 
-    public init(tenants: Int = 2, customers: Int = 2000, appointments: Int = 10000, seed: UInt64 = 42, now: Date = Date()) {
+    /// Whose phone numbers and currency the data has.
+    public var region: DemoRegion
+
+    public init(
+        tenants: Int = 2, customers: Int = 2000, appointments: Int = 10000, seed: UInt64 = 42, now: Date = Date(),
+        region: DemoRegion = .mixed
+    ) {
+        self.region = region
         self.tenants = tenants
         self.customers = customers
         self.appointments = appointments
         self.seed = seed
         self.now = now
     }
+}
+
+/// Where the demo's customers live, for their phone numbers and the site's currency.
+public enum DemoRegion: String, Sendable, CaseIterable {
+    /// North American and UK numbers mixed, in dollars: the messy data the tests read.
+    case mixed
+    /// UK mobile numbers only, in pounds: what a salon in Britain (default country 44) sees.
+    case uk
 }
 
 /// What a run wrote.
@@ -356,8 +371,10 @@ struct DemoLayout: Sendable {
     let seed: UInt64
     /// `now` in epoch seconds.
     let now: Int
+    let region: DemoRegion
 
     init(_ options: DemoDataOptions) {
+        region = options.region
         tenants = options.tenants
         customers = options.customers
         appointments = options.appointments
@@ -491,7 +508,7 @@ struct DemoSetupRows {
             ("active_plugins", DemoPHPSerializer.list(["booknetic/init.php", "booknetic-workflow-twilio-sms/init.php"])),
             ("bkntc_sms_account_sid", "AC" + random.hex(32)),
             ("bkntc_sms_auth_token", random.hex(32)),
-            ("bkntc_sender_phone_number", "+15005550006"),
+            ("bkntc_sender_phone_number", layout.region == .uk ? "+447700900000" : "+15005550006"),
             ("bkntc_sender_email", "hello@example.com"),
             ("bkntc_sender_name", "Demo Salon"),
             ("bkntc_mail_gateway", "smtp"),
@@ -500,7 +517,7 @@ struct DemoSetupRows {
             ("bkntc_smtp_secure", "no"),
             ("bkntc_smtp_username", ""),
             ("bkntc_smtp_password", ""),
-            ("bkntc_currency", "USD"),
+            ("bkntc_currency", layout.region == .uk ? "GBP" : "USD"),
         ]
         if layout.saas {
             // A tenant's own value overrides the global one (`bkntc_t<id>_<name>`).

@@ -165,9 +165,9 @@ struct DemoRows: Sendable {
         let format = Int(entry.phoneFormat)
         switch entry.phoneKind {
         case .international, .shared:
-            return .string(MessyData.international(MessyData.number(ofCustomer: Int(entry.phoneSource)), format: format))
+            return .string(MessyData.international(MessyData.number(ofCustomer: Int(entry.phoneSource), region: layout.region), format: format))
         case .national:
-            return .string(MessyData.national(MessyData.number(ofCustomer: index), format: format))
+            return .string(MessyData.national(MessyData.number(ofCustomer: index, region: layout.region), format: format))
         case .junk: return .string(MessyData.junkPhones[format % MessyData.junkPhones.count])
         case .empty: return .string("")
         case .null: return .null

@@ -46,14 +46,18 @@ enum MessyData {
     /// The real-world number behind customer `index`: unique for the first 400 000 customers in
     /// the `555` exchange, then in 556, 557 and on for every further 400 000 (a million-recipient
     /// soak). About one in ten of the first 10 000 is a UK mobile from Ofcom's drama range
-    /// (07700 900000–900999); the rest are North American `NPA-555-XXXX` numbers.
+    /// (07700 900000–900999); the rest are North American `NPA-555-XXXX` numbers. In the UK
+    /// region every customer has a UK mobile, 07700 900000 on.
     enum Number {
-        case uk(String)  // the 3 digits after 07700 900
+        case uk(String)  // the 6 digits after 07700
         case us(area: Int, exchange: Int, line: String)  // line: 4 digits
     }
 
-    static func number(ofCustomer index: Int) -> Number {
-        if index % 10 == 3, index < 10_000 { return .uk(pad(index / 10, 3)) }
+    static func number(ofCustomer index: Int, region: DemoRegion = .mixed) -> Number {
+        // A British demo: UK mobiles only, from 07700 900000 on (the first thousand are Ofcom's
+        // drama range; the outbox never sends to any of them).
+        if region == .uk { return .uk(String(900_000 + index % 100_000)) }
+        if index % 10 == 3, index < 10_000 { return .uk("900" + pad(index / 10, 3)) }
         let block = areaCodes.count * 10_000
         return .us(
             area: areaCodes[index % areaCodes.count], exchange: 555 + index / block, line: pad((index / areaCodes.count) % 10_000, 4))
@@ -67,10 +71,10 @@ enum MessyData {
         switch number {
         case .uk(let n):
             switch format % internationalFormats {
-            case 0: return "+44 7700 900\(n)"
-            case 1: return "0044 7700-900\(n)"
-            case 2: return "+447700900\(n)"
-            default: return "+44-7700-900-\(n)"
+            case 0: return "+44 7700 \(n)"
+            case 1: return "0044 7700-\(n)"
+            case 2: return "+447700\(n)"
+            default: return "+44-7700-\(n.prefix(3))-\(n.suffix(3))"
             }
         case .us(let area, let exchange, let line):
             switch format % internationalFormats {
@@ -85,7 +89,7 @@ enum MessyData {
     /// A national spelling: only a recipient when a default country code is configured.
     static func national(_ number: Number, format: Int) -> String {
         switch number {
-        case .uk(let n): return format % 2 == 0 ? "07700.900\(n)" : "07700 900\(n)"
+        case .uk(let n): return format % 2 == 0 ? "07700.\(n)" : "07700 \(n)"
         case .us(let area, let exchange, let line):
             return format % 2 == 0 ? "(\(area)) \(exchange)-\(line)" : "\(area)-\(exchange)-\(line)"
         }

@@ -331,7 +331,6 @@ public struct SendingEngine: Sendable {
         senderSlot: (ClaimedRow, Date) async throws -> Date?, patience: Duration?
     ) async -> (answered: [(ClaimedRow, SendOutcome?)], running: [Task<(ClaimedRow, SendOutcome?), Never>]) {
         if rows.isEmpty { return ([], []) }
-        let html = campaign.channel == .email && MessageRenderer.looksLikeHTML(campaign.body)
         // Each call reports its index when it ends; nil is a tick, so a lull can be noticed.
         let (events, reporter) = AsyncStream.makeStream(of: Int?.self)
         let started = CallCounter()
@@ -347,7 +346,7 @@ public struct SendingEngine: Sendable {
             calls.append(
                 Task { [slot] in
                     defer { reporter.yield(index) }
-                    return (row, await call(row, campaign: campaign, html: html, slot: slot, started: started))
+                    return (row, await call(row, campaign: campaign, slot: slot, started: started))
                 })
         }
         let ticker = patience.map { patience in
@@ -390,7 +389,7 @@ public struct SendingEngine: Sendable {
 
     /// One row's provider call: waits for its slot and a permit, calls, and looks up an unknown
     /// outcome. Counts itself in `started` once it called or gave up (nil: never called).
-    private func call(_ row: ClaimedRow, campaign: Campaign, html: Bool, slot: Date?, started: CallCounter) async -> SendOutcome? {
+    private func call(_ row: ClaimedRow, campaign: Campaign, slot: Date?, started: CallCounter) async -> SendOutcome? {
         // Never start a call so late that it (and a lookup after it) could outlive the lease.
         let latestStart = row.claimedAt.addingTimeInterval(startBudget)
         var counted = false
@@ -403,7 +402,7 @@ public struct SendingEngine: Sendable {
         await permits.acquire()
         defer { permits.release() }
         if stopping.isSet || clock.now() > latestStart { return nil }
-        let message = Self.render(row, campaign: campaign, html: html)
+        let message = Self.render(row, campaign: campaign)
         started.value.add(1, ordering: .relaxed)
         counted = true
         let began = ContinuousClock.now
@@ -480,7 +479,7 @@ public struct SendingEngine: Sendable {
                 if row.channel == .email {
                     results.append(.failed(id: row.id, error: "interrupted"))
                 } else if let campaign = try await cached(row.campaignID, in: &campaigns, store) {
-                    toLookUp.append((row, Self.render(row, campaign: campaign, html: false)))
+                    toLookUp.append((row, Self.render(row, campaign: campaign)))
                 } else {
                     results.append(.released(id: row.id))
                 }
@@ -542,15 +541,12 @@ public struct SendingEngine: Sendable {
     }
 
     /// The message a row becomes: the campaign's content personalized for the recipient.
-    static func render(_ row: ClaimedRow, campaign: Campaign, html: Bool) -> OutgoingMessage {
-        let fields = row.recipient.fields(for: campaign.channel)
+    static func render(_ row: ClaimedRow, campaign: Campaign) -> OutgoingMessage {
+        let message = MessageContent(campaign).personalized(for: row.recipient.fields(for: campaign.channel))
         return OutgoingMessage(
             logID: row.id, campaignID: campaign.id, scope: row.scope, channel: campaign.channel, to: row.address,
-            subject: campaign.subject.map { MessageRenderer.renderSubject($0, for: fields, channel: campaign.channel) },
-            body: MessageRenderer.render(campaign.body, for: fields, channel: campaign.channel, html: html),
-            contentSID: campaign.contentSID,
-            contentVariables: campaign.contentVariables.map { MessageRenderer.renderVariables($0, for: fields, channel: campaign.channel) },
-            claimedAt: row.claimedAt, isHTML: html)
+            subject: message.subject, body: message.body, contentSID: campaign.contentSID,
+            contentVariables: message.contentVariables, claimedAt: row.claimedAt, isHTML: message.isHTML)
     }
 }
 

@@ -154,28 +154,26 @@ extension APIRoutes {
             })
         }
         api.on(.get, "campaigns/:id/preview-messages", .capability(.read)) { _, context in
+            let scope = try context.scope()
             let (campaign, recipients) = try await repo.previewRecipients(
-                scope: try context.scope(), id: try context.id(), limit: 10, access: try context.access(.read))
-            struct Message: Encodable {
-                let customerId: Int
-                let address: String
-                let subject: String?
-                let body: String
-                let contentVariables: [String: String]?
+                scope: scope, id: try context.id(), limit: 10, access: try context.access(.read))
+            let previewer = MessagePreviewer(deps: deps)
+            let content = MessageContent(campaign)
+            let messages = recipients.map { previewer.message(content, for: $0, scope: scope, campaignID: campaign.id, masked: false) }
+            // The whole audience (or snapshot): who would read an empty shortcode, the SMS cost.
+            let members = try await repo.members(
+                scope: scope, id: campaign.id, zones: try await previewer.needsZones(scope: scope, channel: campaign.channel),
+                access: try context.access(.read))
+            let check = try await previewer.check(content, members: members, scope: scope)
+            struct Body: Encodable {
+                let items: [PreviewMessageBody]
+                let missing: [String: Int]
+                let segments: SegmentTotals?
+                let quietHours: MessageCheckBody.HeldBody?
+                let quota: MessageCheckBody.QuotaBody?
             }
-            let html = campaign.channel == .email && MessageRenderer.looksLikeHTML(campaign.body)
-            let messages = recipients.map { recipient in
-                let fields = recipient.fields(for: campaign.channel)
-                return Message(
-                    customerId: recipient.customerID, address: recipient.address,
-                    subject: campaign.subject.map { MessageRenderer.renderSubject($0, for: fields, channel: campaign.channel) },
-                    body: MessageRenderer.render(campaign.body, for: fields, channel: campaign.channel, html: html),
-                    contentVariables: campaign.contentVariables.map {
-                        MessageRenderer.renderVariables($0, for: fields, channel: campaign.channel)
-                    })
-            }
-            struct Body: Encodable { let items: [Message] }
-            return jsonResponse(Body(items: messages))
+            return jsonResponse(
+                Body(items: messages, missing: check.missing, segments: check.segments, quietHours: check.quietHours, quota: check.quota))
         }
     }
 }

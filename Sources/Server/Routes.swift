@@ -210,20 +210,54 @@ enum APIRoutes {
                 }
                 sampleSize = size
             }
-            let preview = try await deps.audience.preview(
-                AudienceDefinition(channel: channel, segment: segment, filters: filters, scope: try context.scope()),
-                sampleSize: sampleSize)
+            let scope = try context.scope()
+            let audience = AudienceDefinition(channel: channel, segment: segment, filters: filters, scope: scope)
+            let preview = try await deps.audience.preview(audience, sampleSize: sampleSize)
             struct Body: Encodable {
                 let count: Int
                 let sample: [RecipientBody]
                 let sms: SMSInfo?
+                let missing: [String: Int]?
+                let segments: SegmentTotals?
+                let quietHours: MessageCheckBody.HeldBody?
+                let quota: MessageCheckBody.QuotaBody?
+                let messages: [PreviewMessageBody]?
             }
-            let body = json["body"]?.stringValue
+            // With the message, the whole audience is checked and the first messages rendered (§21).
+            guard let content = try Self.previewContent(json, channel: channel) else {
+                return jsonResponse(
+                    Body(
+                        count: preview.count, sample: preview.sample.map { RecipientBody($0, masked: masked) }, sms: nil, missing: nil,
+                        segments: nil, quietHours: nil, quota: nil, messages: nil))
+            }
+            let previewer = MessagePreviewer(deps: deps)
+            let members = try await deps.audience.members(audience, zones: try await previewer.needsZones(scope: scope, channel: channel))
+            let check = try await previewer.check(content, members: members, scope: scope)
+            let messages = preview.sample.prefix(10).map {
+                previewer.message(content, for: $0, scope: scope, campaignID: nil, masked: masked)
+            }
             return jsonResponse(
                 Body(
                     count: preview.count, sample: preview.sample.map { RecipientBody($0, masked: masked) },
-                    sms: channel == .sms ? body.map(SMSEncoding.analyze) : nil))
+                    sms: channel == .sms ? SMSEncoding.analyze(content.body) : nil, missing: check.missing, segments: check.segments,
+                    quietHours: check.quietHours, quota: check.quota, messages: masked ? nil : Array(messages)))
         }
+    }
+
+    /// The message a preview request carries (`body`, `subject`, `content_variables`), if any.
+    static func previewContent(_ json: JSONValue, channel: Channel) throws -> MessageContent? {
+        guard let raw = json["body"], raw != .null else { return nil }
+        guard let body = raw.stringValue else { throw APIError.validation("body", "Write the message as text.") }
+        var subject: String?
+        if let raw = json["subject"], raw != .null {
+            guard let text = raw.stringValue else { throw APIError.validation("subject", "Write the subject as text.") }
+            subject = text
+        }
+        var variables: [String: String]?
+        if case .object(let object)? = json["content_variables"] {
+            variables = object.compactMapValues(\.stringValue)
+        }
+        return MessageContent(channel: channel, body: body, subject: channel == .email ? subject : nil, contentVariables: variables)
     }
 
     // MARK: Templates

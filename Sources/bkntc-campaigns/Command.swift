@@ -128,6 +128,8 @@ struct DemoData: AsyncParsableCommand {
     var appointments = 10000
     @Option(help: "Random seed (same seed, same data).")
     var seed: UInt64 = 42
+    @Option(help: "Whose phone numbers and currency: mixed (North American and UK numbers, dollars) or uk (UK mobiles, pounds).")
+    var region: DemoRegion = .mixed
     @Option(
         name: .customLong("bookings-after"),
         help: "Instead of generating data: book some customers of this sent campaign after their message (demo results).")
@@ -151,7 +153,7 @@ struct DemoData: AsyncParsableCommand {
         }
         let bar = ProgressBar(label: "demo-data")
         let summary = try await DemoDataGenerator(pool: pool, prefix: config.prefix, logger: logger).generate(
-            DemoDataOptions(tenants: tenants, customers: customers, appointments: appointments, seed: seed)
+            DemoDataOptions(tenants: tenants, customers: customers, appointments: appointments, seed: seed, region: region)
         ) { progress in
             bar.update(phase: progress.phase, done: progress.done, total: progress.total)
         }
@@ -164,3 +166,5 @@ struct DemoData: AsyncParsableCommand {
         await pool.close()
     }
 }
+
+extension DemoRegion: ExpressibleByArgument {}

@@ -279,6 +279,27 @@ struct DemoDataTests {
         }
     }
 
+    /// A British demo: every number a customer typed (international or national) is a UK
+    /// mobile once read with country 44, the numbers are as distinct as in the mixed data, and
+    /// prices are in pounds. The mixed data, read the same way, turns US numbers into +44….
+    @Test func theUKRegionHasOnlyUKNumbersAndPounds() async throws {
+        try await withDemoDatabase { pool in
+            let p = Self.prefix
+            _ = try await DemoDataGenerator(pool: pool, prefix: p, logger: TestDatabase.logger).generate(
+                DemoDataOptions(tenants: 0, customers: 1_500, appointments: 100, seed: 5, now: Self.now, region: .uk))
+            let normalizer = AddressNormalizer(defaultCountryCode: "44")
+            try await pool.withConnection { db async throws in
+                let phones: [String?] = try await db.query("SELECT phone_number FROM \(identifier: p.bkntc("customers"))").map { try $0.decode("phone_number") }
+                let valid = phones.compactMap { normalizer.normalizePhone($0) }
+                #expect(valid.count > 1_000, "most customers have a number: \(valid.count)")
+                #expect(valid.allSatisfy { $0.hasPrefix("+447700") && $0.count == 13 }, "\(valid.filter { !$0.hasPrefix("+447700") || $0.count != 13 }.prefix(5))")
+                let currency: String? = try await db.queryFirst(
+                    "SELECT option_value FROM \(identifier: p.wordpress("options")) WHERE option_name = 'bkntc_currency'")?.decode("option_value")
+                #expect(currency == "GBP")
+            }
+        }
+    }
+
     @Test func refusesImpossibleOptions() async throws {
         try await withDemoDatabase { pool in
             let generator = DemoDataGenerator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger)

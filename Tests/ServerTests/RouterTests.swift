@@ -120,6 +120,9 @@ struct RouterTests {
             func preview(_ audience: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
                 throw MariaDBError.poolExhausted(waitedSeconds: 10)
             }
+            func members(_ audience: AudienceDefinition, zones: Bool) async throws -> AudienceMembers {
+                throw MariaDBError.poolExhausted(waitedSeconds: 10)
+            }
         }
         try await Self.withRouter(Self.dependencies(audience: Busy())) { client in
             let result = try await Self.call(

@@ -215,6 +215,11 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         return (campaign, Array(recipients.prefix(limit)))
     }
 
+    public func members(scope: TenantScope, id: Int, zones: Bool, access: AccessCheck) async throws -> AudienceMembers {
+        _ = try state.withLock { state in try Self.require(state, scope, id, access) }
+        return AudienceMembers(recipients: recipients)
+    }
+
     private static func require(_ state: State, _ scope: TenantScope, _ id: Int, _ access: AccessCheck) throws -> Campaign {
         guard let entry = state.campaigns[id], entry.scope == scope else { throw DomainError.notFound("campaign") }
         try access.check(entry.campaign.channel)
@@ -236,6 +241,10 @@ public struct InMemoryAudienceRepository: AudienceRepository {
 
     public func preview(_ audience: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
         AudiencePreview(count: recipients.count, sample: Array(recipients.prefix(sampleSize)))
+    }
+
+    public func members(_ audience: AudienceDefinition, zones: Bool) async throws -> AudienceMembers {
+        AudienceMembers(recipients: recipients)
     }
 }
 

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Every value is given without braces and with a character that cannot be part of a shortcode
 /// name, so no shortcode can be formed across a value: a known shortcode of the template never
-/// survives rendering and every `{token}` left is one the template already had unknown.
+/// survives rendering and every `{token}` left is one the template already had unknown, or the
+/// fallback form of one it spelled `{name|` (a value may close `{name|…{customer_first_name}}`).
 enum ShortcodeTarget {
     static func run(_ input: FuzzInput) {
         let fields = input.fields(6)
@@ -14,7 +15,7 @@ enum ShortcodeTarget {
         let recipient = RecipientFields(
             firstName: "·" + withoutBraces(fields[1]), lastName: withoutBraces(fields[2]) + "·",
             phone: "+" + withoutBraces(fields[3]), email: "@" + withoutBraces(fields[4]))
-        let unknown = Set(MessageRenderer.unknownShortcodes(in: template))
+        let unknown = Set(MessageRenderer.unknownShortcodes(in: template)).union(fallbackOpenings(in: template))
 
         for channel in [Channel.sms, .email] {
             for html in [false, true] {
@@ -50,6 +51,27 @@ enum ShortcodeTarget {
             decoded += text
         }
         require(!decoded.unicodeScalars.contains { $0 == "\r" || $0 == "\n" }, "the encoded header of \(value.debugDescription) has a line break")
+    }
+
+    /// `{name}` for every `{name|` the template spells: the start of a fallback placeholder.
+    private static func fallbackOpenings(in template: String) -> [String] {
+        let scalars = Array(template.unicodeScalars)
+        var found: [String] = []
+        for (index, scalar) in scalars.enumerated() where scalar == "{" {
+            var end = index + 1
+            while end < scalars.count, isNameScalar(scalars[end]) { end += 1 }
+            if end > index + 1, end < scalars.count, scalars[end] == "|" {
+                found.append("{" + String(String.UnicodeScalarView(scalars[(index + 1)..<end])) + "}")
+            }
+        }
+        return found
+    }
+
+    private static func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F: return true
+        default: return false
+        }
     }
 
     private static func withoutBraces(_ text: String) -> String {

@@ -80,9 +80,7 @@ public enum EmailComposer {
         }
         headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
 
-        let parts = BodyParts(
-            body: content.body, isHTML: content.isHTML ?? MessageRenderer.looksLikeHTML(content.body), unsubscribeURL: unsubscribeURL,
-            strings: strings)
+        let parts = BodyParts(content, unsubscribeURL: unsubscribeURL, strings: strings)
         var message = headers.map(HeaderText.fold).joined(separator: "\r\n") + "\r\n\r\n"
         message += "--\(boundary)\r\n"
         message += "Content-Type: text/plain; charset=utf-8\r\n"
@@ -94,6 +92,16 @@ public enum EmailComposer {
         message += QuotedPrintable.encode(parts.html) + "\r\n"
         message += "--\(boundary)--\r\n"
         return message
+    }
+
+    /// The plain-text and HTML parts of the message as ``compose(_:)`` writes them, before
+    /// their transfer encoding (lines end in LF): what the recipient reads, with the unsubscribe
+    /// footer. Previews show exactly this.
+    public static func parts(of content: EmailContent) -> (text: String, html: String) {
+        let unsubscribeURL = content.unsubscribeURL.map(HeaderText.address).flatMap { $0.isEmpty ? nil : $0 }
+        let strings = UnsubscribeStrings.forLanguage(content.language ?? UnsubscribeStrings.fallbackLanguage)
+        let parts = BodyParts(content, unsubscribeURL: unsubscribeURL, strings: strings)
+        return (parts.text, parts.html)
     }
 
     /// A readable plain-text version of an HTML body.
@@ -155,8 +163,9 @@ private struct BodyParts {
     var text: String
     var html: String
 
-    init(body: String, isHTML: Bool, unsubscribeURL: String?, strings: UnsubscribeStrings) {
-        let body = LineEndings.toLF(body)
+    init(_ content: EmailContent, unsubscribeURL: String?, strings: UnsubscribeStrings) {
+        let isHTML = content.isHTML ?? MessageRenderer.looksLikeHTML(content.body)
+        let body = LineEndings.toLF(content.body)
         if isHTML {
             text = EmailComposer.plainText(fromHTML: body)
             html = body.lowercased().contains("<html") ? body : Self.document(body)
