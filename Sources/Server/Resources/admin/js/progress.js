@@ -104,8 +104,8 @@ export async function progressView(ctx, id) {
       stat(p.pending + p.sending, 'pending', 'pending', pendingDetail(p)),
       stat(p.failed, 'failed', 'failed', p.failed ? 'see the logs for why' : ''),
       stat(p.skipped, 'skipped', 'skipped', p.skipped ? 'suppressed, capped, held out or cancelled' : ''),
-      h('div', { class: 'stat', dataset: { counter: 'rate' } }, h('div', { class: 'value' }, `${(p.rate || 0).toFixed(1)}/s`), h('div', { class: 'label' },
-        p.stage === 'done' || p.eta_seconds === null || p.eta_seconds === undefined ? 'per second' : `per second · about ${Math.max(1, Math.round(p.eta_seconds / 60))} min left`)));
+      p.stage === 'done' ? null : h('div', { class: 'stat', dataset: { counter: 'rate' } }, h('div', { class: 'value' }, `${(p.rate || 0).toFixed(1)}/s`), h('div', { class: 'label' },
+        p.eta_seconds === null || p.eta_seconds === undefined ? 'messages per second' : `messages per second · about ${Math.max(1, Math.round(p.eta_seconds / 60))} min left`)));
     render(note, wentOut && !p.delivered && !p.undelivered && reportNote ? h('p', { class: 'muted', id: 'delivery-note' }, reportNote) : null);
     render(line, draft ? 'Not sent yet. Check it, then press Send: you will see who gets it and what it costs before anything goes out.'
       : `${percent} % · ${statusLine({ status_reason: current.status_reason, ...p })}`);
