@@ -66,10 +66,19 @@ export async function api(method, path, body, options = {}) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   let answer;
-  try {
-    answer = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new APIError(0, null);
+  // The same key while its first request still runs: 409 idempotency_in_progress with
+  // Retry-After; waiting for it gets the first answer, never a second send.
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      answer = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new APIError(0, null);
+    }
+    if (!(options.idempotencyKey && answer.status === 409 && attempt < 10)) break;
+    const peek = await answer.clone().json().catch(() => null);
+    if (peek?.error?.code !== 'idempotency_in_progress') break;
+    const seconds = Math.min(5, Math.max(1, Number(answer.headers.get('Retry-After')) || 1));
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   }
   if (answer.status === 204) return null;
   const json = await answer.json().catch(() => null);

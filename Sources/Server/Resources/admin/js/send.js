@@ -51,11 +51,16 @@ export function manualSummary(answer, names = new Map()) {
   if (answer.suppressed) parts.push(`${plural(answer.suppressed, 'address was', 'addresses were')} on the suppression list and ${answer.suppressed === 1 ? 'gets' : 'get'} nothing.`);
   if (answer.duplicates) parts.push(`${plural(answer.duplicates, 'address was', 'addresses were')} listed twice; each gets one message.`);
   if (answer.invalid?.length) {
-    const shown = answer.invalid.map((entry) => {
-      const id = String(entry).match(/^customer\s+#?(\d+)$/i);
-      return id ? (names.get(Number(id[1])) ? `${names.get(Number(id[1]))} (no usable address)` : 'a customer without a usable address') : `“${entry}”`;
-    });
-    parts.push(`${answer.invalid.length === 1 ? 'This one was' : 'These were'} not sent because the address cannot be used: ${shown.join(', ')}.`);
+    // The service names chosen customers in sentences ("Ann Lee has no valid phone number …");
+    // typed addresses come back as typed; an older service said "customer 12".
+    const addresses = [];
+    for (const entry of answer.invalid.map(String)) {
+      const id = entry.match(/^customer\s+#?(\d+)$/i);
+      if (id) parts.push(`${names.get(Number(id[1])) || 'A chosen customer'} has no address that can be used on this channel.`);
+      else if (/\s/.test(entry.trim())) parts.push(/[.!?]$/.test(entry.trim()) ? entry.trim() : `${entry.trim()}.`);
+      else addresses.push(`“${entry}”`);
+    }
+    if (addresses.length) parts.push(`Not sent, because ${addresses.length === 1 ? 'this is not an address' : 'these are not addresses'} that can be used: ${addresses.join(', ')}.`);
   }
   return parts.join(' ');
 }
@@ -166,8 +171,8 @@ export async function sendView(ctx) {
       if (error.code === 'duplicate_send') {
         const again = h('button', { type: 'button', id: 'send-again', onclick: () => send(true) }, 'Send again anyway');
         render(manualResult, h('div', { class: 'notice', role: 'alert', id: 'duplicate-question' },
-          h('p', {}, error.message && !DEVELOPER_WORDS.test(error.message) ? error.message : 'You sent this same message to the same people a few minutes ago.',
-            ' They would get it twice.'),
+          h('p', {}, error.message && !DEVELOPER_WORDS.test(error.message) ? error.message : 'You sent this same message to the same people a few minutes ago. Send it again?',
+            /\?\s*$/.test(error.message || '?') ? ' If you do, they get it twice.' : ' They would get it twice.'),
           h('div', { class: 'row' }, again, h('button', { type: 'button', onclick: () => render(manualResult) }, 'Don\'t send'))));
         return;
       }
