@@ -38,7 +38,7 @@ export function describe(entry) {
     case 'campaign:pause': return `Paused ${name}`;
     case 'campaign:resume': return `Resumed ${name}`;
     case 'campaign:cancel': return `Cancelled ${name}${d.skipped ? ` (${count(d.skipped, 'message', 'messages')} not sent)` : ''}`;
-    case 'campaign:manual_send': return `Manual send ${name} to ${count(d.recipients, 'recipient', 'recipients')}${d.suppressed ? ` (${d.suppressed} suppressed left out)` : ''}`;
+    case 'campaign:manual_send': return `Sent a manual message (${name}) to ${count(d.recipients, 'recipient', 'recipients')}${d.suppressed ? ` (${d.suppressed} suppressed left out)` : ''}`;
     case 'message:test_send': return `Test send to ${d.to}: ${d.status === 'sent' ? 'sent' : d.status === 'pending' ? 'sending' : `failed${d.code ? ` (${d.code})` : ''}`}`;
     case 'template:create': return `Created the template ${name}`;
     case 'template:update': return `Edited the template ${name}`;
