@@ -44,6 +44,8 @@ public struct AppDependencies: Sendable {
     public var directory: (any BookneticDirectory)?
     /// The provider test sends go through (the engine's sender).
     public var sender: (any MessageSender)?
+    /// The tenants' WhatsApp templates from the provider; nil with the outbox.
+    public var whatsappTemplates: (any WhatsAppTemplateSource)?
     /// `BKNTC_PUBLIC_URL`, which webhook signatures cover.
     public var publicURL: String?
     /// `BKNTC_SECRET`, which signs unsubscribe links.
@@ -147,6 +149,7 @@ public struct AppDependencies: Sendable {
         deps.installation = installation
         deps.providers = engine?.providers ?? MariaDBProviderConfiguration(pool: pool, prefix: prefix, installation: installation, clock: clock)
         deps.sender = engine?.sender
+        deps.whatsappTemplates = engine?.whatsappTemplates
         deps.providerEvents = MariaDBProviderEvents(pool: pool, prefix: prefix, clock: clock)
         deps.directory = MariaDBBookneticDirectory(pool: pool, prefix: prefix)
         deps.publicURL = config.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }

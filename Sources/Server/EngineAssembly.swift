@@ -24,6 +24,8 @@ public struct EngineAssembly: Sendable {
     public let providers: MariaDBProviderConfiguration
     /// The sender, for test sends outside the queue.
     public let sender: any MessageSender
+    /// The tenants' WhatsApp templates (the live provider only; the outbox has none).
+    public let whatsappTemplates: (any WhatsAppTemplateSource)?
     /// The versions of the tenants' settings, shared with the API so a change applies to the
     /// engine at once (DESIGN §10).
     public let settingsVersions: SettingsVersions
@@ -56,6 +58,7 @@ public struct EngineAssembly: Sendable {
         case .outbox:
             sender = MariaDBOutboxSender(pool: senderPool, prefix: config.prefix, clock: clock)
             transport = nil
+            whatsappTemplates = nil
         case .live:
             let transport = CurlTransport(policy: config.transportPolicy, threads: config.sendConcurrency + 2)
             var smtp = SMTPSender(
@@ -68,6 +71,9 @@ public struct EngineAssembly: Sendable {
                     logger: logger),
                 smtp: smtp)
             self.transport = transport
+            whatsappTemplates = TwilioContentTemplates(
+                transport: transport, contentBase: TwilioContentTemplates.contentBase(forAPIBase: config.twilioAPIBase), providers: providers,
+                logger: logger)
         }
         self.providers = providers
         self.sender = sender

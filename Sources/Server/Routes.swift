@@ -51,6 +51,7 @@ enum APIRoutes {
         registerReporting(&api, deps)
         registerResults(&api, deps)
         registerProviders(&api, deps)
+        registerWhatsAppTemplates(&api, deps)
         registerAudit(&api, deps)
     }
 

@@ -96,6 +96,8 @@ public final class FakeTwilio: Sendable {
             messages.append(message)
         }
         var behaviours: [String: Behaviour] = [:]
+        /// Content API templates, as `ContentAndApprovals` items (JSON objects).
+        var contents: [String] = []
         var requests = 0
         var rejected: [String] = []
         var faults: Faults?
@@ -175,6 +177,22 @@ public final class FakeTwilio: Sendable {
     /// Adds a message as if it had been sent earlier (for lookups).
     public func record(_ message: Message) { state.withLock { $0.append(message) } }
 
+    /// Adds a template to the account's Content API (`GET /v1/ContentAndApprovals`), as Twilio
+    /// lists it: a text type with `{{n}}` placeholders, sample variables and a WhatsApp approval.
+    public func addContentTemplate(
+        sid: String, name: String, language: String = "en", body: String, variables: [String: String], status: String? = "approved"
+    ) {
+        let item: [String: Any] = [
+            "sid": sid, "account_sid": accountSID, "friendly_name": name, "language": language, "variables": variables,
+            "types": ["twilio/text": ["body": body]],
+            "approval_requests": status.map { ["name": name, "category": "MARKETING", "content_type": "twilio/text", "status": $0, "rejection_reason": ""] }
+                ?? [String: Any](),
+            "date_created": Self.rfc2822(Date()), "url": "https://content.twilio.com/v1/Content/\(sid)",
+        ]
+        let json = (try? JSONSerialization.data(withJSONObject: item, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        state.withLock { $0.contents.append(json) }
+    }
+
     static func rfc2822(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -194,6 +212,12 @@ public final class FakeTwilio: Sendable {
         let expected = "Basic " + Data("\(accountSID):\(authToken)".utf8).base64EncodedString()
         guard headers.first(name: "Authorization") == expected else { return error(401, 20003, "Authenticate") }
         let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
+        if path == "/v1/ContentAndApprovals" {
+            guard method == .GET else { return error(405, 20004, "Method not allowed") }
+            let items = state.withLock { $0.contents }
+            let meta = "{\"page\":0,\"page_size\":50,\"first_page_url\":null,\"previous_page_url\":null,\"next_page_url\":null,\"key\":\"contents\"}"
+            return (200, [], "{\"contents\":[\(items.joined(separator: ","))],\"meta\":\(meta)}", 0)
+        }
         guard path == "/2010-04-01/Accounts/\(accountSID)/Messages.json" else { return error(404, 20404, "The requested resource was not found") }
         if method == .GET { return list(query: uri.contains("?") ? String(uri.split(separator: "?", maxSplits: 1)[1]) : "") }
         guard method == .POST else { return error(405, 20004, "Method not allowed") }
