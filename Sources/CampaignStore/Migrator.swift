@@ -8,9 +8,13 @@ import Schema
 public enum MigrationError: Error, Sendable, CustomStringConvertible {
     case statementFailed(file: String, statement: Int, sql: String, detail: String)
     case unreadableSchema(String)
+    /// Another `migrate` held the database's migration lock for the whole wait.
+    case lockTimeout(seconds: Int)
 
     public var description: String {
         switch self {
+        case .lockTimeout(let seconds):
+            "another migrate held the migration lock for \(seconds) s; try again when it has finished"
         case .statementFailed(let file, let statement, let sql, let detail):
             "migration \(file) failed at statement \(statement) (\(sql.prefix(80))…): \(detail)"
         case .unreadableSchema(let detail): "cannot read the schema files: \(detail)"
@@ -57,36 +61,71 @@ public struct Migrator: Sendable {
         let files = try overrideFiles ?? Self.files(includeOptional: includeOptional)
         let table = prefix.bkntc("campaign_migrations")
         return try await pool.withConnection { db in
-            let done = try await appliedVersions(db)
+            // One migrate at a time per database and prefix (DESIGN §20): replicas that start
+            // together wait for the first, then find its work done. The lock is the
+            // connection's, so a migrate that dies releases it.
+            let lock = lockName
             if !dryRun {
-                try await db.executeRaw(RawSQL(trusted: Self.bootstrap(table.text)))
+                let got: Int? = try await db.queryFirst("SELECT GET_LOCK(\(lock), \(Self.lockWait)) AS got")?.decode("got")
+                guard got == 1 else { throw MigrationError.lockTimeout(seconds: Self.lockWait) }
             }
-            var applied: [MigrationReport.Step] = []
-            var skipped: [String] = []
-            for file in files {
-                let version = Self.version(of: file)
-                if done.contains(version) {
-                    skipped.append(version)
-                    continue
-                }
-                let statements = SQLScript.statements(in: prefix.apply(to: file.sql))
-                if !dryRun {
-                    for (index, statement) in statements.enumerated() {
-                        do {
-                            try await db.executeRaw(RawSQL(trusted: statement))
-                        } catch let error as MariaDBError {
-                            throw MigrationError.statementFailed(
-                                file: file.name, statement: index + 1, sql: statement, detail: error.detail)
-                        }
-                    }
-                    try await db.execute(
-                        "INSERT INTO \(identifier: table) (version, name, applied_at) VALUES (\(version), \(file.name), \(clock.now()))")
-                    logger.info("applied migration", metadata: ["version": "\(version)", "file": "\(file.name)"])
-                }
-                applied.append(.init(version: version, statements: statements))
+            do {
+                let report = try await apply(files, table: table, dryRun: dryRun, on: db)
+                if !dryRun { _ = try await db.query("SELECT RELEASE_LOCK(\(lock))") }
+                return report
+            } catch {
+                if !dryRun { _ = try? await db.query("SELECT RELEASE_LOCK(\(lock))") }
+                throw error
             }
-            return MigrationReport(applied: applied, alreadyApplied: skipped)
         }
+    }
+
+    /// Applies the files not yet recorded, on `db` (under the lock unless `dryRun`).
+    private func apply(_ files: [SchemaFiles.File], table: SQLIdentifier, dryRun: Bool, on db: MariaDBSession) async throws
+        -> MigrationReport
+    {
+        let done = try await appliedVersions(db)
+        if !dryRun {
+            try await db.executeRaw(RawSQL(trusted: Self.bootstrap(table.text)))
+        }
+        var applied: [MigrationReport.Step] = []
+        var skipped: [String] = []
+        for file in files {
+            let version = Self.version(of: file)
+            if done.contains(version) {
+                skipped.append(version)
+                continue
+            }
+            let statements = SQLScript.statements(in: prefix.apply(to: file.sql))
+            if !dryRun {
+                for (index, statement) in statements.enumerated() {
+                    do {
+                        try await db.executeRaw(RawSQL(trusted: statement))
+                    } catch let error as MariaDBError {
+                        throw MigrationError.statementFailed(
+                            file: file.name, statement: index + 1, sql: statement, detail: error.detail)
+                    }
+                }
+                try await db.execute(
+                    "INSERT INTO \(identifier: table) (version, name, applied_at) VALUES (\(version), \(file.name), \(clock.now()))")
+                logger.info("applied migration", metadata: ["version": "\(version)", "file": "\(file.name)"])
+            }
+            applied.append(.init(version: version, statements: statements))
+        }
+        return MigrationReport(applied: applied, alreadyApplied: skipped)
+    }
+
+    /// How long a migrate waits for another to finish (seconds).
+    static let lockWait = 120
+
+    /// The server-wide name of this database's and prefix's migration lock (≤ 64 characters).
+    var lockName: String {
+        let key = "\(pool.configuration.database)/\(prefix.bkntc("campaign_migrations").text)"
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return "bkntc-campaigns-migrate-" + String(hash, radix: 16)
     }
 
     /// Whether every required migration is recorded (for `/ready`).

@@ -97,3 +97,17 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
         }
     }
 }
+
+extension MariaDBError {
+    /// 1142/1143/1044: the user lacks a privilege for the statement.
+    public var isAccessDenied: Bool {
+        if case .server(let code, _, _, _) = self { return [1142, 1143, 1044].contains(code) }
+        return false
+    }
+
+    /// 1146: the table does not exist.
+    public var isMissingTable: Bool {
+        if case .server(let code, _, _, _) = self { return code == 1146 }
+        return false
+    }
+}

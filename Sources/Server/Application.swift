@@ -17,7 +17,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     router.add(middleware: ErrorMiddleware())
     var declarations: [RouteDeclaration] = []
     router.get("health") { _, _ in
-        jsonResponse(["status": "ok"])
+        jsonResponse(["status": "ok", "version": ServiceVersion.number])
     }
     router.get("ready") { _, _ in
         let state = await deps.readiness()

@@ -15,7 +15,8 @@ struct BookneticCampaigns: AsyncParsableCommand {
         commandName: "bkntc-campaigns",
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
-        subcommands: [Serve.self, Migrate.self, Tick.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
+        version: ServiceVersion.number,
+        subcommands: [Serve.self, Migrate.self, Doctor.self, Tick.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -168,3 +169,35 @@ struct DemoData: AsyncParsableCommand {
 }
 
 extension DemoRegion: ExpressibleByArgument {}
+
+struct Doctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the configuration, the database and the providers; exit 1 on any failure.",
+        discussion: "Run it after editing /etc/bkntc-campaigns/env. Each line says ok, warn or fail and what to fix; no secret is printed.")
+
+    @Flag(help: "Print {\"ok\",\"checks\":[{\"check\",\"status\",\"message\"}]} instead of lines.")
+    var json = false
+
+    func run() async throws {
+        var logger = makeLogger("doctor")
+        if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .critical }
+        let checks = await Server.Doctor(logger: logger).run()
+        let ok = !checks.contains { $0.status == .fail }
+        if json {
+            struct Report: Encodable {
+                let ok: Bool
+                let checks: [DoctorCheck]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(Report(ok: ok, checks: checks)), as: UTF8.self))
+        } else {
+            let width = checks.map(\.check.count).max() ?? 0
+            for check in checks {
+                let name = check.check.padding(toLength: width, withPad: " ", startingAt: 0)
+                print("\(check.status.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0))  \(name)  \(check.message)")
+            }
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}

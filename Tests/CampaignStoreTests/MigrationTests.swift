@@ -63,6 +63,33 @@ struct MigrationTests {
         }
     }
 
+    /// Replicas that start together on an empty database (DESIGN §20): before the lock, two
+    /// `migrate` processes started at once failed with "Duplicate entry '0001'" every time.
+    @Test func replicasMigratingAtOnceApplyEachFileOnceAndAllSucceed() async throws {
+        let pool = try await TestDatabase.create("migrate_race")
+        try await TestDatabase.dropping(pool) {
+            let prefix = try TablePrefix("wpr_")
+            let files = try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger).migrate(dryRun: true).applied.count
+            // Four replicas, each with its own pool (its own connections), like four processes.
+            let pools = (0..<4).map { _ in MariaDBPool(configuration: pool.configuration, logger: TestDatabase.logger) }
+            let reports = try await withThrowingTaskGroup(of: MigrationReport.self) { group in
+                for replica in pools {
+                    group.addTask { try await Migrator(pool: replica, prefix: prefix, logger: TestDatabase.logger).migrate() }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for replica in pools { await replica.close() }
+            #expect(reports.count == 4)
+            #expect(reports.map(\.applied.count).reduce(0, +) == files, "each file applied by exactly one replica")
+            #expect(reports.filter { !$0.applied.isEmpty }.count == 1, "the first applies everything, the others find it done")
+            let recorded: Int? = try await pool.withConnection { db in
+                try await db.queryFirst("SELECT COUNT(*) AS n FROM `wpr_bkntc_campaign_migrations`")?.decode("n")
+            }
+            #expect(recorded == files)
+            #expect(try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger).isCurrent())
+        }
+    }
+
     @Test func aFailureNamesTheFileAndTheStatement() async throws {
         let pool = try await TestDatabase.create("badmigration")
         try await TestDatabase.dropping(pool) {

@@ -76,6 +76,23 @@ struct PreviewCheckTests {
         }
     }
 
+    @Test func thePlansSMSQuotaLeftIsShownWhereThereIsOne() async throws {
+        try await Self.withCustomers("preview_quota") { pool, deps in
+            let plan = #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"100"}}"#
+            try await pool.withConnection { db in try await db.execute("UPDATE wpa_bkntc_plans SET permissions = \(plan) WHERE id = 1") }
+            try await APIFixture.withServer(deps) { client in
+                let answer = try await APIFixture.call(
+                    client, .post, "/api/v1/segments/preview", tenant: 1, user: 10,
+                    body: #"{"channel":"sms","segment":{"type":"all_customers"},"body":"Hi"}"#)
+                #expect(answer.json?["quota"] == .object(["limit": .number(100), "used": .number(0), "left": .number(100)]), "\(answer)")
+                let whatsapp = try await APIFixture.call(
+                    client, .post, "/api/v1/segments/preview?whatsapp", tenant: 1, user: 10,
+                    body: #"{"channel":"whatsapp","segment":{"type":"all_customers"},"body":"Hi"}"#)
+                #expect(whatsapp.json?["quota"] == nil, "the plan's quota counts SMS only: \(whatsapp)")
+            }
+        }
+    }
+
     @Test func quietHoursSayHowManyWaitAndUntilWhen() async throws {
         try await Self.withCustomers("preview_quiet") { _, deps in
             try await APIFixture.withServer(deps) { client in

@@ -1,0 +1,265 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import Logging
+import MariaDB
+
+/// One line of `bkntc-campaigns doctor`.
+public struct DoctorCheck: Sendable, Hashable, Encodable {
+    /// How a check came out: `fail` makes `doctor` exit 1.
+    public enum Status: String, Sendable, Hashable, Encodable {
+        case ok
+        case warn
+        case fail
+    }
+
+    /// What was checked (`database`, `secret`, `providers tenant 3 sms`, …).
+    public var check: String
+    public var status: Status
+    /// What was found, and for `warn` and `fail` what to fix. Never a secret.
+    public var message: String
+
+    public init(_ check: String, _ status: Status, _ message: String) {
+        self.check = check
+        self.status = status
+        self.message = message
+    }
+}
+
+/// The checks an operator runs after editing `/etc/bkntc-campaigns/env` (DESIGN §20): the
+/// configuration, the database and what the service's user may do in it, Booknetic's tables,
+/// the installation mode, migrations, the secret, the public URL, each tenant's providers and
+/// the clock. Each line says what to fix; none prints a secret.
+public struct Doctor: Sendable {
+    /// The demo's secret (Scripts/demo): never fit for a real install.
+    public static let demoSecret = "demo-secret-change-me-0123456789"
+    /// Tenants whose providers are listed one by one; beyond them only counts.
+    public static let listedTenants = 20
+
+    let environment: [String: String]
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, clock: any WallClock = SystemClock(), logger: Logger) {
+        self.environment = environment
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Runs every check that can run: without a readable configuration or a reachable database,
+    /// the checks that need them are left out (the failing line says why).
+    public func run() async -> [DoctorCheck] {
+        let config: ServiceConfiguration
+        do {
+            config = try ServiceConfiguration.fromEnvironment(environment, requireSecret: false)
+        } catch {
+            return [DoctorCheck("configuration", .fail, "\(error.description). Fix it in /etc/bkntc-campaigns/env.")]
+        }
+        var checks = [DoctorCheck("configuration", .ok, "every BKNTC_ variable that is set is valid")]
+        checks.append(Self.secretCheck(config.secret))
+        checks.append(Self.publicURLCheck(config.publicURL))
+        let pool = MariaDBPool(configuration: config.database, logger: logger)
+        checks += await databaseChecks(config, pool: pool)
+        await pool.close()
+        return checks
+    }
+
+    /// The checks that read the database; a first line `fail` when it cannot be reached.
+    func databaseChecks(_ config: ServiceConfiguration, pool: MariaDBPool) async -> [DoctorCheck] {
+        var checks: [DoctorCheck] = []
+        let facts: DatabaseInspection.Facts
+        let inspection = DatabaseInspection(pool: pool, prefix: config.prefix)
+        do {
+            facts = try await inspection.inspect()
+        } catch {
+            let detail = (error as? MariaDBError)?.detail ?? "\(error)"
+            let place = config.database.socket.map { "socket \($0)" } ?? "\(config.database.host):\(config.database.port)"
+            return [
+                DoctorCheck(
+                    "database", .fail,
+                    "\(place), database \(config.database.database), user \(config.database.user): \(detail). Check BKNTC_DB_HOST, "
+                        + "BKNTC_DB_PORT (or BKNTC_DB_SOCKET), BKNTC_DB_NAME, BKNTC_DB_USER and BKNTC_DB_PASSWORD.")
+            ]
+        }
+        checks.append(Self.serverCheck(facts.serverVersion))
+        checks += Self.privilegeChecks(facts, prefix: config.prefix)
+        checks.append(Self.columnsCheck(facts))
+        let saas = config.saas ?? facts.saasTablesPresent
+        checks.append(
+            DoctorCheck(
+                "installation", .ok,
+                (saas ? "Booknetic SaaS (tenants)" : "a single site")
+                    + (config.saas == nil ? ", detected from the database (\(config.prefix.bareName("tenants")) "
+                        + (facts.saasTablesPresent ? "exists)" : "does not exist)") : ", as BKNTC_SAAS says")))
+        checks.append(await migrationsCheck(pool: pool, prefix: config.prefix))
+        checks += await providerChecks(pool: pool, config: config, saas: saas, inspection: inspection)
+        checks.append(Self.clockCheck(serverNow: facts.serverNow, now: clock.now()))
+        return checks
+    }
+
+    // MARK: Configuration
+
+    static func secretCheck(_ secret: String) -> DoctorCheck {
+        if secret.isEmpty {
+            return DoctorCheck("secret", .fail, "BKNTC_SECRET is not set: generate one with `openssl rand -hex 32` and paste the same into the bridge plugin")
+        }
+        if secret == demoSecret {
+            return DoctorCheck("secret", .fail, "BKNTC_SECRET is the demo's: generate a new one with `openssl rand -hex 32`")
+        }
+        if secret.count < 32 {
+            return DoctorCheck(
+                "secret", .fail, "BKNTC_SECRET has \(secret.count) characters: use at least 32 (`openssl rand -hex 32`)")
+        }
+        return DoctorCheck("secret", .ok, "BKNTC_SECRET has \(secret.count) characters")
+    }
+
+    static func publicURLCheck(_ url: String?) -> DoctorCheck {
+        guard let url else {
+            return DoctorCheck(
+                "public url", .fail,
+                "BKNTC_PUBLIC_URL is not set: Twilio webhooks and unsubscribe links need the service's https address, e.g. https://campaigns.example.com")
+        }
+        guard let components = URLComponents(string: url), components.scheme?.lowercased() == "https", components.host?.isEmpty == false else {
+            return DoctorCheck("public url", .fail, "BKNTC_PUBLIC_URL is \(url): Twilio webhooks and unsubscribe links need https")
+        }
+        return DoctorCheck("public url", .ok, url)
+    }
+
+    // MARK: Database
+
+    /// MariaDB 10.6 or later, or MySQL 8.0 or later, from `VERSION()`.
+    public static func serverCheck(_ version: String) -> DoctorCheck {
+        let numbers = version.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        let (major, minor) = (numbers.first ?? 0, numbers.count > 1 ? numbers[1] : 0)
+        let mariaDB = version.lowercased().contains("mariadb")
+        let supported = mariaDB ? (major, minor) >= (10, 6) : major >= 8
+        let name = mariaDB ? "MariaDB" : "MySQL"
+        if supported { return DoctorCheck("database", .ok, "reachable: \(name) \(version)") }
+        return DoctorCheck("database", .fail, "\(name) \(version) is too old: use MariaDB 10.6 or later, or MySQL 8.0 or later")
+    }
+
+    static func privilegeChecks(_ facts: DatabaseInspection.Facts, prefix: TablePrefix) -> [DoctorCheck] {
+        var checks: [DoctorCheck] = []
+        let missing = facts.reads.filter { $0.access == .missing && DatabaseInspection.bookneticTables.contains($0.table) }
+        if missing.isEmpty {
+            checks.append(DoctorCheck("booknetic tables", .ok, "found under the prefix \(prefix.bareName("").dropLast("bkntc_".count))"))
+        } else {
+            checks.append(
+                DoctorCheck(
+                    "booknetic tables", .fail,
+                    "\(missing.map { prefix.bareName($0.table) }.joined(separator: ", ")) not found: is BKNTC_TABLE_PREFIX WordPress' "
+                        + "$table_prefix, and is Booknetic installed in BKNTC_DB_NAME?"))
+        }
+        let denied = facts.reads.filter { $0.access == .denied }.map(\.table)
+        let unwritable = facts.writes.filter { $0.access != .allowed }.map(\.table)
+        if !denied.isEmpty {
+            checks.append(
+                DoctorCheck(
+                    "privileges", .fail,
+                    "the database user may not read \(denied.joined(separator: ", ")): GRANT SELECT ON the WordPress database's tables"))
+        } else if !unwritable.isEmpty {
+            checks.append(
+                DoctorCheck(
+                    "privileges", .fail,
+                    "the database user may not write \(unwritable.map { prefix.bareName($0) }.joined(separator: ", ")): "
+                        + "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX on its own tables (docs/deploy.md)"))
+        } else if facts.writes.isEmpty && facts.mayCreateTables == false {
+            checks.append(
+                DoctorCheck(
+                    "privileges", .fail, "the database user may not create tables, so `migrate` cannot: GRANT CREATE, ALTER, INDEX (docs/deploy.md)"))
+        } else if facts.writes.isEmpty {
+            checks.append(DoctorCheck("privileges", .ok, "reads Booknetic's and WordPress' tables; its own tables are not created yet"))
+        } else {
+            checks.append(DoctorCheck("privileges", .ok, "reads Booknetic's and WordPress' tables, writes its own"))
+        }
+        return checks
+    }
+
+    static func columnsCheck(_ facts: DatabaseInspection.Facts) -> DoctorCheck {
+        let present = facts.optionalColumns.filter(\.present).map(\.column)
+        let absent = facts.optionalColumns.filter { !$0.present }.map(\.column)
+        var message = present.isEmpty ? "none of Booknetic's optional columns" : "present: \(present.joined(separator: ", "))"
+        if !absent.isEmpty { message += "; absent (their features fall back): \(absent.joined(separator: ", "))" }
+        return DoctorCheck("booknetic columns", .ok, message)
+    }
+
+    func migrationsCheck(pool: MariaDBPool, prefix: TablePrefix) async -> DoctorCheck {
+        do {
+            let pending = try await Migrator(pool: pool, prefix: prefix, logger: logger).migrate(dryRun: true).applied.map(\.version)
+            if pending.isEmpty { return DoctorCheck("migrations", .ok, "current") }
+            return DoctorCheck(
+                "migrations", .warn,
+                "\(pending.count) to apply (\(pending.joined(separator: ", "))): run `bkntc-campaigns migrate` (the service unit does before it starts)")
+        } catch {
+            return DoctorCheck("migrations", .fail, "could not be read: \(error)")
+        }
+    }
+
+    // MARK: Providers
+
+    func providerChecks(pool: MariaDBPool, config: ServiceConfiguration, saas: Bool, inspection: DatabaseInspection) async -> [DoctorCheck] {
+        if config.provider == .outbox {
+            return [DoctorCheck("providers", .warn, "BKNTC_PROVIDER=outbox: messages are recorded, never sent (demo and development only)")]
+        }
+        let providers = MariaDBProviderConfiguration(pool: pool, prefix: config.prefix, saas: saas, clock: clock)
+        var scopes: [(String, TenantScope)] = [("", TenantScope(storedTenantID: nil))]
+        var total = 1
+        if saas {
+            do {
+                let tenants = try await inspection.tenants(limit: Self.listedTenants + 1000)
+                scopes = tenants.ids.map { ("tenant \($0) ", TenantScope(storedTenantID: $0)) }
+                total = tenants.total
+            } catch {
+                return [DoctorCheck("providers", .fail, "the tenants could not be read: \(error)")]
+            }
+        }
+        if scopes.isEmpty { return [DoctorCheck("providers", .ok, "no tenants yet")] }
+        var checks: [DoctorCheck] = []
+        var counts: [Channel: (configured: Int, missing: Int)] = [:]
+        for (index, (label, scope)) in scopes.enumerated() {
+            let configuration: ProviderConfiguration
+            do {
+                configuration = try await providers.configuration(scope: scope)
+            } catch {
+                checks.append(DoctorCheck("providers \(label)".trimmingCharacters(in: .whitespaces), .fail, "could not be read: \(error)"))
+                continue
+            }
+            for channel in Channel.allCases {
+                let problem: String? =
+                    switch channel {
+                    case .sms: configuration.sms.problem
+                    case .whatsapp: configuration.whatsapp.problem
+                    case .email: configuration.email.problem
+                    }
+                counts[channel, default: (0, 0)].configured += problem == nil ? 1 : 0
+                counts[channel, default: (0, 0)].missing += problem == nil ? 0 : 1
+                guard index < Self.listedTenants else { continue }
+                let name = "providers \(label)\(channel.rawValue)"
+                checks.append(problem.map { DoctorCheck(name, .warn, $0) } ?? DoctorCheck(name, .ok, "configured"))
+            }
+        }
+        if scopes.count > Self.listedTenants || total > scopes.count {
+            for channel in Channel.allCases {
+                let count = counts[channel, default: (0, 0)]
+                checks.append(
+                    DoctorCheck(
+                        "providers \(channel.rawValue)", count.missing == 0 ? .ok : .warn,
+                        "of \(total) tenants (\(scopes.count) read): \(count.configured) configured, \(count.missing) missing a provider"))
+            }
+        }
+        return checks
+    }
+
+    // MARK: Clock
+
+    /// A warning when this machine's clock and the database's differ by more than 2 s.
+    public static func clockCheck(serverNow: Date, now: Date) -> DoctorCheck {
+        let skew = abs(serverNow.timeIntervalSince(now))
+        let text = String(format: "%.1f s", skew)
+        if skew > 2 {
+            return DoctorCheck(
+                "clock", .warn, "this machine and the database disagree by \(text): run NTP (systemd-timesyncd or chrony) on both")
+        }
+        return DoctorCheck("clock", .ok, "this machine and the database agree within \(text)")
+    }
+}
