@@ -24,7 +24,7 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
@@ -95,8 +95,14 @@ def css(driver, selector):
 
 
 def text(driver, selector):
-    found = css(driver, selector)
-    return found[0].text if found else ""
+    """The first match's text; a page that redraws (progress every second) is read again."""
+    for _ in range(5):
+        try:
+            found = css(driver, selector)
+            return found[0].text if found else ""
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    return ""
 
 
 def confirm_launch(driver, answer="open"):
@@ -530,14 +536,19 @@ def test_progress_shows_waiting_inside_pending_and_when_it_goes_out(driver):
                 break
         assert progress and progress["waiting"] > 0, progress
         open_admin(driver, page=f"#/campaigns/{campaign}")
-        # The tiles are redrawn every second: read them fresh each time.
-        detail = wait(driver, lambda d: text(d, "[data-counter=pending] .detail"), message="the pending tile explains itself")
-        assert not css(driver, "[data-counter=waiting]"), "waiting is part of pending, not a second pile"
+        # The tiles are redrawn every second: read them in one script, never through a stale element.
+        def tiles(d):
+            return d.execute_script("""
+                const read = (key, part) => document.querySelector(`[data-counter=${key}] .${part}`)?.textContent ?? '';
+                return {detail: read('pending', 'detail'), waiting: !!document.querySelector('[data-counter=waiting]'),
+                        values: Object.fromEntries(['sent', 'pending', 'failed', 'skipped'].map((k) => [k, read(k, 'value')]))};""")
+        shown = wait(driver, lambda d: (lambda t: t if t["detail"] else None)(tiles(d)), message="the pending tile explains itself")
+        detail = shown["detail"]
+        assert not shown["waiting"], "waiting is part of pending, not a second pile"
         assert "wait for quiet hours to end" in detail or "waits for quiet hours to end" in detail, detail
         _, progress = signed("GET", f"/api/v1/campaigns/{campaign}/progress")
-        shown_pending = number(text(driver, "[data-counter=pending] .value"))
-        assert abs(shown_pending - (progress["pending"] + progress["sending"])) <= 5, (shown_pending, progress)
-        counters = {key: number(text(driver, f"[data-counter={key}] .value")) for key in ("sent", "pending", "failed", "skipped")}
+        counters = {key: number(value) for key, value in tiles(driver)["values"].items()}
+        assert abs(counters["pending"] - (progress["pending"] + progress["sending"])) <= 5, (counters, progress)
         assert abs(sum(counters.values()) - progress["total"]) <= 5, (counters, progress)
         if progress.get("next_release_at"):
             assert "from" in detail and ("today" in detail or "tomorrow" in detail), detail
