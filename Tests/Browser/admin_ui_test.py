@@ -437,7 +437,7 @@ def test_the_confirmation_shows_the_figures_and_cancel_sends_nothing(driver):
     dialog.find_element(By.CSS_SELECTOR, "button[data-confirm=cancel]").click()
     wait(driver, lambda d: not css(d, "dialog#send-confirm"), message="Cancel closes the question")
     # Esc is a Cancel too.
-    css(driver, "button[data-action=send]")[0].click()
+    wait(driver, lambda d: css(d, "button[data-action=send]")).__getitem__(0).click()
     confirm_dialog(driver)
     ActionChains(driver).send_keys(Keys.ESCAPE).perform()
     wait(driver, lambda d: not css(d, "dialog#send-confirm"), message="Esc closes the question")

@@ -89,12 +89,17 @@ async function currencyOf(ctx) {
 
 export async function campaignsView(ctx) {
   const filters = { q: '', kind: '', page: 1 };
+  let lastSignature = null;
   const table = h('div');
   const message = h('div', { class: 'error-text', role: 'alert' });
   async function load() {
     const page = await api('GET', `/campaigns${query({ channel: ctx.channel, q: filters.q, kind: filters.kind, page: filters.page, per_page: 20 })}`);
     rememberCurrency(page.currency);
     const currency = page.currency || knownCurrency() || await currencyOf(ctx);
+    // Redrawn only when something changed: a button replaced under the pointer would lose a click.
+    const signature = JSON.stringify([page, currency]);
+    if (signature === lastSignature && table.childNodes.length) return;
+    lastSignature = signature;
     if (!page.items.length) {
       render(table, h('div', { class: 'empty' }, filters.q || filters.kind ? 'No campaign matches.' :
         ['No campaigns yet. ', ctx.can('create') ? h('a', { href: '#/campaigns/new' }, 'Create one') : '']));

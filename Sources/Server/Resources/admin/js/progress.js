@@ -109,6 +109,19 @@ export async function progressView(ctx, id) {
     render(note, wentOut && !p.delivered && !p.undelivered && reportNote ? h('p', { class: 'muted', id: 'delivery-note' }, reportNote) : null);
     render(line, draft ? 'Not sent yet. Check it, then press Send: you will see who gets it and what it costs before anything goes out.'
       : `${percent} % · ${statusLine({ status_reason: current.status_reason, ...p })}`);
+    render(done, p.stage === 'done' ? h('div', { class: 'card', id: 'completion' },
+      h('h2', {}, p.status === 'completed' ? 'Campaign sent' : `Campaign ${p.status}`),
+      h('p', {}, `${formatNumber(p.sent + p.delivered + p.undelivered)} went out, ${formatNumber(p.failed)} failed, ${formatNumber(p.skipped)} skipped.`),
+      h('div', { class: 'row' },
+        ctx.can('logs', current.channel) ? h('a', { href: `#/campaigns/${id}/logs` }, 'See the logs') : null,
+        ctx.can('logs', current.channel) ? h('a', { href: `#/campaigns/${id}/results` }, 'See what it brought back') : null)) : null);
+    // The buttons are redrawn only when the status changes: a button replaced under the pointer
+    // every second would lose clicks.
+    const actionsKey = `${p.status}|${p.stage}`;
+    if (actions.dataset.key !== actionsKey) { actions.dataset.key = actionsKey; renderActions(p); }
+  }
+
+  function renderActions(p) {
     render(actions, actionsFor({ ...current, status: p.status }, ctx).filter((a) => ['send', 'pause', 'resume', 'cancel'].includes(a)).map((action) =>
       h('button', { type: 'button', class: action === 'send' ? 'primary' : null, dataset: { action }, onclick: async (event) => {
         try { const answer = await runAction(action, { ...current, status: p.status }, ctx, event.currentTarget); current = { ...current, ...(answer || {}) }; poll(); refreshHistory(); } catch (error) { message.textContent = error.message; }
@@ -117,12 +130,6 @@ export async function progressView(ctx, id) {
       ? h('a', { href: `#/campaigns/${id}/edit` }, 'Edit') : null,
     h('span', { class: 'spacer' }),
     h('a', { href: '#/campaigns' }, p.stage === 'done' ? 'Back to campaigns' : 'Hide and continue in the background'));
-    render(done, p.stage === 'done' ? h('div', { class: 'card', id: 'completion' },
-      h('h2', {}, p.status === 'completed' ? 'Campaign sent' : `Campaign ${p.status}`),
-      h('p', {}, `${formatNumber(p.sent + p.delivered + p.undelivered)} went out, ${formatNumber(p.failed)} failed, ${formatNumber(p.skipped)} skipped.`),
-      h('div', { class: 'row' },
-        ctx.can('logs', current.channel) ? h('a', { href: `#/campaigns/${id}/logs` }, 'See the logs') : null,
-        ctx.can('logs', current.channel) ? h('a', { href: `#/campaigns/${id}/results` }, 'See what it brought back') : null)) : null);
   }
 
   let timer = null;
