@@ -5,6 +5,8 @@ import Synchronization
 
 /// Deletes a table's expired rows (`expires_at` in the past) deterministically and boundedly
 /// (DESIGN §13): at most `batchSize` rows at a time, on the lease of a write that happens anyway.
+/// It serves the nonces, the sessions and the idempotency keys (DESIGN §21: 24 h after their
+/// first use).
 /// While a purge finds a full batch the next write purges again; once it finds less, the table is
 /// clean and the next purge waits `interval` seconds of the injected clock.
 public final class ExpiredRowPurge: Sendable {

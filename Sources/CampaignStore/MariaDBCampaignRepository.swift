@@ -468,7 +468,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         let rows = try await db.query(
             """
             SELECT campaign_id, status, COUNT(*) AS n, SUM(attempts > 0) AS retried,
-              SUM(last_error = \(MariaDBRecipientQueue.quietHours) AND next_attempt_at > \(now)) AS held,
+              SUM(held = 1 AND next_attempt_at > \(now)) AS held,
+              MIN(CASE WHEN held = 1 AND next_attempt_at > \(now) THEN next_attempt_at END) AS next_release,
               SUM(sent_at >= \(now.addingTimeInterval(-60))) AS recent
             FROM \(identifier: logs)
             WHERE tenant_key = \(scope.key) AND (campaign_id, run) IN (\(pairs)) GROUP BY campaign_id, status
@@ -480,6 +481,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             if status == .pending {
                 result[id]?.retrying += try row.decode("retried", as: Int?.self) ?? 0
                 result[id]?.waiting += try row.decode("held", as: Int?.self) ?? 0
+                result[id]?.nextReleaseAt = try row.decode("next_release", as: Date?.self)
             }
             if LogStatus.reached.contains(status) { result[id]?.sentLastMinute += try row.decode("recent", as: Int?.self) ?? 0 }
         }
@@ -512,7 +514,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
               AND (is_builtin = 1 OR (is_builtin = 0 AND tenant_key = \(scope.key)))
             """)
         if found == nil {
-            throw DomainError.validation(field: "template_id", message: "no \(draft.channel.rawValue) template with id \(templateID)")
+            throw DomainError.validation(
+                field: "template_id", message: "The chosen template is not one of your \(draft.channel.displayName) templates. Choose another one.")
         }
     }
 
@@ -578,6 +581,6 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             lastName: try row.decode("last_name"), status: try row.decode("status", as: LogStatus.self),
             attempts: try row.decode("attempts"), nextAttemptAt: try row.decode("next_attempt_at"),
             lastError: try row.decode("last_error"), providerMessageID: try row.decode("provider_message_id"),
-            sentAt: try row.decode("sent_at"), updatedAt: try row.decode("updated_at"))
+            sentAt: try row.decode("sent_at"), updatedAt: try row.decode("updated_at"), held: try row.decode("held", as: Int.self) != 0)
     }
 }

@@ -22,6 +22,11 @@ extension MariaDBCampaignRepository {
                 for row in rows { listed.insert((try row.decode("address", as: String.self)).lowercased()) }
             }
             let queued = recipients.filter { !listed.contains($0.address.lowercased()) }
+            if !draft.confirmDuplicate, !queued.isEmpty,
+                let earlier = try await recentDuplicate(tx, scope: scope, draft: draft, addresses: queued.map(\.address), now: now)
+            {
+                throw DuplicateSend.refusal(recipients: queued.count, sentAt: earlier, now: now)
+            }
             let status: CampaignStatus = queued.isEmpty ? .failed : .queued
             let id = try await tx.execute(
                 """
@@ -64,6 +69,35 @@ extension MariaDBCampaignRepository {
             progress.pending = queued.count
             return (CampaignView(campaign: campaign, progress: progress), recipients.count - queued.count)
         }
+    }
+}
+
+extension MariaDBCampaignRepository {
+    /// When the tenant queued the same manual send (channel, subject, body and addresses) within
+    /// ``DuplicateSend/window``, the latest such time; nil when it did not. Bodies and subjects
+    /// compare exactly in Swift (the column's collation ignores case and accents).
+    func recentDuplicate(
+        _ db: some MariaDBQueryable, scope: TenantScope, draft: ManualSendDraft, addresses: [String], now: Date
+    ) async throws -> Date? {
+        let candidates = try await db.query(
+            """
+            SELECT id, subject, body, created_at FROM \(identifier: campaigns)
+            WHERE tenant_key = \(scope.key) AND kind = \(CampaignKind.manual) AND channel = \(draft.channel)
+              AND created_at >= \(now.addingTimeInterval(-DuplicateSend.window)) AND total_count = \(addresses.count)
+            ORDER BY id DESC LIMIT 20
+            """)
+        for candidate in candidates {
+            guard try candidate.decode("body", as: String.self) == draft.body,
+                try candidate.decode("subject", as: String?.self) == draft.subject
+            else { continue }
+            let id = try candidate.decode("id", as: Int.self)
+            let earlier = try await db.query(
+                "SELECT address FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND run = 1")
+            if DuplicateSend.sameRecipients(try earlier.map { try $0.decode("address", as: String.self) }, addresses) {
+                return try candidate.decode("created_at", as: Date.self)
+            }
+        }
+        return nil
     }
 }
 

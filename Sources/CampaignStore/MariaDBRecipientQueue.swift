@@ -74,7 +74,7 @@ public struct MariaDBRecipientQueue: Sendable {
             let ids = try rows.map { try $0.decode("id", as: Int.self) }
             try await tx.execute(
                 """
-                UPDATE \(identifier: logs) SET status = \(LogStatus.sending), claimed_by = \(token), claimed_at = \(now),
+                UPDATE \(identifier: logs) SET status = \(LogStatus.sending), held = 0, claimed_by = \(token), claimed_at = \(now),
                   updated_at = \(now) WHERE id IN (\(list: ids))
                 """)
             return try rows.map { row in
@@ -173,7 +173,7 @@ public struct MariaDBRecipientQueue: Sendable {
                 try await tx.execute(
                     """
                     UPDATE \(identifier: logs) SET status = \(LogStatus.pending), next_attempt_at = \(Self.cases(holds)),
-                      last_error = \(Self.quietHours), claimed_by = NULL, updated_at = \(now)
+                      held = 1, last_error = NULL, claimed_by = NULL, updated_at = \(now)
                     WHERE id IN (\(list: holds.map(\.0))) AND \(claimedOnly)
                     """)
             }
@@ -229,8 +229,6 @@ public struct MariaDBRecipientQueue: Sendable {
     /// Rounded up to a whole second: a retry stored in DATETIME is never earlier than its delay.
     static func wholeSecondUp(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.up)) }
 
-    /// The `last_error` of a row held by quiet hours (progress counts these as `waiting`).
-    public static let quietHours = "quiet_hours"
 
     /// Ends every listed campaign whose current run has no `pending` or `sending` row left:
     /// `completed` when one was sent, `failed` otherwise. Returns the ids that ended now.

@@ -97,9 +97,8 @@ public struct MariaDBSettingsRepository: SettingsRepository {
                 // the new one (or sends them), so nobody waits for a window that no longer exists.
                 try await tx.execute(
                     """
-                    UPDATE \(identifier: logs) SET next_attempt_at = NULL, last_error = NULL, updated_at = \(now)
-                    WHERE tenant_key = \(scope.key) AND channel = \(channel) AND status = \(LogStatus.pending)
-                      AND last_error = \(MariaDBRecipientQueue.quietHours)
+                    UPDATE \(identifier: logs) SET next_attempt_at = NULL, held = 0, updated_at = \(now)
+                    WHERE tenant_key = \(scope.key) AND channel = \(channel) AND status = \(LogStatus.pending) AND held = 1
                     """)
             }
             let new = try await stored(tx, scope: scope, channel: channel)

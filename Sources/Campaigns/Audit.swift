@@ -8,6 +8,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable, Hashable {
     case `import`
     /// A browser session was opened with a launch token.
     case open
+    /// A person's messages were erased on request (DESIGN §20).
+    case erase
 }
 
 /// What an audit entry is about.
@@ -15,6 +17,8 @@ public enum AuditObjectType: String, Sendable, Codable, CaseIterable, Hashable {
     case campaign, template, suppression, settings, session
     /// A test send (no stored object).
     case message
+    /// A person whose data was erased (the object id is the Booknetic customer's, if any).
+    case customer
 }
 
 /// One change a user made: who, when, what, on which object, and a small JSON detail that never

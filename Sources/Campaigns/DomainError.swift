@@ -35,6 +35,8 @@ public enum ConflictCode: String, Sendable, Hashable, CaseIterable {
     case suppressed
     /// The tenant's plan allows no more SMS this month.
     case quotaExhausted = "quota_exhausted"
+    /// The same manual send (channel, subject, body, recipients) went out minutes ago (DESIGN §21).
+    case duplicateSend = "duplicate_send"
 }
 
 /// The contract's 403 codes (DESIGN §7).

@@ -15,6 +15,13 @@ public struct CustomerContact: Sendable, Hashable {
         self.phone = phone
         self.email = email
     }
+
+    /// The customer's name as people read it ("Ann Lee"), or "Customer #id" without one.
+    public var displayName: String {
+        let name = [firstName, lastName].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            .joined(separator: " ")
+        return name.isEmpty ? "Customer #\(id)" : name
+    }
 }
 
 /// Who a manual send reaches, before the suppression list is applied (DESIGN §7).
@@ -23,7 +30,8 @@ public struct ManualRecipients: Sendable, Hashable {
     public var recipients: [Recipient]
     /// Entries that normalized to an address already listed.
     public var duplicates: Int
-    /// Entries that are not an address for the channel, as given (or `customer <id>`).
+    /// Entries that are not an address for the channel, as given, or a sentence naming the chosen
+    /// customer who has none (by name; by number only when the customer no longer exists).
     public var invalid: [String]
 
     public init(recipients: [Recipient], duplicates: Int, invalid: [String]) {
@@ -69,10 +77,13 @@ public struct ManualRecipients: Sendable, Hashable {
                 result.duplicates += 1
                 continue
             }
-            guard let customer = byID[id],
-                let address = normalizer.normalize(channel.usesPhone ? customer.phone : customer.email, for: channel)
-            else {
-                result.invalid.append("customer \(id)")
+            guard let customer = byID[id] else {
+                result.invalid.append("A customer you chose no longer exists (#\(id))")
+                continue
+            }
+            guard let address = normalizer.normalize(channel.usesPhone ? customer.phone : customer.email, for: channel) else {
+                let kind = channel.usesPhone ? "phone number with a country code" : "email address"
+                result.invalid.append("\(customer.displayName) has no valid \(kind)")
                 continue
             }
             if !seen.insert(address.lowercased()).inserted {
@@ -91,12 +102,44 @@ public struct ManualSendDraft: Sendable, Hashable {
     public var name: String
     public var subject: String?
     public var body: String
+    /// `"confirm_duplicate": true`: the sender knows the same message just went to the same
+    /// people and wants it sent again (DESIGN §21).
+    public var confirmDuplicate: Bool
 
-    public init(channel: Channel, name: String, subject: String?, body: String) {
+    public init(channel: Channel, name: String, subject: String?, body: String, confirmDuplicate: Bool = false) {
         self.channel = channel
         self.name = name
         self.subject = subject
         self.body = body
+        self.confirmDuplicate = confirmDuplicate
+    }
+}
+
+/// A repeated manual send (DESIGN §21): the same channel, subject, body and set of normalized
+/// addresses as one the tenant queued within `window` is refused (409 `duplicate_send`) unless
+/// the request confirms it.
+public enum DuplicateSend {
+    /// How far back a manual send counts as the same one (10 minutes).
+    public static let window: TimeInterval = 600
+
+    /// Whether two sets of normalized addresses are the same people (emails compare without case).
+    public static func sameRecipients(_ one: [String], _ other: [String]) -> Bool {
+        one.count == other.count && Set(one.map { $0.lowercased() }) == Set(other.map { $0.lowercased() })
+    }
+
+    /// The refusal, saying how long ago and to how many people the same message went.
+    public static func refusal(recipients: Int, sentAt: Date, now: Date) -> DomainError {
+        let minutes = max(0, Int(now.timeIntervalSince(sentAt) / 60))
+        let when =
+            switch minutes {
+            case 0: "less than a minute ago"
+            case 1: "1 minute ago"
+            default: "\(minutes) minutes ago"
+            }
+        let whom = recipients == 1 ? "the same recipient" : "the same \(recipients) recipients"
+        return .conflict(
+            .duplicateSend,
+            message: "The same message went to \(whom) \(when). Send it again?")
     }
 }
 

@@ -13,8 +13,11 @@ public struct CampaignProgress: Sendable, Hashable {
     public var skipped = 0
     public var pending = 0
     public var sending = 0
-    /// Pending rows held by quiet hours.
+    /// Pending rows held by quiet hours (a part of `pending`).
     public var waiting = 0
+    /// When the first row quiet hours hold goes out: the earliest `next_attempt_at` of the
+    /// held rows (DESIGN §21); nil when none is held.
+    public var nextReleaseAt: Date?
     /// Pending rows that failed before and wait for their retry.
     public var retrying = 0
     /// Rows sent in the last minute (for the rate).
@@ -102,11 +105,19 @@ public struct CampaignLogRow: Sendable, Hashable {
     public var providerMessageID: String?
     public var sentAt: Date?
     public var updatedAt: Date
+    /// Whether quiet hours hold this row (it stays `pending` until `nextAttemptAt`, DESIGN §21);
+    /// a held row has no `lastError`, which is for errors only.
+    public var held: Bool
+
+    /// Until when quiet hours hold this row: its `nextAttemptAt` while it is pending and held.
+    public var heldUntil: Date? { status == .pending && held ? nextAttemptAt : nil }
 
     public init(
         id: Int, run: Int, customerID: Int?, address: String, firstName: String?, lastName: String?, status: LogStatus,
-        attempts: Int, nextAttemptAt: Date?, lastError: String?, providerMessageID: String?, sentAt: Date?, updatedAt: Date
+        attempts: Int, nextAttemptAt: Date?, lastError: String?, providerMessageID: String?, sentAt: Date?, updatedAt: Date,
+        held: Bool = false
     ) {
+        self.held = held
         self.id = id
         self.run = run
         self.customerID = customerID

@@ -16,6 +16,9 @@ public enum APIErrorCode: Sendable, Hashable {
     case databaseUnavailable, databaseBusy, internalError
     /// The channel's provider cannot be used (409), or answered with an error (502).
     case providerNotConfigured, providerError
+    /// `Idempotency-Key` (DESIGN §21): malformed (400), used with another body (422), or its
+    /// first request still running (409).
+    case invalidIdempotencyKey, idempotencyKeyReused, idempotencyInProgress
     /// Another HTTP status raised by the framework.
     case http(Int)
 
@@ -37,6 +40,9 @@ public enum APIErrorCode: Sendable, Hashable {
         case .internalError: "internal_error"
         case .providerNotConfigured: StatusReason.providerNotConfigured.rawValue
         case .providerError: "provider_error"
+        case .invalidIdempotencyKey: "invalid_idempotency_key"
+        case .idempotencyKeyReused: "idempotency_key_reused"
+        case .idempotencyInProgress: "idempotency_in_progress"
         case .http(let status): "http_\(status)"
         }
     }
@@ -70,7 +76,7 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     }
 
     static func validation(_ field: String, _ message: String) -> APIError {
-        APIError(.badRequest, code: .validationFailed, message: "\(field) \(message)", field: field)
+        APIError(.badRequest, code: .validationFailed, message: FieldWords.sentence(field, message), field: field)
     }
 
     static let unauthorized = APIError(.unauthorized, code: .unauthorized, message: "missing or invalid credentials")

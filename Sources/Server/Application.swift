@@ -46,7 +46,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
         .add(middleware: AuthMiddleware(
             authenticator: deps.authenticator, capabilities: deps.capabilities, installation: deps.installation, limiter: deps.rateLimiter,
             clock: deps.clock))
-    var api = DeclaringRouter(group: group, prefix: "/api/v1")
+    var api = DeclaringRouter(group: group, prefix: "/api/v1", idempotency: IdempotencyGuard(store: deps.idempotency, clock: deps.clock))
     APIRoutes.register(&api, deps)
     declarations += api.declarations
     return (router, declarations)
@@ -76,6 +76,11 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
     var services: [any Service] = [pool, engine.pool, engine.senderPool]
     if let transport = engine.transport { services.append(TransportService(transport: transport)) }
     if let worker = engine.worker { services.append(worker) }
+    if config.logRetentionDays > 0 {
+        services.append(
+            RetentionService(
+                retention: LogRetention(pool: engine.pool, prefix: config.prefix, clock: clock, days: config.logRetentionDays), logger: logger))
+    }
     return Application(
         router: router,
         server: .closingHTTP1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout)))),

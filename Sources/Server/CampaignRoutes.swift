@@ -62,7 +62,7 @@ extension APIRoutes {
                 from: try await withTemplateDefaults(try await request.jsonBody(), context), now: deps.clock.now())
         }
 
-        api.on(.post, "campaigns", .capability(.create)) { request, context in
+        api.on(.post, "campaigns", .capability(.create), idempotent: true) { request, context in
             let draft = try await draft(request, context)
             try context.require(.create, on: draft.channel)
             let view = try await repo.create(scope: try context.scope(), draft: draft, createdBy: context.identity?.userID)
@@ -83,7 +83,7 @@ extension APIRoutes {
                 scope: try context.scope(), id: try context.id(), access: try context.access(.delete), by: context.identity?.userID)
             return Response(status: .noContent)
         }
-        api.on(.post, "campaigns/:id/send", .capability(.send)) { _, context in
+        api.on(.post, "campaigns/:id/send", .capability(.send), idempotent: true) { _, context in
             let view = try await repo.send(
                 scope: try context.scope(), id: try context.id(), access: try context.access(.send), by: context.identity?.userID)
             deps.engine?.worker?.wake.signal()
@@ -98,7 +98,7 @@ extension APIRoutes {
                 return try answer(view, context)
             }
         }
-        api.on(.post, "campaigns/:id/duplicate", .capability(.create)) { _, context in
+        api.on(.post, "campaigns/:id/duplicate", .capability(.create), idempotent: true) { _, context in
             let copy = try await repo.duplicate(
                 scope: try context.scope(), id: try context.id(), createdBy: context.identity?.userID, access: try context.access(.create))
             return try answer(copy, context, status: .created)
@@ -182,13 +182,14 @@ extension APIRoutes {
 enum CSVExport {
     static let columns: [String?] = [
         "id", "run", "customer_id", "address", "first_name", "last_name", "status", "attempts", "last_error",
-        "provider_message_id", "sent_at", "updated_at",
+        "provider_message_id", "sent_at", "updated_at", "held_until",
     ]
 
     static func cells(_ row: CampaignLogRow) -> [String?] {
         [
             String(row.id), String(row.run), row.customerID.map(String.init), row.address, row.firstName, row.lastName,
             row.status.rawValue, String(row.attempts), row.lastError, row.providerMessageID, row.sentAt.map(iso), iso(row.updatedAt),
+            row.heldUntil.map(iso),
         ]
     }
 

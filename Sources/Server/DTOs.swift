@@ -155,8 +155,11 @@ struct LogRowBody: Encodable {
     let providerMessageId: String?
     let sentAt: Date?
     let updatedAt: Date
+    /// Until when quiet hours hold the row (its `next_attempt_at`); null when it is not held.
+    let heldUntil: Nullable<Date>
 
     init(_ r: CampaignLogRow) {
+        heldUntil = Nullable(r.heldUntil)
         id = r.id
         run = r.run
         customerId = r.customerID
@@ -181,9 +184,12 @@ struct ProgressBody: Encodable {
     let etaSeconds: Nullable<Int>
     let run: Int
     let nextRunAt: Nullable<Date>
+    /// The earliest time a row held by quiet hours goes out; null when none is held.
+    let nextReleaseAt: Nullable<Date>
 
     init(_ view: CampaignView) {
         let p = view.progress
+        nextReleaseAt = Nullable(p.nextReleaseAt)
         status = p.status.rawValue
         stage = p.stage.rawValue
         total = p.total

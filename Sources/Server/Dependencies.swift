@@ -44,6 +44,8 @@ public struct AppDependencies: Sendable {
     public var directory: (any BookneticDirectory)?
     /// The provider test sends go through (the engine's sender).
     public var sender: (any MessageSender)?
+    /// Erases a person's messages on request (DESIGN §20).
+    public var erasure: (any PersonalDataEraser)?
     /// The tenants' WhatsApp templates from the provider; nil with the outbox.
     public var whatsappTemplates: (any WhatsAppTemplateSource)?
     /// `BKNTC_PUBLIC_URL`, which webhook signatures cover.
@@ -61,6 +63,9 @@ public struct AppDependencies: Sendable {
     public var testSendsPerDay = 50
     /// The proxies whose `X-Forwarded-For` names the client (`BKNTC_TRUSTED_PROXIES`).
     public var trustedProxies = TrustedProxies.none
+    /// `Idempotency-Key`s and their first answers (DESIGN §21); nil answers a request that
+    /// carries a key with 503 (requests without one are unaffected).
+    public var idempotency: (any IdempotencyStore)?
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
@@ -150,6 +155,7 @@ public struct AppDependencies: Sendable {
         deps.providers = engine?.providers ?? MariaDBProviderConfiguration(pool: pool, prefix: prefix, installation: installation, clock: clock)
         deps.sender = engine?.sender
         deps.whatsappTemplates = engine?.whatsappTemplates
+        deps.erasure = MariaDBErasure(pool: pool, prefix: prefix, clock: clock)
         deps.providerEvents = MariaDBProviderEvents(pool: pool, prefix: prefix, clock: clock)
         deps.directory = MariaDBBookneticDirectory(pool: pool, prefix: prefix)
         deps.publicURL = config.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
@@ -159,6 +165,7 @@ public struct AppDependencies: Sendable {
         deps.testSends = MariaDBTestSendStore(pool: pool, prefix: prefix, settings: settings)
         deps.testSendsPerDay = config.testSendsPerDay
         deps.trustedProxies = config.trustedProxies
+        deps.idempotency = MariaDBIdempotencyStore(pool: pool, prefix: prefix, clock: clock)
         return deps
     }
 }

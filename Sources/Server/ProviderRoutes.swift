@@ -5,13 +5,13 @@ import Hummingbird
 /// Test send, manual send, `GET /api/v1/me` and the Booknetic pickers (DESIGN §7, §11).
 extension APIRoutes {
     static func registerProviders(_ api: inout DeclaringRouter, _ deps: AppDependencies) {
-        api.on(.post, "test-send", .capability(.send)) { request, context in
+        api.on(.post, "test-send", .capability(.send), idempotent: true) { request, context in
             var request = request
             let input = try TestSendRequest.parse(try await request.jsonBody())
             try context.require(.send, on: input.channel)
             let scope = try context.scope()
             guard let to = try await deps.normalizer(for: scope).normalize(input.to, for: input.channel) else {
-                throw APIError.validation("to", input.channel.usesPhone ? "is not a phone number in E.164 form" : "is not a valid email address")
+                throw APIError.validation("to", FieldWords.addressHint(input.channel))
             }
             if let problem = try await providerProblem(deps, scope: scope, channel: input.channel) { throw APIError(.conflict, code: .providerNotConfigured, message: problem) }
             guard let sender = deps.sender else {
@@ -21,7 +21,7 @@ extension APIRoutes {
                 deps: deps, sender: sender, scope: scope, user: context.identity?.userID, input: input, to: to, logger: context.logger
             ).run()
         }
-        api.on(.post, "manual-send", .capability(.send)) { request, context in
+        api.on(.post, "manual-send", .capability(.send), idempotent: true) { request, context in
             var request = request
             let input = try ManualSendRequest.parse(try await request.jsonBody(), now: deps.clock.now())
             try context.require(.send, on: input.draft.channel)
@@ -45,7 +45,8 @@ extension APIRoutes {
                 chosen.invalid += pasted.invalid
             }
             guard chosen.recipients.count <= ManualRecipients.limit else {
-                throw APIError.validation("addresses", "may reach at most \(ManualRecipients.limit) recipients in one manual send")
+                throw APIError.validation(
+                    "addresses", "A manual send can reach at most \(ManualRecipients.limit) recipients. Split the list into smaller sends.")
             }
             let (view, suppressed) = try await deps.campaigns.createManual(
                 scope: scope, draft: input.draft, recipients: chosen.recipients, createdBy: context.identity?.userID)

@@ -21,20 +21,27 @@ public struct RouteDeclaration: Sendable, Hashable {
     public let method: String
     public let path: String
     public let access: RouteAccess
+    /// Whether the route honours `Idempotency-Key` (every POST that creates or sends, DESIGN §21).
+    public var idempotent = false
 }
 
 /// Registers handlers together with their declared access.
 struct DeclaringRouter {
     let group: RouterGroup<AppRequestContext>
     let prefix: String
+    /// Wraps the handlers of routes declared `idempotent`.
+    let idempotency: IdempotencyGuard
     var declarations: [RouteDeclaration] = []
 
+    /// Registers `handler`; an `idempotent` route (one that creates or sends) honours
+    /// `Idempotency-Key` through ``IdempotencyGuard``.
     mutating func on(
-        _ method: HTTPRequest.Method, _ path: String, _ access: RouteAccess,
+        _ method: HTTPRequest.Method, _ path: String, _ access: RouteAccess, idempotent: Bool = false,
         _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) {
-        group.on(RouterPath(path), method: method, use: handler)
-        declarations.append(RouteDeclaration(method: method.rawValue, path: prefix + "/" + path, access: access))
+        group.on(RouterPath(path), method: method, use: idempotent ? idempotency.wrap(handler) : handler)
+        declarations.append(
+            RouteDeclaration(method: method.rawValue, path: prefix + "/" + path, access: access, idempotent: idempotent))
     }
 }
 
@@ -52,6 +59,7 @@ enum APIRoutes {
         registerResults(&api, deps)
         registerProviders(&api, deps)
         registerWhatsAppTemplates(&api, deps)
+        registerErasure(&api, deps)
         registerAudit(&api, deps)
     }
 
@@ -117,7 +125,7 @@ enum APIRoutes {
             return store
         }
         api.on(.get, "settings", .capability(.read)) { request, context in
-            guard let channel = try request.queryChannel() else { throw APIError.validation("channel", "is required: sms, whatsapp or email") }
+            guard let channel = try request.queryChannel() else { throw APIError.validation("channel", "Choose a channel: SMS, WhatsApp or email.") }
             try context.require(.read, on: channel)
             let stored = try await store().stored(scope: try context.scope(), channel: channel)
             return jsonResponse(SettingsBody(channel: channel, effective(stored)))
@@ -273,7 +281,7 @@ enum APIRoutes {
                 page: try request.pageRequest())
             return jsonResponse(PageBody(page) { TemplateBody($0) })
         }
-        api.on(.post, "templates", .capability(.templates)) { request, context in
+        api.on(.post, "templates", .capability(.templates), idempotent: true) { request, context in
             var request = request
             let draft = try templateDraft(try await request.jsonBody())
             try context.require(.templates, on: draft.channel)
@@ -300,7 +308,7 @@ enum APIRoutes {
     }
 
     static func templateDraft(_ json: JSONValue) throws -> TemplateDraft {
-        guard case .object = json else { throw APIError.validation("body", "must be a JSON object") }
+        guard case .object = json else { throw APIError.validation("body", "The request must be a JSON object.") }
         let channel = try RequestFields.channel(json["channel"])
         let name = try RequestFields.text(json["name"], field: "name", maxLength: 190, required: true) ?? ""
         let body = try RequestFields.text(json["body"], field: "body", maxLength: 65_535, required: true, trim: false) ?? ""
@@ -322,7 +330,7 @@ enum APIRoutes {
                 scope: try context.scope(), channel: channel, search: request.queryString("q"), page: try request.pageRequest())
             return jsonResponse(PageBody(page, SuppressionBody.init))
         }
-        api.on(.post, "suppressions", .capability(.suppressions)) { request, context in
+        api.on(.post, "suppressions", .capability(.suppressions), idempotent: true) { request, context in
             var request = request
             let json = try await request.jsonBody()
             let channel = try RequestFields.channel(json["channel"])
@@ -341,8 +349,7 @@ enum APIRoutes {
             }
             let raw = try RequestFields.text(json["address"], field: "address", maxLength: 254, required: true) ?? ""
             guard let address = normalizer.normalize(raw, for: channel) else {
-                throw APIError.validation(
-                    "address", channel.usesPhone ? "is not a valid phone number (E.164, e.g. +447700900123)" : "is not a valid email address")
+                throw APIError.validation("address", FieldWords.addressHint(channel))
             }
             let result = try await deps.suppressions.add(
                 scope: scope, channel: channel, address: address, reason: reason, source: .manual, by: context.identity?.userID)

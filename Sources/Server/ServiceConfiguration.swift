@@ -65,6 +65,8 @@ public struct ServiceConfiguration: Sendable {
     public var throttleRetries: Int = 5
     /// Test sends a tenant may make per channel per day in its zone (`BKNTC_TEST_SENDS_PER_DAY`).
     public var testSendsPerDay: Int = 50
+    /// `BKNTC_LOG_RETENTION_DAYS`: days log rows of an ended run are kept (0 = for ever).
+    public var logRetentionDays: Int = 730
     /// A tenant's own SMTP host may be on a private, loopback or link-local address
     /// (`BKNTC_ALLOW_PRIVATE_SMTP=1`); off by default, so a tenant cannot reach the service's network.
     public var allowPrivateSMTP = false
@@ -231,6 +233,7 @@ public struct ServiceConfiguration: Sendable {
         configuration.enginePoolSize = try integer("BKNTC_ENGINE_POOL_SIZE", default: 4, range: 3...64)
         configuration.throttleRetries = try integer("BKNTC_THROTTLE_RETRIES", default: 5, range: 0...100)
         configuration.testSendsPerDay = try integer("BKNTC_TEST_SENDS_PER_DAY", default: 50, range: 0...100_000)
+        configuration.logRetentionDays = try integer("BKNTC_LOG_RETENTION_DAYS", default: 730, range: 0...36_500)
         configuration.allowPrivateSMTP = try flag("BKNTC_ALLOW_PRIVATE_SMTP", default: false) ?? false
         let base = URLComponents(string: configuration.twilioAPIBase)
         switch base?.scheme?.lowercased() {

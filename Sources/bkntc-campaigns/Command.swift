@@ -16,7 +16,7 @@ struct BookneticCampaigns: AsyncParsableCommand {
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
         version: ServiceVersion.number,
-        subcommands: [Serve.self, Migrate.self, Doctor.self, Tick.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
+        subcommands: [Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -199,5 +199,58 @@ struct Doctor: AsyncParsableCommand {
             }
         }
         if !ok { throw ExitCode(1) }
+    }
+}
+
+struct Erase: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Erase a person's campaign messages in a tenant (logs, history, outbox copies); their opt-outs stay.",
+        discussion: "As POST /api/v1/customers/{id}/erase does, with an audit entry. Prints {\"log_rows\":N}.")
+
+    @Option(help: "The tenant's id (leave out on a single site).")
+    var tenant: Int?
+    @Option(help: "The Booknetic customer id.")
+    var customer: Int?
+    @Option(help: "A phone number or email address, as the customer typed it.")
+    var address: String?
+
+    func validate() throws {
+        guard (customer == nil) != (address == nil) else { throw ValidationError("give either --customer or --address") }
+    }
+
+    func run() async throws {
+        let config = try loadConfiguration(requireSecret: false)
+        var logger = makeLogger("erase")
+        if ProcessInfo.processInfo.environment["BKNTC_LOG_LEVEL"] == nil { logger.logLevel = .warning }
+        let pool = MariaDBPool(configuration: config.database, logger: logger)
+        let clock = SystemClock()
+        let scope = TenantScope(storedTenantID: tenant)
+        do {
+            let rows = try await reportingDatabaseErrors { () async throws -> Int in
+                let settings = MariaDBSiteSettings(
+                    pool: pool, prefix: config.prefix, fallbackCountryCode: config.defaultCountryCode, clock: clock,
+                    versions: SettingsVersions(clock: clock))
+                let normalizer = AddressNormalizer(defaultCountryCode: try await settings.defaultCountryCode(scope: scope))
+                var addresses: [String] = []
+                var known = true
+                if let customer {
+                    let contact = try await MariaDBBookneticDirectory(pool: pool, prefix: config.prefix).customers(scope: scope, ids: [customer]).first
+                    known = contact != nil
+                    addresses = [normalizer.normalize(contact?.phone, for: .sms), normalizer.normalize(contact?.email, for: .email)].compactMap { $0 }
+                } else if let address {
+                    guard let normalized = normalizer.normalize(address, for: address.contains("@") ? .email : .sms) else {
+                        throw ValidationError("\(address) is neither a phone number nor an email address")
+                    }
+                    addresses = [normalized]
+                }
+                return try await MariaDBErasure(pool: pool, prefix: config.prefix, clock: clock).erase(
+                    ErasureSubject(customerID: customer, addresses: addresses), scope: scope, by: nil, requireKnown: known)
+            }
+            print("{\"log_rows\":\(rows)}")
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
     }
 }

@@ -63,4 +63,47 @@ struct AuthStorePurgeTests {
             #expect(try await count("campaign_nonces", expiredOnly: false) == 5)
         }
     }
+
+    /// Idempotency keys (DESIGN §21) live 24 h: then they are purged like the nonces and the key
+    /// runs anew; a claim whose request died is taken over; tenants and users never share a key.
+    @Test func idempotencyKeysExpireAfterADayAndAreScopedToTenantAndUser() async throws {
+        let pool = try await TestDatabase.create("purge_idem")
+        try await TestDatabase.dropping(pool) {
+            try await Migrator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).migrate()
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+            let store = MariaDBIdempotencyStore(pool: pool, prefix: Self.prefix, clock: clock)
+            let scope = IdempotencyScope(tenant: .tenant(1), userID: 10, method: "POST", path: "/api/v1/campaigns", key: "k")
+            let day = clock.now().addingTimeInterval(86_400)
+            #expect(try await store.claim(scope, requestHash: "a", expiresAt: day, staleAfter: 600) == .claimed)
+            #expect(try await store.claim(scope, requestHash: "a", expiresAt: day, staleAfter: 600) == .inProgress)
+            #expect(try await store.claim(scope, requestHash: "b", expiresAt: day, staleAfter: 600) == .reused)
+            let answer = IdempotentAnswer(status: 201, contentType: "application/json", body: Array(#"{"id":1}"#.utf8))
+            try await store.complete(scope, answer: answer)
+            #expect(try await store.claim(scope, requestHash: "a", expiresAt: day, staleAfter: 600) == .replay(answer))
+            // The same key of another user, another tenant, another path: each its own.
+            for other in [
+                IdempotencyScope(tenant: .tenant(1), userID: 1, method: "POST", path: "/api/v1/campaigns", key: "k"),
+                IdempotencyScope(tenant: .tenant(2), userID: 10, method: "POST", path: "/api/v1/campaigns", key: "k"),
+                IdempotencyScope(tenant: .singleSite, userID: 10, method: "POST", path: "/api/v1/campaigns", key: "k"),
+                IdempotencyScope(tenant: .tenant(1), userID: 10, method: "POST", path: "/api/v1/templates", key: "k"),
+            ] {
+                #expect(try await store.claim(other, requestHash: "a", expiresAt: day, staleAfter: 600) == .claimed, "\(other)")
+            }
+            // A released claim (a 5xx) runs again.
+            let failed = IdempotencyScope(tenant: .tenant(1), userID: 10, method: "POST", path: "/api/v1/test-send", key: "k")
+            #expect(try await store.claim(failed, requestHash: "a", expiresAt: day, staleAfter: 600) == .claimed)
+            try await store.release(failed)
+            #expect(try await store.claim(failed, requestHash: "a", expiresAt: day, staleAfter: 600) == .claimed)
+            // A claim still running after `staleAfter` (its process died) is taken over.
+            clock.advance(by: 601)
+            #expect(try await store.claim(failed, requestHash: "a", expiresAt: day, staleAfter: 600) == .claimed)
+            // After 24 h the key is new again, and the day's rows are purged by later writes.
+            clock.advance(by: 86_400)
+            let rows: @Sendable () async throws -> Int = {
+                try await pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM wpa_bkntc_campaign_idempotency")!.decode("n") }
+            }
+            #expect(try await store.claim(scope, requestHash: "b", expiresAt: clock.now().addingTimeInterval(86_400), staleAfter: 600) == .claimed)
+            #expect(try await rows() == 1, "only the new claim is left")
+        }
+    }
 }

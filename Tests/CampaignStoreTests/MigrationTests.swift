@@ -28,18 +28,18 @@ struct MigrationTests {
             #expect(try await migrator.isCurrent() == false)
 
             let dryRun = try await migrator.migrate(dryRun: true)
-            #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"])
+            #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"])
             #expect(dryRun.applied[0].statements.first?.contains("CREATE TABLE IF NOT EXISTS `wpx_bkntc_campaigns`") == true)
             #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
             let first = try await migrator.migrate()
-            #expect(first.applied.count == 7)
+            #expect(first.applied.count == 8)
             let afterFirst = try await tables(pool)
             #expect(Set(afterFirst.keys) == [
                 "wpx_bkntc_campaigns", "wpx_bkntc_campaign_logs", "wpx_bkntc_campaign_templates",
                 "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
                 "wpx_bkntc_campaign_sessions", "wpx_bkntc_campaign_settings", "wpx_bkntc_campaign_outbox", "wpx_bkntc_campaign_rates",
-                "wpx_bkntc_campaign_callbacks", "wpx_bkntc_campaign_audit",
+                "wpx_bkntc_campaign_callbacks", "wpx_bkntc_campaign_audit", "wpx_bkntc_campaign_idempotency",
             ])
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`kind` varchar(16) NOT NULL DEFAULT 'campaign'") == true)
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`holdout_percent` tinyint(3) unsigned NOT NULL DEFAULT 0") == true)
@@ -57,9 +57,37 @@ struct MigrationTests {
             #expect(try await templateCount() == 18)
             let second = try await migrator.migrate()
             #expect(second.applied.isEmpty)
-            #expect(second.alreadyApplied == ["0001", "0002", "0003", "0004", "0005", "0006", "0007"])
+            #expect(second.alreadyApplied == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"])
             #expect(try await tables(pool) == afterFirst)
             #expect(try await templateCount() == 18)
+        }
+    }
+
+    /// 0008: rows the earlier releases held with `last_error = 'quiet_hours'` become held rows
+    /// without an error (DESIGN §21); real errors stay.
+    @Test func quietHoursInLastErrorBecomeHeldRows() async throws {
+        let pool = try await TestDatabase.create("migrate_held")
+        try await TestDatabase.dropping(pool) {
+            let prefix = try TablePrefix("wph_")
+            let before = try SchemaFiles.migrations().filter { $0.name < "0008" }
+            try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger, files: before).migrate()
+            try await pool.withConnection { db in
+                try await db.execute(
+                    """
+                    INSERT INTO wph_bkntc_campaign_logs (tenant_key, campaign_id, run, channel, address, status, next_attempt_at, last_error,
+                      created_at, updated_at) VALUES
+                      (0, 1, 1, 'sms', '+447700900001', 'pending', '2030-01-15 08:00:00', 'quiet_hours', '2030-01-15 02:00:00', '2030-01-15 02:00:00'),
+                      (0, 1, 1, 'sms', '+447700900002', 'pending', '2030-01-15 02:02:00', 'timeout', '2030-01-15 02:00:00', '2030-01-15 02:00:00'),
+                      (0, 1, 1, 'sms', '+447700900003', 'skipped', NULL, 'quiet_hours', '2030-01-15 02:00:00', '2030-01-15 02:00:00'),
+                      (0, 1, 1, 'sms', '+447700900004', 'pending', NULL, NULL, '2030-01-15 02:00:00', '2030-01-15 02:00:00')
+                    """)
+            }
+            try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger).migrate()
+            let rows = try await pool.withConnection { db in
+                try await db.query("SELECT held, last_error FROM wph_bkntc_campaign_logs ORDER BY id")
+                    .map { "\(try $0.decode("held", as: Int.self)) \(try $0.decode("last_error", as: String?.self) ?? "NULL")" }
+            }
+            #expect(rows == ["1 NULL", "0 timeout", "0 NULL", "0 NULL"])
         }
     }
 

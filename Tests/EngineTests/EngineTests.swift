@@ -292,12 +292,19 @@ struct EngineTests {
             let counts = try await fixture.drain()
             #expect(counts.sent == 1 && counts.held == 1)
             let rows = try await fixture.rows(campaign.id)
-            #expect(rows[0].status == "pending" && rows[0].error == "quiet_hours" && rows[0].attempts == 0)
+            // Held, not failed: last_error is for errors only (DESIGN §21).
+            #expect(rows[0].status == "pending" && rows[0].error == nil && rows[0].attempts == 0)
             #expect(rows[0].next == ISO8601DateFormatter().date(from: "2026-06-01T23:00:00Z"), "08:00 in Tokyo")
             #expect(rows[1].status == "sent")
-            let progress = try await fixture.campaigns.progress(
-                scope: .singleSite, id: campaign.id, run: nil, access: AccessCheck(.read, in: .everything(planChannels: nil))).progress
-            #expect(progress.waiting == 1 && progress.stage == .sending)
+            let everything = AccessCheck(.read, in: .everything(planChannels: nil))
+            let progress = try await fixture.campaigns.progress(scope: .singleSite, id: campaign.id, run: nil, access: everything).progress
+            #expect(progress.waiting == 1 && progress.pending == 1 && progress.stage == .sending)
+            #expect(progress.nextReleaseAt == ISO8601DateFormatter().date(from: "2026-06-01T23:00:00Z"))
+            let logs = try await fixture.campaigns.logs(
+                scope: .singleSite, id: campaign.id, run: nil, status: nil, page: PageRequest(page: 1, perPage: 10),
+                access: AccessCheck(.logs, in: .everything(planChannels: nil)))
+            #expect(logs.items.map(\.heldUntil) == [ISO8601DateFormatter().date(from: "2026-06-01T23:00:00Z"), nil])
+            #expect(logs.items.map(\.lastError) == [nil, nil])
             // Email is never held.
             let email = try await fixture.queuedCampaign(.email)
             try await fixture.drain()
@@ -305,6 +312,8 @@ struct EngineTests {
             // At the window's opening it goes out.
             fixture.clock.set(ISO8601DateFormatter().date(from: "2026-06-01T23:00:00Z")!)
             #expect(try await fixture.drain().sent == 1)
+            let released = try await fixture.campaigns.progress(scope: .singleSite, id: campaign.id, run: nil, access: everything).progress
+            #expect(released.waiting == 0 && released.nextReleaseAt == nil)
         }
     }
 

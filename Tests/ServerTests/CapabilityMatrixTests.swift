@@ -60,6 +60,8 @@ struct CapabilityMatrixTests {
         var perChannel = true
         /// The one channel the route belongs to (WhatsApp templates), if it is tied to one.
         var only: Channel? = nil
+        /// Whether the capability is needed on every channel of the tenant's plan (erasure).
+        var everyPlanChannel = false
 
         /// Whether the matrix checks the route on `channel`.
         func isChecked(on channel: Channel) -> Bool {
@@ -121,6 +123,9 @@ struct CapabilityMatrixTests {
         RouteCase(method: .get, path: "/api/v1/customers", capability: .read, object: false, success: 200, query: "?q=a", perChannel: false),
         RouteCase(method: .get, path: "/api/v1/audit", capability: .logs, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/whatsapp-templates", capability: .read, object: false, success: 200, only: .whatsapp),
+        RouteCase(
+            method: .post, path: "/api/v1/customers/:id/erase", capability: .logs, object: true, success: 200, perChannel: false,
+            everyPlanChannel: true),
     ]
 
     @Test func everyDeclaredCapabilityRouteIsInTheMatrix() throws {
@@ -147,6 +152,13 @@ struct CapabilityMatrixTests {
 
     /// The status (and 403 code) the contract gives `actor` for `route` on `channel`.
     static func expected(_ route: RouteCase, _ channel: Channel, _ actor: Actor) -> (status: Int, code: String?) {
+        if route.everyPlanChannel {
+            // Every channel of the plan, checked before the object is looked up.
+            if actor.gate.isEmpty { return (403, "tenant_gate") }
+            if !Channel.allCases.contains(where: { actor.allows(route.capability, on: $0) }) { return (403, "capability") }
+            if !actor.gate.allSatisfy({ actor.allows(route.capability, on: $0) }) { return (403, "capability") }
+            return actor.tenant == 1 ? (route.success, nil) : (404, nil)
+        }
         if !route.perChannel {
             // Not tied to a channel: allowed when the actor may read any channel.
             if Channel.allCases.contains(where: { actor.allows(.read, on: $0) }) { return (route.success, nil) }

@@ -233,6 +233,8 @@ struct ProviderFlowTests {
             #expect(try smtp.received(for: "owner@example.com").last?.raw.contains("Hi Test Customer") == true)
             let invalid = try await APIFixture.call(client, .post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"555","body":"x"}"#)
             #expect(invalid.status == 400 && invalid.json?["error"]?["field"]?.stringValue == "to")
+            // Words a salon owner understands: the field's fix, never a format's name.
+            #expect(invalid.json?["error"]?["message"]?.stringValue == "Enter a phone number with its country code, e.g. +44 7700 900123.")
             fake.script("+447700900124", .error(status: 400, code: 21614, message: "not a mobile number"))
             let refused = try await APIFixture.call(client, .post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"+447700900124","body":"x"}"#)
             #expect(refused.status == 502 && refused.json?["error"]?["code"]?.stringValue == "provider_error")
@@ -245,7 +247,8 @@ struct ProviderFlowTests {
                 body: #"{"channel":"sms","body":"Hi {customer_first_name}","addresses":"+447700900201\n07700 900201, banana; +447700900200","customer_ids":[1,999]}"#)
             #expect(manual.status == 202)
             #expect(manual.json?["queued"]?.integerValue == 2 && manual.json?["duplicates"]?.integerValue == 1 && manual.json?["suppressed"]?.integerValue == 1)
-            #expect(manual.json?["invalid"]?.arrayValue?.compactMap(\.stringValue) == ["customer 999", "banana"])
+            #expect(
+                manual.json?["invalid"]?.arrayValue?.compactMap(\.stringValue) == ["A customer you chose no longer exists (#999)", "banana"])
             let id = try #require(manual.json?["id"]?.integerValue)
             let done = try await Self.waitUntilDone(client, id: id)
             #expect(done["status"]?.stringValue == "completed" && done["sent"]?.integerValue == 2)

@@ -26,7 +26,7 @@ struct RouterTests {
     ) -> AppDependencies {
         let everything = CapabilitySet.everything(planChannels: nil)
         let sms = CapabilitySet(granted: ["sms_campaigns", "sms_campaigns_send", "email_campaigns"], planChannels: nil)
-        return AppDependencies(
+        var deps = AppDependencies(
             audience: audience ?? InMemoryAudienceRepository(recipients: recipients),
             campaigns: campaigns ?? InMemoryCampaignRepository(clock: clock, recipients: recipients),
             templates: InMemoryTemplateRepository(clock: clock), suppressions: InMemorySuppressionRepository(clock: clock),
@@ -35,6 +35,8 @@ struct RouterTests {
                 nonces: InMemoryNonceStore(), sessions: InMemorySessionStore(clock: clock), secret: APIFixture.secret, clock: clock),
             settings: FixedSiteSettings(countryCode: "44"), saas: false, metrics: ServiceMetrics(pool: nil),
             rateLimiter: RateLimiter(rate: 1000, burst: 1000), clock: clock, readiness: { (true, "ok") })
+        deps.idempotency = InMemoryIdempotencyStore(clock: clock)
+        return deps
     }
 
     static func call(
@@ -152,6 +154,41 @@ struct RouterTests {
             clock.advance(by: 7200)
             let late = try await Self.call(client, .post, "/api/v1/campaigns", body: body, clock: clock)
             #expect(late.status == 400 && late.json?["error"]?["field"]?.stringValue == "scheduled_at")
+        }
+    }
+
+    /// DESIGN §21: every POST that creates or sends honours `Idempotency-Key`, and nothing else.
+    @Test func everyCreatingOrSendingPostIsIdempotent() {
+        let idempotent = Set(buildRouter(Self.dependencies()).routes.filter(\.idempotent).map { "\($0.method) \($0.path)" })
+        #expect(
+            idempotent == [
+                "POST /api/v1/campaigns", "POST /api/v1/campaigns/:id/send", "POST /api/v1/campaigns/:id/duplicate",
+                "POST /api/v1/test-send", "POST /api/v1/manual-send", "POST /api/v1/templates", "POST /api/v1/suppressions",
+            ])
+    }
+
+    @Test func anIdempotencyKeyReplaysTheFirstAnswerInMemory() async throws {
+        let clock = ManualClock(Date())
+        try await Self.withRouter(Self.dependencies(clock: clock)) { client in
+            let body = #"{"channel":"sms","name":"Once","segment":{"type":"all_customers"},"body":"Hi"}"#
+            func post(_ body: String, key: String, user: Int = Self.admin, query: String) async throws -> (Int, String, HTTPFields) {
+                let path = "/api/v1/campaigns" + query
+                var headers = APIFixture.signed(.post, path, tenant: nil, user: user, body: body)
+                headers[HTTPField.Name("Idempotency-Key")!] = key
+                return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                    (Int($0.status.code), String(buffer: $0.body), $0.headers)
+                }
+            }
+            let first = try await post(body, key: "click-1", query: "")
+            #expect(first.0 == 201 && first.2[HTTPField.Name("Idempotent-Replayed")!] == nil)
+            let again = try await post(body, key: "click-1", query: "?again=1")
+            #expect(again.0 == 201 && again.1 == first.1 && again.2[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            let other = try await post(#"{"channel":"sms","name":"Other","segment":{"type":"all_customers"},"body":"Hi"}"#, key: "click-1", query: "?other=1")
+            #expect(other.0 == 422 && other.1.contains("idempotency_key_reused"))
+            let bad = try await post(body, key: String(repeating: "k", count: 65), query: "?bad=1")
+            #expect(bad.0 == 400 && bad.1.contains("invalid_idempotency_key"))
+            let list = try await Self.call(client, .get, "/api/v1/campaigns")
+            #expect(list.json?["total"]?.integerValue == 1)
         }
     }
 

@@ -16,6 +16,8 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
         public var throttles = 0
         public var nextAttemptAt: Date?
         public var lastError: String?
+        /// Held by quiet hours until `nextAttemptAt` (never told by `lastError`).
+        public var held = false
         public var providerID: String?
         public var claimedBy: String?
         public var claimedAt: Date?
@@ -97,6 +99,7 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                 guard row.campaignID == campaign.id, Self.due(row, now) else { continue }
                 let token = "\(worker)/\(now.timeIntervalSince1970)"
                 state.rows[index].status = .sending
+                state.rows[index].held = false
                 state.rows[index].claimedBy = token
                 state.rows[index].claimedAt = now
                 claimed.append(ClaimedRow(
@@ -137,7 +140,7 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                 case .held(_, let until):
                     state.rows[index].status = .pending
                     state.rows[index].nextAttemptAt = until
-                    state.rows[index].lastError = "quiet_hours"
+                    state.rows[index].held = true
                 case .released:
                     state.rows[index].status = .pending
                 case .deferred(_, let until):

@@ -10,6 +10,8 @@ public final class InMemoryCampaignRepository: CampaignRepository {
     private struct State {
         var campaigns: [Int: (scope: TenantScope, campaign: Campaign)] = [:]
         var logs: [Int: [CampaignLogRow]] = [:]
+        /// The addresses each manual send queued (for the repeated-send check).
+        var manualAddresses: [Int: [String]] = [:]
         var nextID = 1
     }
 
@@ -48,8 +50,18 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         -> (view: CampaignView, suppressed: Int)
     {
         let now = clock.now()
-        let campaign = state.withLock { state in
+        let campaign = try state.withLock { state in
+            if !draft.confirmDuplicate, !recipients.isEmpty {
+                let earlier = state.campaigns.values.filter { entry in
+                    let c = entry.campaign
+                    return entry.scope == scope && c.kind == .manual && c.channel == draft.channel && c.body == draft.body
+                        && c.subject == draft.subject && c.createdAt >= now.addingTimeInterval(-DuplicateSend.window)
+                        && DuplicateSend.sameRecipients(state.manualAddresses[c.id] ?? [], recipients.map(\.address))
+                }.map(\.campaign.createdAt).max()
+                if let earlier { throw DuplicateSend.refusal(recipients: recipients.count, sentAt: earlier, now: now) }
+            }
             defer { state.nextID += 1 }
+            state.manualAddresses[state.nextID] = recipients.map(\.address)
             let campaign = Campaign(
                 id: state.nextID, channel: draft.channel, name: draft.name, status: recipients.isEmpty ? .failed : .queued,
                 statusReason: recipients.isEmpty ? .noRecipients : nil, segment: Segment(type: .allCustomers), filters: SegmentFilters(),
@@ -374,6 +386,51 @@ public final class InMemoryNonceStore: NonceStore {
     private let used = Mutex<Set<String>>([])
     public init() {}
     public func consume(_ nonce: String, expiresAt: Date) async throws -> Bool { used.withLock { $0.insert(nonce).inserted } }
+}
+
+/// Idempotency keys in memory, with the MariaDB store's rules: one claim per scope, the same
+/// body replays, another body is a reuse, expired or abandoned claims are taken over.
+public final class InMemoryIdempotencyStore: IdempotencyStore {
+    private struct Entry {
+        var requestHash: String
+        var answer: IdempotentAnswer?
+        var createdAt: Date
+        var expiresAt: Date
+    }
+    private let entries = Mutex<[IdempotencyScope: Entry]>([:])
+    private let clock: any WallClock
+    public init(clock: any WallClock) { self.clock = clock }
+
+    /// How many keys are stored (running or done).
+    public var count: Int { entries.withLock { $0.count } }
+
+    public func claim(
+        _ scope: IdempotencyScope, requestHash: String, expiresAt: Date, staleAfter: TimeInterval
+    ) async throws -> IdempotencyClaim {
+        let now = clock.now()
+        return entries.withLock { entries in
+            if let entry = entries[scope], entry.expiresAt > now,
+                entry.answer != nil || entry.createdAt.addingTimeInterval(staleAfter) > now
+            {
+                if entry.requestHash != requestHash { return .reused }
+                return entry.answer.map { .replay($0) } ?? .inProgress
+            }
+            entries[scope] = Entry(requestHash: requestHash, answer: nil, createdAt: now, expiresAt: expiresAt)
+            return .claimed
+        }
+    }
+
+    public func complete(_ scope: IdempotencyScope, answer: IdempotentAnswer) async throws {
+        entries.withLock { entries in
+            if entries[scope]?.answer == nil { entries[scope]?.answer = answer }
+        }
+    }
+
+    public func release(_ scope: IdempotencyScope) async throws {
+        entries.withLock { entries in
+            if entries[scope]?.answer == nil { entries[scope] = nil }
+        }
+    }
 }
 
 /// Browser sessions in memory.

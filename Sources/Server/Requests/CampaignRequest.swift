@@ -5,7 +5,7 @@ import Foundation
 extension CampaignDraft {
     /// Validates a request body; every error names its field.
     static func validated(from json: JSONValue, now: Date) throws(DomainError) -> CampaignDraft {
-        guard case .object(let object) = json else { throw .validation(field: "body", message: "must be a JSON object") }
+        guard case .object(let object) = json else { throw .validation(field: "body", message: "The request must be a JSON object.") }
         let channel = try RequestFields.channel(object["channel"])
         let name = try RequestFields.text(object["name"], field: "name", maxLength: 190, required: true) ?? ""
         let segment = try Segment.validated(from: object["segment"])
@@ -15,29 +15,29 @@ extension CampaignDraft {
         let body = try RequestFields.text(object["body"], field: "body", maxLength: 65_535, required: !templated, trim: false) ?? ""
         var subject = try RequestFields.text(object["subject"], field: "subject", maxLength: 998, required: false)
         if channel == .email {
-            guard subject != nil else { throw .validation(field: "subject", message: "is required for email campaigns") }
+            guard subject != nil else { throw .validation(field: "subject", message: "Enter a subject: every email needs one.") }
         } else {
             subject = nil
         }
         var templateID: Int?
         if let raw = object["template_id"], raw != .null {
-            guard let id = raw.integerValue, id > 0 else { throw .validation(field: "template_id", message: "must be a template id") }
+            guard let id = raw.integerValue, id > 0 else { throw .validation(field: "template_id", message: "Choose a template from the list.") }
             templateID = id
         }
         var scheduledAt: Date?
         if let raw = object["scheduled_at"], raw != .null {
             guard let date = RequestFields.date(raw) else {
-                throw .validation(field: "scheduled_at", message: "must be an ISO-8601 date-time such as 2026-12-01T09:00:00Z")
+                throw .validation(field: "scheduled_at", message: "Choose a date and time for the send, e.g. 1 December at 09:00.")
             }
-            guard date > now else { throw .validation(field: "scheduled_at", message: "must be in the future") }
+            guard date > now else { throw .validation(field: "scheduled_at", message: "Choose a send time in the future.") }
             guard date < now.addingTimeInterval(5 * 366 * 86_400) else {
-                throw .validation(field: "scheduled_at", message: "must be within 5 years (epoch seconds, not milliseconds)")
+                throw .validation(field: "scheduled_at", message: "Choose a send time within the next 5 years.")
             }
             scheduledAt = date
         }
         var recurrence: String?
         if let raw = object["recurrence"], raw != .null {
-            guard case .string(let text) = raw else { throw .validation(field: "recurrence", message: "must be a cron expression") }
+            guard case .string(let text) = raw else { throw .validation(field: "recurrence", message: "Choose how often the campaign repeats.") }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.unicodeScalars.count > 120 {
                 throw .validation(field: "recurrence", message: "must be at most 120 characters")

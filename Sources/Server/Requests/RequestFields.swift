@@ -5,10 +5,10 @@ import Foundation
 enum RequestFields {
     static func channel(_ json: JSONValue?, field: String = "channel") throws(DomainError) -> Channel {
         guard case .string(let raw)? = json else {
-            throw .validation(field: field, message: "is required: sms, whatsapp or email")
+            throw .validation(field: field, message: "Choose a channel: SMS, WhatsApp or email.")
         }
         guard let channel = Channel(rawValue: raw) else {
-            throw .validation(field: field, message: "unknown channel '\(raw)'; expected sms, whatsapp or email")
+            throw .validation(field: field, message: "Choose a channel: SMS, WhatsApp or email.")
         }
         return channel
     }
@@ -21,10 +21,10 @@ enum RequestFields {
             if required { throw .validation(field: field, message: "is required") }
             return nil
         }
-        guard case .string(let raw) = json else { throw .validation(field: field, message: "must be a string") }
+        guard case .string(let raw) = json else { throw .validation(field: field, message: "must be text") }
         let value = trim ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : raw
         if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            if required { throw .validation(field: field, message: "must not be empty") }
+            if required { throw .validation(field: field, message: "is required") }
             return nil
         }
         // The database counts code points, not grapheme clusters ("é" may be two).

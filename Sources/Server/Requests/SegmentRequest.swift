@@ -5,15 +5,15 @@ extension Segment {
     /// Builds a validated segment from decoded JSON, naming the offending field on error.
     static func validated(from json: JSONValue?, field: String = "segment") throws(DomainError) -> Segment {
         guard case .object(let object)? = json else {
-            throw .validation(field: field, message: "must be an object like {\"type\":\"all_customers\"}")
+            throw .validation(field: field, message: "Choose who receives the campaign.")
         }
         guard case .string(let rawType)? = object["type"] else {
-            throw .validation(field: "\(field).type", message: "is required")
+            throw .validation(field: "\(field).type", message: "Choose who receives the campaign.")
         }
         guard let type = SegmentType(rawValue: rawType) else {
             throw .validation(
                 field: "\(field).type",
-                message: "unknown segment type '\(rawType)'; expected one of \(SegmentType.allCases.map(\.rawValue).joined(separator: ", "))")
+                message: "Choose who receives the campaign from the list (\(SegmentType.allCases.map(\.label).joined(separator: ", "))).")
         }
         var days: Int?
         if let raw = object["days"], raw != .null {
@@ -49,7 +49,7 @@ extension SegmentFilters {
             }
             for (index, item) in items.enumerated() {
                 guard case .string(let slug) = item, !slug.trimmingCharacters(in: .whitespaces).isEmpty, slug.unicodeScalars.count <= 50
-                else { throw .validation(field: "\(field).statuses[\(index)]", message: "must be a status slug such as approved") }
+                else { throw .validation(field: "\(field).statuses[\(index)]", message: "Choose appointment statuses from the list, e.g. approved.") }
                 filters.statuses.append(slug.trimmingCharacters(in: .whitespaces))
             }
             if items.count > 50 { throw .validation(field: "\(field).statuses", message: "at most 50 statuses") }

@@ -9,13 +9,13 @@ struct TestSendRequest {
     var subject: String?
 
     static func parse(_ json: JSONValue) throws(DomainError) -> TestSendRequest {
-        guard case .object(let object) = json else { throw .validation(field: "body", message: "must be a JSON object") }
+        guard case .object(let object) = json else { throw .validation(field: "body", message: "The request must be a JSON object.") }
         let channel = try RequestFields.channel(object["channel"])
         let to = try RequestFields.text(object["to"], field: "to", maxLength: 254, required: true) ?? ""
         let body = try RequestFields.text(object["body"], field: "body", maxLength: 65_535, required: true, trim: false) ?? ""
         var subject = try RequestFields.text(object["subject"], field: "subject", maxLength: 998, required: false)
         if channel == .email {
-            guard subject != nil else { throw .validation(field: "subject", message: "is required for email") }
+            guard subject != nil else { throw .validation(field: "subject", message: "Enter a subject: every email needs one.") }
         } else {
             subject = nil
         }
@@ -30,12 +30,12 @@ struct ManualSendRequest {
     var addresses: String?
 
     static func parse(_ json: JSONValue, now: Date) throws(DomainError) -> ManualSendRequest {
-        guard case .object(let object) = json else { throw .validation(field: "body", message: "must be a JSON object") }
+        guard case .object(let object) = json else { throw .validation(field: "body", message: "The request must be a JSON object.") }
         let channel = try RequestFields.channel(object["channel"])
         let body = try RequestFields.text(object["body"], field: "body", maxLength: 65_535, required: true, trim: false) ?? ""
         var subject = try RequestFields.text(object["subject"], field: "subject", maxLength: 998, required: false)
         if channel == .email {
-            guard subject != nil else { throw .validation(field: "subject", message: "is required for email") }
+            guard subject != nil else { throw .validation(field: "subject", message: "Enter a subject: every email needs one.") }
         } else {
             subject = nil
         }
@@ -58,7 +58,7 @@ struct ManualSendRequest {
         }
         let addresses = try RequestFields.text(object["addresses"], field: "addresses", maxLength: 1_000_000, required: false)
         if ids.isEmpty && addresses == nil {
-            throw .validation(field: "customer_ids", message: "or addresses is required: whom should the message go to?")
+            throw .validation(field: "customer_ids", message: "Choose at least one customer or enter at least one address to send to.")
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -66,7 +66,14 @@ struct ManualSendRequest {
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         let defaultName = "Manual send \(formatter.string(from: now)) UTC"
         let name = try RequestFields.text(object["name"], field: "name", maxLength: 190, required: false) ?? defaultName
+        var confirmDuplicate = false
+        switch object["confirm_duplicate"] {
+        case nil, .null?: break
+        case .bool(let flag)?: confirmDuplicate = flag
+        default: throw .validation(field: "confirm_duplicate", message: "must be true or false")
+        }
         return ManualSendRequest(
-            draft: ManualSendDraft(channel: channel, name: name, subject: subject, body: body), customerIDs: ids, addresses: addresses)
+            draft: ManualSendDraft(channel: channel, name: name, subject: subject, body: body, confirmDuplicate: confirmDuplicate),
+            customerIDs: ids, addresses: addresses)
     }
 }

@@ -8,30 +8,30 @@ public enum SettingsRequest {
     /// The channel and the validated change a request body asks for; throws an ``APIError``
     /// naming the first invalid field.
     public static func update(from json: JSONValue) throws -> (channel: Channel, update: SettingsUpdate) {
-        guard case .object(let object) = json else { throw APIError.validation("body", "must be a JSON object") }
+        guard case .object(let object) = json else { throw APIError.validation("body", "The request must be a JSON object.") }
         let channel = try RequestFields.channel(object["channel"])
         var update = SettingsUpdate()
         update.quietHours = try change(object, "quiet_hours") { value in
             guard case .object(let window) = value else {
-                throw APIError.validation("quiet_hours", "must be {\"start\":\"HH:MM\",\"end\":\"HH:MM\"} or null")
+                throw APIError.validation("quiet_hours", "Choose the hours when messages may go out, e.g. from 08:00 to 21:00.")
             }
             // Compare minutes, not text: " 24:00" is 24:00 once trimmed.
             guard case .string(let start)? = window["start"], let minutes = QuietHours.minutes(start), minutes < 1440 else {
-                throw APIError.validation("quiet_hours.start", "must be a time HH:MM from 00:00 to 23:59")
+                throw APIError.validation("quiet_hours.start", "Choose when sending may start as a time from 00:00 to 23:59, e.g. 08:00.")
             }
             guard case .string(let end)? = window["end"], let parsed = QuietHours(start: start, end: end) else {
-                throw APIError.validation("quiet_hours.end", "must be a time HH:MM from 00:00 to 24:00")
+                throw APIError.validation("quiet_hours.end", "Choose when sending must stop as a time from 00:00 to 24:00, e.g. 21:00.")
             }
             return parsed
         }
         update.timezone = try change(object, "timezone") { value in
             guard case .string(let name) = value, name.contains("/") || name == "UTC", TimeZone(identifier: name) != nil else {
-                throw APIError.validation("timezone", "must be an IANA time zone such as Europe/London, or null")
+                throw APIError.validation("timezone", "Choose a time zone from the list, e.g. Europe/London.")
             }
             return name
         }
         update.frequencyCap = try change(object, "frequency_cap") { value in
-            guard case .object(let cap) = value else { throw APIError.validation("frequency_cap", "must be {\"max\":N,\"days\":D} or null") }
+            guard case .object(let cap) = value else { throw APIError.validation("frequency_cap", "Choose how many messages a customer may get in how many days, e.g. 2 in 7 days.") }
             guard let max = cap["max"]?.integerValue, (1...1000).contains(max) else {
                 throw APIError.validation("frequency_cap.max", "must be a whole number from 1 to 1000")
             }
@@ -42,13 +42,13 @@ public enum SettingsRequest {
         }
         update.rateLimit = try change(object, "rate_limit") { value in
             guard case .number(let rate) = value, rate >= 0.01, rate <= 10_000 else {
-                throw APIError.validation("rate_limit", "must be messages per second from 0.01 to 10000, or null")
+                throw APIError.validation("rate_limit", "Enter a sending rate from 0.01 to 10000 messages per second, or leave it empty for the default.")
             }
             return rate
         }
         update.attributionDays = try change(object, "attribution_days") { value in
             guard let days = value.integerValue, (1...365).contains(days) else {
-                throw APIError.validation("attribution_days", "must be a whole number of days from 1 to 365, or null")
+                throw APIError.validation("attribution_days", "Enter how many days after a message a booking counts for its campaign, from 1 to 365.")
             }
             return days
         }
