@@ -32,13 +32,13 @@ export function describe(entry) {
     case 'campaign:create': return `Created the campaign ${name}`;
     case 'campaign:update': return `Edited the campaign ${name}${d.changed?.length ? ` (${d.changed.join(', ').replaceAll('_', ' ')})` : ''}`;
     case 'campaign:delete': return `Deleted the campaign ${name}`;
-    case 'campaign:duplicate': return `Duplicated campaign #${d.source_id} as ${name}`;
+    case 'campaign:duplicate': return `Copied a campaign as ${name}`;
     case 'campaign:send': return `Sent ${name} to ${count(d.recipients, 'recipient', 'recipients')}${d.run > 1 ? ` (run ${d.run})` : ''}`;
     case 'campaign:schedule': return `Scheduled ${name} for ${formatDate(d.scheduled_at)}${d.recurrence ? ', repeating' : ''}`;
     case 'campaign:pause': return `Paused ${name}`;
     case 'campaign:resume': return `Resumed ${name}`;
     case 'campaign:cancel': return `Cancelled ${name}${d.skipped ? ` (${count(d.skipped, 'message', 'messages')} not sent)` : ''}`;
-    case 'campaign:manual_send': return `Manual send ${name} to ${count(d.recipients, 'recipient', 'recipients')}${d.suppressed ? ` (${d.suppressed} suppressed left out)` : ''}`;
+    case 'campaign:manual_send': return `Sent a manual message (${name}) to ${count(d.recipients, 'recipient', 'recipients')}${d.suppressed ? ` (${d.suppressed} suppressed left out)` : ''}`;
     case 'message:test_send': return `Test send to ${d.to}: ${d.status === 'sent' ? 'sent' : d.status === 'pending' ? 'sending' : `failed${d.code ? ` (${d.code})` : ''}`}`;
     case 'template:create': return `Created the template ${name}`;
     case 'template:update': return `Edited the template ${name}`;
@@ -49,11 +49,11 @@ export function describe(entry) {
     case 'settings:update': return `Changed ${Object.entries(d.changes || {}).map(([key, change]) =>
       `the ${SETTING_NAMES[key] || key} from ${settingValue(key, change.old)} to ${settingValue(key, change.new)}`).join('; ') || 'settings'}`;
     case 'session:open': return 'Opened Campaigns';
-    default: return `${entry.action} ${entry.object_type}${entry.object_id ? ` #${entry.object_id}` : ''}`;
+    default: return `${String(entry.action).replaceAll('_', ' ')} (${String(entry.object_type).replaceAll('_', ' ')})`;
   }
 }
 
-const who = (entry) => entry.user_name || (entry.user_id ? `User #${entry.user_id}` : 'The system');
+const who = (entry) => entry.user_name || (entry.user_id ? 'A WordPress user' : 'The system');
 
 function table(items, showChannel) {
   return h('div', { class: 'table-wrap' }, h('table', { class: 'audit-table' },

@@ -1,6 +1,7 @@
-import { api, query } from './api.js';
-import { badge, debounce, formatMoney, formatNumber, formatPercent, h, render } from './dom.js';
+import { action as userAction, api, query } from './api.js';
+import { badge, debounce, formatMoney, formatNumber, formatPercent, h, knownCurrency, rememberCurrency, render, whileBusy } from './dom.js';
 import { describeCron } from './cron.js';
+import { confirmSend } from './confirm.js';
 
 /** Which actions a campaign in `status` offers (the API still decides). */
 export function actionsFor(campaign, ctx) {
@@ -18,54 +19,116 @@ export function actionsFor(campaign, ctx) {
 }
 
 const LABELS = { edit: 'Edit', duplicate: 'Duplicate', send: 'Send', pause: 'Pause', resume: 'Resume', cancel: 'Cancel', delete: 'Delete' };
+const BUSY = { duplicate: 'Copying…', send: 'Sending…', pause: 'Pausing…', resume: 'Resuming…', cancel: 'Cancelling…', delete: 'Deleting…' };
 
-/** Runs an action; answers the campaign afterwards (null when deleted). */
-export async function runAction(action, campaign, ctx) {
+/** Whether the campaign waits for a time in the future (its Send button schedules). */
+export function schedules(campaign) {
+  return !!campaign.scheduled_at && new Date(campaign.scheduled_at).getTime() > Date.now();
+}
+
+export function actionLabel(action, campaign) {
+  return action === 'send' && schedules(campaign) ? 'Schedule' : LABELS[action];
+}
+
+// One in-flight request and one Idempotency-Key per campaign and action (DESIGN §21).
+const running = new Map();
+function actionFor(name, campaign) {
+  const id = `${name}:${campaign.id}`;
+  if (!running.has(id)) running.set(id, userAction());
+  return running.get(id);
+}
+
+/**
+ * Runs an action; answers the campaign afterwards (null when deleted). Sending asks first with
+ * the figures; `button` (optional) shows that the request runs.
+ */
+export async function runAction(action, campaign, ctx, button = null) {
   if (action === 'edit') { ctx.navigate(`#/campaigns/${campaign.id}/edit`); return campaign; }
+  const act = actionFor(action, campaign);
+  if (act.running) return campaign;
   if (action === 'delete') {
     if (!confirm(`Delete "${campaign.name}"? Its logs are deleted too.`)) return campaign;
-    await api('DELETE', `/campaigns/${campaign.id}`);
+    await whileBusy(button, BUSY.delete, () => act.run(() => api('DELETE', `/campaigns/${campaign.id}`)));
     return null;
   }
   if (action === 'cancel' && !confirm(`Cancel "${campaign.name}"? Messages not sent yet are skipped.`)) return campaign;
-  const answer = await api('POST', `/campaigns/${campaign.id}/${action}`);
+  if (action === 'send') {
+    // The list carries the whole campaign; a page that has only part of it reads it first.
+    const full = campaign.segment ? campaign : await api('GET', `/campaigns/${campaign.id}`);
+    if (button) button.disabled = true;
+    let go;
+    try { go = await confirmSend({ campaign: full }); } finally { if (button) button.disabled = false; }
+    if (!go) return campaign;
+  }
+  const creates = action === 'send' || action === 'duplicate';
+  const answer = await whileBusy(button, action === 'send' && schedules(campaign) ? 'Scheduling…' : BUSY[action], () => act.run((key) =>
+    api('POST', `/campaigns/${campaign.id}/${action}`, undefined, creates ? { idempotencyKey: key(action) } : {})));
   if (action === 'duplicate') { ctx.navigate(`#/campaigns/${answer.id}/edit`); return answer; }
   if (action === 'send' || action === 'resume') ctx.navigate(`#/campaigns/${campaign.id}`);
   return answer;
 }
 
+/** Why a campaign stopped, in words (status_reason). */
+export function reasonText(reason) {
+  return {
+    no_recipients: 'nobody matched the audience', provider_not_configured: 'sending is not set up for this channel',
+    quota_exhausted: 'the plan\'s SMS for this month are used up', cancelled: 'cancelled',
+  }[reason] || String(reason).replaceAll('_', ' ');
+}
+
+/** The shop's currency (Booknetic's setting) when the list's answer has none: the dashboard's. */
+async function currencyOf(ctx) {
+  try {
+    const data = await api('GET', `/dashboard${query({ channel: ctx.channel })}`);
+    rememberCurrency(data.currency);
+    return data.currency || null;
+  } catch {
+    return null;
+  }
+}
+
 export async function campaignsView(ctx) {
   const filters = { q: '', kind: '', page: 1 };
+  let lastSignature = null;
   const table = h('div');
   const message = h('div', { class: 'error-text', role: 'alert' });
   async function load() {
     const page = await api('GET', `/campaigns${query({ channel: ctx.channel, q: filters.q, kind: filters.kind, page: filters.page, per_page: 20 })}`);
+    rememberCurrency(page.currency);
+    const currency = page.currency || knownCurrency() || await currencyOf(ctx);
+    // Redrawn only when something changed: a button replaced under the pointer would lose a click.
+    const signature = JSON.stringify([page, currency]);
+    if (signature === lastSignature && table.childNodes.length) return;
+    lastSignature = signature;
     if (!page.items.length) {
       render(table, h('div', { class: 'empty' }, filters.q || filters.kind ? 'No campaign matches.' :
         ['No campaigns yet. ', ctx.can('create') ? h('a', { href: '#/campaigns/new' }, 'Create one') : '']));
       return;
     }
-    render(table, h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['Name', 'Status', 'Recipients', 'Sent', 'Failed', 'Bookings', 'Revenue', 'Conversion', 'Actions'].map((t) => h('th', {}, t)))),
+    const num = (value, label) => h('td', { class: 'num', 'data-label': label }, value);
+    render(table, h('div', { class: 'table-wrap' }, h('table', { class: 'campaigns-table' },
+      h('thead', {}, h('tr', {}, [['Name', 'name'], ['Status'], ['Recipients', 'num'], ['Went out', 'num'], ['Failed', 'num'], ['Bookings', 'num'],
+        ['Revenue', 'num'], ['Conversion', 'num'], ['Actions', 'actions']].map(([t, cls]) => h('th', { class: cls, scope: 'col' }, t)))),
       h('tbody', {}, page.items.map((c) => h('tr', { dataset: { campaign: c.id } },
-        h('td', {}, h('a', { href: `#/campaigns/${c.id}` }, c.name), c.kind === 'manual' ? h('div', { class: 'muted' }, 'manual send') : null,
+        h('td', { class: 'name', 'data-label': 'Name' }, h('a', { href: `#/campaigns/${c.id}`, title: c.name, class: 'campaign-name' }, c.name),
+          c.kind === 'manual' ? h('div', { class: 'muted' }, 'manual send') : null,
           c.recurrence ? h('div', { class: 'muted' }, describeCron(c.recurrence)) : null),
-        h('td', {}, badge(c.status), c.status_reason ? h('div', { class: 'muted' }, c.status_reason.replaceAll('_', ' ')) : null),
-        h('td', {}, formatNumber(c.counters.total)), h('td', {}, formatNumber(c.counters.sent + c.counters.delivered)),
-        h('td', {}, formatNumber(c.counters.failed)),
-        h('td', {}, c.results ? formatNumber(c.results.bookings) : '—'),
-        h('td', {}, c.results ? formatMoney(c.results.revenue) : '—'),
-        h('td', {}, c.results ? formatPercent(c.results.conversion_rate) : '—'),
-        h('td', { class: 'row' },
+        h('td', { 'data-label': 'Status' }, badge(c.status), c.status_reason ? h('div', { class: 'muted' }, reasonText(c.status_reason)) : null),
+        num(formatNumber(c.counters.total), 'Recipients'), num(formatNumber(c.counters.sent + c.counters.delivered + (c.counters.undelivered || 0)), 'Went out'),
+        num(formatNumber(c.counters.failed), 'Failed'),
+        num(c.results ? formatNumber(c.results.bookings) : '—', 'Bookings'),
+        num(c.results ? formatMoney(c.results.revenue, currency) : '—', 'Revenue'),
+        num(c.results ? formatPercent(c.results.conversion_rate) : '—', 'Conversion'),
+        h('td', { class: 'actions' }, h('div', { class: 'action-list' },
           actionsFor(c, ctx).map((action) => h('button', {
-            type: 'button', class: action === 'delete' ? 'danger' : null, dataset: { action },
-            onclick: async () => {
-              try { await runAction(action, c, ctx); await load(); } catch (error) { message.textContent = error.message; }
+            type: 'button', class: action === 'delete' ? 'danger' : action === 'send' ? 'primary' : null, dataset: { action },
+            onclick: async (event) => {
+              try { await runAction(action, c, ctx, event.currentTarget); await load(); } catch (error) { message.textContent = error.message; }
             },
-          }, LABELS[action])),
+          }, actionLabel(action, c))),
           c.run > 0 ? h('a', { href: `#/campaigns/${c.id}` }, 'Progress') : null,
           c.run > 0 && ctx.can('logs') ? h('a', { href: `#/campaigns/${c.id}/logs` }, 'Logs') : null,
-          c.run > 0 && ctx.can('logs') ? h('a', { href: `#/campaigns/${c.id}/results` }, 'Results') : null)))))),
+          c.run > 0 && ctx.can('logs') ? h('a', { href: `#/campaigns/${c.id}/results` }, 'Results') : null))))))),
       page.total > page.per_page ? h('div', { class: 'row' },
         h('button', { type: 'button', disabled: filters.page <= 1, onclick: () => { filters.page -= 1; load(); } }, 'Previous'),
         h('span', { class: 'muted' }, `Page ${page.page} of ${Math.ceil(page.total / page.per_page)}`),

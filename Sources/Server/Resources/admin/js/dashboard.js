@@ -1,6 +1,7 @@
 import { api, query } from './api.js';
-import { badge, channelLabel, formatMoney, formatNumber, formatPercent, h, render } from './dom.js';
+import { badge, channelLabel, formatMoney, formatNumber, formatPercent, h, knownCurrency, rememberCurrency, render } from './dom.js';
 import { dailyChart } from './chart.js';
+import { deliveryReportNote } from './progress.js';
 
 export async function dashboardView(ctx) {
   const data = await api('GET', `/dashboard${query({ channel: ctx.channel })}`);
@@ -12,28 +13,35 @@ export async function dashboardView(ctx) {
   const revenue = series ? series.reduce((sum, d) => sum + d.revenue, 0) : null;
   const byDate = new Map((data.bookings_daily || []).map((d) => [d.date, d.bookings]));
   const days = (data.daily || []).map((d) => ({ ...d, bookings: byDate.has(d.date) ? byDate.get(d.date) : undefined }));
-  const stat = (value, label) => h('div', { class: 'stat' }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label));
+  rememberCurrency(data.currency);
+  const currency = data.currency || knownCurrency();
+  const reportNote = deliveryReportNote(ctx.me, ctx.channel);
+  const stat = (value, label, key, detail) => h('div', { class: 'stat', dataset: { stat: key } }, h('div', { class: 'value' }, value),
+    h('div', { class: 'label' }, label), detail ? h('div', { class: 'detail' }, detail) : null);
   render(ctx.view,
     h('div', { class: 'row' }, h('h1', {}, `${channelLabel(ctx.channel)} dashboard`), h('span', { class: 'spacer' }),
       ctx.can('create') ? h('a', { href: '#/campaigns/new' }, h('button', { class: 'primary', type: 'button' }, 'New campaign')) : null),
     h('div', { class: 'grid' },
-      stat(formatNumber(c.total), 'campaigns'), stat(formatNumber(m.sent), 'messages sent'),
-      stat(formatNumber(m.delivered), 'delivered'), stat(formatNumber(m.failed), 'failed'),
-      stat(formatNumber(m.pending), 'pending'),
-      series ? stat(formatNumber(bookings), 'bookings brought (30 days)') : null,
-      series ? stat(formatMoney(revenue, data.currency), 'revenue brought (30 days)') : null),
+      stat(formatNumber(c.total), 'campaigns', 'campaigns'), stat(formatNumber(m.sent), 'messages went out', 'sent'),
+      m.delivered || !reportNote ? stat(formatNumber(m.delivered), 'confirmed delivered', 'delivered') : null,
+      stat(formatNumber(m.failed), 'failed', 'failed'),
+      stat(formatNumber(m.pending), 'waiting to go out', 'pending'),
+      series ? stat(formatNumber(bookings), 'bookings brought (30 days)', 'bookings') : null,
+      series ? stat(formatMoney(revenue, currency), 'revenue brought (30 days)', 'revenue') : null),
+    !m.delivered && m.sent && reportNote ? h('p', { class: 'muted', id: 'delivery-note' }, reportNote) : null,
     h('div', { class: 'card chart' }, h('h2', {}, 'Last 30 days'),
       days.length ? dailyChart(days) : h('p', { class: 'muted' }, 'No messages yet.'),
-      h('p', { class: 'muted' }, `Bars: messages sent (failed on top)${series ? '; line: bookings they brought' : ''}. Days in ${data.timezone || 'UTC'}.`)),
+      h('p', { class: 'muted' }, `Bars: messages that went out (failed in red on top)${series ? '; line: bookings they brought' : ''}. Point at a day for its figures. Days in ${data.timezone || 'UTC'}.`)),
     h('h2', {}, 'Recent campaigns'),
     recent.length ? h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['Name', 'Status', 'Sent', 'Bookings', 'Revenue', 'Conversion'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, [['Name', 'name'], ['Status'], ['Went out', 'num'], ['Bookings', 'num'], ['Revenue', 'num'], ['Conversion', 'num']]
+        .map(([t, cls]) => h('th', { class: cls, scope: 'col' }, t)))),
       h('tbody', {}, recent.map((item) => h('tr', {},
-        h('td', {}, h('a', { href: `#/campaigns/${item.id}` }, item.name)),
+        h('td', { class: 'name' }, h('a', { href: `#/campaigns/${item.id}`, title: item.name, class: 'campaign-name' }, item.name)),
         h('td', {}, badge(item.status)),
-        h('td', {}, formatNumber(item.counters?.sent)),
-        h('td', {}, item.results ? formatNumber(item.results.bookings) : '—'),
-        h('td', {}, item.results ? formatMoney(item.results.revenue, data.currency) : '—'),
-        h('td', {}, item.results ? formatPercent(item.results.conversion_rate) : '—'))))))
+        h('td', { class: 'num' }, formatNumber((item.counters?.sent || 0) + (item.counters?.delivered || 0) + (item.counters?.undelivered || 0))),
+        h('td', { class: 'num' }, item.results ? formatNumber(item.results.bookings) : '—'),
+        h('td', { class: 'num' }, item.results ? formatMoney(item.results.revenue, currency) : '—'),
+        h('td', { class: 'num' }, item.results ? formatPercent(item.results.conversion_rate) : '—'))))))
       : h('div', { class: 'empty' }, 'No campaigns yet. ', ctx.can('create') ? h('a', { href: '#/campaigns/new' }, 'Create your first campaign') : ''));
 }

@@ -38,11 +38,71 @@ export function formatNumber(value) {
   return new Intl.NumberFormat().format(value ?? 0);
 }
 
+/**
+ * Money, always with its currency (DESIGN §21): the code the API gives (Booknetic's currency
+ * setting), else the one remembered from an earlier answer of this session.
+ */
 export function formatMoney(value, currency) {
+  const code = currency || knownCurrency();
+  if (currency) rememberCurrency(currency);
   try {
-    if (currency) return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(value ?? 0);
+    if (code) return new Intl.NumberFormat(undefined, { style: 'currency', currency: code }).format(value ?? 0);
   } catch { /* an unknown currency code: show the number and the code */ }
-  return `${formatNumber(Math.round((value ?? 0) * 100) / 100)}${currency ? ' ' + currency : ''}`;
+  const amount = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value ?? 0);
+  return code ? `${amount} ${code}` : amount;
+}
+
+const CURRENCY_KEY = 'bkntc.currency';
+
+export function rememberCurrency(code) {
+  if (code && typeof code === 'string') sessionStorage.setItem(CURRENCY_KEY, code);
+}
+
+export function knownCurrency() {
+  return sessionStorage.getItem(CURRENCY_KEY) || null;
+}
+
+/** "1 recipient", "3 recipients". */
+export function plural(count, one, many) {
+  return `${formatNumber(count)} ${count === 1 ? one : many}`;
+}
+
+/**
+ * A moment soon, as people say it: "08:00 today", "08:00 tomorrow", "08:00 Tue 9 Dec".
+ * In this browser's time zone.
+ */
+export function formatWhen(value) {
+  if (!value) return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const startOfDay = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((startOfDay(date) - startOfDay(new Date())) / 86400000);
+  if (days === 0) return `${time} today`;
+  if (days === 1) return `${time} tomorrow`;
+  return `${time} ${date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}`;
+}
+
+/**
+ * Marks a button busy while `fn` runs: disabled, aria-busy and a working label ("Sending…"),
+ * back as it was afterwards. Answers what `fn` answers.
+ */
+export async function whileBusy(button, label, fn) {
+  if (!button) return fn();
+  const before = Array.from(button.childNodes);
+  const wasDisabled = button.disabled;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.classList.add('busy');
+  button.replaceChildren(h('span', { class: 'spinner', 'aria-hidden': 'true' }), label);
+  try {
+    return await fn();
+  } finally {
+    button.replaceChildren(...before);
+    button.disabled = wasDisabled;
+    button.removeAttribute('aria-busy');
+    button.classList.remove('busy');
+  }
 }
 
 export function formatPercent(rate) {
@@ -55,8 +115,10 @@ export function formatDate(value) {
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
 }
 
+const STATUS_WORDS = { sent: 'went out', pending: 'waiting', undelivered: 'not delivered', queued: 'starting', gap_fill: 'gap fill' };
+
 export function badge(status) {
-  return h('span', { class: `badge ${status}` }, String(status).replace('_', ' '));
+  return h('span', { class: `badge ${status}`, dataset: { status } }, STATUS_WORDS[status] || String(status).replaceAll('_', ' '));
 }
 
 /** A labelled field with a place for its error message (shown by showErrors). */

@@ -330,12 +330,32 @@ export async function editorView(ctx, id) {
   }
 
   async function save(thenSend) {
+    // DESIGN §21: one save or send at a time (a double click never creates or sends twice), one
+    // Idempotency-Key per request of the action, and a question with the figures before sending.
+    if (save.busy) return;
+    save.busy = true;
     formError.textContent = '';
+    const button = thenSend ? form.querySelector('#save-and-send') : form.querySelector('button.primary');
     try {
+      const [{ action }, { confirmSend }, { whileBusy }] = await Promise.all([import('./api.js'), import('./confirm.js'), import('./dom.js')]);
+      save.actions ??= { create: action(), send: action() };
       const data = payload();
-      const saved = existing ? await api('PUT', `/campaigns/${existing.id}`, data) : await api('POST', '/campaigns', data);
+      // Once created, a retry of the same press updates that draft instead of creating another.
+      const target = existing || save.created;
+      const saved = await whileBusy(button, 'Saving…', () => (target
+        ? api('PUT', `/campaigns/${target.id}`, data)
+        : save.actions.create.run((key) => api('POST', '/campaigns', data, { idempotencyKey: key('create', data) }))));
+      if (!existing) save.created = saved;
       if (thenSend) {
-        await api('POST', `/campaigns/${saved.id}/send`);
+        const go = await confirmSend({ campaign: { ...data, id: saved.id, status: saved.status, run: saved.run, name: saved.name || data.name } });
+        if (!go) {
+          if (!existing) ctx.navigate(`#/campaigns/${saved.id}/edit`);
+          else formError.textContent = 'Saved as a draft. Nothing was sent.';
+          return;
+        }
+        const scheduling = data.scheduled_at && new Date(data.scheduled_at).getTime() > Date.now();
+        await whileBusy(button, scheduling ? 'Scheduling…' : 'Sending…', () => save.actions.send.run((key) =>
+          api('POST', `/campaigns/${saved.id}/send`, undefined, { idempotencyKey: key('send', saved.id) })));
         ctx.navigate(`#/campaigns/${saved.id}`);
       } else if (!existing) {
         ctx.navigate(`#/campaigns/${saved.id}/edit`);
@@ -345,6 +365,8 @@ export async function editorView(ctx, id) {
       }
     } catch (error) {
       showError(form, error);
+    } finally {
+      save.busy = false;
     }
   }
 

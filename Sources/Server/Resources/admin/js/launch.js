@@ -43,6 +43,6 @@ function confirmLaunch({ user, tenant }) {
 export async function mayExchangeLaunch(token) {
   if (window.top !== window.self) return true;
   const claims = launchClaims(token);
-  if (!claims) throw new Error('This Campaigns link cannot be read: open Campaigns from the WordPress admin.');
+  if (!claims) throw new Error('This link cannot be read. Open WordPress → Booknetic → Campaigns again; links from it work for two minutes.');
   return confirmLaunch(claims);
 }

@@ -23,8 +23,14 @@ export async function resultsView(ctx, id) {
         : `Lift: ${holdout.lift >= 0 ? '+' : ''}${(holdout.lift * 100).toFixed(1)} %`)),
       holdout.meaningful ? null : h('p', { class: 'muted' }, holdout.note || 'Not yet meaningful.')) : null,
     r.daily.length ? h('div', { class: 'card chart' }, h('h2', {}, 'Bookings per day'),
-      dailyChart(r.daily.map((d) => ({ date: d.date, sent: 0, failed: 0, bookings: d.bookings })), { title: 'Bookings per day', bookingBars: true }),
-      h('p', { class: 'muted' }, `Days in ${r.timezone}.`)) : h('div', { class: 'empty' }, 'No messages sent yet, so nothing to attribute.'),
+      // The results answer has bookings and revenue per day (no message counts): the tooltip says those.
+      dailyChart(r.daily.map((d) => ({ date: d.date, bookings: d.bookings, revenue: d.revenue })), {
+        title: 'Bookings per day', bookingBars: true,
+        describe: (d) => `${new Date(`${d.date}T00:00:00Z`).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })}: `
+          + `${d.bookings || 0} booking${d.bookings === 1 ? '' : 's'}, ${formatMoney(d.revenue || 0, r.currency)}`,
+      }),
+      h('p', { class: 'muted' }, `Bars: bookings this campaign brought, by the day they were made (days in ${r.timezone}).`))
+      : h('div', { class: 'empty' }, 'No messages went out yet, so there is nothing to count.'),
     r.runs.length > 1 ? [h('h2', {}, 'Per run'), h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Run', 'Messaged', 'Booked', 'Bookings', 'Revenue', 'Conversion'].map((t) => h('th', {}, t)))),
       h('tbody', {}, r.runs.map((run) => h('tr', {}, h('td', {}, String(run.run)), h('td', {}, formatNumber(run.messaged)),
