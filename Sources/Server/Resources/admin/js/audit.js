@@ -49,6 +49,7 @@ export function describe(entry) {
     case 'settings:update': return `Changed ${Object.entries(d.changes || {}).map(([key, change]) =>
       `the ${SETTING_NAMES[key] || key} from ${settingValue(key, change.old)} to ${settingValue(key, change.new)}`).join('; ') || 'settings'}`;
     case 'session:open': return 'Opened Campaigns';
+    case 'customer:erase': return `Erased a customer's messages on request (${count(d.log_rows, 'message', 'messages')}); their opt-outs stay`;
     default: return `${String(entry.action).replaceAll('_', ' ')} (${String(entry.object_type).replaceAll('_', ' ')})`;
   }
 }
