@@ -64,7 +64,10 @@ start_server() {  # port, then extra environment assignments
 start_server "$PORT" BKNTC_PUBLIC_URL="http://127.0.0.1:$PORT"  # unsubscribe links (and email footers) in previews and sends
 # The same data with the live provider and no worker: for the "provider not configured" banner
 # (the demo has no WhatsApp add-on); it never sends (Twilio points at a closed loopback port).
-start_server "$LIVE_PORT" BKNTC_PROVIDER=live BKNTC_WORKER=off BKNTC_TWILIO_API_BASE="http://127.0.0.1:9"
+# Its emails go through the site's SMTP settings (a test points them at aiosmtpd) with the same
+# public URL as the first server's, so a preview there equals the message sent here.
+start_server "$LIVE_PORT" BKNTC_PROVIDER=live BKNTC_WORKER=off BKNTC_TWILIO_API_BASE="http://127.0.0.1:9" \
+    BKNTC_PUBLIC_URL="http://127.0.0.1:$PORT"
 
 echo "==> browser tests (chromium $(chromium --version 2>/dev/null | grep -oE '[0-9.]+' | head -1), Selenium) against http://127.0.0.1:$PORT/admin/"
 BROWSER_BASE="http://127.0.0.1:$PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$LIVE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \

@@ -239,11 +239,19 @@ enum APIRoutes {
                         count: preview.count, sample: preview.sample.map { RecipientBody($0, masked: masked) }, sms: nil, missing: nil,
                         segments: nil, quietHours: nil, quota: nil, messages: nil))
             }
+            // A saved campaign's id makes the messages' unsubscribe links the ones it will send.
+            var campaignID: Int?
+            if let raw = json["campaign_id"], raw != .null {
+                guard let id = raw.integerValue, id > 0 else { throw APIError.validation("campaign_id", "must be a campaign's id") }
+                let campaign = try await deps.campaigns.view(scope: scope, id: id, access: try context.access(.read))
+                guard campaign.campaign.channel == channel else { throw APIError.validation("campaign_id", "must be a campaign of this channel") }
+                campaignID = id
+            }
             let previewer = MessagePreviewer(deps: deps)
             let members = try await deps.audience.members(audience, zones: try await previewer.needsZones(scope: scope, channel: channel))
             let check = try await previewer.check(content, members: members, scope: scope)
             let messages = preview.sample.prefix(10).map {
-                previewer.message(content, for: $0, scope: scope, campaignID: nil, masked: masked)
+                previewer.message(content, for: $0, scope: scope, campaignID: campaignID, masked: masked)
             }
             return jsonResponse(
                 Body(

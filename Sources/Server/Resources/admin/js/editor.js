@@ -270,6 +270,8 @@ export async function editorView(ctx, id) {
     const mine = ++sequence;
     try {
       const request = { channel: ch, segment: currentSegment(), filters: currentFilters(), sample_size: 5 };
+      // A saved campaign's messages link to its own unsubscribe page, as the sent ones will.
+      if (existing?.id) request.campaign_id = existing.id;
       let template = {};
       if (whatsapp) { try { template = whatsapp.value(); } catch { /* incomplete template: text only */ } }
       const written = body.value.trim() !== '' || !!template.content_sid;
