@@ -61,4 +61,37 @@ struct LogRetentionTests {
             #expect(try await retention.runOnce().rows == 0, "a second pass finds nothing")
         }
     }
+
+    /// `BKNTC_RETENTION_BENCH=1 Scripts/test --filter LogRetention`: a million rows in 100 ended
+    /// runs and one live run; prints the lookup's and the longest batch's time (README figures).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["BKNTC_RETENTION_BENCH"] == "1"))
+    func benchmarkAMillionRows() async throws {
+        let pool = try await TestDatabase.create("retention_bench")
+        try await TestDatabase.dropping(pool) {
+            let prefix = try TablePrefix("wpb_")
+            try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger).migrate()
+            let now = Date(timeIntervalSince1970: 1_900_000_000)
+            let old = now.addingTimeInterval(-800 * 86_400)
+            try await pool.withConnection { db in
+                // 101 runs of 10,000 rows: campaign 1…100 ended long ago, campaign 101 still sending.
+                try await db.execute(
+                    """
+                    INSERT INTO `wpb_bkntc_campaign_logs` (campaign_id, run, channel, address, status, created_at, updated_at)
+                    SELECT 1 + seq DIV 10000, 1, 'sms', CONCAT('+44770', LPAD(seq, 7, '0')),
+                           IF(seq >= 1000000 AND seq % 2 = 0, 'pending', 'sent'), \(old), \(old)
+                    FROM seq_0_to_1009999
+                    """)
+            }
+            let retention = LogRetention(pool: pool, prefix: prefix, clock: ManualClock(now), days: 730)
+            let lookup = ContinuousClock.now
+            let runs = try await retention.endedRuns(before: now.addingTimeInterval(-730 * 86_400))
+            let lookupTime = ContinuousClock.now - lookup
+            let started = ContinuousClock.now
+            let pass = try await retention.runOnce()
+            print(
+                "LogRetention: 1,010,000 rows, \(runs.count) ended runs found in \(lookupTime); deleted \(pass.rows) rows in \(pass.batches) "
+                    + "batches in \(ContinuousClock.now - started), longest batch \(pass.longestBatch)")
+            #expect(pass.rows == 1_000_000)
+        }
+    }
 }
