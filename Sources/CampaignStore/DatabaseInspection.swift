@@ -1,3 +1,4 @@
+import Campaigns
 import Foundation
 import MariaDB
 
@@ -20,6 +21,8 @@ public struct DatabaseInspection: Sendable {
         public var serverVersion: String
         /// The server's clock when it answered.
         public var serverNow: Date
+        /// This machine's clock at the same moment: halfway through that query's round trip.
+        public var localNow: Date
         /// Read access to Booknetic's and WordPress' tables, by unprefixed name (`customers`, `options`).
         public var reads: [(table: String, access: Access)]
         /// Write access (insert, update, delete) to the service's own tables, by unprefixed name;
@@ -52,10 +55,12 @@ public struct DatabaseInspection: Sendable {
         self.prefix = prefix
     }
 
-    /// Runs every probe on one connection.
-    public func inspect() async throws -> Facts {
+    /// Runs every probe on one connection; `clock` is this machine's, for the skew.
+    public func inspect(clock: any WallClock) async throws -> Facts {
         try await pool.withConnection { db in
+            let before = clock.now()
             let row = try await db.queryFirst("SELECT VERSION() AS version, UNIX_TIMESTAMP(NOW(6)) AS now")
+            let after = clock.now()
             let version: String = try row?.decode("version") ?? ""
             let epoch: Double = try row?.decode("now") ?? 0
             var reads: [(String, Access)] = []
@@ -88,7 +93,8 @@ public struct DatabaseInspection: Sendable {
                 columns.append(("\(table).\(column)", try found?.decode("n", as: Int.self) == 1))
             }
             return Facts(
-                serverVersion: version, serverNow: Date(timeIntervalSince1970: epoch), reads: reads, writes: writes,
+                serverVersion: version, serverNow: Date(timeIntervalSince1970: epoch),
+                localNow: before.addingTimeInterval(after.timeIntervalSince(before) / 2), reads: reads, writes: writes,
                 mayCreateTables: try await mayCreateTables(db), optionalColumns: columns,
                 saasTablesPresent: try await db.tableExists(prefix.bareName("tenants")))
         }

@@ -70,7 +70,7 @@ public struct Doctor: Sendable {
         let facts: DatabaseInspection.Facts
         let inspection = DatabaseInspection(pool: pool, prefix: config.prefix)
         do {
-            facts = try await inspection.inspect()
+            facts = try await inspection.inspect(clock: clock)
         } catch {
             let detail = (error as? MariaDBError)?.detail ?? "\(error)"
             let place = config.database.socket.map { "socket \($0)" } ?? "\(config.database.host):\(config.database.port)"
@@ -93,7 +93,7 @@ public struct Doctor: Sendable {
                         + (facts.saasTablesPresent ? "exists)" : "does not exist)") : ", as BKNTC_SAAS says")))
         checks.append(await migrationsCheck(pool: pool, prefix: config.prefix))
         checks += await providerChecks(pool: pool, config: config, saas: saas, inspection: inspection)
-        checks.append(Self.clockCheck(serverNow: facts.serverNow, now: clock.now()))
+        checks.append(Self.clockCheck(serverNow: facts.serverNow, now: facts.localNow))
         return checks
     }
 
