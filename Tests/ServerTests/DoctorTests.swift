@@ -67,9 +67,14 @@ struct DoctorTests {
     }
 
     @Test func aGoodConfigurationIsAllOK() async throws {
-        try await Self.withSite("doctor_good") { environment, _ in
+        try await Self.withSite("doctor_good") { environment, pool in
             let checks = await Self.run(environment)
-            #expect(checks.allSatisfy { $0.status == .ok }, "\(checks.filter { $0.status != .ok })")
+            // Under Scripts/test's faked clock this machine really is years off the database's
+            // (which keeps the real one), and doctor must say so; at the real hour all is ok.
+            let epoch: Double? = try await pool.withConnection { db in try await db.queryFirst("SELECT UNIX_TIMESTAMP(NOW(6)) AS now")?.decode("now") }
+            let skewed = abs((epoch ?? 0) - Date().timeIntervalSince1970) > 60
+            #expect(Self.line(checks, "clock")?.status == (skewed ? .warn : .ok), "\(String(describing: Self.line(checks, "clock")))")
+            #expect(checks.allSatisfy { $0.status == .ok || $0.check == "clock" }, "\(checks.filter { $0.status != .ok })")
             #expect(checks.map(\.check) == [
                 "configuration", "secret", "public url", "database", "booknetic tables", "privileges", "booknetic columns",
                 "installation", "migrations", "providers sms", "providers whatsapp", "providers email", "clock",
