@@ -161,10 +161,9 @@ extension APIRoutes {
             let content = MessageContent(campaign)
             let messages = recipients.map { previewer.message(content, for: $0, scope: scope, campaignID: campaign.id, masked: false) }
             // The whole audience (or snapshot): who would read an empty shortcode, the SMS cost.
-            let members = try await repo.members(
-                scope: scope, id: campaign.id, zones: try await previewer.needsZones(scope: scope, channel: campaign.channel),
-                access: try context.access(.read))
-            let check = try await previewer.check(content, members: members, scope: scope)
+            let window = try await previewer.quietHours(scope: scope, channel: campaign.channel)
+            let members = try await repo.members(scope: scope, id: campaign.id, zones: window != nil, access: try context.access(.read))
+            let check = try await previewer.check(content, members: members, window: window, scope: scope)
             struct Body: Encodable {
                 let items: [PreviewMessageBody]
                 let missing: [String: Int]

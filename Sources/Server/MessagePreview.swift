@@ -59,11 +59,21 @@ struct PreviewMessageBody: Encodable {
 /// Builds preview answers from the dependencies the routes have.
 struct MessagePreviewer {
     let deps: AppDependencies
+    /// The keys unsubscribe links are signed with, derived once per preview.
+    let keys: ServiceKeys
 
-    /// The check of `content` over `members`, with the quiet hours and quota of the tenant now.
-    func check(_ content: MessageContent, members: AudienceMembers, scope: TenantScope) async throws -> MessageCheckBody {
+    init(deps: AppDependencies) {
+        self.deps = deps
+        self.keys = ServiceKeys(secret: deps.secret)
+    }
+
+    /// The check of `content` over `members` under `window` (``quietHours(scope:channel:)``,
+    /// read once by the caller, who also needed it to know whether to read zones), with the
+    /// tenant's quota now.
+    func check(_ content: MessageContent, members: AudienceMembers, window: QuietHours?, scope: TenantScope) async throws
+        -> MessageCheckBody
+    {
         let now = deps.clock.now()
-        let window = try await quietHours(scope: scope, channel: content.channel)
         let check = MessageCheck.run(content, members: members, window: window, now: now)
         var quota: MessageCheckBody.QuotaBody?
         if content.channel == .sms, let store = deps.testSends, let plan = try await store.smsQuota(scope: scope, now: now) {
@@ -74,18 +84,14 @@ struct MessagePreviewer {
             quietHours: content.channel.usesPhone ? .init(held: check.held, until: check.heldUntil) : nil, quota: quota)
     }
 
-    /// The allowed window that holds messages on `channel` now (nil for email, or none).
+    /// The allowed window that holds messages on `channel` now (nil for email, or none): only
+    /// with one are the recipients' zones worth reading.
     func quietHours(scope: TenantScope, channel: Channel) async throws -> QuietHours? {
         guard channel.usesPhone else { return nil }
         let stored = try await deps.channelSettings?.stored(scope: scope, channel: channel) ?? StoredSettings()
         let window = ChannelSettings(stored: stored, environmentQuietHours: deps.environmentQuietHours, environmentRate: deps.environmentRateLimit)
             .quietHours.value
         return window.neverHolds ? nil : window
-    }
-
-    /// Whether quiet hours could hold anybody on `channel`: only then are zones worth reading.
-    func needsZones(scope: TenantScope, channel: Channel) async throws -> Bool {
-        try await quietHours(scope: scope, channel: channel) != nil
     }
 
     /// `recipient`'s message; `campaignID` names the campaign in the unsubscribe link (nil for an
@@ -119,6 +125,6 @@ struct MessagePreviewer {
     private func unsubscribeURL(scope: TenantScope, address: String, campaignID: Int?) -> String? {
         guard let publicURL = deps.publicURL else { return nil }
         let token = UnsubscribeToken(scope: scope, channel: .email, address: address, campaignID: campaignID)
-        return publicURL + "/unsubscribe/" + token.encoded(secret: deps.secret)
+        return publicURL + "/unsubscribe/" + token.encoded(keys: keys)
     }
 }

@@ -248,8 +248,9 @@ enum APIRoutes {
                 campaignID = id
             }
             let previewer = MessagePreviewer(deps: deps)
-            let members = try await deps.audience.members(audience, zones: try await previewer.needsZones(scope: scope, channel: channel))
-            let check = try await previewer.check(content, members: members, scope: scope)
+            let window = try await previewer.quietHours(scope: scope, channel: channel)
+            let members = try await deps.audience.members(audience, zones: window != nil)
+            let check = try await previewer.check(content, members: members, window: window, scope: scope)
             let messages = preview.sample.prefix(10).map {
                 previewer.message(content, for: $0, scope: scope, campaignID: campaignID, masked: masked)
             }
