@@ -50,6 +50,14 @@ trap 'exit 130' INT TERM
 sql -e "CREATE DATABASE \`$BKNTC_DB_NAME\` CHARACTER SET utf8mb4"
 "$BIN" migrate >"$WORK/migrate.log"
 "$BIN" demo-data --tenants 2 --customers 400 --appointments 3000 >"$WORK/demo-data.log" 2>&1 || { cat "$WORK/demo-data.log" >&2; exit 1; }
+if [ -n "${BKNTC_TEST_SMTP_PORT:-}" ]; then
+    # The site's SMTP settings point at aiosmtpd before any server reads them (they are cached
+    # 30 s, like an operator's change in Booknetic): the live server's emails land there.
+    for option in "hostname=127.0.0.1" "port=$BKNTC_TEST_SMTP_PORT" "secure=no" \
+                  "username=$BKNTC_TEST_SMTP_USER" "password=$BKNTC_TEST_SMTP_PASSWORD"; do
+        sql "$BKNTC_DB_NAME" -e "UPDATE wp_options SET option_value = '${option#*=}' WHERE option_name = 'bkntc_smtp_${option%%=*}'"
+    done
+fi
 
 start_server() {  # port, then extra environment assignments
     local port=$1; shift

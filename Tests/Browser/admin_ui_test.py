@@ -612,6 +612,64 @@ def test_the_email_preview_is_the_message_a_recipient_receives(driver):
         raise Skip("checked against the outbox; the API's preview answers no rendered `messages` yet (DESIGN §21)")
 
 
+def smtp_messages_to(address):
+    """The messages the test SMTP server (aiosmtpd, Scripts/lib/smtp-server.sh) accepted for `address`."""
+    found = []
+    for envelope in sorted(glob.glob(os.path.join(os.environ["BKNTC_TEST_SMTP_DIR"], "mail", "*.json"))):
+        with open(envelope) as f:
+            if address in json.load(f)["rcpt_tos"]:
+                with open(envelope[: -len(".json")] + ".eml", "rb") as raw:
+                    found.append(email.message_from_bytes(raw.read(), policy=email.policy.default))
+    return found
+
+
+def test_the_email_preview_equals_what_the_smtp_server_receives(driver):
+    """The editor's preview of a saved email campaign is the message itself: the live replica sends
+    it through the site's SMTP settings to aiosmtpd, and the HTML part equals the frame's document,
+    the text part the preview's text, unsubscribe footer and link included."""
+    assert os.environ.get("BKNTC_TEST_SMTP_DIR"), "Scripts/test and Scripts/browser-only start the SMTP server"
+    stamp = int(time.time())
+    address = f"mira{stamp}@example.com"
+    service, _ = private_audience(f"Browser smtp {stamp}", [("Mira", "Mail", unique_phone(), address)])
+    body = '<p>Hi {customer_first_name|there},</p>\n<p>Your <em>colour refresh</em> is due. <a href="https://salon.example/book">Book</a></p>'
+    status, draft = signed("POST", "/api/v1/campaigns", body={
+        "channel": "email", "name": f"Browser SMTP {stamp}", "segment": {"type": "all_appointments"},
+        "filters": {"service_ids": [service], "exclude_suppressed": True}, "subject": "Time for you, {customer_first_name}", "body": body})
+    assert status == 201, draft
+    settings = dict(line.split("\t") for line in sql(
+        "SELECT option_name, option_value FROM wp_options WHERE option_name IN ('bkntc_mail_gateway', 'bkntc_smtp_port')").splitlines())
+    assert settings == {"bkntc_mail_gateway": "smtp", "bkntc_smtp_port": os.environ["BKNTC_TEST_SMTP_PORT"]}, \
+        "Scripts/browser-tests.sh points the site's SMTP settings at aiosmtpd"
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
+    driver.execute_script("location.hash = arguments[0]", f"#/campaigns/{draft['id']}/edit")
+    wait(driver, lambda d: css(d, "#email-preview") and "Hi Mira" in (preview_srcdoc(d) or ""), message="the preview")
+    shown = preview_srcdoc(driver)
+    assert "/unsubscribe/" in shown, "the footer is in the preview"
+    status, preview = signed("GET", f"/api/v1/campaigns/{draft['id']}/preview-messages")
+    expected = next(m for m in preview["items"] if m["address"] == address)
+    assert expected["html"] == shown, "the frame shows the saved campaign's message"
+    # The live replica (same database, real providers) sends it; its worker is off, so a tick does.
+    status, sent = signed("POST", f"/api/v1/campaigns/{draft['id']}/send", base=LIVE)
+    assert status == 200, sent
+    deadline = time.monotonic() + 60
+    while not smtp_messages_to(address) and time.monotonic() < deadline:
+        signed("POST", "/api/v1/cron/tick", user="", base=LIVE)
+    received = smtp_messages_to(address)
+    if len(received) != 1:
+        _, progress = signed("GET", f"/api/v1/campaigns/{draft['id']}/progress", base=LIVE)
+        _, logs = signed("GET", f"/api/v1/campaigns/{draft['id']}/logs", base=LIVE)
+        raise AssertionError(f"{len(received)} messages reached the SMTP server; progress {progress}; logs {logs}")
+    message = received[0]
+    assert str(message["Subject"]) == "Time for you, Mira" == expected["subject"]
+    html = message.get_body(("html",)).get_content().replace("\r\n", "\n")
+    text_part = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert html == shown, (html, shown)
+    assert text_part == expected["text"], (text_part, expected["text"])
+    link = re.search(r'https?://[^"\s<>]*/unsubscribe/[A-Za-z0-9._~-]+', shown).group(0)
+    assert str(message["List-Unsubscribe"]).strip().startswith(f"<{link}>"), (message["List-Unsubscribe"], link)
+
+
 def test_a_sending_campaign_opens_read_only_and_duplicates(driver):
     status, _ = signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": 1})
     assert status == 200
