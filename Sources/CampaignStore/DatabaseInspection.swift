@@ -110,6 +110,41 @@ public struct DatabaseInspection: Sendable {
         }
     }
 
+    /// Of `tables` (full names, about to be created by `migrate`), those the user may not create,
+    /// when its grants name tables one by one (docs/deploy.md's narrow grants); nil when a grant
+    /// covers the whole database, or the grants cannot be read (roles, say): nothing to warn of.
+    public func tablesWithoutCreate(_ tables: [String]) async throws -> [String]? {
+        guard !tables.isEmpty else { return [] }
+        return try await pool.withConnection { db in
+            // information_schema spells a grantee 'user'@'host'; CURRENT_USER() says user@host.
+            let wide = try await db.queryFirst(
+                """
+                SELECT (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES p
+                          WHERE p.GRANTEE = me.grantee AND p.PRIVILEGE_TYPE = 'CREATE')
+                     + (SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES p
+                          WHERE p.GRANTEE = me.grantee AND p.PRIVILEGE_TYPE = 'CREATE' AND DATABASE() LIKE p.TABLE_SCHEMA) AS n
+                FROM (SELECT CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',
+                                    SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''') AS grantee) AS me
+                """)
+            guard try wide?.decode("n", as: Int.self) == 0 else { return nil }
+            let rows = try await db.query(
+                """
+                SELECT p.TABLE_NAME AS name, p.PRIVILEGE_TYPE AS privilege
+                FROM information_schema.TABLE_PRIVILEGES p
+                JOIN (SELECT CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',
+                                    SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''') AS grantee) AS me
+                  ON p.GRANTEE = me.grantee
+                WHERE p.TABLE_SCHEMA = DATABASE()
+                """)
+            guard !rows.isEmpty else { return nil }
+            var creatable: Set<String> = []
+            for row in rows where try row.decode("privilege", as: String.self) == "CREATE" {
+                creatable.insert(try row.decode("name"))
+            }
+            return tables.filter { !creatable.contains($0) }
+        }
+    }
+
     /// Whether the current user's grants include CREATE on this database (or everything).
     private func mayCreateTables(_ db: MariaDBSession) async throws -> Bool? {
         guard let rows = try? await db.query("SHOW GRANTS FOR CURRENT_USER()") else { return nil }

@@ -130,6 +130,13 @@ public struct DemoDataGenerator: Sendable {
 
         try await BookneticFixture.install(pool: pool, prefix: prefix)
         try await clearTables(tracker)
+        if !layout.saas {
+            // A single site has no tenants table: its presence is how an install is detected as
+            // Booknetic SaaS when BKNTC_SAAS is not set (DESIGN §2).
+            try await pool.withConnection { db in
+                try await db.execute("DROP TABLE IF EXISTS \(identifier: prefix.bkntc("tenants")), \(identifier: prefix.bkntc("plans"))")
+            }
+        }
 
         let setup = DemoSetupRows(layout: layout, prefix: prefix)
         let tables = setup.tables()

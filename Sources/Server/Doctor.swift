@@ -53,11 +53,16 @@ public struct Doctor: Sendable {
         do {
             config = try ServiceConfiguration.fromEnvironment(environment, requireSecret: false)
         } catch {
-            return [DoctorCheck("configuration", .fail, "\(error.description). Fix it in /etc/bkntc-campaigns/env.")]
+            // Run by hand without the env file loaded, nothing is set: say how to load it.
+            let loaded = environment.keys.contains { $0.hasPrefix("BKNTC_") }
+            let hint = loaded ? "" : " No BKNTC_ variable is set in this shell: load the env file first "
+                + "(`set -a; . /etc/bkntc-campaigns/env; set +a`, as docs/deploy.md shows)."
+            return [DoctorCheck("configuration", .fail, "\(error.description). Fix it in /etc/bkntc-campaigns/env.\(hint)")]
         }
         var checks = [DoctorCheck("configuration", .ok, "every BKNTC_ variable that is set is valid")]
         checks.append(Self.secretCheck(config.secret))
         checks.append(Self.publicURLCheck(config.publicURL))
+        checks.append(Self.adminFrameCheck(config.adminFrameAncestors))
         let pool = MariaDBPool(configuration: config.database, logger: logger)
         checks += await databaseChecks(config, pool: pool)
         await pool.close()
@@ -91,7 +96,7 @@ public struct Doctor: Sendable {
                 (saas ? "Booknetic SaaS (tenants)" : "a single site")
                     + (config.saas == nil ? ", detected from the database (\(config.prefix.bareName("tenants")) "
                         + (facts.saasTablesPresent ? "exists)" : "does not exist)") : ", as BKNTC_SAAS says")))
-        checks.append(await migrationsCheck(pool: pool, prefix: config.prefix))
+        checks.append(await migrationsCheck(pool: pool, prefix: config.prefix, inspection: inspection))
         checks += await providerChecks(pool: pool, config: config, saas: saas, inspection: inspection)
         checks.append(Self.clockCheck(serverNow: facts.serverNow, now: facts.localNow))
         return checks
@@ -122,7 +127,23 @@ public struct Doctor: Sendable {
         guard let components = URLComponents(string: url), components.scheme?.lowercased() == "https", components.host?.isEmpty == false else {
             return DoctorCheck("public url", .fail, "BKNTC_PUBLIC_URL is \(url): Twilio webhooks and unsubscribe links need https")
         }
+        guard components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil else {
+            return DoctorCheck(
+                "public url", .fail,
+                "BKNTC_PUBLIC_URL is \(url): give the address the service answers at, with no path "
+                    + "(e.g. https://\(components.host ?? "campaigns.example.com")); links and webhooks add their own paths")
+        }
         return DoctorCheck("public url", .ok, url)
+    }
+
+    static func adminFrameCheck(_ origins: [String]) -> DoctorCheck {
+        if origins.isEmpty {
+            return DoctorCheck(
+                "admin frame", .warn,
+                "BKNTC_ADMIN_FRAME_ANCESTORS is empty: the bridge's Campaigns page in wp-admin cannot show the admin UI; "
+                    + "set it to the WordPress site's origin, e.g. https://salon.example.com")
+        }
+        return DoctorCheck("admin frame", .ok, "wp-admin may embed the admin UI from \(origins.joined(separator: ", "))")
     }
 
     // MARK: Database
@@ -183,16 +204,34 @@ public struct Doctor: Sendable {
         return DoctorCheck("booknetic columns", .ok, message)
     }
 
-    func migrationsCheck(pool: MariaDBPool, prefix: TablePrefix) async -> DoctorCheck {
+    func migrationsCheck(pool: MariaDBPool, prefix: TablePrefix, inspection: DatabaseInspection) async -> DoctorCheck {
         do {
-            let pending = try await Migrator(pool: pool, prefix: prefix, logger: logger).migrate(dryRun: true).applied.map(\.version)
-            if pending.isEmpty { return DoctorCheck("migrations", .ok, "current") }
+            let steps = try await Migrator(pool: pool, prefix: prefix, logger: logger).migrate(dryRun: true).applied
+            if steps.isEmpty { return DoctorCheck("migrations", .ok, "current") }
+            let pending = steps.map(\.version)
+            // Narrow grants (one line per table) must name the tables `migrate` is about to create.
+            var created = steps.flatMap { $0.statements.compactMap(Self.createdTable) }
+            if pending.contains("0001") { created.insert(prefix.bareName("campaign_migrations"), at: 0) }
+            if let refused = try await inspection.tablesWithoutCreate(created), !refused.isEmpty {
+                return DoctorCheck(
+                    "migrations", .fail,
+                    "\(pending.count) to apply, and the database user may not create \(refused.joined(separator: ", ")): "
+                        + "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON each of them (docs/deploy.md), then run `bkntc-campaigns migrate`")
+            }
             return DoctorCheck(
                 "migrations", .warn,
                 "\(pending.count) to apply (\(pending.joined(separator: ", "))): run `bkntc-campaigns migrate` (the service unit does before it starts)")
         } catch {
             return DoctorCheck("migrations", .fail, "could not be read: \(error)")
         }
+    }
+
+    /// The table a `CREATE TABLE` statement creates, unquoted; nil for any other statement.
+    static func createdTable(_ statement: String) -> String? {
+        let words = statement.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard words.count >= 3, words[0].uppercased() == "CREATE", words[1].uppercased() == "TABLE" else { return nil }
+        let name = words[2].uppercased() == "IF" && words.count >= 6 ? words[5] : words[2]
+        return name.split(separator: "(").first.map { $0.trimmingCharacters(in: ["`"]) }
     }
 
     // MARK: Providers

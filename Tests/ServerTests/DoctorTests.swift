@@ -46,6 +46,7 @@ struct DoctorTests {
                 "BKNTC_DB_HOST": database.host, "BKNTC_DB_PORT": String(database.port), "BKNTC_DB_NAME": database.database,
                 "BKNTC_DB_USER": database.user, "BKNTC_DB_PASSWORD": database.password, "BKNTC_TABLE_PREFIX": "wpa_",
                 "BKNTC_SECRET": secret, "BKNTC_PUBLIC_URL": "https://campaigns.example.com", "BKNTC_PROVIDER": "live",
+                "BKNTC_ADMIN_FRAME_ANCESTORS": "https://salon.example.com",
                 "BKNTC_SAAS": "0",
             ]
             try await body(environment, pool)
@@ -76,7 +77,7 @@ struct DoctorTests {
             #expect(Self.line(checks, "clock")?.status == (skewed ? .warn : .ok), "\(String(describing: Self.line(checks, "clock")))")
             #expect(checks.allSatisfy { $0.status == .ok || $0.check == "clock" }, "\(checks.filter { $0.status != .ok })")
             #expect(checks.map(\.check) == [
-                "configuration", "secret", "public url", "database", "booknetic tables", "privileges", "booknetic columns",
+                "configuration", "secret", "public url", "admin frame", "database", "booknetic tables", "privileges", "booknetic columns",
                 "installation", "migrations", "providers sms", "providers whatsapp", "providers email", "clock",
             ])
             #expect(Self.line(checks, "database")?.message.contains("MariaDB") == true)
@@ -103,6 +104,13 @@ struct DoctorTests {
             let http = Self.line(await Self.run(changed("BKNTC_PUBLIC_URL", "http://campaigns.example.com")), "public url")
             #expect(http?.status == .fail && http?.message == "BKNTC_PUBLIC_URL is http://campaigns.example.com: Twilio webhooks and unsubscribe links need https")
             #expect(Self.line(await Self.run(changed("BKNTC_PUBLIC_URL", nil)), "public url")?.status == .fail)
+            let path = Self.line(await Self.run(changed("BKNTC_PUBLIC_URL", "https://campaigns.example.com/bkntc")), "public url")
+            #expect(path?.status == .fail && path?.message.contains("no path") == true, "\(String(describing: path))")
+            let frame = Self.line(await Self.run(changed("BKNTC_ADMIN_FRAME_ANCESTORS", nil)), "admin frame")
+            #expect(frame?.status == .warn && frame?.message.contains("the WordPress site's origin") == true, "\(String(describing: frame))")
+            let nothing = await Self.run([:])
+            #expect(nothing.count == 1 && nothing[0].status == .fail, "\(nothing)")
+            #expect(nothing[0].message.contains("BKNTC_DB_NAME") && nothing[0].message.contains(". /etc/bkntc-campaigns/env"), "\(nothing)")
             let short = Self.line(await Self.run(changed("BKNTC_SECRET", "short")), "secret")
             #expect(short?.status == .fail && short?.message.contains("at least 32") == true)
             #expect(Self.line(await Self.run(changed("BKNTC_SECRET", Doctor.demoSecret)), "secret")?.message.contains("the demo's") == true)
@@ -149,6 +157,36 @@ struct DoctorTests {
             #expect(privileges?.status == .fail, "\(checks)")
             #expect(privileges?.message.contains("may not write wpa_bkntc_campaigns") == true, "\(String(describing: privileges))")
             #expect(!checks.contains { $0.message.contains("read-only-password") })
+        }
+    }
+
+    /// docs/deploy.md grants each table by name; a grant list that misses a table `migrate` is
+    /// about to create fails the migrations line, naming it (a new table in an upgrade, say).
+    @Test func narrowGrantsThatMissATableToCreateFailTheMigrationsLine() async throws {
+        try await Self.withSite("doctor_narrow", migrate: false) { environment, pool in
+            let user = "doctor_nw_\(UInt16.random(in: 0...UInt16.max))"
+            let database = pool.configuration.database
+            let own = ["campaign_migrations", "campaigns"]
+            try await pool.withConnection { db in
+                try await db.executeRaw(RawSQL(trusted: "CREATE USER '\(user)'@'127.0.0.1' IDENTIFIED BY 'narrow-password'"))
+                try await db.executeRaw(RawSQL(trusted: "GRANT SELECT ON `\(database)`.* TO '\(user)'@'127.0.0.1'"))
+                for table in own {
+                    try await db.executeRaw(RawSQL(trusted:
+                        "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON `\(database)`.`wpa_bkntc_\(table)` TO '\(user)'@'127.0.0.1'"))
+                }
+            }
+            var narrow = environment
+            narrow["BKNTC_DB_USER"] = user
+            narrow["BKNTC_DB_PASSWORD"] = "narrow-password"
+            let checks = await Self.run(narrow)
+            try await pool.withConnection { db in try await db.executeRaw(RawSQL(trusted: "DROP USER '\(user)'@'127.0.0.1'")) }
+            let migrations = Self.line(checks, "migrations")
+            #expect(migrations?.status == .fail, "\(checks)")
+            let message = migrations?.message ?? ""
+            #expect(message.contains("may not create") && message.contains("wpa_bkntc_campaign_logs"), "\(message)")
+            #expect(!message.contains("wpa_bkntc_campaigns,") && !message.contains("wpa_bkntc_campaign_migrations"), "granted tables are not named: \(message)")
+            // The test's own user may create anything: a pending migration is only a warning.
+            #expect(Self.line(await Self.run(environment), "migrations")?.status == .warn)
         }
     }
 
