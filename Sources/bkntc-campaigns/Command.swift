@@ -20,12 +20,23 @@ struct BookneticCampaigns: AsyncParsableCommand {
         defaultSubcommand: Serve.self)
 }
 
+/// A command that could not do its work (the database, the configuration, a migration): printed
+/// as `Error: …` with exit status 1 and, unlike a `ValidationError`, without the usage text, which
+/// would suggest the command line was wrong.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
 /// Runs a command body, turning database errors into a readable message with their detail.
 func reportingDatabaseErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as MariaDBError {
-        throw ValidationError("database: \(error.detail)")
+        throw CommandFailure("database: \(error.detail)")
     }
 }
 
@@ -34,7 +45,7 @@ func loadConfiguration(requireSecret: Bool) throws -> ServiceConfiguration {
     do {
         return try ServiceConfiguration.fromEnvironment(requireSecret: requireSecret)
     } catch {
-        throw ValidationError("configuration: \(error.description)")
+        throw CommandFailure("configuration: \(error.description)")
     }
 }
 
@@ -108,9 +119,9 @@ struct Migrate: AsyncParsableCommand {
             }
             print("\(report.alreadyApplied.count) already applied, \(report.applied.count) \(dryRun ? "pending" : "applied now")")
         } catch let error as MigrationError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         } catch let error as MariaDBError {
-            throw ValidationError("database: \(error.description) — \(error.detail)")
+            throw CommandFailure("database: \(error.description) — \(error.detail)")
         }
         await pool.close()
     }
