@@ -26,6 +26,7 @@ fi
 sql() { private_mariadb "$@"; }
 BIN="$(swift build --show-bin-path)/bkntc-campaigns"
 [ -x "$BIN" ] || swift build --product bkntc-campaigns
+export BKNTC_BIN="$BIN"  # Scripts/lib/bridge_signing.py signs with `bkntc-campaigns sign`
 export BKNTC_DB_NAME="browser_$$_$RANDOM" BKNTC_TABLE_PREFIX=wp_ BKNTC_PROVIDER=outbox BKNTC_DEFAULT_COUNTRY_CODE=44
 export BKNTC_QUIET_HOURS=off BKNTC_LOG_LEVEL=warning BKNTC_API_RATE_LIMIT=100000 BKNTC_API_RATE_BURST=1000000
 export BKNTC_SECRET

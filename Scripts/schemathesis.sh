@@ -44,6 +44,7 @@ fi
 # --- A fresh database with demo data ---
 BIN_DIR=$(swift build --show-bin-path)
 BIN="$BIN_DIR/bkntc-campaigns"
+export BKNTC_BIN="$BIN"  # Scripts/lib/bridge_signing.py signs with `bkntc-campaigns sign`
 if [ ! -x "$BIN" ]; then
     echo "==> swift build --product bkntc-campaigns"
     swift build --product bkntc-campaigns

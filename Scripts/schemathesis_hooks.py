@@ -41,22 +41,21 @@ JSON at exit (Scripts/schemathesis.sh prints a summary from it).
 from __future__ import annotations
 
 import atexit
-import base64
 import collections
-import hashlib
-import hmac
 import itertools
 import json
 import os
 import re
+import sys
 import threading
-import time
 import uuid
 
 import requests
 import schemathesis
 
-SECRET = os.environ["BKNTC_SECRET"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import bridge_signing  # noqa: E402  (signs with `bkntc-campaigns sign`)
+
 TENANT = os.environ.get("BKNTC_FUZZ_TENANT", "1")
 USER = os.environ.get("BKNTC_FUZZ_USER", "1")
 BASE_URL = os.environ.get("BKNTC_FUZZ_BASE_URL", "").rstrip("/")
@@ -75,19 +74,9 @@ def every(n: int, key: str) -> bool:
         return next(_counters[key]) % n == 0
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def launch_token(lifetime: int = 60) -> str:
-    """A launch token as the bridge mints it: base64url(json).base64url(hmac)."""
-    now = int(time.time())
-    payload = {"user": int(USER), "iat": now, "exp": now + lifetime, "nonce": uuid.uuid4().hex}
-    if TENANT:
-        payload["tenant"] = int(TENANT)
-    part = _b64url(json.dumps(payload, separators=(",", ":")).encode())
-    mac = hmac.new(SECRET.encode(), part.encode(), hashlib.sha256).digest()
-    return part + "." + _b64url(mac)
+    """A launch token as the bridge mints it (`bkntc-campaigns sign launch`)."""
+    return bridge_signing.launch_token(TENANT or None, int(USER), lifetime)
 
 
 def new_session() -> str:
@@ -142,17 +131,9 @@ class BridgeSignature(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.url = _unique_url(request.url)
         body = _body_bytes(request)
-        timestamp = str(int(time.time()))
         target = request.path_url  # path and query exactly as they go on the request line
-        canonical = "\n".join(
-            [timestamp, request.method.upper(), target, TENANT, self.user, hashlib.sha256(body).hexdigest()]
-        )
-        signature = hmac.new(SECRET.encode(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
         request.headers.pop("Authorization", None)
-        request.headers["X-Bkntc-Timestamp"] = timestamp
-        request.headers["X-Bkntc-Tenant"] = TENANT
-        request.headers["X-Bkntc-User"] = self.user
-        request.headers["X-Bkntc-Signature"] = signature
+        request.headers.update(bridge_signing.signed_headers(request.method.upper(), target, TENANT, self.user, body))
         return request
 
 

@@ -9,8 +9,6 @@ import base64
 import email
 import email.policy
 import glob
-import hashlib
-import hmac
 import json
 import os
 import re
@@ -25,6 +23,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Scripts", "lib"))
+from bridge_signing import launch_token, signed_call  # noqa: E402
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
@@ -36,42 +36,19 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["BROWSER_BASE"]
 LIVE = os.environ["BROWSER_LIVE_BASE"]
-SECRET = os.environ["BKNTC_SECRET"]
 SHOTS = os.environ.get("BROWSER_SCREENSHOTS", ".build/screenshots")
 SQL = shlex.split(os.environ["BROWSER_SQL"])
 DOWNLOADS = tempfile.mkdtemp(prefix="bkntc-downloads-")
 atexit.register(shutil.rmtree, DOWNLOADS, ignore_errors=True)
 
 
-def b64(data):
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
 def signed(method, path, tenant=1, user=1, body=None, base=BASE):
     """A signed API call as the bridge makes it: (status, JSON)."""
-    data = b"" if body is None else json.dumps(body).encode()
-    stamp = str(int(time.time()))
-    canonical = "\n".join([stamp, method, path, str(tenant), str(user), hashlib.sha256(data).hexdigest()])
-    signature = hmac.new(SECRET.encode(), canonical.encode(), hashlib.sha256).hexdigest()
-    request = urllib.request.Request(base + path, data=data if body is not None else None, method=method, headers={
-        "Content-Type": "application/json", "X-Bkntc-Timestamp": stamp, "X-Bkntc-Tenant": str(tenant),
-        "X-Bkntc-User": str(user), "X-Bkntc-Signature": signature})
-    try:
-        with urllib.request.urlopen(request, timeout=20) as answer:
-            text = answer.read()
-            return answer.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as error:
-        text = error.read()
-        return error.code, json.loads(text) if text else None
-    finally:
-        time.sleep(1.05)  # the same signed request twice in one second would be a replay
+    return signed_call(base, method, path, tenant, user, body)
 
 
 def launch_link(tenant, user, base=BASE):
-    now = int(time.time())
-    payload = {"user": user, "tenant": tenant, "iat": now, "exp": now + 120, "nonce": b64(os.urandom(12))}
-    part = b64(json.dumps(payload, separators=(",", ":")).encode())
-    return f"{base}/admin/#launch={part}.{b64(hmac.new(SECRET.encode(), part.encode(), hashlib.sha256).digest())}"
+    return f"{base}/admin/#launch={launch_token(tenant, user)}"
 
 
 def new_driver():

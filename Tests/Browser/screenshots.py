@@ -4,9 +4,6 @@ Builds a little history first through the signed API (a sent SMS campaign with b
 it, an email draft, a manual send, a campaign held by quiet hours), then visits each screen and
 saves SCREENSHOTS_OUT/<name>-<width>.png. A screen that fails is reported and skipped.
 """
-import base64
-import hashlib
-import hmac
 import json
 import os
 import subprocess
@@ -17,6 +14,8 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Scripts", "lib"))
+from bridge_signing import launch_token, signed_call  # noqa: E402
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -24,41 +23,19 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["BROWSER_BASE"]
-SECRET = os.environ["BKNTC_SECRET"]
 OUT = os.environ.get("SCREENSHOTS_OUT", "docs/screenshots")
 BIN = os.environ["BKNTC_BIN"]
 WIDTHS = [1366, 820]
 MAX_HEIGHT = 1400
 
 
-def b64(data):
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
 def signed(method, path, body=None, tenant=1, user=1):
-    data = b"" if body is None else json.dumps(body).encode()
-    stamp = str(int(time.time()))
-    canonical = "\n".join([stamp, method, path, str(tenant), str(user), hashlib.sha256(data).hexdigest()])
-    signature = hmac.new(SECRET.encode(), canonical.encode(), hashlib.sha256).hexdigest()
-    request = urllib.request.Request(BASE + path, data=data if body is not None else None, method=method, headers={
-        "Content-Type": "application/json", "X-Bkntc-Timestamp": stamp, "X-Bkntc-Tenant": str(tenant),
-        "X-Bkntc-User": str(user), "X-Bkntc-Signature": signature})
-    try:
-        with urllib.request.urlopen(request, timeout=20) as answer:
-            text = answer.read()
-            return answer.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as error:
-        text = error.read()
-        return error.code, json.loads(text) if text else None
-    finally:
-        time.sleep(1.05)
+    """A signed API call as the bridge makes it: (status, JSON)."""
+    return signed_call(BASE, method, path, tenant, user, body)
 
 
 def launch_link(tenant=1, user=1):
-    now = int(time.time())
-    payload = {"user": user, "tenant": tenant, "iat": now, "exp": now + 120, "nonce": b64(os.urandom(12))}
-    part = b64(json.dumps(payload, separators=(",", ":")).encode())
-    return f"{BASE}/admin/#launch={part}.{b64(hmac.new(SECRET.encode(), part.encode(), hashlib.sha256).digest())}"
+    return f"{BASE}/admin/#launch={launch_token(tenant, user)}"
 
 
 def css(driver, selector):

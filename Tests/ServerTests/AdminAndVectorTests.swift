@@ -38,6 +38,23 @@ struct AdminAndVectorTests {
         }
     }
 
+    /// `bkntc-campaigns sign` (what the scripts and test harnesses sign with) reproduces every
+    /// vector byte for byte: the request headers and the launch tokens.
+    @Test func theSignCommandsSigningMatchesTheVectors() throws {
+        let vectors = try Self.vectors()
+        for v in vectors.signatures {
+            let headers = BridgeSigning.headers(
+                secret: vectors.secret, method: v.method, pathAndQuery: v.path, tenant: v.tenant, user: v.user, body: Data(v.body.utf8),
+                timestamp: Int(v.timestamp) ?? 0)
+            #expect(headers.map(\.name) == ["X-Bkntc-Timestamp", "X-Bkntc-Tenant", "X-Bkntc-User", "X-Bkntc-Signature"])
+            #expect(headers.map(\.value) == [v.timestamp, v.tenant, v.user, v.signature], "\(v.method) \(v.path)")
+        }
+        for v in vectors.launchTokens {
+            let token = BridgeSigning.launchToken(secret: vectors.secret, tenant: v.tenant, user: v.user, issuedAt: v.now, nonce: v.nonce)
+            #expect(token == v.token, "\(v.json)")
+        }
+    }
+
     @Test func launchTokensOfTheVectorsOpenASessionOnceAtTheirTime() async throws {
         let vectors = try Self.vectors()
         for v in vectors.launchTokens {
