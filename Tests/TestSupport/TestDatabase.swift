@@ -1,17 +1,12 @@
 import Foundation
 import Logging
 import MariaDB
+import Testing
 
 /// Gives each test suite its own database on the private MariaDB server that `Scripts/test`
 /// starts (its address comes from the `BKNTC_DB_*` variables that script exports).
 public enum TestDatabase {
-    public struct MissingServer: Error, CustomStringConvertible {
-        public var description: String {
-            "BKNTC_DB_PORT/BKNTC_DB_SOCKET are not set: run the tests through Scripts/test"
-        }
-    }
-
-    /// Another service the suite needs (the SMTP server) is not running.
+    /// Something else the suite needs is missing (a free port, say).
     public struct MissingEnvironment: Error, CustomStringConvertible {
         public let description: String
         public init(_ description: String) { self.description = description }
@@ -20,7 +15,11 @@ public enum TestDatabase {
     /// The server's address with the given database selected.
     public static func configuration(database: String, maxConnections: Int = 8) throws -> MariaDBConfiguration {
         let env = ProcessInfo.processInfo.environment
-        guard let port = env["BKNTC_DB_PORT"].flatMap(Int.init) else { throw MissingServer() }
+        guard let port = env["BKNTC_DB_PORT"].flatMap(Int.init) else {
+            // Plain `swift test` has no database: the suites that need one are skipped (cancelled,
+            // with this reason), so the pure and router tests still run green and fast.
+            try Test.cancel("needs a MariaDB: run Scripts/test, which starts a private one (BKNTC_DB_PORT is not set)")
+        }
         return MariaDBConfiguration(
             host: env["BKNTC_DB_HOST"] ?? "127.0.0.1", port: port, socket: nil,
             user: env["BKNTC_DB_USER"] ?? "bkntc", password: env["BKNTC_DB_PASSWORD"] ?? "bkntc",
