@@ -75,12 +75,3 @@ struct SendController {
         return chosen
     }
 }
-
-extension AppDependencies {
-    /// What keeps `channel` from sending: the sender's own view (the outbox needs no provider),
-    /// else Booknetic's settings; nil when it can send.
-    func providerProblem(scope: TenantScope, channel: Channel) async throws -> String? {
-        if let sender { return await sender.profile(scope: scope, channel: channel).problem }
-        return try await providers?.configuration(scope: scope).problem(for: channel)
-    }
-}

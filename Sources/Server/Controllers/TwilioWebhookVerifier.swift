@@ -55,3 +55,8 @@ struct TwilioWebhookVerifier {
         value.lowercased().hasPrefix("whatsapp:") ? String(value.dropFirst("whatsapp:".count)) : value
     }
 }
+
+extension [FormField] {
+    /// The first value of `name`.
+    func value(_ name: String) -> String? { first { $0.name == name }?.value }
+}

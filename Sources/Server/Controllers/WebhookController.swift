@@ -55,18 +55,3 @@ struct WebhookController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "<Response></Response>")))
     }
 }
-
-extension AppDependencies {
-    /// Delivery statuses, STOP replies and unsubscribes; 503 without a database.
-    func providerEventStore() throws -> any ProviderEventStore {
-        guard let providerEvents else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the database is not available")
-        }
-        return providerEvents
-    }
-}
-
-extension [FormField] {
-    /// The first value of `name`.
-    func value(_ name: String) -> String? { first { $0.name == name }?.value }
-}
