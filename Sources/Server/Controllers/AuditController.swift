@@ -13,9 +13,9 @@ struct AuditController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         // Entries of the channels whose logs the caller may read; those without a channel
         // (sessions) need any channel's logs permission, which `channels(with:)` requires.
-        var query = AuditQuery(channels: try context.channels(with: .logs), includeWithoutChannel: true)
+        var query = AuditQuery(channels: try context.allowedChannels(), includeWithoutChannel: true)
         if let channel = try request.queryChannel() {
-            try context.require(.logs, on: channel)
+            try context.requireCapability(on: channel)
             query.channels = [channel]
             query.includeWithoutChannel = false
         }

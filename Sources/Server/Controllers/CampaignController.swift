@@ -25,9 +25,9 @@ struct CampaignController {
 
     /// The campaigns of the channels the caller may read, filtered, with their results.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let channels = try context.channels(with: .read)
+        let channels = try context.allowedChannels()
         let channel = try request.queryChannel()
-        if let channel { try context.require(.read, on: channel) }
+        if let channel { try context.requireCapability(on: channel) }
         let status = try CampaignListRequest.status(request)
         let kind = try CampaignListRequest.kind(request)
         let scope = try context.scope()
@@ -42,33 +42,33 @@ struct CampaignController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let draft = try await draft(request, context)
-        try context.require(.create, on: draft.channel)
+        try context.requireCapability(on: draft.channel)
         let view = try await deps.campaigns.create(scope: try context.scope(), draft: draft, createdBy: context.identity?.userID)
         return try answer(view, context, warnings: draft.warnings, status: .created)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try answer(try await deps.campaigns.view(scope: try context.scope(), id: try context.id(), access: try context.access(.read)), context)
+        try answer(try await deps.campaigns.view(scope: try context.scope(), id: try context.id(), access: try context.capabilityCheck()), context)
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.id()
         let draft = try await draft(request, context)
         let view = try await deps.campaigns.update(
-            scope: try context.scope(), id: id, draft: draft, access: try context.access(.create), by: context.identity?.userID)
+            scope: try context.scope(), id: id, draft: draft, access: try context.capabilityCheck(), by: context.identity?.userID)
         return try answer(view, context, warnings: draft.warnings)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await deps.campaigns.delete(
-            scope: try context.scope(), id: try context.id(), access: try context.access(.delete), by: context.identity?.userID)
+            scope: try context.scope(), id: try context.id(), access: try context.capabilityCheck(), by: context.identity?.userID)
         return Response(status: .noContent)
     }
 
     /// Starts (or schedules) the campaign; the worker looks at once.
     @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> Response {
         let view = try await deps.campaigns.send(
-            scope: try context.scope(), id: try context.id(), access: try context.access(.send), by: context.identity?.userID)
+            scope: try context.scope(), id: try context.id(), access: try context.capabilityCheck(), by: context.identity?.userID)
         deps.workNotifier.workArrived()
         return try answer(view, context)
     }
@@ -76,14 +76,14 @@ struct CampaignController {
     /// Pause, resume or cancel the current run.
     @Sendable func control(_ control: RunControl, _ request: Request, context: AppRequestContext) async throws -> Response {
         let view = try await deps.campaigns.control(
-            scope: try context.scope(), id: try context.id(), control, access: try context.access(.send), by: context.identity?.userID)
+            scope: try context.scope(), id: try context.id(), control, access: try context.capabilityCheck(), by: context.identity?.userID)
         if control == .resume { deps.workNotifier.workArrived() }
         return try answer(view, context)
     }
 
     @Sendable func duplicate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let copy = try await deps.campaigns.duplicate(
-            scope: try context.scope(), id: try context.id(), createdBy: context.identity?.userID, access: try context.access(.create))
+            scope: try context.scope(), id: try context.id(), createdBy: context.identity?.userID, access: try context.capabilityCheck())
         return try answer(copy, context, status: .created)
     }
 

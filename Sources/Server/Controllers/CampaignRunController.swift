@@ -18,7 +18,7 @@ struct CampaignRunController {
 
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
         let view = try await deps.campaigns.progress(
-            scope: try context.scope(), id: try context.id(), run: try request.runNumber(), access: try context.access(.read))
+            scope: try context.scope(), id: try context.id(), run: try request.runNumber(), access: try context.capabilityCheck())
         return jsonResponse(ProgressBody(view))
     }
 
@@ -27,7 +27,7 @@ struct CampaignRunController {
         let status = try CampaignListRequest.logStatus(request)
         let page = try await deps.campaigns.logs(
             scope: try context.scope(), id: try context.id(), run: try request.runNumber(), status: status,
-            page: try request.pageRequest(), access: try context.access(.logs))
+            page: try request.pageRequest(), access: try context.capabilityCheck())
         return jsonResponse(PageBody(page, LogRowBody.init))
     }
 
@@ -45,7 +45,7 @@ struct CampaignRunController {
         }
         let scope = try context.scope()
         let id = try context.id()
-        let access = try context.access(.logs)
+        let access = try context.capabilityCheck()
         let repo = deps.campaigns
         // 404/403 before the 200 header goes out: the stream itself checks again on its lease.
         _ = try await repo.view(scope: scope, id: id, access: access)
@@ -70,13 +70,13 @@ struct CampaignRunController {
     @Sendable func previewMessages(_ request: Request, context: AppRequestContext) async throws -> Response {
         let scope = try context.scope()
         let (campaign, recipients) = try await deps.campaigns.previewRecipients(
-            scope: scope, id: try context.id(), limit: 10, access: try context.access(.read))
+            scope: scope, id: try context.id(), limit: 10, access: try context.capabilityCheck())
         let previewer = MessagePreviewer(deps: deps)
         let content = MessageContent(campaign)
         let messages = recipients.map { previewer.message(content, for: $0, scope: scope, campaignID: campaign.id, masked: false) }
         // The whole audience (or snapshot): who would read an empty shortcode, the SMS cost.
         let window = try await previewer.quietHours(scope: scope, channel: campaign.channel)
-        let members = try await deps.campaigns.members(scope: scope, id: campaign.id, zones: window != nil, access: try context.access(.read))
+        let members = try await deps.campaigns.members(scope: scope, id: campaign.id, zones: window != nil, access: try context.capabilityCheck())
         let check = try await previewer.check(content, members: members, window: window, scope: scope)
         return jsonResponse(
             PreviewMessagesBody(

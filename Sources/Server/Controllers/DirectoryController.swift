@@ -13,20 +13,20 @@ struct DirectoryController {
     }
 
     @Sendable func services(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.channels(with: .read)
+        _ = try context.allowedChannels()
         let entries = try await directory().services(scope: try context.scope())
         return jsonResponse(DirectoryBody(items: entries.map(DirectoryEntryBody.init)))
     }
 
     @Sendable func locations(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.channels(with: .read)
+        _ = try context.allowedChannels()
         let entries = try await directory().locations(scope: try context.scope())
         return jsonResponse(DirectoryBody(items: entries.map(DirectoryEntryBody.init)))
     }
 
     /// Customers whose name, phone or email contains `?q=`.
     @Sendable func customers(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.channels(with: .read)
+        _ = try context.allowedChannels()
         let query = request.queryString("q") ?? ""
         guard query.count <= 100 else { throw APIError.validation("q", "must be at most 100 characters") }
         let limit = try request.queryInt("limit", default: 20)

@@ -18,7 +18,7 @@ struct ErasureController {
         guard !planned.isEmpty else {
             throw APIError(.forbidden, code: .forbidden(.tenantGate), message: "your plan does not include campaigns")
         }
-        for channel in planned { try context.require(.logs, on: channel) }
+        for channel in planned { try context.requireCapability(on: channel) }
         guard let eraser = deps.erasure, let directory = deps.directory else {
             throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "erasure is not available")
         }

@@ -14,9 +14,9 @@ struct ReportingController {
     /// Counts by status, the last days' sends, the recent campaigns and, for callers who may
     /// read the logs, bookings per day.
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var channels = try context.channels(with: .read)
+        var channels = try context.allowedChannels()
         if let channel = try request.queryChannel() {
-            try context.require(.read, on: channel)
+            try context.requireCapability(on: channel)
             channels = [channel]
         }
         let scope = try context.scope()
@@ -37,9 +37,9 @@ struct ReportingController {
 
     /// The messages a customer was sent, newest first.
     @Sendable func customerMessages(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var channels = try context.channels(with: .logs)
+        var channels = try context.allowedChannels()
         if let channel = try request.queryChannel() {
-            try context.require(.logs, on: channel)
+            try context.requireCapability(on: channel)
             channels = [channel]
         }
         let scope = try context.scope()

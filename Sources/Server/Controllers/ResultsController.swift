@@ -16,7 +16,7 @@ struct ResultsController {
             throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "results are not available")
         }
         let answer = try await results.results(
-            scope: try context.scope(), id: try context.id(), run: try request.runNumber(), access: try context.access(.logs))
+            scope: try context.scope(), id: try context.id(), run: try request.runNumber(), access: try context.capabilityCheck())
         return jsonResponse(ResultsBody(answer))
     }
 }

@@ -27,9 +27,11 @@ public struct RouteDeclaration: Sendable, Hashable {
 typealias RouteHandler = @Sendable (Request, AppRequestContext) async throws -> Response
 
 /// Where controllers register their routes: each registration names the route's access, which
-/// is recorded (the declared list `buildRouter` returns) and enforced here for the kinds of
-/// access that do not depend on the request's channel (`system`, `authenticated`); a
-/// capability is checked by the handler on the channel of the body or the object.
+/// is recorded (the declared list `buildRouter` returns) and enforced here: `system` and
+/// `authenticated` before the handler runs; a capability is handed to the handler in the
+/// context (``AppRequestContext/declaredCapability``), which checks it on the channel of the
+/// body or the object once it knows that channel (``AppRequestContext/requireCapability(on:)``)
+/// and can check no other.
 struct RouteRegistrar {
     let group: RouterGroup<AppRequestContext>
     /// The group's path as declared (`""` at the root, `"/api/v1"`).
@@ -69,8 +71,14 @@ struct RouteRegistrar {
     /// The handler behind the check of its declared access.
     private static func enforcing(_ access: RouteAccess, _ handler: @escaping RouteHandler) -> RouteHandler {
         switch access {
-        case .open, .capability:
+        case .open:
             return handler
+        case .capability(let capability):
+            return { request, context in
+                var context = context
+                context.declaredCapability = capability
+                return try await handler(request, context)
+            }
         case .authenticated:
             return { request, context in
                 guard context.identity != nil else { throw APIError.unauthorized }

@@ -14,7 +14,7 @@ struct SegmentController {
 
     /// The segment types with their default and suggested days.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.channels(with: .read)
+        _ = try context.allowedChannels()
         return jsonResponse(SegmentTypesBody(items: SegmentType.allCases.map(SegmentTypesBody.Item.init)))
     }
 
@@ -24,7 +24,7 @@ struct SegmentController {
         var request = request
         let json = try await request.jsonBody()
         let channel = try RequestFields.channel(json["channel"])
-        try context.require(.read, on: channel)
+        try context.requireCapability(on: channel)
         let segment = try Segment.validated(from: json["segment"])
         let filters = try SegmentFilters.validated(from: json["filters"])
         let options = try SegmentPreviewOptions(json, maskByDefault: deps.maskAddresses)
@@ -40,7 +40,7 @@ struct SegmentController {
         var campaignID: Int?
         if let raw = json["campaign_id"], raw != .null {
             guard let id = raw.integerValue, id > 0 else { throw APIError.validation("campaign_id", "must be a campaign's id") }
-            let campaign = try await deps.campaigns.view(scope: scope, id: id, access: try context.access(.read))
+            let campaign = try await deps.campaigns.view(scope: scope, id: id, access: try context.capabilityCheck())
             guard campaign.campaign.channel == channel else { throw APIError.validation("campaign_id", "must be a campaign of this channel") }
             campaignID = id
         }

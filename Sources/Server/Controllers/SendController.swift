@@ -15,7 +15,7 @@ struct SendController {
     @Sendable func testSend(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let input = try TestSendRequest.parse(try await request.jsonBody())
-        try context.require(.send, on: input.channel)
+        try context.requireCapability(on: input.channel)
         let scope = try context.scope()
         guard let to = try await deps.normalizer(for: scope).normalize(input.to, for: input.channel) else {
             throw APIError.validation("to", FieldWords.addressHint(input.channel))
@@ -35,7 +35,7 @@ struct SendController {
     @Sendable func manualSend(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let input = try ManualSendRequest.parse(try await request.jsonBody(), now: deps.clock.now())
-        try context.require(.send, on: input.draft.channel)
+        try context.requireCapability(on: input.draft.channel)
         let scope = try context.scope()
         let chosen = try await recipients(input, scope: scope)
         let (view, suppressed) = try await deps.campaigns.createManual(

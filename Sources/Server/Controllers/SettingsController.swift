@@ -14,7 +14,7 @@ struct SettingsController {
     /// The channel's stored and effective settings.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let channel = try request.queryChannel() else { throw APIError.validation("channel", "Choose a channel: SMS, WhatsApp or email.") }
-        try context.require(.read, on: channel)
+        try context.requireCapability(on: channel)
         let stored = try await store().stored(scope: try context.scope(), channel: channel)
         return jsonResponse(SettingsBody(channel: channel, effective(stored)))
     }
@@ -23,7 +23,7 @@ struct SettingsController {
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let (channel, update) = try SettingsRequest.update(from: try await request.jsonBody())
-        try context.require(.send, on: channel)
+        try context.requireCapability(on: channel)
         if case .set(let rate) = update.rateLimit {
             // A tenant's rate paces only its own messages and may not exceed its sender's (DESIGN §13).
             var senderRate = deps.environmentRateLimit

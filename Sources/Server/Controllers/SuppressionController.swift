@@ -14,9 +14,9 @@ struct SuppressionController {
 
     /// One channel's suppressions, or every channel's for a caller who may manage them all.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let allowed = try context.channels(with: .suppressions)
+        let allowed = try context.allowedChannels()
         let channel = try request.queryChannel()
-        if let channel { try context.require(.suppressions, on: channel) }
+        if let channel { try context.requireCapability(on: channel) }
         if channel == nil, allowed.count < Channel.allCases.count {
             throw APIError(.forbidden, code: .forbidden(.capability), message: "choose a channel you may manage (?channel=)")
         }
@@ -30,7 +30,7 @@ struct SuppressionController {
         var request = request
         let json = try await request.jsonBody()
         let channel = try RequestFields.channel(json["channel"])
-        try context.require(.suppressions, on: channel)
+        try context.requireCapability(on: channel)
         let reason = try RequestFields.text(json["reason"], field: "reason", maxLength: 255, required: false)
         let scope = try context.scope()
         let normalizer = try await deps.normalizer(for: scope)
@@ -54,7 +54,7 @@ struct SuppressionController {
     @Sendable func remove(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard
             try await deps.suppressions.remove(
-                scope: try context.scope(), id: try context.id(), access: try context.access(.suppressions), by: context.identity?.userID)
+                scope: try context.scope(), id: try context.id(), access: try context.capabilityCheck(), by: context.identity?.userID)
         else { throw APIError.notFound("suppression") }
         return Response(status: .noContent)
     }

@@ -15,9 +15,9 @@ struct TemplateController {
 
     /// The templates of the channels the caller may manage (or of `?channel=`), searched by `?q=`.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let allowed = try context.channels(with: .templates)
+        let allowed = try context.allowedChannels()
         let channel = try request.queryChannel()
-        if let channel { try context.require(.templates, on: channel) }
+        if let channel { try context.requireCapability(on: channel) }
         let page = try await deps.templates.list(
             scope: try context.scope(), channels: channel.map { [$0] } ?? allowed, search: request.queryString("q"),
             page: try request.pageRequest())
@@ -27,7 +27,7 @@ struct TemplateController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let draft = try TemplateRequest.draft(try await request.jsonBody())
-        try context.require(.templates, on: draft.channel)
+        try context.requireCapability(on: draft.channel)
         let template = try await deps.templates.create(scope: try context.scope(), draft: draft, by: context.identity?.userID)
         return jsonResponse(TemplateBody(template, warnings: TemplateRequest.warnings(draft)), status: .created)
     }
@@ -37,13 +37,13 @@ struct TemplateController {
         let id = try context.id()
         let draft = try TemplateRequest.draft(try await request.jsonBody())
         let template = try await deps.templates.update(
-            scope: try context.scope(), id: id, draft: draft, access: try context.access(.templates), by: context.identity?.userID)
+            scope: try context.scope(), id: id, draft: draft, access: try context.capabilityCheck(), by: context.identity?.userID)
         return jsonResponse(TemplateBody(template, warnings: TemplateRequest.warnings(draft)))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await deps.templates.delete(
-            scope: try context.scope(), id: try context.id(), access: try context.access(.templates), by: context.identity?.userID)
+            scope: try context.scope(), id: try context.id(), access: try context.capabilityCheck(), by: context.identity?.userID)
         return Response(status: .noContent)
     }
 }

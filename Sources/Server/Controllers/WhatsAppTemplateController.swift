@@ -13,7 +13,7 @@ struct WhatsAppTemplateController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try context.require(.read, on: .whatsapp)
+        try context.requireCapability(on: .whatsapp)
         guard let source = deps.whatsappTemplates else { return jsonResponse(WhatsAppTemplatesBody(items: [])) }
         switch await source.templates(scope: try context.scope()) {
         case .listed(let templates):
