@@ -21,6 +21,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     public var capabilities: CapabilitySet?
+    /// The capability the route declares (``RouteRegistrar`` sets it before the handler runs).
+    public var declaredCapability: Capability?
     /// The peer (the last hop: the client, or a proxy in front of the service).
     public let remoteAddress: SocketAddress?
     /// The client's address as `ClientAddressMiddleware` resolved it behind trusted proxies.

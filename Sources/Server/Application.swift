@@ -7,49 +7,41 @@ import Logging
 import MariaDB
 import ServiceLifecycle
 
-/// Builds the router: operations routes, then `/api/v1` behind authentication.
-/// Returns the router and the declared access of every route.
+/// Builds the router: operations routes, the public pages and the admin UI, then `/api/v1`
+/// behind authentication, each resource's routes from its controller. Returns the router and
+/// the declared access of every route.
 public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestContext>, routes: [RouteDeclaration]) {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ClientAddressMiddleware(trustedProxies: deps.trustedProxies))
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsRecorder(metrics: deps.metrics))
     router.add(middleware: ErrorMiddleware())
-    var declarations: [RouteDeclaration] = []
-    router.get("health") { _, _ in
-        jsonResponse(["status": "ok", "version": ServiceVersion.number])
-    }
-    router.get("ready") { _, _ in
-        let state = await deps.readiness()
-        return jsonResponse(["status": state.ready ? "ready" : "not_ready", "detail": state.detail], status: state.ready ? .ok : .serviceUnavailable)
-    }
-    router.get("metrics") { _, _ in
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: await deps.metrics.scrape())))
-    }
-    declarations.append(RouteDeclaration(method: "GET", path: "/metrics", access: .open))
-    router.get("openapi.yaml") { _, _ in
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-            let data = try? Data(contentsOf: url)
-        else { throw APIError.notFound("openapi.yaml") }
-        var headers = HTTPFields()
-        headers[.contentType] = "application/yaml; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-    declarations.append(RouteDeclaration(method: "GET", path: "/openapi.yaml", access: .open))
-    declarations.append(RouteDeclaration(method: "GET", path: "/health", access: .open))
-    declarations.append(RouteDeclaration(method: "GET", path: "/ready", access: .open))
-    declarations += PublicRoutes.register(router, deps)
-    declarations += AdminRoutes.register(router, deps)
+    var root = RouteRegistrar(group: router.group(), prefix: "")
+    OperationsController(deps: deps).addRoutes(to: &root)
+    WebhookController(deps: deps).addRoutes(to: &root)
+    UnsubscribeController(deps: deps).addRoutes(to: &root)
+    AdminUIController(deps: deps).addRoutes(to: &root)
     let group = router.group("api/v1")
         .add(middleware: AuthMiddleware(
             authenticator: deps.authenticator, capabilities: deps.capabilities, installation: deps.installation, limiter: deps.rateLimiter,
             clock: deps.clock))
-    var api = DeclaringRouter(group: group, prefix: "/api/v1", idempotency: IdempotencyGuard(store: deps.idempotency, clock: deps.clock))
-    APIRoutes.register(&api, deps)
-    declarations += api.declarations
-    return (router, declarations)
+    var api = RouteRegistrar(group: group, prefix: "/api/v1", idempotency: IdempotencyGuard(store: deps.idempotency, clock: deps.clock))
+    SessionController(deps: deps).addRoutes(to: &api)
+    SegmentController(deps: deps).addRoutes(to: &api)
+    TemplateController(deps: deps).addRoutes(to: &api)
+    SuppressionController(deps: deps).addRoutes(to: &api)
+    CampaignController(deps: deps).addRoutes(to: &api)
+    CampaignRunController(deps: deps).addRoutes(to: &api)
+    CronController(deps: deps).addRoutes(to: &api)
+    SettingsController(deps: deps).addRoutes(to: &api)
+    ReportingController(deps: deps).addRoutes(to: &api)
+    ResultsController(deps: deps).addRoutes(to: &api)
+    SendController(deps: deps).addRoutes(to: &api)
+    DirectoryController(deps: deps).addRoutes(to: &api)
+    WhatsAppTemplateController(deps: deps).addRoutes(to: &api)
+    ErasureController(deps: deps).addRoutes(to: &api)
+    AuditController(deps: deps).addRoutes(to: &api)
+    return (router, root.declarations + api.declarations)
 }
 
 /// Builds the whole service: database pool, SaaS detection, router and HTTP server, as one

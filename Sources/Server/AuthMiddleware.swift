@@ -101,6 +101,29 @@ extension AppRequestContext {
         return capabilities
     }
 
+    /// The capability the route declares; a route without one may not ask (500).
+    private func declared() throws -> Capability {
+        guard let declaredCapability else {
+            throw APIError(.internalServerError, code: .internalError, message: "an unexpected error occurred")
+        }
+        return declaredCapability
+    }
+
+    /// The route's capability on `channel` (403 without it).
+    func requireCapability(on channel: Channel) throws {
+        try require(try declared(), on: channel)
+    }
+
+    /// A check of the route's capability that a repository runs on the row it acts on.
+    func capabilityCheck() throws -> AccessCheck {
+        try access(try declared())
+    }
+
+    /// Channels the caller may use the route's capability on; 403 when none.
+    func allowedChannels() throws -> Set<Channel> {
+        try channels(with: try declared())
+    }
+
     func require(_ capability: Capability, on channel: Channel) throws {
         try caps().require(capability, on: channel)
     }

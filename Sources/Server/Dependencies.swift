@@ -25,8 +25,10 @@ public struct AppDependencies: Sendable {
     public var maskAddresses = false
     /// Database reachable and migrations current.
     public var readiness: @Sendable () async -> (ready: Bool, detail: String)
-    /// The sending engine (nil in router tests that need none).
+    /// The sending engine (nil in router tests that need none): the cron tick runs it.
     public var engine: EngineAssembly?
+    /// Wakes the worker when there is work (none without a worker).
+    public var workNotifier: any WorkNotifier = NoWorkNotifier()
     /// The dashboard and customer histories; nil answers 503 on those routes.
     public var reporting: (any ReportingRepository)?
     /// Campaign results (§12); nil answers 503 on the results route and lists go without them.
@@ -146,6 +148,7 @@ public struct AppDependencies: Sendable {
             })
         deps.maskAddresses = config.maskAddresses
         deps.engine = engine
+        if let worker = engine?.worker { deps.workNotifier = WorkerWakeNotifier(wake: worker.wake) }
         deps.channelSettings = MariaDBSettingsRepository(pool: pool, prefix: prefix, clock: clock, versions: versions)
         deps.reporting = MariaDBReportingRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         deps.results = MariaDBResultsRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)

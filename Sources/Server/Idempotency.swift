@@ -94,7 +94,7 @@ struct IdempotencyGuard: Sendable {
         do {
             response = try await handler(request, context)
         } catch {
-            let mapped = ErrorMiddleware.map(error, logger: context.logger)
+            let mapped = ErrorMapping.map(error, logger: context.logger)
             if mapped.status.code >= 500 {
                 try? await store.release(scope)
                 throw error

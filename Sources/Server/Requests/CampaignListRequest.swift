@@ -1,0 +1,47 @@
+import Campaigns
+import Hummingbird
+
+/// The filters of `GET /api/v1/campaigns` and of a campaign's logs.
+enum CampaignListRequest {
+    /// `?status=` of a campaign.
+    static func status(_ request: Request) throws -> CampaignStatus? {
+        try value(request, "status")
+    }
+
+    /// `?kind=` of a campaign.
+    static func kind(_ request: Request) throws -> CampaignKind? {
+        try value(request, "kind")
+    }
+
+    /// `?status=` of a log row.
+    static func logStatus(_ request: Request) throws -> LogStatus? {
+        try value(request, "status")
+    }
+
+    private static func value<Value: RawRepresentable & CaseIterable>(_ request: Request, _ name: String) throws -> Value?
+    where Value.RawValue == String {
+        guard let raw = request.queryString(name) else { return nil }
+        guard let parsed = Value(rawValue: raw) else {
+            throw APIError.validation(name, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return parsed
+    }
+}
+
+/// A chosen template fills in a campaign body's missing message (and subject for email).
+struct CampaignTemplateDefaults {
+    let templates: any TemplateRepository
+
+    func applied(to json: JSONValue, _ context: AppRequestContext) async throws -> JSONValue {
+        guard case .object(var object) = json, let id = object["template_id"]?.integerValue else { return json }
+        let missingBody = object["body"] == nil || object["body"] == .null
+        let missingSubject = object["subject"] == nil || object["subject"] == .null
+        guard missingBody || missingSubject,
+            let template = try await templates.get(scope: try context.scope(), id: id),
+            template.channel.rawValue == object["channel"]?.stringValue
+        else { return json }
+        if missingBody { object["body"] = .string(template.body) }
+        if missingSubject, let subject = template.subject { object["subject"] = .string(subject) }
+        return .object(object)
+    }
+}
