@@ -2,13 +2,6 @@ import Campaigns
 import Foundation
 import MariaDB
 
-extension TenantScope {
-    /// The scope's rows of a Booknetic table: `tenant_id` equal, or NULL/0 on a single site.
-    var bookneticCondition: MariaDBQuery {
-        tenantID.map { "tenant_id = \($0)" } ?? "(tenant_id IS NULL OR tenant_id = 0)"
-    }
-}
-
 extension MariaDBRow {
     /// Decodes a column holding one of an enum's raw values.
     func decode<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E where E.RawValue == String {

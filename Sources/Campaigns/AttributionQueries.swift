@@ -153,7 +153,7 @@ public struct AttributionQueries: Sendable {
         q.append(Self.materialized)
         q.append("\n  ) t ON t.customer_id = a.customer_id AND a.created_at >= t.sent_ts AND a.created_at < t.window_end\n")
         // The price is read for the attributed bookings only, not for every scanned one.
-        q.append(") b\nLEFT JOIN \(identifier: tables.services) s ON s.id = b.service_id AND \(scope.condition(on: "s"))")
+        q.append(") b\nLEFT JOIN \(identifier: tables.services) s ON s.id = b.service_id AND \(scope.bookneticCondition(on: "s"))")
         q.append("\nWHERE b.rn = 1 AND b.campaign_id IN (\(list: request.campaignIDs))")
         if let run = request.run {
             q.append(" AND b.run = \(run)")
@@ -185,7 +185,7 @@ public struct AttributionQueries: Sendable {
     private func appointments(_ scope: TenantScope, from: Int, until: Int) -> SQLQuery {
         var q: SQLQuery = "    SELECT CAST(a.id AS SIGNED) AS id, CAST(a.customer_id AS SIGNED) AS customer_id,"
         q.append(" CAST(a.created_at AS SIGNED) AS created_at, a.service_id, a.paid_amount\n")
-        q.append("    FROM \(identifier: tables.appointments) a\n    WHERE \(scope.condition(on: "a"))")
+        q.append("    FROM \(identifier: tables.appointments) a\n    WHERE \(scope.bookneticCondition(on: "a"))")
         q.append(" AND a.created_at >= \(from) AND a.created_at < \(until)")
         q.append(" AND a.customer_id IS NOT NULL AND COALESCE(a.status, '') NOT IN (\(list: AppointmentStatus.inactive))")
         return q

@@ -127,10 +127,10 @@ public struct AudienceCompiler: Sendable {
         }
         q.append("\n        FROM \(identifier: tables.customers) c")
         if let having = appointmentCondition(audience, now: now) {
-            q.append("\n        JOIN (SELECT a.customer_id FROM \(identifier: tables.appointments) a WHERE \(scope.condition(on: "a"))")
+            q.append("\n        JOIN (SELECT a.customer_id FROM \(identifier: tables.appointments) a WHERE \(scope.bookneticCondition(on: "a"))")
             q.append(" GROUP BY a.customer_id HAVING \(having)) g ON g.customer_id = c.id")
         }
-        q.append("\n        WHERE \(scope.condition(on: "c"))")
+        q.append("\n        WHERE \(scope.bookneticCondition(on: "c"))")
         q.append("\n      ) n0")
         if audience.segment.type == .birthday {
             q.append("\n      WHERE \(birthdayCondition(audience, now: now))")
@@ -143,7 +143,7 @@ public struct AudienceCompiler: Sendable {
         if let exclusion = audience.repeatExclusion, exclusion.rule.excludesAnyone {
             q.append(repeatExclusion(exclusion, scope: scope, now: now))
         }
-        q.append("\n) r\nJOIN \(identifier: tables.customers) cn ON cn.id = r.id AND \(scope.condition(on: "cn"))")
+        q.append("\n) r\nJOIN \(identifier: tables.customers) cn ON cn.id = r.id AND \(scope.bookneticCondition(on: "cn"))")
         q.append("\nWHERE r.rn = 1")
         return q
     }

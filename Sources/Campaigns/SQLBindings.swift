@@ -12,12 +12,16 @@ extension CampaignKind: ContractNameBindable {}
 extension AppointmentStatus: ContractNameBindable {}
 
 extension TenantScope {
-    /// The rows of the table aliased `alias` that belong to the scope (a single site stores
-    /// NULL or 0).
-    func condition(on alias: SQLIdentifier) -> SQLQuery {
-        switch self {
-        case .singleSite: "(\(identifier: alias).tenant_id IS NULL OR \(identifier: alias).tenant_id = 0)"
-        case .tenant(let id): "\(identifier: alias).tenant_id = \(id)"
+    /// The scope's rows of a Booknetic table: `tenant_id` equal, or NULL/0 on a single site.
+    public var bookneticCondition: SQLQuery { bookneticCondition(on: nil) }
+
+    /// Like `bookneticCondition` for the table aliased `alias` (`c.tenant_id = ?`).
+    public func bookneticCondition(on alias: SQLIdentifier?) -> SQLQuery {
+        var column: SQLQuery = "tenant_id"
+        if let alias { column = "\(identifier: alias).tenant_id" }
+        return switch self {
+        case .singleSite: "(\(column) IS NULL OR \(column) = 0)"
+        case .tenant(let id): "\(column) = \(id)"
         }
     }
 }
