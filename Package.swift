@@ -30,17 +30,18 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "SQL", swiftSettings: strict),
         .target(
             name: "MariaDB",
             dependencies: [
-                "CMariaDB",
+                "CMariaDB", "SQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
-        .target(name: "Campaigns", swiftSettings: strict),
+        .target(name: "Campaigns", dependencies: ["SQL"], swiftSettings: strict),
         .target(
             name: "Schema",
             path: "Schema",

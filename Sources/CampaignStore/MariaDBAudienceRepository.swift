@@ -23,7 +23,7 @@ public struct MariaDBAudienceRepository: AudienceRepository {
         try await pool.withConnection { db in
             let audience = try await Self.resolved(definition, settings: settings, on: db)
             let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: sampleSize)
-            let rows = try await db.query(try query.mariaDB())
+            let rows = try await db.query(query)
             let total = try rows.first?.decode("total", as: Int.self) ?? 0
             return AudiencePreview(count: total, sample: try rows.map(Self.recipient))
         }
@@ -34,7 +34,7 @@ public struct MariaDBAudienceRepository: AudienceRepository {
         try await pool.withConnection { db in
             let audience = try await Self.resolved(definition, settings: settings, on: db)
             let query = compiler.members(audience, now: Int(clock.now().timeIntervalSince1970))
-            let recipients = try await db.query(try query.mariaDB()).map(Self.recipient)
+            let recipients = try await db.query(query).map(Self.recipient)
             return try await Self.members(
                 recipients, scope: audience.scope, channel: audience.channel, zones: zones, queue: queue, settings: settings, on: db)
         }
@@ -84,7 +84,7 @@ extension TablePrefix {
     /// The tables an audience query reads.
     public var audienceTables: AudienceTables {
         AudienceTables(
-            customers: bkntc("customers").text, appointments: bkntc("appointments").text,
-            suppressions: bkntc("campaign_suppressions").text, logs: bkntc("campaign_logs").text)
+            customers: bkntc("customers"), appointments: bkntc("appointments"),
+            suppressions: bkntc("campaign_suppressions"), logs: bkntc("campaign_logs"))
     }
 }

@@ -200,9 +200,9 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         }
         let run = campaign.currentRun + 1
         let insert = compiler.snapshot(
-            audience, now: Int(now.timeIntervalSince1970), logsTable: logs.text, campaignID: campaign.id, run: run, createdAt: now,
+            audience, now: Int(now.timeIntervalSince1970), logsTable: logs, campaignID: campaign.id, run: run, createdAt: now,
             holdout: Holdout(percent: campaign.holdoutPercent))
-        let inserted = try await tx.execute(try insert.mariaDB()).affectedRows
+        let inserted = try await tx.execute(insert).affectedRows
         var updated = campaign
         updated.currentRun = run
         updated.totalCount = inserted
@@ -416,7 +416,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             }
             let audience = try await MariaDBAudienceRepository.resolved(campaign.nextRunAudience(in: scope), settings: settings, on: db)
             let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: limit)
-            return (campaign, try await db.query(try query.mariaDB()).map(MariaDBAudienceRepository.recipient))
+            return (campaign, try await db.query(query).map(MariaDBAudienceRepository.recipient))
         }
     }
 
@@ -436,7 +436,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 ).map(MariaDBAudienceRepository.recipient)
             } else {
                 let audience = try await MariaDBAudienceRepository.resolved(campaign.nextRunAudience(in: scope), settings: settings, on: db)
-                recipients = try await db.query(try compiler.members(audience, now: Int(clock.now().timeIntervalSince1970)).mariaDB())
+                recipients = try await db.query(compiler.members(audience, now: Int(clock.now().timeIntervalSince1970)))
                     .map(MariaDBAudienceRepository.recipient)
             }
             return try await MariaDBAudienceRepository.members(

@@ -254,7 +254,7 @@ public struct MariaDBResultsRepository: ResultsRepository {
 
     private func run(_ db: some MariaDBQueryable, _ query: SQLQuery) async throws -> [MariaDBRow] {
         onStatement?(query)
-        return try await db.query(try query.mariaDB())
+        return try await db.query(query)
     }
 
     /// `attribution_days` per channel: the tenant's setting, else the default.
@@ -282,6 +282,6 @@ extension TablePrefix {
     /// The tables the results queries read.
     public var attributionTables: AttributionTables {
         AttributionTables(
-            appointments: bkntc("appointments").text, services: bkntc("services").text, logs: bkntc("campaign_logs").text)
+            appointments: bkntc("appointments"), services: bkntc("services"), logs: bkntc("campaign_logs"))
     }
 }

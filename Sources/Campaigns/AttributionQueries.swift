@@ -1,12 +1,13 @@
 import Foundation
+import SQL
 
 /// The quoted table names the results queries read.
 public struct AttributionTables: Sendable, Hashable {
-    public var appointments: String
-    public var services: String
-    public var logs: String
+    public var appointments: SQLIdentifier
+    public var services: SQLIdentifier
+    public var logs: SQLIdentifier
 
-    public init(appointments: String, services: String, logs: String) {
+    public init(appointments: SQLIdentifier, services: SQLIdentifier, logs: SQLIdentifier) {
         self.appointments = appointments
         self.services = services
         self.logs = logs
@@ -66,189 +67,127 @@ public struct AttributionQueries: Sendable {
     /// A derived table with LIMIT is never merged into the outer query: each side is read
     /// once (the appointments in one scan) and MariaDB joins them through a key it builds on
     /// the materialized rows. Merged, it chose a block nested loop of 10^11 comparisons.
-    static let materialized = "\n    LIMIT 18446744073709551615"
+    static let materialized: SQLQuery = "\n    LIMIT 18446744073709551615"
 
-    static var reached: [SQLValue] { LogStatus.reached.map { .string($0.rawValue) } }
-    static var inactive: [SQLValue] { AppointmentStatus.inactive.map { .string($0.rawValue) } }
+    /// `status IN (sent, delivered)`: the rows that reached their recipient.
+    static let reached: SQLQuery = "status IN (\(list: LogStatus.reached))"
 
     /// Per campaign and run: `messaged` (rows sent or delivered: one per customer and address
     /// in a run) and the first and last `sent_at` as epoch seconds; read from `idx_campaign_run`
     /// alone.
     public func groups(_ scope: TenantScope, campaignIDs: [Int], run: Int?) -> SQLQuery {
-        var q = SQLBuilder()
-        func reached() {
-            q.append("status IN (")
-            q.bindList(Self.reached)
-            q.append(")")
-        }
-        q.append("SELECT campaign_id, run, SUM(")
-        reached()
-        q.append(") AS messaged,\n  UNIX_TIMESTAMP(MIN(IF(")
-        reached()
-        q.append(", sent_at, NULL))) AS first_sent, UNIX_TIMESTAMP(MAX(IF(")
-        reached()
-        q.append(", sent_at, NULL))) AS last_sent\nFROM \(tables.logs)\nWHERE ")
-        appendCampaigns(scope, campaignIDs: campaignIDs, run: run, to: &q)
+        let reached = Self.reached
+        var q: SQLQuery = "SELECT campaign_id, run, SUM(\(reached)) AS messaged,\n  UNIX_TIMESTAMP(MIN(IF(\(reached), sent_at, NULL)))"
+        q.append(" AS first_sent, UNIX_TIMESTAMP(MAX(IF(\(reached), sent_at, NULL))) AS last_sent\nFROM \(identifier: tables.logs)\nWHERE ")
+        q.append(campaigns(scope, campaignIDs: campaignIDs, run: run))
         q.append("\nGROUP BY campaign_id, run")
-        return q.query
+        return q
     }
 
     /// Per campaign and run: `held_out` rows and the first and last holdout snapshot (epoch
     /// seconds); reads the skipped rows only (`idx_claim`).
     public func heldOut(_ scope: TenantScope, campaignIDs: [Int], run: Int?) -> SQLQuery {
-        var q = SQLBuilder()
-        q.append("SELECT campaign_id, run, COUNT(*) AS held_out, UNIX_TIMESTAMP(MIN(created_at)) AS first_held,")
-        q.append(" UNIX_TIMESTAMP(MAX(created_at)) AS last_held\nFROM \(tables.logs)\nWHERE ")
-        appendCampaigns(scope, campaignIDs: campaignIDs, run: run, to: &q)
-        q.append(" AND status = ")
-        q.bind(.string(LogStatus.skipped.rawValue))
-        q.append(" AND last_error = ")
-        q.bind(.string(SkipReason.holdout.rawValue))
+        var q: SQLQuery = "SELECT campaign_id, run, COUNT(*) AS held_out, UNIX_TIMESTAMP(MIN(created_at)) AS first_held,"
+        q.append(" UNIX_TIMESTAMP(MAX(created_at)) AS last_held\nFROM \(identifier: tables.logs)\nWHERE ")
+        q.append(campaigns(scope, campaignIDs: campaignIDs, run: run))
+        q.append(" AND status = \(LogStatus.skipped) AND last_error = \(SkipReason.holdout)")
         q.append("\nGROUP BY campaign_id, run")
-        return q.query
+        return q
     }
 
     /// The campaigns of `channels` that sent or delivered a message since `since` (epoch
     /// seconds): rows `campaign_id`, from `idx_touch` alone.
     public func campaignsMessaging(_ scope: TenantScope, channels: [Channel], since: Int) -> SQLQuery {
-        var q = SQLBuilder()
-        q.append("SELECT DISTINCT campaign_id FROM \(tables.logs)\nWHERE tenant_key = ")
-        q.bind(.int(scope.key))
-        q.append(" AND sent_at >= ")
-        q.bind(.date(Date(timeIntervalSince1970: TimeInterval(since))))
-        q.append(" AND status IN (")
-        q.bindList(Self.reached)
-        q.append(") AND channel IN (")
-        q.bindList(channels.map { .string($0.rawValue) })
-        q.append(")")
-        return q.query
+        var q: SQLQuery = "SELECT DISTINCT campaign_id FROM \(identifier: tables.logs)\nWHERE tenant_key = \(scope.key)"
+        q.append(" AND sent_at >= \(Date(timeIntervalSince1970: TimeInterval(since))) AND \(Self.reached)")
+        q.append(" AND channel IN (\(list: channels))")
+        return q
     }
 
-    private func appendCampaigns(_ scope: TenantScope, campaignIDs: [Int], run: Int?, to q: inout SQLBuilder) {
-        q.append("tenant_key = ")
-        q.bind(.int(scope.key))
-        q.append(" AND campaign_id IN (")
-        q.bindList(campaignIDs.map(SQLValue.int))
-        q.append(")")
+    private func campaigns(_ scope: TenantScope, campaignIDs: [Int], run: Int?) -> SQLQuery {
+        var q: SQLQuery = "tenant_key = \(scope.key) AND campaign_id IN (\(list: campaignIDs))"
         if let run {
-            q.append(" AND run = ")
-            q.bind(.int(run))
+            q.append(" AND run = \(run)")
         }
+        return q
     }
 
     /// Distinct customers (and, for rows without one, addresses) messaged and held out over all
     /// runs of campaigns that have several: rows `campaign_id, messaged, held_out`.
     public func distinctCustomers(_ scope: TenantScope, campaignIDs: [Int]) -> SQLQuery {
-        var q = SQLBuilder()
-        q.append("SELECT campaign_id,\n  COUNT(DISTINCT IF(status IN (")
-        q.bindList(Self.reached)
-        q.append("), customer_id, NULL)) + COUNT(DISTINCT IF(status IN (")
-        q.bindList(Self.reached)
-        q.append(") AND customer_id IS NULL, address, NULL)) AS messaged,\n  COUNT(DISTINCT IF(status = ")
-        q.bind(.string(LogStatus.skipped.rawValue))
-        q.append(" AND last_error = ")
-        q.bind(.string(SkipReason.holdout.rawValue))
-        q.append(", customer_id, NULL)) AS held_out\nFROM \(tables.logs)\nWHERE tenant_key = ")
-        q.bind(.int(scope.key))
-        q.append(" AND campaign_id IN (")
-        q.bindList(campaignIDs.map(SQLValue.int))
-        q.append(")\nGROUP BY campaign_id")
-        return q.query
+        let reached = Self.reached
+        var q: SQLQuery = "SELECT campaign_id,\n  COUNT(DISTINCT IF(\(reached), customer_id, NULL))"
+        q.append(" + COUNT(DISTINCT IF(\(reached) AND customer_id IS NULL, address, NULL)) AS messaged,")
+        q.append("\n  COUNT(DISTINCT IF(status = \(LogStatus.skipped) AND last_error = \(SkipReason.holdout), customer_id, NULL)) AS held_out")
+        q.append("\nFROM \(identifier: tables.logs)\nWHERE tenant_key = \(scope.key) AND campaign_id IN (\(list: campaignIDs))")
+        q.append("\nGROUP BY campaign_id")
+        return q
     }
 
     /// Attributed bookings: rows `campaign_id, run, day` (NULL in rollup rows), `bookings`,
     /// `booked_customers`, `revenue`. `day` is the 1-based index into `request.days` (0 when
     /// there is no series).
     public func bookings(_ request: AttributionRequest) -> SQLQuery {
-        var q = SQLBuilder()
-        q.append("SELECT b.campaign_id, b.run, b.day, COUNT(*) AS bookings, COUNT(DISTINCT b.customer_id) AS booked_customers,")
+        let scope = request.scope
+        var q: SQLQuery = "SELECT b.campaign_id, b.run, b.day, COUNT(*) AS bookings, COUNT(DISTINCT b.customer_id) AS booked_customers,"
         q.append(" SUM(COALESCE(s.price, b.paid_amount, 0)) AS revenue\nFROM (\n")
         q.append("  SELECT t.campaign_id, t.run, a.customer_id, a.service_id, a.paid_amount, ")
         if let days = request.days, !days.starts.isEmpty {
-            q.append("INTERVAL(a.created_at, ")
-            q.bindList(days.starts.map(SQLValue.int))
-            q.append(")")
+            q.append("INTERVAL(a.created_at, \(list: days.starts))")
         } else {
             q.append("0")
         }
         q.append(" AS day,\n    ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY t.sent_ts DESC, t.log_id DESC) AS rn\n  FROM (\n")
-        appendAppointments(request.scope, from: request.first, until: request.end, to: &q)
+        q.append(appointments(scope, from: request.first, until: request.end))
         q.append(Self.materialized)
         q.append("\n  ) a\n  JOIN (\n    SELECT l.id AS log_id, l.campaign_id, l.run, CAST(l.customer_id AS SIGNED) AS customer_id,")
         q.append(" UNIX_TIMESTAMP(l.sent_at) AS sent_ts,\n      UNIX_TIMESTAMP(l.sent_at) + CASE l.channel")
         for channel in Channel.allCases {
-            q.append(" WHEN ")
-            q.bind(.string(channel.rawValue))
-            q.append(" THEN ")
-            q.bind(.int(request.window(channel)))
+            q.append(" WHEN \(channel) THEN \(request.window(channel))")
         }
-        q.append(" ELSE ")
-        q.bind(.int(request.window(.sms)))
-        q.append(" END AS window_end\n    FROM \(tables.logs) l\n    WHERE l.tenant_key = ")
-        q.bind(.int(request.scope.key))
-        q.append(" AND l.status IN (")
-        q.bindList(Self.reached)
-        q.append(") AND l.sent_at >= ")
-        q.bind(.date(Date(timeIntervalSince1970: TimeInterval(request.first))))
-        q.append(" AND l.sent_at < ")
-        q.bind(.date(Date(timeIntervalSince1970: TimeInterval(request.end))))
+        q.append(" ELSE \(request.window(.sms)) END AS window_end\n    FROM \(identifier: tables.logs) l\n    WHERE l.tenant_key = \(scope.key)")
+        q.append(" AND l.status IN (\(list: LogStatus.reached))")
+        q.append(" AND l.sent_at >= \(Date(timeIntervalSince1970: TimeInterval(request.first)))")
+        q.append(" AND l.sent_at < \(Date(timeIntervalSince1970: TimeInterval(request.end)))")
         q.append(" AND l.customer_id IS NOT NULL")
         q.append(Self.materialized)
         q.append("\n  ) t ON t.customer_id = a.customer_id AND a.created_at >= t.sent_ts AND a.created_at < t.window_end\n")
         // The price is read for the attributed bookings only, not for every scanned one.
-        q.append(") b\nLEFT JOIN \(tables.services) s ON s.id = b.service_id AND ")
-        q.appendTenantCondition("s", request.scope)
-        q.append("\nWHERE b.rn = 1 AND b.campaign_id IN (")
-        q.bindList(request.campaignIDs.map(SQLValue.int))
-        q.append(")")
+        q.append(") b\nLEFT JOIN \(identifier: tables.services) s ON s.id = b.service_id AND \(scope.bookneticCondition(on: "s"))")
+        q.append("\nWHERE b.rn = 1 AND b.campaign_id IN (\(list: request.campaignIDs))")
         if let run = request.run {
-            q.append(" AND b.run = ")
-            q.bind(.int(run))
+            q.append(" AND b.run = \(run)")
         }
         q.append("\nGROUP BY b.campaign_id, b.run, b.day WITH ROLLUP")
-        return q.query
+        return q
     }
 
     /// Held-out customers who booked within the window after their snapshot anyway: rows
     /// `campaign_id, booked_customers`. `request.first`/`last` span the holdout snapshots.
     public func holdoutBookings(_ request: AttributionRequest, channel: Channel) -> SQLQuery {
-        var q = SQLBuilder()
-        q.append("SELECT h.campaign_id, COUNT(DISTINCT h.customer_id) AS booked_customers\nFROM (\n")
-        appendAppointments(request.scope, from: request.first, until: request.last + request.window(channel), to: &q)
+        var q: SQLQuery = "SELECT h.campaign_id, COUNT(DISTINCT h.customer_id) AS booked_customers\nFROM (\n"
+        q.append(appointments(request.scope, from: request.first, until: request.last + request.window(channel)))
         q.append(Self.materialized)
         q.append("\n) a\nJOIN (\n  SELECT campaign_id, CAST(customer_id AS SIGNED) AS customer_id, UNIX_TIMESTAMP(created_at) AS start_ts\n")
-        q.append("  FROM \(tables.logs)\n  WHERE tenant_key = ")
-        q.bind(.int(request.scope.key))
-        q.append(" AND campaign_id IN (")
-        q.bindList(request.campaignIDs.map(SQLValue.int))
-        q.append(") AND status = ")
-        q.bind(.string(LogStatus.skipped.rawValue))
-        q.append(" AND last_error = ")
-        q.bind(.string(SkipReason.holdout.rawValue))
+        q.append("  FROM \(identifier: tables.logs)\n  WHERE tenant_key = \(request.scope.key) AND campaign_id IN (\(list: request.campaignIDs))")
+        q.append(" AND status = \(LogStatus.skipped) AND last_error = \(SkipReason.holdout)")
         if let run = request.run {
-            q.append(" AND run = ")
-            q.bind(.int(run))
+            q.append(" AND run = \(run)")
         }
         q.append(Self.materialized)
-        q.append("\n) h ON h.customer_id = a.customer_id AND a.created_at >= h.start_ts AND a.created_at < h.start_ts + ")
-        q.bind(.int(request.window(channel)))
+        q.append("\n) h ON h.customer_id = a.customer_id AND a.created_at >= h.start_ts AND a.created_at < h.start_ts + \(request.window(channel))")
         q.append("\nGROUP BY h.campaign_id")
-        return q.query
+        return q
     }
 
     /// The tenant's bookings created in [from, until): `id, customer_id, created_at, service_id,
     /// paid_amount`.
-    private func appendAppointments(_ scope: TenantScope, from: Int, until: Int, to q: inout SQLBuilder) {
-        q.append("    SELECT CAST(a.id AS SIGNED) AS id, CAST(a.customer_id AS SIGNED) AS customer_id,")
+    private func appointments(_ scope: TenantScope, from: Int, until: Int) -> SQLQuery {
+        var q: SQLQuery = "    SELECT CAST(a.id AS SIGNED) AS id, CAST(a.customer_id AS SIGNED) AS customer_id,"
         q.append(" CAST(a.created_at AS SIGNED) AS created_at, a.service_id, a.paid_amount\n")
-        q.append("    FROM \(tables.appointments) a\n    WHERE ")
-        q.appendTenantCondition("a", scope)
-        q.append(" AND a.created_at >= ")
-        q.bind(.int(from))
-        q.append(" AND a.created_at < ")
-        q.bind(.int(until))
-        q.append(" AND a.customer_id IS NOT NULL AND COALESCE(a.status, '') NOT IN (")
-        q.bindList(Self.inactive)
-        q.append(")")
+        q.append("    FROM \(identifier: tables.appointments) a\n    WHERE \(scope.bookneticCondition(on: "a"))")
+        q.append(" AND a.created_at >= \(from) AND a.created_at < \(until)")
+        q.append(" AND a.customer_id IS NOT NULL AND COALESCE(a.status, '') NOT IN (\(list: AppointmentStatus.inactive))")
+        return q
     }
 }

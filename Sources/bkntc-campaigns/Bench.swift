@@ -112,6 +112,10 @@ struct Bench: AsyncParsableCommand {
                 switch binds.next() ?? .null {
                 case .null: result += "NULL"
                 case .int(let value): result += String(value)
+                case .uint(let value): result += String(value)
+                case .double(let value): result += String(value)
+                case .bool(let value): result += value ? "1" : "0"
+                case .bytes(let bytes): result += "X'" + bytes.map { String(format: "%02x", $0) }.joined() + "'"
                 case .string(let text):
                     result += "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
                 case .date(let date): result += "'" + MariaDBDateFormat.format(date) + "'"

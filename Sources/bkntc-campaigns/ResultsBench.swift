@@ -80,7 +80,6 @@ struct ResultsBench: AsyncParsableCommand {
             {
                 return (try row.decode("id"), try row.decode("total_count"))
             }
-            let tenantCondition: MariaDBQuery = scope.tenantID.map { "c.tenant_id = \($0)" } ?? "(c.tenant_id IS NULL OR c.tenant_id = 0)"
             var ids: [Int] = []
             for (label, count) in [(name, recipients), (name + " (later touch)", recipients / 3)] {
                 let id = try await db.execute(
@@ -102,7 +101,7 @@ struct ResultsBench: AsyncParsableCommand {
                   attempts, sent_at, created_at, updated_at)
                 SELECT \(scope.tenantID), \(scope.key), \(ids[0]), 1, 'sms', c.id, CONCAT('+4470', LPAD(c.id, 9, '0')), 'sent', 1,
                   FROM_UNIXTIME(\(nowSeconds) - (c.id % 21) * 86400 - c.id % 86400), \(now), \(now)
-                FROM \(identifier: customers) c WHERE \(tenantCondition) ORDER BY c.id LIMIT \(recipients)
+                FROM \(identifier: customers) c WHERE \(scope.bookneticCondition(on: "c")) ORDER BY c.id LIMIT \(recipients)
                 """)
             try await db.execute(
                 """

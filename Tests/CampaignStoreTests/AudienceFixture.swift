@@ -230,7 +230,7 @@ struct AudienceFixture {
         let query = compiler.recipients(audience, now: now)
         return try await pool.withConnection { db in
             var result: [Int: String] = [:]
-            for row in try await db.query(try query.mariaDB()) {
+            for row in try await db.query(query) {
                 result[try row.decode("id", as: Int.self)] = try row.decode("address", as: String.self)
             }
             return result

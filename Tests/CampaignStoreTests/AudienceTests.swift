@@ -170,13 +170,13 @@ struct AudienceTests {
             let audience = AudienceDefinition(channel: .sms, segment: Segment(type: .birthday), scope: .singleSite, countryCode: "44")
             let query = Self.compiler.recipients(audience, now: AudienceFixture.now)
             let found = try await pool.withConnection { db in
-                Set(try await db.query(try query.mariaDB()).map { try $0.decode("id", as: Int.self) })
+                Set(try await db.query(query).map { try $0.decode("id", as: Int.self) })
             }
             #expect(found == [1, 4])
             // The snapshot reads the same DATE column under the service's strict session.
             let insert = Self.compiler.snapshot(
                 audience, now: AudienceFixture.now, logsTable: "wpx_bkntc_campaign_logs", campaignID: 1, run: 1, createdAt: Date())
-            let inserted = try await pool.withConnection { db in try await db.execute(try insert.mariaDB()).affectedRows }
+            let inserted = try await pool.withConnection { db in try await db.execute(insert).affectedRows }
             #expect(inserted == 2)
         }
     }

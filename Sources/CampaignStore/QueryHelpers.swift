@@ -2,46 +2,6 @@ import Campaigns
 import Foundation
 import MariaDB
 
-extension SQLValue: MariaDBBindable {
-    public var mariaDBBind: MariaDBBind {
-        switch self {
-        case .null: .null
-        case .int(let value): .int(Int64(value))
-        case .string(let value): .string(value)
-        case .date(let value): .date(value)
-        }
-    }
-}
-
-/// An enum bound by its contract name: the one place each raw string lives.
-public protocol ContractNameBindable: MariaDBBindable, RawRepresentable where RawValue == String {}
-
-extension ContractNameBindable {
-    public var mariaDBBind: MariaDBBind { .string(rawValue) }
-}
-
-extension Channel: ContractNameBindable {}
-extension CampaignStatus: ContractNameBindable {}
-extension LogStatus: ContractNameBindable {}
-extension SkipReason: ContractNameBindable {}
-extension StatusReason: ContractNameBindable {}
-extension SuppressionSource: ContractNameBindable {}
-extension CampaignKind: ContractNameBindable {}
-
-extension TenantScope {
-    /// The scope's rows of a Booknetic table: `tenant_id` equal, or NULL/0 on a single site.
-    var bookneticCondition: MariaDBQuery {
-        tenantID.map { "tenant_id = \($0)" } ?? "(tenant_id IS NULL OR tenant_id = 0)"
-    }
-}
-
-extension SQLQuery {
-    /// The compiled domain query as a driver query (the bind count is checked once more).
-    public func mariaDB() throws -> MariaDBQuery {
-        try MariaDBQuery(compiled: sql, binds: binds.map(\.mariaDBBind))
-    }
-}
-
 extension MariaDBRow {
     /// Decodes a column holding one of an enum's raw values.
     func decode<E: RawRepresentable>(_ column: String, as type: E.Type) throws -> E where E.RawValue == String {
