@@ -71,7 +71,9 @@ public struct MariaDBRecipientQueue: Sendable {
                     """)
             }
             if rows.isEmpty { return [] }
-            let ids = try rows.map { try $0.decode("id", as: Int.self) }
+            // Ascending ids: every statement of the worker locks log rows in primary-key order,
+            // so two lanes of one process never wait on each other in a cycle.
+            let ids = try rows.map { try $0.decode("id", as: Int.self) }.sorted()
             try await tx.execute(
                 """
                 UPDATE \(identifier: logs) SET status = \(LogStatus.sending), held = 0, claimed_by = \(token), claimed_at = \(now),
@@ -103,6 +105,9 @@ public struct MariaDBRecipientQueue: Sendable {
         _ db: MariaDBSession, _ results: [RowResult], suppress: [SuppressionRequest] = [], claimToken: String, now: Date
     ) async throws {
         if results.isEmpty, suppress.isEmpty { return }
+        // In ascending id order, as the claim takes them: each UPDATE below then locks its rows
+        // in primary-key order, and two lanes recording at once never deadlock each other.
+        let results = results.sorted { $0.id < $1.id }
         try await db.withTransaction(deadlockRetries: 5) { tx in
             var sent: [(Int, String)] = []
             var retries: [(Int, Date, String)] = []
