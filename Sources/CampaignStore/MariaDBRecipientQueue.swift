@@ -120,8 +120,8 @@ public struct MariaDBRecipientQueue: Sendable {
             for result in results {
                 switch result {
                 case .sent(let id, let providerID): sent.append((id, providerID))
-                case .retry(let id, let at, let error): retries.append((id, Self.wholeSecondUp(at), String(error.prefix(255))))
-                case .failed(let id, let error): failures.append((id, String(error.prefix(255))))
+                case .retry(let id, let at, let error): retries.append((id, Self.wholeSecondUp(at), String(error.storedText.prefix(255))))
+                case .failed(let id, let error): failures.append((id, String(error.storedText.prefix(255))))
                 case .skipped(let id, let reason): skips.append((id, reason.rawValue))
                 case .held(let id, let until): holds.append((id, until))
                 case .released(let id): releases.append(id)

@@ -56,9 +56,9 @@ public enum RowResult: Sendable, Hashable {
     /// Accepted by the provider (an attempt).
     case sent(id: Int, providerID: String)
     /// A retryable failure: `pending` again at `at` (an attempt).
-    case retry(id: Int, at: Date, error: String)
+    case retry(id: Int, at: Date, error: RowFailure)
     /// A permanent failure (an attempt).
-    case failed(id: Int, error: String)
+    case failed(id: Int, error: RowFailure)
     /// Not sent, and never will be (not an attempt).
     case skipped(id: Int, reason: SkipReason)
     /// Held by quiet hours until `until` (not an attempt).

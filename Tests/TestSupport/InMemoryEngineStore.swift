@@ -129,11 +129,11 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                     state.rows[index].status = .pending
                     state.rows[index].attempts += 1
                     state.rows[index].nextAttemptAt = at
-                    state.rows[index].lastError = error
+                    state.rows[index].lastError = error.storedText
                 case .failed(_, let error):
                     state.rows[index].status = .failed
                     state.rows[index].attempts += 1
-                    state.rows[index].lastError = error
+                    state.rows[index].lastError = error.storedText
                 case .skipped(_, let reason):
                     state.rows[index].status = .skipped
                     state.rows[index].lastError = reason.rawValue
