@@ -373,7 +373,7 @@ public struct MariaDBRecipientQueue: Sendable {
             var zones: [Int: String] = [:]
             for row in rows { zones[try row.decode("customer_id")] = try row.decode("client_timezone") }
             return zones
-        } catch let error as MariaDBError where error.code == 1054 {
+        } catch let error as MariaDBError where error.isUnknownColumn {
             return [:]  // an install without client_timezone: the tenant's zone applies
         }
     }
