@@ -15,12 +15,12 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     let clock: any WallClock
     let settings: MariaDBSiteSettings
     let audit: AuditWriter
-    let queue: MariaDBRecipientQueue
+    let prefix: TablePrefix
 
     public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
         self.pool = pool
+        self.prefix = prefix
         self.audit = AuditWriter(prefix: prefix)
-        self.queue = MariaDBRecipientQueue(prefix: prefix)
         self.campaigns = prefix.bkntc("campaigns")
         self.logs = prefix.bkntc("campaign_logs")
         self.templates = prefix.bkntc("campaign_templates")
@@ -238,63 +238,6 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         return CampaignView(campaign: updated, progress: progress)
     }
 
-    /// Activates scheduled campaigns whose time has come (DESIGN §6): a snapshot of the audience
-    /// as it is now, each in its own transaction on the caller's connection. Returns how many.
-    public func activateDue(_ db: MariaDBSession, now: Date, limit: Int = 20) async throws -> Int {
-        let due = try await db.query(
-            """
-            SELECT id, tenant_id FROM \(identifier: campaigns)
-            WHERE status = \(CampaignStatus.scheduled) AND scheduled_at <= \(now) ORDER BY scheduled_at LIMIT \(limit)
-            """)
-        var activated = 0
-        for row in due {
-            let id: Int = try row.decode("id")
-            let tenant: Int? = try row.decode("tenant_id")
-            let scope = TenantScope(storedTenantID: tenant)
-            let countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
-            let started = try await db.withTransaction { tx -> Bool in
-                // Another replica may have activated it meanwhile: check again under the lock.
-                guard let campaign = try await tx.queryFirst(
-                    "SELECT * FROM \(identifier: campaigns) WHERE id = \(id) FOR UPDATE").map(Self.campaign),
-                    campaign.status == .scheduled, let scheduledAt = campaign.scheduledAt, scheduledAt <= now
-                else { return false }
-                _ = try await snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)
-                return true
-            }
-            if started {
-                activated += 1
-                // A recurring run with nobody to message ends at once; the automation goes on.
-                try await rescheduleRecurring(db, campaignIDs: [id], now: now)
-            }
-        }
-        return activated
-    }
-
-    /// Recurring campaigns whose run just ended go back to `scheduled` at the next occurrence
-    /// of their cron expression in the tenant's time zone; an occurrence that fell during the
-    /// run is skipped (the next one is counted from now).
-    public func rescheduleRecurring(_ db: MariaDBSession, campaignIDs: [Int], now: Date) async throws {
-        if campaignIDs.isEmpty { return }
-        let rows = try await db.query(
-            """
-            SELECT id, tenant_id, recurrence FROM \(identifier: campaigns)
-            WHERE id IN (\(list: campaignIDs)) AND recurrence IS NOT NULL AND recurrence <> ''
-              AND status IN (\(list: [CampaignStatus.completed, .failed]))
-            """)
-        for row in rows {
-            let tenant: Int? = try row.decode("tenant_id")
-            let scope = TenantScope(storedTenantID: tenant)
-            guard let expression = try? CronExpression(parsing: try row.decode("recurrence", as: String.self)),
-                let next = expression.nextDate(after: now, timeZone: try await settings.timeZone(scope: scope, on: db))
-            else { continue }
-            try await db.execute(
-                """
-                UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.scheduled), scheduled_at = \(next), updated_at = \(now)
-                WHERE id = \(try row.decode("id", as: Int.self)) AND status IN (\(list: [CampaignStatus.completed, .failed]))
-                """)
-        }
-    }
-
     public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck, by user: Int?) async throws
         -> CampaignView
     {
@@ -440,7 +383,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                     .map(MariaDBAudienceRepository.recipient)
             }
             return try await MariaDBAudienceRepository.members(
-                recipients, scope: scope, channel: campaign.channel, zones: zones, queue: queue,
+                recipients, scope: scope, channel: campaign.channel, zones: zones, prefix: prefix,
                 settings: settings, on: db)
         }
     }

@@ -8,12 +8,12 @@ extension SendingEngine {
     /// Records a batch's outcomes, then ends the campaign if that was its last open row.
     func finish(
         _ results: [RowResult], suppress: [SuppressionRequest], counts: SendCounts, campaign: Campaign, claimToken: String,
-        store: any EngineStore
+        store: EngineStore
     ) async throws -> SendCounts {
-        try await store.record(results, suppress: suppress, claimToken: claimToken, now: clock.now())
+        try await store.queue.record(results, suppress: suppress, claimToken: claimToken, now: clock.now())
         metrics.recorded(counts, channel: campaign.channel)
-        let ended = try await store.finalize(campaignIDs: [campaign.id], now: clock.now())
-        try await store.rescheduleRecurring(campaignIDs: ended, now: clock.now())
+        let ended = try await store.scheduler.finalize(campaignIDs: [campaign.id], now: clock.now())
+        try await store.scheduler.rescheduleRecurring(campaignIDs: ended, now: clock.now())
         return counts
     }
 

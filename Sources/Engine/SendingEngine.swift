@@ -4,7 +4,7 @@ import Logging
 
 /// The sending engine's work, shared by the worker and the cron tick: claim a batch, check it
 /// once more, send it at the provider's pace, record every outcome in one transaction, end the
-/// campaign when its last row ended. It decides; the `EngineStore` the caller passes in (one
+/// campaign when its last row ended. It decides; the `EngineStore` the caller passes in (its roles on one
 /// connection) stores. The sender uses its own resources.
 public struct SendingEngine: Sendable {
     public let configuration: EngineConfiguration
@@ -32,8 +32,8 @@ public struct SendingEngine: Sendable {
     }
 
     /// Campaigns with due rows, oldest first.
-    public func activeCampaigns(_ store: any EngineStore, limit: Int) async throws -> [Campaign] {
-        try await store.activeCampaigns(now: clock.now(), limit: limit)
+    public func activeCampaigns(_ store: EngineStore, limit: Int) async throws -> [Campaign] {
+        try await store.queue.activeCampaigns(now: clock.now(), limit: limit)
     }
 
     /// How long after its claim a row's provider call may still start: the lease less the call's
@@ -49,8 +49,8 @@ public struct SendingEngine: Sendable {
     var slotHorizon: TimeInterval { min(startBudget, 5) }
 
     /// Activates due scheduled campaigns.
-    public func activateDue(_ store: any EngineStore) async throws -> Int {
-        try await store.activateDue(now: clock.now())
+    public func activateDue(_ store: EngineStore) async throws -> Int {
+        try await store.scheduler.activateDue(now: clock.now())
     }
 
     /// Claims up to `limit` rows of `campaign` and takes each to an outcome. With `stragglers`,
@@ -58,11 +58,11 @@ public struct SendingEngine: Sendable {
     /// when they end, so the caller can claim again; without, the batch waits for all of them.
     /// The counts are those recorded here.
     public func processBatch(
-        _ store: any EngineStore, campaign: Campaign, limit: Int, stragglers: Stragglers? = nil
+        _ store: EngineStore, campaign: Campaign, limit: Int, stragglers: Stragglers? = nil
     ) async throws -> SendCounts {
         let scope = campaign.scope
         // The tenant's settings for the channel, read for every batch (a change applies at once).
-        let stored = try await store.settings(scope: scope, channel: campaign.channel)
+        let stored = try await store.checks.settings(scope: scope, channel: campaign.channel)
         let effective = ChannelSettings(
             stored: stored, environmentQuietHours: configuration.quietHours, environmentRate: configuration.rateLimit)
         let profile = await sender.profile(scope: scope, channel: campaign.channel)
@@ -99,7 +99,7 @@ public struct SendingEngine: Sendable {
             // the rows back at once instead of leaving them to the lease. Once calls were made,
             // only recovery's lookup may decide, never a release that could resend.
             if !callsStarted {
-                try? await store.record(rows.map { .released(id: $0.id) }, suppress: [], claimToken: token, now: clock.now())
+                try? await store.queue.record(rows.map { .released(id: $0.id) }, suppress: [], claimToken: token, now: clock.now())
             }
             throw error
         }
@@ -107,10 +107,10 @@ public struct SendingEngine: Sendable {
 
     private func process(
         _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, pace: SendPace, stored: StoredSettings,
-        store: any EngineStore, stragglers: Stragglers?, callsStarted: inout Bool
+        store: EngineStore, stragglers: Stragglers?, callsStarted: inout Bool
     ) async throws -> SendCounts {
         let token = rows[0].claimToken
-        let gate = try await gate(rows, campaign: campaign, effective: effective, stored: stored, store: store)
+        let gate = try await gate(rows, campaign: campaign, effective: effective, stored: stored, checks: store.checks)
         let gated = gate.sort(rows, now: clock.now())
         var results = gated.results
         var toSend = gated.toSend
@@ -121,7 +121,7 @@ public struct SendingEngine: Sendable {
         var slots: (start: Date, interval: TimeInterval)?
         if let first = pace.tenant ?? pace.sender, !toSend.isEmpty {
             let now = clock.now()
-            let reserved = try await store.reserveSlots(
+            let reserved = try await store.slots.reserveSlots(
                 sender: first.key, count: toSend.count, rate: first.rate, now: now,
                 deadline: min(toSend[0].claimedAt.addingTimeInterval(startBudget), now.addingTimeInterval(slotHorizon)))
             slots = (reserved.start, 1 / first.rate)
@@ -136,7 +136,7 @@ public struct SendingEngine: Sendable {
             guard pace.tenant != nil, let sender = pace.sender else { return turn }
             let latestStart = row.claimedAt.addingTimeInterval(startBudget)
             guard turn <= latestStart, try await waitUntil(turn) else { return nil }
-            let reserved = try await store.reserveSlots(
+            let reserved = try await store.slots.reserveSlots(
                 sender: sender.key, count: 1, rate: sender.rate, now: clock.now(), deadline: latestStart)
             return reserved.count == 1 ? max(reserved.start, turn) : nil
         }
@@ -169,25 +169,25 @@ public struct SendingEngine: Sendable {
     /// The batch's gate: the suppression list, the frequency cap's counts and the recipients'
     /// zones, one query each (zones only while quiet hours can hold).
     private func gate(
-        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, stored: StoredSettings, store: any EngineStore
+        _ rows: [ClaimedRow], campaign: Campaign, effective: ChannelSettings, stored: StoredSettings, checks: any SendChecks
     ) async throws -> BatchGate {
         let scope = campaign.scope
         // Suppression is checked again right before sending: one query for the batch.
         var gate = BatchGate(
-            suppressed: try await store.suppressed(scope: scope, channel: campaign.channel, addresses: rows.map(\.address)),
+            suppressed: try await checks.suppressed(scope: scope, channel: campaign.channel, addresses: rows.map(\.address)),
             frequencyCap: effective.frequencyCap.value,
             quietHours: BatchGate.quietHours(channel: campaign.channel, settings: effective))
         // Quiet hours in each recipient's own zone (SMS and WhatsApp).
         if gate.quietHours != nil {
             var tenantZone = TimeZoneName.parse(stored.timezone)
-            if tenantZone == nil { tenantZone = try await store.timeZone(scope: scope) }
+            if tenantZone == nil { tenantZone = try await checks.timeZone(scope: scope) }
             gate.zones = RecipientZones(
                 fallback: tenantZone ?? TimeZone(secondsFromGMT: 0)!,
-                clients: try await store.clientTimeZones(scope: scope, customerIDs: rows.compactMap(\.customerID)))
+                clients: try await checks.clientTimeZones(scope: scope, customerIDs: rows.compactMap(\.customerID)))
         }
         // The frequency cap, counted across all the tenant's campaigns on this channel.
         if let cap = gate.frequencyCap {
-            gate.sentRecently = try await store.sentCounts(
+            gate.sentRecently = try await checks.sentCounts(
                 scope: scope, channel: campaign.channel, customerIDs: rows.compactMap(\.customerID),
                 since: clock.now().addingTimeInterval(-Double(cap.days) * 86_400), excluding: rows.map(\.id))
         }
@@ -195,8 +195,8 @@ public struct SendingEngine: Sendable {
     }
 
     /// When the next held, retrying or scheduled work falls due.
-    public func nextDue(_ store: any EngineStore) async throws -> Date? {
-        try await store.nextDue(after: clock.now())
+    public func nextDue(_ store: EngineStore) async throws -> Date? {
+        try await store.queue.nextDue(after: clock.now())
     }
 
     /// The message a row becomes: the campaign's content personalized for the recipient.

@@ -322,10 +322,10 @@ struct EngineTests {
             let sms = try await fixture.queuedCampaign()
             let email = try await fixture.queuedCampaign(.email, name: "Mail")
             // A replica claims rows and dies before recording anything.
-            let queue = MariaDBRecipientQueue(prefix: EngineFixture.prefix)
             try await fixture.enginePool.withConnection { db in
-                _ = try await queue.claim(db, campaign: sms, limit: 10, worker: "dead", now: fixture.clock.now())
-                _ = try await queue.claim(db, campaign: email, limit: 10, worker: "dead", now: fixture.clock.now())
+                let queue = MariaDBRecipientQueue(db: db, prefix: EngineFixture.prefix)
+                _ = try await queue.claim(campaign: sms, limit: 10, worker: "dead", now: fixture.clock.now())
+                _ = try await queue.claim(campaign: email, limit: 10, worker: "dead", now: fixture.clock.now())
             }
             // One of the SMS did reach the provider before the crash.
             fixture.sender.remember("+447700900002", id: "SMREACHED")
@@ -506,16 +506,16 @@ struct EngineEdgeCaseTests {
     @Test func aLateBatchCannotOverwriteWhatRecoveryDecided() async throws {
         try await EngineFixture.with("late", customers: 2) { fixture in
             let campaign = try await fixture.queuedCampaign()
-            let queue = MariaDBRecipientQueue(prefix: EngineFixture.prefix)
             let claimed = try await fixture.enginePool.withConnection { db in
-                try await queue.claim(db, campaign: campaign, limit: 10, worker: "slow", now: fixture.clock.now())
+                try await MariaDBRecipientQueue(db: db, prefix: EngineFixture.prefix).claim(
+                    campaign: campaign, limit: 10, worker: "slow", now: fixture.clock.now())
             }
             fixture.clock.advance(by: 121)
             #expect(try await fixture.stores.withStore { try await fixture.engine.recover($0) } == 2)  // not found → pending
             // The slow batch finally reports: its claim no longer holds, so nothing changes.
             try await fixture.enginePool.withConnection { db in
-                try await queue.record(db, claimed.map { .sent(id: $0.id, providerID: "LATE") }, claimToken: claimed[0].claimToken,
-                                       now: fixture.clock.now())
+                try await MariaDBRecipientQueue(db: db, prefix: EngineFixture.prefix).record(
+                    claimed.map { .sent(id: $0.id, providerID: "LATE") }, claimToken: claimed[0].claimToken, now: fixture.clock.now())
             }
             #expect(try await fixture.rows(campaign.id).allSatisfy { $0.status == "pending" && $0.attempts == 0 })
             try await fixture.drain()
@@ -562,14 +562,14 @@ struct EngineEdgeCaseTests {
 
     @Test func rateSlotsAreOnlyReservedWithinTheLease() async throws {
         try await EngineFixture.with("slots", customers: 1) { fixture in
-            let queue = MariaDBRecipientQueue(prefix: EngineFixture.prefix)
             let now = fixture.clock.now()
             try await fixture.enginePool.withConnection { db in
-                let first = try await queue.reserveSlots(db, sender: "s", count: 100, rate: 1, now: now, deadline: now.addingTimeInterval(9))
+                let queue = MariaDBRateSlots(db: db, prefix: EngineFixture.prefix)
+                let first = try await queue.reserveSlots(sender: "s", count: 100, rate: 1, now: now, deadline: now.addingTimeInterval(9))
                 #expect(first.count == 10 && first.start == now)
-                let second = try await queue.reserveSlots(db, sender: "s", count: 100, rate: 1, now: now, deadline: now.addingTimeInterval(9))
+                let second = try await queue.reserveSlots(sender: "s", count: 100, rate: 1, now: now, deadline: now.addingTimeInterval(9))
                 #expect(second.count == 0, "nothing fits: the pointer does not run away")
-                let third = try await queue.reserveSlots(db, sender: "s", count: 5, rate: 1, now: now, deadline: now.addingTimeInterval(60))
+                let third = try await queue.reserveSlots(sender: "s", count: 5, rate: 1, now: now, deadline: now.addingTimeInterval(60))
                 #expect(third.start == now.addingTimeInterval(10) && third.count == 5)
             }
         }

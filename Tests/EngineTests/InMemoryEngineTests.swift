@@ -28,9 +28,9 @@ struct InMemoryEngineTests {
     static func drain(_ engine: SendingEngine, _ store: InMemoryEngineStore) async throws -> SendCounts {
         var total = SendCounts()
         for _ in 0..<50 {
-            let active = try await engine.activeCampaigns(store, limit: 10)
+            let active = try await engine.activeCampaigns(EngineStore(store), limit: 10)
             if active.isEmpty { break }
-            for campaign in active { total = total + (try await engine.processBatch(store, campaign: campaign, limit: 7)) }
+            for campaign in active { total = total + (try await engine.processBatch(EngineStore(store), campaign: campaign, limit: 7)) }
         }
         return total
     }

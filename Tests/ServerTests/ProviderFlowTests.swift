@@ -333,10 +333,10 @@ struct ProviderFlowTests {
                     VALUES (1, 1, 1, 1, 'sms', '+447700900001', 'sending', 'w/1', \(now), \(now), \(now)),
                            (2, 2, 2, 1, 'sms', '+447700900001', 'sending', 'w/2', \(now), \(now), \(now))
                     """)
-                let queue = MariaDBRecipientQueue(prefix: APIFixture.prefix)
+                let queue = MariaDBRecipientQueue(db: db, prefix: APIFixture.prefix)
                 // Another tenant's row with the same sid (impossible at Twilio, but) is not touched.
-                try await queue.record(db, [.sent(id: 2, providerID: "SMearly")], claimToken: "w/2", now: now)
-                try await queue.record(db, [.sent(id: 1, providerID: "SMearly")], claimToken: "w/1", now: now)
+                try await queue.record([.sent(id: 2, providerID: "SMearly")], claimToken: "w/2", now: now)
+                try await queue.record([.sent(id: 1, providerID: "SMearly")], claimToken: "w/1", now: now)
                 let rows = try await db.query("SELECT id, status, last_error FROM wpa_bkntc_campaign_logs ORDER BY id")
                 #expect(try rows.map { try $0.decode("status", as: String.self) } == ["undelivered", "sent"])
                 #expect(try rows[0].decode("last_error", as: String?.self) == "30005")
