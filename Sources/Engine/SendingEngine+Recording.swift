@@ -20,11 +20,10 @@ extension SendingEngine {
     /// Records the calls a batch left running once they end, on a connection of their own.
     /// If that fails the rows stay `sending` and recovery's lookup resolves them after the lease.
     func handOff(
-        _ running: [Task<(ClaimedRow, SendOutcome?), Never>], to stragglers: Stragglers, campaign: Campaign, claimToken: String
+        _ running: RunningCalls, to stragglers: Stragglers, campaign: Campaign, claimToken: String
     ) {
         stragglers.adopt {
-            var outcomes: [(ClaimedRow, SendOutcome?)] = []
-            for call in running { outcomes.append(await call.value) }
+            let outcomes = await running.outcomes()
             let late = rules.tally(outcomes, now: clock.now())
             let deadline = outcomes.map(\.0.claimedAt).min().map { $0.addingTimeInterval(configuration.lease) } ?? clock.now()
             await recordLate(

@@ -132,7 +132,7 @@ public struct SendingEngine: Sendable {
         // Under a tenant's own pace, each message also takes the sender's next slot when its turn
         // comes, never earlier: the shared sender only ever counts messages about to go, so a
         // slow tenant holds no slot another tenant could use.
-        let senderSlot: (ClaimedRow, Date) async throws -> Date? = { row, turn in
+        let senderSlot: @Sendable (ClaimedRow, Date) async throws -> Date? = { row, turn in
             guard pace.tenant != nil, let sender = pace.sender else { return turn }
             let latestStart = row.claimedAt.addingTimeInterval(startBudget)
             guard turn <= latestStart, try await waitUntil(turn) else { return nil }
@@ -143,8 +143,8 @@ public struct SendingEngine: Sendable {
         callsStarted = !toSend.isEmpty
         let calls = await send(toSend, campaign: campaign, slots: slots, senderSlot: senderSlot, patience: stragglers?.patience)
         let answered = rules.tally(calls.answered, now: clock.now())
-        if let stragglers, !calls.running.isEmpty {
-            handOff(calls.running, to: stragglers, campaign: campaign, claimToken: token)
+        if let stragglers, let running = calls.running {
+            handOff(running, to: stragglers, campaign: campaign, claimToken: token)
         }
         let all = results + answered.results
         let total = gated.counts + answered.counts
