@@ -100,7 +100,7 @@ public struct OutcomeRules: Sendable, Hashable {
         switch lookup {
         case .found(let id): .sent(providerID: id)
         case .notFound:
-            .retryable(code: RowFailure.unknownOutcomeCode, message: RowFailure.unknownOutcomeMessage, retryAfter: nil)
+            .retryable(code: .unknownOutcome, message: RowFailure.unknownOutcomeMessage, retryAfter: nil)
         case .failed, .unsupported: outcome
         }
     }
