@@ -65,7 +65,8 @@ public struct MariaDBAudienceRepository: AudienceRepository {
         var own: [Int: TimeZone] = [:]
         let ids = recipients.map(\.customerID)
         for start in stride(from: 0, to: ids.count, by: 1_000) {
-            let names = try await MariaDBSendChecks.clientTimeZones(db, prefix: prefix, scope: scope, customerIDs: Array(ids[start..<min(start + 1_000, ids.count)]))
+            let chunk = Array(ids[start..<min(start + 1_000, ids.count)])
+            let names = try await MariaDBSendChecks.clientTimeZones(db, prefix: prefix, scope: scope, customerIDs: chunk)
             for (id, name) in names {
                 if let zone = TimeZoneName.parse(name) { own[id] = zone }
             }

@@ -54,10 +54,13 @@ public struct MariaDBRecipientQueue: SendQueue {
         let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let token = ClaimedRow.newToken(worker: worker)
         let claimed = try await db.withTransaction(deadlockRetries: 5) { tx -> [ClaimedRow] in
-            // The shared lock waits for a pause that is committing, and then sees its status.
+            // The campaign row's lock waits for a pause that is committing, and then sees its
+            // status. It is exclusive so that two lanes (or replicas) claim one campaign's rows one
+            // after the other: two claims side by side each held next-key locks on `idx_claim` and
+            // each waited to insert its `sending` entries into the other's gap (InnoDB 1213).
             guard
                 let row = try await tx.queryFirst(
-                    "SELECT status, tenant_id FROM \(identifier: campaigns) WHERE id = \(campaign.id) LOCK IN SHARE MODE"),
+                    "SELECT status, tenant_id FROM \(identifier: campaigns) WHERE id = \(campaign.id) FOR UPDATE"),
                 let status = CampaignStatus(rawValue: try row.decode("status")), status == .queued || status == .sending
             else { return [] }
             // Rows that waited for a time (retries, deferrals, quiet hours) first, when due, then

@@ -4,8 +4,9 @@ import Logging
 
 /// The sending engine's work, shared by the worker and the cron tick: claim a batch, check it
 /// once more, send it at the provider's pace, record every outcome in one transaction, end the
-/// campaign when its last row ended. It decides; the `EngineStore` the caller passes in (its roles on one
-/// connection) stores. The sender uses its own resources.
+/// campaign when its last row ended. The decisions are values (`BatchGate`, `OutcomeRules`);
+/// the `EngineStore` the caller passes in (its roles on one connection) stores. The sender uses
+/// its own resources.
 public struct SendingEngine: Sendable {
     public let configuration: EngineConfiguration
     let sender: any MessageSender
