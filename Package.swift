@@ -120,6 +120,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns"], swiftSettings: strict),
+        // The engine's decisions as values: no database, no server, milliseconds.
+        .testTarget(name: "EngineCoreTests", dependencies: ["Engine", "Campaigns"], swiftSettings: strict),
         .testTarget(
             name: "MessagingTests",
             dependencies: ["Messaging", "Campaigns", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],

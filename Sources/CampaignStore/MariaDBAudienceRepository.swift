@@ -8,11 +8,11 @@ public struct MariaDBAudienceRepository: AudienceRepository {
     public let compiler: AudienceCompiler
     let clock: any WallClock
     let settings: MariaDBSiteSettings
-    let queue: MariaDBRecipientQueue
+    let prefix: TablePrefix
 
     public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
         self.pool = pool
-        self.queue = MariaDBRecipientQueue(prefix: prefix)
+        self.prefix = prefix
         self.compiler = AudienceCompiler(tables: prefix.audienceTables)
         self.settings = settings
         self.clock = clock
@@ -36,7 +36,7 @@ public struct MariaDBAudienceRepository: AudienceRepository {
             let query = compiler.members(audience, now: Int(clock.now().timeIntervalSince1970))
             let recipients = try await db.query(query).map(Self.recipient)
             return try await Self.members(
-                recipients, scope: audience.scope, channel: audience.channel, zones: zones, queue: queue, settings: settings, on: db)
+                recipients, scope: audience.scope, channel: audience.channel, zones: zones, prefix: prefix, settings: settings, on: db)
         }
     }
 
@@ -57,7 +57,7 @@ public struct MariaDBAudienceRepository: AudienceRepository {
 
     /// `recipients` with the zones quiet hours would use for them, as the engine reads them.
     static func members(
-        _ recipients: [Recipient], scope: TenantScope, channel: Channel, zones: Bool, queue: MariaDBRecipientQueue,
+        _ recipients: [Recipient], scope: TenantScope, channel: Channel, zones: Bool, prefix: TablePrefix,
         settings: MariaDBSiteSettings, on db: some MariaDBQueryable
     ) async throws -> AudienceMembers {
         guard zones else { return AudienceMembers(recipients: recipients) }
@@ -65,7 +65,8 @@ public struct MariaDBAudienceRepository: AudienceRepository {
         var own: [Int: TimeZone] = [:]
         let ids = recipients.map(\.customerID)
         for start in stride(from: 0, to: ids.count, by: 1_000) {
-            let names = try await queue.clientTimeZones(db, scope: scope, customerIDs: Array(ids[start..<min(start + 1_000, ids.count)]))
+            let chunk = Array(ids[start..<min(start + 1_000, ids.count)])
+            let names = try await MariaDBSendChecks.clientTimeZones(db, prefix: prefix, scope: scope, customerIDs: chunk)
             for (id, name) in names {
                 if let zone = TimeZoneName.parse(name) { own[id] = zone }
             }

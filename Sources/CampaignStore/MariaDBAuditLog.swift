@@ -67,7 +67,7 @@ public struct MariaDBAuditLog: AuditLog {
                     SELECT a.*, u.display_name FROM \(identifier: writer.table) a LEFT JOIN \(identifier: users) u ON u.ID = a.user_id
                     WHERE \(condition) ORDER BY a.id DESC LIMIT \(page.perPage) OFFSET \(page.offset)
                     """)
-            } catch let error as MariaDBError where error.code == 1146 || error.code == 1142 || error.code == 1054 {
+            } catch let error as MariaDBError where error.isMissingTable || error.is(.tableAccessDenied) || error.isUnknownColumn {
                 // No readable WordPress users table: the entries without names.
                 rows = try await db.query(
                     """

@@ -15,12 +15,12 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     let clock: any WallClock
     let settings: MariaDBSiteSettings
     let audit: AuditWriter
-    let queue: MariaDBRecipientQueue
+    let prefix: TablePrefix
 
     public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings, clock: any WallClock) {
         self.pool = pool
+        self.prefix = prefix
         self.audit = AuditWriter(prefix: prefix)
-        self.queue = MariaDBRecipientQueue(prefix: prefix)
         self.campaigns = prefix.bkntc("campaigns")
         self.logs = prefix.bkntc("campaign_logs")
         self.templates = prefix.bkntc("campaign_templates")
@@ -31,7 +31,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     }
 
     /// "Now" as the DATETIME columns store it (whole seconds), so answers equal later reads.
-    private func now() -> Date { Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down)) }
+    func now() -> Date { Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down)) }
 
     // MARK: - CRUD
 
@@ -45,7 +45,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     }
 
     /// Writes the audit entry of a change to `campaign`, in the change's transaction.
-    private func record(
+    func record(
         _ tx: MariaDBTransaction, _ scope: TenantScope, _ user: Int?, _ action: AuditAction, _ campaign: Campaign,
         _ detail: [String: JSONValue]
     ) async throws {
@@ -149,306 +149,10 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         }
     }
 
-    // MARK: - Lifecycle
-
-    public func send(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws -> CampaignView {
-        try await pool.withConnection { db in
-            // Read the tenant's country code first, on this lease (usually from the cache).
-            let countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
-            return try await db.withTransaction { tx in
-                var campaign = try await require(tx, scope: scope, id: id, lock: true, access: access)
-                if campaign.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
-                _ = try CampaignLifecycle(status: campaign.status, attemptedRows: 0).apply(.send)
-                let now = now()
-                if let scheduledAt = campaign.scheduledAt, scheduledAt > now {
-                    try await tx.execute(
-                        """
-                        UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.scheduled), status_reason = NULL,
-                          updated_at = \(now) WHERE id = \(id)
-                        """)
-                    var detail: [String: JSONValue] = ["name": .string(campaign.name), "scheduled_at": .string(scheduledAt.formatted(.iso8601))]
-                    if let recurrence = campaign.recurrence { detail["recurrence"] = .string(recurrence) }
-                    try await record(tx, scope, user, .schedule, campaign, detail)
-                    campaign.status = .scheduled
-                    campaign.statusReason = nil
-                    campaign.updatedAt = now
-                    return CampaignView(campaign: campaign, progress: CampaignProgress(status: .scheduled))
-                }
-                let view = try await snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)
-                try await record(
-                    tx, scope, user, .send, campaign,
-                    [
-                        "name": .string(campaign.name), "run": .number(Double(view.campaign.currentRun)),
-                        "recipients": .number(Double(view.campaign.totalCount)), "status": .string(view.campaign.status.rawValue),
-                    ])
-                return view
-            }
-        }
-    }
-
-    /// Freezes the audience into the logs as `pending` for a new run and moves the campaign to
-    /// `queued` (or `failed`/`no_recipients`). Runs inside the caller's transaction with the
-    /// campaign row locked; `countryCode` is the tenant's, read before the transaction. The
-    /// sending engine calls this when a scheduled campaign falls due.
-    public func snapshot(
-        _ tx: MariaDBTransaction, campaign: Campaign, scope: TenantScope, countryCode: String?, now: Date
-    ) async throws -> CampaignView {
-        var audience = campaign.nextRunAudience(in: scope)
-        audience.countryCode = countryCode
-        if audience.segment.type == .birthday {
-            audience.timeZone = try await settings.timeZone(scope: scope, channel: campaign.channel, on: tx)
-        }
-        let run = campaign.currentRun + 1
-        let insert = compiler.snapshot(
-            audience, now: Int(now.timeIntervalSince1970), logsTable: logs, campaignID: campaign.id, run: run, createdAt: now,
-            holdout: Holdout(percent: campaign.holdoutPercent))
-        let inserted = try await tx.execute(insert).affectedRows
-        var updated = campaign
-        updated.currentRun = run
-        updated.totalCount = inserted
-        updated.startedAt = now
-        updated.updatedAt = now
-        if inserted == 0 {
-            try await tx.execute(
-                """
-                UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.failed), status_reason = \(StatusReason.noRecipients),
-                  current_run = \(run), total_count = 0, started_at = \(now), finished_at = \(now), updated_at = \(now)
-                WHERE id = \(campaign.id)
-                """)
-            updated.status = .failed
-            updated.statusReason = .noRecipients
-            updated.finishedAt = now
-        } else {
-            try await tx.execute(
-                """
-                UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.queued), status_reason = NULL, current_run = \(run),
-                  total_count = \(inserted), started_at = \(now), finished_at = NULL, updated_at = \(now)
-                WHERE id = \(campaign.id)
-                """)
-            updated.status = .queued
-            updated.statusReason = nil
-            updated.finishedAt = nil
-        }
-        if campaign.holdoutPercent > 0 {
-            // Some rows went in as skipped (held out): count them as stored.
-            return try await view(tx, scope: scope, updated)
-        }
-        var progress = CampaignProgress(status: updated.status)
-        progress.add(inserted, .pending)
-        return CampaignView(campaign: updated, progress: progress)
-    }
-
-    /// Activates scheduled campaigns whose time has come (DESIGN §6): a snapshot of the audience
-    /// as it is now, each in its own transaction on the caller's connection. Returns how many.
-    public func activateDue(_ db: MariaDBSession, now: Date, limit: Int = 20) async throws -> Int {
-        let due = try await db.query(
-            """
-            SELECT id, tenant_id FROM \(identifier: campaigns)
-            WHERE status = \(CampaignStatus.scheduled) AND scheduled_at <= \(now) ORDER BY scheduled_at LIMIT \(limit)
-            """)
-        var activated = 0
-        for row in due {
-            let id: Int = try row.decode("id")
-            let tenant: Int? = try row.decode("tenant_id")
-            let scope = TenantScope(storedTenantID: tenant)
-            let countryCode = try await settings.defaultCountryCode(scope: scope, on: db)
-            let started = try await db.withTransaction { tx -> Bool in
-                // Another replica may have activated it meanwhile: check again under the lock.
-                guard let campaign = try await tx.queryFirst(
-                    "SELECT * FROM \(identifier: campaigns) WHERE id = \(id) FOR UPDATE").map(Self.campaign),
-                    campaign.status == .scheduled, let scheduledAt = campaign.scheduledAt, scheduledAt <= now
-                else { return false }
-                _ = try await snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)
-                return true
-            }
-            if started {
-                activated += 1
-                // A recurring run with nobody to message ends at once; the automation goes on.
-                try await rescheduleRecurring(db, campaignIDs: [id], now: now)
-            }
-        }
-        return activated
-    }
-
-    /// Recurring campaigns whose run just ended go back to `scheduled` at the next occurrence
-    /// of their cron expression in the tenant's time zone; an occurrence that fell during the
-    /// run is skipped (the next one is counted from now).
-    public func rescheduleRecurring(_ db: MariaDBSession, campaignIDs: [Int], now: Date) async throws {
-        if campaignIDs.isEmpty { return }
-        let rows = try await db.query(
-            """
-            SELECT id, tenant_id, recurrence FROM \(identifier: campaigns)
-            WHERE id IN (\(list: campaignIDs)) AND recurrence IS NOT NULL AND recurrence <> ''
-              AND status IN (\(list: [CampaignStatus.completed, .failed]))
-            """)
-        for row in rows {
-            let tenant: Int? = try row.decode("tenant_id")
-            let scope = TenantScope(storedTenantID: tenant)
-            guard let expression = try? CronExpression(parsing: try row.decode("recurrence", as: String.self)),
-                let next = expression.nextDate(after: now, timeZone: try await settings.timeZone(scope: scope, on: db))
-            else { continue }
-            try await db.execute(
-                """
-                UPDATE \(identifier: campaigns) SET status = \(CampaignStatus.scheduled), scheduled_at = \(next), updated_at = \(now)
-                WHERE id = \(try row.decode("id", as: Int.self)) AND status IN (\(list: [CampaignStatus.completed, .failed]))
-                """)
-        }
-    }
-
-    public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck, by user: Int?) async throws
-        -> CampaignView
-    {
-        try await pool.withTransaction { tx in
-            let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
-            let target = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(control.action)
-            let now = now()
-            let sources = CampaignLifecycle.allowedSources(for: control.action).sorted { $0.rawValue < $1.rawValue }
-            let finished: MariaDBQuery = control == .cancel ? ", finished_at = \(now)" : ""
-            let changed = try await tx.execute(
-                """
-                UPDATE \(identifier: campaigns) SET status = \(target), updated_at = \(now)\(finished)
-                WHERE id = \(id) AND tenant_key = \(scope.key) AND status IN (\(list: sources))
-                """)
-            guard changed.affectedRows == 1 else {
-                throw DomainError.conflict(.invalidTransition, message: "the campaign changed meanwhile; reload it")
-            }
-            var skipped = 0
-            if control == .cancel {
-                skipped = try await tx.execute(
-                    """
-                    UPDATE \(identifier: logs) SET status = \(LogStatus.skipped), last_error = \(SkipReason.cancelled), updated_at = \(now)
-                    WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND status = \(LogStatus.pending)
-                    """
-                ).affectedRows
-            }
-            var detail = CampaignAuditDetail.transition(current, to: target)
-            if control == .cancel {
-                detail["skipped"] = .number(Double(skipped))
-            }
-            try await record(tx, scope, user, control.auditAction, current, detail)
-            var campaign = current
-            campaign.status = target
-            campaign.updatedAt = now
-            if control == .cancel { campaign.finishedAt = now }
-            return try await view(tx, scope: scope, campaign)
-        }
-    }
-
-    // MARK: - Reading
-
-    public func progress(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignView {
-        try await pool.withConnection { db in
-            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
-            var counted = campaign
-            if let run { counted.currentRun = run }
-            let counters = try await counters(db, scope: scope, campaigns: [counted])
-            return CampaignView(campaign: campaign, progress: counters[campaign.id] ?? CampaignProgress(status: campaign.status))
-        }
-    }
-
-    public func logs(scope: TenantScope, id: Int, run: Int?, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws
-        -> Page<CampaignLogRow>
-    {
-        try await pool.withConnection { db in
-            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
-            var filter: MariaDBQuery = "campaign_id = \(id) AND run = \(run ?? campaign.currentRun) AND tenant_key = \(scope.key)"
-            if let status { filter.append(" AND status = \(status)") }
-            return try await db.page(from: logs, where: filter, orderBy: SQLIdentifierList(("id", .ascending)), page: page, map: Self.logRow)
-        }
-    }
-
-    /// Rows per page of `streamLogs`.
-    static let exportPageSize = 1000
-
-    /// Reads the rows in pages by id (keyset), each page on a lease of its own that is given back
-    /// before the page is handed on: a reader that does not keep up never holds a connection
-    /// (DESIGN §13). The run's id range is looked up once, so each page is a short range read of
-    /// the primary key.
-    public func streamLogs(
-        scope: TenantScope, id: Int, limit: Int?, access: AccessCheck, _ handle: ([CampaignLogRow]) async throws -> Void
-    ) async throws {
-        let (run, range) = try await pool.withConnection { db in
-            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
-            let bounds = try await db.queryFirst(
-                """
-                SELECT MIN(id) AS first, MAX(id) AS last FROM \(identifier: logs)
-                WHERE campaign_id = \(id) AND run = \(campaign.currentRun) AND tenant_key = \(scope.key)
-                """)
-            guard let first: Int = try bounds?.decode("first"), let last: Int = try bounds?.decode("last") else {
-                return (campaign.currentRun, nil as ClosedRange<Int>?)
-            }
-            return (campaign.currentRun, first...last)
-        }
-        guard let range else { return }
-        var remaining = limit ?? Int.max
-        var after = range.lowerBound - 1
-        while remaining > 0 {
-            let size = min(Self.exportPageSize, remaining)
-            let page = try await pool.withConnection { db in
-                try await db.query(
-                    """
-                    SELECT * FROM \(identifier: logs) FORCE INDEX (PRIMARY)
-                    WHERE id > \(after) AND id <= \(range.upperBound) AND campaign_id = \(id) AND run = \(run) AND tenant_key = \(scope.key)
-                    ORDER BY id LIMIT \(size)
-                    """
-                ).map(Self.logRow)
-            }
-            guard let last = page.last else { return }
-            try await handle(page)
-            after = last.id
-            remaining -= page.count
-            if page.count < size { return }
-        }
-    }
-
-    public func previewRecipients(scope: TenantScope, id: Int, limit: Int, access: AccessCheck) async throws
-        -> (campaign: Campaign, recipients: [Recipient])
-    {
-        try await pool.withConnection { db in
-            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
-            if campaign.currentRun > 0 {
-                let rows = try await db.query(
-                    """
-                    SELECT customer_id AS id, address, first_name, last_name FROM \(identifier: logs)
-                    WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND run = \(campaign.currentRun) ORDER BY id LIMIT \(limit)
-                    """)
-                return (campaign, try rows.map(MariaDBAudienceRepository.recipient))
-            }
-            let audience = try await MariaDBAudienceRepository.resolved(campaign.nextRunAudience(in: scope), settings: settings, on: db)
-            let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: limit)
-            return (campaign, try await db.query(query).map(MariaDBAudienceRepository.recipient))
-        }
-    }
-
-    public func members(scope: TenantScope, id: Int, zones: Bool, access: AccessCheck) async throws -> AudienceMembers {
-        try await pool.withConnection { db in
-            let campaign = try await require(db, scope: scope, id: id, lock: false, access: access)
-            let recipients: [Recipient]
-            if campaign.currentRun > 0 {
-                // What the snapshot holds, held-out rows aside: those are never messaged.
-                recipients = try await db.query(
-                    """
-                    SELECT COALESCE(customer_id, 0) AS id, address, first_name, last_name FROM \(identifier: logs)
-                    WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND run = \(campaign.currentRun)
-                      AND NOT (status = \(LogStatus.skipped) AND last_error <=> \(SkipReason.holdout.rawValue))
-                    ORDER BY id
-                    """
-                ).map(MariaDBAudienceRepository.recipient)
-            } else {
-                let audience = try await MariaDBAudienceRepository.resolved(campaign.nextRunAudience(in: scope), settings: settings, on: db)
-                recipients = try await db.query(compiler.members(audience, now: Int(clock.now().timeIntervalSince1970)))
-                    .map(MariaDBAudienceRepository.recipient)
-            }
-            return try await MariaDBAudienceRepository.members(
-                recipients, scope: scope, channel: campaign.channel, zones: zones, queue: queue,
-                settings: settings, on: db)
-        }
-    }
-
     // MARK: - Helpers
 
     /// The campaign with its counters, on the caller's connection.
-    private func view(_ db: some MariaDBQueryable, scope: TenantScope, _ campaign: Campaign) async throws -> CampaignView {
+    func view(_ db: some MariaDBQueryable, scope: TenantScope, _ campaign: Campaign) async throws -> CampaignView {
         let counters = try await counters(db, scope: scope, campaigns: [campaign])
         return CampaignView(campaign: campaign, progress: counters[campaign.id] ?? CampaignProgress(status: campaign.status))
     }
@@ -489,7 +193,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     }
 
     /// Stores a new draft and reads it back.
-    private func insert(_ db: some MariaDBQueryable, scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
+    func insert(_ db: some MariaDBQueryable, scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
         let now = now()
         let id = try await db.execute(
             """
@@ -506,7 +210,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         return CampaignView(campaign: campaign, progress: CampaignProgress(status: campaign.status))
     }
 
-    private func checkTemplate(_ db: some MariaDBQueryable, scope: TenantScope, draft: CampaignDraft) async throws {
+    func checkTemplate(_ db: some MariaDBQueryable, scope: TenantScope, draft: CampaignDraft) async throws {
         guard let templateID = draft.templateID else { return }
         let found = try await db.queryFirst(
             """
@@ -525,7 +229,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     }
 
     /// The tenant's campaign (404 otherwise), optionally locked, with `access` checked on it.
-    private func require(
+    func require(
         _ db: some MariaDBQueryable, scope: TenantScope, id: Int, lock: Bool, access: AccessCheck? = nil
     ) async throws -> Campaign {
         let locking: MariaDBQuery = lock ? " FOR UPDATE" : ""

@@ -32,7 +32,7 @@ public struct MariaDBOutboxSender: MessageSender {
             }
             return .sent(providerID: id)
         } catch {
-            return .unknown(code: "outbox", message: "the outbox could not be written")
+            return .unknown(code: .outbox, message: "the outbox could not be written")
         }
     }
 

@@ -95,7 +95,7 @@ public final class MariaDBProviderConfiguration: ProviderConfigurationSource {
             if let text: String = try row?.decode("meta_value", as: String?.self) {
                 plugins.formUnion(PHPSerialized.truthyKeys(text))
             }
-        } catch MariaDBError.server(let code, _, _, _) where code == 1146 {
+        } catch let error as MariaDBError where error.isMissingTable {
             // Not a multisite install.
         }
         return plugins

@@ -2,7 +2,6 @@ import Campaigns
 import Foundation
 import MariaDB
 
-/// The SaaS plan's monthly SMS quota (DESIGN §6), on the engine's connection.
 /// A SaaS tenant's SMS allowance this calendar month (DESIGN §6), read on any connection: the
 /// engine's (claims) and the API's (test sends).
 public struct SMSQuotaReader: Sendable {
@@ -50,14 +49,28 @@ public struct SMSQuotaReader: Sendable {
     }
 }
 
-/// The SaaS plan's monthly SMS quota (DESIGN §6), on the engine's connection.
-extension MariaDBEngineStore {
+/// The SaaS plan's monthly SMS quota (DESIGN §6) on the engine's connection: claims spend it
+/// under a named lock shared by lanes and replicas.
+public struct MariaDBQuota: SMSQuotaStore {
+    let db: MariaDBSession
+    let prefix: TablePrefix
+    let settings: MariaDBSiteSettings
+    /// The database's name: the quota lock is per site.
+    let database: String
+
+    public init(db: MariaDBSession, prefix: TablePrefix, settings: MariaDBSiteSettings, database: String) {
+        self.db = db
+        self.prefix = prefix
+        self.settings = settings
+        self.database = database
+    }
+
     public func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota? {
-        try await SMSQuotaReader(prefix: prefix, settings: siteSettings).quota(db, scope: scope, now: now)
+        try await SMSQuotaReader(prefix: prefix, settings: settings).quota(db, scope: scope, now: now)
     }
 
     public func withQuotaLock<T: Sendable>(scope: TenantScope, _ body: () async throws -> T) async throws -> T? {
-        let name = String("bkntc_quota:\(campaigns.pool.configuration.database):\(prefix.value):\(scope.key)".prefix(64))
+        let name = String("bkntc_quota:\(database):\(prefix.value):\(scope.key)".prefix(64))
         let acquired = try await db.queryFirst("SELECT GET_LOCK(\(name), 5) AS got")?.decode("got", as: Int?.self)
         guard acquired == 1 else { return nil }
         do {

@@ -9,14 +9,12 @@ public struct MariaDBTestSendStore: TestSendStore {
     let prefix: TablePrefix
     let settings: MariaDBSiteSettings
     let writer: AuditWriter
-    let queue: MariaDBRecipientQueue
 
     public init(pool: MariaDBPool, prefix: TablePrefix, settings: MariaDBSiteSettings) {
         self.pool = pool
         self.prefix = prefix
         self.settings = settings
         self.writer = AuditWriter(prefix: prefix)
-        self.queue = MariaDBRecipientQueue(prefix: prefix)
     }
 
     public func smsQuota(scope: TenantScope, now: Date) async throws -> SMSQuota? {
@@ -57,7 +55,7 @@ public struct MariaDBTestSendStore: TestSendStore {
 
     public func reserveSlot(sender: String, rate: Double, now: Date, deadline: Date) async throws -> Date? {
         try await pool.withConnection { db in
-            let reserved = try await queue.reserveSlots(db, sender: sender, count: 1, rate: rate, now: now, deadline: deadline)
+            let reserved = try await MariaDBRateSlots(db: db, prefix: prefix).reserveSlots(sender: sender, count: 1, rate: rate, now: now, deadline: deadline)
             return reserved.count == 1 ? reserved.start : nil
         }
     }

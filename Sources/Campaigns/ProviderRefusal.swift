@@ -4,6 +4,9 @@
 /// service's log.
 public enum ProviderRefusal {
     /// What `code` means, in a few words a salon owner understands.
+    public static func summary(_ code: ProviderCode) -> String { summary(code.rawValue) }
+
+    /// What the code `code` means, by its text.
     public static func summary(_ code: String) -> String {
         if let known = twilio[code] { return known }
         if code.hasPrefix("smtp_4") { return "the mail server asked to try again later" }
@@ -20,7 +23,7 @@ public enum ProviderRefusal {
         case "timeout": return "the provider did not answer in time"
         case "transport": return "the provider address is not allowed"
         case "twilio_no_sid": return "the provider accepted the message without an id"
-        case "unknown_outcome": return "no answer, and the message was not found by lookup"
+        case ProviderCode.unknownOutcome.rawValue: return "no answer, and the message was not found by lookup"
         default: return "the provider refused the message"
         }
     }

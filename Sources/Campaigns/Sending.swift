@@ -42,15 +42,15 @@ public enum SendOutcome: Sendable, Hashable {
     /// Accepted; the provider's id becomes `provider_message_id`.
     case sent(providerID: String)
     /// Worth another try later (5xx, timeouts, carrier hiccups): an attempt.
-    case retryable(code: String, message: String, retryAfter: TimeInterval?)
+    case retryable(code: ProviderCode, message: String, retryAfter: TimeInterval?)
     /// The provider asked to slow down (HTTP 429): tried again after `retryAfter` without using
     /// an attempt, so a burst of 429s never makes a row fail — up to `BKNTC_THROTTLE_RETRIES`
     /// times per row; after that a 429 is a retryable failure (DESIGN §6).
-    case throttled(code: String, retryAfter: TimeInterval?)
+    case throttled(code: ProviderCode, retryAfter: TimeInterval?)
     /// Never worth retrying; `suppress` adds the address to the suppression list (a STOP reply).
-    case permanent(code: String, message: String, suppress: Bool)
+    case permanent(code: ProviderCode, message: String, suppress: Bool)
     /// The call may or may not have reached the provider (a timeout after sending): resolve by lookup.
-    case unknown(code: String, message: String)
+    case unknown(code: ProviderCode, message: String)
 
     /// No call was made (the tenant's provider settings could not be read: the database is busy
     /// or away); the row is tried again after `retryAfter` without using an attempt or a throttle.

@@ -50,7 +50,7 @@ public struct CronTick: Sendable {
         return report
     }
 
-    private func work(_ store: any EngineStore, mode: TickReport.Mode, report: inout TickReport) async throws {
+    private func work(_ store: EngineStore, mode: TickReport.Mode, report: inout TickReport) async throws {
         report.activated = try await engine.activateDue(store)
         if mode == .worker {
             wake?.signal()

@@ -84,7 +84,7 @@ public final class Worker: Service, Sendable {
         while !engine.stopping.isSet, !Task.isCancelled {
             do {
                 let idle = try await stores.withStore { store -> Duration? in
-                    let campaigns = try await store.activeCampaigns(after: cursor, now: engine.clock.now(), limit: 50)
+                    let campaigns = try await store.queue.activeCampaigns(after: cursor, now: engine.clock.now(), limit: 50)
                     if campaigns.isEmpty {
                         let due = try await engine.nextDue(store).map { $0.timeIntervalSince(engine.clock.now()) } ?? 5
                         return .milliseconds(Int(max(0.05, min(due, 5)) * 1000))

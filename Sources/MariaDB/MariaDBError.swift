@@ -84,10 +84,10 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
 
     /// InnoDB chose the transaction as a deadlock victim (1213) or a lock wait timed out (1205):
     /// it was rolled back and may simply be run again.
-    public var isDeadlock: Bool { code == 1213 || code == 1205 }
+    public var isDeadlock: Bool { `is`(.deadlock) || `is`(.lockWaitTimeout) }
 
     /// A unique or primary key was violated (ER_DUP_ENTRY).
-    public var isDuplicateKey: Bool { code == 1062 }
+    public var isDuplicateKey: Bool { `is`(.duplicateEntry) }
 
     /// The connection is unusable after this error.
     public var isConnectionError: Bool {
@@ -101,13 +101,15 @@ public enum MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebugS
 extension MariaDBError {
     /// 1142/1143/1044: the user lacks a privilege for the statement.
     public var isAccessDenied: Bool {
-        if case .server(let code, _, _, _) = self { return [1142, 1143, 1044].contains(code) }
+        if case .server(let code, _, _, _) = self {
+            return [MariaDBErrorCode.tableAccessDenied, .columnAccessDenied, .databaseAccessDenied].map(\.rawValue).contains(code)
+        }
         return false
     }
 
     /// 1146: the table does not exist.
     public var isMissingTable: Bool {
-        if case .server(let code, _, _, _) = self { return code == 1146 }
+        if case .server(let code, _, _, _) = self { return code == MariaDBErrorCode.noSuchTable.rawValue }
         return false
     }
 }

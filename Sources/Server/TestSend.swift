@@ -93,19 +93,19 @@ struct TestSend {
         case .sent(let id):
             status = "sent"
             providerID = id
-        case .permanent(let refusal, let text, _) where refusal == StatusReason.providerNotConfigured.rawValue:
+        case .permanent(let refusal, let text, _) where refusal == .providerNotConfigured:
             status = "failed"
-            code = refusal
+            code = refusal.rawValue
             failure = APIError(.conflict, code: .providerNotConfigured, message: text)
         case .permanent(let refusal, let text, _), .retryable(let refusal, let text, _), .unknown(let refusal, let text):
             status = "failed"
-            code = refusal
+            code = refusal.rawValue
             logger.warning("test send refused by the provider", metadata: ["code": "\(refusal)", "detail": "\(text)"])
             failure = APIError(
                 .badGateway, code: .providerError, message: "the provider refused the message (\(refusal)): \(ProviderRefusal.summary(refusal))")
         case .throttled(let refusal, _):
             status = "failed"
-            code = refusal
+            code = refusal.rawValue
             failure = APIError(.badGateway, code: .providerError, message: "the provider is rate limiting (\(refusal)): try again shortly")
         case .notAttempted:
             status = "failed"

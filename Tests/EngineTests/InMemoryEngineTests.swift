@@ -28,9 +28,9 @@ struct InMemoryEngineTests {
     static func drain(_ engine: SendingEngine, _ store: InMemoryEngineStore) async throws -> SendCounts {
         var total = SendCounts()
         for _ in 0..<50 {
-            let active = try await engine.activeCampaigns(store, limit: 10)
+            let active = try await engine.activeCampaigns(EngineStore(store), limit: 10)
             if active.isEmpty { break }
-            for campaign in active { total = total + (try await engine.processBatch(store, campaign: campaign, limit: 7)) }
+            for campaign in active { total = total + (try await engine.processBatch(EngineStore(store), campaign: campaign, limit: 7)) }
         }
         return total
     }
@@ -90,6 +90,27 @@ struct InMemoryEngineTests {
         #expect(sender.sent.map(\.to) == ["+447700900002"])
     }
 
+    @Test func aSlowCallIsHandedToTheStragglersAndRecordedWhenItEnds() async throws {
+        // One call hangs: the batch records the others at once and hands that one off, so the
+        // lane can claim again; the straggler is recorded, under the batch's claim, when it ends.
+        let store = InMemoryEngineStore()
+        let clock = ManualClock()
+        let addresses = (1...5).map { String(format: "+4477009%05d", $0) }
+        store.addCampaign(Self.campaign(1), addresses: addresses)
+        let sender = SlowAddressSender(slow: addresses[2], delay: .milliseconds(600))
+        let engine = Self.engine(sender.inner, clock: clock)
+        let slowEngine = SendingEngine(configuration: engine.configuration, sender: sender, clock: clock, logger: Logger(label: "slow"))
+        let stragglers = Stragglers(stores: store, patience: .milliseconds(50))
+        let counts = try await slowEngine.processBatch(EngineStore(store), campaign: Self.campaign(1), limit: 10, stragglers: stragglers)
+        #expect(counts.sent == 4, "the batch did not wait for the slow call")
+        #expect(store.rows.first { $0.address == addresses[2] }?.status == .sending)
+        #expect(stragglers.count == 1)
+        await stragglers.drain()
+        #expect(store.rows.allSatisfy { $0.status == .sent })
+        #expect(store.status(of: 1) == .completed)
+        #expect(sender.inner.sent.count == 5, "each message once")
+    }
+
     @Test func theCronTickIsExclusive() async throws {
         let store = InMemoryEngineStore()
         let engine = Self.engine(FakeSender(), clock: ManualClock())
@@ -110,5 +131,26 @@ final class SettingsOutageSender: MessageSender {
     }
 
     func send(_ message: OutgoingMessage) async -> SendOutcome { await inner.send(message) }
+    func lookup(_ message: OutgoingMessage) async -> LookupOutcome { await inner.lookup(message) }
+}
+
+/// A provider double whose calls to one address take `delay`.
+final class SlowAddressSender: MessageSender {
+    let inner = FakeSender()
+    let slow: String
+    let delay: Duration
+
+    init(slow: String, delay: Duration) {
+        self.slow = slow
+        self.delay = delay
+    }
+
+    func profile(scope: TenantScope, channel: Channel) async -> SenderProfile { await inner.profile(scope: scope, channel: channel) }
+
+    func send(_ message: OutgoingMessage) async -> SendOutcome {
+        if message.to == slow { try? await Task.sleep(for: delay) }
+        return await inner.send(message)
+    }
+
     func lookup(_ message: OutgoingMessage) async -> LookupOutcome { await inner.lookup(message) }
 }

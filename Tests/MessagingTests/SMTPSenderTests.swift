@@ -73,7 +73,7 @@ struct SMTPSenderTests {
             let to = "ssrf-\(UUID().uuidString.prefix(8))@example.com"
             let outcome = await sender.send(Self.message(to))
             guard case .permanent(let code, let message, false) = outcome else { Issue.record("\(host): \(outcome)"); continue }
-            #expect(code == StatusReason.providerNotConfigured.rawValue && message.contains("SMTP host in Booknetic → Settings → Email"))
+            #expect(code.rawValue == StatusReason.providerNotConfigured.rawValue && message.contains("SMTP host in Booknetic → Settings → Email"))
             #expect(try server.received(for: to).isEmpty, "\(host): nothing reached the server")
         }
         // The WordPress administrator's global host is trusted, and so is a tenant's when

@@ -84,8 +84,8 @@ struct TwilioSenderTests {
             fake.script("+4915100000001", .error(status: 400, code: code, message: "scripted \(code)"))
             let outcome = await sender.send(Self.message("+4915100000001"))
             switch outcome {
-            case .retryable(let label, _, _): #expect(retryable && label == String(code))
-            case .permanent(let label, _, let suppressed): #expect(!retryable && label == String(code) && suppressed == suppress)
+            case .retryable(let label, _, _): #expect(retryable && label.rawValue == String(code))
+            case .permanent(let label, _, let suppressed): #expect(!retryable && label.rawValue == String(code) && suppressed == suppress)
             default: Issue.record("\(code) gave \(outcome)")
             }
         }
@@ -175,7 +175,7 @@ struct TwilioSenderTests {
     }
 
     func permanentCode(_ outcome: SendOutcome) -> String? {
-        if case .permanent(let code, _, _) = outcome { return code }
+        if case .permanent(let code, _, _) = outcome { return code.rawValue }
         return nil
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// The engine's storage in memory, for engine unit tests without MariaDB. It keeps the rules
 /// the engine relies on: claims only from live campaigns and only due rows, outcomes only for
 /// rows still `sending`, leases, finalizing, slots spaced at the rate.
-public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
+public final class InMemoryEngineStore: SendQueue, SendChecks, RateSlots, SMSQuotaStore, SchedulerStore, EngineStoreProvider {
     public struct Row: Sendable, Hashable {
         public var id: Int
         public var campaignID: Int
@@ -62,9 +62,9 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
 
     public var tickLockName: String { "in-memory" }
 
-    public func withStore<T: Sendable>(_ body: (any EngineStore) async throws -> T) async throws -> T { try await body(self) }
+    public func withStore<T: Sendable>(_ body: (EngineStore) async throws -> T) async throws -> T { try await body(EngineStore(self)) }
 
-    public func withLock<T: Sendable>(_ name: String, _ body: (any EngineStore) async throws -> T) async throws -> T? {
+    public func withLock<T: Sendable>(_ name: String, _ body: (EngineStore) async throws -> T) async throws -> T? {
         let got = state.withLock { state -> Bool in
             if state.locked { return false }
             state.locked = true
@@ -72,7 +72,7 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
         }
         guard got else { return nil }
         defer { state.withLock { $0.locked = false } }
-        return try await body(self)
+        return try await body(EngineStore(self))
     }
 
     // MARK: EngineStore
@@ -129,11 +129,11 @@ public final class InMemoryEngineStore: EngineStore, EngineStoreProvider {
                     state.rows[index].status = .pending
                     state.rows[index].attempts += 1
                     state.rows[index].nextAttemptAt = at
-                    state.rows[index].lastError = error
+                    state.rows[index].lastError = error.storedText
                 case .failed(_, let error):
                     state.rows[index].status = .failed
                     state.rows[index].attempts += 1
-                    state.rows[index].lastError = error
+                    state.rows[index].lastError = error.storedText
                 case .skipped(_, let reason):
                     state.rows[index].status = .skipped
                     state.rows[index].lastError = reason.rawValue

@@ -73,7 +73,7 @@ public struct SMTPSender: MessageSender {
         let account: SMTPAccount
         switch await self.account(scope: message.scope) {
         case .configured(let configured): account = configured
-        case .missing(let problem): return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
+        case .missing(let problem): return .permanent(code: .providerNotConfigured, message: problem, suppress: false)
         case nil: return .settingsUnavailable
         }
         let content = EmailContent(
@@ -106,7 +106,7 @@ public struct SMTPSender: MessageSender {
         }
         if result.refusedInternalAddress {
             logger.warning("refused a tenant's SMTP host on an internal address", metadata: ["tenant": "\(message.scope.key)"])
-            return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: Self.internalHostProblem, suppress: false)
+            return .permanent(code: .providerNotConfigured, message: Self.internalHostProblem, suppress: false)
         }
         let outcome = Self.outcome(result)
         if case .sent = outcome { return outcome }
@@ -130,32 +130,32 @@ public struct SMTPSender: MessageSender {
     static func outcome(_ result: CurlResult) -> SendOutcome {
         if result.succeeded { return .sent(providerID: "smtp-" + UUID().uuidString.lowercased()) }
         let reply = result.headerLines.last(where: { $0.hasPrefix(String(result.responseCode)) }) ?? result.errorText
-        func refusal(_ code: String) -> String { ProviderRefusal.summary(code) }
+        func refusal(_ code: ProviderCode) -> String { ProviderRefusal.summary(code) }
         switch result.responseCode {
         case 400..<500:
-            let code = "smtp_\(result.responseCode)"
+            let code = ProviderCode.smtp(result.responseCode)
             return .retryable(code: code, message: refusal(code), retryAfter: nil)
         case 500..<600:
             let lower = reply.lowercased()
             let unknownUser = result.responseCode == 550
                 && ["user unknown", "unknown user", "no such user", "does not exist", "5.1.1", "mailbox unavailable", "recipient rejected"]
                     .contains(where: lower.contains)
-            let code = "smtp_\(result.responseCode)"
+            let code = ProviderCode.smtp(result.responseCode)
             return .permanent(code: code, message: refusal(code), suppress: unknownUser)
         default:
             break
         }
         switch result.code {
         case CURLE_LOGIN_DENIED:
-            return .permanent(code: "smtp_auth", message: refusal("smtp_auth"), suppress: false)
+            return .permanent(code: .smtpAuth, message: refusal(.smtpAuth), suppress: false)
         case CURLE_USE_SSL_FAILED:
-            return .permanent(code: "smtp_starttls", message: refusal("smtp_starttls"), suppress: false)
+            return .permanent(code: .smtpStartTLS, message: refusal(.smtpStartTLS), suppress: false)
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
-            return .permanent(code: "smtp_transport", message: refusal("smtp_transport"), suppress: false)
+            return .permanent(code: .smtpTransport, message: refusal(.smtpTransport), suppress: false)
         default:
             return result.requestStarted && result.code != CURLE_COULDNT_CONNECT && result.code != CURLE_COULDNT_RESOLVE_HOST
-                ? .unknown(code: "smtp_interrupted", message: refusal("smtp_interrupted"))
-                : .retryable(code: "smtp_connection", message: refusal("smtp_connection"), retryAfter: nil)
+                ? .unknown(code: .smtpInterrupted, message: refusal(.smtpInterrupted))
+                : .retryable(code: .smtpConnection, message: refusal(.smtpConnection), retryAfter: nil)
         }
     }
 }

@@ -19,9 +19,9 @@ public enum TwilioAnswer {
         if (200..<300).contains(status) {
             if let sid = json?["sid"] as? String, !sid.isEmpty { return .sent(providerID: sid) }
             // Accepted, but without a sid to store: only a lookup can tell which message it was.
-            return .unknown(code: "twilio_no_sid", message: "Twilio accepted the message without a sid")
+            return .unknown(code: .twilioNoSID, message: "Twilio accepted the message without a sid")
         }
-        let label = code.map(String.init) ?? "http_\(status)"
+        let label = code.map(ProviderCode.twilio) ?? .http(status)
         let message = ProviderRefusal.summary(label)
         if status == 429 || code == 20429 {
             return .throttled(code: label, retryAfter: retryAfter.flatMap(parseRetryAfter))

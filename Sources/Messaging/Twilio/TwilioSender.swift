@@ -86,7 +86,7 @@ public struct TwilioSender: MessageSender {
         let account: TwilioAccount
         switch await self.account(scope: message.scope, channel: message.channel) {
         case .configured(let configured): account = configured
-        case .missing(let problem): return .permanent(code: StatusReason.providerNotConfigured.rawValue, message: problem, suppress: false)
+        case .missing(let problem): return .permanent(code: .providerNotConfigured, message: problem, suppress: false)
         case nil: return .settingsUnavailable
         }
         let request = ProviderRequest(
@@ -99,13 +99,13 @@ public struct TwilioSender: MessageSender {
             outcome = TwilioAnswer.outcome(status: response.status, body: response.body, retryAfter: response.headers["retry-after"])
             detail = TwilioAnswer.providerText(response.body)
         case .failure(.notConnected(let text)):
-            outcome = .retryable(code: "connection", message: ProviderRefusal.summary("connection"), retryAfter: nil)
+            outcome = .retryable(code: .connection, message: ProviderRefusal.summary(.connection), retryAfter: nil)
             detail = text
         case .failure(.interrupted(let text)):
-            outcome = .unknown(code: "timeout", message: ProviderRefusal.summary("timeout"))
+            outcome = .unknown(code: .timeout, message: ProviderRefusal.summary(.timeout))
             detail = text
         case .failure(.refused(let text)):
-            outcome = .permanent(code: "transport", message: ProviderRefusal.summary("transport"), suppress: false)
+            outcome = .permanent(code: .transport, message: ProviderRefusal.summary(.transport), suppress: false)
             detail = text
         }
         if case .sent = outcome { return outcome }

@@ -24,7 +24,7 @@ enum ErrorMapping {
             }
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: .bodyTooLarge, message: "request bodies are limited to 1 MiB")
-        case let error as MariaDBError where error.code == 1406 || error.code == 1264:
+        case let error as MariaDBError where error.isDataTooLong:
             // Data too long / out of range: a limit validation missed; the caller's input is at fault.
             logger.warning("value rejected by the database", metadata: ["error": "\(error.detail)"])
             return APIError(.badRequest, code: .validationFailed, message: "a value is too long or out of range")
