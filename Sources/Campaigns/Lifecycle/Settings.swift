@@ -114,14 +114,6 @@ extension QuietHours {
     public static let never = QuietHours(start: 0, end: 1440)!
 }
 
-/// Per-tenant, per-channel settings (`{prefix}bkntc_campaign_settings`).
-public protocol SettingsRepository: Sendable {
-    func stored(scope: TenantScope, channel: Channel) async throws -> StoredSettings
-    /// Applies `update` and writes its audit entry (old and new values) in the same transaction,
-    /// naming `user`; returns the stored values afterwards.
-    func apply(_ update: SettingsUpdate, scope: TenantScope, channel: Channel, by user: Int?) async throws -> StoredSettings
-}
-
 extension StoredSettings {
     /// Each of the tenant's own values as JSON (null = not set), by setting name.
     public var jsonValues: [SettingName: JSONValue] {

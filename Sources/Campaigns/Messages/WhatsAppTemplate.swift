@@ -81,7 +81,3 @@ public enum WhatsAppTemplateList: Sendable, Hashable {
     case unavailable(String)
 }
 
-/// Lists a tenant's WhatsApp templates from its provider.
-public protocol WhatsAppTemplateSource: Sendable {
-    func templates(scope: TenantScope) async -> WhatsAppTemplateList
-}

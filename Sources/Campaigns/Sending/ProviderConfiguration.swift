@@ -193,13 +193,6 @@ public struct ProviderConfiguration: Sendable, Hashable {
     }
 }
 
-/// Reads a tenant's provider configuration (cached briefly, at most 60 s).
-public protocol ProviderConfigurationSource: Sendable {
-    func configuration(scope: TenantScope) async throws -> ProviderConfiguration
-    /// The tenants whose SMS or WhatsApp provider uses the Twilio account `accountSID` (webhooks).
-    func twilioTenants(accountSID: String) async throws -> [TwilioTenant]
-}
-
 /// A tenant whose channel sends through a Twilio account (for webhooks: which auth token signs,
 /// and who sends from a number).
 public struct TwilioTenant: Sendable, Hashable {
