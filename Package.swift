@@ -109,10 +109,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The in-memory stores and provider doubles: router tests, engine tests and fuzzing run
+        // the real code on them without a database.
+        .target(name: "InMemoryStores", dependencies: ["Campaigns"], swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: [
-                "MariaDB", "Campaigns", .product(name: "Logging", package: "swift-log"),
+                "MariaDB", "Campaigns", "InMemoryStores", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -155,6 +158,6 @@ let package = Package(
 // it), so for everyone else the package's products stay exactly the executable above.
 if Context.environment["BKNTC_FUZZ_PRODUCTS"] == "1" {
     package.products.append(
-        .library(name: "BookneticCampaignsParsers", targets: ["Campaigns", "CampaignStore", "Messaging", "Server"])
+        .library(name: "BookneticCampaignsParsers", targets: ["Campaigns", "CampaignStore", "Messaging", "Server", "InMemoryStores"])
     )
 }
