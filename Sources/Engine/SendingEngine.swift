@@ -68,7 +68,7 @@ public struct SendingEngine: Sendable {
             stored: stored, environmentQuietHours: configuration.quietHours, environmentRate: configuration.rateLimit)
         let profile = await sender.profile(scope: scope, channel: campaign.channel)
         // Settings that cannot be read now are not a missing configuration: claim nothing.
-        if profile.unavailable { return SendCounts() }
+        if profile.readiness == .unavailable { return SendCounts() }
         let pace = SendPace(
             senderKey: profile.key, senderRate: configuration.rateLimit ?? profile.defaultRate, tenantRate: stored.rateLimit,
             scope: scope, channel: campaign.channel)
@@ -84,7 +84,7 @@ public struct SendingEngine: Sendable {
         let token = rows[0].claimToken
         var callsStarted = false
         do {
-            if profile.problem != nil {
+            if case .notConfigured = profile.readiness {
                 // Nothing can be sent: every row fails at once and the campaign ends
                 // `failed` with `provider_not_configured` (DESIGN §6).
                 var counts = SendCounts()

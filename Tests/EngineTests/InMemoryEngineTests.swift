@@ -127,7 +127,7 @@ final class SettingsOutageSender: MessageSender {
     let readable = Atomic<Bool>(false)
 
     func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
-        SenderProfile(key: "\(scope.key)/\(channel.rawValue)", unavailable: !readable.load(ordering: .relaxed))
+        SenderProfile(key: "\(scope.key)/\(channel.rawValue)", readiness: readable.load(ordering: .relaxed) ? .ready : .unavailable)
     }
 
     func send(_ message: OutgoingMessage) async -> SendOutcome { await inner.send(message) }

@@ -70,6 +70,16 @@ public enum LookupOutcome: Sendable, Hashable {
     case failed(String)
 }
 
+/// Whether a tenant's channel can send now: one of three states, never a string and a flag.
+public enum SenderReadiness: Sendable, Hashable {
+    case ready
+    /// Nothing can be sent (`provider_not_configured`): the text names what to fix.
+    case notConfigured(String)
+    /// The provider's settings could not be read (the database is busy or away): nothing is
+    /// claimed now and nothing fails; the campaign goes on when they can be read again.
+    case unavailable
+}
+
 /// Who a tenant's channel sends as, how fast by default, and whether it can send at all.
 public struct SenderProfile: Sendable, Hashable {
     /// The sender the provider sees (the rate limit is per sender, shared by every tenant that
@@ -77,17 +87,17 @@ public struct SenderProfile: Sendable, Hashable {
     public var key: String
     /// Messages per second when neither the tenant nor `BKNTC_RATE_LIMIT` sets one (nil = unlimited).
     public var defaultRate: Double?
-    /// Why nothing can be sent (`provider_not_configured`), naming what to fix; nil when ready.
-    public var problem: String?
-    /// The provider's settings could not be read (the database is busy or away): nothing is
-    /// claimed now and nothing fails; the campaign goes on when they can be read again.
-    public var unavailable: Bool
+    public var readiness: SenderReadiness
 
-    public init(key: String, defaultRate: Double? = nil, problem: String? = nil, unavailable: Bool = false) {
+    public init(key: String, defaultRate: Double? = nil, readiness: SenderReadiness = .ready) {
         self.key = key
         self.defaultRate = defaultRate
-        self.problem = problem
-        self.unavailable = unavailable
+        self.readiness = readiness
+    }
+
+    /// What to fix before anything can be sent; nil when ready or only unreadable for now.
+    public var problem: String? {
+        if case .notConfigured(let problem) = readiness { problem } else { nil }
     }
 }
 

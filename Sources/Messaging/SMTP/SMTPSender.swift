@@ -48,9 +48,9 @@ public struct SMTPSender: MessageSender {
     public func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
         switch await account(scope: scope) {
         case nil:
-            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", unavailable: true)
+            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", readiness: .unavailable)
         case .missing(let problem):
-            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", problem: problem)
+            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", readiness: .notConfigured(problem))
         case .configured(let account):
             return SenderProfile(key: "smtp:" + Self.serverKey(account), defaultRate: Self.defaultRate)
         }

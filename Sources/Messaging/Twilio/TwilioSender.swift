@@ -43,9 +43,9 @@ public struct TwilioSender: MessageSender {
     public func profile(scope: TenantScope, channel: Channel) async -> SenderProfile {
         switch await account(scope: scope, channel: channel) {
         case nil:
-            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", unavailable: true)
+            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", readiness: .unavailable)
         case .missing(let problem):
-            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", problem: problem)
+            return SenderProfile(key: "\(scope.key)/\(channel.rawValue)", readiness: .notConfigured(problem))
         case .configured(let account):
             let rate =
                 channel == .whatsapp ? Self.whatsappRate : account.usesMessagingService ? Self.messagingServiceRate : Self.longCodeRate
