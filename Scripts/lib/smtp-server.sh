@@ -23,20 +23,30 @@ start_smtp_server() {
         made_at=(faketime "2000-01-01 00:00:00 UTC")
         days=20000
     fi
-    "${made_at[@]}" openssl req -x509 -newkey rsa:2048 -nodes -days "$days" -subj "/CN=127.0.0.1" \
+    if ! "${made_at[@]}" openssl req -x509 -newkey rsa:2048 -nodes -days "$days" -subj "/CN=127.0.0.1" \
         -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
-        -keyout "$BKNTC_TEST_SMTP_DIR/key.pem" -out "$BKNTC_TEST_SMTP_DIR/cert.pem" >/dev/null 2>&1
+        -keyout "$BKNTC_TEST_SMTP_DIR/key.pem" -out "$BKNTC_TEST_SMTP_DIR/cert.pem" >"$BKNTC_TEST_SMTP_DIR/openssl.log" 2>&1; then
+        cat "$BKNTC_TEST_SMTP_DIR/openssl.log" >&2
+        echo "the test SMTP server's certificate could not be made (above)" >&2
+        return 1
+    fi
     BKNTC_TEST_SMTP_PORT=$(free_port)
     BKNTC_TEST_SMTP_TLS_PORT=$(free_port)
     "$venv/bin/python" Scripts/lib/smtp_server.py --dir "$BKNTC_TEST_SMTP_DIR/mail" --port "$BKNTC_TEST_SMTP_PORT" \
         --tls-port "$BKNTC_TEST_SMTP_TLS_PORT" --cert "$BKNTC_TEST_SMTP_DIR/cert.pem" --key "$BKNTC_TEST_SMTP_DIR/key.pem" \
         >"$BKNTC_TEST_SMTP_DIR/server.log" 2>&1 &
     BKNTC_SMTP_PID=$!
-    for _ in $(seq 1 50); do
-        grep -q "smtp ready" "$BKNTC_TEST_SMTP_DIR/server.log" 2>/dev/null && break
+    local ready=0
+    for _ in $(seq 1 150); do
+        grep -q "smtp ready" "$BKNTC_TEST_SMTP_DIR/server.log" 2>/dev/null && { ready=1; break; }
         kill -0 "$BKNTC_SMTP_PID" 2>/dev/null || { cat "$BKNTC_TEST_SMTP_DIR/server.log" >&2; return 1; }
         sleep 0.2
     done
+    if [ "$ready" -ne 1 ]; then
+        cat "$BKNTC_TEST_SMTP_DIR/server.log" >&2
+        echo "the test SMTP server did not say it was ready within 30 s" >&2
+        return 1
+    fi
     export BKNTC_TEST_SMTP_DIR BKNTC_TEST_SMTP_PORT BKNTC_TEST_SMTP_TLS_PORT
     export BKNTC_TEST_SMTP_CA="$BKNTC_TEST_SMTP_DIR/cert.pem" BKNTC_TEST_SMTP_USER=mailer BKNTC_TEST_SMTP_PASSWORD=mailer-secret
     trap 'stop_smtp_server; stop_private_mariadb' EXIT
