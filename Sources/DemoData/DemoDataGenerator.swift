@@ -456,20 +456,28 @@ struct DemoSetupRows {
         if layout.saas {
             for site in 0..<layout.tenants {
                 let id = layout.ownerUserID(site: site)
-                rows.append([.int(Int64(id)), .string("owner\(site + 1)"), .string("owner\(site + 1)@example.com"),
-                             .string(Self.tenantName(site))])
+                rows.append([
+                    .int(Int64(id)), .string("owner\(site + 1)"), .string("owner\(site + 1)@example.com"),
+                    .string(Self.tenantName(site)),
+                ])
             }
         }
         for site in 0..<layout.sites {
             for k in 0..<DemoLayout.staffPerSite {
-                rows.append([.int(Int64(layout.staffUserID(site: site, k))), .string("staff\(site + 1)_\(k + 1)"),
-                             .string(Self.staffEmail(site, k)), .string(DemoLayout.staffNames[k])])
+                rows.append([
+                    .int(Int64(layout.staffUserID(site: site, k))), .string("staff\(site + 1)_\(k + 1)"),
+                    .string(Self.staffEmail(site, k)), .string(DemoLayout.staffNames[k]),
+                ])
             }
         }
-        rows.append([.int(Int64(layout.customerUserID)), .string("customer"), .string("customer@example.com"),
-                     .string("Zoë Customer")])
-        rows.append([.int(Int64(layout.brokenUserID)), .string("legacy-import"), .string("legacy@example.com"),
-                     .string("Legacy Import")])
+        rows.append([
+            .int(Int64(layout.customerUserID)), .string("customer"), .string("customer@example.com"),
+            .string("Zoë Customer"),
+        ])
+        rows.append([
+            .int(Int64(layout.brokenUserID)), .string("legacy-import"), .string("legacy@example.com"),
+            .string("Legacy Import"),
+        ])
         return DemoTableRows(table: prefix.wordpress("users"), columns: ["ID", "user_login", "user_email", "display_name"], rows: rows)
     }
 
@@ -589,8 +597,10 @@ struct DemoSetupRows {
         var rows: [[MariaDBBind]] = []
         for site in 0..<layout.sites {
             for (k, service) in DemoLayout.services.enumerated() {
-                rows.append([.int(Int64(layout.serviceID(site: site, k))), .string(service.name), .string(service.price),
-                             .int(Int64(service.minutes)), .int(service.active ? 1 : 0), layout.tenantID(site: site)])
+                rows.append([
+                    .int(Int64(layout.serviceID(site: site, k))), .string(service.name), .string(service.price),
+                    .int(Int64(service.minutes)), .int(service.active ? 1 : 0), layout.tenantID(site: site),
+                ])
             }
         }
         return DemoTableRows(
@@ -601,8 +611,10 @@ struct DemoSetupRows {
         var rows: [[MariaDBBind]] = []
         for site in 0..<layout.sites {
             for (k, location) in DemoLayout.locations.enumerated() {
-                rows.append([.int(Int64(layout.locationID(site: site, k))), .string(location.name), .string(location.address),
-                             .int(location.active ? 1 : 0), layout.tenantID(site: site)])
+                rows.append([
+                    .int(Int64(layout.locationID(site: site, k))), .string(location.name), .string(location.address),
+                    .int(location.active ? 1 : 0), layout.tenantID(site: site),
+                ])
             }
         }
         return DemoTableRows(table: prefix.bkntc("locations"), columns: ["id", "name", "address", "is_active", "tenant_id"], rows: rows)
@@ -633,10 +645,14 @@ struct DemoSetupRows {
     private func roleManagers() -> DemoTableRows {
         var rows: [[MariaDBBind]] = []
         for site in 0..<layout.sites {
-            rows.append([.int(Int64(site * 2 + 1)), .string("Marketing"), .string("\(layout.staffID(site: site, 0))"),
-                         .string(Self.marketingPermissions), .int(0), layout.tenantID(site: site)])
-            rows.append([.int(Int64(site * 2 + 2)), .string("Reception"), .string("\(layout.staffID(site: site, 1))"),
-                         .string(Self.receptionPermissions), .int(0), layout.tenantID(site: site)])
+            rows.append([
+                .int(Int64(site * 2 + 1)), .string("Marketing"), .string("\(layout.staffID(site: site, 0))"),
+                .string(Self.marketingPermissions), .int(0), layout.tenantID(site: site),
+            ])
+            rows.append([
+                .int(Int64(site * 2 + 2)), .string("Reception"), .string("\(layout.staffID(site: site, 1))"),
+                .string(Self.receptionPermissions), .int(0), layout.tenantID(site: site),
+            ])
         }
         return DemoTableRows(
             table: prefix.bkntc("user_role_managers"), columns: ["id", "name", "staff", "permissions", "is_default", "tenant_id"],

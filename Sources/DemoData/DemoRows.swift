@@ -57,7 +57,8 @@ final class DemoCustomerPlan: Sendable {
             let site = layout.sites == 1 ? 0 : random.weighted(siteWeights)
             let habitDraw = random.unit()
             let habit: Habit =
-                index == 0 ? .regular
+                index == 0
+                ? .regular
                 : habitDraw < 0.12 ? .none : habitDraw < 0.22 ? .single : habitDraw < 0.26 ? .regularVIP : .regular
             var entry = Entry(
                 site: Int32(site), habit: habit, firstName: UInt8(random.int(MessyData.firstNames.count)),
@@ -67,8 +68,13 @@ final class DemoCustomerPlan: Sendable {
 
             let phoneDraw = random.unit()
             entry.phoneKind =
-                phoneDraw < 0.80 ? .international : phoneDraw < 0.86 ? .national : phoneDraw < 0.92 ? .junk
-                : phoneDraw < 0.95 ? .empty : phoneDraw < 0.98 ? .null : .shared
+                phoneDraw < 0.80
+                ? .international
+                : phoneDraw < 0.86
+                    ? .national
+                    : phoneDraw < 0.92
+                        ? .junk
+                        : phoneDraw < 0.95 ? .empty : phoneDraw < 0.98 ? .null : .shared
             if entry.phoneKind == .shared {
                 if phoneCandidates[site].isEmpty {
                     entry.phoneKind = .international
@@ -86,8 +92,13 @@ final class DemoCustomerPlan: Sendable {
 
             let emailDraw = random.unit()
             entry.emailKind =
-                emailDraw < 0.78 ? .normal : emailDraw < 0.83 ? .shoutyDomain : emailDraw < 0.86 ? .spaced
-                : emailDraw < 0.90 ? .null : emailDraw < 0.93 ? .empty : emailDraw < 0.98 ? .invalid : .shared
+                emailDraw < 0.78
+                ? .normal
+                : emailDraw < 0.83
+                    ? .shoutyDomain
+                    : emailDraw < 0.86
+                        ? .spaced
+                        : emailDraw < 0.90 ? .null : emailDraw < 0.93 ? .empty : emailDraw < 0.98 ? .invalid : .shared
             if entry.emailKind == .shared {
                 if emailCandidates[site].isEmpty {
                     entry.emailKind = .normal

@@ -23,7 +23,8 @@ struct SeededRandom {
 
     /// The kinds of rows; each has its own stream of numbers.
     enum Stream: UInt64 {
-        case setup = 1, customerPlan, customer, appointment, tenant
+        case setup = 1
+        case customerPlan, customer, appointment, tenant
     }
 
     /// The next 64 random bits (SplitMix64).

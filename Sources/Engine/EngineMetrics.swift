@@ -38,8 +38,10 @@ public final class EngineMetrics: Sendable {
     func recorded(_ counts: SendCounts, channel: Channel) {
         let second = Self.second()
         state.withLock { state in
-            for (outcome, count) in [("sent", counts.sent), ("failed", counts.failed), ("retrying", counts.retrying),
-                                     ("skipped", counts.skipped), ("held", counts.held)] where count > 0 {
+            for (outcome, count) in [
+                ("sent", counts.sent), ("failed", counts.failed), ("retrying", counts.retrying),
+                ("skipped", counts.skipped), ("held", counts.held),
+            ] where count > 0 {
                 state.outcomes["\(channel.rawValue)/\(outcome)", default: 0] += count
             }
             if counts.sent > 0 {

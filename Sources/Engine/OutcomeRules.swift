@@ -56,7 +56,8 @@ public struct OutcomeRules: Sendable, Hashable {
         case .notAttempted(let retryAfter):
             return Resolution(row: .deferred(id: row.id, until: now.addingTimeInterval(max(1, retryAfter))))
         case .permanent(let code, let message, let suppress):
-            let request = suppress
+            let request =
+                suppress
                 ? SuppressionRequest(scope: row.scope, channel: row.channel, address: row.address, reason: SuppressionReason.stopReply)
                 : nil
             // provider_not_configured is the row's whole `last_error` (DESIGN §6); the campaign's

@@ -37,4 +37,3 @@ public final class Permits: Sendable {
         waiter?.resume()
     }
 }
-

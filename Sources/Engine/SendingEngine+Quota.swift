@@ -19,7 +19,8 @@ extension SendingEngine {
             }
             guard quota.remaining > 0 else {
                 try await store.quota.pauseForQuota(campaignID: campaign.id, now: clock.now())
-                logger.info("SMS quota of the month reached; campaign paused", metadata: ["campaign_id": "\(campaign.id)", "limit": "\(quota.limit)"])
+                logger.info(
+                    "SMS quota of the month reached; campaign paused", metadata: ["campaign_id": "\(campaign.id)", "limit": "\(quota.limit)"])
                 return nil
             }
             return try await store.queue.claim(campaign: campaign, limit: min(limit, quota.remaining), worker: worker, now: clock.now())

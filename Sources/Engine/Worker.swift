@@ -92,7 +92,8 @@ public final class Worker: Service, Sendable {
                     // The lanes start at different campaigns.
                     let start = lane % campaigns.count
                     for campaign in campaigns[start...] + campaigns[..<start] where !engine.stopping.isSet {
-                        _ = try await engine.processBatch(store, campaign: campaign, limit: engine.configuration.workerBatchSize, stragglers: stragglers)
+                        _ = try await engine.processBatch(
+                            store, campaign: campaign, limit: engine.configuration.workerBatchSize, stragglers: stragglers)
                         cursor = campaign.id
                     }
                     return nil

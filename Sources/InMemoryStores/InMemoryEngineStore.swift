@@ -102,10 +102,11 @@ public final class InMemoryEngineStore: SendQueue, SendChecks, RateSlots, SMSQuo
                 state.rows[index].held = false
                 state.rows[index].claimedBy = token
                 state.rows[index].claimedAt = now
-                claimed.append(ClaimedRow(
-                    id: row.id, campaignID: row.campaignID, run: current.currentRun, scope: current.scope, channel: current.channel,
-                    customerID: row.customerID, address: row.address, firstName: "Customer", lastName: "\(row.customerID)",
-                    attempts: row.attempts, claimedAt: now, claimToken: token, throttles: row.throttles))
+                claimed.append(
+                    ClaimedRow(
+                        id: row.id, campaignID: row.campaignID, run: current.currentRun, scope: current.scope, channel: current.channel,
+                        customerID: row.customerID, address: row.address, firstName: "Customer", lastName: "\(row.customerID)",
+                        attempts: row.attempts, claimedAt: now, claimToken: token, throttles: row.throttles))
             }
             if !claimed.isEmpty, current.status == .queued { state.campaigns[campaign.id]?.status = .sending }
             return claimed
@@ -214,7 +215,8 @@ public final class InMemoryEngineStore: SendQueue, SendChecks, RateSlots, SMSQuo
     {
         state.withLock { state in
             var counts: [Int: Int] = [:]
-            for row in state.rows where !excluding.contains(row.id)
+            for row in state.rows
+            where !excluding.contains(row.id)
                 && ((LogStatus.reached.contains(row.status) && (row.sentAt ?? .distantPast) >= since) || row.status == .sending)
             {
                 counts[row.customerID, default: 0] += 1

@@ -7,7 +7,9 @@ public struct StaticProviders: ProviderConfigurationSource {
     public init(configuration: ProviderConfiguration) { self.configuration = configuration }
 
     /// SMS and WhatsApp through `accountSID`/`authToken`, email through an SMTP account.
-    public init(accountSID: String, authToken: String, smsSender: String = "+15005550006", whatsappSender: String = "+14155238886", smtp: SMTPAccount? = nil) {
+    public init(
+        accountSID: String, authToken: String, smsSender: String = "+15005550006", whatsappSender: String = "+14155238886", smtp: SMTPAccount? = nil
+    ) {
         configuration = ProviderConfiguration(
             sms: .configured(TwilioAccount(accountSID: accountSID, authToken: authToken, sender: smsSender)),
             whatsapp: .configured(TwilioAccount(accountSID: accountSID, authToken: authToken, sender: whatsappSender)),
@@ -18,7 +20,9 @@ public struct StaticProviders: ProviderConfigurationSource {
 
     public func twilioTenants(accountSID: String) async throws -> [TwilioTenant] {
         var tenants: [TwilioTenant] = []
-        if let sms = configuration.sms.account, sms.accountSID == accountSID { tenants.append(TwilioTenant(scope: .singleSite, channel: .sms, account: sms)) }
+        if let sms = configuration.sms.account, sms.accountSID == accountSID {
+            tenants.append(TwilioTenant(scope: .singleSite, channel: .sms, account: sms))
+        }
         if let whatsapp = configuration.whatsapp.account, whatsapp.accountSID == accountSID {
             tenants.append(TwilioTenant(scope: .singleSite, channel: .whatsapp, account: whatsapp))
         }

@@ -30,7 +30,8 @@ enum AdminUIFiles {
     /// images; scripts only from the admin's own files, nothing sent anywhere, and only the admin
     /// UI itself may frame it. The email never runs script: its frame is `sandbox=""`.
     static let emailFramePage = "email-frame.html"
-    static let emailFramePolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src https: http: data:; "
+    static let emailFramePolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src https: http: data:; "
         + "font-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 
     /// No inline script or style, nothing from elsewhere; the API is same-origin; frames only of

@@ -4,7 +4,10 @@ import NIOCore
 
 /// Who is calling: a WordPress user acting in a tenant, or the system (the cron bridge).
 public struct Identity: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable { case user(Int), system }
+    public enum Kind: Sendable, Hashable {
+        case user(Int)
+        case system
+    }
     public var kind: Kind
     public var scope: TenantScope
     /// Set for browser sessions, so `DELETE /sessions/current` can revoke it.

@@ -22,9 +22,10 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     UnsubscribeController(deps: deps).addRoutes(to: &root)
     AdminUIController(deps: deps).addRoutes(to: &root)
     let group = router.group("api/v1")
-        .add(middleware: AuthMiddleware(
-            authenticator: deps.authenticator, capabilities: deps.capabilities, installation: deps.installation, limiter: deps.rateLimiter,
-            clock: deps.clock))
+        .add(
+            middleware: AuthMiddleware(
+                authenticator: deps.authenticator, capabilities: deps.capabilities, installation: deps.installation, limiter: deps.rateLimiter,
+                clock: deps.clock))
     var api = RouteRegistrar(group: group, prefix: "/api/v1", idempotency: IdempotencyGuard(store: deps.idempotency, clock: deps.clock))
     SessionController(deps: deps).addRoutes(to: &api)
     SegmentController(deps: deps).addRoutes(to: &api)

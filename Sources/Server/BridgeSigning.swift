@@ -24,7 +24,8 @@ public enum BridgeSigning {
     public static func launchToken(
         secret: String, tenant: Int?, user: Int, issuedAt: Int, lifetime: Int = 120, nonce: String = randomNonce()
     ) -> String {
-        let json = #"{"user":\#(user),"tenant":\#(tenant.map(String.init) ?? "null"),"iat":\#(issuedAt),"exp":\#(issuedAt + lifetime),"nonce":"\#(nonce)"}"#
+        let json =
+            #"{"user":\#(user),"tenant":\#(tenant.map(String.init) ?? "null"),"iat":\#(issuedAt),"exp":\#(issuedAt + lifetime),"nonce":"\#(nonce)"}"#
         let part = Base64URL.encode(Data(json.utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: ServiceKeys(secret: secret).shared)
         return part + "." + Base64URL.encode(Data(mac))

@@ -55,8 +55,11 @@ public struct Doctor: Sendable {
         } catch {
             // Run by hand without the env file loaded, nothing is set: say how to load it.
             let loaded = environment.keys.contains { $0.hasPrefix("BKNTC_") }
-            let hint = loaded ? "" : " No BKNTC_ variable is set in this shell: load the env file first "
-                + "(`set -a; . /etc/bkntc-campaigns/env; set +a`, as docs/deploy.md shows)."
+            let hint =
+                loaded
+                ? ""
+                : " No BKNTC_ variable is set in this shell: load the env file first "
+                    + "(`set -a; . /etc/bkntc-campaigns/env; set +a`, as docs/deploy.md shows)."
             return [DoctorCheck("configuration", .fail, "\(error.description). Fix it in /etc/bkntc-campaigns/env.\(hint)")]
         }
         var checks = [DoctorCheck("configuration", .ok, "every BKNTC_ variable that is set is valid")]
@@ -94,8 +97,9 @@ public struct Doctor: Sendable {
             DoctorCheck(
                 "installation", .ok,
                 (saas ? "Booknetic SaaS (tenants)" : "a single site")
-                    + (config.saas == nil ? ", detected from the database (\(config.prefix.bareName("tenants")) "
-                        + (facts.saasTablesPresent ? "exists)" : "does not exist)") : ", as BKNTC_SAAS says")))
+                    + (config.saas == nil
+                        ? ", detected from the database (\(config.prefix.bareName("tenants")) "
+                            + (facts.saasTablesPresent ? "exists)" : "does not exist)") : ", as BKNTC_SAAS says")))
         checks.append(await migrationsCheck(pool: pool, prefix: config.prefix, inspection: inspection))
         checks += await providerChecks(pool: pool, config: config, saas: saas, inspection: inspection)
         checks.append(Self.clockCheck(serverNow: facts.serverNow, now: facts.localNow))
@@ -106,7 +110,8 @@ public struct Doctor: Sendable {
 
     static func secretCheck(_ secret: String) -> DoctorCheck {
         if secret.isEmpty {
-            return DoctorCheck("secret", .fail, "BKNTC_SECRET is not set: generate one with `openssl rand -hex 32` and paste the same into the bridge plugin")
+            return DoctorCheck(
+                "secret", .fail, "BKNTC_SECRET is not set: generate one with `openssl rand -hex 32` and paste the same into the bridge plugin")
         }
         if secret == demoSecret {
             return DoctorCheck("secret", .fail, "BKNTC_SECRET is the demo's: generate a new one with `openssl rand -hex 32`")
@@ -122,7 +127,8 @@ public struct Doctor: Sendable {
         guard let url else {
             return DoctorCheck(
                 "public url", .fail,
-                "BKNTC_PUBLIC_URL is not set: Twilio webhooks and unsubscribe links need the service's https address, e.g. https://campaigns.example.com")
+                "BKNTC_PUBLIC_URL is not set: Twilio webhooks and unsubscribe links need the service's https address, e.g. https://campaigns.example.com"
+            )
         }
         guard let components = URLComponents(string: url), components.scheme?.lowercased() == "https", components.host?.isEmpty == false else {
             return DoctorCheck("public url", .fail, "BKNTC_PUBLIC_URL is \(url): Twilio webhooks and unsubscribe links need https")
@@ -216,11 +222,13 @@ public struct Doctor: Sendable {
                 return DoctorCheck(
                     "migrations", .fail,
                     "\(pending.count) to apply, and the database user may not create \(refused.joined(separator: ", ")): "
-                        + "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON each of them (docs/deploy.md), then run `bkntc-campaigns migrate`")
+                        + "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON each of them (docs/deploy.md), then run `bkntc-campaigns migrate`"
+                )
             }
             return DoctorCheck(
                 "migrations", .warn,
-                "\(pending.count) to apply (\(pending.joined(separator: ", "))): run `bkntc-campaigns migrate` (the service unit does before it starts)")
+                "\(pending.count) to apply (\(pending.joined(separator: ", "))): run `bkntc-campaigns migrate` (the service unit does before it starts)"
+            )
         } catch {
             return DoctorCheck("migrations", .fail, "could not be read: \(error)")
         }

@@ -3,9 +3,9 @@ import Campaigns
 import Engine
 import Foundation
 import Logging
-import ServiceLifecycle
 import MariaDB
 import Messaging
+import ServiceLifecycle
 
 /// The sending engine as the service runs it: its own small pool (so API traffic and long CSV
 /// streams cannot starve it), the sender chosen by `BKNTC_PROVIDER`, the worker and the tick.
@@ -86,7 +86,8 @@ public struct EngineAssembly: Sendable {
         self.engine = engine
         self.metrics = metrics
         // The lanes, plus a connection for housekeeping and the tick.
-        self.worker = config.workerEnabled
+        self.worker =
+            config.workerEnabled
             ? Worker(engine: engine, stores: stores, wake: wake, logger: logger, lanes: max(1, min(2, config.enginePoolSize - 2))) : nil
         self.tick = CronTick(engine: engine, stores: stores, wake: config.workerEnabled ? wake : nil)
     }

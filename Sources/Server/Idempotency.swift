@@ -52,7 +52,8 @@ struct IdempotencyGuard: Sendable {
                 message: "The Idempotency-Key header must be 1 to 64 visible characters (letters, digits or punctuation, no spaces).")
         }
         guard let store else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "Repeated requests cannot be recognized right now; try again shortly.")
+            throw APIError(
+                .serviceUnavailable, code: .databaseUnavailable, message: "Repeated requests cannot be recognized right now; try again shortly.")
         }
         guard let identity = context.identity else { throw APIError.unauthorized }
         var request = request

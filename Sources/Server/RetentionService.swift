@@ -22,7 +22,8 @@ struct RetentionService: Service {
                             "retention deleted the log rows of ended runs",
                             metadata: [
                                 "days": "\(retention.days)", "runs": "\(pass.runs)", "rows": "\(pass.rows)",
-                                "longest_batch_ms": "\(pass.longestBatch.components.seconds * 1000 + pass.longestBatch.components.attoseconds / 1_000_000_000_000_000)",
+                                "longest_batch_ms":
+                                    "\(pass.longestBatch.components.seconds * 1000 + pass.longestBatch.components.attoseconds / 1_000_000_000_000_000)",
                             ])
                     }
                 } catch {

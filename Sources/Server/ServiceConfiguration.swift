@@ -1,6 +1,6 @@
 import CampaignStore
-import Engine
 import Campaigns
+import Engine
 import Foundation
 import MariaDB
 import Messaging

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CampaignStore
-import Engine
 import Campaigns
 import DemoData
+import Engine
 import Foundation
 import Logging
 import MariaDB
@@ -16,7 +16,9 @@ struct BookneticCampaigns: AsyncParsableCommand {
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
         version: ServiceVersion.number,
-        subcommands: [Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, Sign.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
+        subcommands: [
+            Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, Sign.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 
@@ -245,7 +247,8 @@ struct Erase: AsyncParsableCommand {
                 var addresses: [String] = []
                 var known = true
                 if let customer {
-                    let contact = try await MariaDBBookneticDirectory(pool: pool, prefix: config.prefix).customers(scope: scope, ids: [customer]).first
+                    let contact = try await MariaDBBookneticDirectory(pool: pool, prefix: config.prefix).customers(scope: scope, ids: [customer])
+                        .first
                     known = contact != nil
                     addresses = [normalizer.normalize(contact?.phone, for: .sms), normalizer.normalize(contact?.email, for: .email)].compactMap { $0 }
                 } else if let address {

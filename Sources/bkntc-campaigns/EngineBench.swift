@@ -61,7 +61,9 @@ struct EngineBench: AsyncParsableCommand {
             let tickStarted = ContinuousClock.now
             _ = try await tick.run(mode: .worker)
             tickLatencies.append((ContinuousClock.now - tickStarted).milliseconds)
-            sent = try await count(pool, "SELECT COUNT(*) FROM \(identifier: config.prefix.bkntc("campaign_logs")) WHERE campaign_id = \(campaignID) AND status = 'sent'")
+            sent = try await count(
+                pool, "SELECT COUNT(*) FROM \(identifier: config.prefix.bkntc("campaign_logs")) WHERE campaign_id = \(campaignID) AND status = 'sent'"
+            )
             let elapsed = (ContinuousClock.now - started).milliseconds / 1000
             samples.append((elapsed, sent))
             if sent >= messages || (seconds > 0 && elapsed >= seconds) { break }
@@ -80,18 +82,24 @@ struct EngineBench: AsyncParsableCommand {
             String(
                 format: "sent %d of %d in %.1f s = %.0f msg/s overall, %.0f msg/s steady (concurrency %d, latency %d ms, rate %@)",
                 sent, messages, elapsed, Double(sent) / elapsed, steady, concurrency, latencyMs, rate > 0 ? "\(rate)/s" : "unlimited"))
-        print(String(format: "ideal concurrency / latency = %.0f msg/s; steady = %.0f %% of it", Double(concurrency) * 1000 / Double(latencyMs),
-                     steady / (Double(concurrency) * 1000 / Double(latencyMs)) * 100))
+        print(
+            String(
+                format: "ideal concurrency / latency = %.0f msg/s; steady = %.0f %% of it", Double(concurrency) * 1000 / Double(latencyMs),
+                steady / (Double(concurrency) * 1000 / Double(latencyMs)) * 100))
         if rate > 0 {
             // As the provider saw it: calls between the first and the last call.
             let calls = provider.calls()
             let span = calls.max().flatMap { last in calls.min().map { (last - $0).milliseconds / 1000 } } ?? 0
             let observed = span > 0 ? Double(calls.count - 1) / span : 0
-            print(String(format: "rate limit %.1f/s: the provider saw %d calls in %.1f s = %.2f/s = %.2f %% of the limit",
-                         rate, calls.count, span, observed, observed / rate * 100))
+            print(
+                String(
+                    format: "rate limit %.1f/s: the provider saw %d calls in %.1f s = %.2f/s = %.2f %% of the limit",
+                    rate, calls.count, span, observed, observed / rate * 100))
         }
-        print(String(format: "database statements per message %.3f (%d statements, %d leases)", statementsPerMessage,
-                     after.statements - before.statements, after.leases - before.leases))
+        print(
+            String(
+                format: "database statements per message %.3f (%d statements, %d leases)", statementsPerMessage,
+                after.statements - before.statements, after.leases - before.leases))
         print(String(format: "tick (worker mode) p50 %.1f ms, p99 %.1f ms over %d ticks while sending", p50, p99, tickLatencies.count))
         print("peak RSS \(peakResidentMiB()) MiB")
         await enginePool.close()

@@ -45,7 +45,8 @@ struct ResultsBench: AsyncParsableCommand {
         let access = AccessCheck(.logs, in: .everything(planChannels: nil))
         var results = try await repository.results(scope: scope, id: campaignID, run: nil, access: access)  // warm-up
         if let sqlFile {
-            let text = ServiceConfiguration.sessionTuning.text + ";\n"
+            let text =
+                ServiceConfiguration.sessionTuning.text + ";\n"
                 + statements.withLock { $0 }.map { Bench.literal($0) + ";\n" }.joined()
             try text.write(toFile: sqlFile, atomically: true, encoding: .utf8)
         }
@@ -112,7 +113,8 @@ struct ResultsBench: AsyncParsableCommand {
                 FROM \(identifier: logs) WHERE campaign_id = \(ids[0]) AND customer_id % 3 = 0
                 """)
             try await db.execute("ANALYZE TABLE \(identifier: logs)")
-            let count = try await db.queryFirst("SELECT COUNT(*) AS n FROM \(identifier: logs) WHERE campaign_id = \(ids[0])")?
+            let count =
+                try await db.queryFirst("SELECT COUNT(*) AS n FROM \(identifier: logs) WHERE campaign_id = \(ids[0])")?
                 .decode("n", as: Int.self) ?? 0
             return (ids[0], count)
         }

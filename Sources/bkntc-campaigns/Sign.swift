@@ -63,8 +63,9 @@ struct Sign: ParsableCommand {
         }
 
         func run() throws {
-            print(BridgeSigning.launchToken(
-                secret: try Sign.secret(), tenant: tenant, user: user, issuedAt: Int(Date().timeIntervalSince1970), lifetime: lifetime))
+            print(
+                BridgeSigning.launchToken(
+                    secret: try Sign.secret(), tenant: tenant, user: user, issuedAt: Int(Date().timeIntervalSince1970), lifetime: lifetime))
         }
     }
 }

@@ -1,6 +1,6 @@
 import CampaignStore
-import DemoData
 import Campaigns
+import DemoData
 import Foundation
 import MariaDB
 import TestSupport
@@ -14,10 +14,23 @@ struct AudienceFixture {
     let pool: MariaDBPool
 
     struct Customer {
-        let id: Int; let tenant: Int?; let first: String?; let last: String?; let phone: String?; let email: String?
+        let id: Int
+        let tenant: Int?
+        let first: String?
+        let last: String?
+        let phone: String?
+        let email: String?
         var birthdate: String? = nil
     }
-    struct Appointment { let customer: Int?; let tenant: Int?; let status: String?; let startsAt: Int?; let createdAt: Int?; let service: Int?; let location: Int? }
+    struct Appointment {
+        let customer: Int?
+        let tenant: Int?
+        let status: String?
+        let startsAt: Int?
+        let createdAt: Int?
+        let service: Int?
+        let location: Int?
+    }
 
     static func make(_ label: String) async throws -> AudienceFixture {
         let pool = try await TestDatabase.create(label)
@@ -56,7 +69,8 @@ struct AudienceFixture {
         try await pool.withConnection { db in
             for c in customers {
                 try await db.execute(
-                    "INSERT INTO wpx_bkntc_customers (id, first_name, last_name, phone_number, email, created_at, tenant_id) VALUES (\(c.0),\(c.1),\(c.2),\(c.3),\(c.4),\("2025-01-01"),1)")
+                    "INSERT INTO wpx_bkntc_customers (id, first_name, last_name, phone_number, email, created_at, tenant_id) VALUES (\(c.0),\(c.1),\(c.2),\(c.3),\(c.4),\("2025-01-01"),1)"
+                )
             }
             let appointments: [(Int, String, Int, Int)] = [  // customer, status, starts_at, created_at
                 (900_001, "approved", n - 40 * day, n - 30 * day),  // created exactly 30 days ago
@@ -113,9 +127,10 @@ struct AudienceFixture {
     func customers() async throws -> [Customer] {
         try await pool.withConnection { db in
             try await db.query("SELECT id, tenant_id, first_name, last_name, phone_number, email, birthdate FROM wpx_bkntc_customers").map {
-                Customer(id: try $0.decode("id"), tenant: try $0.decode("tenant_id"), first: try $0.decode("first_name"),
-                         last: try $0.decode("last_name"), phone: try $0.decode("phone_number"), email: try $0.decode("email"),
-                         birthdate: try $0.decode("birthdate"))
+                Customer(
+                    id: try $0.decode("id"), tenant: try $0.decode("tenant_id"), first: try $0.decode("first_name"),
+                    last: try $0.decode("last_name"), phone: try $0.decode("phone_number"), email: try $0.decode("email"),
+                    birthdate: try $0.decode("birthdate"))
             }
         }
     }
@@ -137,7 +152,8 @@ struct AudienceFixture {
         let today = calendar.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(now)))
         for offset in 0...days {
             let target = calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: offset, to: today)!)
-            let targetIsLeap = calendar.range(of: .day, in: .month, for: calendar.date(from: DateComponents(year: target.year, month: 2))!)!.count == 29
+            let targetIsLeap =
+                calendar.range(of: .day, in: .month, for: calendar.date(from: DateComponents(year: target.year, month: 2))!)!.count == 29
             var (m, d) = (month, day)
             if m == 2, d == 29, !targetIsLeap { d = 28 }
             if target.month == m, target.day == d { return true }
@@ -147,17 +163,22 @@ struct AudienceFixture {
 
     func appointments() async throws -> [Appointment] {
         try await pool.withConnection { db in
-            try await db.query("SELECT customer_id, tenant_id, status, starts_at, created_at, service_id, location_id FROM wpx_bkntc_appointments").map {
-                Appointment(customer: try $0.decode("customer_id"), tenant: try $0.decode("tenant_id"), status: try $0.decode("status"),
-                            startsAt: try $0.decode("starts_at"), createdAt: try $0.decode("created_at"),
-                            service: try $0.decode("service_id"), location: try $0.decode("location_id"))
-            }
+            try await db.query("SELECT customer_id, tenant_id, status, starts_at, created_at, service_id, location_id FROM wpx_bkntc_appointments")
+                .map {
+                    Appointment(
+                        customer: try $0.decode("customer_id"), tenant: try $0.decode("tenant_id"), status: try $0.decode("status"),
+                        startsAt: try $0.decode("starts_at"), createdAt: try $0.decode("created_at"),
+                        service: try $0.decode("service_id"), location: try $0.decode("location_id"))
+                }
         }
     }
 
     func suppressed(_ scope: TenantScope, _ channel: Channel) async throws -> Set<String> {
         try await pool.withConnection { db in
-            Set(try await db.query("SELECT address FROM wpx_bkntc_campaign_suppressions WHERE tenant_key = \(scope.key) AND channel = \(channel.rawValue)").map { try $0.decode("address", as: String.self).lowercased() })
+            Set(
+                try await db.query(
+                    "SELECT address FROM wpx_bkntc_campaign_suppressions WHERE tenant_key = \(scope.key) AND channel = \(channel.rawValue)"
+                ).map { try $0.decode("address", as: String.self).lowercased() })
         }
     }
 
@@ -215,7 +236,9 @@ struct AudienceFixture {
             guard [.allCustomers, .birthday].contains(audience.segment.type) ? true : !list.isEmpty else { continue }
             if audience.segment.type == .birthday,
                 !hasBirthday(c.birthdate, now: now, days: audience.segment.effectiveDays ?? 0, timeZone: audience.timeZone)
-            { continue }
+            {
+                continue
+            }
             guard matches(list), passesFilters(list) else { continue }
             guard let address = normalizer.normalize(audience.channel.usesPhone ? c.phone : c.email, for: audience.channel) else { continue }
             if audience.filters.excludeSuppressed, suppressed.contains(address.lowercased()) { continue }

@@ -1,6 +1,6 @@
 import CampaignStore
-import DemoData
 import Campaigns
+import DemoData
 import Foundation
 import MariaDB
 import TestSupport
@@ -38,7 +38,8 @@ struct AudienceTests {
             try await fixture.pool.withConnection { db in
                 for (channel, address) in [("sms", "+447700900010"), ("email", "exact.recent@example.com"), ("sms", "+447700900006")] {
                     try await db.execute(
-                        "INSERT INTO wpx_bkntc_campaign_suppressions (tenant_id, tenant_key, channel, address, created_at) VALUES (1, 1, \(channel), \(address), UTC_TIMESTAMP())")
+                        "INSERT INTO wpx_bkntc_campaign_suppressions (tenant_id, tenant_key, channel, address, created_at) VALUES (1, 1, \(channel), \(address), UTC_TIMESTAMP())"
+                    )
                 }
             }
             let customers = try await fixture.customers()
@@ -95,12 +96,14 @@ struct AudienceTests {
             #expect(emails.contains(900_010) && !emails.contains(900_011))
             // A national number gets the default country code.
             let national = try await fixture.actual(
-                AudienceDefinition(channel: .sms, segment: Segment(type: .allCustomers), scope: .tenant(1), countryCode: "44"), compiler: Self.compiler)
+                AudienceDefinition(channel: .sms, segment: Segment(type: .allCustomers), scope: .tenant(1), countryCode: "44"),
+                compiler: Self.compiler)
             #expect(national[900_012] == "+447911555012")
             // Tenant isolation: tenant 2 never sees tenant 1's customers.
             let tenantOneIDs = Set(try await fixture.customers().filter { $0.tenant == 1 }.map(\.id))
             let tenantTwo = try await fixture.actual(
-                AudienceDefinition(channel: .email, segment: Segment(type: .allCustomers), scope: .tenant(2), countryCode: "44"), compiler: Self.compiler)
+                AudienceDefinition(channel: .email, segment: Segment(type: .allCustomers), scope: .tenant(2), countryCode: "44"),
+                compiler: Self.compiler)
             #expect(!tenantTwo.isEmpty)
             #expect(Set(tenantTwo.keys).isDisjoint(with: tenantOneIDs))
         }
@@ -202,7 +205,8 @@ struct AudienceTests {
             try await pool.withConnection { db in
                 for index in 0..<max(phones.count, emails.count) {
                     try await db.execute(
-                        "INSERT INTO wpx_bkntc_customers (id, phone_number, email, tenant_id) VALUES (\(index + 1), \(index < phones.count ? phones[index] : nil), \(index < emails.count ? emails[index] : nil), NULL)")
+                        "INSERT INTO wpx_bkntc_customers (id, phone_number, email, tenant_id) VALUES (\(index + 1), \(index < phones.count ? phones[index] : nil), \(index < emails.count ? emails[index] : nil), NULL)"
+                    )
                 }
             }
             let fixture = AudienceFixture(pool: pool)

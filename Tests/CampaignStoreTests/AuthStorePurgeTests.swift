@@ -23,7 +23,10 @@ struct AuthStorePurgeTests {
             let live = clock.now().addingTimeInterval(600)
             try await pool.withConnection { db in
                 try await db.executeRaw(
-                    RawSQL(trusted: "INSERT INTO wpa_bkntc_campaign_nonces (nonce, expires_at) SELECT CONCAT('old', seq), '2027-01-15 07:50:00' FROM seq_1_to_\(backlog)"))
+                    RawSQL(
+                        trusted:
+                            "INSERT INTO wpa_bkntc_campaign_nonces (nonce, expires_at) SELECT CONCAT('old', seq), '2027-01-15 07:50:00' FROM seq_1_to_\(backlog)"
+                    ))
                 try await db.executeRaw(
                     RawSQL(
                         trusted: """

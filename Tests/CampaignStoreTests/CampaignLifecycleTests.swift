@@ -10,14 +10,37 @@ struct CampaignStateMachineTests {
     @Test func everyActionFromEveryStatus() throws {
         // Expected outcome per (status, action): a target status or the refusal code.
         let expectations: [CampaignStatus: [CampaignAction: String]] = [
-            .draft: [.edit: "draft", .delete: "draft", .send: "queued", .pause: "invalid_transition", .resume: "invalid_transition", .cancel: "invalid_transition"],
-            .scheduled: [.edit: "draft", .delete: "scheduled", .send: "campaign_already_sent", .pause: "invalid_transition", .resume: "invalid_transition", .cancel: "cancelled"],
-            .queued: [.edit: "campaign_locked", .delete: "campaign_locked", .send: "campaign_already_sent", .pause: "paused", .resume: "invalid_transition", .cancel: "cancelled"],
-            .sending: [.edit: "campaign_locked", .delete: "campaign_locked", .send: "campaign_already_sent", .pause: "paused", .resume: "invalid_transition", .cancel: "cancelled"],
-            .paused: [.edit: "draft", .delete: "paused", .send: "invalid_transition", .pause: "invalid_transition", .resume: "queued", .cancel: "cancelled"],
-            .completed: [.edit: "campaign_has_sends", .delete: "completed", .send: "campaign_completed", .pause: "invalid_transition", .resume: "invalid_transition", .cancel: "campaign_completed"],
-            .failed: [.edit: "draft", .delete: "failed", .send: "invalid_transition", .pause: "invalid_transition", .resume: "invalid_transition", .cancel: "invalid_transition"],
-            .cancelled: [.edit: "draft", .delete: "cancelled", .send: "invalid_transition", .pause: "invalid_transition", .resume: "invalid_transition", .cancel: "invalid_transition"],
+            .draft: [
+                .edit: "draft", .delete: "draft", .send: "queued", .pause: "invalid_transition", .resume: "invalid_transition",
+                .cancel: "invalid_transition",
+            ],
+            .scheduled: [
+                .edit: "draft", .delete: "scheduled", .send: "campaign_already_sent", .pause: "invalid_transition", .resume: "invalid_transition",
+                .cancel: "cancelled",
+            ],
+            .queued: [
+                .edit: "campaign_locked", .delete: "campaign_locked", .send: "campaign_already_sent", .pause: "paused", .resume: "invalid_transition",
+                .cancel: "cancelled",
+            ],
+            .sending: [
+                .edit: "campaign_locked", .delete: "campaign_locked", .send: "campaign_already_sent", .pause: "paused", .resume: "invalid_transition",
+                .cancel: "cancelled",
+            ],
+            .paused: [
+                .edit: "draft", .delete: "paused", .send: "invalid_transition", .pause: "invalid_transition", .resume: "queued", .cancel: "cancelled",
+            ],
+            .completed: [
+                .edit: "campaign_has_sends", .delete: "completed", .send: "campaign_completed", .pause: "invalid_transition",
+                .resume: "invalid_transition", .cancel: "campaign_completed",
+            ],
+            .failed: [
+                .edit: "draft", .delete: "failed", .send: "invalid_transition", .pause: "invalid_transition", .resume: "invalid_transition",
+                .cancel: "invalid_transition",
+            ],
+            .cancelled: [
+                .edit: "draft", .delete: "cancelled", .send: "invalid_transition", .pause: "invalid_transition", .resume: "invalid_transition",
+                .cancel: "invalid_transition",
+            ],
         ]
         for status in CampaignStatus.allCases {
             for action in [CampaignAction.edit, .delete, .send, .pause, .resume, .cancel] {
@@ -35,7 +58,10 @@ struct CampaignStateMachineTests {
 
     @Test func editsAfterAttemptsAreRefused() {
         for status in [CampaignStatus.paused, .failed, .cancelled] {
-            #expect(throws: DomainError.conflict(.campaignHasSends, message: "messages of this campaign were already sent; duplicate it to send again to the same people")) {
+            #expect(
+                throws: DomainError.conflict(
+                    .campaignHasSends, message: "messages of this campaign were already sent; duplicate it to send again to the same people")
+            ) {
                 try CampaignLifecycle(status: status, attemptedRows: 1).apply(.edit)
             }
             #expect((try? CampaignLifecycle(status: status, attemptedRows: 0).apply(.edit)) == .draft)
@@ -77,8 +103,9 @@ struct CampaignRepositoryTests {
     }
 
     func draft(_ channel: Channel = .sms, segment: Segment = Segment(type: .allCustomers), scheduledAt: Date? = nil) -> CampaignDraft {
-        CampaignDraft(channel: channel, name: "Spring offer", segment: segment, subject: channel == .email ? "Hi" : nil,
-                      body: "Hi {customer_first_name}", scheduledAt: scheduledAt)
+        CampaignDraft(
+            channel: channel, name: "Spring offer", segment: segment, subject: channel == .email ? "Hi" : nil,
+            body: "Hi {customer_first_name}", scheduledAt: scheduledAt)
     }
 
     func logRows(_ pool: MariaDBPool, _ id: Int) async throws -> [(address: String, status: String)] {
@@ -116,7 +143,8 @@ struct CampaignRepositoryTests {
                 #expect(rows.allSatisfy { $0.status == "pending" })
                 #expect(Set(rows.map { $0.address.lowercased() }).count == rows.count, "addresses are unique")
                 if channel == .sms { #expect(!rows.map(\.address).contains("+447700900010")) }
-                let progress = try await setup.campaigns.progress(scope: scope, id: campaign.id, run: nil, access: AccessCheck(.read, in: Self.admin)).progress
+                let progress = try await setup.campaigns.progress(scope: scope, id: campaign.id, run: nil, access: AccessCheck(.read, in: Self.admin))
+                    .progress
                 #expect(progress.total == preview.count && progress.pending == preview.count && progress.sent == 0)
             }
         }
@@ -154,7 +182,10 @@ struct CampaignRepositoryTests {
             }
             for attempt in [
                 { try await setup.campaigns.send(scope: scope, id: campaign.id, access: AccessCheck(.send, in: smsOnly), by: nil) },
-                { try await setup.campaigns.update(scope: scope, id: campaign.id, draft: draft(.sms), access: AccessCheck(.create, in: smsOnly), by: nil) },
+                {
+                    try await setup.campaigns.update(
+                        scope: scope, id: campaign.id, draft: draft(.sms), access: AccessCheck(.create, in: smsOnly), by: nil)
+                },
                 { try await setup.campaigns.duplicate(scope: scope, id: campaign.id, createdBy: 2, access: AccessCheck(.create, in: smsOnly)) },
             ] as [@Sendable () async throws -> CampaignView] {
                 do {
@@ -265,7 +296,8 @@ struct CampaignRepositoryTests {
         try await withSetUp("schedule") { setup in
             let scope = TenantScope.tenant(1)
             let later = try await setup.campaigns.create(
-                scope: scope, draft: draft(scheduledAt: Self.now.addingTimeInterval(3600)), createdBy: 1).campaign
+                scope: scope, draft: draft(scheduledAt: Self.now.addingTimeInterval(3600)), createdBy: 1
+            ).campaign
             let scheduled = try await setup.campaigns.send(scope: scope, id: later.id, access: Self.send, by: nil)
             #expect(scheduled.campaign.status == .scheduled)
             #expect(try await logRows(setup.pool, later.id).isEmpty)
@@ -275,7 +307,8 @@ struct CampaignRepositoryTests {
             #expect(try await setup.campaigns.send(scope: scope, id: other.id, access: Self.send, by: nil).campaign.status == .queued)
             // Nobody booked in the next day → an empty audience.
             let nobody = try await setup.campaigns.create(
-                scope: .tenant(99), draft: draft(segment: Segment(type: .upcoming, days: 1)), createdBy: 1).campaign
+                scope: .tenant(99), draft: draft(segment: Segment(type: .upcoming, days: 1)), createdBy: 1
+            ).campaign
             let failed = try await setup.campaigns.send(scope: .tenant(99), id: nobody.id, access: Self.send, by: nil)
             #expect(failed.campaign.status == .failed)
             #expect(failed.campaign.statusReason == .noRecipients)
@@ -293,7 +326,9 @@ struct CampaignRepositoryTests {
             let queued = try await campaigns.send(scope: scope, id: campaign.id, access: Self.send, by: nil)
             let total = queued.campaign.totalCount
             #expect(total > 10)
-            await #expect(throws: DomainError.self) { try await campaigns.update(scope: scope, id: campaign.id, draft: draft(), access: create, by: nil) }
+            await #expect(throws: DomainError.self) {
+                try await campaigns.update(scope: scope, id: campaign.id, draft: draft(), access: create, by: nil)
+            }
             await #expect(throws: DomainError.self) { try await campaigns.delete(scope: scope, id: campaign.id, access: delete, by: nil) }
             let paused = try await campaigns.control(scope: scope, id: campaign.id, .pause, access: Self.send, by: nil)
             #expect(paused.campaign.status == .paused && paused.progress.pending == total)
@@ -330,7 +365,9 @@ struct CampaignRepositoryTests {
             #expect(try await logRows(setup.pool, copy.id).isEmpty)
             // Another tenant sees nothing.
             #expect(try await stored(setup, .tenant(2), campaign.id) == nil)
-            await #expect(throws: DomainError.notFound("campaign")) { try await campaigns.send(scope: .tenant(2), id: copy.id, access: Self.send, by: nil) }
+            await #expect(throws: DomainError.notFound("campaign")) {
+                try await campaigns.send(scope: .tenant(2), id: copy.id, access: Self.send, by: nil)
+            }
             try await campaigns.delete(scope: scope, id: campaign.id, access: delete, by: nil)
             #expect(try await stored(setup, scope, campaign.id) == nil)
             #expect(try await logRows(setup.pool, campaign.id).isEmpty)
@@ -343,17 +380,20 @@ struct CampaignRepositoryTests {
             let manage = AccessCheck(.templates, in: Self.admin)
             let builtins = try await templates.list(scope: .tenant(1), channels: Set(Channel.allCases), search: nil, page: PageRequest(perPage: 100))
             #expect(builtins.total == 18)
-            #expect(Set(builtins.items.filter { $0.channel == .email }.map(\.name)) == [
-                "Re-engagement (90 days)", "Loyal customer offer", "General announcement", "Seasonal campaign", "Happy birthday",
-                "We miss you (win-back)",
-            ])
-            let mine = try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Hello"), by: nil)
+            #expect(
+                Set(builtins.items.filter { $0.channel == .email }.map(\.name)) == [
+                    "Re-engagement (90 days)", "Loyal customer offer", "General announcement", "Seasonal campaign", "Happy birthday",
+                    "We miss you (win-back)",
+                ])
+            let mine = try await templates.create(
+                scope: .tenant(1), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Hello"), by: nil)
             await #expect(throws: DomainError.self) {
                 try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Again"), by: nil)
             }
             // Same name in another tenant or channel is fine.
             _ = try await templates.create(scope: .tenant(2), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Hello"), by: nil)
-            _ = try await templates.create(scope: .tenant(1), draft: TemplateDraft(channel: .whatsapp, name: "Mine", subject: nil, body: "Hi"), by: nil)
+            _ = try await templates.create(
+                scope: .tenant(1), draft: TemplateDraft(channel: .whatsapp, name: "Mine", subject: nil, body: "Hi"), by: nil)
             #expect(try await templates.get(scope: .tenant(2), id: mine.id) == nil)
             await #expect(throws: DomainError.self) {
                 try await templates.update(
@@ -364,7 +404,8 @@ struct CampaignRepositoryTests {
             let emailOnly = AccessCheck(.templates, in: CapabilitySet(granted: ["email_campaign_templates"], planChannels: nil))
             await #expect(throws: DomainError.self) {
                 try await templates.update(
-                    scope: .tenant(1), id: mine.id, draft: TemplateDraft(channel: .email, name: "Mine", subject: "S", body: "y"), access: emailOnly, by: nil)
+                    scope: .tenant(1), id: mine.id, draft: TemplateDraft(channel: .email, name: "Mine", subject: "S", body: "y"), access: emailOnly,
+                    by: nil)
             }
             #expect(try await templates.list(scope: .tenant(1), channels: [.sms], search: "Mine", page: PageRequest()).total == 1)
             try await templates.delete(scope: .tenant(1), id: mine.id, access: manage, by: nil)
@@ -382,11 +423,15 @@ struct CampaignRepositoryTests {
             #expect(try await suppressions.isSuppressed(scope: .tenant(1), channel: .sms, address: "+447700900555"))
             #expect(!(try await suppressions.isSuppressed(scope: .tenant(2), channel: .sms, address: "+447700900555")))
             #expect(!(try await suppressions.isSuppressed(scope: .tenant(1), channel: .whatsapp, address: "+447700900555")))
-            _ = try await suppressions.add(scope: .tenant(1), channel: .email, address: "ann@example.com", reason: "bounced 100%", source: .manual, by: nil)
+            _ = try await suppressions.add(
+                scope: .tenant(1), channel: .email, address: "ann@example.com", reason: "bounced 100%", source: .manual, by: nil)
             #expect(try await suppressions.isSuppressed(scope: .tenant(1), channel: .email, address: "ANN@example.com"))
             #expect(try await suppressions.list(scope: .tenant(1), channel: nil, search: "100%", page: PageRequest()).total == 1)
             #expect(try await suppressions.list(scope: .tenant(1), channel: nil, search: "%", page: PageRequest()).total == 1)
-            #expect(try await suppressions.list(scope: .tenant(1), channel: .sms, search: "900555", page: PageRequest()).items.map(\.address) == ["+447700900555"])
+            #expect(
+                try await suppressions.list(scope: .tenant(1), channel: .sms, search: "900555", page: PageRequest()).items.map(\.address) == [
+                    "+447700900555"
+                ])
             #expect(try await suppressions.remove(scope: .tenant(2), id: first.suppression.id, access: manageSuppressions, by: nil) == false)
             let emailOnlySuppressions = AccessCheck(.suppressions, in: CapabilitySet(granted: ["email_campaign_suppressions"], planChannels: nil))
             await #expect(throws: DomainError.self) {

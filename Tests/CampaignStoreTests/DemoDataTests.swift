@@ -1,6 +1,6 @@
 import CampaignStore
-import DemoData
 import Campaigns
+import DemoData
 import Foundation
 import MariaDB
 import TestSupport
@@ -42,21 +42,26 @@ struct DemoDataTests {
                 // Tenant consistency: an appointment belongs to its customer's tenant, and to the
                 // tenant of its service, location and staff member; only the deliberate orphans
                 // point at no customer.
-                #expect(try await db.count("""
-                    SELECT COUNT(*) FROM \(identifier: appointments) a JOIN \(identifier: customers) c ON c.id = a.customer_id
-                    WHERE NOT (a.tenant_id <=> c.tenant_id)
-                    """) == 0)
-                let orphans = try await db.count("""
+                #expect(
+                    try await db.count(
+                        """
+                        SELECT COUNT(*) FROM \(identifier: appointments) a JOIN \(identifier: customers) c ON c.id = a.customer_id
+                        WHERE NOT (a.tenant_id <=> c.tenant_id)
+                        """) == 0)
+                let orphans = try await db.count(
+                    """
                     SELECT COUNT(*) FROM \(identifier: appointments) a LEFT JOIN \(identifier: customers) c ON c.id = a.customer_id
                     WHERE c.id IS NULL
                     """)
                 #expect(orphans == summary.orphanAppointments)
                 #expect(orphans > 0)
                 for (table, column) in [("services", "service_id"), ("locations", "location_id"), ("staff", "staff_id")] {
-                    #expect(try await db.count("""
-                        SELECT COUNT(*) FROM \(identifier: appointments) a LEFT JOIN \(identifier: p.bkntc(table)) x ON x.id = a.\(identifier: SQLIdentifier(column)!)
-                        WHERE x.id IS NULL OR NOT (x.tenant_id <=> a.tenant_id)
-                        """) == 0, "\(table) of another tenant")
+                    #expect(
+                        try await db.count(
+                            """
+                            SELECT COUNT(*) FROM \(identifier: appointments) a LEFT JOIN \(identifier: p.bkntc(table)) x ON x.id = a.\(identifier: SQLIdentifier(column)!)
+                            WHERE x.id IS NULL OR NOT (x.tenant_id <=> a.tenant_id)
+                            """) == 0, "\(table) of another tenant")
                 }
 
                 // Statuses: the four Booknetic slugs plus at least one unknown.
@@ -73,15 +78,17 @@ struct DemoDataTests {
                 let now = Self.nowEpoch
                 #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: appointments) WHERE starts_at < \(now)") > 0)
                 #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: appointments) WHERE starts_at >= \(now)") > 0)
-                #expect(try await db.count("""
-                    SELECT COUNT(*) FROM \(identifier: appointments)
-                    WHERE starts_at < \(now) - 731 * 86400 OR starts_at > \(now) + 120 * 86400
-                       OR ends_at - starts_at NOT BETWEEN 1800 AND 7200
-                       OR busy_from <> starts_at OR busy_to <> ends_at
-                       OR created_at > \(now) OR created_at > starts_at
-                       OR (created_at < starts_at - 60 * 86400 AND starts_at <= \(now))
-                       OR weight <> 1 OR tenant_id IS NULL
-                    """) == 0)
+                #expect(
+                    try await db.count(
+                        """
+                        SELECT COUNT(*) FROM \(identifier: appointments)
+                        WHERE starts_at < \(now) - 731 * 86400 OR starts_at > \(now) + 120 * 86400
+                           OR ends_at - starts_at NOT BETWEEN 1800 AND 7200
+                           OR busy_from <> starts_at OR busy_to <> ends_at
+                           OR created_at > \(now) OR created_at > starts_at
+                           OR (created_at < starts_at - 60 * 86400 AND starts_at <= \(now))
+                           OR weight <> 1 OR tenant_id IS NULL
+                        """) == 0)
 
                 // created_at of customers in all three formats, and nothing else.
                 let dateTime = try await db.count(
@@ -93,10 +100,12 @@ struct DemoDataTests {
                 #expect(dateTime + dateOnly + epoch == 600)
 
                 // Booking habits: some never booked, some booked once, some a lot.
-                let perCustomer = try await db.query("""
+                let perCustomer = try await db.query(
+                    """
                     SELECT c.id, COUNT(a.id) AS n FROM \(identifier: customers) c LEFT JOIN \(identifier: appointments) a ON a.customer_id = c.id
                     GROUP BY c.id
-                    """).map { try $0.decode("n", as: Int.self) }
+                    """
+                ).map { try $0.decode("n", as: Int.self) }
                 let never = perCustomer.filter { $0 == 0 }.count
                 #expect(never >= 60 && never <= 90, "\(never) of 600 customers never booked")
                 #expect(perCustomer.contains(1))
@@ -140,12 +149,15 @@ struct DemoDataTests {
 
                 // Names: accents, emoji, blanks and NULLs.
                 #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name LIKE '%🌸%'") > 0)
-                #expect(try await db.count(
-                    "SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name IN ('José', 'Zoë', 'Øyvind') OR last_name = 'Müller'") > 0)
+                #expect(
+                    try await db.count(
+                        "SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name IN ('José', 'Zoë', 'Øyvind') OR last_name = 'Müller'") > 0)
                 #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name IS NULL") > 0)
                 #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: customers) WHERE first_name = ''") > 0)
-                #expect(try await db.count(
-                    "SELECT COUNT(*) FROM \(identifier: customers) WHERE user_id = (SELECT ID FROM \(identifier: p.wordpress("users")) WHERE user_login = 'customer')") == 1)
+                #expect(
+                    try await db.count(
+                        "SELECT COUNT(*) FROM \(identifier: customers) WHERE user_id = (SELECT ID FROM \(identifier: p.wordpress("users")) WHERE user_login = 'customer')"
+                    ) == 1)
 
                 // SaaS plans: the last tenant has expired (so the expire plan applies), tenant 2 is on Starter.
                 let today = String(ISO8601DateFormatter().string(from: Self.now).prefix(10))
@@ -185,12 +197,16 @@ struct DemoDataTests {
                 #expect(accented.count == 3)
                 #expect(accented.allSatisfy { $0.contains(#"s:15:"réceptionniste";b:1;"#) && Self.hasValidStringLengths($0) })
                 #expect(values.contains(#"a:1:{s:10:"subscriber";b:1;}"#))
-                #expect(try await db.count("""
-                    SELECT COUNT(*) FROM \(identifier: p.bkntc("staff")) s JOIN \(identifier: p.wordpress("users")) u ON u.ID = s.user_id
-                    """) == 9)
-                #expect(try await db.count("""
-                    SELECT COUNT(*) FROM \(identifier: p.bkntc("tenants")) t JOIN \(identifier: p.wordpress("users")) u ON u.ID = t.user_id
-                    """) == 3)
+                #expect(
+                    try await db.count(
+                        """
+                        SELECT COUNT(*) FROM \(identifier: p.bkntc("staff")) s JOIN \(identifier: p.wordpress("users")) u ON u.ID = s.user_id
+                        """) == 9)
+                #expect(
+                    try await db.count(
+                        """
+                        SELECT COUNT(*) FROM \(identifier: p.bkntc("tenants")) t JOIN \(identifier: p.wordpress("users")) u ON u.ID = t.user_id
+                        """) == 3)
 
                 // Settings.
                 let options = try await db.query("SELECT option_name, option_value FROM \(identifier: p.wordpress("options"))")
@@ -213,7 +229,8 @@ struct DemoDataTests {
                 #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("services")) WHERE is_active = 0") == 3)
                 #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("services"))") == 15)
                 #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc("locations")) WHERE is_active = 0") == 3)
-                let managers = try await db.query("""
+                let managers = try await db.query(
+                    """
                     SELECT m.name, m.staff, m.permissions, m.tenant_id,
                            (SELECT MIN(s.id) FROM \(identifier: p.bkntc("staff")) s WHERE s.tenant_id = m.tenant_id) AS first_staff
                     FROM \(identifier: p.bkntc("user_role_managers")) m ORDER BY m.id
@@ -223,8 +240,9 @@ struct DemoDataTests {
                     let name = try row.decode("name", as: String.self)
                     let staff = try row.decode("staff", as: Int.self)
                     let first = try row.decode("first_staff", as: Int.self)
-                    let permissions = try JSONSerialization.jsonObject(
-                        with: Data(try row.decode("permissions", as: String.self).utf8)) as? [String: String]
+                    let permissions =
+                        try JSONSerialization.jsonObject(
+                            with: Data(try row.decode("permissions", as: String.self).utf8)) as? [String: String]
                     if name == "Marketing" {
                         #expect(staff == first)
                         #expect(permissions?["email_campaigns"] == "all" && permissions?["email_campaigns_create"] == "my")
@@ -267,8 +285,14 @@ struct DemoDataTests {
             #expect(summary.users == 1 + 3 + 2)
             try await pool.withConnection { db async throws in
                 // No tenants table at all: without BKNTC_SAAS the service detects a single site.
-                #expect(try await db.count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(p.bareName("tenants"))") == 0)
-                #expect(try await db.count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(p.bareName("plans"))") == 0)
+                #expect(
+                    try await db.count(
+                        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(p.bareName("tenants"))")
+                        == 0)
+                #expect(
+                    try await db.count(
+                        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(p.bareName("plans"))") == 0
+                )
                 for table in ["customers", "appointments", "services", "locations", "staff", "user_role_managers"] {
                     #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc(table)) WHERE tenant_id IS NOT NULL") == 0, "\(table)")
                     #expect(try await db.count("SELECT COUNT(*) FROM \(identifier: p.bkntc(table))") > 0, "\(table)")
@@ -290,10 +314,14 @@ struct DemoDataTests {
                 DemoDataOptions(tenants: 0, customers: 1_500, appointments: 100, seed: 5, now: Self.now, region: .uk))
             let normalizer = AddressNormalizer(defaultCountryCode: "44")
             try await pool.withConnection { db async throws in
-                let phones: [String?] = try await db.query("SELECT phone_number FROM \(identifier: p.bkntc("customers"))").map { try $0.decode("phone_number") }
+                let phones: [String?] = try await db.query("SELECT phone_number FROM \(identifier: p.bkntc("customers"))").map {
+                    try $0.decode("phone_number")
+                }
                 let valid = phones.compactMap { normalizer.normalizePhone($0) }
                 #expect(valid.count > 1_000, "most customers have a number: \(valid.count)")
-                #expect(valid.allSatisfy { $0.hasPrefix("+447700") && $0.count == 13 }, "\(valid.filter { !$0.hasPrefix("+447700") || $0.count != 13 }.prefix(5))")
+                #expect(
+                    valid.allSatisfy { $0.hasPrefix("+447700") && $0.count == 13 },
+                    "\(valid.filter { !$0.hasPrefix("+447700") || $0.count != 13 }.prefix(5))")
                 let currency: String? = try await db.queryFirst(
                     "SELECT option_value FROM \(identifier: p.wordpress("options")) WHERE option_name = 'bkntc_currency'")?.decode("option_value")
                 #expect(currency == "GBP")
@@ -321,12 +349,14 @@ struct DemoDataTests {
             let summary = try await DemoDataGenerator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).generate(
                 DemoDataOptions(tenants: 5, customers: 100_000, appointments: 1_000_000, seed: 42, now: Self.now))
             let rows = summary.customers + summary.appointments
-            print(String(
-                format: "demo data: %d rows in %.2f s = %.0f rows/s (client CPU %.2f s)", rows, summary.seconds,
-                Double(rows) / summary.seconds, Self.processCPUSeconds() - cpuBefore))
-            #expect(try await pool.withConnection {
-                try await $0.count("SELECT COUNT(*) FROM \(identifier: Self.prefix.bkntc("appointments"))")
-            } == 1_000_000)
+            print(
+                String(
+                    format: "demo data: %d rows in %.2f s = %.0f rows/s (client CPU %.2f s)", rows, summary.seconds,
+                    Double(rows) / summary.seconds, Self.processCPUSeconds() - cpuBefore))
+            #expect(
+                try await pool.withConnection {
+                    try await $0.count("SELECT COUNT(*) FROM \(identifier: Self.prefix.bkntc("appointments"))")
+                } == 1_000_000)
             #expect(summary.seconds < 60)
         }
     }
@@ -450,9 +480,9 @@ private final class ProgressCollector: @unchecked Sendable {
     }
 }
 
-private extension MariaDBSession {
+extension MariaDBSession {
     /// The first column of the first row as an integer.
-    func count(_ query: MariaDBQuery) async throws -> Int {
+    fileprivate func count(_ query: MariaDBQuery) async throws -> Int {
         let row = try await queryFirst(query)
         return try row?.decode(0, as: Int.self) ?? 0
     }

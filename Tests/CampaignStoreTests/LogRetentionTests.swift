@@ -1,10 +1,11 @@
-@testable import CampaignStore
 import Campaigns
 import Foundation
-import Synchronization
 import MariaDB
+import Synchronization
 import TestSupport
 import Testing
+
+@testable import CampaignStore
 
 /// `BKNTC_LOG_RETENTION_DAYS` (DESIGN §20): exactly the rows of runs that ended before the cutoff
 /// go, in batches, and nothing else — not a run with a pending row however old, not a run whose
@@ -54,8 +55,10 @@ struct LogRetentionTests {
             #expect(pass.rows == 2_504)
             #expect(pass.batches == 4, "2,500 rows in batches of 1,000, then 4 rows")
             let left: [String] = try await pool.withConnection { db in
-                try await db.query("SELECT CONCAT(campaign_id, '/', run, ':', COUNT(*)) AS k FROM `wpr_bkntc_campaign_logs` GROUP BY campaign_id, run ORDER BY campaign_id, run")
-                    .map { try $0.decode("k") }
+                try await db.query(
+                    "SELECT CONCAT(campaign_id, '/', run, ':', COUNT(*)) AS k FROM `wpr_bkntc_campaign_logs` GROUP BY campaign_id, run ORDER BY campaign_id, run"
+                )
+                .map { try $0.decode("k") }
             }
             #expect(left == ["1/2:10", "2/1:5", "4/1:4"])
             #expect(try await retention.runOnce().rows == 0, "a second pass finds nothing")

@@ -1,9 +1,10 @@
-@testable import CampaignStore
 import Foundation
 import MariaDB
 import Schema
 import TestSupport
 import Testing
+
+@testable import CampaignStore
 
 @Suite("Migrations", .serialized)
 struct MigrationTests {
@@ -35,15 +36,18 @@ struct MigrationTests {
             let first = try await migrator.migrate()
             #expect(first.applied.count == 8)
             let afterFirst = try await tables(pool)
-            #expect(Set(afterFirst.keys) == [
-                "wpx_bkntc_campaigns", "wpx_bkntc_campaign_logs", "wpx_bkntc_campaign_templates",
-                "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
-                "wpx_bkntc_campaign_sessions", "wpx_bkntc_campaign_settings", "wpx_bkntc_campaign_outbox", "wpx_bkntc_campaign_rates",
-                "wpx_bkntc_campaign_callbacks", "wpx_bkntc_campaign_audit", "wpx_bkntc_campaign_idempotency",
-            ])
+            #expect(
+                Set(afterFirst.keys) == [
+                    "wpx_bkntc_campaigns", "wpx_bkntc_campaign_logs", "wpx_bkntc_campaign_templates",
+                    "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
+                    "wpx_bkntc_campaign_sessions", "wpx_bkntc_campaign_settings", "wpx_bkntc_campaign_outbox", "wpx_bkntc_campaign_rates",
+                    "wpx_bkntc_campaign_callbacks", "wpx_bkntc_campaign_audit", "wpx_bkntc_campaign_idempotency",
+                ])
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`kind` varchar(16) NOT NULL DEFAULT 'campaign'") == true)
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`holdout_percent` tinyint(3) unsigned NOT NULL DEFAULT 0") == true)
-            #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_campaign_customer` (`campaign_id`,`customer_id`,`status`,`sent_at`,`tenant_key`)") == true)
+            #expect(
+                afterFirst["wpx_bkntc_campaign_logs"]?.contains(
+                    "KEY `idx_campaign_customer` (`campaign_id`,`customer_id`,`status`,`sent_at`,`tenant_key`)") == true)
             #expect(afterFirst.keys.allSatisfy { !$0.hasPrefix("wp_") })
             #expect(afterFirst["wpx_bkntc_campaign_logs"]?.contains("KEY `idx_claim` (`campaign_id`,`status`,`next_attempt_at`)") == true)
             #expect(afterFirst["wpx_bkntc_campaign_suppressions"]?.contains("UNIQUE KEY `uniq_address` (`tenant_key`,`channel`,`address`)") == true)
@@ -122,7 +126,11 @@ struct MigrationTests {
         let pool = try await TestDatabase.create("badmigration")
         try await TestDatabase.dropping(pool) {
             let files = [
-                SchemaFiles.File(name: "0001_ok.sql", sql: "CREATE TABLE `{prefix}one` (id INT);\n-- comment; with semicolon\nCREATE TABLE `{prefix}two` (note VARCHAR(10) DEFAULT 'a;b');"),
+                SchemaFiles.File(
+                    name: "0001_ok.sql",
+                    sql:
+                        "CREATE TABLE `{prefix}one` (id INT);\n-- comment; with semicolon\nCREATE TABLE `{prefix}two` (note VARCHAR(10) DEFAULT 'a;b');"
+                ),
                 SchemaFiles.File(name: "0002_broken.sql", sql: "CREATE TABLE `{prefix}three` (id INT);\nCREATE TABLE `{prefix}four` (id INT,,);"),
             ]
             let migrator = Migrator(pool: pool, prefix: try TablePrefix("zz_"), logger: TestDatabase.logger, files: files)

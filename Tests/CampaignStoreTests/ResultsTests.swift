@@ -51,7 +51,9 @@ struct ResultsTests {
                       \(id == 1 ? 30 : 0), UTC_TIMESTAMP(), UTC_TIMESTAMP())
                     """)
             }
-            func log(_ campaign: Int, _ run: Int, _ customer: Int, _ channel: String, status: String, at epoch: Int, error: String? = nil) async throws {
+            func log(_ campaign: Int, _ run: Int, _ customer: Int, _ channel: String, status: String, at epoch: Int, error: String? = nil)
+                async throws
+            {
                 let time = Date(timeIntervalSince1970: TimeInterval(epoch))
                 let sentAt: Date? = status == "skipped" ? nil : time
                 try await db.execute(
@@ -92,7 +94,8 @@ struct ResultsTests {
             }
             try await db.execute("INSERT INTO wpr_options (option_name, option_value) VALUES ('bkntc_currency', 'EUR')")
             try await db.execute(
-                "INSERT INTO wpr_bkntc_campaign_settings (tenant_key, tenant_id, channel, name, value, updated_at) VALUES (1, 1, 'sms', 'timezone', '\"Asia/Tokyo\"', UTC_TIMESTAMP())")
+                "INSERT INTO wpr_bkntc_campaign_settings (tenant_key, tenant_id, channel, name, value, updated_at) VALUES (1, 1, 'sms', 'timezone', '\"Asia/Tokyo\"', UTC_TIMESTAMP())"
+            )
         }
     }
 
@@ -173,7 +176,8 @@ struct ResultsTests {
         try await withData("results_window") { setup in
             try await setup.pool.withConnection { db in
                 try await db.execute(
-                    "INSERT INTO wpr_bkntc_campaign_settings (tenant_key, tenant_id, channel, name, value, updated_at) VALUES (1, 1, 'sms', 'attribution_days', '8', UTC_TIMESTAMP())")
+                    "INSERT INTO wpr_bkntc_campaign_settings (tenant_key, tenant_id, channel, name, value, updated_at) VALUES (1, 1, 'sms', 'attribution_days', '8', UTC_TIMESTAMP())"
+                )
             }
             let a = try await setup.results.results(scope: .tenant(1), id: 1, run: nil, access: Self.read)
             #expect(a.attributionDays == 8)
@@ -210,8 +214,9 @@ struct ResultsTests {
             #expect(days.last?.date == "2026-03-01")  // today in Tokyo
             let smsOnly = try await setup.results.dailyBookings(scope: .tenant(1), channels: [.sms], days: 30)
             #expect(smsOnly.days.map(\.bookings).reduce(0, +) == 5)
-            #expect(try await setup.results.dailyBookings(scope: .tenant(2), channels: [.sms, .email], days: 30).days
-                .allSatisfy { $0.bookings == 0 })
+            #expect(
+                try await setup.results.dailyBookings(scope: .tenant(2), channels: [.sms, .email], days: 30).days
+                    .allSatisfy { $0.bookings == 0 })
         }
     }
 }

@@ -127,7 +127,8 @@ struct AddressNormalizerTests {
 
     @Test func emailTotalLengthLimit() {
         let local = String(repeating: "l", count: 64)
-        let domain254 = String(repeating: "a", count: 63) + "." + String(repeating: "b", count: 63) + "."
+        let domain254 =
+            String(repeating: "a", count: 63) + "." + String(repeating: "b", count: 63) + "."
             + String(repeating: "c", count: 61)
         let ok = local + "@" + domain254
         #expect(ok.utf8.count == 254)

@@ -22,11 +22,13 @@ struct MessageCheckTests {
 
     @Test func aFallbackIsTemplateTextButAValueIsEscapedInHTML() {
         let hostile = RecipientFields(firstName: "<b>x</b>", email: "x@example.com")
-        #expect(MessageRenderer.render("<p>{customer_first_name|<i>you</i>}</p>", for: hostile, channel: .email, html: true)
-            == "<p>&lt;b&gt;x&lt;/b&gt;</p>")
+        #expect(
+            MessageRenderer.render("<p>{customer_first_name|<i>you</i>}</p>", for: hostile, channel: .email, html: true)
+                == "<p>&lt;b&gt;x&lt;/b&gt;</p>")
         let none = RecipientFields(firstName: nil, email: "x@example.com")
-        #expect(MessageRenderer.render("<p>{customer_first_name|<i>you</i>}</p>", for: none, channel: .email, html: true)
-            == "<p><i>you</i></p>")
+        #expect(
+            MessageRenderer.render("<p>{customer_first_name|<i>you</i>}</p>", for: none, channel: .email, html: true)
+                == "<p><i>you</i></p>")
     }
 
     @Test func whatIsNotAFallbackStaysAsWritten() {

@@ -28,8 +28,11 @@ struct ProviderConfigurationTests {
         #expect(complete.sms.account == TwilioAccount(accountSID: "ACtenant", authToken: "tenant-token", sender: "+15005550099", level: .tenant))
         #expect(complete.whatsapp.account?.sender == "+14155238886", "the whatsapp: prefix is the provider's business")
         #expect(complete.whatsapp.account?.level == .global, "each channel is its own unit")
-        #expect(complete.email.account == SMTPAccount(
-            host: "smtp.example.com", port: 465, security: .ssl, username: "u", password: "p", senderEmail: "salon@example.com", senderName: nil))
+        #expect(
+            complete.email.account
+                == SMTPAccount(
+                    host: "smtp.example.com", port: 465, security: .ssl, username: "u", password: "p", senderEmail: "salon@example.com",
+                    senderName: nil))
         let other = ProviderConfiguration.resolve(options: options, tenant: 8, activePlugins: Self.plugins)
         #expect(other.sms.account?.accountSID == "ACglobal" && other.sms.account?.level == .global)
         #expect(!"\(complete.sms.account!)".contains("tenant-token"), "descriptions never print the token")
@@ -71,12 +74,14 @@ struct ProviderConfigurationTests {
         #expect(partial.problem(for: .whatsapp) == "set the sender phone number in Booknetic → Settings → WhatsApp (Twilio)")
         #expect(partial.problem(for: .email)?.contains("choose SMTP as the mail gateway") == true)
         options["bkntc_mail_gateway"] = "gmail_smtp"
-        #expect(ProviderConfiguration.resolve(options: options, tenant: nil, activePlugins: Self.plugins).problem(for: .email)?
-            .contains("Gmail SMTP gateway cannot be used") == true)
+        #expect(
+            ProviderConfiguration.resolve(options: options, tenant: nil, activePlugins: Self.plugins).problem(for: .email)?
+                .contains("Gmail SMTP gateway cannot be used") == true)
         options["bkntc_mail_gateway"] = "smtp"
         options["bkntc_smtp_hostname"] = ""
-        #expect(ProviderConfiguration.resolve(options: options, tenant: nil, activePlugins: Self.plugins).problem(for: .email)
-            == "set the SMTP host in Booknetic → Settings → Email")
+        #expect(
+            ProviderConfiguration.resolve(options: options, tenant: nil, activePlugins: Self.plugins).problem(for: .email)
+                == "set the SMTP host in Booknetic → Settings → Email")
         let ready = ProviderConfiguration.resolve(options: Self.global, tenant: nil, activePlugins: Self.plugins)
         #expect(Channel.allCases.allSatisfy { ready.problem(for: $0) == nil })
     }

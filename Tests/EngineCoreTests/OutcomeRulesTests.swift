@@ -29,7 +29,9 @@ struct OutcomeRulesTests {
         #expect(Self.rules.resolve(Self.row(attempts: 2), outcome, now: Self.now)?.row == .failed(id: 1, error: error))
         // A provider's Retry-After longer than the policy's delay wins.
         let later = SendOutcome.retryable(code: "http_503", message: "busy", retryAfter: 600)
-        #expect(Self.rules.resolve(Self.row(), later, now: Self.now)?.row == .retry(id: 1, at: Self.now + 600, error: .provider(code: "http_503", message: "busy")))
+        #expect(
+            Self.rules.resolve(Self.row(), later, now: Self.now)?.row
+                == .retry(id: 1, at: Self.now + 600, error: .provider(code: "http_503", message: "busy")))
         #expect(error.storedText == "30003: unreachable")
     }
 
@@ -45,7 +47,8 @@ struct OutcomeRulesTests {
         let stop = Self.rules.resolve(Self.row(), .permanent(code: "21610", message: "the recipient replied STOP", suppress: true), now: Self.now)
         #expect(stop?.row == .failed(id: 1, error: .provider(code: "21610", message: "the recipient replied STOP")))
         #expect(stop?.suppress == SuppressionRequest(scope: .tenant(7), channel: .sms, address: "+447700900001", reason: "STOP reply"))
-        let missing = Self.rules.resolve(Self.row(), .permanent(code: "provider_not_configured", message: "set the SID", suppress: false), now: Self.now)
+        let missing = Self.rules.resolve(
+            Self.row(), .permanent(code: "provider_not_configured", message: "set the SID", suppress: false), now: Self.now)
         #expect(missing?.row == .failed(id: 1, error: .providerNotConfigured) && missing?.suppress == nil)
         #expect(RowFailure.providerNotConfigured.storedText == "provider_not_configured")
     }
@@ -61,7 +64,9 @@ struct OutcomeRulesTests {
     @Test func theLookupAfterAnUnknownAnswerDecidesWhatItWas() {
         let unknown = SendOutcome.unknown(code: "timeout", message: "no answer")
         #expect(OutcomeRules.afterLookup(unknown, .found(providerID: "SM9")) == .sent(providerID: "SM9"))
-        #expect(OutcomeRules.afterLookup(unknown, .notFound) == .retryable(code: "unknown_outcome", message: "no answer; not found by lookup", retryAfter: nil))
+        #expect(
+            OutcomeRules.afterLookup(unknown, .notFound)
+                == .retryable(code: "unknown_outcome", message: "no answer; not found by lookup", retryAfter: nil))
         #expect(OutcomeRules.afterLookup(unknown, .unsupported) == unknown && OutcomeRules.afterLookup(unknown, .failed("503")) == unknown)
         #expect(RowFailure.unknownOutcome.storedText == "unknown_outcome: no answer; not found by lookup")
     }
@@ -77,7 +82,8 @@ struct OutcomeRulesTests {
         let tally = Self.rules.tally(
             [
                 (Self.row(1), .sent(providerID: "SM1")), (Self.row(2), .permanent(code: "21610", message: "STOP", suppress: true)),
-                (Self.row(3), .retryable(code: "30003", message: "unreachable", retryAfter: nil)), (Self.row(4), .unknown(code: "timeout", message: "")),
+                (Self.row(3), .retryable(code: "30003", message: "unreachable", retryAfter: nil)),
+                (Self.row(4), .unknown(code: "timeout", message: "")),
                 (Self.row(5), nil),
             ], now: Self.now)
         #expect(tally.results.map(\.id) == [1, 2, 3, 5])

@@ -23,12 +23,13 @@ struct AutomationTests {
                 CampaignDraft(channel: .sms, name: "Held", segment: Segment(type: .allCustomers), body: "Hi", holdoutPercent: 20))
             #expect(campaign.status == .queued)
             let held = try await fixture.pool.withConnection { db in
-                Set(try await db.query(
-                    """
-                    SELECT customer_id FROM wpe_bkntc_campaign_logs
-                    WHERE campaign_id = \(campaign.id) AND status = 'skipped' AND last_error = 'holdout'
-                    """
-                ).map { try $0.decode("customer_id", as: Int.self) })
+                Set(
+                    try await db.query(
+                        """
+                        SELECT customer_id FROM wpe_bkntc_campaign_logs
+                        WHERE campaign_id = \(campaign.id) AND status = 'skipped' AND last_error = 'holdout'
+                        """
+                    ).map { try $0.decode("customer_id", as: Int.self) })
             }
             // Within ±2 percentage points of 20 % of 10,000.
             #expect((1_800...2_200).contains(held.count), "\(held.count) held out")
@@ -59,7 +60,9 @@ struct AutomationTests {
         try await EngineFixture.with("birthday", customers: 8) { fixture in
             try await fixture.pool.withConnection { db in
                 try await db.execute("INSERT INTO wpe_options (option_name, option_value) VALUES ('timezone_string', 'Europe/London')")
-                for (id, birthdate) in [(1, "1990-06-02"), (2, "1985-06-03"), (3, "2000-06-04"), (4, "1990-06-02"), (5, "1970-06-01"), (6, "1999-12-25")] {
+                for (id, birthdate) in [
+                    (1, "1990-06-02"), (2, "1985-06-03"), (3, "2000-06-04"), (4, "1990-06-02"), (5, "1970-06-01"), (6, "1999-12-25"),
+                ] {
                     try await db.execute("UPDATE wpe_bkntc_customers SET birthdate = \(birthdate) WHERE id = \(id)")
                 }
             }
@@ -96,8 +99,10 @@ struct AutomationTests {
                 // Customers 1–3 last came 100+ days ago (lapsed now); 4's last visit is 88 days old,
                 // still inside the 90 days on day 2 (the edge counts, as in §5) and lapsed on day 3
                 // (run 4); 5 comes back regularly; 6 never booked.
-                let visits: [(Int, Int)] = [(1, start - 200 * day), (2, start - 120 * day), (3, start - 100 * day), (4, start - 88 * day),
-                                            (5, start - 100 * day), (5, start - 5 * day)]
+                let visits: [(Int, Int)] = [
+                    (1, start - 200 * day), (2, start - 120 * day), (3, start - 100 * day), (4, start - 88 * day),
+                    (5, start - 100 * day), (5, start - 5 * day),
+                ]
                 for (index, visit) in visits.enumerated() {
                     try await db.execute(
                         """
@@ -131,8 +136,10 @@ struct AutomationTests {
             #expect(stored.currentRun == 5 && stored.repeatRule == RepeatRule(oncePerCustomer: true))
             // The runs with nobody new ended at once (no rows), and the automation went on.
             let rows = try await fixture.pool.withConnection { db in
-                try await db.query("SELECT run, COUNT(*) AS n FROM wpe_bkntc_campaign_logs WHERE campaign_id = \(campaign.id) GROUP BY run ORDER BY run")
-                    .map { (try $0.decode("run", as: Int.self), try $0.decode("n", as: Int.self)) }
+                try await db.query(
+                    "SELECT run, COUNT(*) AS n FROM wpe_bkntc_campaign_logs WHERE campaign_id = \(campaign.id) GROUP BY run ORDER BY run"
+                )
+                .map { (try $0.decode("run", as: Int.self), try $0.decode("n", as: Int.self)) }
             }
             #expect(rows.map(\.0) == [1, 4] && rows.map(\.1) == [3, 1])
         }

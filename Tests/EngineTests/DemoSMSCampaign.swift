@@ -26,7 +26,8 @@ struct DemoSMSCampaign {
         let campaigns = MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         let draft = CampaignDraft(channel: .sms, name: name, segment: Segment(type: .allCustomers), body: "Hi {customer_first_name}")
         let created = try await campaigns.create(scope: .singleSite, draft: draft, createdBy: 1).campaign
-        let total = try await campaigns.send(scope: .singleSite, id: created.id, access: AccessCheck(.send, in: everything), by: nil).campaign.totalCount
+        let total = try await campaigns.send(scope: .singleSite, id: created.id, access: AccessCheck(.send, in: everything), by: nil).campaign
+            .totalCount
         return DemoSMSCampaign(campaigns: campaigns, id: created.id, total: total)
     }
 

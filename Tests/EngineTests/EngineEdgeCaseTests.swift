@@ -41,7 +41,9 @@ struct EngineEdgeCaseTests {
             }
             let draft = CampaignDraft(channel: .sms, name: "Again", segment: Segment(type: .allCustomers), body: "Hi")
             let edit = AccessCheck(.create, in: .everything(planChannels: nil))
-            await #expect(throws: DomainError.self) { try await fixture.campaigns.update(scope: .singleSite, id: campaign.id, draft: draft, access: edit, by: nil) }
+            await #expect(throws: DomainError.self) {
+                try await fixture.campaigns.update(scope: .singleSite, id: campaign.id, draft: draft, access: edit, by: nil)
+            }
             // Sent but not yet counted as an attempt (its batch has not recorded): still a send.
             try await fixture.pool.withConnection { db in
                 try await db.execute("UPDATE wpe_bkntc_campaign_logs SET status = 'sent' WHERE campaign_id = \(campaign.id) AND status = 'sending'")

@@ -103,7 +103,12 @@ struct EngineFixture {
         try await pool.withConnection { db in
             try await db.query(
                 "SELECT address, status, attempts, next_attempt_at, last_error FROM wpe_bkntc_campaign_logs WHERE campaign_id = \(campaignID) ORDER BY id"
-            ).map { (try $0.decode("address"), try $0.decode("status"), try $0.decode("attempts"), try $0.decode("next_attempt_at"), try $0.decode("last_error")) }
+            ).map {
+                (
+                    try $0.decode("address"), try $0.decode("status"), try $0.decode("attempts"), try $0.decode("next_attempt_at"),
+                    try $0.decode("last_error")
+                )
+            }
         }
     }
 
@@ -116,4 +121,3 @@ struct EngineFixture {
         try await campaigns.view(scope: .singleSite, id: id, access: AccessCheck(.read, in: .everything(planChannels: nil))).campaign
     }
 }
-

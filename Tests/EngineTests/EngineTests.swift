@@ -21,7 +21,8 @@ struct EngineTests {
             #expect(try await fixture.rows(campaign.id).allSatisfy { $0.status == "sent" && $0.attempts == 1 })
             #expect(try await fixture.status(campaign.id) == .completed)
             let progress = try await fixture.campaigns.progress(
-                scope: .singleSite, id: campaign.id, run: nil, access: AccessCheck(.read, in: .everything(planChannels: nil))).progress
+                scope: .singleSite, id: campaign.id, run: nil, access: AccessCheck(.read, in: .everything(planChannels: nil))
+            ).progress
             #expect(progress.sent == 60 && progress.pending == 0 && progress.stage == .done && progress.sentLastMinute == 60)
         }
     }

@@ -2,8 +2,8 @@ import Campaigns
 import Engine
 import Foundation
 import Logging
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 /// The engine's decisions on the in-memory store: no database, milliseconds per test.

@@ -160,8 +160,12 @@ struct SoakTests {
 
         let rows = try await pool.withConnection { db in
             try await db.query("SELECT address, status, attempts, provider_message_id FROM wps_bkntc_campaign_logs WHERE campaign_id = \(demo.id)")
-                .map { (address: try $0.decode("address", as: String.self), status: try $0.decode("status", as: String.self),
-                        attempts: try $0.decode("attempts", as: Int.self), sid: try $0.decode("provider_message_id", as: String?.self)) }
+                .map {
+                    (
+                        address: try $0.decode("address", as: String.self), status: try $0.decode("status", as: String.self),
+                        attempts: try $0.decode("attempts", as: Int.self), sid: try $0.decode("provider_message_id", as: String?.self)
+                    )
+                }
         }
         let received = fake.messages
         let faults = fake.faultCounts
@@ -184,16 +188,21 @@ struct SoakTests {
         // A failed row is one whose every attempt failed: the first, then one per retry delay.
         #expect(rows.filter { $0.status == "failed" }.allSatisfy { $0.attempts == 3 }, "failures used every retry")
         let everyKind = Self.environment["BKNTC_SOAK_SLOW_PERCENT"] == nil && Self.environment["BKNTC_SOAK_ERROR_PERCENT"] == nil
-        #expect(!Self.faults || !everyKind || ((faults["500"] ?? 0) > 0 && (faults["slow"] ?? 0) > 0 && (faults["429"] ?? 0) > 0), "every kind of fault happened")
-        print(String(format: "soak: CPU per 1,000 messages: MariaDB %.2f s, the replicas %.2f s", databaseCPU * 1000 / Double(max(1, received.count)),
-                     replicaCPU * 1000 / Double(max(1, received.count))))
+        #expect(
+            !Self.faults || !everyKind || ((faults["500"] ?? 0) > 0 && (faults["slow"] ?? 0) > 0 && (faults["429"] ?? 0) > 0),
+            "every kind of fault happened")
+        print(
+            String(
+                format: "soak: CPU per 1,000 messages: MariaDB %.2f s, the replicas %.2f s", databaseCPU * 1000 / Double(max(1, received.count)),
+                replicaCPU * 1000 / Double(max(1, received.count))))
         if Self.faults { Self.checkRetryDelays(fake.attempts, disruptions: disruptions) }
         if Self.environment["BKNTC_SOAK_TIMELINE"] == "1", let first = fake.attempts.first.map(\.at) {
             // Creates per second over the run, to see where the time goes.
             let perSecond = Dictionary(grouping: fake.attempts) { Int($0.at.timeIntervalSince(first)) }.mapValues(\.count)
             print("soak: creates per second: " + (0...(perSecond.keys.max() ?? 0)).map { "\(perSecond[$0] ?? 0)" }.joined(separator: " "))
             let journal = fake.attempts.map { "\($0.to),\($0.at.timeIntervalSince(first)),\($0.answer)" }.joined(separator: "\n")
-            try? journal.write(toFile: FileManager.default.temporaryDirectory.appendingPathComponent("soak-attempts.csv").path, atomically: true, encoding: .utf8)
+            try? journal.write(
+                toFile: FileManager.default.temporaryDirectory.appendingPathComponent("soak-attempts.csv").path, atomically: true, encoding: .utf8)
             try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("soak-serve.log"))
             try? FileManager.default.copyItem(at: log, to: FileManager.default.temporaryDirectory.appendingPathComponent("soak-serve.log"))
         }
@@ -246,8 +255,11 @@ struct SoakTests {
         }
         lateness.sort()
         func percentile(_ p: Double) -> Double { lateness.isEmpty ? 0 : lateness[min(lateness.count - 1, Int(Double(lateness.count) * p))] }
-        print(String(format: "soak: %d retries after a 500 or 429 within a lease, later than their delay by p50 %.2f s, p99 %.2f s, max %.2f s; %d early; %d more a lease or more later; %d around a kill or the database crash",
-                     lateness.count, percentile(0.5), percentile(0.99), lateness.last ?? 0, early.count, afterALease, aroundADisruption))
+        print(
+            String(
+                format:
+                    "soak: %d retries after a 500 or 429 within a lease, later than their delay by p50 %.2f s, p99 %.2f s, max %.2f s; %d early; %d more a lease or more later; %d around a kill or the database crash",
+                lateness.count, percentile(0.5), percentile(0.99), lateness.last ?? 0, early.count, afterALease, aroundADisruption))
         #expect(!lateness.isEmpty, "retries happened")
         #expect(early.isEmpty, "retries earlier than their delay: \(early.prefix(5))")
     }

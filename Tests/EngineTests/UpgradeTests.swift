@@ -1,4 +1,3 @@
-@testable import CampaignStore
 import Campaigns
 import DemoData
 import Engine
@@ -7,6 +6,8 @@ import MariaDB
 import Schema
 import TestSupport
 import Testing
+
+@testable import CampaignStore
 
 /// Upgrades (DESIGN §3): a database written by the first release (migrations 0001–0003, before
 /// the engine) is migrated to the current schema with its data intact, and the campaign it had

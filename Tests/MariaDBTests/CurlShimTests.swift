@@ -19,12 +19,15 @@ struct CurlShimTests {
         #expect(bkntc_curl_setopt_string(handle, CURLOPT_URL, url.absoluteString) == CURLE_OK)
         #expect(bkntc_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, 5000) == CURLE_OK)
         #expect(bkntc_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(sink).toOpaque()) == CURLE_OK)
-        #expect(bkntc_curl_setopt_write_function(handle) { data, size, count, context in
-            let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
-            let length = size * count
-            data!.withMemoryRebound(to: UInt8.self, capacity: length) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
-            return length
-        } == CURLE_OK)
+        #expect(
+            bkntc_curl_setopt_write_function(handle) { data, size, count, context in
+                let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
+                let length = size * count
+                data!.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                }
+                return length
+            } == CURLE_OK)
         #expect(curl_easy_perform(handle) == CURLE_OK)
         #expect(String(decoding: sink.bytes, as: UTF8.self) == content)
         // A missing file is an error code, not a crash.

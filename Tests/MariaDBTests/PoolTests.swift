@@ -245,9 +245,10 @@ struct ConnectionSetupTests {
         var configuration = try TestDatabase.configuration(database: "", maxConnections: 2)
         configuration.sessionStatements = ["SET SESSION tmp_table_size = 33554432", "SET SESSION sql_mode = 'ANSI_QUOTES'"]
         let pool = MariaDBPool(configuration: configuration, logger: TestDatabase.logger)
-        let row = try #require(try await pool.withConnection { db in
-            try await db.queryFirst("SELECT @@session.time_zone AS tz, @@session.tmp_table_size AS tmp, @@session.sql_mode AS mode")
-        })
+        let row = try #require(
+            try await pool.withConnection { db in
+                try await db.queryFirst("SELECT @@session.time_zone AS tz, @@session.tmp_table_size AS tmp, @@session.sql_mode AS mode")
+            })
         #expect(try row.decode("tz", as: String.self) == "+00:00")
         #expect(try row.decode("tmp", as: Int.self) == 33_554_432)
         #expect(try row.decode("mode", as: String.self) == "ANSI_QUOTES")

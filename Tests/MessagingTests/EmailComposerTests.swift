@@ -62,18 +62,19 @@ struct EmailComposerTests {
         let message = try Message(EmailComposer.compose(Self.content(fromName: #"Salon "Best" \ Co"#)))
         let boundary = try #require(message.boundary)
         #expect(boundary.hasPrefix("=_bkntc_"))
-        #expect(message.headerLines == [
-            "Date: Tue, 01 Dec 2026 11:00:00 +0000",
-            "Message-ID: <abc-123@example.com>",
-            #"From: "Salon \"Best\" \\ Co" <salon@example.com>"#,
-            "To: <ada@example.com>",
-            "Subject: Hello",
-            "MIME-Version: 1.0",
-            "List-Unsubscribe: <\(Self.unsubscribeURL)>,",
-            " <mailto:salon@example.com?subject=unsubscribe>",
-            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
-        ])
+        #expect(
+            message.headerLines == [
+                "Date: Tue, 01 Dec 2026 11:00:00 +0000",
+                "Message-ID: <abc-123@example.com>",
+                #"From: "Salon \"Best\" \\ Co" <salon@example.com>"#,
+                "To: <ada@example.com>",
+                "Subject: Hello",
+                "MIME-Version: 1.0",
+                "List-Unsubscribe: <\(Self.unsubscribeURL)>,",
+                " <mailto:salon@example.com?subject=unsubscribe>",
+                "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+                "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+            ])
     }
 
     @Test func fromIsBareAddressWithoutName() throws {
@@ -111,8 +112,10 @@ struct EmailComposerTests {
         for line in message.headerLines where !line.hasPrefix(" ") {
             let name = line.prefix(while: { $0 != ":" })
             #expect(
-                ["Date", "Message-ID", "From", "To", "Subject", "MIME-Version", "List-Unsubscribe",
-                 "List-Unsubscribe-Post", "Content-Type"].contains(String(name)),
+                [
+                    "Date", "Message-ID", "From", "To", "Subject", "MIME-Version", "List-Unsubscribe",
+                    "List-Unsubscribe-Post", "Content-Type",
+                ].contains(String(name)),
                 "unexpected header line \(line)")
         }
         #expect(message.header("Subject") == "Hi Bcc: evil@example.com body")
@@ -154,8 +157,9 @@ struct EmailComposerTests {
 
     @Test func listUnsubscribeWithMailto() throws {
         let message = try Message(EmailComposer.compose(Self.content()))
-        #expect(message.header("List-Unsubscribe")
-            == "<\(Self.unsubscribeURL)>, <mailto:salon@example.com?subject=unsubscribe>")
+        #expect(
+            message.header("List-Unsubscribe")
+                == "<\(Self.unsubscribeURL)>, <mailto:salon@example.com?subject=unsubscribe>")
         #expect(message.header("List-Unsubscribe-Post") == "List-Unsubscribe=One-Click")
     }
 
@@ -185,10 +189,11 @@ struct EmailComposerTests {
         #expect(bodyLines.filter { $0 == "--\(boundary)" }.count == 2)
         #expect(bodyLines.filter { $0 == "--\(boundary)--" }.count == 1)
         #expect(message.body.hasSuffix("\r\n--\(boundary)--\r\n"))
-        #expect(message.parts.map(\.headers) == [
-            ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
-            ["Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
-        ])
+        #expect(
+            message.parts.map(\.headers) == [
+                ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
+                ["Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
+            ])
         for part in message.parts {
             #expect(!part.encoded.contains(boundary))
         }
@@ -254,10 +259,11 @@ struct EmailComposerTests {
         let message = try Message(EmailComposer.compose(Self.content(body: body)))
         #expect(message.htmlPart.components(separatedBy: "<html").count == 2)
         #expect(message.htmlPart.hasPrefix("<!DOCTYPE html>\r\n<html><head>"))
-        #expect(message.htmlPart.contains(
-            "<p>Hi</p><p style=\"margin:24px 0 0;font-size:12px;line-height:1.5;color:#6b7280;\">"
-                + "<a href=\"https://campaigns.example.com/unsubscribe/tok_123?a=1&amp;b=2\" "
-                + "style=\"color:#6b7280;\">Unsubscribe</a></p>\r\n</body></html>"))
+        #expect(
+            message.htmlPart.contains(
+                "<p>Hi</p><p style=\"margin:24px 0 0;font-size:12px;line-height:1.5;color:#6b7280;\">"
+                    + "<a href=\"https://campaigns.example.com/unsubscribe/tok_123?a=1&amp;b=2\" "
+                    + "style=\"color:#6b7280;\">Unsubscribe</a></p>\r\n</body></html>"))
         #expect(message.textPart == "Hi\r\n\r\n-- \r\nUnsubscribe: \(Self.unsubscribeURL)\r\n")
     }
 
@@ -265,8 +271,9 @@ struct EmailComposerTests {
         let body = "Hi <script>alert(1)</script> & \"you\"\nBye"
         let message = try Message(EmailComposer.compose(Self.content(body: body, unsubscribeURL: nil)))
         #expect(message.textPart == "Hi <script>alert(1)</script> & \"you\"\r\nBye")
-        #expect(message.htmlPart.contains(
-            "Hi &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;you&quot;<br>\r\nBye"))
+        #expect(
+            message.htmlPart.contains(
+                "Hi &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;you&quot;<br>\r\nBye"))
         #expect(!message.htmlPart.contains("<script"))
         #expect(message.htmlPart.hasPrefix("<!DOCTYPE html>"))
     }
@@ -274,8 +281,9 @@ struct EmailComposerTests {
     @Test func englishFooterByDefault() throws {
         let message = try Message(EmailComposer.compose(Self.content()))
         #expect(message.textPart.hasSuffix("see you soon.\r\n\r\n-- \r\nUnsubscribe: \(Self.unsubscribeURL)\r\n"))
-        #expect(message.htmlPart.contains(
-            "<a href=\"https://campaigns.example.com/unsubscribe/tok_123?a=1&amp;b=2\" style=\"color:#6b7280;\">Unsubscribe</a></p>\r\n</body>"))
+        #expect(
+            message.htmlPart.contains(
+                "<a href=\"https://campaigns.example.com/unsubscribe/tok_123?a=1&amp;b=2\" style=\"color:#6b7280;\">Unsubscribe</a></p>\r\n</body>"))
     }
 
     @Test func germanFooterForGermanLocale() throws {
@@ -315,8 +323,9 @@ struct EmailComposerTests {
             <a href="#">Top</a> <a href="">Empty</a> <a href='mailto:ada@example.com'>ada@example.com</a> \
             <a href="https://x.test/logo"><img src="l.png" alt=""></a>
             """
-        #expect(EmailComposer.plainText(fromHTML: html)
-            == "Book (https://x.test/a) https://x.test/b Top Empty ada@example.com https://x.test/logo")
+        #expect(
+            EmailComposer.plainText(fromHTML: html)
+                == "Book (https://x.test/a) https://x.test/b Top Empty ada@example.com https://x.test/logo")
     }
 
     @Test func plainTextEntitiesAndWhitespace() {

@@ -32,7 +32,11 @@ struct SMTPSenderTests {
         let server = try SMTPSenderTestsServer.fromEnvironment()
         let (sender, transport) = Self.sender(server, security: .none, port: server.port)
         let to = "ann.\(UUID().uuidString.prefix(8))@example.com"
-        guard case .sent = await sender.send(Self.message(to)) else { Issue.record("not sent"); await transport.shutdown(); return }
+        guard case .sent = await sender.send(Self.message(to)) else {
+            Issue.record("not sent")
+            await transport.shutdown()
+            return
+        }
         await transport.shutdown()
         let received = try server.received(for: to)
         let (raw, envelope) = try #require(received.first)
@@ -72,7 +76,10 @@ struct SMTPSenderTests {
                 publicURL: nil, secret: "a-test-secret-of-32-characters!!", clock: SystemClock(), logger: Logger(label: "test"))
             let to = "ssrf-\(UUID().uuidString.prefix(8))@example.com"
             let outcome = await sender.send(Self.message(to))
-            guard case .permanent(let code, let message, false) = outcome else { Issue.record("\(host): \(outcome)"); continue }
+            guard case .permanent(let code, let message, false) = outcome else {
+                Issue.record("\(host): \(outcome)")
+                continue
+            }
             #expect(code.rawValue == StatusReason.providerNotConfigured.rawValue && message.contains("SMTP host in Booknetic → Settings → Email"))
             #expect(try server.received(for: to).isEmpty, "\(host): nothing reached the server")
         }
@@ -87,7 +94,10 @@ struct SMTPSenderTests {
                 publicURL: nil, secret: "a-test-secret-of-32-characters!!", clock: SystemClock(), logger: Logger(label: "test"))
             sender.allowPrivateHosts = allowed
             let to = "trusted-\(UUID().uuidString.prefix(8))@example.com"
-            guard case .sent = await sender.send(Self.message(to)) else { Issue.record("\(level) \(allowed): not sent"); continue }
+            guard case .sent = await sender.send(Self.message(to)) else {
+                Issue.record("\(level) \(allowed): not sent")
+                continue
+            }
             #expect(try server.received(for: to).count == 1)
         }
     }
@@ -98,7 +108,9 @@ struct SMTPSenderTests {
         let first = "tls1.\(UUID().uuidString.prefix(8))@example.com"
         let second = "tls2.\(UUID().uuidString.prefix(8))@example.com"
         guard case .sent = await sender.send(Self.message(first)), case .sent = await sender.send(Self.message(second)) else {
-            Issue.record("not sent over STARTTLS"); await transport.shutdown(); return
+            Issue.record("not sent over STARTTLS")
+            await transport.shutdown()
+            return
         }
         await transport.shutdown()
         let a = try #require(try server.received(for: first).first?.envelope)
@@ -111,7 +123,10 @@ struct SMTPSenderTests {
         let third = "tls3.\(UUID().uuidString.prefix(8))@example.com"
         let outcome = await untrusting.send(Self.message(third))
         await other.shutdown()
-        guard case .retryable("smtp_connection", _, _) = outcome else { Issue.record("untrusted certificate gave \(outcome)"); return }
+        guard case .retryable("smtp_connection", _, _) = outcome else {
+            Issue.record("untrusted certificate gave \(outcome)")
+            return
+        }
         #expect(try server.received(for: third).isEmpty)
     }
 
@@ -119,10 +134,14 @@ struct SMTPSenderTests {
         let server = try SMTPSenderTestsServer.fromEnvironment()
         let (sender, transport) = Self.sender(server, security: .none, port: server.port)
         guard case .permanent("smtp_550", _, true) = await sender.send(Self.message("unknown@example.com")) else {
-            Issue.record("550 user unknown must be permanent and suppress"); await transport.shutdown(); return
+            Issue.record("550 user unknown must be permanent and suppress")
+            await transport.shutdown()
+            return
         }
         guard case .retryable("smtp_451", _, nil) = await sender.send(Self.message("busy@example.com")) else {
-            Issue.record("451 must be retryable"); await transport.shutdown(); return
+            Issue.record("451 must be retryable")
+            await transport.shutdown()
+            return
         }
         await transport.shutdown()
     }

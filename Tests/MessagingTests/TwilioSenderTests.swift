@@ -40,7 +40,10 @@ struct TwilioSenderTests {
     @Test func sendsTheCreateRequestTwilioExpects() async throws {
         try await Self.withSender { sender, fake in
             let outcome = await sender.send(Self.message("+4915112345678"))
-            guard case .sent(let sid) = outcome else { Issue.record("not sent: \(outcome)"); return }
+            guard case .sent(let sid) = outcome else {
+                Issue.record("not sent: \(outcome)")
+                return
+            }
             let stored = try #require(fake.messages.first)
             #expect(stored.sid == sid && sid.hasPrefix("SM"))
             #expect(stored.to == "+4915112345678" && stored.from == "+15005550006")
@@ -94,10 +97,15 @@ struct TwilioSenderTests {
     @Test func twilioMagicNumbersAndWhatsappWindow() async throws {
         try await Self.withSender { sender, fake in
             #expect(await permanentCode(sender.send(Self.message("+15005550001"))) == "21211")
-            #expect(await sender.send(Self.message("+15005550004")) == .permanent(code: "21610", message: "the recipient replied STOP", suppress: true), "Twilio's own words stay in the log")
+            #expect(
+                await sender.send(Self.message("+15005550004")) == .permanent(code: "21610", message: "the recipient replied STOP", suppress: true),
+                "Twilio's own words stay in the log")
             fake.script("+4915100000002", .error(status: 400, code: 63016, message: "outside window"))
             let outcome = await sender.send(Self.message("+4915100000002", channel: .whatsapp))
-            guard case .permanent("63016", let text, false) = outcome else { Issue.record("\(outcome)"); return }
+            guard case .permanent("63016", let text, false) = outcome else {
+                Issue.record("\(outcome)")
+                return
+            }
             #expect(text.contains("24-hour window"))
         }
     }
@@ -107,12 +115,21 @@ struct TwilioSenderTests {
             fake.script("+4915100000003", .rateLimited(retryAfter: 42))
             #expect(await sender.send(Self.message("+4915100000003")) == .throttled(code: "20429", retryAfter: 42))
             fake.script("+4915100000004", .serverError)
-            guard case .retryable("20500", _, nil) = await sender.send(Self.message("+4915100000004")) else { Issue.record("500"); return }
+            guard case .retryable("20500", _, nil) = await sender.send(Self.message("+4915100000004")) else {
+                Issue.record("500")
+                return
+            }
             // Accepted but no answer in time, or the connection dropped: the outcome is unknown.
             fake.script("+4915100000005", .slow(seconds: 3))
-            guard case .unknown = await sender.send(Self.message("+4915100000005")) else { Issue.record("slow"); return }
+            guard case .unknown = await sender.send(Self.message("+4915100000005")) else {
+                Issue.record("slow")
+                return
+            }
             fake.script("+4915100000006", .drop)
-            guard case .unknown = await sender.send(Self.message("+4915100000006")) else { Issue.record("drop"); return }
+            guard case .unknown = await sender.send(Self.message("+4915100000006")) else {
+                Issue.record("drop")
+                return
+            }
         }
     }
 
@@ -122,7 +139,8 @@ struct TwilioSenderTests {
             transport: transport, apiBase: "http://127.0.0.1:9", providers: StaticProviders(accountSID: "AC1", authToken: "t"),
             publicURL: nil, logger: Logger(label: "test"))
         guard case .retryable("connection", _, nil) = await closed.send(Self.message("+4915112345678")) else {
-            Issue.record("connection refused should be retryable"); return
+            Issue.record("connection refused should be retryable")
+            return
         }
         await transport.shutdown()
         let strict = CurlTransport(policy: TransportPolicy(totalTimeout: 2, allowPlainHTTP: false), threads: 1)
@@ -130,7 +148,8 @@ struct TwilioSenderTests {
             transport: strict, apiBase: "http://127.0.0.1:9", providers: StaticProviders(accountSID: "AC1", authToken: "t"),
             publicURL: nil, logger: Logger(label: "test"))
         guard case .permanent("transport", _, false) = await refused.send(Self.message("+4915112345678")) else {
-            Issue.record("plain http must be refused"); return
+            Issue.record("plain http must be refused")
+            return
         }
         await strict.shutdown()
     }
@@ -144,7 +163,10 @@ struct TwilioSenderTests {
         let outcome = await sender.send(Self.message("+4915112345678"))
         await transport.shutdown()
         await fake.stop()
-        guard case .permanent("20003", let text, false) = outcome else { Issue.record("\(outcome)"); return }
+        guard case .permanent("20003", let text, false) = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
         #expect(text.contains("Auth Token"))
         #expect(fake.messages.isEmpty)
     }
@@ -164,7 +186,10 @@ struct TwilioSenderTests {
                     sid: "SMother", accountSID: fake.accountSID, to: message.to, from: "+15005550006", body: "another text",
                     created: claim.addingTimeInterval(5)))
             #expect(await sender.lookup(message) == .notFound)
-            guard case .sent(let sid) = await sender.send(message) else { Issue.record("not sent"); return }
+            guard case .sent(let sid) = await sender.send(message) else {
+                Issue.record("not sent")
+                return
+            }
             #expect(await sender.lookup(message) == .found(providerID: sid))
         }
     }

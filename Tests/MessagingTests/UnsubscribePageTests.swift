@@ -22,10 +22,12 @@ struct UnsubscribePageTests {
         #expect(html.contains("<title>Unsubscribe – Salon Ada</title>"))
         #expect(html.contains("<p class=\"sender\">Salon Ada</p>"))
         #expect(html.contains("<h1>Unsubscribe from these emails?</h1>"))
-        #expect(html.contains(
-            "<p>Confirm that you no longer want to receive these emails at <strong>ada@example.com</strong>.</p>"))
-        #expect(html.contains(
-            "<form method=\"post\" action=\"/unsubscribe/tok_1\">\n<button type=\"submit\">Unsubscribe</button>\n</form>"))
+        #expect(
+            html.contains(
+                "<p>Confirm that you no longer want to receive these emails at <strong>ada@example.com</strong>.</p>"))
+        #expect(
+            html.contains(
+                "<form method=\"post\" action=\"/unsubscribe/tok_1\">\n<button type=\"submit\">Unsubscribe</button>\n</form>"))
         #expect(html.hasSuffix("</html>\n"))
     }
 

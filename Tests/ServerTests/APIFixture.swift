@@ -1,7 +1,7 @@
 import CampaignStore
-import DemoData
 import Campaigns
 import Crypto
+import DemoData
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -19,7 +19,8 @@ enum APIFixture {
     static let secret = "test-secret-0123456789abcdef"
 
     enum User: Int, CaseIterable {
-        case admin = 1, ownerOne = 10, ownerTwo = 20, marketingStaff = 30, plainStaff = 31, emailSender = 32, whatsappEditor = 33, customer = 40, stranger = 50, malformed = 60
+        case admin = 1, ownerOne = 10, ownerTwo = 20, marketingStaff = 30, plainStaff = 31, emailSender = 32, whatsappEditor = 33, customer = 40,
+            stranger = 50, malformed = 60
     }
 
     static func make(
@@ -28,15 +29,20 @@ enum APIFixture {
         let pool = try await TestDatabase.create(label)
         try await BookneticFixture.install(pool: pool, prefix: prefix)
         try await Migrator(pool: pool, prefix: prefix, logger: TestDatabase.logger).migrate()
-        let pro = #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"-1"}}"#
+        let pro =
+            #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"-1"}}"#
         let starter = #"{"capabilities":{"sms_campaigns":"off","email_campaigns":"on"},"limits":{}}"#
         let expired = #"{"capabilities":{"email_campaigns":"on"},"limits":{}}"#
-        let marketing = #"{"sms_campaigns":"on","sms_campaigns_create":"on","sms_campaigns_send":"all","sms_campaign_logs":"my","sms_campaign_templates":"on","sms_campaign_suppressions":"on","sms_campaigns_delete":"off","email_campaigns":"off"}"#
+        let marketing =
+            #"{"sms_campaigns":"on","sms_campaigns_create":"on","sms_campaigns_send":"all","sms_campaign_logs":"my","sms_campaign_templates":"on","sms_campaign_suppressions":"on","sms_campaigns_delete":"off","email_campaigns":"off"}"#
         try await pool.withConnection { db in
             for (id, name, permissions, expirePlan) in [(1, "Pro", pro, 0), (2, "Starter", starter, 0), (3, "Expired", expired, 1)] {
-                try await db.execute("INSERT INTO wpa_bkntc_plans (id, name, permissions, expire_plan) VALUES (\(id),\(name),\(permissions),\(expirePlan))")
+                try await db.execute(
+                    "INSERT INTO wpa_bkntc_plans (id, name, permissions, expire_plan) VALUES (\(id),\(name),\(permissions),\(expirePlan))")
             }
-            for (id, owner, plan, expires) in [(1, 10, 1, "2099-01-01"), (2, 20, 2, "2099-01-01"), (3, 70, 1, "2020-01-01"), (4, 80, 99, "2099-01-01")] {
+            for (id, owner, plan, expires) in [
+                (1, 10, 1, "2099-01-01"), (2, 20, 2, "2099-01-01"), (3, 70, 1, "2020-01-01"), (4, 80, 99, "2099-01-01"),
+            ] {
                 try await db.execute("INSERT INTO wpa_bkntc_tenants (id, user_id, plan_id, expires_in) VALUES (\(id),\(owner),\(plan),\(expires))")
             }
             let roles: [(Int, String)] = [
@@ -50,9 +56,11 @@ enum APIFixture {
                 try await db.execute("INSERT INTO wpa_usermeta (user_id, meta_key, meta_value) VALUES (\(user), 'wpa_capabilities', \(value))")
             }
             try await db.execute(
-                "INSERT INTO wpa_bkntc_staff (id, name, user_id, tenant_id) VALUES (1, 'Mona', 30, 1), (2, 'Pete', 31, 1), (3, 'Erin', 32, 1), (4, 'Will', 33, 1)")
+                "INSERT INTO wpa_bkntc_staff (id, name, user_id, tenant_id) VALUES (1, 'Mona', 30, 1), (2, 'Pete', 31, 1), (3, 'Erin', 32, 1), (4, 'Will', 33, 1)"
+            )
             let emailSender = #"{"email_campaigns":"on","email_campaigns_send":"on"}"#
-            let whatsappEditor = #"{"whatsapp_campaigns":"on","whatsapp_campaigns_create":"all","whatsapp_campaign_templates":"on","sms_campaign_logs":"my"}"#
+            let whatsappEditor =
+                #"{"whatsapp_campaigns":"on","whatsapp_campaigns_create":"all","whatsapp_campaign_templates":"on","sms_campaign_logs":"my"}"#
             try await db.execute(
                 """
                 INSERT INTO wpa_bkntc_user_role_managers (name, staff, permissions, tenant_id) VALUES
@@ -62,7 +70,8 @@ enum APIFixture {
             for tenant in 1...3 {
                 for n in 1...6 {
                     try await db.execute(
-                        "INSERT INTO wpa_bkntc_customers (first_name, last_name, phone_number, email, tenant_id) VALUES (\("Cus\(n)"),\("T\(tenant)"),\("+44 7700 9\(tenant)000\(n)"),\("c\(n).t\(tenant)@example.com"),\(tenant))")
+                        "INSERT INTO wpa_bkntc_customers (first_name, last_name, phone_number, email, tenant_id) VALUES (\("Cus\(n)"),\("T\(tenant)"),\("+44 7700 9\(tenant)000\(n)"),\("c\(n).t\(tenant)@example.com"),\(tenant))"
+                    )
                 }
             }
         }
@@ -146,7 +155,10 @@ enum APIFixture {
         fieldNames: (tenant: String, user: String) = ("tenant", "user")
     ) -> String {
         let now = Int(Date().timeIntervalSince1970)
-        var payload: [String: JSONValue] = [fieldNames.user: .number(Double(user)), "iat": .number(Double(now)), "exp": .number(Double(now + lifetime)), "nonce": .string(UUID().uuidString)]
+        var payload: [String: JSONValue] = [
+            fieldNames.user: .number(Double(user)), "iat": .number(Double(now)), "exp": .number(Double(now + lifetime)),
+            "nonce": .string(UUID().uuidString),
+        ]
         if let tenant { payload[fieldNames.tenant] = .number(Double(tenant)) }
         let json = try! JSONEncoder().encode(JSONValue.object(payload))
         let part = base64URL(json)

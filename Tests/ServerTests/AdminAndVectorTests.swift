@@ -14,11 +14,21 @@ import Testing
 struct AdminAndVectorTests {
     struct Vectors: Decodable {
         struct Signature: Decodable { let timestamp, method, path, tenant, user, body, signature: String }
-        struct Launch: Decodable { let user: Int; let tenant: Int?; let now: Int; let nonce: String; let json: String; let token: String }
+        struct Launch: Decodable {
+            let user: Int
+            let tenant: Int?
+            let now: Int
+            let nonce: String
+            let json: String
+            let token: String
+        }
         let secret: String
         let signatures: [Signature]
         let launchTokens: [Launch]
-        enum CodingKeys: String, CodingKey { case secret, signatures, launchTokens = "launch_tokens" }
+        enum CodingKeys: String, CodingKey {
+            case secret, signatures
+            case launchTokens = "launch_tokens"
+        }
     }
 
     static func vectors() throws -> Vectors {
@@ -75,7 +85,8 @@ struct AdminAndVectorTests {
             }
             // The token's first part is exactly the JSON the PHP bridge writes.
             let part = String(v.token.split(separator: ".")[0])
-            let padded = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            let padded =
+                part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
                 + String(repeating: "=", count: (4 - part.count % 4) % 4)
             #expect(Data(base64Encoded: padded).map { String(decoding: $0, as: UTF8.self) } == v.json)
         }

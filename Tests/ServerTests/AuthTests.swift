@@ -35,7 +35,9 @@ struct AuthTests {
             #expect(try await status(APIFixture.signed(.get, path, tenant: 1, user: 1), path: "/api/v1/campaigns?channel=email&per_page=5") == 401)
             let body = #"{"channel":"sms","segment":{"type":"all_customers"}}"#
             let bodyHeaders = APIFixture.signed(.post, "/api/v1/segments/preview", tenant: 1, user: 1, body: body)
-            #expect(try await status(bodyHeaders, method: .post, path: "/api/v1/segments/preview", body: body.replacingOccurrences(of: "sms", with: "email")) == 401)
+            #expect(
+                try await status(
+                    bodyHeaders, method: .post, path: "/api/v1/segments/preview", body: body.replacingOccurrences(of: "sms", with: "email")) == 401)
             // Replay of a valid request.
             let once = APIFixture.signed(.post, "/api/v1/segments/preview", tenant: 1, user: 1, body: body)
             #expect(try await status(once, method: .post, path: "/api/v1/segments/preview", body: body) == 200)
@@ -97,19 +99,22 @@ struct AuthTests {
             }
             let after = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(theirID)", tenant: 2, user: 20)
             #expect(after.status == 200 && after.json?["status"]?.stringValue == "draft", "tenant 2's campaign is untouched")
-            #expect(try await APIFixture.call(client, .get, "/api/v1/templates?channel=email&q=Theirs", tenant: 2, user: 20)
-                .json?["total"]?.integerValue == 1)
+            #expect(
+                try await APIFixture.call(client, .get, "/api/v1/templates?channel=email&q=Theirs", tenant: 2, user: 20)
+                    .json?["total"]?.integerValue == 1)
             #expect(try await get(session + "x") == 401)
             // Revocation.
             let revoked = try await client.execute(
-                uri: "/api/v1/sessions/current", method: .delete, headers: [.authorization: "Bearer \(session)"]) { Int($0.status.code) }
+                uri: "/api/v1/sessions/current", method: .delete, headers: [.authorization: "Bearer \(session)"]
+            ) { Int($0.status.code) }
             #expect(revoked == 204)
             #expect(try await get(session) == 401)
             // Expiry: a session whose time is up is refused.
             let (_, other) = try await exchange(APIFixture.launchToken(tenant: 1, user: 1))
             let second = try #require(other?["session_token"]?.stringValue)
             try await pool.withConnection { db in
-                try await db.execute("UPDATE wpa_bkntc_campaign_sessions SET expires_at = '2000-01-01 00:00:00' WHERE id = \(String(second.prefix(32)))")
+                try await db.execute(
+                    "UPDATE wpa_bkntc_campaign_sessions SET expires_at = '2000-01-01 00:00:00' WHERE id = \(String(second.prefix(32)))")
             }
             #expect(try await get(second) == 401)
         }
@@ -138,7 +143,8 @@ struct RateLimitTests {
             for attempt in 1...5 {
                 var headers = APIFixture.signed(.get, "/api/v1/campaigns?try=\(attempt)", tenant: 1, user: 1, secret: "guess-\(attempt)-0123456789")
                 headers[.contentType] = nil
-                failures.append(try await client.execute(uri: "/api/v1/campaigns?try=\(attempt)", method: .get, headers: headers) { Int($0.status.code) })
+                failures.append(
+                    try await client.execute(uri: "/api/v1/campaigns?try=\(attempt)", method: .get, headers: headers) { Int($0.status.code) })
             }
             #expect(failures.prefix(3).allSatisfy { $0 == 401 })
             #expect(failures.last == 429)

@@ -50,7 +50,9 @@ struct BadSignatureThrottlingTests {
             let port = try #require(client.port)
             let account = TwoTenantFixture.one
             let path = "/webhooks/twilio/inbound"
-            let stop = [FormField("AccountSid", account.sid), FormField("From", "+447700910001"), FormField("To", account.sender), FormField("Body", "STOP")]
+            let stop = [
+                FormField("AccountSid", account.sid), FormField("From", "+447700910001"), FormField("To", account.sender), FormField("Body", "STOP"),
+            ]
             func post(_ token: String, from source: String) async throws -> LoopbackHTTP.Answer {
                 let signature = TwilioSignature.compute(authToken: token, url: TwoTenantFixture.publicURL + path, parameters: stop)
                 return try await LoopbackHTTP.send(
@@ -85,7 +87,8 @@ struct BadSignatureThrottlingTests {
             func guess(_ n: Int, from source: String) async throws -> LoopbackHTTP.Answer {
                 let forged = UnsubscribeToken(scope: .tenant(1), channel: .email, address: "c\(n).t1@example.com", campaignID: nil)
                     .encoded(secret: "guessed-\(n)")
-                return try await LoopbackHTTP.send(port: port, from: source, method: n.isMultiple(of: 2) ? "GET" : "POST", path: "/unsubscribe/\(forged)")
+                return try await LoopbackHTTP.send(
+                    port: port, from: source, method: n.isMultiple(of: 2) ? "GET" : "POST", path: "/unsubscribe/\(forged)")
             }
             let before = try await TwoTenantFixture.snapshot(pool, tenant: 1)
             var statuses: [Int] = []

@@ -128,7 +128,8 @@ struct BoundValuesTests {
         _ client: any TestClientProtocol, pool: MariaDBPool, marker: @Sendable (String) -> String, signatures: SignatureLog
     ) async throws {
         @discardableResult
-        func call(_ method: HTTPRequest.Method, _ path: String, tenant: Int = 1, user: Int = 10, _ body: JSONValue? = nil) async throws -> JSONValue? {
+        func call(_ method: HTTPRequest.Method, _ path: String, tenant: Int = 1, user: Int = 10, _ body: JSONValue? = nil) async throws -> JSONValue?
+        {
             let text = body.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) } ?? ""
             let headers = APIFixture.signed(method, path, tenant: tenant, user: user, body: text)
             if let signature = headers[HTTPField.Name("X-Bkntc-Signature")!] { signatures.add(signature) }
@@ -176,7 +177,8 @@ struct BoundValuesTests {
             ]))
         // A campaign with a plain body that is sent: the snapshot copies names and addresses.
         let plain: JSONValue = .object([
-            "channel": .string("sms"), "name": .string(marker("")), "body": .string(marker("")), "segment": .object(["type": .string("all_customers")]),
+            "channel": .string("sms"), "name": .string(marker("")), "body": .string(marker("")),
+            "segment": .object(["type": .string("all_customers")]),
         ])
         let sent = try #require(try await call(.post, "/api/v1/campaigns", plain)?["id"]?.integerValue)
         try await call(.post, "/api/v1/campaigns/\(sent)/send")
@@ -202,7 +204,8 @@ struct BoundValuesTests {
                 "addresses": .string("\(marker(""))@example.com, \(marker(""))@example.org\nnot-an-address-\(marker(""))"),
             ]))
         // Settings.
-        try await call(.put, "/api/v1/settings", .object(["channel": .string("sms"), "timezone": .string("Europe/London"), "rate_limit": .number(3)]))
+        try await call(
+            .put, "/api/v1/settings", .object(["channel": .string("sms"), "timezone": .string("Europe/London"), "rate_limit": .number(3)]))
         // Webhooks: a status callback for an unknown sid is kept (sid and error code stored).
         let status = [
             FormField("AccountSid", TwoTenantFixture.one.sid), FormField("MessageSid", "SM" + marker("")), FormField("MessageStatus", "undelivered"),
@@ -216,7 +219,8 @@ struct BoundValuesTests {
         // A browser session (its launch token's nonce is stored).
         let launch = APIFixture.launchToken(tenant: 1, user: 10)
         _ = try await client.execute(
-            uri: "/api/v1/sessions", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"launch_token":"\#(launch)"}"#)
+            uri: "/api/v1/sessions", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"launch_token":"\#(launch)"}"#)
         ) { $0.status.code }
     }
 }

@@ -72,7 +72,8 @@ struct CSVExportTests {
         try await pool.withConnection { db in
             for (index, (first, last)) in names.enumerated() {
                 try await db.execute(
-                    "UPDATE wpa_bkntc_customers SET first_name = \(first), last_name = \(last) WHERE tenant_id = 1 AND first_name = \("Cus\(index + 1)")")
+                    "UPDATE wpa_bkntc_customers SET first_name = \(first), last_name = \(last) WHERE tenant_id = 1 AND first_name = \("Cus\(index + 1)")"
+                )
             }
         }
         let created = try await APIFixture.call(

@@ -18,7 +18,9 @@ struct CanonicalTokenTests {
     /// The spellings of one base64url MAC that a lenient decoder reads as the same bytes: padded,
     /// with the standard alphabet's `+` and `/`, and with stray bits in the last character.
     static func respellings(ofMAC mac: String) -> [String: String] {
-        var spellings = ["padded": mac + "=", "standard alphabet": mac.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")]
+        var spellings = [
+            "padded": mac + "=", "standard alphabet": mac.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/"),
+        ]
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
         if let last = mac.last, let index = alphabet.firstIndex(of: last) {
             // 32 bytes are 43 characters whose last one carries 4 bits and 2 unused zero bits.

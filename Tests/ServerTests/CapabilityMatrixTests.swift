@@ -72,7 +72,8 @@ struct CapabilityMatrixTests {
     /// A campaign body for a channel (email needs a subject).
     static func campaign(_ channel: Channel, name: String = "Matrix") -> String {
         let subject = channel == .email ? #","subject":"Hello""# : ""
-        return #"{"channel":"\#(channel.rawValue)","name":"\#(name)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}"\#(subject)}"#
+        return
+            #"{"channel":"\#(channel.rawValue)","name":"\#(name)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}"\#(subject)}"#
     }
 
     static func address(_ channel: Channel, _ n: Int, _ series: Int) -> String {
@@ -81,17 +82,21 @@ struct CapabilityMatrixTests {
 
     static let routes: [RouteCase] = [
         RouteCase(method: .get, path: "/api/v1/segments", capability: .read, object: false, success: 200, perChannel: false),
-        RouteCase(method: .post, path: "/api/v1/segments/preview", capability: .read, object: false, success: 200,
-                  body: #"{"channel":"CHANNEL","segment":{"type":"all_customers"}}"#),
+        RouteCase(
+            method: .post, path: "/api/v1/segments/preview", capability: .read, object: false, success: 200,
+            body: #"{"channel":"CHANNEL","segment":{"type":"all_customers"}}"#),
         RouteCase(method: .get, path: "/api/v1/templates", capability: .templates, object: false, success: 200, query: "?channel=CHANNEL"),
-        RouteCase(method: .post, path: "/api/v1/templates", capability: .templates, object: false, success: 201,
-                  body: #"{"channel":"CHANNEL","name":"T-NAME","body":"Hello","subject":"S"}"#),
-        RouteCase(method: .put, path: "/api/v1/templates/:id", capability: .templates, object: true, success: 200,
-                  body: #"{"channel":"CHANNEL","name":"T-NAME","body":"Hello again","subject":"S"}"#),
+        RouteCase(
+            method: .post, path: "/api/v1/templates", capability: .templates, object: false, success: 201,
+            body: #"{"channel":"CHANNEL","name":"T-NAME","body":"Hello","subject":"S"}"#),
+        RouteCase(
+            method: .put, path: "/api/v1/templates/:id", capability: .templates, object: true, success: 200,
+            body: #"{"channel":"CHANNEL","name":"T-NAME","body":"Hello again","subject":"S"}"#),
         RouteCase(method: .delete, path: "/api/v1/templates/:id", capability: .templates, object: true, success: 204),
         RouteCase(method: .get, path: "/api/v1/suppressions", capability: .suppressions, object: false, success: 200, query: "?channel=CHANNEL"),
-        RouteCase(method: .post, path: "/api/v1/suppressions", capability: .suppressions, object: false, success: 201,
-                  body: #"{"channel":"CHANNEL","address":"ADDRESS"}"#),
+        RouteCase(
+            method: .post, path: "/api/v1/suppressions", capability: .suppressions, object: false, success: 201,
+            body: #"{"channel":"CHANNEL","address":"ADDRESS"}"#),
         RouteCase(method: .delete, path: "/api/v1/suppressions/:id", capability: .suppressions, object: true, success: 204),
         RouteCase(method: .get, path: "/api/v1/campaigns", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .post, path: "/api/v1/campaigns", capability: .create, object: false, success: 201, body: "CAMPAIGN"),
@@ -111,13 +116,16 @@ struct CapabilityMatrixTests {
         RouteCase(method: .get, path: "/api/v1/dashboard", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/customers/:id/messages", capability: .logs, object: true, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/settings", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
-        RouteCase(method: .put, path: "/api/v1/settings", capability: .send, object: false, success: 200,
-                  body: #"{"channel":"CHANNEL","attribution_days":10}"#),
+        RouteCase(
+            method: .put, path: "/api/v1/settings", capability: .send, object: false, success: 200,
+            body: #"{"channel":"CHANNEL","attribution_days":10}"#),
         // No provider is configured in the matrix database: an allowed test send answers 409.
-        RouteCase(method: .post, path: "/api/v1/test-send", capability: .send, object: false, success: 409,
-                  body: #"{"channel":"CHANNEL","to":"ADDRESS","body":"Hi","subject":"Hi"}"#),
-        RouteCase(method: .post, path: "/api/v1/manual-send", capability: .send, object: false, success: 202,
-                  body: #"{"channel":"CHANNEL","addresses":"ADDRESS","body":"Hi","subject":"Hi"}"#),
+        RouteCase(
+            method: .post, path: "/api/v1/test-send", capability: .send, object: false, success: 409,
+            body: #"{"channel":"CHANNEL","to":"ADDRESS","body":"Hi","subject":"Hi"}"#),
+        RouteCase(
+            method: .post, path: "/api/v1/manual-send", capability: .send, object: false, success: 202,
+            body: #"{"channel":"CHANNEL","addresses":"ADDRESS","body":"Hi","subject":"Hi"}"#),
         RouteCase(method: .get, path: "/api/v1/services", capability: .read, object: false, success: 200, perChannel: false),
         RouteCase(method: .get, path: "/api/v1/locations", capability: .read, object: false, success: 200, perChannel: false),
         RouteCase(method: .get, path: "/api/v1/customers", capability: .read, object: false, success: 200, query: "?q=a", perChannel: false),

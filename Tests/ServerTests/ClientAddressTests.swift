@@ -65,10 +65,15 @@ struct ClientAddressTests {
             let form = "AccountSid=\(TwoTenantFixture.one.sid)&From=%2B447700910001&To=%2B15005550006&Body=STOP"
             for (client, expected) in [(abuser, [429, 429, 429]), ("203.0.113.7", [401, 400, 403])] {
                 let statuses = [
-                    try await LoopbackHTTP.send(port: port, from: "127.0.0.1", method: "GET", path: path, headers: fields + [("X-Forwarded-For", client)]).status,
-                    try await LoopbackHTTP.send(port: port, from: "127.0.0.1", method: "GET", path: "/unsubscribe/\(forgedLink)", headers: [("X-Forwarded-For", client)]).status,
                     try await LoopbackHTTP.send(
-                        port: port, from: "127.0.0.1", method: "POST", path: "/webhooks/twilio/inbound", headers: twilio + [("X-Forwarded-For", client)],
+                        port: port, from: "127.0.0.1", method: "GET", path: path, headers: fields + [("X-Forwarded-For", client)]
+                    ).status,
+                    try await LoopbackHTTP.send(
+                        port: port, from: "127.0.0.1", method: "GET", path: "/unsubscribe/\(forgedLink)", headers: [("X-Forwarded-For", client)]
+                    ).status,
+                    try await LoopbackHTTP.send(
+                        port: port, from: "127.0.0.1", method: "POST", path: "/webhooks/twilio/inbound",
+                        headers: twilio + [("X-Forwarded-For", client)],
                         body: form
                     ).status,
                 ]

@@ -58,7 +58,8 @@ struct CrossTenantTests {
     static func prepareTenantOne(_ client: any TestClientProtocol) async throws -> Objects {
         var objects = Objects()
         for (channel, send) in [("sms", true), ("email", false), ("whatsapp", true)] {
-            let body = #"{"channel":"\#(channel)","name":"Tenant one \#(channel)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}","subject":"Hi"}"#
+            let body =
+                #"{"channel":"\#(channel)","name":"Tenant one \#(channel)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}","subject":"Hi"}"#
             let created = try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: 1, user: 10, body: body)
             let id = try #require(created.json?["id"]?.integerValue)
             if send { #expect(try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 10).status == 200) }
@@ -67,14 +68,17 @@ struct CrossTenantTests {
         let paused = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(objects.campaigns[2])/pause", tenant: 1, user: 10)
         #expect(paused.status == 200)
         let template = try await APIFixture.call(
-            client, .post, "/api/v1/templates", tenant: 1, user: 10, body: #"{"channel":"sms","name":"Tenant one only","body":"Secret offer {customer_first_name}"}"#)
+            client, .post, "/api/v1/templates", tenant: 1, user: 10,
+            body: #"{"channel":"sms","name":"Tenant one only","body":"Secret offer {customer_first_name}"}"#)
         objects.template = try #require(template.json?["id"]?.integerValue)
         let templates = try await APIFixture.call(client, .get, "/api/v1/templates?channel=sms", tenant: 1, user: 10)
         objects.builtinTemplate = try #require(
-            templates.json?["items"]?.arrayValue?.first { $0["is_builtin"]?.boolValue == true || $0["builtin"]?.boolValue == true }?["id"]?.integerValue
+            templates.json?["items"]?.arrayValue?.first { $0["is_builtin"]?.boolValue == true || $0["builtin"]?.boolValue == true }?["id"]?
+                .integerValue
                 ?? templates.json?["items"]?.arrayValue?.first { $0["id"]?.integerValue != objects.template }?["id"]?.integerValue)
         let suppression = try await APIFixture.call(
-            client, .post, "/api/v1/suppressions", tenant: 1, user: 10, body: #"{"channel":"sms","address":"+447700910099","reason":"asked by phone"}"#)
+            client, .post, "/api/v1/suppressions", tenant: 1, user: 10,
+            body: #"{"channel":"sms","address":"+447700910099","reason":"asked by phone"}"#)
         objects.suppression = try #require(suppression.json?["id"]?.integerValue)
         #expect(
             try await APIFixture.call(
@@ -135,7 +139,10 @@ struct CrossTenantTests {
             #expect(calls >= operations.count * 3)
             // Routes without an id that could reach tenant 1's rows through a body or a query.
             let leading: [(HTTPRequest.Method, String, String)] = [
-                (.post, "/api/v1/campaigns", #"{"channel":"sms","name":"Borrow","segment":{"type":"all_customers"},"body":"x","template_id":\#(objects.template)}"#),
+                (
+                    .post, "/api/v1/campaigns",
+                    #"{"channel":"sms","name":"Borrow","segment":{"type":"all_customers"},"body":"x","template_id":\#(objects.template)}"#
+                ),
                 (.post, "/api/v1/manual-send", #"{"channel":"sms","body":"Hi {customer_first_name}","customer_ids":[1,2,3,4,5,6]}"#),
                 (.get, "/api/v1/customers?q=T1", ""), (.get, "/api/v1/customers?q=c1.t1", ""),
                 (.get, "/api/v1/suppressions?channel=sms&q=910099", ""), (.get, "/api/v1/templates?channel=sms&q=Tenant", ""),
@@ -151,7 +158,10 @@ struct CrossTenantTests {
                     #expect(!text.contains(secret), "\(method) \(path) revealed \(secret): \(text)")
                 }
                 if path == "/api/v1/manual-send" {
-                    #expect(status == 400 || status == 202 && (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))?["queued"]?.integerValue == 0, "\(text)")
+                    #expect(
+                        status == 400
+                            || status == 202 && (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))?["queued"]?.integerValue == 0,
+                        "\(text)")
                 }
                 if path == "/api/v1/campaigns" { #expect(status == 400, "another tenant's template: \(text)") }
             }

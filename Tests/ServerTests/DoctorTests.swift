@@ -25,7 +25,8 @@ struct DoctorTests {
             if migrate { try await Migrator(pool: pool, prefix: APIFixture.prefix, logger: TestDatabase.logger).migrate() }
             if providers {
                 let files = ["booknetic/init.php", ProviderConfiguration.smsPlugin, ProviderConfiguration.whatsappPlugin]
-                let plugins = "a:\(files.count):{" + files.enumerated().map { "i:\($0.offset);s:\($0.element.utf8.count):\"\($0.element)\";" }.joined() + "}"
+                let plugins =
+                    "a:\(files.count):{" + files.enumerated().map { "i:\($0.offset);s:\($0.element.utf8.count):\"\($0.element)\";" }.joined() + "}"
                 let options: [(String, String)] = [
                     ("active_plugins", plugins), ("bkntc_sms_account_sid", "AC" + String(repeating: "1", count: 32)),
                     ("bkntc_sms_auth_token", "token-that-must-not-show"), ("bkntc_sender_phone_number", "+15005550006"),
@@ -72,14 +73,16 @@ struct DoctorTests {
             let checks = await Self.run(environment)
             // Under Scripts/test's faked clock this machine really is years off the database's
             // (which keeps the real one), and doctor must say so; at the real hour all is ok.
-            let epoch: Double? = try await pool.withConnection { db in try await db.queryFirst("SELECT UNIX_TIMESTAMP(NOW(6)) AS now")?.decode("now") }
+            let epoch: Double? = try await pool.withConnection { db in try await db.queryFirst("SELECT UNIX_TIMESTAMP(NOW(6)) AS now")?.decode("now")
+            }
             let skewed = abs((epoch ?? 0) - Date().timeIntervalSince1970) > 60
             #expect(Self.line(checks, "clock")?.status == (skewed ? .warn : .ok), "\(String(describing: Self.line(checks, "clock")))")
             #expect(checks.allSatisfy { $0.status == .ok || $0.check == "clock" }, "\(checks.filter { $0.status != .ok })")
-            #expect(checks.map(\.check) == [
-                "configuration", "secret", "public url", "admin frame", "database", "booknetic tables", "privileges", "booknetic columns",
-                "installation", "migrations", "providers sms", "providers whatsapp", "providers email", "clock",
-            ])
+            #expect(
+                checks.map(\.check) == [
+                    "configuration", "secret", "public url", "admin frame", "database", "booknetic tables", "privileges", "booknetic columns",
+                    "installation", "migrations", "providers sms", "providers whatsapp", "providers email", "clock",
+                ])
             #expect(Self.line(checks, "database")?.message.contains("MariaDB") == true)
             #expect(Self.line(checks, "installation")?.message == "a single site, as BKNTC_SAAS says")
             #expect(Self.line(checks, "booknetic columns")?.message.contains("appointments.client_timezone") == true)
@@ -102,7 +105,9 @@ struct DoctorTests {
             #expect(!fresh.contains { $0.status == .fail }, "\(fresh.filter { $0.status == .fail })")
 
             let http = Self.line(await Self.run(changed("BKNTC_PUBLIC_URL", "http://campaigns.example.com")), "public url")
-            #expect(http?.status == .fail && http?.message == "BKNTC_PUBLIC_URL is http://campaigns.example.com: Twilio webhooks and unsubscribe links need https")
+            #expect(
+                http?.status == .fail
+                    && http?.message == "BKNTC_PUBLIC_URL is http://campaigns.example.com: Twilio webhooks and unsubscribe links need https")
             #expect(Self.line(await Self.run(changed("BKNTC_PUBLIC_URL", nil)), "public url")?.status == .fail)
             let path = Self.line(await Self.run(changed("BKNTC_PUBLIC_URL", "https://campaigns.example.com/bkntc")), "public url")
             #expect(path?.status == .fail && path?.message.contains("no path") == true, "\(String(describing: path))")
@@ -171,8 +176,11 @@ struct DoctorTests {
                 try await db.executeRaw(RawSQL(trusted: "CREATE USER '\(user)'@'127.0.0.1' IDENTIFIED BY 'narrow-password'"))
                 try await db.executeRaw(RawSQL(trusted: "GRANT SELECT ON `\(database)`.* TO '\(user)'@'127.0.0.1'"))
                 for table in own {
-                    try await db.executeRaw(RawSQL(trusted:
-                        "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON `\(database)`.`wpa_bkntc_\(table)` TO '\(user)'@'127.0.0.1'"))
+                    try await db.executeRaw(
+                        RawSQL(
+                            trusted:
+                                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON `\(database)`.`wpa_bkntc_\(table)` TO '\(user)'@'127.0.0.1'"
+                        ))
                 }
             }
             var narrow = environment
@@ -184,7 +192,9 @@ struct DoctorTests {
             #expect(migrations?.status == .fail, "\(checks)")
             let message = migrations?.message ?? ""
             #expect(message.contains("may not create") && message.contains("wpa_bkntc_campaign_logs"), "\(message)")
-            #expect(!message.contains("wpa_bkntc_campaigns,") && !message.contains("wpa_bkntc_campaign_migrations"), "granted tables are not named: \(message)")
+            #expect(
+                !message.contains("wpa_bkntc_campaigns,") && !message.contains("wpa_bkntc_campaign_migrations"),
+                "granted tables are not named: \(message)")
             // The test's own user may create anything: a pending migration is only a warning.
             #expect(Self.line(await Self.run(environment), "migrations")?.status == .warn)
         }

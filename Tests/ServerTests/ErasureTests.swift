@@ -57,7 +57,8 @@ struct ErasureTests {
             let left: [String] = try await db.query("SELECT CONCAT(tenant_key, ':', address) AS k FROM wpa_bkntc_campaign_logs ORDER BY id")
                 .map { try $0.decode("k") }
             #expect(left == ["1:+447700910002", "2:+447700910001"])
-            let suppressed: Int? = try await db.queryFirst("SELECT COUNT(*) AS n FROM wpa_bkntc_campaign_suppressions WHERE address = '+447700910001'")?.decode("n")
+            let suppressed: Int? = try await db.queryFirst(
+                "SELECT COUNT(*) AS n FROM wpa_bkntc_campaign_suppressions WHERE address = '+447700910001'")?.decode("n")
             #expect(suppressed == 1, "the opt-out stays")
             let audit: [String] = try await db.query(
                 "SELECT detail FROM wpa_bkntc_campaign_audit WHERE action = 'erase' AND object_type = 'customer' AND object_id = 1 ORDER BY id"

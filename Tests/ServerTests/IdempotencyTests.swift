@@ -75,12 +75,15 @@ struct IdempotencyTests {
             // The key is stored with its scope, never across tenants.
             let stored = try await pool.withConnection { db in
                 try await db.query("SELECT tenant_key, user_id, method, path, state, response_status FROM wpa_bkntc_campaign_idempotency ORDER BY id")
-                    .map { "\(try $0.decode("tenant_key", as: Int.self)) \(try $0.decode("user_id", as: Int.self)) \(try $0.decode("method", as: String.self)) \(try $0.decode("path", as: String.self)) \(try $0.decode("state", as: String.self)) \(try $0.decode("response_status", as: Int.self))" }
+                    .map {
+                        "\(try $0.decode("tenant_key", as: Int.self)) \(try $0.decode("user_id", as: Int.self)) \(try $0.decode("method", as: String.self)) \(try $0.decode("path", as: String.self)) \(try $0.decode("state", as: String.self)) \(try $0.decode("response_status", as: Int.self))"
+                    }
             }
-            #expect(stored == [
-                "1 10 POST /api/v1/campaigns done 201", "1 10 POST /api/v1/campaigns/\(id)/send done 200",
-                "1 10 POST /api/v1/campaigns/999999/duplicate done 404",
-            ])
+            #expect(
+                stored == [
+                    "1 10 POST /api/v1/campaigns done 201", "1 10 POST /api/v1/campaigns/\(id)/send done 200",
+                    "1 10 POST /api/v1/campaigns/999999/duplicate done 404",
+                ])
         }
     }
 
@@ -121,7 +124,9 @@ struct IdempotencyTests {
             // The longest and the most varied well-formed keys are fine.
             let long = String(repeating: "~", count: 64)
             #expect(try await Self.post(client, "/api/v1/campaigns", body: Self.campaign, key: long).status == 201)
-            #expect(try await Self.post(client, "/api/v1/templates", body: #"{"channel":"sms","name":"T","body":"B"}"#, key: "!#$%&'*+-.^_`|~0aZ").status == 201)
+            #expect(
+                try await Self.post(client, "/api/v1/templates", body: #"{"channel":"sms","name":"T","body":"B"}"#, key: "!#$%&'*+-.^_`|~0aZ").status
+                    == 201)
         }
     }
 

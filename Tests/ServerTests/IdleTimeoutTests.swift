@@ -24,18 +24,20 @@ struct IdleTimeoutTests {
             return "\(bytes.readableBytes) bytes"
         }
         router.get("/big") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                outcome.set(.streaming)
-                let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
-                do {
-                    for _ in 0..<1024 { try await writer.write(chunk) }
-                    try await writer.finish(nil)
-                    outcome.set(.finished)
-                } catch {
-                    outcome.set(.cutOff)
-                    throw error
-                }
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    outcome.set(.streaming)
+                    let chunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+                    do {
+                        for _ in 0..<1024 { try await writer.write(chunk) }
+                        try await writer.finish(nil)
+                        outcome.set(.finished)
+                    } catch {
+                        outcome.set(.cutOff)
+                        throw error
+                    }
+                })
         }
         let app = Application(
             router: router, server: .closingHTTP1(configuration: .init(idleTimeout: timeout)),

@@ -37,7 +37,9 @@ struct OpenAPIDocumentTests {
         var inParameter = false
         for character in template {
             switch character {
-            case "{": inParameter = true; path.append(":")
+            case "{":
+                inParameter = true
+                path.append(":")
             case "}": inParameter = false
             default: path.append(character)
             }
@@ -71,8 +73,9 @@ struct OpenAPIDocumentTests {
             } else if indent >= 6, !result.isEmpty {
                 result[result.count - 1].1.append(line)
             } else if indent == 4 {
-                #expect(trimmed == "parameters:" || trimmed.hasPrefix("summary:") || trimmed.hasPrefix("description:"),
-                        "unexpected path-level key: \(line)")
+                #expect(
+                    trimmed == "parameters:" || trimmed.hasPrefix("summary:") || trimmed.hasPrefix("description:"),
+                    "unexpected path-level key: \(line)")
             }
         }
         return result
@@ -115,11 +118,12 @@ struct OpenAPIDocumentTests {
             guard let body = documented.first(where: { $0.operation == Operation(method: route.method, path: route.path) })?.body
             else { continue }  // reported by the test above
             let open = body.contains("      security: []")
-            let statuses = Set(body.compactMap { line -> String? in
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                guard Self.indentation(line) == 8, trimmed.hasPrefix("'"), trimmed.hasSuffix("':") else { return nil }
-                return String(trimmed.dropFirst().dropLast(2))
-            })
+            let statuses = Set(
+                body.compactMap { line -> String? in
+                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    guard Self.indentation(line) == 8, trimmed.hasPrefix("'"), trimmed.hasSuffix("':") else { return nil }
+                    return String(trimmed.dropFirst().dropLast(2))
+                })
             #expect(statuses.contains { $0.hasPrefix("2") }, "\(route.method) \(route.path) documents no success status")
             if route.access == .open {
                 #expect(open, "\(route.method) \(route.path) is open: it needs `security: []`")

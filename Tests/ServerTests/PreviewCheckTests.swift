@@ -43,7 +43,8 @@ struct PreviewCheckTests {
                 #expect(put.status == 200, "\(put)")
                 let request = ["channel": "sms", "segment": ["type": "all_customers"], "body": Self.smsBody, "sample_size": 2] as [String: Any]
                 let answer = try await APIFixture.call(
-                    client, .post, "/api/v1/segments/preview", tenant: 1, user: 10, body: String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self))
+                    client, .post, "/api/v1/segments/preview", tenant: 1, user: 10,
+                    body: String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self))
                 #expect(answer.status == 200, "\(answer)")
                 let json = try #require(answer.json)
                 #expect(json["count"]?.integerValue == 9)
@@ -78,7 +79,8 @@ struct PreviewCheckTests {
 
     @Test func thePlansSMSQuotaLeftIsShownWhereThereIsOne() async throws {
         try await Self.withCustomers("preview_quota") { pool, deps in
-            let plan = #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"100"}}"#
+            let plan =
+                #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"100"}}"#
             try await pool.withConnection { db in try await db.execute("UPDATE wpa_bkntc_plans SET permissions = \(plan) WHERE id = 1") }
             try await APIFixture.withServer(deps) { client in
                 let answer = try await APIFixture.call(
@@ -124,10 +126,13 @@ struct PreviewCheckTests {
     @Test func emailPreviewsAreTheMessageWithItsFooterAndSavedCampaignsCheckTheSame() async throws {
         try await Self.withCustomers("preview_email") { _, deps in
             try await APIFixture.withServer(deps) { client in
-                let draft = #"{"channel":"email","name":"Spring","segment":{"type":"all_customers"},"subject":"For {customer_first_name}","body":"<p>Hi {customer_first_name|friend} &amp; welcome</p>"}"#
+                let draft =
+                    #"{"channel":"email","name":"Spring","segment":{"type":"all_customers"},"subject":"For {customer_first_name}","body":"<p>Hi {customer_first_name|friend} &amp; welcome</p>"}"#
                 let preview = try await APIFixture.call(
                     client, .post, "/api/v1/segments/preview", tenant: 1, user: 10,
-                    body: #"{"channel":"email","segment":{"type":"all_customers"},"subject":"For {customer_first_name}","body":"<p>Hi {customer_first_name|friend} &amp; welcome</p>"}"#)
+                    body:
+                        #"{"channel":"email","segment":{"type":"all_customers"},"subject":"For {customer_first_name}","body":"<p>Hi {customer_first_name|friend} &amp; welcome</p>"}"#
+                )
                 let first = try #require(preview.json?["messages"]?.arrayValue?.first, "\(preview)")
                 #expect(first["subject"]?.stringValue == "For Cus1")
                 let html = try #require(first["html"]?.stringValue)

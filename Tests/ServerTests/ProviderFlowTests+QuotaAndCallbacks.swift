@@ -1,6 +1,6 @@
 import CampaignStore
-import DemoData
 import Campaigns
+import DemoData
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -20,7 +20,8 @@ extension ProviderFlowTests {
         let midMonth = ISO8601DateFormatter().date(from: "2027-05-14T12:00:00Z")!
         try await Self.withService("providers_quota", engineClock: RunningClock(from: midMonth)) { pool, client, fake, _ in
             @Sendable func limit(_ value: Int) async throws {
-                let plan = #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"\#(value)"}}"#
+                let plan =
+                    #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"\#(value)"}}"#
                 try await pool.withConnection { db in try await db.execute("UPDATE wpa_bkntc_plans SET permissions = \(plan) WHERE id = 1") }
             }
             try await limit(3)
@@ -30,7 +31,8 @@ extension ProviderFlowTests {
             let id = try #require(created.json?["id"]?.integerValue)
             _ = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 10)
             let paused = try await Self.waitUntilDone(client, id: id)
-            #expect(paused["status"]?.stringValue == "paused" && paused["sent"]?.integerValue == 3 && paused["pending"]?.integerValue == 3, "\(paused)")
+            #expect(
+                paused["status"]?.stringValue == "paused" && paused["sent"]?.integerValue == 3 && paused["pending"]?.integerValue == 3, "\(paused)")
             let campaign = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)", tenant: 1, user: 10)
             #expect(campaign.json?["status_reason"]?.stringValue == "quota_exhausted")
             #expect(fake.messages.count == 3)
@@ -38,7 +40,9 @@ extension ProviderFlowTests {
             try await limit(100)
             var done: JSONValue = .null
             for _ in 0..<100 {
-                done = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/progress?poll=\(UUID().uuidString)", tenant: 1, user: 10).json ?? .null
+                done =
+                    try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/progress?poll=\(UUID().uuidString)", tenant: 1, user: 10).json
+                    ?? .null
                 if done["status"]?.stringValue == "completed" { break }
                 try await Task.sleep(for: .milliseconds(200))
             }

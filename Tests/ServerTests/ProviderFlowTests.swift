@@ -1,6 +1,6 @@
 import CampaignStore
-import DemoData
 import Campaigns
+import DemoData
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -152,7 +152,8 @@ struct ProviderFlowTests {
             let before = try (1...6).map { try smtp.received(for: "c\($0).t1@example.com").count }.reduce(0, +)
             var ids: [Campaigns.Channel: Int] = [:]
             for channel in Campaigns.Channel.allCases {
-                let body = #"{"channel":"\#(channel.rawValue)","name":"Spring \#(channel.rawValue)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}, 20% off","subject":"Spring offer für {customer_first_name}"}"#
+                let body =
+                    #"{"channel":"\#(channel.rawValue)","name":"Spring \#(channel.rawValue)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}, 20% off","subject":"Spring offer für {customer_first_name}"}"#
                 let created = try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: 1, user: 10, body: body)
                 let id = try #require(created.json?["id"]?.integerValue)
                 #expect(try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: 1, user: 10).status == 200)
@@ -178,31 +179,41 @@ struct ProviderFlowTests {
             #expect(forged.0 == 403)
             #expect(try await Self.post(client, "/webhooks/twilio/status", status, token: fake.authToken).0 == 200)
             let delivered = try await pool.withConnection { db in
-                try await db.queryFirst("SELECT status FROM wpa_bkntc_campaign_logs WHERE provider_message_id = \(sid)")?.decode("status", as: String.self)
+                try await db.queryFirst("SELECT status FROM wpa_bkntc_campaign_logs WHERE provider_message_id = \(sid)")?.decode(
+                    "status", as: String.self)
             }
             #expect(delivered == "delivered")
             // A late "sent" callback never downgrades it.
             let late = [FormField("AccountSid", fake.accountSID), FormField("MessageSid", sid), FormField("MessageStatus", "sent")]
             #expect(try await Self.post(client, "/webhooks/twilio/status", late, token: fake.authToken).0 == 200)
             let still = try await pool.withConnection { db in
-                try await db.queryFirst("SELECT status FROM wpa_bkntc_campaign_logs WHERE provider_message_id = \(sid)")?.decode("status", as: String.self)
+                try await db.queryFirst("SELECT status FROM wpa_bkntc_campaign_logs WHERE provider_message_id = \(sid)")?.decode(
+                    "status", as: String.self)
             }
             #expect(still == "delivered")
 
             // STOP from a customer suppresses them for tenant 1's SMS; START removes it.
-            let stop = [FormField("AccountSid", fake.accountSID), FormField("From", sms[0].to), FormField("To", "+15005550006"), FormField("Body", " stop ")]
+            let stop = [
+                FormField("AccountSid", fake.accountSID), FormField("From", sms[0].to), FormField("To", "+15005550006"), FormField("Body", " stop "),
+            ]
             let stopped = try await Self.post(client, "/webhooks/twilio/inbound", stop, token: fake.authToken)
             #expect(stopped.0 == 200 && stopped.1 == "<Response></Response>")
             let suppressed = try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=sms", tenant: 1, user: 10)
-            #expect(suppressed.json?["items"]?.arrayValue?.contains { $0["address"]?.stringValue == sms[0].to && $0["reason"]?.stringValue == "STOP reply" } == true)
-            let start = [FormField("AccountSid", fake.accountSID), FormField("From", sms[0].to), FormField("To", "+15005550006"), FormField("Body", "START")]
+            #expect(
+                suppressed.json?["items"]?.arrayValue?.contains {
+                    $0["address"]?.stringValue == sms[0].to && $0["reason"]?.stringValue == "STOP reply"
+                } == true)
+            let start = [
+                FormField("AccountSid", fake.accountSID), FormField("From", sms[0].to), FormField("To", "+15005550006"), FormField("Body", "START"),
+            ]
             #expect(try await Self.post(client, "/webhooks/twilio/inbound", start, token: fake.authToken).0 == 200)
             let after = try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=sms&page=1", tenant: 1, user: 10)
             #expect(after.json?["items"]?.arrayValue?.contains { $0["address"]?.stringValue == sms[0].to } == false, "\(after)")
 
             // One-click unsubscribe from the link in a received email.
             let raw = try #require(emails.last?.raw).replacingOccurrences(of: "\r\n ", with: " ")
-            let token = try #require(raw.components(separatedBy: "\(Self.publicURL)/unsubscribe/").dropFirst().first?.components(separatedBy: ">").first)
+            let token = try #require(
+                raw.components(separatedBy: "\(Self.publicURL)/unsubscribe/").dropFirst().first?.components(separatedBy: ">").first)
             let page = try await client.execute(uri: "/unsubscribe/\(token)", method: .get) { ($0.status.code, String(buffer: $0.body)) }
             #expect(page.0 == 200 && page.1.contains("<form method=\"post\""))
             var oneClick = HTTPFields()
@@ -231,22 +242,29 @@ struct ProviderFlowTests {
                 body: #"{"channel":"email","to":"owner@example.com","subject":"Test","body":"<p>Hi {customer_name}</p>"}"#)
             #expect(mail.status == 200)
             #expect(try smtp.received(for: "owner@example.com").last?.raw.contains("Hi Test Customer") == true)
-            let invalid = try await APIFixture.call(client, .post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"555","body":"x"}"#)
+            let invalid = try await APIFixture.call(
+                client, .post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"555","body":"x"}"#)
             #expect(invalid.status == 400 && invalid.json?["error"]?["field"]?.stringValue == "to")
             // Words a salon owner understands: the field's fix, never a format's name.
             #expect(invalid.json?["error"]?["message"]?.stringValue == "Enter a phone number with its country code, e.g. +44 7700 900123.")
             fake.script("+447700900124", .error(status: 400, code: 21614, message: "not a mobile number"))
-            let refused = try await APIFixture.call(client, .post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"+447700900124","body":"x"}"#)
+            let refused = try await APIFixture.call(
+                client, .post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"+447700900124","body":"x"}"#)
             #expect(refused.status == 502 && refused.json?["error"]?["code"]?.stringValue == "provider_error")
             #expect(refused.json?["error"]?["message"]?.stringValue?.contains("21614") == true)
 
             // Manual send: pasted addresses, deduplicated, invalid listed, suppressed counted.
-            _ = try await APIFixture.call(client, .post, "/api/v1/suppressions", tenant: 1, user: 10, body: #"{"channel":"sms","address":"+447700900200"}"#)
+            _ = try await APIFixture.call(
+                client, .post, "/api/v1/suppressions", tenant: 1, user: 10, body: #"{"channel":"sms","address":"+447700900200"}"#)
             let manual = try await APIFixture.call(
                 client, .post, "/api/v1/manual-send", tenant: 1, user: 10,
-                body: #"{"channel":"sms","body":"Hi {customer_first_name}","addresses":"+447700900201\n07700 900201, banana; +447700900200","customer_ids":[1,999]}"#)
+                body:
+                    #"{"channel":"sms","body":"Hi {customer_first_name}","addresses":"+447700900201\n07700 900201, banana; +447700900200","customer_ids":[1,999]}"#
+            )
             #expect(manual.status == 202)
-            #expect(manual.json?["queued"]?.integerValue == 2 && manual.json?["duplicates"]?.integerValue == 1 && manual.json?["suppressed"]?.integerValue == 1)
+            #expect(
+                manual.json?["queued"]?.integerValue == 2 && manual.json?["duplicates"]?.integerValue == 1
+                    && manual.json?["suppressed"]?.integerValue == 1)
             #expect(
                 manual.json?["invalid"]?.arrayValue?.compactMap(\.stringValue) == ["A customer you chose no longer exists (#999)", "banana"])
             let id = try #require(manual.json?["id"]?.integerValue)

@@ -24,7 +24,8 @@ struct PublicRouteTenancyTests {
     /// at the service's time (its SystemClock; never the database server's own clock).
     static func sentCampaign(_ client: any TestClientProtocol, _ pool: MariaDBPool, tenant: Int, user: Int) async throws -> [String] {
         let body = #"{"channel":"sms","name":"Sent in \#(tenant)","segment":{"type":"all_customers"},"body":"Hi"}"#
-        let id = try #require(try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: tenant, user: user, body: body).json?["id"]?.integerValue)
+        let id = try #require(
+            try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: tenant, user: user, body: body).json?["id"]?.integerValue)
         #expect(try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send", tenant: tenant, user: user).status == 200)
         return try await pool.withConnection { db in
             try await db.execute(
@@ -47,7 +48,10 @@ struct PublicRouteTenancyTests {
             let theirs = try await Self.sentCampaign(client, pool, tenant: 1, user: 10)
             _ = try await Self.sentCampaign(client, pool, tenant: TwoTenantFixture.otherTenant, user: TwoTenantFixture.otherOwner)
             // Tenant 1 has a STOP suppression of its own, from its own account.
-            let stop = [FormField("AccountSid", Self.one.sid), FormField("From", "+447700910002"), FormField("To", Self.one.sender), FormField("Body", "STOP")]
+            let stop = [
+                FormField("AccountSid", Self.one.sid), FormField("From", "+447700910002"), FormField("To", Self.one.sender),
+                FormField("Body", "STOP"),
+            ]
             Self.expectTwiML(try await TwoTenantFixture.webhook(client, "/webhooks/twilio/inbound", stop, token: Self.one.token), "tenant 1's STOP")
             let before = try await TwoTenantFixture.snapshot(pool, tenant: 1)
             #expect(before["campaign_suppressions"]?.count == 1)
@@ -59,7 +63,8 @@ struct PublicRouteTenancyTests {
                         FormField("AccountSid", Self.five.sid), FormField("MessageSid", sid), FormField("MessageStatus", status),
                         FormField("ErrorCode", "30003"),
                     ]
-                    Self.expectTwiML(try await TwoTenantFixture.webhook(client, "/webhooks/twilio/status", fields, token: Self.five.token), "status \(sid)")
+                    Self.expectTwiML(
+                        try await TwoTenantFixture.webhook(client, "/webhooks/twilio/status", fields, token: Self.five.token), "status \(sid)")
                 }
             }
             // Tenant 5's token cannot pass for tenant 1's account.
@@ -69,11 +74,15 @@ struct PublicRouteTenancyTests {
             for (body, from) in [("STOP", "+447700910001"), ("START", "+447700910002"), ("UNSTOP", "+447700910002")] {
                 for to in [Self.one.sender, "whatsapp:" + Self.one.sender] {
                     let fields = [FormField("AccountSid", Self.five.sid), FormField("From", from), FormField("To", to), FormField("Body", body)]
-                    Self.expectTwiML(try await TwoTenantFixture.webhook(client, "/webhooks/twilio/inbound", fields, token: Self.five.token), "\(body) to \(to)")
+                    Self.expectTwiML(
+                        try await TwoTenantFixture.webhook(client, "/webhooks/twilio/inbound", fields, token: Self.five.token), "\(body) to \(to)")
                 }
             }
             // A STOP to tenant 5's own number suppresses in tenant 5 only, even for tenant 1's customer.
-            let own = [FormField("AccountSid", Self.five.sid), FormField("From", "+447700910003"), FormField("To", Self.five.sender), FormField("Body", "stop")]
+            let own = [
+                FormField("AccountSid", Self.five.sid), FormField("From", "+447700910003"), FormField("To", Self.five.sender),
+                FormField("Body", "stop"),
+            ]
             Self.expectTwiML(try await TwoTenantFixture.webhook(client, "/webhooks/twilio/inbound", own, token: Self.five.token), "tenant 5's STOP")
             let fives = try await APIFixture.call(
                 client, .get, "/api/v1/suppressions?channel=sms", tenant: TwoTenantFixture.otherTenant, user: TwoTenantFixture.otherOwner)
@@ -94,7 +103,8 @@ struct PublicRouteTenancyTests {
             Self.expectTwiML(try await TwoTenantFixture.webhook(client, "/webhooks/twilio/status", genuine, token: Self.one.token), "genuine")
             // Tenant 5's account restates the same sid.
             let other = [
-                FormField("AccountSid", Self.five.sid), FormField("MessageSid", sid), FormField("MessageStatus", "undelivered"), FormField("ErrorCode", "30007"),
+                FormField("AccountSid", Self.five.sid), FormField("MessageSid", sid), FormField("MessageStatus", "undelivered"),
+                FormField("ErrorCode", "30007"),
             ]
             Self.expectTwiML(try await TwoTenantFixture.webhook(client, "/webhooks/twilio/status", other, token: Self.five.token), "other")
             let kept = try await pool.withConnection { db in
@@ -105,7 +115,8 @@ struct PublicRouteTenancyTests {
             #expect(try kept?.decode("tenant_keys", as: String.self) == "1")
             // Tenant 1's own account may still restate it.
             let failed = [
-                FormField("AccountSid", Self.one.sid), FormField("MessageSid", sid), FormField("MessageStatus", "undelivered"), FormField("ErrorCode", "30005"),
+                FormField("AccountSid", Self.one.sid), FormField("MessageSid", sid), FormField("MessageStatus", "undelivered"),
+                FormField("ErrorCode", "30005"),
             ]
             Self.expectTwiML(try await TwoTenantFixture.webhook(client, "/webhooks/twilio/status", failed, token: Self.one.token), "restated")
             let restated = try await pool.withConnection { db in
@@ -123,7 +134,9 @@ struct PublicRouteTenancyTests {
             let token = UnsubscribeToken(scope: .tenant(TwoTenantFixture.otherTenant), channel: .email, address: address, campaignID: nil)
                 .encoded(secret: APIFixture.secret)
             for method in [HTTPRequest.Method.get, .post] {
-                let (status, page) = try await client.execute(uri: "/unsubscribe/\(token)", method: method) { (Int($0.status.code), String(buffer: $0.body)) }
+                let (status, page) = try await client.execute(uri: "/unsubscribe/\(token)", method: method) {
+                    (Int($0.status.code), String(buffer: $0.body))
+                }
                 #expect(status == 200)
                 #expect(page.contains(address) && !page.contains("c2.t1@example.com") && !page.contains("Cus1"), "\(page)")
             }
@@ -135,7 +148,8 @@ struct PublicRouteTenancyTests {
             let payload = try #require(Base64URL.decode(parts[0]).flatMap { String(data: $0, encoding: .utf8) })
             let edited = Base64URL.encode(Data(payload.replacingOccurrences(of: "\"tenant\":5", with: "\"tenant\":1").utf8))
             #expect(edited != parts[0])
-            let forged = UnsubscribeToken(scope: .tenant(1), channel: .email, address: address, campaignID: nil).encoded(secret: "another-secret-0123456789")
+            let forged = UnsubscribeToken(scope: .tenant(1), channel: .email, address: address, campaignID: nil).encoded(
+                secret: "another-secret-0123456789")
             for bad in [edited + "." + parts[1], forged] {
                 let status = try await client.execute(uri: "/unsubscribe/\(bad)", method: .post) { Int($0.status.code) }
                 #expect(status == 400)

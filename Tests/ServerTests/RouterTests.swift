@@ -77,7 +77,8 @@ struct RouterTests {
                 #expect(result.json?["error"]?["field"]?.stringValue == field, "\(body)")
             }
             // With a WhatsApp template the body may be empty (DESIGN §7); without one it may not.
-            let template = #"{"channel":"whatsapp","name":"T","segment":{"type":"all_customers"},"body":"","content_sid":"HX0123","content_variables":{"1":"{customer_first_name}"}}"#
+            let template =
+                #"{"channel":"whatsapp","name":"T","segment":{"type":"all_customers"},"body":"","content_sid":"HX0123","content_variables":{"1":"{customer_first_name}"}}"#
             #expect(try await Self.call(client, .post, "/api/v1/campaigns", body: template).status == 201)
             let bare = #"{"channel":"whatsapp","name":"T","segment":{"type":"all_customers"},"body":""}"#
             #expect(try await Self.call(client, .post, "/api/v1/campaigns", body: bare).json?["error"]?["field"]?.stringValue == "body")
@@ -183,7 +184,8 @@ struct RouterTests {
             #expect(first.0 == 201 && first.2[HTTPField.Name("Idempotent-Replayed")!] == nil)
             let again = try await post(body, key: "click-1", query: "?again=1")
             #expect(again.0 == 201 && again.1 == first.1 && again.2[HTTPField.Name("Idempotent-Replayed")!] == "true")
-            let other = try await post(#"{"channel":"sms","name":"Other","segment":{"type":"all_customers"},"body":"Hi"}"#, key: "click-1", query: "?other=1")
+            let other = try await post(
+                #"{"channel":"sms","name":"Other","segment":{"type":"all_customers"},"body":"Hi"}"#, key: "click-1", query: "?other=1")
             #expect(other.0 == 422 && other.1.contains("idempotency_key_reused"))
             let bad = try await post(body, key: String(repeating: "k", count: 65), query: "?bad=1")
             #expect(bad.0 == 400 && bad.1.contains("invalid_idempotency_key"))
@@ -220,7 +222,8 @@ struct CSVStreamingTests {
         let app = Application(router: buildRouter(deps).router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let created = try await RouterTests.call(
-                client, .post, "/api/v1/campaigns", body: #"{"channel":"email","name":"Big","subject":"S","segment":{"type":"all_customers"},"body":"B"}"#,
+                client, .post, "/api/v1/campaigns",
+                body: #"{"channel":"email","name":"Big","subject":"S","segment":{"type":"all_customers"},"body":"B"}"#,
                 clock: clock)
             let id = try #require(created.json?["id"]?.integerValue)
             #expect(try await RouterTests.call(client, .post, "/api/v1/campaigns/\(id)/send", clock: clock).status == 200)
@@ -331,11 +334,14 @@ struct SettingsTests {
             ]
             for (body, field) in invalid {
                 let result = try await APIFixture.call(client, .put, "/api/v1/settings", tenant: 1, user: 1, body: body)
-                #expect(result.status == 400 && result.json?["error"]?["field"]?.stringValue == field, "\(body): \(result.json.map { "\($0)" } ?? "")")
+                #expect(
+                    result.status == 400 && result.json?["error"]?["field"]?.stringValue == field, "\(body): \(result.json.map { "\($0)" } ?? "")")
             }
             let set = try await APIFixture.call(
                 client, .put, "/api/v1/settings", tenant: 1, user: 1,
-                body: #"{"channel":"sms","quiet_hours":{"start":"22:00","end":"06:00"},"timezone":"Asia/Tokyo","frequency_cap":{"max":2,"days":7},"rate_limit":5,"attribution_days":14}"#)
+                body:
+                    #"{"channel":"sms","quiet_hours":{"start":"22:00","end":"06:00"},"timezone":"Asia/Tokyo","frequency_cap":{"max":2,"days":7},"rate_limit":5,"attribution_days":14}"#
+            )
             #expect(set.status == 200)
             #expect(set.json?["quiet_hours"]?["value"]?["start"]?.stringValue == "22:00")
             #expect(set.json?["quiet_hours"]?["source"]?.stringValue == "tenant")
@@ -343,10 +349,12 @@ struct SettingsTests {
             #expect(set.json?["frequency_cap"]?["value"]?["max"]?.integerValue == 2)
             #expect(set.json?["rate_limit"]?["value"]?.integerValue == 5)
             // Another channel and another tenant keep their own.
-            #expect(try await APIFixture.call(client, .get, "/api/v1/settings?channel=email", tenant: 1, user: 1)
-                .json?["attribution_days"]?["source"]?.stringValue == "default")
-            #expect(try await APIFixture.call(client, .get, "/api/v1/settings?channel=email", tenant: 2, user: 20)
-                .json?["rate_limit"]?["source"]?.stringValue == "default")
+            #expect(
+                try await APIFixture.call(client, .get, "/api/v1/settings?channel=email", tenant: 1, user: 1)
+                    .json?["attribution_days"]?["source"]?.stringValue == "default")
+            #expect(
+                try await APIFixture.call(client, .get, "/api/v1/settings?channel=email", tenant: 2, user: 20)
+                    .json?["rate_limit"]?["source"]?.stringValue == "default")
             // Left out keeps, null resets.
             let reset = try await APIFixture.call(
                 client, .put, "/api/v1/settings", tenant: 1, user: 1, body: #"{"channel":"sms","quiet_hours":null,"rate_limit":null}"#)
@@ -354,8 +362,11 @@ struct SettingsTests {
             #expect(reset.json?["rate_limit"]?["value"] == .null)
             #expect(reset.json?["attribution_days"]?["value"]?.integerValue == 14)
             // A staff member without send may read but not change.
-            #expect(try await APIFixture.call(client, .put, "/api/v1/settings", tenant: 1, user: 33,
-                                              body: #"{"channel":"whatsapp","attribution_days":3}"#).status == 403)
+            #expect(
+                try await APIFixture.call(
+                    client, .put, "/api/v1/settings", tenant: 1, user: 33,
+                    body: #"{"channel":"whatsapp","attribution_days":3}"#
+                ).status == 403)
         }
     }
 }

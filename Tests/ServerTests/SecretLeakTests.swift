@@ -166,7 +166,9 @@ struct SecretLeakTests {
             #expect(replay.status == 401)
         }
         let bearer: HTTPFields = [.authorization: "Bearer \(sessions[0])"]
-        for path in ["/api/v1/me", "/api/v1/settings?channel=sms", "/api/v1/settings?channel=email", "/api/v1/settings?channel=whatsapp", "/api/v1/campaigns"] {
+        for path in [
+            "/api/v1/me", "/api/v1/settings?channel=sms", "/api/v1/settings?channel=email", "/api/v1/settings?channel=whatsapp", "/api/v1/campaigns",
+        ] {
             #expect(try await recorder.execute(client, .get, path, headers: bearer).status == 200, "\(path)")
         }
         #expect(try await recorder.execute(client, .get, "/api/v1/me", headers: [.authorization: "Bearer \(sessions[0])x"]).status == 401)
@@ -201,7 +203,8 @@ struct SecretLeakTests {
         // refused SMTP login is the test send above: the test server answers it only after 5 s.)
         var finished: [(Int, Int, Int)] = []
         for (tenant, user, channel) in [(1, 10, "sms"), (1, 10, "email"), (5, 90, "sms")] {
-            let body = #"{"channel":"\#(channel)","name":"Leak \#(channel)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}","subject":"Hi"}"#
+            let body =
+                #"{"channel":"\#(channel)","name":"Leak \#(channel)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}","subject":"Hi"}"#
             let created = try await recorder.signed(client, .post, "/api/v1/campaigns", tenant: tenant, user: user, body: body)
             let id = try #require(created.json?["id"]?.integerValue, "\(created.text)")
             _ = try await recorder.signed(client, .post, "/api/v1/campaigns/\(id)/send", tenant: tenant, user: user)
@@ -224,10 +227,14 @@ struct SecretLeakTests {
             let (headers, body) = ProviderFlowTests.form(fields, path: "/webhooks/twilio/status", token: token)
             _ = try await recorder.execute(client, .post, "/webhooks/twilio/status", headers: headers, body: String(buffer: body))
         }
-        let stop = [FormField("AccountSid", fake.accountSID), FormField("From", "+447700910001"), FormField("To", "+15005550006"), FormField("Body", "STOP")]
+        let stop = [
+            FormField("AccountSid", fake.accountSID), FormField("From", "+447700910001"), FormField("To", "+15005550006"), FormField("Body", "STOP"),
+        ]
         let (stopHeaders, stopBody) = ProviderFlowTests.form(stop, path: "/webhooks/twilio/inbound", token: fake.authToken)
-        #expect(try await recorder.execute(client, .post, "/webhooks/twilio/inbound", headers: stopHeaders, body: String(buffer: stopBody)).status == 200)
-        let unsubscribe = UnsubscribeToken(scope: .tenant(1), channel: .email, address: "c1.t1@example.com", campaignID: nil).encoded(secret: APIFixture.secret)
+        #expect(
+            try await recorder.execute(client, .post, "/webhooks/twilio/inbound", headers: stopHeaders, body: String(buffer: stopBody)).status == 200)
+        let unsubscribe = UnsubscribeToken(scope: .tenant(1), channel: .email, address: "c1.t1@example.com", campaignID: nil).encoded(
+            secret: APIFixture.secret)
         _ = try await recorder.execute(client, .get, "/unsubscribe/\(unsubscribe)")
         _ = try await recorder.execute(client, .get, "/unsubscribe/\(unsubscribe)x")
         for path in ["/health", "/ready", "/metrics", "/api/v1/openapi.yaml", "/openapi.yaml"] {

@@ -47,7 +47,7 @@ struct SlowReaderTests {
         let port = try #require(client.port)
         let alone = try await timedRequests(client)
         var downloads: [RawConnection] = []
-        defer { downloads.forEach { $0.close() } }
+        defer { for download in downloads { download.close() } }
         for n in 0..<readers {
             let path = "/api/v1/campaigns/1/logs.csv?limit=all&reader=\(n)"
             // A patient reader (10 s without a byte ends it): on a loaded machine pages can take a while.
@@ -65,7 +65,8 @@ struct SlowReaderTests {
         let stalled = try await timedRequests(client)
         print(
             "SlowReaderTests: GET /api/v1/campaigns alone: \(alone.map(milliseconds)) ms; beside \(readers) logs.csv downloads: \(streaming.map(milliseconds)) ms while they"
-                + " stream, \(stalled.map(milliseconds)) ms once they stalled (after \(milliseconds(stalledAfter)) ms and about \(pagesBeforeStall / readers) pages each)")
+                + " stream, \(stalled.map(milliseconds)) ms once they stalled (after \(milliseconds(stalledAfter)) ms and about \(pagesBeforeStall / readers) pages each)"
+        )
         // (Each answered 200, so got a connection within the 5 s the pool lets a request wait.)
         #expect(stalled.allSatisfy { $0 < .seconds(1) })
         let leasesWhileStalled = await apiPool.statistics().leases

@@ -13,13 +13,15 @@ struct SuppressionImportTests {
         let parsed = try SuppressionImport.parse("+33612345678\r\n+4930123456\r\n", channel: .sms, normalizer: Self.normalizer)
         #expect(parsed.addresses == ["+33612345678", "+4930123456"])
         #expect(parsed.invalid.isEmpty)
-        let emails = try SuppressionImport.parse("ann@example.com\r\n\"Bob@Example.ORG\"\r\nnot-an-email", channel: .email, normalizer: Self.normalizer)
+        let emails = try SuppressionImport.parse(
+            "ann@example.com\r\n\"Bob@Example.ORG\"\r\nnot-an-email", channel: .email, normalizer: Self.normalizer)
         #expect(emails.addresses == ["ann@example.com", "Bob@example.org"])
         #expect(emails.invalid == ["not-an-email"])
     }
 
     @Test func everySeparatorAndQuoteIsRead() throws {
-        let parsed = try SuppressionImport.parse("'+44 7700 900111'\r07700 900112;\"0044 7700 900113\",call me\n", channel: .sms, normalizer: Self.normalizer)
+        let parsed = try SuppressionImport.parse(
+            "'+44 7700 900111'\r07700 900112;\"0044 7700 900113\",call me\n", channel: .sms, normalizer: Self.normalizer)
         #expect(parsed.addresses == ["+447700900111", "+447700900112", "+447700900113"])
         #expect(parsed.invalid == ["call me"])
     }
@@ -31,6 +33,9 @@ struct SuppressionImportTests {
         #expect(first.addresses == ["n@e.cq"])
         let again = try SuppressionImport.parse(first.addresses.joined(separator: "\n"), channel: .email, normalizer: Self.normalizer)
         #expect(again.addresses == first.addresses)
-        #expect(try SuppressionImport.parse("\u{0C} \"+44 7700 900111\" \u{0B}", channel: .sms, normalizer: Self.normalizer).addresses == ["+447700900111"])
+        #expect(
+            try SuppressionImport.parse("\u{0C} \"+44 7700 900111\" \u{0B}", channel: .sms, normalizer: Self.normalizer).addresses == [
+                "+447700900111"
+            ])
     }
 }

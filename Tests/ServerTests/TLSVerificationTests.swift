@@ -105,7 +105,10 @@ struct TLSVerificationTests {
         let trusting = CurlTransport(policy: try Self.configuration(["BKNTC_SMTP_CA_FILE": smtp.caFile]).transportPolicy, threads: 1)
         let trusted = await trusting.http(request)
         await trusting.shutdown()
-        guard case .success(let answer) = trusted else { Issue.record("the trusted HTTPS server did not answer: \(trusted)"); return }
+        guard case .success(let answer) = trusted else {
+            Issue.record("the trusted HTTPS server did not answer: \(trusted)")
+            return
+        }
         #expect(answer.status == 200)
 
         let environments = Self.environments(httpsBase: "https://127.0.0.1:\(server.port)")
@@ -130,7 +133,10 @@ struct TLSVerificationTests {
             let sent = await sender.send(
                 OutgoingMessage(logID: 1, campaignID: 1, scope: .singleSite, channel: .email, to: to, subject: "Hi", body: "Hi", claimedAt: Date()))
             await transport.shutdown()
-            guard case .retryable("smtp_connection", _, _) = sent else { Issue.record("\(env): STARTTLS with an untrusted certificate gave \(sent)"); continue }
+            guard case .retryable("smtp_connection", _, _) = sent else {
+                Issue.record("\(env): STARTTLS with an untrusted certificate gave \(sent)")
+                continue
+            }
             #expect(try smtp.received(for: to).isEmpty)
         }
         #expect(environments.count > 10)
@@ -158,17 +164,28 @@ struct TLSVerificationTests {
         }
         // Allowed for the loopback fake: nothing listens on port 9, so the connection fails.
         guard case .failure(.notConnected) = await outcome("http://127.0.0.1:9/2010-04-01/Accounts/AC1/Messages.json") else {
-            Issue.record("plain http to the loopback fake should be attempted"); await transport.shutdown(); return
+            Issue.record("plain http to the loopback fake should be attempted")
+            await transport.shutdown()
+            return
         }
         // Never to another host, even though the policy allows plain http for the fake.
-        for url in ["http://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json", "http://10.0.0.7/", "http://127.0.0.1@example.com/", "http://exa mple.com/"] {
-            guard case .failure(.refused) = await outcome(url) else { Issue.record("\(url) must be refused before connecting"); continue }
+        for url in [
+            "http://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json", "http://10.0.0.7/", "http://127.0.0.1@example.com/",
+            "http://exa mple.com/",
+        ] {
+            guard case .failure(.refused) = await outcome(url) else {
+                Issue.record("\(url) must be refused before connecting")
+                continue
+            }
         }
         await transport.shutdown()
         // With an https base, no plain http at all.
         let strict = CurlTransport(policy: try Self.configuration([:]).transportPolicy, threads: 1)
-        guard case .failure(.refused) = await strict.http(ProviderRequest(method: .get, url: "http://127.0.0.1:9/", username: "", password: "")) else {
-            Issue.record("plain http must be refused without a loopback base"); await strict.shutdown(); return
+        guard case .failure(.refused) = await strict.http(ProviderRequest(method: .get, url: "http://127.0.0.1:9/", username: "", password: ""))
+        else {
+            Issue.record("plain http must be refused without a loopback base")
+            await strict.shutdown()
+            return
         }
         await strict.shutdown()
     }

@@ -64,8 +64,12 @@ struct TrustFlowTests {
             let rows = try await pool.withConnection { db in
                 try await db.query(
                     "SELECT address, status, attempts, throttles FROM wpa_bkntc_campaign_logs WHERE campaign_id = \(id) ORDER BY address"
-                ).map { (try $0.decode("address", as: String.self), try $0.decode("status", as: String.self),
-                         try $0.decode("attempts", as: Int.self), try $0.decode("throttles", as: Int.self)) }
+                ).map {
+                    (
+                        try $0.decode("address", as: String.self), try $0.decode("status", as: String.self),
+                        try $0.decode("attempts", as: Int.self), try $0.decode("throttles", as: Int.self)
+                    )
+                }
             }
             for row in rows where throttled.contains(row.0) {
                 // Two free throttles, then three 429s spent as attempts (two retries and the last).
@@ -152,7 +156,10 @@ struct TrustFlowTests {
 
                 // Tenant 2 forges STOP for tenant 1's customer with its own token: only tenant 2 is touched.
                 func inbound(_ keyword: String) -> [FormField] {
-                    [FormField("AccountSid", fake.accountSID), FormField("From", customer), FormField("To", "+15005550006"), FormField("Body", keyword)]
+                    [
+                        FormField("AccountSid", fake.accountSID), FormField("From", customer), FormField("To", "+15005550006"),
+                        FormField("Body", keyword),
+                    ]
                 }
                 let forged = try await ProviderFlowTests.post(client, "/webhooks/twilio/inbound", inbound("STOP"), token: "tenant-two-own-token")
                 #expect(forged.0 == 200)
@@ -164,7 +171,8 @@ struct TrustFlowTests {
                 #expect(try await ProviderFlowTests.post(client, "/webhooks/twilio/inbound", inbound("STOP"), token: fake.authToken).0 == 200)
                 #expect(try await Self.suppressed(pool, tenant: 1, customer))
                 #expect(try await Self.suppressed(pool, tenant: 3, customer))
-                #expect(try await ProviderFlowTests.post(client, "/webhooks/twilio/inbound", inbound("START"), token: "tenant-two-own-token").0 == 200)
+                #expect(
+                    try await ProviderFlowTests.post(client, "/webhooks/twilio/inbound", inbound("START"), token: "tenant-two-own-token").0 == 200)
                 #expect(try await Self.suppressed(pool, tenant: 1, customer), "another tenant cannot delete a real STOP")
                 #expect(try await Self.suppressed(pool, tenant: 2, customer) == false)
 
@@ -183,10 +191,13 @@ struct TrustFlowTests {
     }
 
     @Test func aTestSendObeysSuppressionsTheQuotaTheRateAndADailyAllowanceAndIsAudited() async throws {
-        try await Self.withService("trust_test_send", adjust: { config in
-            config.testSendsPerDay = 3
-            config.rateLimit = 1  // the sender's own rate: one message a second
-        }) { pool, client, fake in
+        try await Self.withService(
+            "trust_test_send",
+            adjust: { config in
+                config.testSendsPerDay = 3
+                config.rateLimit = 1  // the sender's own rate: one message a second
+            }
+        ) { pool, client, fake in
             func testSend(_ to: String) async throws -> (status: Int, json: JSONValue?) {
                 try await APIFixture.call(
                     client, .post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"\#(to)","body":"Hi {customer_name}"}"#)
@@ -207,7 +218,8 @@ struct TrustFlowTests {
 
             // The plan's quota: the two test SMS count towards it.
             try await pool.withConnection { db in
-                let plan = #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"2"}}"#
+                let plan =
+                    #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"2"}}"#
                 try await db.execute("UPDATE wpa_bkntc_plans SET permissions = \(plan) WHERE id = 1")
             }
             // Plans are cached briefly (DESIGN §6); the quota is read per test send.
@@ -216,13 +228,15 @@ struct TrustFlowTests {
 
             // The daily allowance (3 here) counts every attempt of the day.
             try await pool.withConnection { db in
-                let plan = #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"-1"}}"#
+                let plan =
+                    #"{"capabilities":{"sms_campaigns":"on","whatsapp_campaigns":"on","email_campaigns":"on"},"limits":{"twilio_sms_allowed_max_number":"-1"}}"#
                 try await db.execute("UPDATE wpa_bkntc_plans SET permissions = \(plan) WHERE id = 1")
             }
             #expect(try await testSend("+447700900004").status == 200)
             let limited = try await client.execute(
                 uri: "/api/v1/test-send", method: .post,
-                headers: APIFixture.signed(.post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"+447700900005","body":"Hi"}"#),
+                headers: APIFixture.signed(
+                    .post, "/api/v1/test-send", tenant: 1, user: 10, body: #"{"channel":"sms","to":"+447700900005","body":"Hi"}"#),
                 body: ByteBuffer(string: #"{"channel":"sms","to":"+447700900005","body":"Hi"}"#)
             ) { response in (Int(response.status.code), response.headers[.retryAfter].flatMap(Int.init)) }
             #expect(limited.0 == 429, "\(limited)")
@@ -265,8 +279,10 @@ struct TrustFlowTests {
                     client, .put, "/api/v1/settings", tenant: 1, user: 10, body: #"{"channel":"sms","rate_limit":50}"#)
                 #expect(tooFast.status == 400 && tooFast.json?["error"]?["field"]?.stringValue == "rate_limit", "\(tooFast)")
                 // Tenant 1 chooses one message every 20 s.
-                #expect(try await APIFixture.call(
-                    client, .put, "/api/v1/settings", tenant: 1, user: 10, body: #"{"channel":"sms","rate_limit":0.05}"#).status == 200)
+                #expect(
+                    try await APIFixture.call(
+                        client, .put, "/api/v1/settings", tenant: 1, user: 10, body: #"{"channel":"sms","rate_limit":0.05}"#
+                    ).status == 200)
                 func campaign(_ tenant: Int, _ user: Int) async throws -> Int {
                     let body = #"{"channel":"sms","name":"Shared","segment":{"type":"all_customers"},"body":"Hi"}"#
                     let created = try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: tenant, user: user, body: body)
@@ -285,7 +301,10 @@ struct TrustFlowTests {
                 while ContinuousClock.now - started < .seconds(6) {
                     let progress = try await APIFixture.call(
                         client, .get, "/api/v1/campaigns/\(other)/progress?poll=\(UUID().uuidString)", tenant: 2, user: 20)
-                    if progress.json?["status"]?.stringValue == "completed" { ended = true; break }
+                    if progress.json?["status"]?.stringValue == "completed" {
+                        ended = true
+                        break
+                    }
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 #expect(ended, "tenant 2's campaign completed within 6 s of its send")
@@ -327,7 +346,8 @@ struct TrustFlowTests {
                         "(1, 1, 99, 1, 'email', \(n + 100), \("n\(n)@example.com"), 'sent', \(now), \(now))"
                     }, separator: ", ")
                 try await db.execute(
-                    "INSERT INTO wpa_bkntc_campaign_logs (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address, status, created_at, updated_at) VALUES \(rows)")
+                    "INSERT INTO wpa_bkntc_campaign_logs (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address, status, created_at, updated_at) VALUES \(rows)"
+                )
             }
             try await db.execute(
                 """
@@ -354,6 +374,8 @@ struct TrustFlowTests {
         // Any index that starts with the campaign (idx_claim, uniq_recipient, idx_campaign_…) and
         // reads its few rows, never the 3,000 of the tenant's other campaign.
         let campaignIndexes = ["idx_claim", "uniq_recipient", "idx_campaign_address", "idx_campaign_customer", "idx_campaign_run"]
-        #expect(campaignIndexes.contains(key ?? "") && access != "ALL" && rows <= 2, "key \(String(describing: key)), \(String(describing: access)), rows \(rows)")
+        #expect(
+            campaignIndexes.contains(key ?? "") && access != "ALL" && rows <= 2,
+            "key \(String(describing: key)), \(String(describing: access)), rows \(rows)")
     }
 }

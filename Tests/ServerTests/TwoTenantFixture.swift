@@ -41,12 +41,15 @@ enum TwoTenantFixture {
     /// Tenant 5 with its own Twilio account (`five` unless told otherwise).
     static func addTenantFive(_ pool: MariaDBPool, account: Account = five) async throws {
         try await pool.withConnection { db in
-            try await db.execute("INSERT INTO wpa_bkntc_tenants (id, user_id, plan_id, expires_in) VALUES (\(otherTenant), \(otherOwner), 1, '2099-01-01')")
             try await db.execute(
-                "INSERT INTO wpa_usermeta (user_id, meta_key, meta_value) VALUES (\(otherOwner), 'wpa_capabilities', \(#"a:1:{s:21:"booknetic_saas_tenant";b:1;}"#))")
+                "INSERT INTO wpa_bkntc_tenants (id, user_id, plan_id, expires_in) VALUES (\(otherTenant), \(otherOwner), 1, '2099-01-01')")
+            try await db.execute(
+                "INSERT INTO wpa_usermeta (user_id, meta_key, meta_value) VALUES (\(otherOwner), 'wpa_capabilities', \(#"a:1:{s:21:"booknetic_saas_tenant";b:1;}"#))"
+            )
             for n in 1...6 {
                 try await db.execute(
-                    "INSERT INTO wpa_bkntc_customers (first_name, last_name, phone_number, email, tenant_id) VALUES (\("Cus\(n)"),'T5',\("+44 7700 95000\(n)"),\("c\(n).t5@example.com"),\(otherTenant))")
+                    "INSERT INTO wpa_bkntc_customers (first_name, last_name, phone_number, email, tenant_id) VALUES (\("Cus\(n)"),'T5',\("+44 7700 95000\(n)"),\("c\(n).t5@example.com"),\(otherTenant))"
+                )
             }
         }
         try await configureTwilio(pool, tenant: otherTenant, account: account)

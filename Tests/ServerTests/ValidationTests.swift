@@ -22,20 +22,41 @@ struct ValidationTests {
                 ("[]", 400, "validation_failed", "body"),
                 (#"{"channel":"fax","name":"x","segment":{"type":"all_customers"},"body":"b"}"#, 400, "validation_failed", "channel"),
                 (#"{"channel":"sms","name":"","segment":{"type":"all_customers"},"body":"b"}"#, 400, "validation_failed", "name"),
-                (#"{"channel":"sms","name":"\#(String(repeating: "n", count: 191))","segment":{"type":"all_customers"},"body":"b"}"#, 400, "validation_failed", "name"),
+                (
+                    #"{"channel":"sms","name":"\#(String(repeating: "n", count: 191))","segment":{"type":"all_customers"},"body":"b"}"#, 400,
+                    "validation_failed", "name"
+                ),
                 (#"{"channel":"sms","name":"x","segment":{"type":"nope"},"body":"b"}"#, 400, "validation_failed", "segment.type"),
                 (#"{"channel":"sms","name":"x","segment":{"type":"lapsed","days":0},"body":"b"}"#, 400, "validation_failed", "segment.days"),
                 (#"{"channel":"sms","name":"x","segment":{"type":"lapsed","days":3651},"body":"b"}"#, 400, "validation_failed", "segment.days"),
                 (#"{"channel":"sms","name":"x","segment":{"type":"lapsed","days":"90"},"body":"b"}"#, 400, "validation_failed", "segment.days"),
-                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"filters":{"service_ids":[1,"2"]},"body":"b"}"#, 400, "validation_failed", "filters.service_ids[1]"),
-                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"filters":{"service_ids":[1.5]},"body":"b"}"#, 400, "validation_failed", "filters.service_ids[0]"),
+                (
+                    #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"filters":{"service_ids":[1,"2"]},"body":"b"}"#, 400,
+                    "validation_failed", "filters.service_ids[1]"
+                ),
+                (
+                    #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"filters":{"service_ids":[1.5]},"body":"b"}"#, 400,
+                    "validation_failed", "filters.service_ids[0]"
+                ),
                 (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":""}"#, 400, "validation_failed", "body"),
                 (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":42}"#, 400, "validation_failed", "body"),
                 (#"{"channel":"email","name":"x","segment":{"type":"all_customers"},"body":"b"}"#, 400, "validation_failed", "subject"),
-                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","scheduled_at":"2001-01-01T00:00:00Z"}"#, 400, "validation_failed", "scheduled_at"),
-                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","scheduled_at":"tomorrow"}"#, 400, "validation_failed", "scheduled_at"),
-                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","recurrence":"61 * * * *"}"#, 400, "validation_failed", "recurrence"),
-                (#"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","template_id":999999}"#, 400, "validation_failed", "template_id"),
+                (
+                    #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","scheduled_at":"2001-01-01T00:00:00Z"}"#, 400,
+                    "validation_failed", "scheduled_at"
+                ),
+                (
+                    #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","scheduled_at":"tomorrow"}"#, 400,
+                    "validation_failed", "scheduled_at"
+                ),
+                (
+                    #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","recurrence":"61 * * * *"}"#, 400,
+                    "validation_failed", "recurrence"
+                ),
+                (
+                    #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b","template_id":999999}"#, 400, "validation_failed",
+                    "template_id"
+                ),
             ]
             for (body, status, code, field) in cases {
                 let result = try await APIFixture.call(client, .post, "/api/v1/campaigns", tenant: 1, user: 1, body: body)
@@ -70,7 +91,9 @@ struct ValidationTests {
             // Wrong content type.
             var textHeaders = APIFixture.signed(.post, path, tenant: 1, user: 1, body: "{}")
             textHeaders[.contentType] = "text/plain"
-            #expect(try await client.execute(uri: path, method: .post, headers: textHeaders, body: ByteBuffer(string: "{}")) { Int($0.status.code) } == 415)
+            #expect(
+                try await client.execute(uri: path, method: .post, headers: textHeaders, body: ByteBuffer(string: "{}")) { Int($0.status.code) }
+                    == 415)
 
             // SQL-looking input is data; unknown fields are ignored.
             let sqlName = "x'); DROP TABLE wpa_bkntc_campaigns; --"
@@ -89,7 +112,8 @@ struct ValidationTests {
             #expect(try await APIFixture.call(client, .get, "/api/v1/campaigns/abc", tenant: 1, user: 1).status == 404)
             #expect(try await APIFixture.call(client, .get, "/api/v1/nothing-here", tenant: 1, user: 1).status == 404)
             // Invalid suppression address.
-            let badAddress = try await APIFixture.call(client, .post, "/api/v1/suppressions", tenant: 1, user: 1, body: #"{"channel":"sms","address":"call me"}"#)
+            let badAddress = try await APIFixture.call(
+                client, .post, "/api/v1/suppressions", tenant: 1, user: 1, body: #"{"channel":"sms","address":"call me"}"#)
             #expect(badAddress.status == 400)
             #expect(badAddress.json?["error"]?["field"]?.stringValue == "address")
         }
@@ -105,7 +129,9 @@ struct ValidationTests {
             #expect(preview.json?["sms"]?["encoding"]?.stringValue == "UCS-2")
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/campaigns", tenant: 1, user: 1,
-                body: #"{"channel":"email","name":"News","subject":"Hello {customer_first_name}","segment":{"type":"all_customers"},"body":"<p>Hi {customer_full_name}</p>"}"#)
+                body:
+                    #"{"channel":"email","name":"News","subject":"Hello {customer_first_name}","segment":{"type":"all_customers"},"body":"<p>Hi {customer_full_name}</p>"}"#
+            )
             let id = try #require(created.json?["id"]?.integerValue)
             #expect(created.json?["status"]?.stringValue == "draft")
             let messages = try await APIFixture.call(client, .get, "/api/v1/campaigns/\(id)/preview-messages", tenant: 1, user: 1)
@@ -141,8 +167,11 @@ struct ValidationTests {
             }
             let again = try await APIFixture.call(client, .post, "/api/v1/campaigns/\(id)/send?again=1", tenant: 1, user: 1)
             #expect(again.status == 409)
-            #expect(try await APIFixture.call(client, .put, "/api/v1/campaigns/\(id)", tenant: 1, user: 1,
-                body: #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b"}"#).json?["error"]?["code"]?.stringValue == "campaign_locked")
+            #expect(
+                try await APIFixture.call(
+                    client, .put, "/api/v1/campaigns/\(id)", tenant: 1, user: 1,
+                    body: #"{"channel":"sms","name":"x","segment":{"type":"all_customers"},"body":"b"}"#
+                ).json?["error"]?["code"]?.stringValue == "campaign_locked")
             #expect(try await APIFixture.call(client, .delete, "/api/v1/campaigns/\(id)", tenant: 1, user: 1).status == 409)
             let csv = try await client.execute(
                 uri: "/api/v1/campaigns/\(id)/logs.csv", method: .get,
@@ -179,7 +208,8 @@ struct ContentRoutesTests {
             // Built-ins are listed for everyone and read-only.
             let list = try await APIFixture.call(client, .get, "/api/v1/templates?channel=email&per_page=100", tenant: 2, user: 20)
             #expect(list.json?["total"]?.integerValue == 6)
-            let builtinID = try #require(list.json?["items"].flatMap { if case .array(let items) = $0 { items.first?["id"]?.integerValue } else { nil } })
+            let builtinID = try #require(
+                list.json?["items"].flatMap { if case .array(let items) = $0 { items.first?["id"]?.integerValue } else { nil } })
             let edit = try await APIFixture.call(client, .delete, "/api/v1/templates/\(builtinID)", tenant: 2, user: 20)
             #expect(edit.status == 409)
             #expect(edit.json?["error"]?["code"]?.stringValue == "template_builtin")
@@ -188,14 +218,17 @@ struct ContentRoutesTests {
             let csv = "+44 7700 900111\n07700 900111\n0044 7700 900112, call me\n555;\n+447700900113\n"
             let imported = try await APIFixture.call(
                 client, .post, "/api/v1/suppressions", tenant: 1, user: 1,
-                body: try String(decoding: JSONEncoder().encode(JSONValue.object(["channel": .string("sms"), "csv": .string(csv), "reason": .string("import")])), as: UTF8.self))
+                body: try String(
+                    decoding: JSONEncoder().encode(JSONValue.object(["channel": .string("sms"), "csv": .string(csv), "reason": .string("import")])),
+                    as: UTF8.self))
             #expect(imported.status == 200)
             #expect(imported.json?["accepted"]?.integerValue == 3)
             #expect(imported.json?["duplicates"]?.integerValue == 1)
             #expect(imported.json?["invalid"] == .array([.string("call me"), .string("555")]))
             let search = try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=sms&q=900112", tenant: 1, user: 1)
             #expect(search.json?["total"]?.integerValue == 1)
-            let again = try await APIFixture.call(client, .post, "/api/v1/suppressions", tenant: 1, user: 1, body: #"{"channel":"sms","address":"+44 (7700) 900-113"}"#)
+            let again = try await APIFixture.call(
+                client, .post, "/api/v1/suppressions", tenant: 1, user: 1, body: #"{"channel":"sms","address":"+44 (7700) 900-113"}"#)
             #expect(again.status == 200, "a duplicate add is not an error")
             // Suppressed numbers drop out of the preview; masked samples hide the address.
             let preview = try await APIFixture.call(
@@ -205,7 +238,8 @@ struct ContentRoutesTests {
             if case .array(let sample)? = preview.json?["sample"] {
                 #expect(sample.first?["address"]?.stringValue == "+447*******01")
             }
-            _ = try await APIFixture.call(client, .post, "/api/v1/suppressions", tenant: 1, user: 1, body: #"{"channel":"sms","address":"+447700910001"}"#)
+            _ = try await APIFixture.call(
+                client, .post, "/api/v1/suppressions", tenant: 1, user: 1, body: #"{"channel":"sms","address":"+447700910001"}"#)
             let after = try await APIFixture.call(
                 client, .post, "/api/v1/segments/preview", tenant: 1, user: 1, body: #"{"channel":"sms","segment":{"type":"all_customers"}}"#)
             #expect(after.json?["count"]?.integerValue == 5)
@@ -247,7 +281,8 @@ struct FuzzRegressionTests {
             // Non-ASCII search terms against the ASCII address column.
             #expect(try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=sms&q=%C3%A9", tenant: 1, user: 1).status == 200)
             // Paging counts only the templates the caller may see (sms-only staff: 6 built-ins).
-            _ = try await APIFixture.call(client, .post, "/api/v1/templates", tenant: 1, user: 1, body: #"{"channel":"email","name":"E","subject":"s","body":"b"}"#)
+            _ = try await APIFixture.call(
+                client, .post, "/api/v1/templates", tenant: 1, user: 1, body: #"{"channel":"email","name":"E","subject":"s","body":"b"}"#)
             let staffView = try await APIFixture.call(client, .get, "/api/v1/templates?per_page=2", tenant: 1, user: 30)
             #expect(staffView.json?["total"]?.integerValue == 6)
             if case .array(let items)? = staffView.json?["items"] { #expect(items.count == 2) }

@@ -65,7 +65,8 @@ struct XSSEmailTests {
             try await pool.withConnection { db in
                 for (index, (first, last)) in Self.payloads.enumerated() {
                     try await db.execute(
-                        "INSERT INTO wpa_bkntc_customers (first_name, last_name, email, tenant_id) VALUES (\(first), \(last), \(addresses[index]), 1)")
+                        "INSERT INTO wpa_bkntc_customers (first_name, last_name, email, tenant_id) VALUES (\(first), \(last), \(addresses[index]), 1)"
+                    )
                 }
             }
             let bodies = ["<p>Hello {customer_full_name}, {customer_first_name}!</p>", "Hello {customer_full_name}, {customer_first_name}!"]

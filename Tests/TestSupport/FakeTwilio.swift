@@ -185,7 +185,9 @@ public final class FakeTwilio: Sendable {
         let item: [String: Any] = [
             "sid": sid, "account_sid": accountSID, "friendly_name": name, "language": language, "variables": variables,
             "types": ["twilio/text": ["body": body]],
-            "approval_requests": status.map { ["name": name, "category": "MARKETING", "content_type": "twilio/text", "status": $0, "rejection_reason": ""] }
+            "approval_requests": status.map {
+                ["name": name, "category": "MARKETING", "content_type": "twilio/text", "status": $0, "rejection_reason": ""]
+            }
                 ?? [String: Any](),
             "date_created": Self.rfc2822(Date()), "url": "https://content.twilio.com/v1/Content/\(sid)",
         ]
@@ -202,11 +204,14 @@ public final class FakeTwilio: Sendable {
     }
 
     /// The answer to one request: status, headers, JSON body; nil body = drop the connection.
-    func answer(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: String) -> (status: Int, headers: [(String, String)], body: String?, delay: Double) {
+    func answer(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: String) -> (
+        status: Int, headers: [(String, String)], body: String?, delay: Double
+    ) {
         state.withLock { $0.requests += 1 }
         func error(_ status: Int, _ code: Int, _ message: String) -> (Int, [(String, String)], String?, Double) {
             state.withLock { $0.rejected.append("\(code): \(message)") }
-            let json = "{\"code\":\(code),\"message\":\"\(message)\",\"more_info\":\"https://www.twilio.com/docs/errors/\(code)\",\"status\":\(status)}"
+            let json =
+                "{\"code\":\(code),\"message\":\"\(message)\",\"more_info\":\"https://www.twilio.com/docs/errors/\(code)\",\"status\":\(status)}"
             return (status, [], json, 0)
         }
         let expected = "Basic " + Data("\(accountSID):\(authToken)".utf8).base64EncodedString()
@@ -262,12 +267,13 @@ public final class FakeTwilio: Sendable {
             case .slow?: state.answered["slow", default: 0] += 1
             default: break
             }
-            let answer = switch fault {
-            case .serverError?: "500"
-            case .rateLimited?: "429"
-            case .slow?: "slow"
-            default: "ok"
-            }
+            let answer =
+                switch fault {
+                case .serverError?: "500"
+                case .rateLimited?: "429"
+                case .slow?: "slow"
+                default: "ok"
+                }
             state.attempts.append(Attempt(to: to, at: Date(), answer: answer))
             return fault
         }

@@ -26,8 +26,10 @@ public final class PrivateMariaDBServer: @unchecked Sendable {
         try await server.launch()
         try run(
             "mariadb",
-            ["--no-defaults", "--socket=\(server.socketPath)", "-uroot", "-e",
-             "CREATE USER 'bkntc'@'127.0.0.1' IDENTIFIED BY 'bkntc'; GRANT ALL PRIVILEGES ON *.* TO 'bkntc'@'127.0.0.1';"])
+            [
+                "--no-defaults", "--socket=\(server.socketPath)", "-uroot", "-e",
+                "CREATE USER 'bkntc'@'127.0.0.1' IDENTIFIED BY 'bkntc'; GRANT ALL PRIVILEGES ON *.* TO 'bkntc'@'127.0.0.1';",
+            ])
         return server
     }
 
@@ -77,13 +79,14 @@ public final class PrivateMariaDBServer: @unchecked Sendable {
     private func launch() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.which("mariadbd"))
-        process.arguments = [
-            "--no-defaults", "--datadir=\(directory.path)/data", "--socket=\(socketPath)", "--port=\(port)", "--bind-address=127.0.0.1",
-            "--pid-file=\(directory.path)/mysqld.pid", "--log-error=\(directory.path)/error.log", "--tmpdir=\(directory.path)/tmp",
-            "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--innodb-buffer-pool-size=512M",
-            "--innodb-log-file-size=128M", "--innodb-flush-log-at-trx-commit=2", "--skip-log-bin", "--max-connections=1000",
-            "--max-prepared-stmt-count=100000", "--max-allowed-packet=64M",
-        ] + (getuid() == 0 ? ["--user=root"] : [])
+        process.arguments =
+            [
+                "--no-defaults", "--datadir=\(directory.path)/data", "--socket=\(socketPath)", "--port=\(port)", "--bind-address=127.0.0.1",
+                "--pid-file=\(directory.path)/mysqld.pid", "--log-error=\(directory.path)/error.log", "--tmpdir=\(directory.path)/tmp",
+                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--innodb-buffer-pool-size=512M",
+                "--innodb-log-file-size=128M", "--innodb-flush-log-at-trx-commit=2", "--skip-log-bin", "--max-connections=1000",
+                "--max-prepared-stmt-count=100000", "--max-allowed-packet=64M",
+            ] + (getuid() == 0 ? ["--user=root"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

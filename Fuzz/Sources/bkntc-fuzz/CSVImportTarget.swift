@@ -21,7 +21,8 @@ enum CSVImportTarget {
         }
         for separator in ["\n", "\r\n", ",", ";"] {
             let again = try? SuppressionImport.parse(parsed.addresses.joined(separator: separator), channel: channel, normalizer: normalizer)
-            require(again?.addresses == parsed.addresses && again?.invalid == [],
+            require(
+                again?.addresses == parsed.addresses && again?.invalid == [],
                 "\(parsed.addresses) joined by \(separator.debugDescription) import as \(again?.addresses ?? []), rejected \(again?.invalid ?? [])")
         }
     }

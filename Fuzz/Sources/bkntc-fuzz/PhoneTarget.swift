@@ -15,10 +15,12 @@ enum PhoneTarget {
         require(normalizer.normalize(number, for: .whatsapp) == normalized, "the WhatsApp channel normalizes '\(number)' differently")
         guard let normalized else { return }
         let digits = normalized.utf8.dropFirst()
-        require(normalized.utf8.first == UInt8(ascii: "+") && (8...15).contains(digits.count) && digits.allSatisfy(isDigit),
+        require(
+            normalized.utf8.first == UInt8(ascii: "+") && (8...15).contains(digits.count) && digits.allSatisfy(isDigit),
             "'\(number)' normalized to '\(normalized)', which is not E.164")
         require(normalizer.normalizePhone(normalized) == normalized, "'\(normalized)' does not normalize to itself")
-        require(AddressNormalizer(defaultCountryCode: nil).normalizePhone(normalized) == normalized,
+        require(
+            AddressNormalizer(defaultCountryCode: nil).normalizePhone(normalized) == normalized,
             "'\(normalized)' does not normalize to itself without a country code")
     }
 

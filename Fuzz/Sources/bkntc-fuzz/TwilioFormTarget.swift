@@ -15,7 +15,8 @@ enum TwilioFormTarget {
         let signature = TwilioSignature.compute(authToken: "token-a", url: url, parameters: form)
         require(TwilioSignature.isValid(signature, url: url, parameters: form, authTokens: ["token-b", "token-a"]), "own signature rejected")
         require(!TwilioSignature.isValid(signature, url: url, parameters: form, authTokens: ["token-b"]), "signature valid for another token")
-        require(!TwilioSignature.isValid(text, url: url, parameters: form, authTokens: ["token-a"]) || text == signature, "the body is its own signature")
+        require(
+            !TwilioSignature.isValid(text, url: url, parameters: form, authTokens: ["token-a"]) || text == signature, "the body is its own signature")
 
         let value = { (name: String) in form.first { $0.name == name }?.value ?? "" }
         _ = DeliveryStatus(twilioStatus: value("MessageStatus"))

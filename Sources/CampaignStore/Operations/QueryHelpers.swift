@@ -35,7 +35,8 @@ extension MariaDBQueryable {
         from table: SQLIdentifier, where filter: MariaDBQuery, orderBy order: SQLIdentifierList,
         page: PageRequest, map: (MariaDBRow) throws -> Item
     ) async throws -> Page<Item> {
-        let total = try await queryFirst("SELECT COUNT(*) AS n FROM \(identifier: table) WHERE \(filter)")?
+        let total =
+            try await queryFirst("SELECT COUNT(*) AS n FROM \(identifier: table) WHERE \(filter)")?
             .decode("n", as: Int.self) ?? 0
         let rows = try await query(
             "SELECT * FROM \(identifier: table) WHERE \(filter) ORDER BY \(order.query) LIMIT \(page.perPage) OFFSET \(page.offset)")
@@ -52,7 +53,10 @@ extension MariaDBQueryable {
 
 /// An `ORDER BY` list written in code: column identifiers, each ascending or descending.
 struct SQLIdentifierList: Sendable {
-    enum Direction: String, Sendable { case ascending = "", descending = " DESC" }
+    enum Direction: String, Sendable {
+        case ascending = ""
+        case descending = " DESC"
+    }
     let columns: [(SQLIdentifier, Direction)]
 
     init(_ columns: (SQLIdentifier, Direction)...) { self.columns = columns }

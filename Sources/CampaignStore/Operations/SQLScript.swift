@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a trusted SQL file into statements: on `;` at the end of a statement, outside quotes
 /// and comments. Comment-only fragments are dropped.
 public enum SQLScript {
@@ -9,7 +11,10 @@ public enum SQLScript {
         var previous: Character = " "
         for character in sql {
             if lineComment {
-                if character == "\n" { lineComment = false; current.append(character) }
+                if character == "\n" {
+                    lineComment = false
+                    current.append(character)
+                }
                 previous = character
                 continue
             }
@@ -40,5 +45,3 @@ public enum SQLScript {
         return statements
     }
 }
-
-import Foundation

@@ -43,7 +43,9 @@ public struct MariaDBBookneticDirectory: BookneticDirectory {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         var condition = scope.bookneticCondition
         if !trimmed.isEmpty {
-            let pattern = "%" + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            let pattern =
+                "%"
+                + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
             condition.append(
                 """

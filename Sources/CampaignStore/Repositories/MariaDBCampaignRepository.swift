@@ -254,9 +254,10 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     static func campaign(_ row: MariaDBRow) throws -> Campaign {
         let decoder = JSONDecoder()
         let segment = try decoder.decode(Segment.self, from: Data(try row.decode("segment", as: String.self).utf8))
-        let filters = try (try row.decode("filters", as: String?.self)).map {
-            try decoder.decode(SegmentFilters.self, from: Data($0.utf8))
-        } ?? SegmentFilters()
+        let filters =
+            try (try row.decode("filters", as: String?.self)).map {
+                try decoder.decode(SegmentFilters.self, from: Data($0.utf8))
+            } ?? SegmentFilters()
         let variables = try (try row.decode("content_variables", as: String?.self)).map {
             try decoder.decode([String: String].self, from: Data($0.utf8))
         }

@@ -86,7 +86,8 @@ public struct MariaDBReportingRepository: ReportingRepository {
         let wanted = Channel.allCases.filter(channels.contains)
         return try await pool.withConnection { db in
             let filter: MariaDBQuery = "l.tenant_key = \(scope.key) AND l.customer_id = \(customerID) AND l.channel IN (\(list: wanted))"
-            let total = try await db.queryFirst("SELECT COUNT(*) AS n FROM \(identifier: logs) l WHERE \(filter)")?
+            let total =
+                try await db.queryFirst("SELECT COUNT(*) AS n FROM \(identifier: logs) l WHERE \(filter)")?
                 .decode("n", as: Int.self) ?? 0
             let rows = try await db.query(
                 """
@@ -97,7 +98,8 @@ public struct MariaDBReportingRepository: ReportingRepository {
                 """)
             let items = try rows.map { row in
                 CustomerMessage(
-                    campaignID: try row.decode("campaign_id"), campaignName: try row.decode("name"), kind: try row.decodeIfPresent("kind", as: CampaignKind.self) ?? .campaign,
+                    campaignID: try row.decode("campaign_id"), campaignName: try row.decode("name"),
+                    kind: try row.decodeIfPresent("kind", as: CampaignKind.self) ?? .campaign,
                     channel: try row.decode("channel", as: Channel.self), address: try row.decode("address"),
                     status: try row.decode("status", as: LogStatus.self), sentAt: try row.decode("sent_at"),
                     lastError: try row.decode("last_error"))

@@ -73,11 +73,12 @@ public struct MariaDBResultsRepository: ResultsRepository {
                 let request = AttributionRequest(
                     scope: scope, campaignIDs: [id], run: run, windowDays: windows, first: first, last: last, days: series)
                 let booked = try await bookings(db, request)
-                result.total = booked.totals[id].map { figures in
-                    var figures = figures
-                    figures.messaged = total.messaged
-                    return figures
-                } ?? AttributionFigures(messaged: total.messaged)
+                result.total =
+                    booked.totals[id].map { figures in
+                        var figures = figures
+                        figures.messaged = total.messaged
+                        return figures
+                    } ?? AttributionFigures(messaged: total.messaged)
                 result.daily = series.dates.enumerated().map { index, date in
                     let day = booked.daily[index + 1] ?? (0, 0)
                     return DailyBookings(date: date, bookings: day.bookings, revenue: Self.cents(day.revenue))
@@ -119,11 +120,12 @@ public struct MariaDBResultsRepository: ResultsRepository {
                 let request = AttributionRequest(
                     scope: scope, campaignIDs: ids, windowDays: try await windowDays(db, scope: scope), first: first, last: last)
                 let booked = try await bookings(db, request)
-                return Dictionary(uniqueKeysWithValues: groups.totals.map { id, total in
-                    var figures = booked.totals[id] ?? AttributionFigures()
-                    figures.messaged = total.messaged
-                    return (id, figures)
-                })
+                return Dictionary(
+                    uniqueKeysWithValues: groups.totals.map { id, total in
+                        var figures = booked.totals[id] ?? AttributionFigures()
+                        figures.messaged = total.messaged
+                        return (id, figures)
+                    })
             }
         }
     }
@@ -205,12 +207,12 @@ public struct MariaDBResultsRepository: ResultsRepository {
         for (campaign, byRun) in runs {
             for group in byRun.values {
                 var total = totals[campaign] ?? Group()
-            total.messaged += group.messaged
-            total.heldOut += group.heldOut
-            total.firstSent = [total.firstSent, group.firstSent].compactMap { $0 }.min()
-            total.lastSent = [total.lastSent, group.lastSent].compactMap { $0 }.max()
-            total.firstHeld = [total.firstHeld, group.firstHeld].compactMap { $0 }.min()
-            total.lastHeld = [total.lastHeld, group.lastHeld].compactMap { $0 }.max()
+                total.messaged += group.messaged
+                total.heldOut += group.heldOut
+                total.firstSent = [total.firstSent, group.firstSent].compactMap { $0 }.min()
+                total.lastSent = [total.lastSent, group.lastSent].compactMap { $0 }.max()
+                total.firstHeld = [total.firstHeld, group.firstHeld].compactMap { $0 }.min()
+                total.lastHeld = [total.lastHeld, group.lastHeld].compactMap { $0 }.max()
                 totals[campaign] = total
             }
         }

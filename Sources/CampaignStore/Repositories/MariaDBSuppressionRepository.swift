@@ -93,7 +93,8 @@ public struct MariaDBSuppressionRepository: SuppressionRepository {
             else { return false }
             let suppression = try Self.suppression(row)
             try access.check(suppression.channel)
-            let removed = try await tx.execute("DELETE FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key)")
+            let removed =
+                try await tx.execute("DELETE FROM \(identifier: table) WHERE id = \(id) AND tenant_key = \(scope.key)")
                 .affectedRows == 1
             if removed {
                 var detail: [String: JSONValue] = ["address": .string(suppression.address)]

@@ -57,7 +57,8 @@ public struct MariaDBAuditLog: AuditLog {
         if let user = query.userID { filter.append(" AND a.user_id = \(user)") }
         let condition = filter
         return try await pool.withConnection { db in
-            let total = try await db.queryFirst("SELECT COUNT(*) AS n FROM \(identifier: writer.table) a WHERE \(condition)")?
+            let total =
+                try await db.queryFirst("SELECT COUNT(*) AS n FROM \(identifier: writer.table) a WHERE \(condition)")?
                 .decode("n", as: Int.self) ?? 0
             let page = page
             let rows: [MariaDBRow]

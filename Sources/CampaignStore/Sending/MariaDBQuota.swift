@@ -22,28 +22,31 @@ public struct SMSQuotaReader: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try await settings.timeZone(scope: scope, on: db)
         let monthStart = calendar.dateInterval(of: .month, for: now)?.start ?? now
-        let campaignMessages = try await db.queryFirst(
-            """
-            SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("campaign_logs"))
-            WHERE tenant_key = \(scope.key) AND channel = \(Channel.sms)
-              AND ((status IN (\(list: [LogStatus.sent, .delivered, .undelivered])) AND sent_at >= \(monthStart))
-                OR status = \(LogStatus.sending))
-            """)?.decode("n", as: Int.self) ?? 0
+        let campaignMessages =
+            try await db.queryFirst(
+                """
+                SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("campaign_logs"))
+                WHERE tenant_key = \(scope.key) AND channel = \(Channel.sms)
+                  AND ((status IN (\(list: [LogStatus.sent, .delivered, .undelivered])) AND sent_at >= \(monthStart))
+                    OR status = \(LogStatus.sending))
+                """)?.decode("n", as: Int.self) ?? 0
         // Test SMS count too (DESIGN §13): those sent or being sent, from the audit trail.
-        let testMessages = try await db.queryFirst(
-            """
-            SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("campaign_audit"))
-            WHERE tenant_key = \(scope.key) AND action = \(AuditAction.testSend.rawValue) AND channel = \(Channel.sms)
-              AND at >= \(monthStart) AND JSON_VALUE(detail, '$.status') IN ('pending', 'sent')
-            """)?.decode("n", as: Int.self) ?? 0
+        let testMessages =
+            try await db.queryFirst(
+                """
+                SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("campaign_audit"))
+                WHERE tenant_key = \(scope.key) AND action = \(AuditAction.testSend.rawValue) AND channel = \(Channel.sms)
+                  AND at >= \(monthStart) AND JSON_VALUE(detail, '$.status') IN ('pending', 'sent')
+                """)?.decode("n", as: Int.self) ?? 0
         var workflowMessages = 0
         if try await db.tableExists(prefix.bareName("workflow_logs")) {
             // Booknetic's own Twilio SMS workflow messages count against the same limit.
-            workflowMessages = try await db.queryFirst(
-                """
-                SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("workflow_logs"))
-                WHERE tenant_id = \(tenantID) AND driver IN ('sms', 'twilio_sms') AND date_time >= \(monthStart)
-                """)?.decode("n", as: Int.self) ?? 0
+            workflowMessages =
+                try await db.queryFirst(
+                    """
+                    SELECT COUNT(*) AS n FROM \(identifier: prefix.bkntc("workflow_logs"))
+                    WHERE tenant_id = \(tenantID) AND driver IN ('sms', 'twilio_sms') AND date_time >= \(monthStart)
+                    """)?.decode("n", as: Int.self) ?? 0
         }
         return SMSQuota(limit: limit, used: campaignMessages + testMessages + workflowMessages)
     }

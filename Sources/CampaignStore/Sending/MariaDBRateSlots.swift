@@ -23,9 +23,10 @@ public struct MariaDBRateSlots: RateSlots {
         // deadlock on the shared lock INSERT IGNORE takes on an existing key.
         try await db.execute("INSERT IGNORE INTO \(identifier: rates) (sender_key, next_slot) VALUES (\(sender), \(now))")
         return try await db.withTransaction(deadlockRetries: 5) { tx in
-            let next: Date = try await tx.queryFirst(
-                "SELECT next_slot FROM \(identifier: rates) WHERE sender_key = \(sender) FOR UPDATE"
-            )?.decode("next_slot") ?? now
+            let next: Date =
+                try await tx.queryFirst(
+                    "SELECT next_slot FROM \(identifier: rates) WHERE sender_key = \(sender) FOR UPDATE"
+                )?.decode("next_slot") ?? now
             let start = max(next, now)
             let fitting = start > deadline ? 0 : min(count, Int(deadline.timeIntervalSince(start) * rate) + 1)
             if fitting > 0 {

@@ -36,8 +36,10 @@ public struct MariaDBScheduler: SchedulerStore {
             let countryCode = try await campaigns.settings.defaultCountryCode(scope: scope, on: db)
             let started = try await db.withTransaction { tx -> Bool in
                 // Another replica may have activated it meanwhile: check again under the lock.
-                guard let campaign = try await tx.queryFirst(
-                    "SELECT * FROM \(identifier: table) WHERE id = \(id) FOR UPDATE").map(MariaDBCampaignRepository.campaign),
+                guard
+                    let campaign = try await tx.queryFirst(
+                        "SELECT * FROM \(identifier: table) WHERE id = \(id) FOR UPDATE"
+                    ).map(MariaDBCampaignRepository.campaign),
                     campaign.status == .scheduled, let scheduledAt = campaign.scheduledAt, scheduledAt <= now
                 else { return false }
                 _ = try await campaigns.snapshot(tx, campaign: campaign, scope: scope, countryCode: countryCode, now: now)

@@ -31,12 +31,13 @@ public struct MariaDBTestSendStore: TestSendStore {
             let acquired = try await db.queryFirst("SELECT GET_LOCK(\(lock), 5) AS got")?.decode("got", as: Int?.self)
             guard acquired == 1 else { throw DomainError.unavailable("test sends are busy; try again in a moment") }
             do {
-                let used = try await db.queryFirst(
-                    """
-                    SELECT COUNT(*) AS n FROM \(identifier: writer.table)
-                    WHERE tenant_key = \(entry.scope.key) AND action = \(AuditAction.testSend.rawValue) AND channel <=> \(entry.channel)
-                      AND at >= \(dayStart)
-                    """)?.decode("n", as: Int.self) ?? 0
+                let used =
+                    try await db.queryFirst(
+                        """
+                        SELECT COUNT(*) AS n FROM \(identifier: writer.table)
+                        WHERE tenant_key = \(entry.scope.key) AND action = \(AuditAction.testSend.rawValue) AND channel <=> \(entry.channel)
+                          AND at >= \(dayStart)
+                        """)?.decode("n", as: Int.self) ?? 0
                 let id = used < limit ? try await writer.write(db, entry) : nil
                 _ = try await db.query("SELECT RELEASE_LOCK(\(lock)) AS released")
                 return id
@@ -55,7 +56,8 @@ public struct MariaDBTestSendStore: TestSendStore {
 
     public func reserveSlot(sender: String, rate: Double, now: Date, deadline: Date) async throws -> Date? {
         try await pool.withConnection { db in
-            let reserved = try await MariaDBRateSlots(db: db, prefix: prefix).reserveSlots(sender: sender, count: 1, rate: rate, now: now, deadline: deadline)
+            let reserved = try await MariaDBRateSlots(db: db, prefix: prefix).reserveSlots(
+                sender: sender, count: 1, rate: rate, now: now, deadline: deadline)
             return reserved.count == 1 ? reserved.start : nil
         }
     }

@@ -99,7 +99,6 @@ public struct CampaignLifecycle: Sendable, Hashable {
         }
     }
 
-
     private func invalidMessage(_ action: CampaignAction) -> String {
         "cannot \(action.rawValue) a \(status.rawValue) campaign"
     }

@@ -99,12 +99,14 @@ public struct ChannelSettings: Sendable, Hashable {
         timezone = stored.timezone.map { EffectiveSetting($0, .tenant) } ?? EffectiveSetting(nil, .default)
         frequencyCap = stored.frequencyCap.map { EffectiveSetting($0, .tenant) } ?? EffectiveSetting(nil, .default)
         switch (stored.rateLimit, environmentRate) {
-        case (let own?, let environment?): rateLimit = own < environment ? EffectiveSetting(own, .tenant) : EffectiveSetting(environment, .environment)
+        case (let own?, let environment?):
+            rateLimit = own < environment ? EffectiveSetting(own, .tenant) : EffectiveSetting(environment, .environment)
         case (let own?, nil): rateLimit = EffectiveSetting(own, .tenant)
         case (nil, let environment?): rateLimit = EffectiveSetting(environment, .environment)
         case (nil, nil): rateLimit = EffectiveSetting(nil, .default)
         }
-        attributionDays = stored.attributionDays.map { EffectiveSetting($0, .tenant) }
+        attributionDays =
+            stored.attributionDays.map { EffectiveSetting($0, .tenant) }
             ?? EffectiveSetting(Self.defaultAttributionDays, .default)
     }
 }

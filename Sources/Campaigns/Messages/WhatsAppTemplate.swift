@@ -80,4 +80,3 @@ public enum WhatsAppTemplateList: Sendable, Hashable {
     /// Twilio could not be asked or answered with an error (its code, for the log).
     case unavailable(String)
 }
-

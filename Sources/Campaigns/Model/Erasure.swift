@@ -11,4 +11,3 @@ public struct ErasureSubject: Sendable, Hashable {
         self.addresses = addresses
     }
 }
-

@@ -56,4 +56,3 @@ public enum IdempotencyClaim: Sendable, Hashable {
     /// The first request with this key and body is still running.
     case inProgress
 }
-

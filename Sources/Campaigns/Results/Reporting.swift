@@ -65,4 +65,3 @@ public struct CustomerMessage: Sendable, Hashable {
         self.lastError = lastError
     }
 }
-

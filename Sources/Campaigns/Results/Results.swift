@@ -139,4 +139,3 @@ public struct DaySeries: Sendable, Hashable {
         self.dates = dates
     }
 }
-

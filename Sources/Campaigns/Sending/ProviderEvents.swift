@@ -35,4 +35,3 @@ public enum SuppressionReason {
     public static let stopReply = "STOP reply"
     public static let unsubscribeLink = "unsubscribe link"
 }
-

@@ -124,9 +124,10 @@ public enum EmailComposer {
         }
         var domain = ""
         if let at = fromAddress.lastIndex(of: "@") {
-            domain = String(fromAddress[fromAddress.index(after: at)...].unicodeScalars.filter {
-                $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "."
-            }.map(Character.init))
+            domain = String(
+                fromAddress[fromAddress.index(after: at)...].unicodeScalars.filter {
+                    $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" || $0 == "."
+                }.map(Character.init))
         }
         if domain.isEmpty {
             domain = "localhost"
@@ -195,7 +196,8 @@ private struct BodyParts {
     }
 
     private static func insertingHTMLFooter(into html: String, url: String, strings: UnsubscribeStrings) -> String {
-        let footer = "<p style=\"margin:24px 0 0;font-size:12px;line-height:1.5;color:#6b7280;\">"
+        let footer =
+            "<p style=\"margin:24px 0 0;font-size:12px;line-height:1.5;color:#6b7280;\">"
             + "<a href=\"\(MessageRenderer.escapeHTML(url))\" style=\"color:#6b7280;\">"
             + MessageRenderer.escapeHTML(strings.footerLink) + "</a></p>\n"
         for closingTag in ["</body>", "</html>"] {
@@ -243,10 +245,11 @@ private enum HeaderText {
 
     /// An address with control characters, whitespace and angle brackets removed.
     static func address(_ value: String) -> String {
-        String(value.unicodeScalars.filter { scalar in
-            !(scalar.value < 0x21 || scalar.value == 0x7F || scalar == "<" || scalar == ">"
-                || scalar.properties.isWhitespace)
-        }.map(Character.init))
+        String(
+            value.unicodeScalars.filter { scalar in
+                !(scalar.value < 0x21 || scalar.value == 0x7F || scalar == "<" || scalar == ">"
+                    || scalar.properties.isWhitespace)
+            }.map(Character.init))
     }
 
     /// `"Name" <address>`, `=?UTF-8?B?…?= <address>` or just `address` when there is no name.
@@ -256,7 +259,8 @@ private enum HeaderText {
             return address
         }
         if name.unicodeScalars.allSatisfy(isPrintableASCII) {
-            let quoted = name
+            let quoted =
+                name
                 .replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")
             return "\"\(quoted)\" <\(address)>"

@@ -300,7 +300,8 @@ struct HTMLTextExtractor {
     private static func tidy(_ text: String) -> String {
         var lines: [String] = []
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let words = rawLine
+            let words =
+                rawLine
                 .replacingOccurrences(of: "\u{00A0}", with: " ")
                 .split(whereSeparator: { $0 == " " || $0 == "\t" })
             let line = words.joined(separator: " ")

@@ -78,7 +78,8 @@ public enum UnsubscribePage {
     /// `"pt"` and `"tr-TR"` gives `"tr"`. `nil` and unsupported languages give `"en"`.
     public static func languageCode(for locale: String?) -> String {
         guard let locale else { return UnsubscribeStrings.fallbackLanguage }
-        let primary = locale
+        let primary =
+            locale
             .trimmingCharacters(in: .whitespacesAndNewlines)
             .split(whereSeparator: { "_-.@".contains($0) })
             .first

@@ -137,7 +137,8 @@ public struct SMTPSender: MessageSender {
             return .retryable(code: code, message: refusal(code), retryAfter: nil)
         case 500..<600:
             let lower = reply.lowercased()
-            let unknownUser = result.responseCode == 550
+            let unknownUser =
+                result.responseCode == 550
                 && ["user unknown", "unknown user", "no such user", "does not exist", "5.1.1", "mailbox unavailable", "recipient rejected"]
                     .contains(where: lower.contains)
             let code = ProviderCode.smtp(result.responseCode)

@@ -54,7 +54,8 @@ public struct UnsubscribeToken: Sendable, Hashable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let signature = Base64URL.decode(parts[1]) else { return nil }
         let body = Data(parts[0].utf8)
-        guard [keys.key(for: .unsubscribe), keys.shared].contains(where: {
+        guard
+            [keys.key(for: .unsubscribe), keys.shared].contains(where: {
                 HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: body, using: $0)
             }),
             let json = Base64URL.decode(parts[0]),

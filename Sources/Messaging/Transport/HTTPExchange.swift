@@ -3,7 +3,10 @@ import Foundation
 
 /// An HTTP request to a provider's API (form-encoded POST or GET, Basic auth).
 public struct ProviderRequest: Sendable, Hashable {
-    public enum Method: String, Sendable, Hashable { case get = "GET", post = "POST" }
+    public enum Method: String, Sendable, Hashable {
+        case get = "GET"
+        case post = "POST"
+    }
 
     public var method: Method
     public var url: String

@@ -53,17 +53,19 @@ struct CampaignRunController {
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"campaign-\(id)-logs.csv\""
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            var header = ByteBuffer(string: CSVFormatter.byteOrderMark)
-            header.writeString(CSVFormatter.row(LogRowBody.csvColumns))
-            try await writer.write(header)
-            try await repo.streamLogs(scope: scope, id: id, limit: exportLimit, access: access) { rows in
-                var buffer = ByteBuffer()
-                for row in rows { buffer.writeString(CSVFormatter.row(LogRowBody(row).csvCells)) }
-                try await writer.write(buffer)
-            }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                var header = ByteBuffer(string: CSVFormatter.byteOrderMark)
+                header.writeString(CSVFormatter.row(LogRowBody.csvColumns))
+                try await writer.write(header)
+                try await repo.streamLogs(scope: scope, id: id, limit: exportLimit, access: access) { rows in
+                    var buffer = ByteBuffer()
+                    for row in rows { buffer.writeString(CSVFormatter.row(LogRowBody(row).csvCells)) }
+                    try await writer.write(buffer)
+                }
+                try await writer.finish(nil)
+            })
     }
 
     /// The first recipients' messages as they will receive them, and the whole audience's check.

@@ -2,6 +2,7 @@ import Campaigns
 import Hummingbird
 import Logging
 import MariaDB
+
 import struct NIOCore.NIOTooManyBytesError
 
 /// Maps every failure to an ``APIError``: domain errors to 400/404/409, a database outage to

@@ -31,7 +31,9 @@ public enum SettingsRequest {
             return name
         }
         update.frequencyCap = try change(object, "frequency_cap") { value in
-            guard case .object(let cap) = value else { throw APIError.validation("frequency_cap", "Choose how many messages a customer may get in how many days, e.g. 2 in 7 days.") }
+            guard case .object(let cap) = value else {
+                throw APIError.validation("frequency_cap", "Choose how many messages a customer may get in how many days, e.g. 2 in 7 days.")
+            }
             guard let max = cap["max"]?.integerValue, (1...1000).contains(max) else {
                 throw APIError.validation("frequency_cap.max", "must be a whole number from 1 to 1000")
             }
@@ -42,7 +44,8 @@ public enum SettingsRequest {
         }
         update.rateLimit = try change(object, "rate_limit") { value in
             guard case .number(let rate) = value, rate >= 0.01, rate <= 10_000 else {
-                throw APIError.validation("rate_limit", "Enter a sending rate from 0.01 to 10000 messages per second, or leave it empty for the default.")
+                throw APIError.validation(
+                    "rate_limit", "Enter a sending rate from 0.01 to 10000 messages per second, or leave it empty for the default.")
             }
             return rate
         }

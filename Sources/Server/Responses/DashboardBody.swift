@@ -4,7 +4,10 @@ import Foundation
 /// The dashboard.
 struct DashboardBody: Encodable {
     struct Messages: Encodable { let sent, delivered, failed, pending: Int }
-    struct Day: Encodable { let date: String; let sent, failed: Int }
+    struct Day: Encodable {
+        let date: String
+        let sent, failed: Int
+    }
     let campaigns: [String: Int]
     let messages: Messages
     let daily: [Day]

@@ -58,16 +58,18 @@ struct ResultsBody: Encodable {
         bookings = results.total.bookings
         revenue = results.total.revenue
         conversionRate = Self.rate(results.total.conversionRate)
-        holdout = Nullable(results.holdout.map { holdout in
-            HoldoutBody(
-                customers: holdout.customers, bookedCustomers: holdout.bookedCustomers,
-                conversionRate: Self.rate(holdout.conversionRate), lift: Nullable(holdout.lift.map(Self.rate)),
-                meaningful: holdout.meaningful,
-                note: Nullable(holdout.meaningful
-                    ? nil
-                    : "not yet meaningful: each group needs at least \(HoldoutComparison.minimumGroup) customers "
-                        + "(messaged \(holdout.messagedCustomers), held out \(holdout.customers))"))
-        })
+        holdout = Nullable(
+            results.holdout.map { holdout in
+                HoldoutBody(
+                    customers: holdout.customers, bookedCustomers: holdout.bookedCustomers,
+                    conversionRate: Self.rate(holdout.conversionRate), lift: Nullable(holdout.lift.map(Self.rate)),
+                    meaningful: holdout.meaningful,
+                    note: Nullable(
+                        holdout.meaningful
+                            ? nil
+                            : "not yet meaningful: each group needs at least \(HoldoutComparison.minimumGroup) customers "
+                                + "(messaged \(holdout.messagedCustomers), held out \(holdout.customers))"))
+            })
         daily = results.daily.map { DayBody(date: $0.date, bookings: $0.bookings, revenue: $0.revenue) }
         runs = results.runs.map { RunBody(run: $0.run, figures: ResultSummaryBody($0.figures)) }
     }
