@@ -16,7 +16,7 @@ struct BookneticCampaigns: AsyncParsableCommand {
         abstract: "Marketing campaigns (SMS, WhatsApp, email) for Booknetic customers.",
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
         version: ServiceVersion.number,
-        subcommands: [Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, Sign.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self],
+        subcommands: [Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, Sign.self, DemoData.self, Bench.self, EngineBench.self, BenchTwilioFake.self, ResultsBench.self],
         defaultSubcommand: Serve.self)
 }
 
