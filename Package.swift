@@ -103,9 +103,11 @@ let package = Package(
         .executableTarget(
             name: "bkntc-campaigns",
             dependencies: [
-                "Server", "CampaignStore", "MariaDB", "Campaigns", "DemoData",
+                "Server", "CampaignStore", "MariaDB", "Campaigns", "DemoData", "Messaging", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -17,7 +17,8 @@ struct BookneticCampaigns: AsyncParsableCommand {
         discussion: "Configuration comes from BKNTC_* environment variables; see README.md.",
         version: ServiceVersion.number,
         subcommands: [
-            Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, Sign.self, DemoData.self, Bench.self, EngineBench.self, ResultsBench.self,
+            Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, Sign.self, DemoData.self, Bench.self, EngineBench.self,
+            BenchTwilioFake.self, ResultsBench.self,
         ],
         defaultSubcommand: Serve.self)
 }

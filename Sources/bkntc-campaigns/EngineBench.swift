@@ -5,16 +5,25 @@ import Engine
 import Foundation
 import Logging
 import MariaDB
+import Messaging
 import Server
 import Synchronization
 
 /// `bench-engine`: the sending engine's own speed on the configured database. A campaign of
-/// `--messages` rows is written straight into the log table and sent by the worker to a
-/// provider double that answers after `--latency-ms`, while a tick runs every 100 ms beside it.
-/// Prints messages/s, database statements per message, tick latency and peak memory.
+/// `--messages` rows is written straight into the log table and sent by the worker, while a
+/// tick runs every 100 ms beside it, to a provider double that answers after `--latency-ms`
+/// (`--provider simulated`), or through the real senders over libcurl: `TwilioSender` to the
+/// Twilio-compatible server at `BKNTC_TWILIO_API_BASE` (`--provider twilio`, e.g.
+/// `bench-twilio-fake`) or `SMTPSender` to an SMTP server (`--provider smtp`, e.g. Postfix's
+/// `smtp-sink`). Prints messages/s, database statements per message, tick latency and peak memory.
 struct EngineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-engine", abstract: "Benchmark the sending engine against a simulated provider.")
+        commandName: "bench-engine", abstract: "Benchmark the sending engine against a simulated provider or the real senders.")
+
+    /// Where the engine's messages go.
+    enum Provider: String, ExpressibleByArgument, CaseIterable {
+        case simulated, twilio, smtp
+    }
 
     @Option(help: "Recipients in the campaign.")
     var messages = 20_000
@@ -26,13 +35,29 @@ struct EngineBench: AsyncParsableCommand {
     var rate: Double = 0
     @Option(help: "Stop after this many seconds even if rows remain (0 = until done).")
     var seconds: Double = 0
+    @Option(help: "simulated (a double in process), twilio (TwilioSender to BKNTC_TWILIO_API_BASE) or smtp (SMTPSender).")
+    var provider: Provider = .simulated
+    @Option(help: "Twilio Account SID (--provider twilio).")
+    var accountSid = "AC" + String(repeating: "1", count: 32)
+    @Option(help: "Twilio Auth Token (--provider twilio).")
+    var authToken = "bench-auth-token"
+    @Option(help: "Sender phone number (--provider twilio).")
+    var from = "+15005550006"
+    @Option(help: "SMTP host, plain text (--provider smtp).")
+    var smtpHost = "127.0.0.1"
+    @Option(help: "SMTP port (--provider smtp).")
+    var smtpPort = 2525
+    @Option(help: "Message body length in bytes (0 = a short greeting).")
+    var bodyBytes = 0
     @Flag(help: "Cancel every other live campaign first, so only the benchmark's sends (a benchmark database only!).")
     var cancelOthers = false
 
     func run() async throws {
         var config = try loadConfiguration(requireSecret: false)
         config.sendConcurrency = concurrency
-        config.rateLimit = rate > 0 ? rate : nil
+        // The real senders always have a rate (Twilio's long code: 1/s); "unlimited" is then
+        // the highest BKNTC_RATE_LIMIT an operator can set.
+        config.rateLimit = rate > 0 ? rate : provider == .simulated ? nil : 100_000
         config.quietHours = .never
         var logger = makeLogger("bench-engine")
         logger.logLevel = .warning
@@ -44,8 +69,28 @@ struct EngineBench: AsyncParsableCommand {
         let enginePool = MariaDBPool(configuration: database, logger: logger)
         let settings = MariaDBSiteSettings(pool: enginePool, prefix: config.prefix, fallbackCountryCode: "44", clock: clock)
         let campaigns = MariaDBCampaignRepository(pool: enginePool, prefix: config.prefix, settings: settings, clock: clock)
-        let provider = SimulatedProvider(latency: .milliseconds(latencyMs))
-        let engine = SendingEngine(configuration: config.engineConfiguration(), sender: provider, clock: clock, logger: logger)
+        let simulated = SimulatedProvider(latency: .milliseconds(latencyMs))
+        let sender: any MessageSender
+        var transport: CurlTransport?
+        switch provider {
+        case .simulated:
+            sender = simulated
+        case .twilio, .smtp:
+            // As EngineAssembly builds the live sender, with the settings given on the command line.
+            let curl = CurlTransport(policy: config.transportPolicy, threads: concurrency + 2)
+            transport = curl
+            let account = TwilioAccount(accountSID: accountSid, authToken: authToken, sender: from)
+            let smtp = SMTPAccount(
+                host: smtpHost, port: smtpPort, security: .none, username: "", password: "", senderEmail: "bench@example.com",
+                senderName: "Bench")
+            let providers = FixedProviders(
+                configuration: ProviderConfiguration(sms: .configured(account), whatsapp: .configured(account), email: .configured(smtp)))
+            sender = LiveSender(
+                twilio: TwilioSender(transport: curl, apiBase: config.twilioAPIBase, providers: providers, publicURL: nil, logger: logger),
+                smtp: SMTPSender(
+                    transport: curl, providers: providers, publicURL: config.publicURL, secret: config.secret, clock: clock, logger: logger))
+        }
+        let engine = SendingEngine(configuration: config.engineConfiguration(), sender: sender, clock: clock, logger: logger)
         let stores = MariaDBEngineStoreProvider(pool: enginePool, prefix: config.prefix, campaigns: campaigns, settings: settings, clock: clock)
         let worker = Worker(engine: engine, stores: stores, wake: WakeSignal(), logger: logger)
         let tick = CronTick(engine: engine, stores: stores, wake: worker.wake)
@@ -71,6 +116,13 @@ struct EngineBench: AsyncParsableCommand {
         let elapsed = (ContinuousClock.now - started).milliseconds / 1000
         worker.stop()
         _ = await workerTask.result
+        await transport?.shutdown()
+        let notSent = try await count(
+            pool,
+            """
+            SELECT COUNT(*) FROM \(identifier: config.prefix.bkntc("campaign_logs"))
+            WHERE campaign_id = \(campaignID) AND status NOT IN ('sent', 'pending', 'sending')
+            """)
         let after = await enginePool.statistics()
         // Steady state: the rate between 10 % and 90 % of the run (start-up and tail left out).
         let steady = steadyRate(samples)
@@ -80,15 +132,17 @@ struct EngineBench: AsyncParsableCommand {
         let statementsPerMessage = Double(after.statements - before.statements) / Double(max(sent, 1))
         print(
             String(
-                format: "sent %d of %d in %.1f s = %.0f msg/s overall, %.0f msg/s steady (concurrency %d, latency %d ms, rate %@)",
-                sent, messages, elapsed, Double(sent) / elapsed, steady, concurrency, latencyMs, rate > 0 ? "\(rate)/s" : "unlimited"))
-        print(
-            String(
-                format: "ideal concurrency / latency = %.0f msg/s; steady = %.0f %% of it", Double(concurrency) * 1000 / Double(latencyMs),
-                steady / (Double(concurrency) * 1000 / Double(latencyMs)) * 100))
-        if rate > 0 {
+                format: "sent %d of %d in %.1f s = %.0f msg/s overall, %.0f msg/s steady (concurrency %d, %@, rate %@)",
+                sent, messages, elapsed, Double(sent) / elapsed, steady, concurrency,
+                provider == .simulated ? "latency \(latencyMs) ms" : "provider \(provider.rawValue)", rate > 0 ? "\(rate)/s" : "unlimited"))
+        if notSent > 0 { print("NOT SENT: \(notSent) rows ended failed or otherwise (the figure above is not a clean run)") }
+        if provider != .smtp {
+            let ideal = Double(concurrency) * 1000 / Double(latencyMs)
+            print(String(format: "ideal concurrency / latency = %.0f msg/s; steady = %.0f %% of it", ideal, steady / ideal * 100))
+        }
+        if rate > 0, provider == .simulated {
             // As the provider saw it: calls between the first and the last call.
-            let calls = provider.calls()
+            let calls = simulated.calls()
             let span = calls.max().flatMap { last in calls.min().map { (last - $0).milliseconds / 1000 } } ?? 0
             let observed = span > 0 ? Double(calls.count - 1) / span : 0
             print(
@@ -114,11 +168,17 @@ struct EngineBench: AsyncParsableCommand {
                 try await db.execute(
                     "UPDATE \(identifier: prefix.bkntc("campaigns")) SET status = 'cancelled' WHERE status IN ('queued', 'sending')")
             }
+            let channel = provider == .smtp ? "email" : "sms"
+            let subject: String? = provider == .smtp ? "Engine bench" : nil
+            let greeting = "Hi {customer_first_name}"
+            let body =
+                bodyBytes > greeting.utf8.count
+                ? greeting + " " + String(repeating: "x", count: bodyBytes - greeting.utf8.count - 1) : greeting
             let id = try await db.execute(
                 """
-                INSERT INTO \(identifier: prefix.bkntc("campaigns")) (tenant_id, tenant_key, channel, name, status, segment, body,
-                  current_run, total_count, created_at, updated_at, started_at)
-                VALUES (NULL, 0, 'sms', 'engine bench', 'queued', '{"type":"all_customers"}', 'Hi {customer_first_name}', 1,
+                INSERT INTO \(identifier: prefix.bkntc("campaigns")) (tenant_id, tenant_key, channel, name, status, segment, subject,
+                  body, current_run, total_count, created_at, updated_at, started_at)
+                VALUES (NULL, 0, \(channel), 'engine bench', 'queued', '{"type":"all_customers"}', \(subject), \(body), 1,
                   \(messages), \(now), \(now), \(now))
                 """
             ).lastInsertID
@@ -129,7 +189,9 @@ struct EngineBench: AsyncParsableCommand {
                     """
                     INSERT INTO \(identifier: prefix.bkntc("campaign_logs")) (tenant_id, tenant_key, campaign_id, run, channel,
                       customer_id, address, first_name, last_name, status, attempts, created_at, updated_at)
-                    SELECT NULL, 0, \(id), 1, 'sms', seq + \(done), CONCAT('+4479', LPAD(seq + \(done), 8, '0')), 'Bench', 'Person',
+                    SELECT NULL, 0, \(id), 1, \(channel), seq + \(done),
+                      IF(\(channel) = 'email', CONCAT('bench', seq + \(done), '@example.com'), CONCAT('+4479', LPAD(seq + \(done), 8, '0'))),
+                      'Bench', 'Person',
                       'pending', 0, \(now), \(now)
                     FROM seq_1_to_\(identifier: SQLIdentifier(String(chunk)) ?? "1")
                     """)
@@ -180,4 +242,13 @@ final class SimulatedProvider: MessageSender {
 
 extension Duration {
     var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}
+
+/// Provider settings given on the command line, instead of Booknetic's options (benchmarks).
+struct FixedProviders: ProviderConfigurationSource {
+    let configuration: ProviderConfiguration
+
+    func configuration(scope: TenantScope) async throws -> ProviderConfiguration { configuration }
+
+    func twilioTenants(accountSID: String) async throws -> [TwilioTenant] { [] }
 }
