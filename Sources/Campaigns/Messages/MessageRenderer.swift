@@ -1,36 +1,5 @@
 import Foundation
 
-/// The per-recipient values that message shortcodes such as `{customer_name}` expand to.
-public struct RecipientFields: Sendable, Hashable {
-    /// The customer's first name, if known.
-    public var firstName: String?
-    /// The customer's last name, if known.
-    public var lastName: String?
-    /// The customer's phone number (normally E.164), if known.
-    public var phone: String?
-    /// The customer's email address, if known.
-    public var email: String?
-
-    /// Creates recipient fields.
-    public init(firstName: String? = nil, lastName: String? = nil, phone: String? = nil, email: String? = nil) {
-        self.firstName = firstName
-        self.lastName = lastName
-        self.phone = phone
-        self.email = email
-    }
-
-    /// The fields used for a test send: "Test Customer", with `address` as the phone number
-    /// (SMS, WhatsApp) or the email address (email).
-    public static func testCustomer(address: String, channel: Channel) -> RecipientFields {
-        RecipientFields(
-            firstName: "Test",
-            lastName: "Customer",
-            phone: channel.usesPhone ? address : nil,
-            email: channel.usesPhone ? nil : address
-        )
-    }
-}
-
 /// Expands `{shortcode}` placeholders in message templates and prepares email headers.
 ///
 /// A shortcode is `{` followed by one or more of `[A-Za-z0-9_]` and `}`, or by such a name, `|`,
@@ -104,42 +73,6 @@ public struct MessageRenderer: Sendable {
     /// through customer names) and the result is trimmed.
     public static func renderSubject(_ template: String, for recipient: RecipientFields, channel: Channel) -> String {
         singleLine(render(template, for: recipient, channel: channel))
-    }
-
-    /// Prepares a header value (such as a subject) for an email header.
-    ///
-    /// Runs of CR/LF become a single space and the value is trimmed. Printable ASCII is returned
-    /// unchanged; anything else is RFC 2047 "B"-encoded as UTF-8, split into encoded words of at
-    /// most 75 characters separated by `"\r\n "` (folding whitespace), never splitting a
-    /// character's UTF-8 sequence across words.
-    public static func encodeHeader(_ value: String) -> String {
-        let line = singleLine(value)
-        if line.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) {
-            return line
-        }
-
-        return encodedWords(line)
-    }
-
-    /// `value` as RFC 2047 "B" encoded words (even when it is ASCII): UTF-8 split every 45 bytes,
-    /// never inside a character, each word ≤ 75 characters, joined by `"\r\n "`.
-    public static func encodedWords(_ value: String) -> String {
-        // "=?UTF-8?B?" + base64 + "?=" ≤ 75 → base64 ≤ 63 chars → at most 60 → 45 bytes.
-        let maxBytesPerWord = 45
-        var words: [String] = []
-        var chunk: [UInt8] = []
-        for scalar in value.unicodeScalars {
-            let bytes = Array(String(scalar).utf8)
-            if chunk.count + bytes.count > maxBytesPerWord {
-                words.append(encodedWord(chunk))
-                chunk.removeAll(keepingCapacity: true)
-            }
-            chunk += bytes
-        }
-        if !chunk.isEmpty {
-            words.append(encodedWord(chunk))
-        }
-        return words.joined(separator: "\r\n ")
     }
 
     /// Renders every value of a WhatsApp `content_variables` map for `recipient`.
@@ -328,7 +261,4 @@ public struct MessageRenderer: Sendable {
         return String(output).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static func encodedWord(_ bytes: [UInt8]) -> String {
-        "=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?="
-    }
 }

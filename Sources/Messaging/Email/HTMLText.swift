@@ -293,26 +293,4 @@ struct HTMLTextExtractor {
         }
         return String(output)
     }
-
-    // MARK: Tidying
-
-    /// Collapses spaces and tabs, trims lines, keeps at most one blank line in a row and trims.
-    private static func tidy(_ text: String) -> String {
-        var lines: [String] = []
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let words =
-                rawLine
-                .replacingOccurrences(of: "\u{00A0}", with: " ")
-                .split(whereSeparator: { $0 == " " || $0 == "\t" })
-            let line = words.joined(separator: " ")
-            if line.isEmpty && (lines.last?.isEmpty ?? true) {
-                continue
-            }
-            lines.append(line)
-        }
-        while lines.last?.isEmpty == true {
-            lines.removeLast()
-        }
-        return lines.joined(separator: "\n")
-    }
 }
