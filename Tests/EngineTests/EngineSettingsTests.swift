@@ -66,8 +66,9 @@ struct EngineSettingsTests {
             #expect(fixture.sender.sent.count == 100 && Set(fixture.sender.sent.map(\.to)).count == 100)
             // 100 messages at 50/s shared by both replicas: the last leaves 99/50 s after the first.
             #expect(elapsed >= .milliseconds(1900), "\(elapsed)")
-            // Only a pace stuck far below the rate fails this (a loaded 2-core machine took 6.5 s).
-            #expect(elapsed < .seconds(12), "\(elapsed)")
+            // Only a pace stuck far below the rate fails this (a 2-core machine loaded by other
+            // builds beside the suite took 6.5 s and once 14.8 s; alone it takes 2.4 s).
+            #expect(elapsed < .seconds(30), "\(elapsed)")
         }
     }
 
