@@ -4,8 +4,9 @@ import Foundation
 /// Message templates and email subjects: the lines of the input are the template, the
 /// customer's first name, last name, phone, email and a subject.
 ///
-/// Every value is given without braces and with a character that cannot be part of a shortcode
-/// name, so no shortcode can be formed across a value: a known shortcode of the template never
+/// Every value is given without braces and between characters that cannot be part of a shortcode
+/// name (on both sides: a template's `{` before `{customer_last_name}` once met a last name
+/// starting `ast_name|` and formed `{ast_name|…}`), so no shortcode can be formed across a value: a known shortcode of the template never
 /// survives rendering and every `{token}` left is one the template already had unknown, or the
 /// fallback form of one it spelled `{name|` (a value may close `{name|…{customer_first_name}}`).
 enum ShortcodeTarget {
@@ -13,7 +14,7 @@ enum ShortcodeTarget {
         let fields = input.fields(6)
         let template = fields[0]
         let recipient = RecipientFields(
-            firstName: "·" + withoutBraces(fields[1]), lastName: withoutBraces(fields[2]) + "·",
+            firstName: "·" + withoutBraces(fields[1]) + "·", lastName: "·" + withoutBraces(fields[2]) + "·",
             phone: "+" + withoutBraces(fields[3]), email: "@" + withoutBraces(fields[4]))
         let unknown = Set(MessageRenderer.unknownShortcodes(in: template)).union(fallbackOpenings(in: template))
 
