@@ -72,7 +72,7 @@ struct AutomationTests {
                 fixture,
                 CampaignDraft(
                     channel: .sms, name: "Birthdays", segment: Segment(type: .birthday), body: "Happy birthday {customer_first_name}",
-                    scheduledAt: firstRun, recurrence: "0 9 * * *"))
+                    scheduledAt: firstRun, recurrence: try CronExpression(parsing: "0 9 * * *")))
             #expect(campaign.status == .scheduled)
             let tick = CronTick(engine: fixture.engine, stores: fixture.stores, wake: nil)
             var perDay: [[String]] = []
@@ -115,7 +115,7 @@ struct AutomationTests {
                 fixture,
                 CampaignDraft(
                     channel: .sms, name: "Win-back", segment: Segment(type: .lapsed, days: 90), body: "We miss you",
-                    recurrence: "0 12 * * *", repeatRule: RepeatRule(oncePerCustomer: true)))
+                    recurrence: try CronExpression(parsing: "0 12 * * *"), repeatRule: RepeatRule(oncePerCustomer: true)))
             #expect(campaign.status == .queued && campaign.totalCount == 3)
             let tick = CronTick(engine: fixture.engine, stores: fixture.stores, wake: nil)
             var perRun: [[String]] = []
@@ -150,7 +150,8 @@ struct AutomationTests {
             let campaign = try await create(
                 fixture,
                 CampaignDraft(
-                    channel: .sms, name: "Weekly-ish", segment: Segment(type: .allCustomers), body: "News", recurrence: "0 12 * * *",
+                    channel: .sms, name: "Weekly-ish", segment: Segment(type: .allCustomers), body: "News",
+                    recurrence: try CronExpression(parsing: "0 12 * * *"),
                     repeatRule: RepeatRule(minDaysBetween: 3)))
             let tick = CronTick(engine: fixture.engine, stores: fixture.stores, wake: nil)
             var perRun: [Int] = []

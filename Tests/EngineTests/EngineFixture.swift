@@ -76,7 +76,7 @@ struct EngineFixture {
     {
         let draft = CampaignDraft(
             channel: channel, name: name, segment: Segment(type: .allCustomers), subject: channel == .email ? "Hello" : nil,
-            body: "Hi {customer_first_name}", scheduledAt: scheduledAt, recurrence: recurrence)
+            body: "Hi {customer_first_name}", scheduledAt: scheduledAt, recurrence: try recurrence.map { try CronExpression(parsing: $0) })
         let created = try await campaigns.create(scope: .singleSite, draft: draft, createdBy: 1).campaign
         return try await campaigns.send(scope: .singleSite, id: created.id, access: Self.admin, by: nil).campaign
     }

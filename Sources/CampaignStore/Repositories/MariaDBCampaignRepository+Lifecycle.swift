@@ -20,7 +20,7 @@ extension MariaDBCampaignRepository {
                           updated_at = \(now) WHERE id = \(id)
                         """)
                     var detail: [String: JSONValue] = ["name": .string(campaign.name), "scheduled_at": .string(scheduledAt.formatted(.iso8601))]
-                    if let recurrence = campaign.recurrence { detail["recurrence"] = .string(recurrence) }
+                    if let recurrence = campaign.recurrence { detail["recurrence"] = .string(recurrence.source) }
                     try await record(tx, scope, user, .schedule, campaign, detail)
                     campaign.status = .scheduled
                     campaign.statusReason = nil

@@ -110,7 +110,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                   segment = \(Self.json(draft.segment)), filters = \(Self.json(draft.filters)), template_id = \(draft.templateID),
                   subject = \(draft.subject), body = \(draft.body), content_sid = \(draft.contentSID),
                   content_variables = \(draft.contentVariables.map { Self.json($0) }), scheduled_at = \(draft.scheduledAt),
-                  recurrence = \(draft.recurrence), repeat_rule = \(draft.repeatRule.map { Self.json($0) }),
+                  recurrence = \(draft.recurrence?.source), repeat_rule = \(draft.repeatRule.map { Self.json($0) }),
                   holdout_percent = \(draft.holdoutPercent), status = \(CampaignStatus.draft), status_reason = NULL, total_count = 0,
                   started_at = NULL, finished_at = NULL, updated_at = \(now())
                 WHERE id = \(id) AND tenant_key = \(scope.key)
@@ -202,7 +202,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
               created_at, updated_at)
             VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(CampaignStatus.draft),
               \(Self.json(draft.segment)), \(Self.json(draft.filters)), \(draft.templateID), \(draft.subject), \(draft.body),
-              \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \(draft.scheduledAt), \(draft.recurrence),
+              \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \(draft.scheduledAt), \(draft.recurrence?.source),
               \(draft.repeatRule.map { Self.json($0) }), \(draft.holdoutPercent), \(createdBy), \(now), \(now))
             """
         ).lastInsertID
@@ -267,7 +267,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             statusReason: try row.decodeIfPresent("status_reason", as: StatusReason.self), segment: segment, filters: filters,
             templateID: try row.decode("template_id"), subject: try row.decode("subject"), body: try row.decode("body"),
             contentSID: try row.decode("content_sid"), contentVariables: variables,
-            scheduledAt: try row.decode("scheduled_at"), recurrence: try row.decode("recurrence"),
+            scheduledAt: try row.decode("scheduled_at"), recurrence: try CronExpression(stored: row.decode("recurrence")),
             currentRun: try row.decode("current_run"), totalCount: try row.decode("total_count"),
             createdBy: try row.decode("created_by"), createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at"), startedAt: try row.decode("started_at"),

@@ -68,7 +68,7 @@ public struct MariaDBScheduler: SchedulerStore {
         for row in rows {
             let tenant: Int? = try row.decode("tenant_id")
             let scope = TenantScope(storedTenantID: tenant)
-            guard let expression = try? CronExpression(parsing: try row.decode("recurrence", as: String.self)),
+            guard let expression = try CronExpression(stored: row.decode("recurrence")),
                 let next = expression.nextDate(after: now, timeZone: try await campaigns.settings.timeZone(scope: scope, on: db))
             else { continue }
             try await db.execute(

@@ -54,6 +54,14 @@ public struct CronExpression: Sendable, Hashable {
     private let dayOfMonthIsStar: Bool
     private let dayOfWeekIsStar: Bool
 
+    /// The expression a stored `recurrence` column holds: `nil` for NULL or an empty value.
+    /// The service stores only expressions it parsed, so one that no longer parses is an
+    /// error, never an automation that silently stops.
+    public init?(stored text: String?) throws(CronExpressionError) {
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        try self.init(parsing: text)
+    }
+
     /// Parses a 5-field cron expression.
     public init(parsing expression: String) throws(CronExpressionError) {
         let fields = expression.split(whereSeparator: { $0 == " " || $0 == "\t" || $0.isNewline }).map(String.init)

@@ -15,7 +15,8 @@ public struct Campaign: Sendable, Hashable {
     public var contentSID: String?
     public var contentVariables: [String: String]?
     public var scheduledAt: Date?
-    public var recurrence: String?
+    /// The cron expression of an automation, parsed once where it enters (request or row).
+    public var recurrence: CronExpression?
     public var currentRun: Int
     public var totalCount: Int
     public var createdBy: Int?
@@ -35,7 +36,7 @@ public struct Campaign: Sendable, Hashable {
     public init(
         id: Int, channel: Channel, name: String, status: CampaignStatus, statusReason: StatusReason?, segment: Segment,
         filters: SegmentFilters, templateID: Int?, subject: String?, body: String, contentSID: String?,
-        contentVariables: [String: String]?, scheduledAt: Date?, recurrence: String?, currentRun: Int, totalCount: Int,
+        contentVariables: [String: String]?, scheduledAt: Date?, recurrence: CronExpression?, currentRun: Int, totalCount: Int,
         createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil,
         kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0
     ) {
@@ -94,7 +95,8 @@ public struct CampaignDraft: Sendable, Hashable {
     public var contentSID: String?
     public var contentVariables: [String: String]?
     public var scheduledAt: Date?
-    public var recurrence: String?
+    /// The cron expression of an automation, parsed once where it enters (request or row).
+    public var recurrence: CronExpression?
     public var repeatRule: RepeatRule?
     public var holdoutPercent: Int
     /// e.g. unknown `{shortcodes}` in the body.
@@ -103,7 +105,7 @@ public struct CampaignDraft: Sendable, Hashable {
     public init(
         channel: Channel, name: String, segment: Segment, filters: SegmentFilters = SegmentFilters(),
         templateID: Int? = nil, subject: String? = nil, body: String, contentSID: String? = nil,
-        contentVariables: [String: String]? = nil, scheduledAt: Date? = nil, recurrence: String? = nil,
+        contentVariables: [String: String]? = nil, scheduledAt: Date? = nil, recurrence: CronExpression? = nil,
         repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, warnings: [String] = []
     ) {
         self.repeatRule = repeatRule

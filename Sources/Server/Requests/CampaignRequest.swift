@@ -35,7 +35,7 @@ extension CampaignDraft {
             }
             scheduledAt = date
         }
-        var recurrence: String?
+        var recurrence: CronExpression?
         if let raw = object["recurrence"], raw != .null {
             guard case .string(let text) = raw else { throw .validation(field: "recurrence", message: "Choose how often the campaign repeats.") }
             let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -44,7 +44,7 @@ extension CampaignDraft {
             }
             if !trimmed.isEmpty {
                 do {
-                    recurrence = try CronExpression(parsing: trimmed).source
+                    recurrence = try CronExpression(parsing: trimmed)
                 } catch {
                     throw .validation(field: "recurrence", message: error.message)
                 }

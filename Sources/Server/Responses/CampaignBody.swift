@@ -61,7 +61,7 @@ struct CampaignBody: Encodable {
         contentSid = c.contentSID
         contentVariables = c.contentVariables
         scheduledAt = c.scheduledAt
-        recurrence = c.recurrence
+        recurrence = c.recurrence?.source
         repeatRule = Nullable(c.repeatRule)
         holdoutPercent = c.holdoutPercent
         run = c.currentRun
