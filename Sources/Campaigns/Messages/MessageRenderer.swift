@@ -87,8 +87,7 @@ public struct MessageRenderer: Sendable {
     /// Whether an email body appears to be HTML (contains a common tag such as `<p`, `<br`,
     /// `<div` or `<html`), compared case-insensitively.
     public static func looksLikeHTML(_ body: String) -> Bool {
-        let lower = body.lowercased()
-        return htmlMarkers.contains { lower.contains($0) }
+        ASCIICaseless.containsAny(body, htmlMarkers)
     }
 
     private static let htmlMarkers: [String] = [
@@ -132,83 +131,6 @@ public struct MessageRenderer: Sendable {
     /// more is not a fallback, and the placeholder is left as it is.
     static let maxFallbackLength = 100
 
-    /// Scans `text` for `{token}` and `{token|fallback}` placeholders and replaces each with
-    /// `replacement(token, fallback)`; a `nil` replacement leaves the placeholder as it is.
-    /// A fallback is literal text without `{` or `}` (DESIGN §21).
-    private static func substitute(_ text: String, _ replacement: (String, String?) -> String?) -> String {
-        let scalars = text.unicodeScalars
-        var output = String.UnicodeScalarView()
-        var index = scalars.startIndex
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            if scalar == "{", let placeholder = placeholder(in: scalars, at: index) {
-                if let value = replacement(placeholder.name, placeholder.fallback) {
-                    output.append(contentsOf: value.unicodeScalars)
-                } else {
-                    output.append(contentsOf: scalars[index..<placeholder.end])
-                }
-                index = placeholder.end
-                continue
-            }
-            output.append(scalar)
-            index = scalars.index(after: index)
-        }
-        return String(output)
-    }
-
-    /// The placeholder that starts with the `{` at `start`, if one does: its name, its fallback
-    /// (nil without a `|`) and the index after its `}`.
-    private static func placeholder(
-        in scalars: String.UnicodeScalarView, at start: String.UnicodeScalarView.Index
-    ) -> (name: String, fallback: String?, end: String.UnicodeScalarView.Index)? {
-        let nameStart = scalars.index(after: start)
-        var nameEnd = nameStart
-        while nameEnd < scalars.endIndex, isTokenScalar(scalars[nameEnd]) {
-            nameEnd = scalars.index(after: nameEnd)
-        }
-        guard nameEnd > nameStart, nameEnd < scalars.endIndex else { return nil }
-        let name = String(String.UnicodeScalarView(scalars[nameStart..<nameEnd]))
-        if scalars[nameEnd] == "}" {
-            return (name, nil, scalars.index(after: nameEnd))
-        }
-        guard scalars[nameEnd] == "|" else { return nil }
-        let fallbackStart = scalars.index(after: nameEnd)
-        var cursor = fallbackStart
-        var length = 0
-        while cursor < scalars.endIndex, length <= maxFallbackLength {
-            switch scalars[cursor] {
-            case "}":
-                let fallback = String(String.UnicodeScalarView(scalars[fallbackStart..<cursor]))
-                return (name, fallback, scalars.index(after: cursor))
-            case "{":
-                return nil
-            default:
-                cursor = scalars.index(after: cursor)
-                length += 1
-            }
-        }
-        return nil
-    }
-
-    /// Every placeholder of `text`: its name and fallback, in order.
-    public static func placeholders(in text: String) -> [(name: String, fallback: String?)] {
-        var found: [(name: String, fallback: String?)] = []
-        _ = substitute(text) { name, fallback in
-            found.append((name, fallback))
-            return nil
-        }
-        return found
-    }
-
-    private static func isTokenScalar(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F:
-            return true
-        default:
-            return false
-        }
-    }
-
     /// Whether a shortcode's value counts as empty: nothing, or only white space (DESIGN §21).
     public static func isBlank(_ value: String) -> Bool {
         value.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
@@ -229,19 +151,24 @@ public struct MessageRenderer: Sendable {
 
     /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
     public static func escapeHTML(_ value: String) -> String {
-        var output = String.UnicodeScalarView()
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": output.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": output.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": output.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": output.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": output.append(contentsOf: "&#39;".unicodeScalars)
-            default: output.append(scalar)
+        guard value.utf8.contains(where: { $0 < 0x80 && htmlSpecial[Int($0)] }) else { return value }
+        var output: [UInt8] = []
+        output.reserveCapacity(value.utf8.count + 32)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+            default: output.append(byte)
             }
         }
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
     }
+
+    /// The ASCII bytes ``escapeHTML(_:)`` rewrites.
+    private static let htmlSpecial: [Bool] = (0..<128).map { "&<>\"'".utf8.contains(UInt8($0)) }
 
     /// Replaces every run of CR/LF with one space, then trims whitespace at both ends.
     static func singleLine(_ value: String) -> String {

@@ -169,7 +169,7 @@ private struct BodyParts {
         let body = LineEndings.toLF(content.body)
         if isHTML {
             text = EmailComposer.plainText(fromHTML: body)
-            html = body.lowercased().contains("<html") ? body : Self.document(body)
+            html = ASCIICaseless.contains(body, "<html") ? body : Self.document(body)
         } else {
             text = body
             let escaped = MessageRenderer.escapeHTML(body).replacingOccurrences(of: "\n", with: "<br>\n")
@@ -201,9 +201,9 @@ private struct BodyParts {
             + "<a href=\"\(MessageRenderer.escapeHTML(url))\" style=\"color:#6b7280;\">"
             + MessageRenderer.escapeHTML(strings.footerLink) + "</a></p>\n"
         for closingTag in ["</body>", "</html>"] {
-            if let range = html.range(of: closingTag, options: [.caseInsensitive, .backwards]) {
+            if let start = ASCIICaseless.lastIndex(of: closingTag, in: html) {
                 var result = html
-                result.insert(contentsOf: footer, at: range.lowerBound)
+                result.insert(contentsOf: footer, at: start)
                 return result
             }
         }
@@ -213,23 +213,28 @@ private struct BodyParts {
 
 /// Line-ending normalization.
 enum LineEndings {
-    /// `text` with every CRLF and lone CR replaced by LF.
+    /// `text` with every CRLF and lone CR replaced by LF. A CR byte never occurs inside a UTF-8
+    /// sequence, so the bytes are rewritten as they are; text without a CR comes back as it is.
     static func toLF(_ text: String) -> String {
-        var output = String.UnicodeScalarView()
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
+        guard text.utf8.contains(cr) else { return text }
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
         var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\r" {
-                output.append("\n")
+        for byte in text.utf8 {
+            if byte == cr {
+                output.append(lf)
                 previousWasCR = true
                 continue
             }
-            if scalar == "\n" && previousWasCR {
+            if byte == lf && previousWasCR {
                 previousWasCR = false
                 continue
             }
             previousWasCR = false
-            output.append(scalar)
+            output.append(byte)
         }
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 // MARK: - Quoted-printable
 
-/// RFC 2045 quoted-printable encoding of UTF-8 text.
+/// RFC 2045 quoted-printable encoding of UTF-8 text, in one pass over the bytes into one buffer
+/// (every email's two parts go through it, so it is on the send path's hot loop).
 enum QuotedPrintable {
     /// The longest encoded line, including a soft break's `=`.
     static let maxLineLength = 76
@@ -12,56 +13,68 @@ enum QuotedPrintable {
     /// `=`, non-ASCII bytes, control characters, spaces and tabs before a line break, a `.` at
     /// the start of a line and the `F` of a line starting with `From ` are encoded.
     static func encode(_ text: String) -> String {
-        LineEndings.toLF(text)
-            .split(separator: "\n", omittingEmptySubsequences: false)
-            .map { encodeLine(Array($0.utf8)) }
-            .joined(separator: "\r\n")
-    }
-
-    private static func encodeLine(_ bytes: [UInt8]) -> String {
+        let bytes = Array(LineEndings.toLF(text).utf8)
         var output: [UInt8] = []
-        var lineLength = 0
-        for (index, byte) in bytes.enumerated() {
-            let isLast = index == bytes.count - 1
-            var token = tokenBytes(byte, isLast: isLast)
-            let limit = isLast ? maxLineLength : maxLineLength - 1
-            if lineLength > 0 && lineLength + token.count > limit {
-                output += Array("=\r\n".utf8)
-                lineLength = 0
-            }
-            if lineLength == 0 && token.count == 1 && needsEncodingAtLineStart(bytes, at: index) {
-                token = escaped(byte)
-            }
-            output += token
-            lineLength += token.count
+        output.reserveCapacity(bytes.count + bytes.count / 4 + 16)
+        var lineStart = 0
+        while true {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            encodeLine(bytes, lineStart..<lineEnd, into: &output)
+            if lineEnd == bytes.count { break }
+            output.append(UInt8(ascii: "\r"))
+            output.append(UInt8(ascii: "\n"))
+            lineStart = lineEnd + 1
         }
         return String(decoding: output, as: UTF8.self)
     }
 
-    private static func tokenBytes(_ byte: UInt8, isLast: Bool) -> [UInt8] {
+    /// Encodes one line (without its break) onto `output`, with soft breaks where it is long.
+    private static func encodeLine(_ bytes: [UInt8], _ line: Range<Int>, into output: inout [UInt8]) {
+        var lineLength = 0
+        for index in line {
+            let byte = bytes[index]
+            let isLast = index == line.upperBound - 1
+            var escape = needsEscape(byte, isLast: isLast)
+            let limit = isLast ? maxLineLength : maxLineLength - 1
+            if lineLength > 0 && lineLength + (escape ? 3 : 1) > limit {
+                output.append(UInt8(ascii: "="))
+                output.append(UInt8(ascii: "\r"))
+                output.append(UInt8(ascii: "\n"))
+                lineLength = 0
+            }
+            if lineLength == 0 && !escape && needsEncodingAtLineStart(bytes, at: index, lineEnd: line.upperBound) {
+                escape = true
+            }
+            if escape {
+                output.append(UInt8(ascii: "="))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+                lineLength += 3
+            } else {
+                output.append(byte)
+                lineLength += 1
+            }
+        }
+    }
+
+    /// Whether `byte` is written as `=XX` wherever it stands.
+    private static func needsEscape(_ byte: UInt8, isLast: Bool) -> Bool {
         switch byte {
-        case 0x20, 0x09:
-            return isLast ? escaped(byte) : [byte]
-        case 0x3D:
-            return escaped(byte)
-        case 0x21...0x7E:
-            return [byte]
-        default:
-            return escaped(byte)
+        case 0x20, 0x09: isLast
+        case 0x3D: true
+        case 0x21...0x7E: false
+        default: true
         }
     }
 
     /// A `.` (SMTP) or the `F` of `From ` (mbox) at the start of a physical line.
-    private static func needsEncodingAtLineStart(_ bytes: [UInt8], at index: Int) -> Bool {
+    private static func needsEncodingAtLineStart(_ bytes: [UInt8], at index: Int, lineEnd: Int) -> Bool {
         if bytes[index] == UInt8(ascii: ".") {
             return true
         }
-        let from = Array("From ".utf8)
-        return bytes[index...].starts(with: from)
+        return bytes[index..<lineEnd].starts(with: fromPrefix)
     }
 
-    private static func escaped(_ byte: UInt8) -> [UInt8] {
-        let digits = Array("0123456789ABCDEF".utf8)
-        return [UInt8(ascii: "="), digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
-    }
+    private static let fromPrefix = Array("From ".utf8)
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }
