@@ -1,4 +1,3 @@
-import CampaignStore
 import MariaDB
 import Schema
 
