@@ -57,14 +57,6 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "DemoData",
-            dependencies: [
-                "Campaigns", "CampaignStore", "MariaDB", "Schema",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
-        .target(
             name: "Engine",
             dependencies: [
                 "Campaigns",
@@ -103,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "bkntc-campaigns",
             dependencies: [
-                "Server", "CampaignStore", "MariaDB", "Campaigns", "DemoData", "Messaging", "Engine",
+                "Server", "CampaignStore", "MariaDB", "Campaigns", "Messaging", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -135,18 +127,18 @@ let package = Package(
         .testTarget(name: "MariaDBTests", dependencies: ["MariaDB", "CCurlShim", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CampaignStoreTests",
-            dependencies: ["CampaignStore", "Campaigns", "MariaDB", "DemoData", "TestSupport"],
+            dependencies: ["CampaignStore", "Campaigns", "MariaDB", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "CampaignStore", "Campaigns", "MariaDB", "DemoData", "Schema", "TestSupport"],
+            dependencies: ["Engine", "CampaignStore", "Campaigns", "MariaDB", "Schema", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "CampaignStore", "Campaigns", "MariaDB", "DemoData", "TestSupport",
+                "Server", "CampaignStore", "Campaigns", "MariaDB", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -91,39 +91,6 @@ struct Bench: AsyncParsableCommand {
 
     /// The statement with the service's session settings first, values written as literals.
     private func inline(_ query: SQLQuery) -> String {
-        ServiceConfiguration.sessionTuning.text + ";\n" + Self.literal(query) + ";\n"
-    }
-
-    /// The statement with its values written as SQL literals (for the mariadb command-line client).
-    static func literal(_ query: SQLQuery) -> String {
-        var result = ""
-        var binds = query.binds.makeIterator()
-        var quote: Character?
-        for character in query.sql {
-            if let open = quote {
-                if character == open { quote = nil }
-                result.append(character)
-                continue
-            }
-            if character == "'" || character == "`" || character == "\"" {
-                quote = character
-                result.append(character)
-            } else if character == "?" {
-                switch binds.next() ?? .null {
-                case .null: result += "NULL"
-                case .int(let value): result += String(value)
-                case .uint(let value): result += String(value)
-                case .double(let value): result += String(value)
-                case .bool(let value): result += value ? "1" : "0"
-                case .bytes(let bytes): result += "X'" + bytes.map { String(format: "%02x", $0) }.joined() + "'"
-                case .string(let text):
-                    result += "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
-                case .date(let date): result += "'" + MariaDBDateFormat.format(date) + "'"
-                }
-            } else {
-                result.append(character)
-            }
-        }
-        return result
+        ServiceConfiguration.sessionTuning.text + ";\n" + InlinedSQL.text(of: query) + ";\n"
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CampaignStore
 import Campaigns
-import DemoData
 import Engine
 import Foundation
 import Logging

@@ -62,7 +62,8 @@ struct EngineBench: AsyncParsableCommand {
         var logger = makeLogger("bench-engine")
         logger.logLevel = .warning
         let pool = MariaDBPool(configuration: config.database, logger: logger)
-        let campaignID = try await reportingDatabaseErrors { try await prepare(pool: pool, prefix: config.prefix) }
+        let fixtures = BenchFixtures(pool: pool, prefix: config.prefix)
+        let campaignID = try await reportingDatabaseErrors { try await prepare(fixtures) }
         let clock = SystemClock()
         var database = config.database
         database.maxConnections = 4
@@ -106,9 +107,7 @@ struct EngineBench: AsyncParsableCommand {
             let tickStarted = ContinuousClock.now
             _ = try await tick.run(mode: .worker)
             tickLatencies.append((ContinuousClock.now - tickStarted).milliseconds)
-            sent = try await count(
-                pool, "SELECT COUNT(*) FROM \(identifier: config.prefix.bkntc("campaign_logs")) WHERE campaign_id = \(campaignID) AND status = 'sent'"
-            )
+            sent = try await fixtures.sentCount(campaignID: campaignID)
             let elapsed = (ContinuousClock.now - started).milliseconds / 1000
             samples.append((elapsed, sent))
             if sent >= messages || (seconds > 0 && elapsed >= seconds) { break }
@@ -117,12 +116,7 @@ struct EngineBench: AsyncParsableCommand {
         worker.stop()
         _ = await workerTask.result
         await transport?.shutdown()
-        let notSent = try await count(
-            pool,
-            """
-            SELECT COUNT(*) FROM \(identifier: config.prefix.bkntc("campaign_logs"))
-            WHERE campaign_id = \(campaignID) AND status NOT IN ('sent', 'pending', 'sending')
-            """)
+        let notSent = try await fixtures.notSentCount(campaignID: campaignID)
         let after = await enginePool.statistics()
         // Steady state: the rate between 10 % and 90 % of the run (start-up and tail left out).
         let steady = steadyRate(samples)
@@ -161,48 +155,14 @@ struct EngineBench: AsyncParsableCommand {
     }
 
     /// A queued campaign with `messages` pending rows, written by the database itself.
-    private func prepare(pool: MariaDBPool, prefix: TablePrefix) async throws -> Int {
-        try await pool.withConnection { db in
-            let now = Date()
-            if cancelOthers {
-                try await db.execute(
-                    "UPDATE \(identifier: prefix.bkntc("campaigns")) SET status = 'cancelled' WHERE status IN ('queued', 'sending')")
-            }
-            let channel = provider == .smtp ? "email" : "sms"
-            let subject: String? = provider == .smtp ? "Engine bench" : nil
-            let greeting = "Hi {customer_first_name}"
-            let body =
-                bodyBytes > greeting.utf8.count
-                ? greeting + " " + String(repeating: "x", count: bodyBytes - greeting.utf8.count - 1) : greeting
-            let id = try await db.execute(
-                """
-                INSERT INTO \(identifier: prefix.bkntc("campaigns")) (tenant_id, tenant_key, channel, name, status, segment, subject,
-                  body, current_run, total_count, created_at, updated_at, started_at)
-                VALUES (NULL, 0, \(channel), 'engine bench', 'queued', '{"type":"all_customers"}', \(subject), \(body), 1,
-                  \(messages), \(now), \(now), \(now))
-                """
-            ).lastInsertID
-            var done = 0
-            while done < messages {
-                let chunk = min(100_000, messages - done)
-                try await db.execute(
-                    """
-                    INSERT INTO \(identifier: prefix.bkntc("campaign_logs")) (tenant_id, tenant_key, campaign_id, run, channel,
-                      customer_id, address, first_name, last_name, status, attempts, created_at, updated_at)
-                    SELECT NULL, 0, \(id), 1, \(channel), seq + \(done),
-                      IF(\(channel) = 'email', CONCAT('bench', seq + \(done), '@example.com'), CONCAT('+4479', LPAD(seq + \(done), 8, '0'))),
-                      'Bench', 'Person',
-                      'pending', 0, \(now), \(now)
-                    FROM seq_1_to_\(identifier: SQLIdentifier(String(chunk)) ?? "1")
-                    """)
-                done += chunk
-            }
-            return id
-        }
-    }
-
-    private func count(_ pool: MariaDBPool, _ query: MariaDBQuery) async throws -> Int {
-        try await pool.withConnection { try await $0.queryFirst(query)?.decode(0, as: Int.self) ?? 0 }
+    private func prepare(_ fixtures: BenchFixtures) async throws -> Int {
+        let greeting = "Hi {customer_first_name}"
+        let body =
+            bodyBytes > greeting.utf8.count
+            ? greeting + " " + String(repeating: "x", count: bodyBytes - greeting.utf8.count - 1) : greeting
+        return try await fixtures.queueEngineCampaign(
+            messages: messages, channel: provider == .smtp ? .email : .sms, subject: provider == .smtp ? "Engine bench" : nil,
+            body: body, cancellingOthers: cancelOthers)
     }
 
     private func steadyRate(_ samples: [(Double, Int)]) -> Double {

@@ -1,6 +1,5 @@
 import CampaignStore
 import Campaigns
-import DemoData
 import Foundation
 import MariaDB
 import TestSupport

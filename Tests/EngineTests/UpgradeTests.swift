@@ -1,5 +1,4 @@
 import Campaigns
-import DemoData
 import Engine
 import Foundation
 import MariaDB

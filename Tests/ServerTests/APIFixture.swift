@@ -1,7 +1,6 @@
 import CampaignStore
 import Campaigns
 import Crypto
-import DemoData
 import Foundation
 import HTTPTypes
 import Hummingbird

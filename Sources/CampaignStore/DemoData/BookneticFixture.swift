@@ -1,8 +1,8 @@
-import CampaignStore
 import MariaDB
 import Schema
 
-/// Creates Booknetic's tables from the fixture DDL (tests and the demo only).
+/// Creates Booknetic's tables from the fixture DDL (tests and the demo only; in the store because
+/// only the store runs SQL).
 public enum BookneticFixture {
     public static func install(pool: MariaDBPool, prefix: TablePrefix) async throws {
         let files = try SchemaFiles.bookneticFixture()

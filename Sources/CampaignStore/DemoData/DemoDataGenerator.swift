@@ -1,4 +1,3 @@
-import CampaignStore
 import Foundation
 import Logging
 import MariaDB
@@ -8,6 +7,9 @@ import MariaDB
 ///
 /// Destructive: it empties every table of the Booknetic fixture first, including
 /// `{prefix}users`, `{prefix}usermeta` and `{prefix}options`. Never point it at a real site.
+///
+/// The generator is part of the store (`CampaignStore/DemoData/`) because only the store runs
+/// SQL (DESIGN §9); no path of the service calls it, only `demo-data`, `Scripts/demo` and tests.
 public struct DemoDataGenerator: Sendable {
     let pool: MariaDBPool
     let prefix: TablePrefix

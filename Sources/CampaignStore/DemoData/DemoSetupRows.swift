@@ -1,4 +1,3 @@
-import CampaignStore
 import Foundation
 import Logging
 import MariaDB
