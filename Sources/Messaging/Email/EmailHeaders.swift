@@ -26,10 +26,12 @@ enum HeaderText {
             return address
         }
         if name.unicodeScalars.allSatisfy(isPrintableASCII) {
-            let quoted =
-                name
-                .replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"")
+            var quoted = ""
+            quoted.reserveCapacity(name.utf8.count + 2)
+            for scalar in name.unicodeScalars {
+                if scalar == "\\" || scalar == "\"" { quoted.unicodeScalars.append("\\") }
+                quoted.unicodeScalars.append(scalar)
+            }
             return "\"\(quoted)\" <\(address)>"
         }
         return MessageRenderer.encodeHeader(name) + " <\(address)>"

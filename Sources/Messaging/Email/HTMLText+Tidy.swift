@@ -6,10 +6,11 @@ extension HTMLTextExtractor {
     static func tidy(_ text: String) -> String {
         var lines: [String] = []
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let words =
-                rawLine
-                .replacingOccurrences(of: "\u{00A0}", with: " ")
-                .split(whereSeparator: { $0 == " " || $0 == "\t" })
+            // A no-break space is a space here (the scalar, as Foundation's literal replacement saw it).
+            let spaced =
+                rawLine.unicodeScalars.contains("\u{00A0}")
+                ? Substring(String(String.UnicodeScalarView(rawLine.unicodeScalars.map { $0 == "\u{00A0}" ? " " : $0 }))) : rawLine
+            let words = spaced.split(whereSeparator: { $0 == " " || $0 == "\t" })
             let line = words.joined(separator: " ")
             if line.isEmpty && (lines.last?.isEmpty ?? true) {
                 continue

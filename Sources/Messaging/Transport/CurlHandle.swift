@@ -154,7 +154,7 @@ private func headerCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _
     let length = size * count
     if buffers.headerLines.count < 200 {
         let bytes = data.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = trimmingWhiteSpace(String(decoding: bytes, as: UTF8.self))
         if !line.isEmpty { buffers.headerLines.append(String(line.prefix(1000))) }
     }
     return length
@@ -172,4 +172,14 @@ private func readCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ c
     }
     buffers.uploadOffset += length
     return length
+}
+
+/// `text` without white space (Unicode's White_Space, the set of Foundation's
+/// `.whitespacesAndNewlines`) at either end; every reply line of an SMTP session passes here.
+func trimmingWhiteSpace(_ text: String) -> Substring {
+    let scalars = text.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+    else { return "" }
+    return Substring(scalars[first...last])
 }
