@@ -83,7 +83,8 @@ public final class InMemorySuppressionRepository: SuppressionRepository {
             if let existing = entries.first(where: { scopes.withLock { $0 }[$0.id] == scope && $0.channel == channel && $0.address == address }) {
                 return (existing, false)
             }
-            let entry = Suppression(id: entries.count + 1, channel: channel, address: address, reason: reason, source: source, createdAt: now)
+            let entry = Suppression(
+                id: (entries.map(\.id).max() ?? 0) + 1, channel: channel, address: address, reason: reason, source: source, createdAt: now)
             entries.append(entry)
             scopes.withLock { $0[entry.id] = scope }
             return (entry, true)
@@ -118,6 +119,12 @@ public final class InMemorySuppressionRepository: SuppressionRepository {
         let owners = scopes.withLock { $0 }
         let items = entries.withLock { $0 }.filter { owners[$0.id] == scope && (channel == nil || $0.channel == channel) }
         return Page(items: items, total: items.count, page: page.page, perPage: page.perPage)
+    }
+
+    /// Removes the tenant's entry for `address` on `channel` when it was added for `reason`.
+    public func remove(address: String, scope: TenantScope, channel: Channel, reason: String) {
+        let owners = scopes.withLock { $0 }
+        entries.withLock { $0.removeAll { owners[$0.id] == scope && $0.channel == channel && $0.address == address && $0.reason == reason } }
     }
 
     public func isSuppressed(scope: TenantScope, channel: Channel, address: String) async throws -> Bool {

@@ -24,8 +24,8 @@ public struct EngineAssembly: Sendable {
     public let providers: MariaDBProviderConfiguration
     /// The sender, for test sends outside the queue.
     public let sender: any MessageSender
-    /// The tenants' WhatsApp templates (the live provider only; the outbox has none).
-    public let whatsappTemplates: (any WhatsAppTemplateSource)?
+    /// The tenants' WhatsApp templates (the live provider's; the outbox lists none).
+    public let whatsappTemplates: any WhatsAppTemplateSource
     /// The versions of the tenants' settings, shared with the API so a change applies to the
     /// engine at once (DESIGN §10).
     public let settingsVersions: SettingsVersions
@@ -58,7 +58,7 @@ public struct EngineAssembly: Sendable {
         case .outbox:
             sender = MariaDBOutboxSender(pool: senderPool, prefix: config.prefix, clock: clock)
             transport = nil
-            whatsappTemplates = nil
+            whatsappTemplates = NoWhatsAppTemplates()
         case .live:
             let transport = CurlTransport(policy: config.transportPolicy, threads: config.sendConcurrency + 2)
             var smtp = SMTPSender(

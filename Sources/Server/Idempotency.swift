@@ -25,8 +25,7 @@ struct IdempotencyGuard: Sendable {
     static let keyHeader = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
 
-    /// The store; nil answers a request that carries a key with 503 (router tests without one).
-    let store: (any IdempotencyStore)?
+    let store: any IdempotencyStore
     let clock: any WallClock
     /// How long a key and its answer are kept.
     var lifetime: TimeInterval = 24 * 3600
@@ -50,10 +49,6 @@ struct IdempotencyGuard: Sendable {
             throw APIError(
                 .badRequest, code: .invalidIdempotencyKey,
                 message: "The Idempotency-Key header must be 1 to 64 visible characters (letters, digits or punctuation, no spaces).")
-        }
-        guard let store else {
-            throw APIError(
-                .serviceUnavailable, code: .databaseUnavailable, message: "Repeated requests cannot be recognized right now; try again shortly.")
         }
         guard let identity = context.identity else { throw APIError.unauthorized }
         var request = request

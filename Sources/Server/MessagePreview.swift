@@ -22,7 +22,7 @@ struct MessagePreviewer {
         let now = deps.clock.now()
         let check = MessageCheck.run(content, members: members, window: window, now: now)
         var quota: MessageCheckBody.QuotaBody?
-        if content.channel == .sms, let store = deps.testSends, let plan = try await store.smsQuota(scope: scope, now: now) {
+        if content.channel == .sms, let plan = try await deps.testSends.smsQuota(scope: scope, now: now) {
             quota = .init(limit: plan.limit, used: plan.used, left: plan.remaining)
         }
         return MessageCheckBody(
@@ -34,7 +34,7 @@ struct MessagePreviewer {
     /// with one are the recipients' zones worth reading.
     func quietHours(scope: TenantScope, channel: Channel) async throws -> QuietHours? {
         guard channel.usesPhone else { return nil }
-        let stored = try await deps.channelSettings?.stored(scope: scope, channel: channel) ?? StoredSettings()
+        let stored = try await deps.channelSettings.stored(scope: scope, channel: channel)
         let window = ChannelSettings(stored: stored, environmentQuietHours: deps.environmentQuietHours, environmentRate: deps.environmentRateLimit)
             .quietHours.value
         return window.neverHolds ? nil : window

@@ -9,7 +9,6 @@ import Logging
 /// for "Test Customer" and is not held by quiet hours.
 struct TestSend {
     let deps: AppDependencies
-    let sender: any MessageSender
     let scope: TenantScope
     let user: Int?
     let input: TestSendRequest
@@ -27,31 +26,28 @@ struct TestSend {
             throw DomainError.conflict(
                 .suppressed, message: "\(to) is on the \(channel.rawValue) suppression list (they opted out): a test send would message them")
         }
-        var entryID: Int?
-        if let store = deps.testSends {
-            if channel == .sms, let quota = try await store.smsQuota(scope: scope, now: now), quota.remaining <= 0 {
-                throw DomainError.conflict(
-                    .quotaExhausted, message: "your plan's \(quota.limit) SMS of this month are used up; test SMS count towards them")
-            }
-            let day = TestSendDay(containing: now, in: try await store.timeZone(scope: scope, channel: channel))
-            let entry = AuditEntry(
-                at: now, scope: scope, userID: user, action: .testSend, objectType: .message, objectID: nil, channel: channel,
-                detail: detail(status: "pending"))
-            guard let id = try await store.reserve(entry, since: day.start, limit: deps.testSendsPerDay) else {
-                throw DomainError.tooManyRequests(
-                    message: "\(deps.testSendsPerDay) test sends a day per channel are allowed; try again tomorrow",
-                    retryAfter: day.secondsLeft(at: now))
-            }
-            entryID = id
-            try await waitForSlot(store)
+        let store = deps.testSends
+        if channel == .sms, let quota = try await store.smsQuota(scope: scope, now: now), quota.remaining <= 0 {
+            throw DomainError.conflict(
+                .quotaExhausted, message: "your plan's \(quota.limit) SMS of this month are used up; test SMS count towards them")
         }
-        let outcome = await sender.send(message(claimedAt: now))
+        let day = TestSendDay(containing: now, in: try await store.timeZone(scope: scope, channel: channel))
+        let entry = AuditEntry(
+            at: now, scope: scope, userID: user, action: .testSend, objectType: .message, objectID: nil, channel: channel,
+            detail: detail(status: "pending"))
+        guard let entryID = try await store.reserve(entry, since: day.start, limit: deps.testSendsPerDay) else {
+            throw DomainError.tooManyRequests(
+                message: "\(deps.testSendsPerDay) test sends a day per channel are allowed; try again tomorrow",
+                retryAfter: day.secondsLeft(at: now))
+        }
+        try await waitForSlot(store)
+        let outcome = await deps.sender.send(message(claimedAt: now))
         return try await answer(outcome, entryID: entryID)
     }
 
     /// Takes a slot of the sender's rate, shared with the engine and every replica, and waits for it.
     private func waitForSlot(_ store: any TestSendStore) async throws {
-        let profile = await sender.profile(scope: scope, channel: input.channel)
+        let profile = await deps.sender.profile(scope: scope, channel: input.channel)
         guard let rate = deps.environmentRateLimit ?? profile.defaultRate else { return }
         let now = deps.clock.now()
         guard let slot = try await store.reserveSlot(sender: profile.key, rate: rate, now: now, deadline: now.addingTimeInterval(Self.slotPatience))
@@ -84,7 +80,7 @@ struct TestSend {
 
     /// Records the outcome and answers it. A provider's refusal reaches the tenant as its code and
     /// a short generic message; the provider's own text goes to the service's log only.
-    private func answer(_ outcome: SendOutcome, entryID: Int?) async throws -> Response {
+    private func answer(_ outcome: SendOutcome, entryID: Int) async throws -> Response {
         let status: String
         var code: String?
         var providerID: String?
@@ -112,9 +108,7 @@ struct TestSend {
             code = "settings_unavailable"
             failure = APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the provider settings cannot be read right now; try again")
         }
-        if let entryID, let store = deps.testSends {
-            try await store.complete(id: entryID, detail: detail(status: status, code: code, providerID: providerID))
-        }
+        try await deps.testSends.complete(id: entryID, detail: detail(status: status, code: code, providerID: providerID))
         if let failure { throw failure }
         return jsonResponse(TestSendBody(status: "sent", providerMessageId: providerID ?? ""))
     }

@@ -28,10 +28,7 @@ struct AuditController {
         }
         query.objectID = try positiveID(request, "object_id")
         query.userID = try positiveID(request, "user_id")
-        guard let audit = deps.audit else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the audit trail is not available")
-        }
-        let page = try await audit.list(scope: try context.scope(), query: query, page: try request.pageRequest())
+        let page = try await deps.audit.list(scope: try context.scope(), query: query, page: try request.pageRequest())
         return jsonResponse(PageBody(page, AuditEntryBody.init))
     }
 

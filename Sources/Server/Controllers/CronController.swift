@@ -12,9 +12,6 @@ struct CronController {
     /// Activates due campaigns and, without a worker, sends a batch (the registrar admits only
     /// the system identity).
     @Sendable func tick(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let engine = deps.engine else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the sending engine is not running")
-        }
-        return jsonResponse(try await engine.tick.run(mode: engine.mode))
+        jsonResponse(try await deps.cronTick.runTick())
     }
 }

@@ -14,13 +14,13 @@ struct DirectoryController {
 
     @Sendable func services(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.allowedChannels()
-        let entries = try await directory().services(scope: try context.scope())
+        let entries = try await deps.directory.services(scope: try context.scope())
         return jsonResponse(DirectoryBody(items: entries.map(DirectoryEntryBody.init)))
     }
 
     @Sendable func locations(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.allowedChannels()
-        let entries = try await directory().locations(scope: try context.scope())
+        let entries = try await deps.directory.locations(scope: try context.scope())
         return jsonResponse(DirectoryBody(items: entries.map(DirectoryEntryBody.init)))
     }
 
@@ -31,14 +31,7 @@ struct DirectoryController {
         guard query.count <= 100 else { throw APIError.validation("q", "must be at most 100 characters") }
         let limit = try request.queryInt("limit", default: 20)
         guard (1...100).contains(limit) else { throw APIError.validation("limit", "must be between 1 and 100") }
-        let found = try await directory().searchCustomers(scope: try context.scope(), query: query, limit: limit)
+        let found = try await deps.directory.searchCustomers(scope: try context.scope(), query: query, limit: limit)
         return jsonResponse(DirectoryBody(items: found.map(CustomerContactBody.init)))
-    }
-
-    private func directory() throws -> any BookneticDirectory {
-        guard let directory = deps.directory else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "Booknetic data is not available")
-        }
-        return directory
     }
 }

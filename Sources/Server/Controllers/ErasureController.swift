@@ -19,18 +19,15 @@ struct ErasureController {
             throw APIError(.forbidden, code: .forbidden(.tenantGate), message: "your plan does not include campaigns")
         }
         for channel in planned { try context.requireCapability(on: channel) }
-        guard let eraser = deps.erasure, let directory = deps.directory else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "erasure is not available")
-        }
         let scope = try context.scope()
         let id = try context.id()
         // The addresses the customer's row holds now, normalized as the logs store them.
         let normalizer = try await deps.normalizer(for: scope)
-        let contact = try await directory.customers(scope: scope, ids: [id]).first
+        let contact = try await deps.directory.customers(scope: scope, ids: [id]).first
         let addresses = [
             normalizer.normalize(contact?.phone, for: .sms), normalizer.normalize(contact?.email, for: .email),
         ].compactMap { $0 }
-        let rows = try await eraser.erase(
+        let rows = try await deps.erasure.erase(
             ErasureSubject(customerID: id, addresses: addresses), scope: scope, by: context.identity?.userID, requireKnown: contact != nil)
         return jsonResponse(ErasureBody(logRows: rows))
     }

@@ -20,7 +20,7 @@ struct ReportingController {
             channels = [channel]
         }
         let scope = try context.scope()
-        let dashboard = try await reporting().dashboard(scope: scope, channels: channels)
+        let dashboard = try await deps.reporting.dashboard(scope: scope, channels: channels)
         let recent = try await deps.campaigns.list(
             scope: scope, query: CampaignListQuery(channels: channels), page: PageRequest(page: 1, perPage: 5))
         let withResults = await CampaignResultsFiller(deps: deps).filling(recent.items, context)
@@ -28,8 +28,8 @@ struct ReportingController {
         // dashboard answers without it when results cannot be read).
         let readable = channels.filter { (try? context.caps().allows(.logs, on: $0)) == true }
         var bookings: (days: [DailyBookings], currency: String?)?
-        if !readable.isEmpty, let results = deps.results {
-            bookings = try? await results.dailyBookings(scope: scope, channels: readable, days: 30)
+        if !readable.isEmpty {
+            bookings = try? await deps.results.dailyBookings(scope: scope, channels: readable, days: 30)
         }
         return jsonResponse(
             DashboardBody(dashboard, recent: withResults.map { CampaignBody($0, scope: scope) }, bookings: bookings))
@@ -44,20 +44,13 @@ struct ReportingController {
         }
         let scope = try context.scope()
         let customerID = try context.id()
-        let page = try await reporting().customerMessages(
+        let page = try await deps.reporting.customerMessages(
             scope: scope, customerID: customerID, channels: channels, page: try request.pageRequest())
         // No history and not a customer of this tenant (another tenant's, or none): 404, as for
         // every object of another tenant. A deleted customer's history still answers.
-        if page.total == 0, let directory = deps.directory, try await directory.customers(scope: scope, ids: [customerID]).isEmpty {
+        if page.total == 0, try await deps.directory.customers(scope: scope, ids: [customerID]).isEmpty {
             throw APIError.notFound("customer")
         }
         return jsonResponse(PageBody(page, CustomerMessageBody.init))
-    }
-
-    private func reporting() throws -> any ReportingRepository {
-        guard let reporting = deps.reporting else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "reporting is not available")
-        }
-        return reporting
     }
 }

@@ -12,10 +12,7 @@ struct ResultsController {
 
     /// A run's attributed bookings and revenue.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let results = deps.results else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "results are not available")
-        }
-        let answer = try await results.results(
+        let answer = try await deps.results.results(
             scope: try context.scope(), id: try context.id(), run: try request.runNumber(), access: try context.capabilityCheck())
         return jsonResponse(ResultsBody(answer))
     }
@@ -28,10 +25,10 @@ struct CampaignResultsFiller {
     let deps: AppDependencies
 
     func filling(_ views: [CampaignView], _ context: AppRequestContext) async -> [CampaignView] {
-        guard let results = deps.results, let caps = try? context.caps(), let scope = try? context.scope() else { return views }
+        guard let caps = try? context.caps(), let scope = try? context.scope() else { return views }
         let readable = views.map(\.campaign).filter { caps.allows(.logs, on: $0.channel) }
         if readable.isEmpty { return views }
-        guard let figures = try? await results.summaries(scope: scope, campaigns: readable) else { return views }
+        guard let figures = try? await deps.results.summaries(scope: scope, campaigns: readable) else { return views }
         return views.map { view in
             var view = view
             // A campaign that never ran has no results yet (shown as such, not as zeros).

@@ -20,14 +20,11 @@ struct SendController {
         guard let to = try await deps.normalizer(for: scope).normalize(input.to, for: input.channel) else {
             throw APIError.validation("to", FieldWords.addressHint(input.channel))
         }
-        if let problem = try await deps.providerProblem(scope: scope, channel: input.channel) {
+        if let problem = await deps.providerProblem(scope: scope, channel: input.channel) {
             throw APIError(.conflict, code: .providerNotConfigured, message: problem)
         }
-        guard let sender = deps.sender else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "the sending engine is not running")
-        }
         return try await TestSend(
-            deps: deps, sender: sender, scope: scope, user: context.identity?.userID, input: input, to: to, logger: context.logger
+            deps: deps, scope: scope, user: context.identity?.userID, input: input, to: to, logger: context.logger
         ).run()
     }
 
@@ -53,10 +50,7 @@ struct SendController {
         let normalizer = try await deps.normalizer(for: scope)
         var chosen = ManualRecipients(recipients: [], duplicates: 0, invalid: [])
         if !input.customerIDs.isEmpty {
-            guard let directory = deps.directory else {
-                throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "customer data is not available")
-            }
-            let customers = try await directory.customers(scope: scope, ids: input.customerIDs)
+            let customers = try await deps.directory.customers(scope: scope, ids: input.customerIDs)
             chosen = ManualRecipients.customers(customers, requested: input.customerIDs, channel: input.draft.channel, normalizer: normalizer)
         }
         if let text = input.addresses {

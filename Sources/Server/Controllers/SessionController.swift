@@ -45,7 +45,7 @@ struct SessionController {
         }
         var providers: [String: ProviderStateBody] = [:]
         for channel in Channel.allCases {
-            let problem = try await deps.providerProblem(scope: identity.scope, channel: channel)
+            let problem = await deps.providerProblem(scope: identity.scope, channel: channel)
             providers[channel.rawValue] = ProviderStateBody(configured: problem == nil, missing: Nullable(problem))
         }
         return jsonResponse(MeBody(user: identity.userID, tenant: identity.scope.tenantID, capabilities: granted, providers: providers))

@@ -15,7 +15,7 @@ struct SettingsController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let channel = try request.queryChannel() else { throw APIError.validation("channel", "Choose a channel: SMS, WhatsApp or email.") }
         try context.requireCapability(on: channel)
-        let stored = try await store().stored(scope: try context.scope(), channel: channel)
+        let stored = try await deps.channelSettings.stored(scope: try context.scope(), channel: channel)
         return jsonResponse(SettingsBody(channel: channel, effective(stored)))
     }
 
@@ -27,25 +27,18 @@ struct SettingsController {
         if case .set(let rate) = update.rateLimit {
             // A tenant's rate paces only its own messages and may not exceed its sender's (DESIGN §13).
             var senderRate = deps.environmentRateLimit
-            if senderRate == nil { senderRate = await deps.sender?.profile(scope: try context.scope(), channel: channel).defaultRate }
+            if senderRate == nil { senderRate = await deps.sender.profile(scope: try context.scope(), channel: channel).defaultRate }
             if let senderRate, rate > senderRate {
                 throw APIError.validation(
                     "rate_limit", "may be at most \(senderRate.formatted()) messages per second, the rate of the sender you share")
             }
         }
-        let stored = try await store().apply(update, scope: try context.scope(), channel: channel, by: context.identity?.userID)
+        let stored = try await deps.channelSettings.apply(update, scope: try context.scope(), channel: channel, by: context.identity?.userID)
         deps.workNotifier.workArrived()
         return jsonResponse(SettingsBody(channel: channel, effective(stored)))
     }
 
     private func effective(_ stored: StoredSettings) -> ChannelSettings {
         ChannelSettings(stored: stored, environmentQuietHours: deps.environmentQuietHours, environmentRate: deps.environmentRateLimit)
-    }
-
-    private func store() throws -> any SettingsRepository {
-        guard let store = deps.channelSettings else {
-            throw APIError(.serviceUnavailable, code: .databaseUnavailable, message: "settings are not available")
-        }
-        return store
     }
 }

@@ -34,10 +34,10 @@ struct TwilioWebhookVerifier {
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self), let form = FormField.decode(text) else {
             throw APIError.validation("body", "must be application/x-www-form-urlencoded")
         }
-        guard let signature = request.headers[Self.signatureHeader], let account = form.value("AccountSid"), !account.isEmpty,
-            let providers = deps.providers
-        else { throw forbidden }
-        let tenants = try await providers.twilioTenants(accountSID: account)
+        guard let signature = request.headers[Self.signatureHeader], let account = form.value("AccountSid"), !account.isEmpty else {
+            throw forbidden
+        }
+        let tenants = try await deps.providers.twilioTenants(accountSID: account)
         var url = publicURL + request.uri.path
         if let query = request.uri.query, !query.isEmpty { url += "?" + query }
         // Each distinct token is checked once; a tenant counts only when its own token signed.

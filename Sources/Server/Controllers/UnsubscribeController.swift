@@ -23,7 +23,7 @@ struct UnsubscribeController {
 
     @Sendable func confirm(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let decoded = token(context) else { return invalidToken(context) }
-        let language = try? await deps.providerEventStore().locale(scope: decoded.scope, campaignID: decoded.campaignID, address: decoded.address)
+        let language = try? await deps.providerEvents.locale(scope: decoded.scope, campaignID: decoded.campaignID, address: decoded.address)
         return Self.page(.confirm(address: decoded.address, actionPath: request.uri.path), language: language, status: .ok)
     }
 
@@ -31,10 +31,10 @@ struct UnsubscribeController {
         // RFC 8058: any body (List-Unsubscribe=One-Click from a mail client, or the form).
         _ = try? await request.body.collect(upTo: 4096)
         guard let decoded = token(context) else { return invalidToken(context) }
-        try await deps.providerEventStore().suppress(
+        try await deps.providerEvents.suppress(
             decoded.address, scopes: [decoded.scope], channel: decoded.channel, reason: SuppressionReason.unsubscribeLink,
             source: .unsubscribe)
-        let language = try? await deps.providerEventStore().locale(scope: decoded.scope, campaignID: decoded.campaignID, address: decoded.address)
+        let language = try? await deps.providerEvents.locale(scope: decoded.scope, campaignID: decoded.campaignID, address: decoded.address)
         return Self.page(.done(address: decoded.address), language: language, status: .ok)
     }
 

@@ -20,7 +20,7 @@ struct WebhookController {
         let sid = form.value("MessageSid") ?? form.value("SmsSid") ?? ""
         if let status = DeliveryStatus(twilioStatus: form.value("MessageStatus") ?? ""), !sid.isEmpty, sid.utf8.count <= 64 {
             let errorCode = form.value("ErrorCode").flatMap { $0.isEmpty ? nil : String($0.prefix(16)) }
-            _ = try await deps.providerEventStore().applyStatus(
+            _ = try await deps.providerEvents.applyStatus(
                 sid: sid, status: status, errorCode: errorCode, tenants: Array(Set(tenants.map(\.scope))))
         }
         return Self.twiml()
@@ -40,10 +40,10 @@ struct WebhookController {
         let scopes = Array(Set(tenants.filter { $0.channel == channel && TwilioWebhookVerifier.strip($0.account.sender) == to }.map(\.scope)))
         switch keyword {
         case .stop:
-            try await deps.providerEventStore().suppress(
+            try await deps.providerEvents.suppress(
                 from, scopes: scopes, channel: channel, reason: SuppressionReason.stopReply, source: .stopReply)
         case .start:
-            try await deps.providerEventStore().removeStopSuppression(from, scopes: scopes, channel: channel)
+            try await deps.providerEvents.removeStopSuppression(from, scopes: scopes, channel: channel)
         }
         return Self.twiml()
     }

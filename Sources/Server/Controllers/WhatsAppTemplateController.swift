@@ -14,8 +14,8 @@ struct WhatsAppTemplateController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.requireCapability(on: .whatsapp)
-        guard let source = deps.whatsappTemplates else { return jsonResponse(WhatsAppTemplatesBody(items: [])) }
-        switch await source.templates(scope: try context.scope()) {
+        // With the outbox the source lists none (`NoWhatsAppTemplates`): the editor asks for the SID.
+        switch await deps.whatsappTemplates.templates(scope: try context.scope()) {
         case .listed(let templates):
             return jsonResponse(WhatsAppTemplatesBody(items: templates.map(WhatsAppTemplateBody.init)))
         case .notConfigured(let problem):
