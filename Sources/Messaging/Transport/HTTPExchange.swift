@@ -74,8 +74,8 @@ extension CurlTransport {
             var headers: [String: String] = [:]
             for line in result.headerLines {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-                headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let name = trimmingWhiteSpace(line[..<colon]).lowercased()
+                headers[name] = String(trimmingWhiteSpace(line[line.index(after: colon)...]))
             }
             return .success(ProviderResponse(status: result.responseCode, headers: headers, body: result.body))
         }
@@ -123,18 +123,23 @@ public struct FormField: Sendable, Hashable {
 
     /// Percent-encodes all but `A–Z a–z 0–9 - . _ ~`.
     public static func percentEncode(_ text: String) -> String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
+                output.append(byte)
             default:
-                output += String(format: "%%%02X", byte)
+                output.append(UInt8(ascii: "%"))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Parses a form body (`+` is a space); nil when it is not valid form encoding or not UTF-8.
     public static func decode(_ body: String) -> [FormField]? {
