@@ -128,12 +128,13 @@ struct AudienceFixture {
 
     func customers() async throws -> [Customer] {
         try await pool.withConnection { db in
-            try await db.query("SELECT id, tenant_id, first_name, last_name, phone_number, email, birthdate, category_id FROM wpx_bkntc_customers").map {
-                Customer(
-                    id: try $0.decode("id"), tenant: try $0.decode("tenant_id"), first: try $0.decode("first_name"),
-                    last: try $0.decode("last_name"), phone: try $0.decode("phone_number"), email: try $0.decode("email"),
-                    birthdate: try $0.decode("birthdate"), category: try $0.decode("category_id"))
-            }
+            try await db.query("SELECT id, tenant_id, first_name, last_name, phone_number, email, birthdate, category_id FROM wpx_bkntc_customers")
+                .map {
+                    Customer(
+                        id: try $0.decode("id"), tenant: try $0.decode("tenant_id"), first: try $0.decode("first_name"),
+                        last: try $0.decode("last_name"), phone: try $0.decode("phone_number"), email: try $0.decode("email"),
+                        birthdate: try $0.decode("birthdate"), category: try $0.decode("category_id"))
+                }
         }
     }
 

@@ -21,7 +21,8 @@ struct SavedAudienceRunTests {
             // Made for email; the SMS campaign that uses it reaches phones.
             let audience = try await library.create(
                 scope: .singleSite,
-                draft: AudienceDraft(name: "Sevens", channel: .email, segment: Segment(type: .allCustomers), filters: SegmentFilters(categoryIDs: [7])),
+                draft: AudienceDraft(
+                    name: "Sevens", channel: .email, segment: Segment(type: .allCustomers), filters: SegmentFilters(categoryIDs: [7])),
                 by: 1)
             let firstRun = EngineFixture.start.addingTimeInterval(3600)
             let created = try await fixture.campaigns.create(

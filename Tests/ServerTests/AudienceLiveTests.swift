@@ -143,12 +143,14 @@ struct AudienceLiveTests {
             #expect(preview.json?["error"]?["field"]?.stringValue == "filters.category_ids")
             let create = try await Self.call(client, .post, "/api/v1/audiences", body: Self.audience("More cats", filters: #"{"category_ids":[2]}"#))
             #expect(create.status == 400 && create.json?["error"]?["code"]?.stringValue == "unsupported_filter")
-            #expect(try await Self.call(client, .post, "/api/v1/audiences/\(id)/preview").json?["error"]?["code"]?.stringValue == "unsupported_filter")
+            #expect(
+                try await Self.call(client, .post, "/api/v1/audiences/\(id)/preview").json?["error"]?["code"]?.stringValue == "unsupported_filter")
             let campaign = try await Self.call(
                 client, .post, "/api/v1/campaigns", body: #"{"channel":"sms","name":"C","audience_id":\#(id),"body":"b"}"#)
             #expect(campaign.status == 400 && campaign.json?["error"]?["code"]?.stringValue == "unsupported_filter")
             // Without the filter everything works as before.
-            let plain = try await Self.call(client, .post, "/api/v1/segments/preview", body: #"{"channel":"email","segment":{"type":"all_customers"}}"#)
+            let plain = try await Self.call(
+                client, .post, "/api/v1/segments/preview", body: #"{"channel":"email","segment":{"type":"all_customers"}}"#)
             #expect(plain.status == 200 && plain.json?["count"]?.integerValue == 6)
         }
     }

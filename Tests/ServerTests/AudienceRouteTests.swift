@@ -160,7 +160,8 @@ struct AudienceRouteTests {
 
             // Editing the campaign back to its own segment releases the audience.
             let edited = try await Self.call(
-                client, .put, "/api/v1/campaigns/\(id)", body: #"{"channel":"email","name":"C","segment":{"type":"all_customers"},"subject":"S","body":"b"}"#)
+                client, .put, "/api/v1/campaigns/\(id)",
+                body: #"{"channel":"email","name":"C","segment":{"type":"all_customers"},"subject":"S","body":"b"}"#)
             #expect(edited.status == 200 && edited.json?["audience_id"] == .null)
             #expect(try await Self.call(client, .delete, "/api/v1/audiences/\(audience)").status == 204)
         }

@@ -12,8 +12,10 @@ extension MariaDBCampaignRepository {
     /// that holds off the audience's deletion until this transaction ends; a draft without one
     /// is returned as is. An audience the tenant does not have → 400 naming `audience_id`.
     func withSavedAudience(_ tx: MariaDBTransaction, scope: TenantScope, _ draft: CampaignDraft) async throws -> CampaignDraft {
-        try await CustomerCategories.check(draft.filters, prefix: prefix, on: tx)
-        guard let audienceID = draft.audienceID else { return draft }
+        guard let audienceID = draft.audienceID else {
+            try await CustomerCategories.check(draft.filters, prefix: prefix, on: tx)
+            return draft
+        }
         guard
             let row = try await tx.queryFirst(
                 """
@@ -23,6 +25,7 @@ extension MariaDBCampaignRepository {
         else { throw AudienceUse.unknown }
         var resolved = draft
         (resolved.segment, resolved.filters) = try Self.segmentAndFilters(row)
+        try await CustomerCategories.check(resolved.filters, prefix: prefix, on: tx)
         return resolved
     }
 
