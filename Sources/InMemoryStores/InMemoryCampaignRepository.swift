@@ -7,15 +7,29 @@ import Synchronization
 /// tenant scoping, the lifecycle, access checks on the stored row. They keep no audit trail (the
 /// MariaDB tests check it): the user a change names is ignored.
 public final class InMemoryCampaignRepository: CampaignRepository {
-    private struct State {
+    struct State {
         var campaigns: [Int: (scope: TenantScope, campaign: Campaign)] = [:]
         var logs: [Int: [CampaignLogRow]] = [:]
         /// The addresses each manual send queued (for the repeated-send check).
         var manualAddresses: [Int: [String]] = [:]
         var nextID = 1
+        /// Saved audiences (``InMemoryAudienceLibrary``), kept here so a reference and a
+        /// deletion exclude each other under one lock.
+        var audiences: [Int: (scope: TenantScope, audience: SavedAudience)] = [:]
+        var nextAudienceID = 1
+
+        /// `draft` with its saved audience's segment and filters (400 when the tenant has none).
+        func resolved(_ draft: CampaignDraft, _ scope: TenantScope) throws -> CampaignDraft {
+            guard let id = draft.audienceID else { return draft }
+            guard let entry = audiences[id], entry.scope == scope else { throw AudienceUse.unknown }
+            var resolved = draft
+            resolved.segment = entry.audience.segment
+            resolved.filters = entry.audience.filters
+            return resolved
+        }
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     private let clock: any WallClock
     /// Who a send snapshots (the same for every campaign).
     public let recipients: [Recipient]
@@ -32,14 +46,15 @@ public final class InMemoryCampaignRepository: CampaignRepository {
 
     public func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
         let now = clock.now()
-        let campaign = state.withLock { state in
+        let campaign = try state.withLock { state in
+            let draft = try state.resolved(draft, scope)
             defer { state.nextID += 1 }
             let campaign = Campaign(
                 id: state.nextID, channel: draft.channel, name: draft.name, status: .draft, statusReason: nil,
                 segment: draft.segment, filters: draft.filters, templateID: draft.templateID, subject: draft.subject, body: draft.body,
                 contentSID: draft.contentSID, contentVariables: draft.contentVariables, scheduledAt: draft.scheduledAt,
                 recurrence: draft.recurrence, currentRun: 0, totalCount: 0, createdBy: createdBy, createdAt: now, updatedAt: now,
-                startedAt: nil, finishedAt: nil)
+                startedAt: nil, finishedAt: nil, audienceID: draft.audienceID)
             state.campaigns[campaign.id] = (scope, campaign)
             return campaign
         }
@@ -105,12 +120,14 @@ public final class InMemoryCampaignRepository: CampaignRepository {
         return try state.withLock { state in
             var campaign = try Self.require(state, scope, id, access)
             try access.check(draft.channel)
+            let draft = try state.resolved(draft, scope)
             let attempted = state.logs[id, default: []].filter { $0.attempts > 0 }.count
             _ = try CampaignLifecycle(status: campaign.status, attemptedRows: attempted).apply(.edit)
             campaign.channel = draft.channel
             campaign.name = draft.name
             campaign.segment = draft.segment
             campaign.filters = draft.filters
+            campaign.audienceID = draft.audienceID
             campaign.subject = draft.subject
             campaign.body = draft.body
             campaign.scheduledAt = draft.scheduledAt
@@ -138,7 +155,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
             scope: scope,
             draft: CampaignDraft(
                 channel: source.channel, name: source.name + " (copy)", segment: source.segment, filters: source.filters,
-                subject: source.subject, body: source.body),
+                subject: source.subject, body: source.body, audienceID: source.audienceID),
             createdBy: createdBy)
     }
 

@@ -30,6 +30,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     SessionController(deps: deps).addRoutes(to: &api)
     SegmentController(deps: deps).addRoutes(to: &api)
     TemplateController(deps: deps).addRoutes(to: &api)
+    AudienceController(deps: deps).addRoutes(to: &api)
     SuppressionController(deps: deps).addRoutes(to: &api)
     CampaignController(deps: deps).addRoutes(to: &api)
     CampaignRunController(deps: deps).addRoutes(to: &api)

@@ -37,6 +37,7 @@ extension AppDependencies {
             audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
             campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
             templates: MariaDBTemplateRepository(pool: pool, prefix: prefix, clock: clock),
+            audiences: MariaDBAudienceLibrary(pool: pool, prefix: prefix, clock: clock),
             suppressions: MariaDBSuppressionRepository(pool: pool, prefix: prefix, clock: clock),
             capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, installation: installation, clock: clock),
             authenticator: RequestAuthenticator(

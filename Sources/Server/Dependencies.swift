@@ -9,6 +9,8 @@ public struct AppDependencies: Sendable {
     public var audience: any AudienceRepository
     public var campaigns: any CampaignRepository
     public var templates: any TemplateRepository
+    /// The tenants' saved audiences (DESIGN §16).
+    public var audiences: any AudienceLibrary
     public var suppressions: any SuppressionRepository
     public var capabilities: any CapabilityResolving
     public var authenticator: RequestAuthenticator
@@ -69,6 +71,7 @@ public struct AppDependencies: Sendable {
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
+        audiences: any AudienceLibrary,
         suppressions: any SuppressionRepository, capabilities: any CapabilityResolving,
         authenticator: RequestAuthenticator, settings: any SiteSettings, saas: Bool, metrics: ServiceMetrics,
         rateLimiter: RateLimiter, clock: any WallClock,
@@ -81,6 +84,7 @@ public struct AppDependencies: Sendable {
         self.audience = audience
         self.campaigns = campaigns
         self.templates = templates
+        self.audiences = audiences
         self.suppressions = suppressions
         self.capabilities = capabilities
         self.authenticator = authenticator

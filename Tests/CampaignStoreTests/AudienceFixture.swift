@@ -20,6 +20,7 @@ struct AudienceFixture {
         let phone: String?
         let email: String?
         var birthdate: String? = nil
+        var category: Int? = nil
     }
     struct Appointment {
         let customer: Int?
@@ -40,6 +41,8 @@ struct AudienceFixture {
         // Another install's schema: birthdate as text, so it can hold what real sites store.
         try await pool.withConnection { db in
             try await db.execute("ALTER TABLE wpx_bkntc_customers MODIFY birthdate VARCHAR(32) NULL")
+            // Booknetic 5's customer categories: 1–3, and none for every fourth customer.
+            try await db.execute("UPDATE wpx_bkntc_customers SET category_id = IF(id % 4 = 0, NULL, id % 3 + 1)")
         }
         let fixture = AudienceFixture(pool: pool)
         try await fixture.addBoundaryRows()
@@ -125,12 +128,13 @@ struct AudienceFixture {
 
     func customers() async throws -> [Customer] {
         try await pool.withConnection { db in
-            try await db.query("SELECT id, tenant_id, first_name, last_name, phone_number, email, birthdate FROM wpx_bkntc_customers").map {
-                Customer(
-                    id: try $0.decode("id"), tenant: try $0.decode("tenant_id"), first: try $0.decode("first_name"),
-                    last: try $0.decode("last_name"), phone: try $0.decode("phone_number"), email: try $0.decode("email"),
-                    birthdate: try $0.decode("birthdate"))
-            }
+            try await db.query("SELECT id, tenant_id, first_name, last_name, phone_number, email, birthdate, category_id FROM wpx_bkntc_customers")
+                .map {
+                    Customer(
+                        id: try $0.decode("id"), tenant: try $0.decode("tenant_id"), first: try $0.decode("first_name"),
+                        last: try $0.decode("last_name"), phone: try $0.decode("phone_number"), email: try $0.decode("email"),
+                        birthdate: try $0.decode("birthdate"), category: try $0.decode("category_id"))
+                }
         }
     }
 
@@ -239,6 +243,8 @@ struct AudienceFixture {
                 continue
             }
             guard matches(list), passesFilters(list) else { continue }
+            // Categories are a customer filter only (DESIGN §16).
+            if !f.categoryIDs.isEmpty, !f.categoryIDs.contains(c.category ?? -1) { continue }
             guard let address = normalizer.normalize(audience.channel.usesPhone ? c.phone : c.email, for: audience.channel) else { continue }
             if audience.filters.excludeSuppressed, suppressed.contains(address.lowercased()) { continue }
             guard seen.insert(address.lowercased()).inserted else { continue }

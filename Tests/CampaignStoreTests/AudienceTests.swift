@@ -26,7 +26,8 @@ struct AudienceTests {
             SegmentFilters(), SegmentFilters(serviceIDs: [1, 2]), SegmentFilters(locationIDs: [1]),
             SegmentFilters(statuses: ["approved"]), SegmentFilters(minAppointments: 3),
             SegmentFilters(serviceIDs: [1], locationIDs: [1, 2], statuses: ["approved", "pending"], minAppointments: 2),
-            SegmentFilters(excludeSuppressed: false),
+            SegmentFilters(excludeSuppressed: false), SegmentFilters(categoryIDs: [1, 2]),
+            SegmentFilters(serviceIDs: [1, 2], statuses: ["approved"], categoryIDs: [3]),
         ]
     }
 

@@ -93,6 +93,16 @@ struct CapabilityMatrixTests {
             method: .put, path: "/api/v1/templates/:id", capability: .templates, object: true, success: 200,
             body: #"{"channel":"CHANNEL","name":"T-NAME","body":"Hello again","subject":"S"}"#),
         RouteCase(method: .delete, path: "/api/v1/templates/:id", capability: .templates, object: true, success: 204),
+        RouteCase(method: .get, path: "/api/v1/audiences", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
+        RouteCase(
+            method: .post, path: "/api/v1/audiences", capability: .create, object: false, success: 201,
+            body: #"{"channel":"CHANNEL","name":"T-NAME","segment":{"type":"all_customers"}}"#),
+        RouteCase(method: .get, path: "/api/v1/audiences/:id", capability: .read, object: true, success: 200),
+        RouteCase(
+            method: .put, path: "/api/v1/audiences/:id", capability: .create, object: true, success: 200,
+            body: #"{"channel":"CHANNEL","name":"T-NAME","segment":{"type":"repeat"}}"#),
+        RouteCase(method: .delete, path: "/api/v1/audiences/:id", capability: .create, object: true, success: 204),
+        RouteCase(method: .post, path: "/api/v1/audiences/:id/preview", capability: .read, object: true, success: 200),
         RouteCase(method: .get, path: "/api/v1/suppressions", capability: .suppressions, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(
             method: .post, path: "/api/v1/suppressions", capability: .suppressions, object: false, success: 201,
@@ -225,6 +235,11 @@ struct CapabilityMatrixTests {
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/templates", tenant: 1, user: 1,
                 body: #"{"channel":"\#(channel.rawValue)","name":"Own \#(counter)","body":"Hi","subject":"S"}"#)
+            id = try #require(created.json?["id"]?.integerValue)
+        } else if route.path.hasPrefix("/api/v1/audiences") {
+            let created = try await APIFixture.call(
+                client, .post, "/api/v1/audiences", tenant: 1, user: 1,
+                body: #"{"channel":"\#(channel.rawValue)","name":"Audience \#(counter)","segment":{"type":"all_customers"}}"#)
             id = try #require(created.json?["id"]?.integerValue)
         } else if route.path.hasPrefix("/api/v1/suppressions") {
             let created = try await APIFixture.call(

@@ -52,6 +52,7 @@ struct CrossTenantTests {
         var template = 0
         var builtinTemplate = 0
         var suppression = 0
+        var audience = 0
         var customer = 1
     }
 
@@ -80,6 +81,10 @@ struct CrossTenantTests {
             client, .post, "/api/v1/suppressions", tenant: 1, user: 10,
             body: #"{"channel":"sms","address":"+447700910099","reason":"asked by phone"}"#)
         objects.suppression = try #require(suppression.json?["id"]?.integerValue)
+        let audience = try await APIFixture.call(
+            client, .post, "/api/v1/audiences", tenant: 1, user: 10,
+            body: #"{"channel":"sms","name":"Tenant one audience","segment":{"type":"lapsed","days":90}}"#)
+        objects.audience = try #require(audience.json?["id"]?.integerValue)
         #expect(
             try await APIFixture.call(
                 client, .put, "/api/v1/settings", tenant: 1, user: 10, body: #"{"channel":"sms","rate_limit":2,"attribution_days":14}"#
@@ -93,6 +98,8 @@ struct CrossTenantTests {
             #"{"channel":"sms","name":"Taken over","segment":{"type":"all_customers"},"body":"Pwned"}"#
         case (.put, "/api/v1/templates/{id}"):
             #"{"channel":"sms","name":"Taken over","body":"Pwned"}"#
+        case (.put, "/api/v1/audiences/{id}"):
+            #"{"channel":"sms","name":"Taken over","segment":{"type":"all_customers"}}"#
         default: ""
         }
     }
@@ -101,6 +108,7 @@ struct CrossTenantTests {
         if path.hasPrefix("/api/v1/campaigns/") { return objects.campaigns }
         if path.hasPrefix("/api/v1/templates/") { return [objects.template] }
         if path.hasPrefix("/api/v1/suppressions/") { return [objects.suppression] }
+        if path.hasPrefix("/api/v1/audiences/") { return [objects.audience] }
         return [objects.customer]
     }
 

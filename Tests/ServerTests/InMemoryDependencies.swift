@@ -12,6 +12,7 @@ struct InMemoryServiceStores: Sendable {
     let campaigns: any CampaignRepository
     let audience: any AudienceRepository
     let templates: InMemoryTemplateRepository
+    let audiences: InMemoryAudienceLibrary
     let suppressions: InMemorySuppressionRepository
     let audit: InMemoryAuditLog
     let settings: InMemorySettingsRepository
@@ -34,6 +35,8 @@ struct InMemoryServiceStores: Sendable {
         self.clock = clock
         let campaigns = campaigns ?? InMemoryCampaignRepository(clock: clock, recipients: recipients)
         self.campaigns = campaigns
+        audiences = InMemoryAudienceLibrary(
+            campaigns: campaigns as? InMemoryCampaignRepository ?? InMemoryCampaignRepository(clock: clock), clock: clock)
         self.audience = audience ?? InMemoryAudienceRepository(recipients: recipients)
         templates = InMemoryTemplateRepository(clock: clock)
         let suppressions = InMemorySuppressionRepository(clock: clock)
@@ -70,7 +73,8 @@ extension AppDependencies {
             configuration: EngineConfiguration(retry: RetryPolicy(delays: [120, 240]), concurrency: 4, quietHours: .never),
             sender: stores.sender, clock: clock, logger: logger)
         var deps = AppDependencies(
-            audience: stores.audience, campaigns: stores.campaigns, templates: stores.templates, suppressions: stores.suppressions,
+            audience: stores.audience, campaigns: stores.campaigns, templates: stores.templates, audiences: stores.audiences,
+            suppressions: stores.suppressions,
             capabilities: InMemoryCapabilityResolver(users: users),
             authenticator: RequestAuthenticator(
                 nonces: InMemoryNonceStore(), sessions: InMemorySessionStore(clock: clock), secret: APIFixture.secret, clock: clock),

@@ -105,7 +105,7 @@ enum TwoTenantFixture {
     static func snapshot(_ pool: MariaDBPool, tenant: Int) async throws -> [String: [String]] {
         try await pool.withConnection { db in
             var tables: [String: [String]] = [:]
-            for table in ["campaigns", "campaign_logs", "campaign_templates", "campaign_suppressions", "campaign_settings"] {
+            for table in ["campaigns", "campaign_logs", "campaign_templates", "campaign_suppressions", "campaign_settings", "campaign_audiences"] {
                 guard let name = SQLIdentifier("wpa_bkntc_\(table)") else { continue }
                 let rows = try await db.query("SELECT * FROM \(identifier: name) WHERE tenant_id = \(tenant)")
                 tables[table] = rows.map { row in String(describing: row.values) }.sorted()

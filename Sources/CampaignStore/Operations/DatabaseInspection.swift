@@ -45,6 +45,7 @@ public struct DatabaseInspection: Sendable {
     /// Columns older or single-site Booknetic installs may lack (DESIGN §2).
     public static let optionalColumns = [
         ("customers", "tenant_id"), ("appointments", "locale"), ("appointments", "client_timezone"), ("services", "category_id"),
+        ("customers", "category_id"),
     ]
 
     let pool: MariaDBPool

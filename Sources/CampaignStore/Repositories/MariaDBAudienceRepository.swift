@@ -22,6 +22,7 @@ public struct MariaDBAudienceRepository: AudienceRepository {
     public func preview(_ definition: AudienceDefinition, sampleSize: Int) async throws -> AudiencePreview {
         try await pool.withConnection { db in
             let audience = try await Self.resolved(definition, settings: settings, on: db)
+            try await CustomerCategories.check(audience.filters, prefix: prefix, on: db)
             let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: sampleSize)
             let rows = try await db.query(query)
             let total = try rows.first?.decode("total", as: Int.self) ?? 0
@@ -33,6 +34,7 @@ public struct MariaDBAudienceRepository: AudienceRepository {
     public func members(_ definition: AudienceDefinition, zones: Bool) async throws -> AudienceMembers {
         try await pool.withConnection { db in
             let audience = try await Self.resolved(definition, settings: settings, on: db)
+            try await CustomerCategories.check(audience.filters, prefix: prefix, on: db)
             let query = compiler.members(audience, now: Int(clock.now().timeIntervalSince1970))
             let recipients = try await db.query(query).map(Self.recipient)
             return try await Self.members(

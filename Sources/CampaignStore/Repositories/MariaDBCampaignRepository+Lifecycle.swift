@@ -46,7 +46,7 @@ extension MariaDBCampaignRepository {
     public func snapshot(
         _ tx: MariaDBTransaction, campaign: Campaign, scope: TenantScope, countryCode: String?, now: Date
     ) async throws -> CampaignView {
-        var audience = campaign.nextRunAudience(in: scope)
+        var audience = try await runAudience(tx, campaign, scope: scope)
         audience.countryCode = countryCode
         if audience.segment.type == .birthday {
             audience.timeZone = try await settings.timeZone(scope: scope, channel: campaign.channel, on: tx)

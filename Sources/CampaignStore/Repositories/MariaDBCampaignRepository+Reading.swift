@@ -82,7 +82,8 @@ extension MariaDBCampaignRepository {
                     """)
                 return (campaign, try rows.map(MariaDBAudienceRepository.recipient))
             }
-            let audience = try await MariaDBAudienceRepository.resolved(campaign.nextRunAudience(in: scope), settings: settings, on: db)
+            let audience = try await MariaDBAudienceRepository.resolved(
+                try await runAudience(db, campaign, scope: scope), settings: settings, on: db)
             let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: limit)
             return (campaign, try await db.query(query).map(MariaDBAudienceRepository.recipient))
         }
@@ -103,7 +104,8 @@ extension MariaDBCampaignRepository {
                     """
                 ).map(MariaDBAudienceRepository.recipient)
             } else {
-                let audience = try await MariaDBAudienceRepository.resolved(campaign.nextRunAudience(in: scope), settings: settings, on: db)
+                let audience = try await MariaDBAudienceRepository.resolved(
+                    try await runAudience(db, campaign, scope: scope), settings: settings, on: db)
                 recipients = try await db.query(compiler.members(audience, now: Int(clock.now().timeIntervalSince1970)))
                     .map(MariaDBAudienceRepository.recipient)
             }

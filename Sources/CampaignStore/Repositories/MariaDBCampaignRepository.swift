@@ -38,6 +38,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     public func create(scope: TenantScope, draft: CampaignDraft, createdBy: Int?) async throws -> CampaignView {
         try await pool.withTransaction { tx in
             try await checkTemplate(tx, scope: scope, draft: draft)
+            let draft = try await withSavedAudience(tx, scope: scope, draft)
             let view = try await insert(tx, scope: scope, draft: draft, createdBy: createdBy)
             try await record(tx, scope, createdBy, .create, view.campaign, CampaignAuditDetail.created(draft))
             return view
@@ -89,6 +90,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             if current.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
             try access.check(draft.channel)
             try await checkTemplate(tx, scope: scope, draft: draft)
+            let draft = try await withSavedAudience(tx, scope: scope, draft)
             // A row counts as attempted once it left `pending` for anything but a skip, or failed
             // before: a batch in flight has not recorded its attempts yet, but its rows are `sending`.
             let rows = try await tx.queryFirst(
@@ -107,7 +109,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             try await tx.execute(
                 """
                 UPDATE \(identifier: campaigns) SET channel = \(draft.channel), name = \(draft.name),
-                  segment = \(Self.json(draft.segment)), filters = \(Self.json(draft.filters)), template_id = \(draft.templateID),
+                  segment = \(Self.json(draft.segment)), filters = \(Self.json(draft.filters)), audience_id = \(draft.audienceID),
+                  template_id = \(draft.templateID),
                   subject = \(draft.subject), body = \(draft.body), content_sid = \(draft.contentSID),
                   content_variables = \(draft.contentVariables.map { Self.json($0) }), scheduled_at = \(draft.scheduledAt),
                   recurrence = \(draft.recurrence?.source), repeat_rule = \(draft.repeatRule.map { Self.json($0) }),
@@ -142,8 +145,9 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 templateID: source.templateID, subject: source.subject, body: source.body, contentSID: source.contentSID,
                 contentVariables: source.contentVariables,
                 scheduledAt: (source.scheduledAt ?? .distantPast) > clock.now() ? source.scheduledAt : nil,
-                recurrence: source.recurrence, repeatRule: source.repeatRule, holdoutPercent: source.holdoutPercent, warnings: [])
-            let copy = try await insert(db, scope: scope, draft: draft, createdBy: createdBy)
+                recurrence: source.recurrence, repeatRule: source.repeatRule, holdoutPercent: source.holdoutPercent,
+                audienceID: source.audienceID, warnings: [])
+            let copy = try await insert(db, scope: scope, draft: try await withSavedAudience(db, scope: scope, draft), createdBy: createdBy)
             try await record(db, scope, createdBy, .duplicate, copy.campaign, CampaignAuditDetail.created(draft, source: source.id))
             return copy
         }
@@ -197,11 +201,12 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         let now = now()
         let id = try await db.execute(
             """
-            INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, template_id,
+            INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, audience_id, template_id,
               subject, body, content_sid, content_variables, scheduled_at, recurrence, repeat_rule, holdout_percent, created_by,
               created_at, updated_at)
             VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(CampaignStatus.draft),
-              \(Self.json(draft.segment)), \(Self.json(draft.filters)), \(draft.templateID), \(draft.subject), \(draft.body),
+              \(Self.json(draft.segment)), \(Self.json(draft.filters)), \(draft.audienceID), \(draft.templateID), \(draft.subject),
+              \(draft.body),
               \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \(draft.scheduledAt), \(draft.recurrence?.source),
               \(draft.repeatRule.map { Self.json($0) }), \(draft.holdoutPercent), \(createdBy), \(now), \(now))
             """
@@ -276,7 +281,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             repeatRule: try (try row.decode("repeat_rule", as: String?.self)).map {
                 try decoder.decode(RepeatRule.self, from: Data($0.utf8))
             },
-            holdoutPercent: try row.decode("holdout_percent"))
+            holdoutPercent: try row.decode("holdout_percent"), audienceID: try row.decode("audience_id"))
     }
 
     static func logRow(_ row: MariaDBRow) throws -> CampaignLogRow {

@@ -131,6 +131,9 @@ public struct AudienceCompiler: Sendable {
             q.append(" GROUP BY a.customer_id HAVING \(having)) g ON g.customer_id = c.id")
         }
         q.append("\n        WHERE \(scope.bookneticCondition(on: "c"))")
+        if !audience.filters.categoryIDs.isEmpty {
+            q.append(" AND c.category_id IN (\(list: audience.filters.categoryIDs))")
+        }
         q.append("\n      ) n0")
         if audience.segment.type == .birthday {
             q.append("\n      WHERE \(birthdayCondition(audience, now: now))")

@@ -77,11 +77,15 @@ public struct SegmentFilters: Sendable, Hashable, Codable {
     public var statuses: [String]
     public var minAppointments: Int?
     public var excludeSuppressed: Bool
+    /// Customers' `category_id` (Booknetic v5), a customer filter only: it does not make the
+    /// matching-appointments rule apply (DESIGN §16).
+    public var categoryIDs: [Int]
 
     public init(
         serviceIDs: [Int] = [], locationIDs: [Int] = [], statuses: [String] = [], minAppointments: Int? = nil,
-        excludeSuppressed: Bool = true
+        excludeSuppressed: Bool = true, categoryIDs: [Int] = []
     ) {
+        self.categoryIDs = categoryIDs
         self.serviceIDs = serviceIDs
         self.locationIDs = locationIDs
         self.statuses = statuses
@@ -95,6 +99,18 @@ public struct SegmentFilters: Sendable, Hashable, Codable {
         case statuses
         case minAppointments = "min_appointments"
         case excludeSuppressed = "exclude_suppressed"
+        case categoryIDs = "category_ids"
+    }
+
+    /// Reads stored filters; those stored before `category_ids` existed have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        serviceIDs = try container.decode([Int].self, forKey: .serviceIDs)
+        locationIDs = try container.decode([Int].self, forKey: .locationIDs)
+        statuses = try container.decode([String].self, forKey: .statuses)
+        minAppointments = try container.decodeIfPresent(Int.self, forKey: .minAppointments)
+        excludeSuppressed = try container.decode(Bool.self, forKey: .excludeSuppressed)
+        categoryIDs = try container.decodeIfPresent([Int].self, forKey: .categoryIDs) ?? []
     }
 
     /// Whether any appointment filter is set (then customers need matching appointments).

@@ -15,6 +15,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable, Hashable {
 /// What an audit entry is about.
 public enum AuditObjectType: String, Sendable, Codable, CaseIterable, Hashable {
     case campaign, template, suppression, settings, session
+    /// A saved audience (DESIGN §16).
+    case audience
     /// A test send (no stored object).
     case message
     /// A person whose data was erased (the object id is the Booknetic customer's, if any).

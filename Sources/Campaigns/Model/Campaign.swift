@@ -32,14 +32,18 @@ public struct Campaign: Sendable, Hashable {
     public var repeatRule: RepeatRule?
     /// The share of the snapshot held out to measure lift (0 = none).
     public var holdoutPercent: Int
+    /// The saved audience it reaches (DESIGN §16); its segment and filters are then a copy, and
+    /// the audience is read when a run's snapshot is taken.
+    public var audienceID: Int?
 
     public init(
         id: Int, channel: Channel, name: String, status: CampaignStatus, statusReason: StatusReason?, segment: Segment,
         filters: SegmentFilters, templateID: Int?, subject: String?, body: String, contentSID: String?,
         contentVariables: [String: String]?, scheduledAt: Date?, recurrence: CronExpression?, currentRun: Int, totalCount: Int,
         createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil,
-        kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0
+        kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil
     ) {
+        self.audienceID = audienceID
         self.tenantID = tenantID
         self.kind = kind
         self.repeatRule = repeatRule
@@ -99,6 +103,9 @@ public struct CampaignDraft: Sendable, Hashable {
     public var recurrence: CronExpression?
     public var repeatRule: RepeatRule?
     public var holdoutPercent: Int
+    /// A saved audience instead of `segment`/`filters` (DESIGN §16); the store fills those in
+    /// from the audience.
+    public var audienceID: Int?
     /// e.g. unknown `{shortcodes}` in the body.
     public var warnings: [String]
 
@@ -106,8 +113,9 @@ public struct CampaignDraft: Sendable, Hashable {
         channel: Channel, name: String, segment: Segment, filters: SegmentFilters = SegmentFilters(),
         templateID: Int? = nil, subject: String? = nil, body: String, contentSID: String? = nil,
         contentVariables: [String: String]? = nil, scheduledAt: Date? = nil, recurrence: CronExpression? = nil,
-        repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, warnings: [String] = []
+        repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil, warnings: [String] = []
     ) {
+        self.audienceID = audienceID
         self.repeatRule = repeatRule
         self.holdoutPercent = holdoutPercent
         self.channel = channel

@@ -12,10 +12,13 @@ public enum DomainError: Error, Sendable, Hashable {
     case tooManyRequests(message: String, retryAfter: Int)
     /// A shared resource is busy right now; trying again shortly works (503).
     case unavailable(String)
+    /// A filter this Booknetic install cannot evaluate (400 `unsupported_filter`), e.g.
+    /// `category_ids` without customers' `category_id` column (DESIGN §16).
+    case unsupportedFilter(field: String, message: String)
 
     public var message: String {
         switch self {
-        case .validation(let field, let message): "\(field): \(message)"
+        case .validation(let field, let message), .unsupportedFilter(let field, let message): "\(field): \(message)"
         case .notFound(let what): "\(what) not found"
         case .conflict(_, let message), .forbidden(_, let message), .tooManyRequests(let message, _), .unavailable(let message): message
         }
@@ -37,6 +40,8 @@ public enum ConflictCode: String, Sendable, Hashable, CaseIterable {
     case quotaExhausted = "quota_exhausted"
     /// The same manual send (channel, subject, body, recipients) went out minutes ago (DESIGN §21).
     case duplicateSend = "duplicate_send"
+    /// A saved audience that a live or recurring campaign uses cannot be deleted (DESIGN §16).
+    case audienceInUse = "audience_in_use"
 }
 
 /// The contract's 403 codes (DESIGN §7).

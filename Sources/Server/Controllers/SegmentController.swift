@@ -22,7 +22,11 @@ struct SegmentController {
     /// the first messages rendered.
     @Sendable func preview(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
-        let json = try await request.jsonBody()
+        return try await preview(try await request.jsonBody(), context: context)
+    }
+
+    /// The preview of a body of `POST /segments/preview` (also a saved audience's, DESIGN §16).
+    func preview(_ json: JSONValue, context: AppRequestContext) async throws -> Response {
         let channel = try RequestFields.channel(json["channel"])
         try context.requireCapability(on: channel)
         let segment = try Segment.validated(from: json["segment"])

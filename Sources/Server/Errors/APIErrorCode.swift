@@ -3,6 +3,8 @@ import Campaigns
 /// The `code` of an error answer: the contract's codes, each spelled once.
 public enum APIErrorCode: Sendable, Hashable {
     case validationFailed, invalidJSON, unsupportedMediaType, bodyTooLarge
+    /// A filter this Booknetic install cannot evaluate (DESIGN §16).
+    case unsupportedFilter
     case unauthorized, noSession, rateLimited
     case notFound, methodNotAllowed
     case forbidden(ForbiddenCode)
@@ -19,6 +21,7 @@ public enum APIErrorCode: Sendable, Hashable {
     public var rawValue: String {
         switch self {
         case .validationFailed: "validation_failed"
+        case .unsupportedFilter: "unsupported_filter"
         case .invalidJSON: "invalid_json"
         case .unsupportedMediaType: "unsupported_media_type"
         case .bodyTooLarge: "body_too_large"

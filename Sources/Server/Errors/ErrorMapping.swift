@@ -15,6 +15,8 @@ enum ErrorMapping {
         case let error as DomainError:
             switch error {
             case .validation(let field, let message): return .validation(field, message)
+            case .unsupportedFilter(let field, let message):
+                return APIError(.badRequest, code: .unsupportedFilter, message: FieldWords.sentence(field, message), field: field)
             case .notFound(let what): return .notFound(what)
             case .conflict(let code, let message): return APIError(.conflict, code: .conflict(code), message: message)
             case .forbidden(let code, let message): return APIError(.forbidden, code: .forbidden(code), message: message)

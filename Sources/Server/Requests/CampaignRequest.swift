@@ -8,8 +8,10 @@ extension CampaignDraft {
         guard case .object(let object) = json else { throw .validation(field: "body", message: "The request must be a JSON object.") }
         let channel = try RequestFields.channel(object["channel"])
         let name = try RequestFields.text(object["name"], field: "name", maxLength: 190, required: true) ?? ""
-        let segment = try Segment.validated(from: object["segment"])
-        let filters = try SegmentFilters.validated(from: object["filters"])
+        let audienceID = try savedAudience(object)
+        // With a saved audience the store fills in its segment and filters.
+        let segment = audienceID == nil ? try Segment.validated(from: object["segment"]) : Segment(type: .allCustomers)
+        let filters = audienceID == nil ? try SegmentFilters.validated(from: object["filters"]) : SegmentFilters()
         // A WhatsApp template (content_sid) carries its own text: then the body may be empty.
         let templated = channel == .whatsapp && object["content_sid"]?.stringValue.map { !$0.isEmpty } == true
         let body = try RequestFields.text(object["body"], field: "body", maxLength: 65_535, required: !templated, trim: false) ?? ""
@@ -83,7 +85,24 @@ extension CampaignDraft {
         return CampaignDraft(
             channel: channel, name: name, segment: segment, filters: filters, templateID: templateID, subject: subject,
             body: body, contentSID: contentSID, contentVariables: contentVariables, scheduledAt: scheduledAt,
-            recurrence: recurrence, repeatRule: repeatRule, holdoutPercent: holdoutPercent, warnings: warnings)
+            recurrence: recurrence, repeatRule: repeatRule, holdoutPercent: holdoutPercent, audienceID: audienceID,
+            warnings: warnings)
+    }
+}
+
+extension CampaignDraft {
+    /// `audience_id`: a saved audience's id, or absent/null; never together with `segment` or
+    /// `filters` (DESIGN §16).
+    static func savedAudience(_ object: [String: JSONValue]) throws(DomainError) -> Int? {
+        guard let raw = object["audience_id"], raw != .null else { return nil }
+        guard let id = raw.integerValue, id > 0 else {
+            throw .validation(field: "audience_id", message: "Choose a saved audience from the list.")
+        }
+        for field in ["segment", "filters"] where object[field].map({ $0 != .null }) == true {
+            throw .validation(
+                field: "audience_id", message: "Choose either a saved audience or who receives the campaign (\(field)), not both.")
+        }
+        return id
     }
 }
 

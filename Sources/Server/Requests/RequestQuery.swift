@@ -21,6 +21,13 @@ extension Request {
         }
     }
 
+    /// The JSON body, or an empty object when the request has none.
+    mutating func optionalJSONBody() async throws -> JSONValue {
+        let buffer = try await collectBody(upTo: 1 << 20)
+        guard buffer.readableBytes > 0 else { return .object([:]) }
+        return try await jsonBody()  // collectBody kept the bytes as the body
+    }
+
     /// A positive integer query parameter, or a 400 naming it.
     func queryInt(_ name: String, default fallback: Int) throws -> Int {
         guard let raw = uri.queryParameters[name[...]] else { return fallback }

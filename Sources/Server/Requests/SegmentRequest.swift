@@ -36,13 +36,14 @@ extension SegmentFilters {
     static func validated(from json: JSONValue?, field: String = "filters") throws(DomainError) -> SegmentFilters {
         guard let json, json != .null else { return SegmentFilters() }
         guard case .object(let object) = json else { throw .validation(field: field, message: "must be an object") }
-        let known: Set<String> = ["service_ids", "location_ids", "statuses", "min_appointments", "exclude_suppressed"]
+        let known: Set<String> = ["service_ids", "location_ids", "statuses", "min_appointments", "exclude_suppressed", "category_ids"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw .validation(field: "\(field).\(unknown)", message: "is not a known filter")
         }
         var filters = SegmentFilters()
         filters.serviceIDs = try ids(object["service_ids"], field: "\(field).service_ids")
         filters.locationIDs = try ids(object["location_ids"], field: "\(field).location_ids")
+        filters.categoryIDs = try ids(object["category_ids"], field: "\(field).category_ids")
         if let raw = object["statuses"], raw != .null {
             guard case .array(let items) = raw else {
                 throw .validation(field: "\(field).statuses", message: "must be an array of status slugs")

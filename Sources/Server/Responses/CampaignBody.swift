@@ -12,6 +12,8 @@ struct CampaignBody: Encodable {
     let statusReason: String?
     let segment: Segment
     let filters: SegmentFilters
+    /// The saved audience it reaches (DESIGN §16), null for its own segment.
+    let audienceId: Nullable<Int>
     let templateId: Int?
     let subject: String?
     let body: String
@@ -55,6 +57,7 @@ struct CampaignBody: Encodable {
         statusReason = c.statusReason?.rawValue
         segment = Segment(type: c.segment.type, days: c.segment.effectiveDays)
         filters = c.filters
+        audienceId = Nullable(c.audienceID)
         templateId = c.templateID
         subject = c.subject
         body = c.body

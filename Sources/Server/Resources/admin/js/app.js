@@ -14,6 +14,7 @@ import { settingsView } from './settings.js';
 import { customerView } from './customer.js';
 import { sendView } from './send.js';
 import { auditView } from './audit.js';
+import { audiencesView } from './audiences.js';
 
 const CHANNELS = [['sms', 'SMS'], ['whatsapp', 'WhatsApp'], ['email', 'Email']];
 const CAPABILITY = {
@@ -22,7 +23,8 @@ const CAPABILITY = {
 };
 const SECTIONS = [
   ['#/', 'Dashboard', 'read'], ['#/campaigns', 'Campaigns', 'read'], ['#/send', 'Test & manual send', 'send'],
-  ['#/suppressions', 'Suppressions', 'suppressions'], ['#/templates', 'Templates', 'templates'], ['#/settings', 'Settings', 'read'],
+  ['#/suppressions', 'Suppressions', 'suppressions'], ['#/templates', 'Templates', 'templates'],
+  ['#/audiences', 'Audiences', 'read'], ['#/settings', 'Settings', 'read'],
   ['#/audit', 'History', 'logs'],
 ];
 const ROUTES = [
@@ -30,7 +32,7 @@ const ROUTES = [
   [/^#\/campaigns\/new$/, editorView], [/^#\/campaigns\/(\d+)\/edit$/, editorView], [/^#\/campaigns\/(\d+)$/, progressView],
   [/^#\/campaigns\/(\d+)\/logs$/, logsView], [/^#\/campaigns\/(\d+)\/results$/, resultsView],
   [/^#\/customers\/(\d+)$/, customerView], [/^#\/suppressions$/, suppressionsView], [/^#\/templates$/, templatesView],
-  [/^#\/settings$/, settingsView], [/^#\/send$/, sendView], [/^#\/audit$/, auditView],
+  [/^#\/audiences$/, audiencesView], [/^#\/settings$/, settingsView], [/^#\/send$/, sendView], [/^#\/audit$/, auditView],
 ];
 
 const state = { me: null, channel: sessionStorage.getItem('bkntc.channel') || 'sms', cleanup: [], generation: 0 };

@@ -1,0 +1,23 @@
+import Campaigns
+import Foundation
+import MariaDB
+
+/// The `category_ids` filter (DESIGN §16) reads customers' `category_id`, a Booknetic v5
+/// column: an install without it answers 400 `unsupported_filter` instead of a query error.
+enum CustomerCategories {
+    /// Throws `unsupportedFilter` when `filters` use categories and the customers table has no
+    /// `category_id` column; asks the database only when they do.
+    static func check(_ filters: SegmentFilters, prefix: TablePrefix, on db: some MariaDBQueryable) async throws {
+        guard !filters.categoryIDs.isEmpty else { return }
+        let found = try await db.queryFirst(
+            """
+            SELECT COUNT(*) AS n FROM information_schema.COLUMNS
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(prefix.bareName("customers")) AND COLUMN_NAME = 'category_id'
+            """)
+        if try found?.decode("n", as: Int.self) != 1 {
+            throw DomainError.unsupportedFilter(
+                field: "filters.category_ids",
+                message: "Customer categories need Booknetic 5 or later; this site's customers have none. Remove the category filter.")
+        }
+    }
+}
