@@ -1165,6 +1165,60 @@ def test_the_chart_tooltip_says_each_days_own_figure(driver):
             assert "sent" not in tip and "booking" in tip, tip
 
 
+def next_alert(driver):
+    """The dialog (prompt or confirm) the page opened, once it is there."""
+    def present(d):
+        try:
+            return d.switch_to.alert
+        except NoAlertPresentException:
+            return False
+    return wait(driver, present, timeout=10, message="the page's dialog")
+
+
+def test_a_saved_audience_is_made_in_the_editor_used_by_a_campaign_and_kept_while_used(driver):
+    open_admin(driver, page="#/campaigns/new")
+    wait(driver, lambda d: css(d, "select[name=segment]") and css(d, "#save-audience"), message="the editor with its audience choice")
+    Select(driver.find_element(By.NAME, "segment")).select_by_value("lapsed")
+    own_count = stable_count(driver)
+    name = f"Lapsed regulars {int(time.time())}"
+    driver.find_element(By.ID, "save-audience").click()
+    prompt = next_alert(driver)
+    prompt.send_keys(name)
+    prompt.accept()
+    wait(driver, lambda d: Select(d.find_element(By.ID, "audience-choice")).first_selected_option.text == name,
+         message="the new audience is chosen")
+    assert not driver.find_element(By.CSS_SELECTOR, ".own-segment").is_displayed(), "the editor's own choices step aside"
+    assert "Lapsed customers (90 days)" in text(driver, "#audience-summary")
+    assert stable_count(driver) == own_count, "the saved audience reaches whom the choices reached"
+    driver.execute_script("document.querySelector('#audience-choice').scrollIntoView({block: 'center'})")
+    shot(driver, "editor-saved-audience")
+    _, audiences = signed("GET", "/api/v1/audiences?channel=sms")
+    audience = next(a for a in audiences["items"] if a["name"] == name)
+    assert audience["segment"]["type"] == "lapsed", audience
+    driver.find_element(By.NAME, "name").send_keys("Browser saved audience")
+    driver.find_element(By.NAME, "body").send_keys("Hi {customer_first_name|there}, we miss you!")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save draft']").click()
+    wait(driver, lambda d: d.current_url.endswith("/edit"), message="the draft is saved")
+    campaign_id = int(driver.current_url.split("/")[-2])
+    status, campaign = signed("GET", f"/api/v1/campaigns/{campaign_id}")
+    assert status == 200 and campaign["audience_id"] == audience["id"], campaign
+    # Reopened, the campaign shows its audience chosen.
+    driver.refresh()
+    wait(driver, lambda d: css(d, "#audience-choice option:checked")
+         and Select(d.find_element(By.ID, "audience-choice")).first_selected_option.text == name, message="the saved choice")
+    # The library names the campaign and refuses to delete an audience in use, in words.
+    driver.execute_script("location.hash = '#/audiences'")
+    row_selector = f"tr[data-audience='{audience['id']}']"
+    wait(driver, lambda d: css(d, row_selector), message="the audience in the library")
+    assert f"#{campaign_id}" in text(driver, row_selector)
+    css(driver, row_selector)[0].find_element(By.XPATH, ".//button[normalize-space()='Delete']").click()
+    next_alert(driver).accept()
+    wait(driver, lambda d: text(d, f"{row_selector} .error-text").strip(), message="the refusal next to the audience")
+    shot(driver, "audiences")
+    status, still = signed("GET", f"/api/v1/audiences/{audience['id']}")
+    assert status == 200 and campaign_id in still["used_by"], still
+
+
 def run(tests, label):
     """Runs each test in one browser, reports every failure with a screenshot, exits 1 on any."""
     failures = 0

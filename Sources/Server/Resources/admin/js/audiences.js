@@ -11,7 +11,7 @@ const SEGMENTS = {
 };
 
 /** "Lapsed customers (90 days), 2 services" — who an audience reaches, in words. */
-function describe(audience) {
+export function describe(audience) {
   const segment = audience.segment || {};
   const days = segment.days === undefined || segment.days === null ? '' : ` (${segment.days} days)`;
   const filters = audience.filters || {};

@@ -9,6 +9,7 @@ import { checkboxList, shortcodeMenu, statusPicker } from './pickers.js';
 import { formatInZone, schedulePicker } from './schedule.js';
 import { emailEditor, emailPreviewFrame, insertIntoTextarea, looksLikeHTML } from './email-editor.js';
 import { whatsappTemplateFields } from './whatsapp.js';
+import { audienceChoice } from './audience-choice.js';
 
 /** What each shortcode is, in words, and the fallback offered when it is empty. */
 const DETAILS = {
@@ -84,6 +85,8 @@ export async function editorView(ctx, id) {
     api('GET', '/locations').catch(() => ({ items: [] })),
   ]);
   const c = existing || { channel, segment: { type: 'all_customers' }, filters: { service_ids: [], location_ids: [], statuses: [], exclude_suppressed: true } };
+  /** The saved audience chosen (set once the editor's controls exist). */
+  let savedAudience = null;
   const ch = c.channel;
   const [[zone, zoneSource], progress] = await Promise.all([
     businessZone(ch),
@@ -133,6 +136,7 @@ export async function editorView(ctx, id) {
   let lastPreview = null;
 
   function currentSegment() {
+    if (savedAudience?.selected()) return savedAudience.selected().segment;
     const type = segmentType.value;
     const info = segments.items.find((s) => s.type === type);
     const segment = { type };
@@ -141,6 +145,7 @@ export async function editorView(ctx, id) {
   }
 
   function currentFilters() {
+    if (savedAudience?.selected()) return savedAudience.selected().filters || {};
     const filters = { exclude_suppressed: excludeSuppressed.checked };
     const s = servicePicker.values();
     const l = locationPicker.values();
@@ -309,6 +314,8 @@ export async function editorView(ctx, id) {
   function payload() {
     const data = { channel: ch, name: name.value, segment: currentSegment(), filters: currentFilters(), body: body.value };
     if (ch === 'email') data.subject = subject.value;
+    const audience = savedAudience.selected();
+    if (audience) { delete data.segment; delete data.filters; data.audience_id = audience.id; }
     if (whatsapp) Object.assign(data, { content_sid: null, content_variables: null }, whatsapp.value());
     const when = schedule.value();
     data.scheduled_at = when.scheduled_at;
@@ -424,6 +431,13 @@ export async function editorView(ctx, id) {
     h('button', { type: 'button', class: 'primary', id: 'save-draft', onclick: () => save(false) }, existing ? 'Save' : 'Save draft'),
     sendButton,
     h('a', { href: '#/campaigns' }, 'Back to campaigns'));
+  // The editor's own choices of who, hidden while a saved audience decides.
+  const ownSegment = h('div', { class: 'own-segment' });
+  savedAudience = audienceChoice({
+    channel: ch, selectedID: c.audience_id, mayCreate: ctx.can('create'),
+    current: () => ({ segment: currentSegment(), filters: currentFilters() }),
+    onChange: (audience) => { ownSegment.hidden = !!audience; refreshCount(); },
+  });
   const notice = h('div', { class: 'readonly-notice', id: 'readonly-notice', role: 'status', hidden: true });
 
   function makeReadOnly() {
@@ -467,6 +481,8 @@ export async function editorView(ctx, id) {
       h('div', { class: 'editor-main' },
         h('div', { class: 'card' }, h('h2', {}, 'Audience'),
           field('Name', name, 'name', 'Only you see it, in the list of campaigns.'),
+          savedAudience.element,
+          render(ownSegment,
           field('Who', segmentType, 'segment'),
           field('Days', days, 'days', 'For recent bookers, upcoming, lapsed and cancelled: how many days back or ahead; for birthdays: how many days ahead.'),
           suggested,
@@ -476,7 +492,7 @@ export async function editorView(ctx, id) {
             servicePicker.element, locationPicker.element, statusChoice.element,
             field('At least this many matching appointments', minimum, 'min_appointments')),
           h('label', { class: 'check suppress' }, excludeSuppressed,
-            'Skip customers who unsubscribed or asked not to be contacted (recommended)')),
+            'Skip customers who unsubscribed or asked not to be contacted (recommended)'))),
         message,
         h('div', { class: 'card' }, h('h2', {}, 'When'),
           schedule.element,
