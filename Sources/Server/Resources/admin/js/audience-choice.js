@@ -2,7 +2,7 @@
 // campaign then carries `audience_id`, read when it sends, so a repeating campaign follows later
 // edits) or the editor's own choices, which can be saved as a new audience. Names stay text.
 import { api, query } from './api.js';
-import { h, render, showError } from './dom.js';
+import { h, render } from './dom.js';
 import { describe } from './audiences.js';
 
 /**
@@ -14,7 +14,8 @@ export function audienceChoice({ channel, selectedID, mayCreate, current, onChan
   let audiences = [];
   const select = h('select', { name: 'audience_id', id: 'audience-choice' });
   const summary = h('div', { class: 'muted', id: 'audience-summary' });
-  const error = h('div', { class: 'form-error error-text', role: 'alert' });
+  // Its own line for errors (never `.form-error`: the editor's save reports there).
+  const error = h('div', { class: 'error-text audience-error', role: 'alert' });
   const selected = () => audiences.find((a) => String(a.id) === select.value) || null;
 
   function fill(chosenID) {
@@ -37,13 +38,14 @@ export function audienceChoice({ channel, selectedID, mayCreate, current, onChan
   async function saveCurrent(button) {
     const name = prompt('Name this audience (only your team sees it)');
     if (name === null || name.trim() === '') return;
+    error.textContent = '';
     button.disabled = true;
     try {
       const { segment, filters } = current();
       const created = await api('POST', '/audiences', { name: name.trim(), channel, segment, filters });
       await load(created.id);
     } catch (failure) {
-      showError(element, failure);
+      error.textContent = failure?.message || String(failure);
     } finally {
       button.disabled = false;
     }
@@ -54,6 +56,6 @@ export function audienceChoice({ channel, selectedID, mayCreate, current, onChan
   const element = h('div', { class: 'field', dataset: { field: 'audience_id' } },
     h('label', { for: 'audience-choice' }, 'Use a saved audience'),
     h('div', { class: 'row' }, select, saveButton), summary, error);
-  load(selectedID).catch((failure) => showError(element, failure));
+  load(selectedID).catch((failure) => { error.textContent = failure?.message || String(failure); });
   return { element, selected };
 }
