@@ -8,12 +8,21 @@
 public enum ASCIICaseless {
     /// Whether `text` contains `needle`.
     public static func contains(_ text: String, _ needle: String) -> Bool {
-        firstOffset(in: text, ofAny: [needle]) != nil
+        firstOffset(in: text, ofAny: Needles([needle]).patterns) != nil
     }
 
     /// Whether `text` contains at least one of `needles`.
-    public static func containsAny(_ text: String, _ needles: [String]) -> Bool {
-        firstOffset(in: text, ofAny: needles) != nil
+    public static func containsAny(_ text: String, _ needles: Needles) -> Bool {
+        firstOffset(in: text, ofAny: needles.patterns) != nil
+    }
+
+    /// Needles as bytes, converted once (a hot path keeps them in a `static let`).
+    public struct Needles: Sendable {
+        let patterns: [[UInt8]]
+
+        public init(_ needles: [String]) {
+            patterns = needles.map { Array($0.utf8) }.filter { !$0.isEmpty }
+        }
     }
 
     /// The index of the last occurrence of `needle` in `text`, if any.
@@ -33,8 +42,7 @@ public enum ASCIICaseless {
     }
 
     /// The byte offset of the first place where any of `needles` starts.
-    private static func firstOffset(in text: String, ofAny needles: [String]) -> Int? {
-        let patterns = needles.map { Array($0.utf8) }.filter { !$0.isEmpty }
+    private static func firstOffset(in text: String, ofAny patterns: [[UInt8]]) -> Int? {
         guard !patterns.isEmpty else { return nil }
         return withBytes(of: text) { bytes -> Int? in
             var start = 0

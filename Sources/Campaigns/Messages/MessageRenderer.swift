@@ -90,11 +90,11 @@ public struct MessageRenderer: Sendable {
         ASCIICaseless.containsAny(body, htmlMarkers)
     }
 
-    private static let htmlMarkers: [String] = [
+    private static let htmlMarkers = ASCIICaseless.Needles([
         "<!doctype", "<html", "<head", "<body", "<p", "<br", "<div", "<span", "<a ", "<b>",
         "<strong", "<em>", "<i>", "<u>", "<table", "<tr", "<td", "<ul", "<ol", "<li", "<img",
         "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<hr",
-    ]
+    ])
 
     // MARK: - Helpers
 
