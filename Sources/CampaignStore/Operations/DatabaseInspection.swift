@@ -86,12 +86,7 @@ public struct DatabaseInspection: Sendable {
             }
             var columns: [(String, Bool)] = []
             for (table, column) in Self.optionalColumns {
-                let found = try await db.queryFirst(
-                    """
-                    SELECT COUNT(*) AS n FROM information_schema.COLUMNS
-                    WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(prefix.bareName(table)) AND COLUMN_NAME = \(column)
-                    """)
-                columns.append(("\(table).\(column)", try found?.decode("n", as: Int.self) == 1))
+                columns.append(("\(table).\(column)", try await db.columnExists(table: prefix.bareName(table), column: column)))
             }
             return Facts(
                 serverVersion: version, serverNow: Date(timeIntervalSince1970: epoch),

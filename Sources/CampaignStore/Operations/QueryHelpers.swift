@@ -49,6 +49,16 @@ extension MariaDBQueryable {
             "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(name)"
         )?.decode("n", as: Int.self) == 1
     }
+
+    /// Whether a table of the current database has a column (the one probe for optional columns).
+    func columnExists(table: String, column: String) async throws -> Bool {
+        try await queryFirst(
+            """
+            SELECT COUNT(*) AS n FROM information_schema.COLUMNS
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(table) AND COLUMN_NAME = \(column)
+            """
+        )?.decode("n", as: Int.self) == 1
+    }
 }
 
 /// An `ORDER BY` list written in code: column identifiers, each ascending or descending.

@@ -9,12 +9,7 @@ enum CustomerCategories {
     /// `category_id` column; asks the database only when they do.
     static func check(_ filters: SegmentFilters, prefix: TablePrefix, on db: some MariaDBQueryable) async throws {
         guard !filters.categoryIDs.isEmpty else { return }
-        let found = try await db.queryFirst(
-            """
-            SELECT COUNT(*) AS n FROM information_schema.COLUMNS
-            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = \(prefix.bareName("customers")) AND COLUMN_NAME = 'category_id'
-            """)
-        if try found?.decode("n", as: Int.self) != 1 {
+        if try await !db.columnExists(table: prefix.bareName("customers"), column: "category_id") {
             throw DomainError.unsupportedFilter(
                 field: "filters.category_ids",
                 message: "Customer categories need Booknetic 5 or later; this site's customers have none. Remove the category filter.")
