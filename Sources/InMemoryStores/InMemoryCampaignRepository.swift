@@ -54,7 +54,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
                 segment: draft.segment, filters: draft.filters, templateID: draft.templateID, subject: draft.subject, body: draft.body,
                 contentSID: draft.contentSID, contentVariables: draft.contentVariables, scheduledAt: draft.scheduledAt,
                 recurrence: draft.recurrence, currentRun: 0, totalCount: 0, createdBy: createdBy, createdAt: now, updatedAt: now,
-                startedAt: nil, finishedAt: nil, audienceID: draft.audienceID)
+                startedAt: nil, finishedAt: nil, audienceID: draft.audienceID, localized: draft.localized)
             state.campaigns[campaign.id] = (scope, campaign)
             return campaign
         }
@@ -130,6 +130,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
             campaign.audienceID = draft.audienceID
             campaign.subject = draft.subject
             campaign.body = draft.body
+            campaign.localized = draft.localized
             campaign.scheduledAt = draft.scheduledAt
             campaign.recurrence = draft.recurrence
             campaign.status = .draft
@@ -155,7 +156,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
             scope: scope,
             draft: CampaignDraft(
                 channel: source.channel, name: source.name + " (copy)", segment: source.segment, filters: source.filters,
-                subject: source.subject, body: source.body, audienceID: source.audienceID),
+                subject: source.subject, body: source.body, audienceID: source.audienceID, localized: source.localized),
             createdBy: createdBy)
     }
 

@@ -52,9 +52,11 @@ extension MariaDBCampaignRepository {
             audience.timeZone = try await settings.timeZone(scope: scope, channel: campaign.channel, on: tx)
         }
         let run = campaign.currentRun + 1
+        let locale = try await ContentLocales.choice(
+            for: campaign.localized, scope: scope, channel: campaign.channel, prefix: prefix, on: tx)
         let insert = compiler.snapshot(
             audience, now: Int(now.timeIntervalSince1970), logsTable: logs, campaignID: campaign.id, run: run, createdAt: now,
-            holdout: Holdout(percent: campaign.holdoutPercent))
+            holdout: Holdout(percent: campaign.holdoutPercent), locale: locale)
         let inserted = try await tx.execute(insert).affectedRows
         var updated = campaign
         updated.currentRun = run

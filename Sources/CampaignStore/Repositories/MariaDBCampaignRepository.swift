@@ -114,7 +114,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                   subject = \(draft.subject), body = \(draft.body), content_sid = \(draft.contentSID),
                   content_variables = \(draft.contentVariables.map { Self.json($0) }), scheduled_at = \(draft.scheduledAt),
                   recurrence = \(draft.recurrence?.source), repeat_rule = \(draft.repeatRule.map { Self.json($0) }),
-                  holdout_percent = \(draft.holdoutPercent), status = \(CampaignStatus.draft), status_reason = NULL, total_count = 0,
+                  holdout_percent = \(draft.holdoutPercent), \(LocalizedColumns.assignments(draft.localized)), status = \(CampaignStatus.draft), status_reason = NULL, total_count = 0,
                   started_at = NULL, finished_at = NULL, updated_at = \(now())
                 WHERE id = \(id) AND tenant_key = \(scope.key)
                 """)
@@ -146,7 +146,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
                 contentVariables: source.contentVariables,
                 scheduledAt: (source.scheduledAt ?? .distantPast) > clock.now() ? source.scheduledAt : nil,
                 recurrence: source.recurrence, repeatRule: source.repeatRule, holdoutPercent: source.holdoutPercent,
-                audienceID: source.audienceID, warnings: [])
+                audienceID: source.audienceID, warnings: [], localized: source.localized)
             let copy = try await insert(db, scope: scope, draft: try await withSavedAudience(db, scope: scope, draft), createdBy: createdBy)
             try await record(db, scope, createdBy, .duplicate, copy.campaign, CampaignAuditDetail.created(draft, source: source.id))
             return copy
@@ -203,12 +203,13 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             """
             INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, audience_id, template_id,
               subject, body, content_sid, content_variables, scheduled_at, recurrence, repeat_rule, holdout_percent, created_by,
-              created_at, updated_at)
+              created_at, updated_at, \(LocalizedColumns.names))
             VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(CampaignStatus.draft),
               \(Self.json(draft.segment)), \(Self.json(draft.filters)), \(draft.audienceID), \(draft.templateID), \(draft.subject),
               \(draft.body),
               \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \(draft.scheduledAt), \(draft.recurrence?.source),
-              \(draft.repeatRule.map { Self.json($0) }), \(draft.holdoutPercent), \(createdBy), \(now), \(now))
+              \(draft.repeatRule.map { Self.json($0) }), \(draft.holdoutPercent), \(createdBy), \(now), \(now),
+              \(LocalizedColumns.values(draft.localized)))
             """
         ).lastInsertID
         let campaign = try await require(db, scope: scope, id: id, lock: false)
@@ -281,7 +282,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             repeatRule: try (try row.decode("repeat_rule", as: String?.self)).map {
                 try decoder.decode(RepeatRule.self, from: Data($0.utf8))
             },
-            holdoutPercent: try row.decode("holdout_percent"), audienceID: try row.decode("audience_id"))
+            holdoutPercent: try row.decode("holdout_percent"), audienceID: try row.decode("audience_id"),
+            localized: try LocalizedColumns.decode(row))
     }
 
     static func logRow(_ row: MariaDBRow) throws -> CampaignLogRow {
@@ -291,6 +293,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             lastName: try row.decode("last_name"), status: try row.decode("status", as: LogStatus.self),
             attempts: try row.decode("attempts"), nextAttemptAt: try row.decode("next_attempt_at"),
             lastError: try row.decode("last_error"), providerMessageID: try row.decode("provider_message_id"),
-            sentAt: try row.decode("sent_at"), updatedAt: try row.decode("updated_at"), held: try row.decode("held", as: Int.self) != 0)
+            sentAt: try row.decode("sent_at"), updatedAt: try row.decode("updated_at"), held: try row.decode("held", as: Int.self) != 0,
+            locale: try row.decode("locale", as: String?.self))
     }
 }

@@ -35,6 +35,8 @@ public enum SettingName: String, Sendable, CaseIterable, Hashable {
     case frequencyCap = "frequency_cap"
     case rateLimit = "rate_limit"
     case attributionDays = "attribution_days"
+    /// The tenant's language for localized content (DESIGN §15), a ``LocaleKey``.
+    case locale
 }
 
 /// A tenant's own values for one channel (nil = not set).
@@ -44,11 +46,14 @@ public struct StoredSettings: Sendable, Hashable {
     public var frequencyCap: FrequencyCap?
     public var rateLimit: Double?
     public var attributionDays: Int?
+    /// The locale of customers whose appointments name none (DESIGN §15), normalized.
+    public var locale: String?
 
     public init(
         quietHours: QuietHours? = nil, timezone: String? = nil, frequencyCap: FrequencyCap? = nil, rateLimit: Double? = nil,
-        attributionDays: Int? = nil
+        attributionDays: Int? = nil, locale: String? = nil
     ) {
+        self.locale = locale
         self.quietHours = quietHours
         self.timezone = timezone
         self.frequencyCap = frequencyCap
@@ -71,6 +76,7 @@ public struct SettingsUpdate: Sendable, Hashable {
     public var frequencyCap: SettingChange<FrequencyCap> = .keep
     public var rateLimit: SettingChange<Double> = .keep
     public var attributionDays: SettingChange<Int> = .keep
+    public var locale: SettingChange<String> = .keep
 
     public init() {}
 }
@@ -83,6 +89,8 @@ public struct ChannelSettings: Sendable, Hashable {
     public var frequencyCap: EffectiveSetting<FrequencyCap?>
     public var rateLimit: EffectiveSetting<Double?>
     public var attributionDays: EffectiveSetting<Int>
+    /// The tenant's locale (§15); the default (null) falls back to WordPress' `WPLANG`.
+    public var locale: EffectiveSetting<String?>
 
     public static let defaultAttributionDays = 7
 
@@ -105,6 +113,7 @@ public struct ChannelSettings: Sendable, Hashable {
         case (nil, let environment?): rateLimit = EffectiveSetting(environment, .environment)
         case (nil, nil): rateLimit = EffectiveSetting(nil, .default)
         }
+        locale = stored.locale.map { EffectiveSetting($0, .tenant) } ?? EffectiveSetting(nil, .default)
         attributionDays =
             stored.attributionDays.map { EffectiveSetting($0, .tenant) }
             ?? EffectiveSetting(Self.defaultAttributionDays, .default)
@@ -125,6 +134,7 @@ extension StoredSettings {
             .frequencyCap: frequencyCap.map { .object(["max": .number(Double($0.max)), "days": .number(Double($0.days))]) } ?? .null,
             .rateLimit: rateLimit.map(JSONValue.number) ?? .null,
             .attributionDays: attributionDays.map { .number(Double($0)) } ?? .null,
+            .locale: locale.map(JSONValue.string) ?? .null,
         ]
     }
 

@@ -24,6 +24,9 @@ public struct EmailContent: Sendable, Hashable {
     public var messageID: String
     /// The recipient's language or locale (e.g. `"de_DE"`) for the footer; `nil` means English.
     public var language: String?
+    /// The call to action (DESIGN §15): a button after the body in the HTML part, `label: URL`
+    /// in the text part.
+    public var action: CallToAction?
 
     /// Creates the content of one email.
     public init(
@@ -36,8 +39,10 @@ public struct EmailContent: Sendable, Hashable {
         date: Date,
         messageID: String,
         language: String? = nil,
-        isHTML: Bool? = nil
+        isHTML: Bool? = nil,
+        action: CallToAction? = nil
     ) {
+        self.action = action
         self.isHTML = isHTML
         self.fromName = fromName
         self.fromAddress = fromAddress
@@ -174,6 +179,10 @@ private struct BodyParts {
             text = body
             let escaped = MessageRenderer.escapeHTML(body).replacingOccurrences(of: "\n", with: "<br>\n")
             html = Self.document(escaped)
+        }
+        if let action = content.action {
+            text = EmailButton.appendingText(to: text, action)
+            html = EmailButton.inserting(action, into: html)
         }
         if let unsubscribeURL {
             text = Self.appendingTextFooter(to: text, url: unsubscribeURL, strings: strings)

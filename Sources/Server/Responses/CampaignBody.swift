@@ -18,6 +18,13 @@ struct CampaignBody: Encodable {
     let subject: String?
     let body: String
     let contentSid: String?
+    /// Translations by locale (DESIGN §15), `{}` when there are none (`I18N`: the encoder writes `_i18n`).
+    let subjectI18N: [String: String]
+    let bodyI18N: [String: String]
+    let actionLabelI18N: [String: String]
+    /// The email's button, null without one.
+    let actionLabel: Nullable<String>
+    let actionUrl: Nullable<String>
     let contentVariables: [String: String]?
     let scheduledAt: Date?
     let recurrence: String?
@@ -62,6 +69,11 @@ struct CampaignBody: Encodable {
         subject = c.subject
         body = c.body
         contentSid = c.contentSID
+        subjectI18N = c.localized.subjects
+        bodyI18N = c.localized.bodies
+        actionLabelI18N = c.localized.actionLabels
+        actionLabel = Nullable(c.localized.action?.label)
+        actionUrl = Nullable(c.localized.action?.url)
         contentVariables = c.contentVariables
         scheduledAt = c.scheduledAt
         recurrence = c.recurrence?.source

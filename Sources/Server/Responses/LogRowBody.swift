@@ -20,8 +20,11 @@ struct LogRowBody: Encodable {
     let updatedAt: Date
     /// Until when quiet hours hold the row (its `next_attempt_at`); null when it is not held.
     let heldUntil: Nullable<Date>
+    /// The content variant the recipient gets (DESIGN §15), null for the base text.
+    let locale: Nullable<String>
 
     init(_ r: CampaignLogRow) {
+        locale = Nullable(r.locale)
         heldUntil = Nullable(r.heldUntil)
         id = r.id
         run = r.run
