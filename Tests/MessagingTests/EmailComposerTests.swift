@@ -514,4 +514,15 @@ struct EmailButtonTests {
                 text.contains("Hello\n\nBook <now> & \"save\": https://e.com/b?n=J%C3%B6rg&x=1\n\n-- \nUnsubscribe: "), "\(text)")
         }
     }
+
+    /// `BKNTC_EMAIL_BUTTON_HTML=<file> swift test --filter EmailButtonTests` writes an HTML part
+    /// with the button there, to look at in a browser (the README's screenshot was taken so).
+    @Test func theHTMLPartCanBeWrittenOutToLookAt() throws {
+        guard let path = ProcessInfo.processInfo.environment["BKNTC_EMAIL_BUTTON_HTML"] else { return }
+        let body = "<p>Hallo Anna Maria,</p>\n<p>wir haben Sie lange nicht gesehen. Buchen Sie Ihren nächsten Termin:</p>"
+        let html = Self.parts(
+            body: body, isHTML: true, action: CallToAction(label: "Jetzt buchen", url: "https://salon.example/book?name=Anna%20Maria")
+        ).html
+        try html.write(toFile: path, atomically: true, encoding: .utf8)
+    }
 }

@@ -8,9 +8,9 @@ public struct LocaleKey: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// A key typed by a person (a request's `*_i18n` key, the `locale` setting): a language of 2
     /// or 3 ASCII letters, optionally `-` or `_` and a region of 2 letters or 3 digits; nil for
-    /// anything else.
+    /// anything else (white space included, as openapi.yaml's pattern says).
     public init?(parsing text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
             .flatMap { $0.split(separator: "_", omittingEmptySubsequences: false) }
         guard (1...2).contains(parts.count), let language = parts.first, Self.isLetters(language, 2...3) else { return nil }
         var key = language.lowercased()
@@ -28,7 +28,9 @@ public struct LocaleKey: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `locale`): like ``init(parsing:)`` but anything after the region (`de_DE_formal`,
     /// `de_DE.UTF-8`) is ignored.
     public init?(stored text: String) {
-        let head = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let head =
+            text.trimmingCharacters(in: .whitespaces).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+            ?? ""
         let parts = head.split(whereSeparator: { $0 == "-" || $0 == "_" }).prefix(2)
         self.init(parsing: parts.joined(separator: "_"))
     }

@@ -42,6 +42,22 @@ struct CampaignTemplateDefaults {
         else { return json }
         if missingBody { object["body"] = .string(template.body) }
         if missingSubject, let subject = template.subject { object["subject"] = .string(subject) }
+        if missingBody {
+            // The template's translations and button come with its text (DESIGN §15), unless given.
+            let localized = template.localized
+            let fields: [(String, JSONValue?)] = [
+                ("body_i18n", Self.json(localized.bodies)), ("subject_i18n", Self.json(localized.subjects)),
+                ("action_label_i18n", Self.json(localized.actionLabels)), ("action_label", localized.action.map { .string($0.label) }),
+                ("action_url", localized.action.map { .string($0.url) }),
+            ]
+            for (field, value) in fields where object[field] == nil || object[field] == .null {
+                if let value { object[field] = value }
+            }
+        }
         return .object(object)
+    }
+
+    private static func json(_ texts: [String: String]) -> JSONValue? {
+        texts.isEmpty ? nil : .object(texts.mapValues(JSONValue.string))
     }
 }
