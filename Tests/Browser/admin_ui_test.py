@@ -1219,6 +1219,69 @@ def test_a_saved_audience_is_made_in_the_editor_used_by_a_campaign_and_kept_whil
     assert status == 200 and campaign_id in still["used_by"], still
 
 
+def test_translations_and_the_email_button_are_edited_counted_and_previewed(driver):
+    """DESIGN §15 in the editor: a locale added by its code gets its own subject, message and
+    button label; the count says who gets which version; the German customer's preview is German
+    with the button; names and codes stay text."""
+    stamp = int(time.time())
+    service, ids = private_audience(f"Browser i18n {stamp}", [
+        ("Jonas", "Deutsch", unique_phone(), f"jonas{stamp}@example.com"),
+        ("<img src=x onerror=alert(1)>", "Base", unique_phone(), f"base{stamp}@example.com")])
+    sql(f"UPDATE wp_bkntc_appointments SET locale = 'de_DE' WHERE customer_id = {ids[0]}")
+    status, draft = signed("POST", "/api/v1/campaigns", body={
+        "channel": "email", "name": "Browser translations", "segment": {"type": "all_appointments"},
+        "filters": {"service_ids": [service], "exclude_suppressed": True}, "subject": "Hello {customer_first_name}",
+        "body": "<p>Hello {customer_first_name}</p>"})
+    assert status == 201, draft
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
+    driver.execute_script("location.hash = arguments[0]", f"#/campaigns/{draft['id']}/edit")
+    wait(driver, lambda d: css(d, "#translations") and preview_srcdoc(d), message="the editor with its translations")
+    summary = driver.find_element(By.CSS_SELECTOR, "#translations summary")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.click()
+    code = driver.find_element(By.ID, "new-locale")
+    code.send_keys("<b>")
+    driver.find_element(By.ID, "add-locale").click()
+    assert "language code" in text(driver, "#locale-error"), "a code that is not a locale is refused in words"
+    code.clear()
+    code.send_keys("DE")
+    driver.find_element(By.ID, "add-locale").click()
+    tab = wait(driver, lambda d: css(d, "#locale-tabs [data-locale=de]"), message="the de tab")[0]
+    assert tab.text == "de"
+    panel = driver.find_element(By.CSS_SELECTOR, ".locale-panel[data-locale=de]")
+    panel.find_element(By.CSS_SELECTOR, "input[aria-label='Subject (de)']").send_keys("Hallo {customer_first_name}")
+    panel.find_element(By.CSS_SELECTOR, "textarea").send_keys("<p>Hallo {customer_first_name}</p>")
+    panel.find_element(By.CSS_SELECTOR, "input[aria-label='Button label (de)']").send_keys("Jetzt buchen")
+    driver.find_element(By.ID, "f-action-label").send_keys("Book now")
+    driver.find_element(By.ID, "f-action-url").send_keys("https://salon.example/book?e={customer_email}")
+    wait(driver, lambda d: "de 1" in text(d, "#locale-counts") and "base text 1" in text(d, "#locale-counts"),
+         message="the count per version")
+    pick = Select(driver.find_element(By.ID, "preview-recipient"))
+    wait(driver, lambda d: any("(de)" in o.text for o in Select(d.find_element(By.ID, "preview-recipient")).options),
+         message="the preview names each recipient's version")
+    german = next(o for o in pick.options if "(de)" in o.text)
+    pick.select_by_value(german.get_attribute("value"))
+    wait(driver, lambda d: "Hallo Jonas" in iframe_text(d) and "Jetzt buchen" in iframe_text(d), message="the German message with its button")
+    href = in_email_preview(driver, lambda d: d.find_element(By.XPATH, "//a[normalize-space()='Jetzt buchen']").get_attribute("href"))
+    assert href == f"https://salon.example/book?e=jonas{stamp}%40example.com", href
+    assert text(driver, "#preview-subject").endswith("Hallo Jonas")
+    base = next(o for o in pick.options if "(de)" not in o.text)
+    assert "<img src=x onerror=alert(1)>" in base.text, "a hostile name is shown as text"
+    pick.select_by_value(base.get_attribute("value"))
+    wait(driver, lambda d: "Book now" in iframe_text(d), message="the base message with its button")
+    driver.execute_script("document.getElementById('translations').scrollIntoView({block: 'start'})")
+    shot(driver, "editor-translations")
+    driver.find_element(By.ID, "save-draft").click()
+    wait(driver, lambda d: "Saved" in text(d, ".form-error"), message="saved")
+    _, saved = signed("GET", f"/api/v1/campaigns/{draft['id']}")
+    assert saved["subject_i18n"] == {"de": "Hallo {customer_first_name}"}, saved
+    assert saved["body_i18n"] == {"de": "<p>Hallo {customer_first_name}</p>"}, saved
+    assert saved["action_label_i18n"] == {"de": "Jetzt buchen"} and saved["action_label"] == "Book now", saved
+    assert saved["action_url"] == "https://salon.example/book?e={customer_email}", saved
+    assert not driver.get_log("browser") or all("alert" not in e["message"] for e in driver.get_log("browser"))
+
+
 def run(tests, label):
     """Runs each test in one browser, reports every failure with a screenshot, exits 1 on any."""
     failures = 0
