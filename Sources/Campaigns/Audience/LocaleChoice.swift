@@ -30,13 +30,20 @@ public struct LocaleChoice: Sendable, Hashable {
 
     /// The join that gives each customer (`x.id`) their latest appointment's locale as `lc.loc`:
     /// lower case, `-` read as `_`, language and region only (`de_de` of `de-DE_formal`).
-    /// One pass over the tenant's appointments, whatever the audience's size.
+    /// Without an index on `customer_id` (Booknetic has none), one integer-only aggregate over
+    /// the tenant's appointments finds each customer's latest one as a packed key (`starts_at`
+    /// in the high 32 bits, `id` in the low: the later start, then the higher id, wins), and the
+    /// locale is read by primary key. A string `MAX()` or a window function over every
+    /// appointment sorted wide rows and took tens of seconds at 1M appointments. The LIMIT keeps
+    /// the aggregate materialized once (never re-run per customer as a lateral derived table).
     func join(appointments: SQLIdentifier, scope: TenantScope) -> SQLQuery {
-        var q: SQLQuery = "\nLEFT JOIN (SELECT t.customer_id, t.loc FROM (SELECT a.customer_id,"
-        q.append(" LOWER(SUBSTRING_INDEX(REPLACE(TRIM(COALESCE(a.locale, '')), '-', '_'), '_', 2)) AS loc,")
-        q.append(" ROW_NUMBER() OVER (PARTITION BY a.customer_id ORDER BY a.starts_at DESC, a.id DESC) AS rn")
-        q.append(" FROM \(identifier: appointments) a WHERE \(scope.bookneticCondition(on: "a"))) t WHERE t.rn = 1) lc")
-        q.append(" ON lc.customer_id = x.id")
+        var q: SQLQuery = "\nLEFT JOIN (SELECT k.customer_id,"
+        q.append(" LOWER(SUBSTRING_INDEX(SUBSTRING_INDEX(REPLACE(TRIM(COALESCE(la.locale, '')), '-', '_'), '.', 1), '_', 2)) AS loc")
+        q.append(" FROM (SELECT a.customer_id,")
+        q.append(" MAX(CAST(LEAST(GREATEST(COALESCE(a.starts_at, 0), 0), 2147483647) AS UNSIGNED) * 4294967296 + a.id) AS k")
+        q.append(" FROM \(identifier: appointments) a WHERE \(scope.bookneticCondition(on: "a")) GROUP BY a.customer_id")
+        q.append(" LIMIT 18446744073709551615) k")
+        q.append(" JOIN \(identifier: appointments) la ON la.id = k.k % 4294967296) lc ON lc.customer_id = x.id")
         return q
     }
 
