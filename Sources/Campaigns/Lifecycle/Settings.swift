@@ -35,6 +35,7 @@ public enum SettingName: String, Sendable, CaseIterable, Hashable {
     case frequencyCap = "frequency_cap"
     case rateLimit = "rate_limit"
     case attributionDays = "attribution_days"
+    case tracking
 }
 
 /// A tenant's own values for one channel (nil = not set).
@@ -44,16 +45,18 @@ public struct StoredSettings: Sendable, Hashable {
     public var frequencyCap: FrequencyCap?
     public var rateLimit: Double?
     public var attributionDays: Int?
+    public var tracking: Tracking?
 
     public init(
         quietHours: QuietHours? = nil, timezone: String? = nil, frequencyCap: FrequencyCap? = nil, rateLimit: Double? = nil,
-        attributionDays: Int? = nil
+        attributionDays: Int? = nil, tracking: Tracking? = nil
     ) {
         self.quietHours = quietHours
         self.timezone = timezone
         self.frequencyCap = frequencyCap
         self.rateLimit = rateLimit
         self.attributionDays = attributionDays
+        self.tracking = tracking
     }
 }
 
@@ -71,6 +74,7 @@ public struct SettingsUpdate: Sendable, Hashable {
     public var frequencyCap: SettingChange<FrequencyCap> = .keep
     public var rateLimit: SettingChange<Double> = .keep
     public var attributionDays: SettingChange<Int> = .keep
+    public var tracking: SettingChange<Tracking> = .keep
 
     public init() {}
 }
@@ -83,6 +87,7 @@ public struct ChannelSettings: Sendable, Hashable {
     public var frequencyCap: EffectiveSetting<FrequencyCap?>
     public var rateLimit: EffectiveSetting<Double?>
     public var attributionDays: EffectiveSetting<Int>
+    public var tracking: EffectiveSetting<Tracking>
 
     public static let defaultAttributionDays = 7
 
@@ -108,6 +113,7 @@ public struct ChannelSettings: Sendable, Hashable {
         attributionDays =
             stored.attributionDays.map { EffectiveSetting($0, .tenant) }
             ?? EffectiveSetting(Self.defaultAttributionDays, .default)
+        tracking = stored.tracking.map { EffectiveSetting($0, .tenant) } ?? EffectiveSetting(.standard, .default)
     }
 }
 
@@ -125,6 +131,7 @@ extension StoredSettings {
             .frequencyCap: frequencyCap.map { .object(["max": .number(Double($0.max)), "days": .number(Double($0.days))]) } ?? .null,
             .rateLimit: rateLimit.map(JSONValue.number) ?? .null,
             .attributionDays: attributionDays.map { .number(Double($0)) } ?? .null,
+            .tracking: tracking?.json ?? .null,
         ]
     }
 

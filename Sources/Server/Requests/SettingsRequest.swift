@@ -55,6 +55,21 @@ public enum SettingsRequest {
             }
             return days
         }
+        update.tracking = try change(object, "tracking") { value in
+            guard case .object(let tracking) = value else {
+                throw APIError.validation("tracking", "Choose whether links count their clicks and emails their opens.")
+            }
+            for key in tracking.keys where key != "clicks" && key != "opens" {
+                throw APIError.validation("tracking.\(key)", "is not a tracking option; use clicks and opens")
+            }
+            guard case .bool(let clicks)? = tracking["clicks"] else {
+                throw APIError.validation("tracking.clicks", "must be true or false")
+            }
+            guard case .bool(let opens)? = tracking["opens"] else {
+                throw APIError.validation("tracking.opens", "must be true or false")
+            }
+            return Tracking(clicks: clicks, opens: opens)
+        }
         return (channel, update)
     }
 

@@ -1,0 +1,45 @@
+import Campaigns
+import Foundation
+import HummingbirdTesting
+import Server
+import TestSupport
+import Testing
+
+/// The §18 `tracking` setting (§10): default clicks on and opens off, stored per channel,
+/// validated field by field, reset by null.
+@Suite("Tracking setting")
+struct TrackingSettingTests {
+    @Test func trackingDefaultsSetsPerChannelAndResets() async throws {
+        let stores = InMemoryServiceStores()
+        try await RouterTests.withRouter(.inMemory(stores, users: RouterTests.users)) { client in
+            let initial = try await RouterTests.call(client, .get, "/api/v1/settings?channel=email")
+            #expect(initial.json?["tracking"]?["value"]?["clicks"] == .bool(true))
+            #expect(initial.json?["tracking"]?["value"]?["opens"] == .bool(false))
+            #expect(initial.json?["tracking"]?["source"]?.stringValue == "default")
+            let set = try await RouterTests.call(
+                client, .put, "/api/v1/settings", body: #"{"channel":"email","tracking":{"clicks":false,"opens":true}}"#)
+            #expect(set.status == 200)
+            #expect(set.json?["tracking"]?["value"]?["clicks"] == .bool(false) && set.json?["tracking"]?["value"]?["opens"] == .bool(true))
+            #expect(set.json?["tracking"]?["source"]?.stringValue == "tenant")
+            let sms = try await RouterTests.call(client, .get, "/api/v1/settings?channel=sms")
+            #expect(sms.json?["tracking"]?["source"]?.stringValue == "default", "stored per channel")
+            let reset = try await RouterTests.call(client, .put, "/api/v1/settings", body: #"{"channel":"email","tracking":null}"#)
+            #expect(reset.json?["tracking"]?["source"]?.stringValue == "default")
+            #expect(reset.json?["tracking"]?["value"]?["clicks"] == .bool(true))
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"channel":"sms","tracking":true}"#, "tracking"),
+        (#"{"channel":"sms","tracking":{"clicks":"yes","opens":false}}"#, "tracking.clicks"),
+        (#"{"channel":"sms","tracking":{"clicks":true}}"#, "tracking.opens"),
+        (#"{"channel":"sms","tracking":{"clicks":true,"opens":false,"views":true}}"#, "tracking.views"),
+    ])
+    func aBadTrackingValueNamesItsField(_ body: String, _ field: String) async throws {
+        let stores = InMemoryServiceStores()
+        try await RouterTests.withRouter(.inMemory(stores, users: RouterTests.users)) { client in
+            let answer = try await RouterTests.call(client, .put, "/api/v1/settings", body: body)
+            #expect(answer.status == 400 && answer.json?["error"]?["field"]?.stringValue == field)
+        }
+    }
+}
