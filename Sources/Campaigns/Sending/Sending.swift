@@ -18,6 +18,11 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// An email whose template is HTML (its values were escaped); a plain template's email stays
     /// plain text whatever its values contain.
     public var isHTML: Bool
+    /// The tracked links the body carries (DESIGN §18): an email's text part uses the same short
+    /// links for the same URLs.
+    public var links: [TrackedLink] = []
+    /// An HTML email that carries the open-tracking image (DESIGN §18).
+    public var trackOpens = false
 
     public init(
         logID: Int, campaignID: Int, scope: TenantScope, channel: Channel, to: String, subject: String?, body: String,
