@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS `{prefix}bkntc_campaign_links` (
     `created_at` DATETIME NOT NULL,
     PRIMARY KEY (`id`),
     UNIQUE KEY `uniq_code` (`code`),
-    KEY `idx_log` (`log_id`)
+    KEY `idx_log` (`log_id`),
+    KEY `idx_campaign` (`campaign_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 ALTER TABLE `{prefix}bkntc_campaign_logs`

@@ -34,7 +34,7 @@ struct MigrationTests {
             #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
             let first = try await migrator.migrate()
-            #expect(first.applied.count == 9)
+            #expect(first.applied.count == 10)
             let afterFirst = try await tables(pool)
             #expect(
                 Set(afterFirst.keys) == [
@@ -42,7 +42,7 @@ struct MigrationTests {
                     "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
                     "wpx_bkntc_campaign_sessions", "wpx_bkntc_campaign_settings", "wpx_bkntc_campaign_outbox", "wpx_bkntc_campaign_rates",
                     "wpx_bkntc_campaign_callbacks", "wpx_bkntc_campaign_audit", "wpx_bkntc_campaign_idempotency",
-                    "wpx_bkntc_campaign_audiences",
+                    "wpx_bkntc_campaign_audiences", "wpx_bkntc_campaign_links",
                 ])
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`kind` varchar(16) NOT NULL DEFAULT 'campaign'") == true)
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`holdout_percent` tinyint(3) unsigned NOT NULL DEFAULT 0") == true)
