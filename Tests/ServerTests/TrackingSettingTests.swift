@@ -42,4 +42,18 @@ struct TrackingSettingTests {
             #expect(answer.status == 400 && answer.json?["error"]?["field"]?.stringValue == field)
         }
     }
+
+    /// Without any stored link, every code is unknown (a small 404 page) and the open image is
+    /// still an image; neither route asks for authentication or sets a cookie.
+    @Test func thePublicRoutesNeedNoAuthenticationAndSetNoCookie() async throws {
+        let stores = InMemoryServiceStores()
+        try await RouterTests.withRouter(.inMemory(stores, users: RouterTests.users)) { client in
+            let link = try await client.execute(uri: "/r/AbCdEfGh12", method: .get) { $0 }
+            #expect(link.status == .notFound && link.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(link.headers[.setCookie] == nil && link.headers[.location] == nil)
+            let image = try await client.execute(uri: "/t/o/not-a-token", method: .get) { $0 }
+            #expect(image.status == .ok && image.headers[.contentType] == "image/gif" && image.headers[.setCookie] == nil)
+            #expect(image.body.readableBytes == 43)
+        }
+    }
 }
