@@ -34,7 +34,7 @@ extension SendingEngine {
     /// `message` with its links replaced: by the codes in `known`, and by new codes (reported to
     /// `minted`) for URLs not yet known; with `minted` nil, only known ones are used (a lookup
     /// after a crash renders the text that went out).
-    static func tracked(
+    public static func tracked(
         _ message: OutgoingMessage, base: String, known: [String: String], minted: ((TrackedLink) -> Void)?
     ) -> OutgoingMessage {
         var codes = known

@@ -56,4 +56,22 @@ struct TrackingSettingTests {
             #expect(image.body.readableBytes == 43)
         }
     }
+
+    /// Preview counts SMS segments with the short link's length (DESIGN §18, §21): a long URL
+    /// makes two segments as written, one once it is a short link; with clicks off, two.
+    @Test func previewCountsSegmentsAtTheShortLinksLength() async throws {
+        let stores = InMemoryServiceStores(recipients: Array(RouterTests.recipients.prefix(3)))
+        try await RouterTests.withRouter(.inMemory(stores, users: RouterTests.users)) { client in
+            let url = "https://salon.example/" + String(repeating: "a", count: 150)
+            let preview = #"{"channel":"sms","segment":{"type":"all_customers"},"body":"Hi, book: \#(url)"}"#
+            let tracked = try await RouterTests.call(client, .post, "/api/v1/segments/preview", body: preview)
+            #expect(tracked.json?["segments"]?["max"]?.integerValue == 1, "\(String(describing: tracked.json))")
+            #expect(tracked.json?["messages"]?.arrayValue?.first?["segments"]?.integerValue == 1)
+            let off = try await RouterTests.call(
+                client, .put, "/api/v1/settings", body: #"{"channel":"sms","tracking":{"clicks":false,"opens":false}}"#)
+            #expect(off.status == 200)
+            let plain = try await RouterTests.call(client, .post, "/api/v1/segments/preview?off", body: preview)
+            #expect(plain.json?["segments"]?["max"]?.integerValue == 2)
+        }
+    }
 }
