@@ -26,13 +26,19 @@ public struct EngineConfiguration: Sendable {
     /// 429s a row may get without spending an attempt (`BKNTC_THROTTLE_RETRIES`); after that a
     /// 429 is a retryable failure, so a recipient throttled for ever still ends.
     public var throttleRetries: Int
+    /// `BKNTC_PUBLIC_URL` without a trailing slash: tracked links and the open image live under
+    /// it (DESIGN §18); nil = nothing is tracked.
+    public var publicURL: String?
 
     public init(
         workerID: String = EngineConfiguration.defaultWorkerID(), batchSize: Int = 25, campaignsPerTick: Int = 5,
         retry: RetryPolicy = RetryPolicy(delays: [120, 240]), concurrency: Int = 4, rateLimit: Double? = nil,
         lease: TimeInterval = 120, providerTimeout: TimeInterval = 30, quietHours: QuietHours? = nil,
-        workerBatchSize: Int? = nil, throttleRetries: Int = 5
+        workerBatchSize: Int? = nil, throttleRetries: Int = 5, publicURL: String? = nil
     ) {
+        var base = publicURL
+        while let url = base, url.hasSuffix("/") { base = String(url.dropLast()) }
+        self.publicURL = base.flatMap { $0.isEmpty ? nil : $0 }
         self.throttleRetries = max(0, throttleRetries)
         self.workerID = workerID
         self.batchSize = batchSize

@@ -11,9 +11,9 @@ extension SendingEngine {
     /// the answered calls, and with `patience`, once every call has started and none answered for
     /// that long, the ones still running, to be recorded when they end. `senderSlot` turns a
     /// row's slot of the first pace into the moment it may go (nil: not within its lease, so the
-    /// row is released), one row after the other.
+    /// row is released), one row after the other. `messages[i]` is what `rows[i]` sends.
     func send(
-        _ rows: [ClaimedRow], campaign: Campaign, slots: (start: Date, interval: TimeInterval)?,
+        _ rows: [ClaimedRow], messages: [OutgoingMessage], campaign: Campaign, slots: (start: Date, interval: TimeInterval)?,
         senderSlot: @escaping @Sendable (ClaimedRow, Date) async throws -> Date?, patience: Duration?
     ) async -> (answered: [(ClaimedRow, SendOutcome?)], running: RunningCalls?) {
         if rows.isEmpty { return ([], nil) }
@@ -37,8 +37,9 @@ extension SendingEngine {
                         outcomes.append(done)
                         inFlight -= 1
                     }
+                    let message = messages[index]
                     group.addTask { [slot] in
-                        let outcome = CallOutcome(index: index, row: row, outcome: await call(row, campaign: campaign, slot: slot, started: started))
+                        let outcome = CallOutcome(index: index, row: row, outcome: await call(row, message: message, slot: slot, started: started))
                         reporter.yield(outcome)
                         return outcome
                     }
@@ -87,7 +88,7 @@ extension SendingEngine {
 
     /// One row's provider call: waits for its slot and a permit, calls, and looks up an unknown
     /// outcome. Counts itself in `started` once it called or gave up (nil: never called).
-    private func call(_ row: ClaimedRow, campaign: Campaign, slot: Date?, started: CallCounter) async -> SendOutcome? {
+    private func call(_ row: ClaimedRow, message: OutgoingMessage, slot: Date?, started: CallCounter) async -> SendOutcome? {
         // Never start a call so late that it (and a lookup after it) could outlive the lease.
         let latestStart = row.claimedAt.addingTimeInterval(startBudget)
         var counted = false
@@ -100,7 +101,6 @@ extension SendingEngine {
         await permits.acquire()
         defer { permits.release() }
         if stopping.isSet || clock.now() > latestStart { return nil }
-        let message = Self.render(row, campaign: campaign)
         started.value.add(1, ordering: .relaxed)
         counted = true
         let began = ContinuousClock.now

@@ -25,7 +25,7 @@ extension SendingEngine {
                 if row.channel == .email {
                     results.append(.failed(id: row.id, error: .interrupted))
                 } else if let campaign = try await cached(row.campaignID, in: &campaigns, store.scheduler) {
-                    toLookUp.append((row, Self.render(row, campaign: campaign)))
+                    toLookUp.append((row, try await renderedAsSent(row, campaign: campaign, store: store)))
                 } else {
                     results.append(.released(id: row.id))
                 }

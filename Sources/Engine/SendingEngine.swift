@@ -141,8 +141,10 @@ public struct SendingEngine: Sendable {
                 sender: sender.key, count: 1, rate: sender.rate, now: clock.now(), deadline: latestStart)
             return reserved.count == 1 ? max(reserved.start, turn) : nil
         }
+        // Rendered (and their links stored) before any call: a click can come at once.
+        let messages = try await messages(for: toSend, campaign: campaign, tracking: effective.tracking.value, store: store)
         callsStarted = !toSend.isEmpty
-        let calls = await send(toSend, campaign: campaign, slots: slots, senderSlot: senderSlot, patience: stragglers?.patience)
+        let calls = await send(toSend, messages: messages, campaign: campaign, slots: slots, senderSlot: senderSlot, patience: stragglers?.patience)
         let answered = rules.tally(calls.answered, now: clock.now())
         if let stragglers, let running = calls.running {
             handOff(running, to: stragglers, campaign: campaign, claimToken: token)

@@ -20,6 +20,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     OperationsController(deps: deps).addRoutes(to: &root)
     WebhookController(deps: deps).addRoutes(to: &root)
     UnsubscribeController(deps: deps).addRoutes(to: &root)
+    EngagementController(deps: deps).addRoutes(to: &root)
     AdminUIController(deps: deps).addRoutes(to: &root)
     let group = router.group("api/v1")
         .add(

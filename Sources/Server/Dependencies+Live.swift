@@ -72,6 +72,7 @@ extension AppDependencies {
             idempotency: MariaDBIdempotencyStore(pool: pool, prefix: prefix, clock: clock),
             cronTick: engine ?? absent, sender: engine?.sender ?? absent, whatsappTemplates: engine?.whatsappTemplates ?? NoWhatsAppTemplates())
         deps.maskAddresses = config.maskAddresses
+        deps.engagement = MariaDBEngagementStore(pool: pool, prefix: prefix)
         if let worker = engine?.worker { deps.workNotifier = WorkerWakeNotifier(wake: worker.wake) }
         deps.environmentQuietHours = config.quietHours
         deps.environmentRateLimit = config.rateLimit

@@ -68,6 +68,8 @@ public struct AppDependencies: Sendable {
     public var trustedProxies = TrustedProxies.none
     /// `Idempotency-Key`s and their first answers (DESIGN §21).
     public var idempotency: any IdempotencyStore
+    /// Clicks of tracked links and opens (DESIGN §18).
+    public var engagement: any EngagementStore = NoEngagementStore()
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,

@@ -20,7 +20,8 @@ struct MessagePreviewer {
         -> MessageCheckBody
     {
         let now = deps.clock.now()
-        let check = MessageCheck.run(content, members: members, window: window, now: now)
+        let base = try await shortLinkBase(scope: scope, channel: content.channel)
+        let check = MessageCheck.run(content, members: members, window: window, now: now, shortLinkBase: base)
         var quota: MessageCheckBody.QuotaBody?
         if content.channel == .sms, let plan = try await deps.testSends.smsQuota(scope: scope, now: now) {
             quota = .init(limit: plan.limit, used: plan.used, left: plan.remaining)
@@ -28,6 +29,14 @@ struct MessagePreviewer {
         return MessageCheckBody(
             missing: check.missing, segments: check.segments,
             quietHours: content.channel.usesPhone ? .init(held: check.held, until: check.heldUntil) : nil, quota: quota)
+    }
+
+    /// `BKNTC_PUBLIC_URL` when the channel's links become tracked short links (DESIGN §18):
+    /// SMS and WhatsApp texts are then measured at the short links' length.
+    func shortLinkBase(scope: TenantScope, channel: Channel) async throws -> String? {
+        guard channel.usesPhone, let publicURL = deps.publicURL, !publicURL.isEmpty else { return nil }
+        let stored = try await deps.channelSettings.stored(scope: scope, channel: channel)
+        return (stored.tracking ?? .standard).clicks ? publicURL : nil
     }
 
     /// The allowed window that holds messages on `channel` now (nil for email, or none): only
@@ -42,9 +51,9 @@ struct MessagePreviewer {
 
     /// `recipient`'s message; `campaignID` names the campaign in the unsubscribe link (nil for an
     /// unsaved draft), as the sender would.
-    func message(_ content: MessageContent, for recipient: Recipient, scope: TenantScope, campaignID: Int?, masked: Bool)
-        -> PreviewMessageBody
-    {
+    func message(
+        _ content: MessageContent, for recipient: Recipient, scope: TenantScope, campaignID: Int?, masked: Bool, shortLinkBase: String? = nil
+    ) -> PreviewMessageBody {
         let personal = content.variant(recipient.locale).personalized(for: recipient.fields(for: content.channel))
         let shown = RecipientBody(recipient, masked: masked)
         var text: String?
@@ -60,7 +69,8 @@ struct MessagePreviewer {
             text = parts.text
             html = parts.html
         } else {
-            size = SMSEncoding.analyze(personal.body)
+            let sent = shortLinkBase.map { LinkRewriter.withShortLinkLengths(personal.body, base: $0) } ?? personal.body
+            size = SMSEncoding.analyze(sent)
         }
         return PreviewMessageBody(
             customerId: recipient.customerID, name: shown.name, address: shown.address, subject: personal.subject,

@@ -122,7 +122,7 @@ public struct ServiceConfiguration: Sendable {
         EngineConfiguration(
             workerID: workerID, batchSize: batchSize, campaignsPerTick: campaignsPerTick, retry: RetryPolicy(delays: retryDelays),
             concurrency: sendConcurrency, rateLimit: rateLimit, lease: TimeInterval(sendingLease),
-            providerTimeout: TimeInterval(providerTimeout), quietHours: quietHours, throttleRetries: throttleRetries)
+            providerTimeout: TimeInterval(providerTimeout), quietHours: quietHours, throttleRetries: throttleRetries, publicURL: publicURL)
     }
 
     /// Audience queries keep one row per customer in temporary tables; 64 MiB keeps 100k

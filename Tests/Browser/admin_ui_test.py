@@ -768,6 +768,33 @@ def test_the_settings_take_a_time_zone_from_a_searchable_list(driver):
     signed("PUT", "/api/v1/settings", body={"channel": "sms", "timezone": None})
 
 
+def test_the_settings_turn_click_and_open_tracking_on_and_off(driver):
+    """DESIGN §18: the email settings show both toggles (opens marked indicative); saving sends
+    only the tracking change, and the API then reads it back as the tenant's own."""
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
+    driver.execute_script("location.hash = '#/settings'")
+    clicks = wait(driver, lambda d: css(d, "#tracking-clicks"), message="the click toggle")[0]
+    opens = driver.find_element(By.ID, "tracking-opens")
+    assert clicks.is_selected() and not opens.is_selected(), "the default: clicks on, opens off"
+    assert "indicative" in text(driver, "[data-field=tracking]")
+    clicks.click()
+    opens.click()
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save']").click()
+    wait(driver, lambda d: "Saved" in text(d, "#settings-saved"), message="saved")
+    _, settings = signed("GET", "/api/v1/settings?channel=email")
+    assert settings["tracking"] == {"value": {"clicks": False, "opens": True}, "source": "tenant"}, settings["tracking"]
+    _, sms = signed("GET", "/api/v1/settings?channel=sms")
+    assert sms["tracking"]["source"] == "default", "only the email channel changed"
+    signed("PUT", "/api/v1/settings", body={"channel": "email", "tracking": None})
+    # SMS has no opens: only the click toggle is shown.
+    driver.execute_script("location.hash = '#/'")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=sms]"))[0].click()
+    driver.execute_script("location.hash = '#/settings'")
+    wait(driver, lambda d: css(d, "#tracking-clicks"), message="the click toggle on SMS")
+    assert not css(driver, "#tracking-opens")
+
+
 def test_the_email_editor_writes_clean_html_with_a_button(driver):
     open_admin(driver, page="#/")
     wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()

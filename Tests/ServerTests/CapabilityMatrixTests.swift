@@ -161,7 +161,8 @@ struct CapabilityMatrixTests {
                 #expect(
                     [
                         "/health", "/ready", "/metrics", "/openapi.yaml", "/api/v1/sessions", "/api/v1/sessions/current", "/api/v1/cron/tick",
-                        "/api/v1/me", "/webhooks/twilio/status", "/webhooks/twilio/inbound", "/unsubscribe/:token", "/admin/",
+                        "/api/v1/me", "/webhooks/twilio/status", "/webhooks/twilio/inbound", "/unsubscribe/:token", "/admin/", "/r/:code",
+                        "/t/o/:token",
                     ].contains(declaration.path), "\(declaration.path)")
             }
         }

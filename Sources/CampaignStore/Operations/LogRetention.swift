@@ -14,6 +14,8 @@ public struct LogRetention: Sendable {
 
     let pool: MariaDBPool
     let logs: SQLIdentifier
+    /// Tracked links go with their log rows (DESIGN §20).
+    let links: SQLIdentifier
     let clock: any WallClock
     /// Days a run's rows are kept after it ended (> 0).
     public let days: Int
@@ -21,6 +23,7 @@ public struct LogRetention: Sendable {
     public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock, days: Int) {
         self.pool = pool
         self.logs = prefix.bkntc("campaign_logs")
+        self.links = prefix.bkntc("campaign_links")
         self.clock = clock
         self.days = days
     }
@@ -46,9 +49,13 @@ public struct LogRetention: Sendable {
                 while true {
                     let started = ContinuousClock.now
                     let deleted = try await pool.withConnection { db in
-                        try await db.execute(
-                            "DELETE FROM \(identifier: logs) WHERE campaign_id = \(campaign) AND run = \(run) LIMIT \(Self.batchSize)"
-                        ).affectedRows
+                        let ids = try await db.query(
+                            "SELECT id FROM \(identifier: logs) WHERE campaign_id = \(campaign) AND run = \(run) LIMIT \(Self.batchSize)"
+                        ).map { try $0.decode("id", as: Int.self) }
+                        if ids.isEmpty { return 0 }
+                        // The links first: a pass cut short leaves no link without its row.
+                        try await db.execute("DELETE FROM \(identifier: links) WHERE log_id IN (\(list: ids))")
+                        return try await db.execute("DELETE FROM \(identifier: logs) WHERE id IN (\(list: ids))").affectedRows
                     }
                     pass.longestBatch = max(pass.longestBatch, ContinuousClock.now - started)
                     pass.batches += 1

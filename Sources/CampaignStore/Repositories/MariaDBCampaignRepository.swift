@@ -9,6 +9,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     public let pool: MariaDBPool
     let campaigns: SQLIdentifier
     let logs: SQLIdentifier
+    /// Tracked links (DESIGN §18), deleted with their campaign.
+    let links: SQLIdentifier
     let templates: SQLIdentifier
     let suppressions: SQLIdentifier
     let compiler: AudienceCompiler
@@ -23,6 +25,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         self.audit = AuditWriter(prefix: prefix)
         self.campaigns = prefix.bkntc("campaigns")
         self.logs = prefix.bkntc("campaign_logs")
+        self.links = prefix.bkntc("campaign_links")
         self.templates = prefix.bkntc("campaign_templates")
         self.suppressions = prefix.bkntc("campaign_suppressions")
         self.compiler = AudienceCompiler(tables: prefix.audienceTables)
@@ -128,6 +131,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         try await pool.withTransaction { tx in
             let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
             _ = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(.delete)
+            try await tx.execute("DELETE FROM \(identifier: links) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
             try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
             try await tx.execute("DELETE FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)")
             try await record(tx, scope, user, .delete, current, CampaignAuditDetail.transition(current, to: nil))
@@ -178,7 +182,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             SELECT campaign_id, status, COUNT(*) AS n, SUM(attempts > 0) AS retried,
               SUM(held = 1 AND next_attempt_at > \(now)) AS held,
               MIN(CASE WHEN held = 1 AND next_attempt_at > \(now) THEN next_attempt_at END) AS next_release,
-              SUM(sent_at >= \(now.addingTimeInterval(-60))) AS recent
+              SUM(sent_at >= \(now.addingTimeInterval(-60))) AS recent,
+              SUM(clicked_at IS NOT NULL) AS clicked, SUM(opened_at IS NOT NULL) AS opened
             FROM \(identifier: logs)
             WHERE tenant_key = \(scope.key) AND (campaign_id, run) IN (\(pairs)) GROUP BY campaign_id, status
             """)
@@ -186,6 +191,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             let id = try row.decode("campaign_id", as: Int.self)
             let status = try row.decode("status", as: LogStatus.self)
             result[id]?.add(try row.decode("n", as: Int.self), status)
+            result[id]?.clicked += try row.decode("clicked", as: Int?.self) ?? 0
+            result[id]?.opened += try row.decode("opened", as: Int?.self) ?? 0
             if status == .pending {
                 result[id]?.retrying += try row.decode("retried", as: Int?.self) ?? 0
                 result[id]?.waiting += try row.decode("held", as: Int?.self) ?? 0
@@ -286,8 +293,9 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             localized: try LocalizedColumns.decode(row))
     }
 
-    static func logRow(_ row: MariaDBRow) throws -> CampaignLogRow {
-        CampaignLogRow(
+    static func logRow(_ stored: MariaDBRow) throws -> CampaignLogRow {
+        let row = stored
+        var logRow = CampaignLogRow(
             id: try row.decode("id"), run: try row.decode("run"), customerID: try row.decode("customer_id"),
             address: try row.decode("address"), firstName: try row.decode("first_name"),
             lastName: try row.decode("last_name"), status: try row.decode("status", as: LogStatus.self),
@@ -295,5 +303,13 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             lastError: try row.decode("last_error"), providerMessageID: try row.decode("provider_message_id"),
             sentAt: try row.decode("sent_at"), updatedAt: try row.decode("updated_at"), held: try row.decode("held", as: Int.self) != 0,
             locale: try row.decode("locale", as: String?.self))
+        logRow.engagement = try engagement(row)
+        return logRow
+    }
+
+    /// A log row's engagement columns (DESIGN §18).
+    static func engagement(_ row: MariaDBRow) throws -> Engagement {
+        Engagement(
+            clickedAt: try row.decode("clicked_at"), clicks: try row.decode("clicks"), openedAt: try row.decode("opened_at"))
     }
 }

@@ -91,7 +91,7 @@ public struct MariaDBReportingRepository: ReportingRepository {
                 .decode("n", as: Int.self) ?? 0
             let rows = try await db.query(
                 """
-                SELECT l.campaign_id, c.name, c.kind, l.channel, l.address, l.status, l.sent_at, l.last_error
+                SELECT l.campaign_id, c.name, c.kind, l.channel, l.address, l.status, l.sent_at, l.last_error, l.clicked_at, l.clicks, l.opened_at
                 FROM \(identifier: logs) l JOIN \(identifier: campaigns) c ON c.id = l.campaign_id AND c.tenant_key = l.tenant_key
                 WHERE \(filter)
                 ORDER BY COALESCE(l.sent_at, l.updated_at) DESC, l.id DESC LIMIT \(page.perPage) OFFSET \(page.offset)
@@ -102,7 +102,7 @@ public struct MariaDBReportingRepository: ReportingRepository {
                     kind: try row.decodeIfPresent("kind", as: CampaignKind.self) ?? .campaign,
                     channel: try row.decode("channel", as: Channel.self), address: try row.decode("address"),
                     status: try row.decode("status", as: LogStatus.self), sentAt: try row.decode("sent_at"),
-                    lastError: try row.decode("last_error"))
+                    lastError: try row.decode("last_error"), engagement: try MariaDBCampaignRepository.engagement(row))
             }
             return Page(items: items, total: total, page: page.page, perPage: page.perPage)
         }

@@ -66,6 +66,7 @@ public struct MariaDBResultsRepository: ResultsRepository {
                 campaignID: id, run: run, attributionDays: days, currency: currency, timeZone: zone.identifier,
                 total: AttributionFigures(), runs: [], holdout: nil, daily: [])
             guard let total = groups.totals[id] else { return result }
+            result.clicked = try await self.run(db, queries.clicked(scope, campaignID: id, run: run)).first?.decode("clicked", as: Int?.self) ?? 0
             result.total.messaged = total.messaged
             if let first = total.firstSent, let last = total.lastSent {
                 let now = Int(clock.now().timeIntervalSince1970)
@@ -237,10 +238,12 @@ public struct MariaDBResultsRepository: ResultsRepository {
         var daily: [Int: (bookings: Int, revenue: Double)] = [:]
         for row in try await self.run(db, queries.bookings(request)) {
             guard let campaign = try row.decode("campaign_id", as: Int?.self) else { continue }
-            let figures = AttributionFigures(
+            var figures = AttributionFigures(
                 bookedCustomers: try row.decode("booked_customers", as: Int?.self) ?? 0,
                 bookings: try row.decode("bookings", as: Int?.self) ?? 0,
                 revenue: Self.cents(try row.decode("revenue", as: Double?.self) ?? 0))
+            figures.directBookings = try row.decode("direct_bookings", as: Int?.self) ?? 0
+            figures.directRevenue = Self.cents(try row.decode("direct_revenue", as: Double?.self) ?? 0)
             let run = try row.decode("run", as: Int?.self)
             let day = try row.decode("day", as: Int?.self)
             switch (run, day) {

@@ -51,6 +51,7 @@ public struct MariaDBSettingsRepository: SettingsRepository {
                 if case .number(let rate)? = json { settings.rateLimit = rate }
             case .attributionDays: settings.attributionDays = json?.integerValue
             case .locale: settings.locale = json?.stringValue.flatMap(LocaleKey.init(parsing:))?.rawValue
+            case .tracking: settings.tracking = Tracking(json: json)
             }
         }
         return settings
@@ -94,6 +95,7 @@ public struct MariaDBSettingsRepository: SettingsRepository {
             _ = try await change(.rateLimit, update.rateLimit) { .number($0) }
             _ = try await change(.attributionDays, update.attributionDays) { .number(Double($0)) }
             _ = try await change(.locale, update.locale) { .string($0) }
+            _ = try await change(.tracking, update.tracking) { $0.json }
             if windowChanged || zoneChanged {
                 // Rows held by the old window are due again now: the engine holds them anew by
                 // the new one (or sends them), so nobody waits for a window that no longer exists.

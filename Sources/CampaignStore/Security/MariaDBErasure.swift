@@ -6,6 +6,8 @@ import MariaDB
 public struct MariaDBErasure: PersonalDataEraser {
     let pool: MariaDBPool
     let logs: SQLIdentifier
+    /// The person's tracked links go with their log rows (DESIGN §20).
+    let links: SQLIdentifier
     let outbox: SQLIdentifier
     let audit: AuditWriter
     let clock: any WallClock
@@ -13,6 +15,7 @@ public struct MariaDBErasure: PersonalDataEraser {
     public init(pool: MariaDBPool, prefix: TablePrefix, clock: any WallClock) {
         self.pool = pool
         self.logs = prefix.bkntc("campaign_logs")
+        self.links = prefix.bkntc("campaign_links")
         self.outbox = prefix.bkntc("campaign_outbox")
         self.audit = AuditWriter(prefix: prefix)
         self.clock = clock
@@ -22,11 +25,21 @@ public struct MariaDBErasure: PersonalDataEraser {
         try await pool.withTransaction { db in
             var rows = 0
             if let customer = subject.customerID {
+                try await db.execute(
+                    """
+                    DELETE k FROM \(identifier: links) k JOIN \(identifier: logs) l ON l.id = k.log_id
+                    WHERE l.tenant_key = \(scope.key) AND l.customer_id = \(customer)
+                    """)
                 rows += try await db.execute("DELETE FROM \(identifier: logs) WHERE tenant_key = \(scope.key) AND customer_id = \(customer)")
                     .affectedRows
             }
             var copies = 0
             if !subject.addresses.isEmpty {
+                try await db.execute(
+                    """
+                    DELETE k FROM \(identifier: links) k JOIN \(identifier: logs) l ON l.id = k.log_id
+                    WHERE l.tenant_key = \(scope.key) AND l.address IN (\(list: subject.addresses))
+                    """)
                 rows += try await db.execute(
                     "DELETE FROM \(identifier: logs) WHERE tenant_key = \(scope.key) AND address IN (\(list: subject.addresses))"
                 ).affectedRows

@@ -48,6 +48,7 @@ public struct MariaDBEngineStoreProvider: EngineStoreProvider {
             checks: MariaDBSendChecks(db: db, prefix: prefix, siteSettings: settings, channelSettings: channelSettings),
             slots: MariaDBRateSlots(db: db, prefix: prefix),
             quota: MariaDBQuota(db: db, prefix: prefix, settings: settings, database: campaigns.pool.configuration.database),
-            scheduler: MariaDBScheduler(db: db, prefix: prefix, campaigns: campaigns))
+            scheduler: MariaDBScheduler(db: db, prefix: prefix, campaigns: campaigns),
+            links: MariaDBLinkStore(db: db, prefix: prefix))
     }
 }

@@ -37,6 +37,7 @@ public enum SettingName: String, Sendable, CaseIterable, Hashable {
     case attributionDays = "attribution_days"
     /// The tenant's language for localized content (DESIGN §15), a ``LocaleKey``.
     case locale
+    case tracking
 }
 
 /// A tenant's own values for one channel (nil = not set).
@@ -48,10 +49,12 @@ public struct StoredSettings: Sendable, Hashable {
     public var attributionDays: Int?
     /// The locale of customers whose appointments name none (DESIGN §15), normalized.
     public var locale: String?
+    /// Click and open tracking (DESIGN §18).
+    public var tracking: Tracking?
 
     public init(
         quietHours: QuietHours? = nil, timezone: String? = nil, frequencyCap: FrequencyCap? = nil, rateLimit: Double? = nil,
-        attributionDays: Int? = nil, locale: String? = nil
+        attributionDays: Int? = nil, locale: String? = nil, tracking: Tracking? = nil
     ) {
         self.locale = locale
         self.quietHours = quietHours
@@ -59,6 +62,7 @@ public struct StoredSettings: Sendable, Hashable {
         self.frequencyCap = frequencyCap
         self.rateLimit = rateLimit
         self.attributionDays = attributionDays
+        self.tracking = tracking
     }
 }
 
@@ -77,6 +81,7 @@ public struct SettingsUpdate: Sendable, Hashable {
     public var rateLimit: SettingChange<Double> = .keep
     public var attributionDays: SettingChange<Int> = .keep
     public var locale: SettingChange<String> = .keep
+    public var tracking: SettingChange<Tracking> = .keep
 
     public init() {}
 }
@@ -91,6 +96,7 @@ public struct ChannelSettings: Sendable, Hashable {
     public var attributionDays: EffectiveSetting<Int>
     /// The tenant's locale (§15); the default (null) falls back to WordPress' `WPLANG`.
     public var locale: EffectiveSetting<String?>
+    public var tracking: EffectiveSetting<Tracking>
 
     public static let defaultAttributionDays = 7
 
@@ -117,6 +123,7 @@ public struct ChannelSettings: Sendable, Hashable {
         attributionDays =
             stored.attributionDays.map { EffectiveSetting($0, .tenant) }
             ?? EffectiveSetting(Self.defaultAttributionDays, .default)
+        tracking = stored.tracking.map { EffectiveSetting($0, .tenant) } ?? EffectiveSetting(.standard, .default)
     }
 }
 
@@ -135,6 +142,7 @@ extension StoredSettings {
             .rateLimit: rateLimit.map(JSONValue.number) ?? .null,
             .attributionDays: attributionDays.map { .number(Double($0)) } ?? .null,
             .locale: locale.map(JSONValue.string) ?? .null,
+            .tracking: tracking?.json ?? .null,
         ]
     }
 

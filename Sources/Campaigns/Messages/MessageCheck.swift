@@ -107,6 +107,10 @@ public struct MessageCheck: Sendable, Hashable {
     /// How many recipients were checked.
     public private(set) var recipients = 0
 
+    /// With click tracking on, `BKNTC_PUBLIC_URL`: texts are measured with their links as the
+    /// short links they become (DESIGN §18).
+    public var shortLinkBase: String?
+
     private let shortcodes: [String]
 
     /// An empty check of `content`.
@@ -126,7 +130,9 @@ public struct MessageCheck: Sendable, Hashable {
             }
         }
         if segments != nil {
-            segments?.add(SMSEncoding.analyze(content.personalized(for: recipient).body))
+            var body = content.personalized(for: recipient).body
+            if let base = shortLinkBase { body = LinkRewriter.withShortLinkLengths(body, base: base) }
+            segments?.add(SMSEncoding.analyze(body))
         }
         if let release {
             held += 1
@@ -161,8 +167,12 @@ public struct AudienceMembers: Sendable {
 extension MessageCheck {
     /// Checks `content` against every member; `window` is the allowed window of quiet hours
     /// (nil, or one that never holds, = nobody is held), evaluated at `now` as the engine does.
-    public static func run(_ content: MessageContent, members: AudienceMembers, window: QuietHours?, now: Date) -> MessageCheck {
+    /// `shortLinkBase`: see ``MessageCheck/shortLinkBase``.
+    public static func run(
+        _ content: MessageContent, members: AudienceMembers, window: QuietHours?, now: Date, shortLinkBase: String? = nil
+    ) -> MessageCheck {
         var check = MessageCheck(content: content)
+        check.shortLinkBase = content.contentVariables == nil ? shortLinkBase : nil
         let holds = content.channel.usesPhone ? window.flatMap { $0.neverHolds ? nil : $0 } : nil
         for recipient in members.recipients {
             let release = holds?.nextOpening(after: now, in: members.zone(of: recipient))

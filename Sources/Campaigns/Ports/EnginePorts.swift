@@ -80,8 +80,14 @@ public struct EngineStore: Sendable {
     public var slots: any RateSlots
     public var quota: any SMSQuotaStore
     public var scheduler: any SchedulerStore
+    /// Tracked links (DESIGN §18); nil: links are never rewritten.
+    public var links: (any LinkStore)?
 
-    public init(queue: any SendQueue, checks: any SendChecks, slots: any RateSlots, quota: any SMSQuotaStore, scheduler: any SchedulerStore) {
+    public init(
+        queue: any SendQueue, checks: any SendChecks, slots: any RateSlots, quota: any SMSQuotaStore, scheduler: any SchedulerStore,
+        links: (any LinkStore)? = nil
+    ) {
+        self.links = links
         self.queue = queue
         self.checks = checks
         self.slots = slots

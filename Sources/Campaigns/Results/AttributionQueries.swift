@@ -130,8 +130,13 @@ public struct AttributionQueries: Sendable {
     public func bookings(_ request: AttributionRequest) -> SQLQuery {
         let scope = request.scope
         var q: SQLQuery = "SELECT b.campaign_id, b.run, b.day, COUNT(*) AS bookings, COUNT(DISTINCT b.customer_id) AS booked_customers,"
-        q.append(" SUM(COALESCE(s.price, b.paid_amount, 0)) AS revenue\nFROM (\n")
-        q.append("  SELECT t.campaign_id, t.run, a.customer_id, a.service_id, a.paid_amount, ")
+        q.append(" SUM(COALESCE(s.price, b.paid_amount, 0)) AS revenue,")
+        // Direct (DESIGN §18): booked after the first click of the message it is attributed to;
+        // the winning message's row is read by its primary key, for attributed bookings only.
+        let direct: SQLQuery = "c.clicked_at IS NOT NULL AND b.booked_ts >= UNIX_TIMESTAMP(c.clicked_at)"
+        q.append(" SUM(\(direct)) AS direct_bookings, SUM(IF(\(direct), COALESCE(s.price, b.paid_amount, 0), 0)) AS direct_revenue")
+        q.append("\nFROM (\n")
+        q.append("  SELECT t.campaign_id, t.run, t.log_id, a.created_at AS booked_ts, a.customer_id, a.service_id, a.paid_amount, ")
         if let days = request.days, !days.starts.isEmpty {
             q.append("INTERVAL(a.created_at, \(list: days.starts))")
         } else {
@@ -154,11 +159,22 @@ public struct AttributionQueries: Sendable {
         q.append("\n  ) t ON t.customer_id = a.customer_id AND a.created_at >= t.sent_ts AND a.created_at < t.window_end\n")
         // The price is read for the attributed bookings only, not for every scanned one.
         q.append(") b\nLEFT JOIN \(identifier: tables.services) s ON s.id = b.service_id AND \(scope.bookneticCondition(on: "s"))")
+        q.append("\nLEFT JOIN \(identifier: tables.logs) c ON c.id = b.log_id")
         q.append("\nWHERE b.rn = 1 AND b.campaign_id IN (\(list: request.campaignIDs))")
         if let run = request.run {
             q.append(" AND b.run = \(run)")
         }
         q.append("\nGROUP BY b.campaign_id, b.run, b.day WITH ROLLUP")
+        return q
+    }
+
+    /// Recipients of the campaign (one run or all) who clicked a tracked link (DESIGN §18):
+    /// distinct customers, and addresses of rows without one. Row `clicked`.
+    public func clicked(_ scope: TenantScope, campaignID: Int, run: Int?) -> SQLQuery {
+        var q: SQLQuery = "SELECT COUNT(DISTINCT customer_id) + COUNT(DISTINCT IF(customer_id IS NULL, address, NULL)) AS clicked"
+        q.append("\nFROM \(identifier: tables.logs)\nWHERE ")
+        q.append(campaigns(scope, campaignIDs: [campaignID], run: run))
+        q.append(" AND clicked_at IS NOT NULL")
         return q
     }
 

@@ -50,11 +50,14 @@ public struct CustomerMessage: Sendable, Hashable {
     public var status: LogStatus
     public var sentAt: Date?
     public var lastError: String?
+    /// Clicks and the open of the message (DESIGN §18).
+    public var engagement: Engagement
 
     public init(
         campaignID: Int, campaignName: String, kind: CampaignKind, channel: Channel, address: String, status: LogStatus, sentAt: Date?,
-        lastError: String?
+        lastError: String?, engagement: Engagement = Engagement()
     ) {
+        self.engagement = engagement
         self.campaignID = campaignID
         self.campaignName = campaignName
         self.kind = kind

@@ -10,6 +10,10 @@ public struct AttributionFigures: Sendable, Hashable {
     public var bookings: Int
     /// The booked services' price (the appointment's paid amount when the price is missing).
     public var revenue: Double
+    /// Of the attributed bookings, those made after the customer's first click of the message
+    /// they are attributed to (DESIGN §18), and their revenue; the rest are indirect.
+    public var directBookings = 0
+    public var directRevenue: Double = 0
 
     public init(messaged: Int = 0, bookedCustomers: Int = 0, bookings: Int = 0, revenue: Double = 0) {
         self.messaged = messaged
@@ -93,6 +97,8 @@ public struct CampaignResults: Sendable, Hashable {
     public var holdout: HoldoutComparison?
     /// From the first message's day to the end of the window (or today), oldest first.
     public var daily: [DailyBookings]
+    /// Recipients who clicked a tracked link of their message (DESIGN §18).
+    public var clicked = 0
 
     public init(
         campaignID: Int, run: Int?, attributionDays: Int, currency: String?, timeZone: String, total: AttributionFigures,

@@ -24,6 +24,10 @@ public struct CampaignProgress: Sendable, Hashable {
     public var sentLastMinute = 0
     /// The run these counts are of.
     public var run = 0
+    /// Recipients who clicked a tracked link of their message, and whose open was recorded
+    /// (DESIGN §18; opens are indicative).
+    public var clicked = 0
+    public var opened = 0
 
     public init(status: CampaignStatus) { self.status = status }
 
@@ -110,6 +114,8 @@ public struct CampaignLogRow: Sendable, Hashable {
     public var held: Bool
     /// The content variant the recipient gets (DESIGN §15: a locale key), nil for the base text.
     public var locale: String?
+    /// Engagement (DESIGN §18): the first click of a tracked link, how many clicks, the first open.
+    public var engagement = Engagement()
 
     /// Until when quiet hours hold this row: its `nextAttemptAt` while it is pending and held.
     public var heldUntil: Date? { status == .pending && held ? nextAttemptAt : nil }

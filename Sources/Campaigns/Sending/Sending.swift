@@ -23,6 +23,11 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// The content variant (a locale key, DESIGN §15), nil for the base text; an email's footer
     /// speaks its language.
     public var locale: String?
+    /// The tracked links the body carries (DESIGN §18): an email's text part uses the same short
+    /// links for the same URLs.
+    public var links: [TrackedLink] = []
+    /// An HTML email that carries the open-tracking image (DESIGN §18).
+    public var trackOpens = false
 
     public init(
         logID: Int, campaignID: Int, scope: TenantScope, channel: Channel, to: String, subject: String?, body: String,

@@ -2,7 +2,7 @@ import Campaigns
 import Foundation
 
 /// One email to compose.
-public struct EmailContent: Sendable, Hashable {
+public struct EmailContent: Sendable {
     /// The sender's display name; may be non-ASCII or empty.
     public var fromName: String?
     /// The sender's address, e.g. `"salon@example.com"`.
@@ -27,6 +27,11 @@ public struct EmailContent: Sendable, Hashable {
     /// The call to action (DESIGN §15): a button after the body in the HTML part, `label: URL`
     /// in the text part.
     public var action: CallToAction?
+    /// Tracked links of an HTML body (DESIGN §18): original URL and the short URL its `href`
+    /// became; the text part shows the short URL wherever it would show the original.
+    public var trackedLinks: [(original: String, short: String)] = []
+    /// The open-tracking image's URL (DESIGN §18), added to the HTML part as a 1×1 image.
+    public var openImageURL: String?
 
     /// Creates the content of one email.
     public init(
@@ -184,6 +189,12 @@ private struct BodyParts {
             text = EmailButton.appendingText(to: text, action)
             html = EmailButton.inserting(action, into: html)
         }
+        if !content.trackedLinks.isEmpty {
+            text = Self.shortening(text, content.trackedLinks)
+        }
+        if let image = content.openImageURL {
+            html = Self.inserting(Self.openImage(image), into: html)
+        }
         if let unsubscribeURL {
             text = Self.appendingTextFooter(to: text, url: unsubscribeURL, strings: strings)
             html = Self.insertingHTMLFooter(into: html, url: unsubscribeURL, strings: strings)
@@ -209,6 +220,28 @@ private struct BodyParts {
             "<p style=\"margin:24px 0 0;font-size:12px;line-height:1.5;color:#6b7280;\">"
             + "<a href=\"\(MessageRenderer.escapeHTML(url))\" style=\"color:#6b7280;\">"
             + MessageRenderer.escapeHTML(strings.footerLink) + "</a></p>\n"
+        return inserting(footer, into: html)
+    }
+
+    /// The 1×1 open-tracking image (DESIGN §18).
+    private static func openImage(_ url: String) -> String {
+        "<img src=\"\(MessageRenderer.escapeHTML(url))\" width=\"1\" height=\"1\" alt=\"\" "
+            + "style=\"display:block;width:1px;height:1px;border:0;\">\n"
+    }
+
+    /// The text part with each tracked URL shown as its short link: a link whose text was its
+    /// own URL ("URL (short)") becomes the short link alone. Longest URLs first, so a URL that
+    /// begins another is never replaced inside it.
+    private static func shortening(_ text: String, _ links: [(original: String, short: String)]) -> String {
+        var text = text
+        for link in links.sorted(by: { $0.original.count > $1.original.count }) {
+            text = text.replacingOccurrences(of: link.original + " (" + link.short + ")", with: link.short)
+            text = text.replacingOccurrences(of: link.original, with: link.short)
+        }
+        return text
+    }
+
+    private static func inserting(_ footer: String, into html: String) -> String {
         for closingTag in ["</body>", "</html>"] {
             if let start = ASCIICaseless.lastIndex(of: closingTag, in: html) {
                 var result = html

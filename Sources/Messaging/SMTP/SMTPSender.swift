@@ -76,13 +76,19 @@ public struct SMTPSender: MessageSender {
         case .missing(let problem): return .permanent(code: .providerNotConfigured, message: problem, suppress: false)
         case nil: return .settingsUnavailable
         }
-        let content = EmailContent(
+        var content = EmailContent(
             fromName: account.senderName, fromAddress: account.senderEmail, to: message.to, subject: message.subject ?? "",
             body: message.body,
             unsubscribeURL: unsubscribeURL(
                 scope: message.scope, channel: .email, address: message.to, campaignID: message.campaignID > 0 ? message.campaignID : nil),
             date: clock.now(), messageID: UUID().uuidString.lowercased(), language: message.locale, isHTML: message.isHTML,
             action: message.action)
+        if let publicURL {
+            content.trackedLinks = message.links.map { ($0.url, publicURL + "/r/" + $0.code) }
+            if message.trackOpens, message.logID > 0 {
+                content.openImageURL = publicURL + "/t/o/" + OpenToken(scope: message.scope, logID: message.logID).encoded(keys: keys)
+            }
+        }
         let bytes = Array(EmailComposer.compose(content).utf8)
         let policy = transport.policy
         let scheme = account.security == .ssl ? "smtps" : "smtp"

@@ -75,7 +75,10 @@ struct CampaignRunController {
             scope: scope, id: try context.id(), limit: 10, access: try context.capabilityCheck())
         let previewer = MessagePreviewer(deps: deps)
         let content = MessageContent(campaign)
-        let messages = recipients.map { previewer.message(content, for: $0, scope: scope, campaignID: campaign.id, masked: false) }
+        let base = content.contentVariables == nil ? try await previewer.shortLinkBase(scope: scope, channel: campaign.channel) : nil
+        let messages = recipients.map {
+            previewer.message(content, for: $0, scope: scope, campaignID: campaign.id, masked: false, shortLinkBase: base)
+        }
         // The whole audience (or snapshot): who would read an empty shortcode, the SMS cost.
         let window = try await previewer.quietHours(scope: scope, channel: campaign.channel)
         let members = try await deps.campaigns.members(scope: scope, id: campaign.id, zones: window != nil, access: try context.capabilityCheck())

@@ -54,8 +54,9 @@ struct SegmentController {
         let window = try await previewer.quietHours(scope: scope, channel: channel)
         let members = try await deps.audience.members(audience, zones: window != nil)
         let check = try await previewer.check(content, members: members, window: window, scope: scope)
+        let base = content.contentVariables == nil ? try await previewer.shortLinkBase(scope: scope, channel: channel) : nil
         let messages = preview.sample.prefix(10).map {
-            previewer.message(content, for: $0, scope: scope, campaignID: campaignID, masked: masked)
+            previewer.message(content, for: $0, scope: scope, campaignID: campaignID, masked: masked, shortLinkBase: base)
         }
         return jsonResponse(
             SegmentPreviewBody(

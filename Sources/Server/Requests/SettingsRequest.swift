@@ -60,6 +60,20 @@ public enum SettingsRequest {
                 throw APIError.validation("locale", "Choose a language like de or a language and region like pt_BR.")
             }
             return locale.rawValue
+        update.tracking = try change(object, "tracking") { value in
+            guard case .object(let tracking) = value else {
+                throw APIError.validation("tracking", "Choose whether links count their clicks and emails their opens.")
+            }
+            for key in tracking.keys where key != "clicks" && key != "opens" {
+                throw APIError.validation("tracking.\(key)", "is not a tracking option; use clicks and opens")
+            }
+            guard case .bool(let clicks)? = tracking["clicks"] else {
+                throw APIError.validation("tracking.clicks", "must be true or false")
+            }
+            guard case .bool(let opens)? = tracking["opens"] else {
+                throw APIError.validation("tracking.opens", "must be true or false")
+            }
+            return Tracking(clicks: clicks, opens: opens)
         }
         return (channel, update)
     }

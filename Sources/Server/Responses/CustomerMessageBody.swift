@@ -11,8 +11,15 @@ struct CustomerMessageBody: Encodable {
     let status: String
     let sentAt: Nullable<Date>
     let lastError: Nullable<String>
+    /// Engagement (DESIGN §18).
+    let clickedAt: Nullable<Date>
+    let clicks: Int
+    let openedAt: Nullable<Date>
 
     init(_ message: CustomerMessage) {
+        clickedAt = Nullable(message.engagement.clickedAt)
+        clicks = message.engagement.clicks
+        openedAt = Nullable(message.engagement.openedAt)
         campaignId = message.campaignID
         campaignName = message.campaignName
         kind = message.kind.rawValue

@@ -22,9 +22,16 @@ struct LogRowBody: Encodable {
     let heldUntil: Nullable<Date>
     /// The content variant the recipient gets (DESIGN §15), null for the base text.
     let locale: Nullable<String>
+    /// Engagement (DESIGN §18): the first click, the clicks, the first open (indicative).
+    let clickedAt: Nullable<Date>
+    let clicks: Int
+    let openedAt: Nullable<Date>
 
     init(_ r: CampaignLogRow) {
         locale = Nullable(r.locale)
+        clickedAt = Nullable(r.engagement.clickedAt)
+        clicks = r.engagement.clicks
+        openedAt = Nullable(r.engagement.openedAt)
         heldUntil = Nullable(r.heldUntil)
         id = r.id
         run = r.run
@@ -44,14 +51,15 @@ struct LogRowBody: Encodable {
     /// The CSV export's header.
     static let csvColumns: [String?] = [
         "id", "run", "customer_id", "address", "first_name", "last_name", "status", "attempts", "last_error",
-        "provider_message_id", "sent_at", "updated_at", "held_until",
+        "provider_message_id", "sent_at", "updated_at", "held_until", "clicked_at", "clicks", "opened_at",
     ]
 
     /// The CSV export's cells, in the order of ``csvColumns`` (dates as ISO 8601, absent as empty).
     var csvCells: [String?] {
         [
             String(id), String(run), customerId.map(String.init), address, firstName, lastName, status, String(attempts), lastError,
-            providerMessageId, sentAt.map(Self.iso), Self.iso(updatedAt), heldUntil.value.map(Self.iso),
+            providerMessageId, sentAt.map(Self.iso), Self.iso(updatedAt), heldUntil.value.map(Self.iso), clickedAt.value.map(Self.iso),
+            String(clicks), openedAt.value.map(Self.iso),
         ]
     }
 

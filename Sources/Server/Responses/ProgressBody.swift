@@ -12,9 +12,13 @@ struct ProgressBody: Encodable {
     let nextRunAt: Nullable<Date>
     /// The earliest time a row held by quiet hours goes out; null when none is held.
     let nextReleaseAt: Nullable<Date>
+    /// Recipients who clicked a tracked link, and whose open was recorded (DESIGN §18).
+    let clicked, opened: Int
 
     init(_ view: CampaignView) {
         let p = view.progress
+        clicked = p.clicked
+        opened = p.opened
         nextReleaseAt = Nullable(p.nextReleaseAt)
         status = p.status.rawValue
         stage = p.stage.rawValue

@@ -46,8 +46,18 @@ struct ResultsBody: Encodable {
     let holdout: Nullable<HoldoutBody>
     let daily: [DayBody]
     let runs: [RunBody]
+    /// Recipients who clicked a tracked link, and the bookings made after a click (DESIGN §18).
+    let clicked: Int
+    let direct: DirectBody
+
+    struct DirectBody: Encodable {
+        let bookings: Int
+        let revenue: Double
+    }
 
     init(_ results: CampaignResults) {
+        clicked = results.clicked
+        direct = DirectBody(bookings: results.total.directBookings, revenue: results.total.directRevenue)
         campaignId = results.campaignID
         run = Nullable(results.run)
         attributionDays = results.attributionDays

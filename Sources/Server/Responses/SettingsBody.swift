@@ -24,6 +24,7 @@ struct SettingsBody: Encodable {
     let attributionDays: Entry<Int>
     /// The tenant's locale for localized content (DESIGN §15).
     let locale: Entry<String>
+    let tracking: Entry<Tracking>
 
     init(channel: Channel, _ settings: ChannelSettings) {
         self.channel = channel.rawValue
@@ -35,5 +36,6 @@ struct SettingsBody: Encodable {
         rateLimit = Entry(value: Nullable(settings.rateLimit.value), source: settings.rateLimit.source.rawValue)
         attributionDays = Entry(value: Nullable(settings.attributionDays.value), source: settings.attributionDays.source.rawValue)
         locale = Entry(value: Nullable(settings.locale.value), source: settings.locale.source.rawValue)
+        tracking = Entry(value: Nullable(settings.tracking.value), source: settings.tracking.source.rawValue)
     }
 }

@@ -31,13 +31,16 @@ export async function logsView(ctx, id) {
   async function load() {
     const page = await api('GET', `/campaigns/${id}/logs${query({ status: state.status, page: state.page, per_page: 50, run: state.run })}`);
     render(table, page.items.length ? [h('div', { class: 'table-wrap' }, h('table', { id: 'logs-table' },
-      h('thead', {}, h('tr', {}, ['Recipient', 'Address', 'Status', 'Attempts', 'Note', 'Went out'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Recipient', 'Address', 'Status', 'Attempts', 'Note', 'Went out', 'Clicks', 'Opened*'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, page.items.map((row) => {
         const name = [row.first_name, row.last_name].filter(Boolean).join(' ') || 'No name on file';
         return h('tr', { dataset: { status: row.status } },
           h('td', {}, row.customer_id ? h('a', { href: `#/customers/${row.customer_id}`, onclick: () => rememberCustomerName(row.customer_id, name) }, name) : name),
           h('td', { class: 'nowrap' }, row.address), h('td', {}, badge(row.status)), h('td', { class: 'num' }, String(row.attempts)),
-          h('td', { class: 'log-note' }, rowNote(row)), h('td', { class: 'nowrap' }, formatDate(row.sent_at)));
+          h('td', { class: 'log-note' }, rowNote(row)), h('td', { class: 'nowrap' }, formatDate(row.sent_at)),
+          h('td', { class: 'num', dataset: { clicks: String(row.clicks ?? 0) }, title: row.clicked_at ? `First click ${formatWhen(row.clicked_at)}` : '' },
+            String(row.clicks ?? 0)),
+          h('td', { class: 'nowrap' }, row.opened_at ? formatDate(row.opened_at) : ''));
       })))),
       h('div', { class: 'row' },
         h('button', { type: 'button', disabled: state.page <= 1, onclick: () => { state.page -= 1; load(); } }, 'Previous'),
@@ -55,6 +58,7 @@ export async function logsView(ctx, id) {
         try { await download(`/campaigns/${id}/logs.csv?limit=all`, `campaign-${id}-logs.csv`); } catch (error) { message.textContent = error.message; }
       } }, 'Download CSV'),
       h('a', { href: `#/campaigns/${id}` }, 'Progress'), h('a', { href: `#/campaigns/${id}/results` }, 'Results')),
-    h('div', { class: 'row' }, statusSelect, runSelect), message, table);
+    h('div', { class: 'row' }, statusSelect, runSelect), message, table,
+    h('p', { class: 'muted' }, '* Opens are indicative: some mail apps load images for every email, others never do.'));
   await load();
 }

@@ -104,6 +104,8 @@ export async function progressView(ctx, id) {
       stat(p.pending + p.sending, 'pending', 'pending', pendingDetail(p)),
       stat(p.failed, 'failed', 'failed', p.failed ? 'see the logs for why' : ''),
       stat(p.skipped, 'skipped', 'skipped', p.skipped ? 'suppressed, capped, held out or cancelled' : ''),
+      wentOut && p.clicked !== undefined ? stat(p.clicked, 'clicked a link', 'clicked') : null,
+      wentOut && current.channel === 'email' && p.opened ? stat(p.opened, 'opened', 'opened', 'indicative: mail apps may load images themselves') : null,
       p.stage === 'done' ? null : h('div', { class: 'stat', dataset: { counter: 'rate' } }, h('div', { class: 'value' }, `${(p.rate || 0).toFixed(1)}/s`), h('div', { class: 'label' },
         p.eta_seconds === null || p.eta_seconds === undefined ? 'messages per second' : `messages per second · about ${Math.max(1, Math.round(p.eta_seconds / 60))} min left`)));
     render(note, wentOut && !p.delivered && !p.undelivered && reportNote ? h('p', { class: 'muted', id: 'delivery-note' }, reportNote) : null);

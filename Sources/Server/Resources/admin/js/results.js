@@ -15,7 +15,12 @@ export async function resultsView(ctx, id) {
     h('div', { class: 'grid' },
       stat(formatNumber(r.messaged), 'customers messaged', 'messaged'), stat(formatNumber(r.booked_customers), 'of them booked', 'booked'),
       stat(formatNumber(r.bookings), 'bookings', 'bookings'), stat(formatMoney(r.revenue, r.currency), 'revenue', 'revenue'),
-      stat(formatPercent(r.conversion_rate), 'conversion', 'conversion')),
+      stat(formatPercent(r.conversion_rate), 'conversion', 'conversion'),
+      stat(formatNumber(r.clicked ?? 0), 'clicked a link', 'clicked'),
+      stat(formatNumber(r.direct?.bookings ?? 0), 'booked after clicking', 'direct')),
+    r.direct ? h('p', { class: 'muted', id: 'direct-note' }, `${formatNumber(r.direct.bookings)} of the ${formatNumber(r.bookings)} bookings `
+      + `(${formatMoney(r.direct.revenue, r.currency)}) were made after the customer clicked a link in the message; `
+      + `the other ${formatNumber(Math.max(0, r.bookings - r.direct.bookings))} came without a click.`) : null,
     holdout ? h('div', { class: 'card', id: 'holdout' }, h('h2', {}, 'Compared with the holdout group'),
       h('p', {}, `${formatNumber(holdout.customers)} customers were held out (not messaged); ${formatNumber(holdout.booked_customers)} of them booked anyway `
         + `(${formatPercent(holdout.conversion_rate)}), against ${formatPercent(r.conversion_rate)} of those messaged.`),

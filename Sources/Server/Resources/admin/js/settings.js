@@ -22,6 +22,9 @@ export async function settingsView(ctx) {
   const capDays = h('input', { type: 'number', min: 1, 'aria-label': 'Days', value: s.frequency_cap.value?.days || 7, class: 'short' });
   const rate = h('input', { type: 'number', min: 0.1, step: 0.1, name: 'rate_limit', value: s.rate_limit.value ?? '', class: 'short' });
   const attribution = h('input', { type: 'number', min: 1, max: 365, name: 'attribution_days', value: s.attribution_days.value ?? '', placeholder: '7', class: 'short' });
+  const tracking = s.tracking?.value || { clicks: true, opens: false };
+  const clicks = h('input', { type: 'checkbox', id: 'tracking-clicks', checked: !!tracking.clicks });
+  const opens = h('input', { type: 'checkbox', id: 'tracking-opens', checked: !!tracking.opens });
   const saved = h('p', { 'aria-live': 'polite', id: 'settings-saved' });
   const editable = ctx.can('send');
   // Only what the user changed is sent: a field left alone keeps its value and its source.
@@ -32,6 +35,7 @@ export async function settingsView(ctx) {
   mark('frequency_cap', capOn, capMax, capDays);
   mark('rate_limit', rate);
   mark('attribution_days', attribution);
+  mark('tracking', clicks, opens);
   const windowRow = h('div', { class: 'row quiet-row' }, 'Send only between', start, 'and', end);
   const quietHint = h('div', { class: 'muted' });
   const updateQuiet = () => {
@@ -58,6 +62,7 @@ export async function settingsView(ctx) {
       frequency_cap: capOn.checked ? { max: Number(capMax.value || 1), days: Number(capDays.value || 1) } : null,
       rate_limit: rate.value ? Number(rate.value) : null,
       attribution_days: attribution.value ? Number(attribution.value) : null,
+      tracking: { clicks: clicks.checked, opens: ctx.channel === 'email' ? opens.checked : !!tracking.opens },
     };
     const body = { channel: ctx.channel };
     for (const key of changed) body[key] = all[key];
@@ -90,6 +95,13 @@ export async function settingsView(ctx) {
     field('Messages per second', rate, 'rate_limit', 'Leave it empty to send as fast as your provider allows.'), source(s.rate_limit, 'rate_limit')),
   h('section', { class: 'setting' }, h('h2', {}, 'Results'),
     field('Count a booking as brought by a campaign for this many days after its message', attribution, 'attribution_days'), source(s.attribution_days, 'attribution_days')),
+  h('section', { class: 'setting' }, h('h2', {}, 'Clicks and opens'),
+    h('div', { class: 'field', dataset: { field: 'tracking' } },
+      h('label', { class: 'check' }, clicks, 'Count clicks: links in messages become short links that count who clicked'),
+      ctx.channel === 'email' ? h('label', { class: 'check' }, opens, 'Count opens: emails carry an invisible image that notes the first open') : null,
+      ctx.channel === 'email' ? h('div', { class: 'muted' }, 'Opens are indicative: some mail apps load images for every email, others never do.') : null,
+      h('div', { class: 'error-text', role: 'alert' })),
+    source(s.tracking || { source: 'default' }, 'tracking')),
   h('div', { class: 'form-error error-text' }), editable ? h('button', { class: 'primary', type: 'submit' }, 'Save') : h('p', { class: 'muted' }, 'You may read these settings but not change them.'), saved);
   if (!editable) {
     for (const control of form.querySelectorAll('input, select')) control.disabled = true;
