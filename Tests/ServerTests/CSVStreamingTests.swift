@@ -65,6 +65,8 @@ actor AsyncGate {
 final class RawHTTPReader: @unchecked Sendable {
     private let socket: Int32
     private var received = ""
+    /// What has arrived so far.
+    var text: String { received }
 
     init(port: Int, path: String, headers: HTTPFields) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -88,6 +90,14 @@ final class RawHTTPReader: @unchecked Sendable {
     func read(until marker: String) async throws -> String {
         try await Task.detached { [self] in
             while !received.contains(marker), try readChunk() {}
+            return received
+        }.value
+    }
+
+    /// Reads until `done` holds for what has arrived (or the peer closes / 10 s pass).
+    func read(until done: @escaping @Sendable (String) -> Bool) async throws -> String {
+        try await Task.detached { [self] in
+            while !done(received), try readChunk() {}
             return received
         }.value
     }
