@@ -166,6 +166,28 @@ struct EventStreamTests {
         #expect(rest.hasSuffix("0\r\n\r\n"), "\(rest.suffix(80))")
     }
 
+    @Test func aStreamThatKeepsWritingOutlivesTheIdleTimeout() async throws {
+        // BKNTC_HTTP_IDLE_TIMEOUT at 1 s, keep-alives every 100 ms: the stream stays open for
+        // three timeouts, because each completed write restarts the clock (DESIGN §13).
+        let clock = ManualClock(Date())
+        let (deps, _) = Self.dependencies(clock)
+        let app = Application(
+            router: buildRouter(deps).router, server: .closingHTTP1(configuration: .init(idleTimeout: .seconds(1))),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let id = try await Self.campaign(client, clock, send: false)
+            let reader = try Self.open(client, clock, id: id)
+            defer { reader.close() }
+            _ = try await reader.read(until: "}\n\n")
+            let started = ContinuousClock.now
+            let text = try await reader.read { _ in ContinuousClock.now - started > .seconds(3) }
+            #expect(SSE.keepAlives(text) >= 20, "keep-alives kept coming for 3 s")
+            #expect(!text.hasSuffix("0\r\n\r\n"), "the stream is still open")
+            let more = SSE.keepAlives(text)
+            #expect(SSE.keepAlives(try await reader.read { SSE.keepAlives($0) > more }) > more)
+        }
+    }
+
     @Test func refusalsComeAsJSONBeforeTheStream() async throws {
         try await Self.withService { client, _, _, clock in
             let id = try await Self.campaign(client, clock)
