@@ -188,6 +188,20 @@ struct EventStreamTests {
         }
     }
 
+    @Test func aDeletedCampaignsStreamCloses() async throws {
+        try await Self.withService { client, deps, _, clock in
+            let id = try await Self.campaign(client, clock, send: false)
+            let reader = try Self.open(client, clock, id: id)
+            defer { reader.close() }
+            _ = try await reader.read(until: "}\n\n")
+            #expect(try await RouterTests.call(client, .delete, "/api/v1/campaigns/\(id)", clock: clock).status == 204)
+            let all = try await reader.readToEnd()
+            #expect(all.hasSuffix("0\r\n\r\n"), "the chunked body ends")
+            #expect(SSE.events(all).map(\.name) == ["progress"], "no done for a campaign that is gone")
+            #expect(await deps.progressHub.subscriberCounts().isEmpty)
+        }
+    }
+
     @Test func refusalsComeAsJSONBeforeTheStream() async throws {
         try await Self.withService { client, _, _, clock in
             let id = try await Self.campaign(client, clock)
