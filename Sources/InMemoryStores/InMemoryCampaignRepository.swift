@@ -30,7 +30,9 @@ public final class InMemoryCampaignRepository: CampaignRepository {
     }
 
     let state = Mutex(State())
-    private let clock: any WallClock
+    /// How many times `progress` was read (the event streams' shared reads, DESIGN §17).
+    let progressReadCount = Mutex(0)
+    let clock: any WallClock
     /// Who a send snapshots (the same for every campaign).
     public let recipients: [Recipient]
     /// Called before each batch of `streamLogs` is handed out (with its index), so tests can
@@ -206,7 +208,8 @@ public final class InMemoryCampaignRepository: CampaignRepository {
     }
 
     public func progress(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignView {
-        try await view(scope: scope, id: id, access: access)
+        progressReadCount.withLock { $0 += 1 }
+        return try await view(scope: scope, id: id, access: access)
     }
 
     public func logs(scope: TenantScope, id: Int, run: Int?, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws

@@ -70,6 +70,10 @@ public struct AppDependencies: Sendable {
     public var idempotency: any IdempotencyStore
     /// Clicks of tracked links and opens (DESIGN §18).
     public var engagement: any EngagementStore = NoEngagementStore()
+    /// The process's shared progress readings for the event streams (DESIGN §17).
+    public var progressHub = ProgressHub()
+    /// How long an event stream may stay silent before a `: keep-alive` comment (DESIGN §17: 15 s).
+    public var eventKeepAlive: Duration = .seconds(15)
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,

@@ -1156,6 +1156,48 @@ def test_progress_shows_waiting_inside_pending_and_when_it_goes_out(driver):
         signed("PUT", "/api/v1/settings", body={"channel": "sms", **keep})
 
 
+def test_the_progress_view_follows_the_event_stream_to_the_end(driver):
+    """DESIGN §17: the wizard reads GET …/events (fetch + Bearer), moves with each progress event
+    and stops on done, without polling /progress while the stream runs."""
+    status, _ = signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": 20})
+    assert status == 200
+    campaign = None
+    try:
+        status, created = signed("POST", "/api/v1/campaigns", body={
+            "channel": "sms", "name": "Browser live", "segment": {"type": "all_customers"}, "body": "Hello {customer_first_name}"})
+        assert status == 201, created
+        campaign = created["id"]
+        open_admin(driver, page=f"#/campaigns/{campaign}")
+        # A draft's stream stays open: the page is following it before anything is sent.
+        wait(driver, lambda d: css(d, "#progress-bar") and css(d, "#progress-bar")[0].get_attribute("data-live") == "stream",
+             message="the view follows the event stream")
+        driver.execute_script("performance.clearResourceTimings()")
+        status, sent = signed("POST", f"/api/v1/campaigns/{campaign}/send")
+        assert status == 200 and sent["total"] > 50, sent
+        seen = set()
+        deadline = time.time() + 90
+        while time.time() < deadline and not css(driver, "#completion"):
+            percent = driver.execute_script("return document.querySelector('#progress-bar')?.dataset.percent")
+            if percent is not None:
+                seen.add(int(percent))
+            time.sleep(0.1)
+        assert css(driver, "#completion"), f"the completion state shows (percentages seen: {sorted(seen)})"
+        assert len([p for p in seen if 0 < p < 100]) >= 2, f"the bar moved in steps: {sorted(seen)}"
+        live = driver.execute_script("return document.querySelector('#progress-bar').dataset.live")
+        assert live == "done", f"the stream ended with done, not a fallback ({live})"
+        polled = driver.execute_script(
+            "return performance.getEntriesByType('resource').filter((e) => e.name.includes('/progress')).length")
+        assert polled == 0, f"{polled} polls of /progress while the stream ran"
+        _, progress = signed("GET", f"/api/v1/campaigns/{campaign}/progress")
+        assert progress["status"] == "completed", progress
+        assert number(text(driver, "[data-counter=sent] .value")) == progress["sent"] + progress["delivered"] + progress["undelivered"]
+        shot(driver, "progress-live")
+    finally:
+        if campaign:
+            signed("POST", f"/api/v1/campaigns/{campaign}/cancel")
+        signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": None})
+
+
 def test_the_chart_tooltip_says_each_days_own_figure(driver):
     _, dashboard = signed("GET", "/api/v1/dashboard?channel=sms")
     if not any(day["sent"] for day in dashboard["daily"]):

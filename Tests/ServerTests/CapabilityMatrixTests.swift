@@ -119,6 +119,8 @@ struct CapabilityMatrixTests {
         RouteCase(method: .post, path: "/api/v1/campaigns/:id/cancel", capability: .send, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .post, path: "/api/v1/campaigns/:id/duplicate", capability: .create, object: true, success: 201),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/progress", capability: .read, object: true, success: 200, prepare: ["send"]),
+        // Cancelled, so the stream answers progress and done and closes (a live one stays open).
+        RouteCase(method: .get, path: "/api/v1/campaigns/:id/events", capability: .read, object: true, success: 200, prepare: ["send", "cancel"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs.csv", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/results", capability: .logs, object: true, success: 200, prepare: ["send"]),
