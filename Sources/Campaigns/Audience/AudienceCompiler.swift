@@ -41,6 +41,9 @@ public struct AudienceDefinition: Sendable, Hashable {
     public var timeZone: TimeZone
     /// Earlier recipients of the campaign to leave out (a recurring campaign's repeat rule).
     public var repeatExclusion: RepeatExclusion?
+    /// Runs of a `first` broadcast's earlier channels, snapshotted in the same transaction:
+    /// their customers (by customer id) are left out (DESIGN §14).
+    public var earlierSnapshots: [RunReference] = []
 
     public init(
         channel: Channel, segment: Segment, filters: SegmentFilters = SegmentFilters(), scope: TenantScope,
@@ -143,6 +146,10 @@ public struct AudienceCompiler: Sendable {
             q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(identifier: tables.suppressions) s WHERE s.tenant_key = \(scope.key)")
             q.append(" AND s.channel = \(audience.channel) AND s.address = m.address)")
         }
+        for earlier in audience.earlierSnapshots {
+            q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(identifier: tables.logs) e WHERE e.campaign_id = \(earlier.campaignID)")
+            q.append(" AND e.run = \(earlier.run) AND e.customer_id = m.id AND e.tenant_key = \(scope.key))")
+        }
         if let exclusion = audience.repeatExclusion, exclusion.rule.excludesAnyone {
             q.append(repeatExclusion(exclusion, scope: scope, now: now))
         }
@@ -182,7 +189,7 @@ public struct AudienceCompiler: Sendable {
         q.append("\(scope.tenantID), \(scope.key), \(campaignID), \(run), \(audience.channel)")
         q.append(", x.id, x.address, LEFT(x.first_name, 255), LEFT(x.last_name, 255), ")
         if holdout.percent > 0 {
-            let heldOut: SQLQuery = "CRC32(CONCAT(\(campaignID), ':', x.id)) % 100 < \(holdout.percent)"
+            let heldOut: SQLQuery = "CRC32(CONCAT(\(holdout.key(campaignID: campaignID)), ':', x.id)) % 100 < \(holdout.percent)"
             q.append("CASE WHEN \(heldOut) THEN \(LogStatus.skipped) ELSE \(LogStatus.pending) END, ")
             q.append("CASE WHEN \(heldOut) THEN \(SkipReason.holdout) END, ")
         } else {

@@ -35,15 +35,19 @@ public struct Campaign: Sendable, Hashable {
     /// The saved audience it reaches (DESIGN §16); its segment and filters are then a copy, and
     /// the audience is read when a run's snapshot is taken.
     public var audienceID: Int?
+    /// The broadcast it is one channel of (DESIGN §14); nil for a campaign on its own.
+    public var broadcastID: Int?
 
     public init(
         id: Int, channel: Channel, name: String, status: CampaignStatus, statusReason: StatusReason?, segment: Segment,
         filters: SegmentFilters, templateID: Int?, subject: String?, body: String, contentSID: String?,
         contentVariables: [String: String]?, scheduledAt: Date?, recurrence: CronExpression?, currentRun: Int, totalCount: Int,
         createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil,
-        kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil
+        kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil,
+        broadcastID: Int? = nil
     ) {
         self.audienceID = audienceID
+        self.broadcastID = broadcastID
         self.tenantID = tenantID
         self.kind = kind
         self.repeatRule = repeatRule
