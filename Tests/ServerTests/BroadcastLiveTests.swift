@@ -293,4 +293,46 @@ struct BroadcastLiveTests {
                     == 1)
         }
     }
+
+    @Test func resultsCountACustomerMessagedOnTwoChannelsOnceAndABookingOnce() async throws {
+        try await APIFixture.live("broadcasts_results") { pool, client in
+            let created = try await Self.call(client, .post, "/api/v1/broadcasts", body: Self.broadcast("Both", mode: "all"))
+            let id = try #require(created.json?["id"]?.integerValue)
+            let ids = Self.campaignIDs(created.json)
+            #expect(try await Self.call(client, .post, "/api/v1/broadcasts/\(id)/send").status == 200)
+            // Everyone was messaged on both channels an hour ago; customer 1 booked since.
+            let sentAt = Date().addingTimeInterval(-3600)
+            let bookedAt = Int(Date().timeIntervalSince1970) - 1800
+            let customer = try await pool.withConnection { db in
+                try await db.execute(
+                    "UPDATE wpa_bkntc_campaign_logs SET status = 'sent', sent_at = \(sentAt) WHERE campaign_id IN (\(list: Array(ids.values)))")
+                let first = try #require(
+                    try await db.queryFirst("SELECT MIN(id) AS id FROM wpa_bkntc_customers WHERE tenant_id = 1")?.decode("id", as: Int.self))
+                try await db.execute(
+                    """
+                    INSERT INTO wpa_bkntc_appointments (customer_id, status, starts_at, created_at, paid_amount, tenant_id)
+                    VALUES (\(first), 'approved', \(bookedAt + 86_400), \(bookedAt), 40, 1)
+                    """)
+                return first
+            }
+            #expect(try await Self.count(pool, "SELECT COUNT(*) AS n FROM wpa_bkntc_campaign_logs WHERE customer_id = \(customer)") == 2)
+            let results = try await Self.call(client, .get, "/api/v1/broadcasts/\(id)/results")
+            #expect(results.status == 200, "\(String(describing: results.json))")
+            #expect(results.json?["broadcast_id"]?.integerValue == id)
+            #expect(results.json?["messaged"]?.integerValue == 6, "\(String(describing: results.json))")
+            #expect(results.json?["booked_customers"]?.integerValue == 1 && results.json?["bookings"]?.integerValue == 1)
+            #expect(results.json?["revenue"] == .number(40))
+            // Per campaign the customer counts on each channel, and the booking on one of them.
+            var messaged = 0
+            var bookings = 0
+            for campaign in ids.values {
+                let one = try await Self.call(client, .get, "/api/v1/campaigns/\(campaign)/results")
+                messaged += one.json?["messaged"]?.integerValue ?? 0
+                bookings += one.json?["bookings"]?.integerValue ?? 0
+            }
+            #expect(messaged == 12 && bookings == 1)
+            // The staff member who may read SMS logs only cannot read the broadcast's results.
+            #expect(try await Self.call(client, .get, "/api/v1/broadcasts/\(id)/results", user: 30).status == 403)
+        }
+    }
 }

@@ -159,6 +159,8 @@ struct CapabilityMatrixTests {
         RouteCase(method: .post, path: "/api/v1/broadcasts/:id/duplicate", capability: .create, object: true, success: 201, broadcast: true),
         RouteCase(
             method: .get, path: "/api/v1/broadcasts/:id/progress", capability: .read, object: true, success: 200, prepare: ["send"], broadcast: true),
+        RouteCase(
+            method: .get, path: "/api/v1/broadcasts/:id/results", capability: .logs, object: true, success: 200, prepare: ["send"], broadcast: true),
         RouteCase(method: .get, path: "/api/v1/dashboard", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/customers/:id/messages", capability: .logs, object: true, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/settings", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),

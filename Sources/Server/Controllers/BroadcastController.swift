@@ -23,6 +23,7 @@ struct BroadcastController {
         }
         api.on(.post, "broadcasts/:id/duplicate", .capability(.create), idempotent: true, use: duplicate)
         api.on(.get, "broadcasts/:id/progress", .capability(.read), use: progress)
+        api.on(.get, "broadcasts/:id/results", .capability(.logs), use: results)
     }
 
     /// The broadcasts all of whose channels the caller may read, newest first, `?q=` by name.
@@ -93,6 +94,16 @@ struct BroadcastController {
     @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
         let view = try await deps.broadcasts.view(scope: try context.scope(), id: try context.id(), access: try context.capabilityCheck())
         return jsonResponse(BroadcastProgressBody(view))
+    }
+
+    /// §12 over the broadcast (`<channel>_campaign_logs` on every channel): a customer messaged
+    /// on two channels counts once, and a booking once.
+    @Sendable func results(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try context.id()
+        let view = try await deps.broadcasts.view(scope: scope, id: id, access: try context.capabilityCheck())
+        let answer = try await deps.results.results(scope: scope, combining: view.campaigns.map(\.campaign), id: id)
+        return jsonResponse(BroadcastResultsBody(ResultsBody(answer)))
     }
 
     private func draft(_ request: Request) async throws -> BroadcastDraft {

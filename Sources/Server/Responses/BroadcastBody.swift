@@ -112,3 +112,19 @@ struct BroadcastProgressBody: Encodable {
         self.channels = channels
     }
 }
+
+/// `GET /api/v1/broadcasts/{id}/results`: §12's answer over the broadcast, whose id it names
+/// `broadcast_id` (`campaign_id` is the same id, kept so the body reads like a campaign's).
+struct BroadcastResultsBody: Encodable {
+    let results: ResultsBody
+
+    enum CodingKeys: String, CodingKey { case broadcastId = "broadcast_id" }
+
+    init(_ results: ResultsBody) { self.results = results }
+
+    func encode(to encoder: any Encoder) throws {
+        try results.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(results.campaignId, forKey: .broadcastId)
+    }
+}
