@@ -2,6 +2,7 @@ import Campaigns
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Server
 import TestSupport
 import Testing
@@ -110,6 +111,27 @@ struct BroadcastRouteTests {
             let progress = try await Self.call(client, .get, "/api/v1/broadcasts/\(id)/progress")
             #expect(progress.status == 200 && progress.json?["channels"]?["sms"]?["total"]?.integerValue == 25)
             #expect(try await Self.call(client, .get, "/api/v1/broadcasts/999").status == 404)
+        }
+    }
+
+    /// DESIGN §21: a repeated create with the same Idempotency-Key answers the first broadcast
+    /// again and creates nothing more.
+    @Test func anIdempotencyKeyCreatesOneBroadcast() async throws {
+        try await RouterTests.withRouter(RouterTests.dependencies()) { client in
+            func post(_ query: String) async throws -> (Int, String, HTTPFields) {
+                let path = "/api/v1/broadcasts" + query
+                var headers = APIFixture.signed(.post, path, tenant: nil, user: RouterTests.admin, body: Self.valid)
+                headers[HTTPField.Name("Idempotency-Key")!] = "broadcast-1"
+                return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: Self.valid)) {
+                    (Int($0.status.code), String(buffer: $0.body), $0.headers)
+                }
+            }
+            let first = try await post("")
+            let again = try await post("?again=1")
+            #expect(first.0 == 201 && again.0 == 201 && again.1 == first.1)
+            #expect(again.2[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try await Self.call(client, .get, "/api/v1/broadcasts").json?["total"]?.integerValue == 1)
+            #expect(try await Self.call(client, .get, "/api/v1/campaigns").json?["total"]?.integerValue == 2)
         }
     }
 }
