@@ -79,23 +79,6 @@ struct CapabilityMatrixTests {
             #"{"channel":"\#(channel.rawValue)","name":"\#(name)","segment":{"type":"all_customers"},"body":"Hi {customer_first_name}"\#(subject)}"#
     }
 
-    /// The second channel of the matrix's broadcasts on `channel`.
-    static func partner(_ channel: Channel) -> Channel {
-        switch channel {
-        case .sms: .whatsapp
-        case .whatsapp: .email
-        case .email: .sms
-        }
-    }
-
-    /// A broadcast body on `channel` and its partner.
-    static func broadcast(_ channel: Channel, name: String) -> String {
-        let channels = [channel, partner(channel)]
-        let content = channels.map { #""\#($0.rawValue)":{"body":"Hi {customer_first_name}","subject":"Hello"}"# }.joined(separator: ",")
-        return
-            #"{"name":"\#(name)","channels":["\#(channels[0].rawValue)","\#(channels[1].rawValue)"],"mode":"first","segment":{"type":"all_customers"},"content":{\#(content)}}"#
-    }
-
     static func address(_ channel: Channel, _ n: Int, _ series: Int) -> String {
         channel == .email ? "m\(series)-\(n)@example.com" : "+44770\(series)\(String(format: "%05d", n))"
     }
