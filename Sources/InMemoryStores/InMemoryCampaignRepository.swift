@@ -108,6 +108,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
                     && (query.channel == nil || entry.campaign.channel == query.channel)
                     && (query.status == nil || entry.campaign.status == query.status)
                     && (query.kind == nil || entry.campaign.kind == query.kind)
+                    && (query.broadcastID == nil || entry.campaign.broadcastID == query.broadcastID)
                     && (query.search.map { entry.campaign.name.localizedCaseInsensitiveContains($0) } ?? true)
             }.map(\.campaign).sorted { $0.id > $1.id }
             let slice = matching.dropFirst(min(page.offset, matching.count)).prefix(page.perPage)

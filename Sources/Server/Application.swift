@@ -36,6 +36,7 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     CampaignController(deps: deps).addRoutes(to: &api)
     CampaignRunController(deps: deps).addRoutes(to: &api)
     EventsController(deps: deps).addRoutes(to: &api)
+    BroadcastController(deps: deps).addRoutes(to: &api)
     CronController(deps: deps).addRoutes(to: &api)
     SettingsController(deps: deps).addRoutes(to: &api)
     ReportingController(deps: deps).addRoutes(to: &api)

@@ -11,6 +11,8 @@ public struct AppDependencies: Sendable {
     public var templates: any TemplateRepository
     /// The tenants' saved audiences (DESIGN §16).
     public var audiences: any AudienceLibrary
+    /// Broadcasts over their channels' campaigns (DESIGN §14).
+    public var broadcasts: any BroadcastRepository
     public var suppressions: any SuppressionRepository
     public var capabilities: any CapabilityResolving
     public var authenticator: RequestAuthenticator
@@ -77,7 +79,7 @@ public struct AppDependencies: Sendable {
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
-        audiences: any AudienceLibrary,
+        audiences: any AudienceLibrary, broadcasts: any BroadcastRepository,
         suppressions: any SuppressionRepository, capabilities: any CapabilityResolving,
         authenticator: RequestAuthenticator, settings: any SiteSettings, saas: Bool, metrics: ServiceMetrics,
         rateLimiter: RateLimiter, clock: any WallClock,
@@ -91,6 +93,7 @@ public struct AppDependencies: Sendable {
         self.campaigns = campaigns
         self.templates = templates
         self.audiences = audiences
+        self.broadcasts = broadcasts
         self.suppressions = suppressions
         self.capabilities = capabilities
         self.authenticator = authenticator

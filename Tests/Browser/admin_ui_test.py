@@ -1351,6 +1351,41 @@ def test_translations_and_the_email_button_are_edited_counted_and_previewed(driv
     assert not driver.get_log("browser") or all("alert" not in e["message"] for e in driver.get_log("browser"))
 
 
+def test_a_broadcast_is_written_once_for_two_channels_sent_and_followed_per_channel(driver):
+    open_admin(driver, page="#/broadcasts/new")
+    wait(driver, lambda d: css(d, "#broadcast-editor"), message="the broadcast editor")
+    name = "Spring <b>offer</b>"
+    driver.find_element(By.NAME, "name").send_keys(name)
+    Select(driver.find_element(By.NAME, "mode")).select_by_value("first")
+    # The API's words next to the field it names: the email message needs a subject.
+    driver.find_element(By.NAME, "body-sms").send_keys("Hi {customer_first_name}, 10% off this week")
+    driver.find_element(By.NAME, "body-email").send_keys("Hello {customer_first_name}, 10% off this week")
+    driver.find_element(By.ID, "save-broadcast").click()
+    wait(driver, lambda d: text(d, "[data-field='content.email.subject'] .error-text").strip(), message="the subject's error")
+    driver.find_element(By.NAME, "subject-email").send_keys("Spring offer")
+    driver.find_element(By.ID, "save-broadcast").click()
+    wait(driver, lambda d: re.search(r"#/broadcasts/\d+$", d.current_url), message="the saved broadcast opens")
+    broadcast = int(driver.current_url.rsplit("/", 1)[-1])
+    wait(driver, lambda d: css(d, "#broadcast-progress tr[data-channel=email]"), message="a row per channel")
+    assert text(driver, "#broadcast h1") == name, "the name is text"
+    status, stored = signed("GET", f"/api/v1/broadcasts/{broadcast}")
+    assert status == 200 and stored["channels"] == ["sms", "email"] and stored["mode"] == "first", stored
+    assert [c["channel"] for c in stored["campaigns"]] == ["sms", "email"], stored
+    shot(driver, "broadcast-draft")
+    css(driver, "button[data-action=send]")[0].click()
+    next_alert(driver).accept()
+    wait(driver, lambda d: css(d, "#broadcast-progress tr[data-channel=all]")
+         and number(text(d, "#broadcast-progress tr[data-channel=all] [data-counter=total]")) > 0, message="the snapshot's total")
+    status, progress = signed("GET", f"/api/v1/broadcasts/{broadcast}/progress")
+    assert status == 200, progress
+    shown = number(text(driver, "#broadcast-progress tr[data-channel=all] [data-counter=total]"))
+    assert shown == progress["total"] == sum(p["total"] for p in progress["channels"].values()), (shown, progress)
+    shot(driver, "broadcast-sent")
+    open_admin(driver, page="#/broadcasts")
+    wait(driver, lambda d: css(d, f"tr[data-broadcast='{broadcast}']"), message="the broadcast in the list")
+    assert name in text(driver, f"tr[data-broadcast='{broadcast}']")
+
+
 def run(tests, label):
     """Runs each test in one browser, reports every failure with a screenshot, exits 1 on any."""
     failures = 0

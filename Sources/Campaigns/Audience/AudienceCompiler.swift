@@ -43,6 +43,9 @@ public struct AudienceDefinition: Sendable, Hashable {
     public var repeatExclusion: RepeatExclusion?
     /// The translations a preview reports recipients' variants for (DESIGN §15); none by default.
     public var variants = LocalizedContent()
+    /// Runs of a `first` broadcast's earlier channels, snapshotted in the same transaction:
+    /// their customers (by customer id) are left out (DESIGN §14).
+    public var earlierSnapshots: [RunReference] = []
 
     public init(
         channel: Channel, segment: Segment, filters: SegmentFilters = SegmentFilters(), scope: TenantScope,
@@ -145,6 +148,10 @@ public struct AudienceCompiler: Sendable {
             q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(identifier: tables.suppressions) s WHERE s.tenant_key = \(scope.key)")
             q.append(" AND s.channel = \(audience.channel) AND s.address = m.address)")
         }
+        for earlier in audience.earlierSnapshots {
+            q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(identifier: tables.logs) e WHERE e.campaign_id = \(earlier.campaignID)")
+            q.append(" AND e.run = \(earlier.run) AND e.customer_id = m.id AND e.tenant_key = \(scope.key))")
+        }
         if let exclusion = audience.repeatExclusion, exclusion.rule.excludesAnyone {
             q.append(repeatExclusion(exclusion, scope: scope, now: now))
         }
@@ -198,7 +205,7 @@ public struct AudienceCompiler: Sendable {
         q.append(locale?.column() ?? "\(SQLValue.null)")
         q.append(", ")
         if holdout.percent > 0 {
-            let heldOut: SQLQuery = "CRC32(CONCAT(\(campaignID), ':', x.id)) % 100 < \(holdout.percent)"
+            let heldOut: SQLQuery = "CRC32(CONCAT(\(holdout.key(campaignID: campaignID)), ':', x.id)) % 100 < \(holdout.percent)"
             q.append("CASE WHEN \(heldOut) THEN \(LogStatus.skipped) ELSE \(LogStatus.pending) END, ")
             q.append("CASE WHEN \(heldOut) THEN \(SkipReason.holdout) END, ")
         } else {

@@ -37,6 +37,8 @@ public struct Campaign: Sendable, Hashable {
     public var audienceID: Int?
     /// Translations of the subject and body, and the email's call to action (DESIGN §15).
     public var localized: LocalizedContent
+    /// The broadcast it is one channel of (DESIGN §14); nil for a campaign on its own.
+    public var broadcastID: Int?
 
     public init(
         id: Int, channel: Channel, name: String, status: CampaignStatus, statusReason: StatusReason?, segment: Segment,
@@ -44,10 +46,11 @@ public struct Campaign: Sendable, Hashable {
         contentVariables: [String: String]?, scheduledAt: Date?, recurrence: CronExpression?, currentRun: Int, totalCount: Int,
         createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil,
         kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil,
-        localized: LocalizedContent = LocalizedContent()
+        localized: LocalizedContent = LocalizedContent(), broadcastID: Int? = nil
     ) {
         self.localized = localized
         self.audienceID = audienceID
+        self.broadcastID = broadcastID
         self.tenantID = tenantID
         self.kind = kind
         self.repeatRule = repeatRule

@@ -13,6 +13,13 @@ enum CampaignListRequest {
         try value(request, "kind")
     }
 
+    /// `?broadcast_id=`: the campaigns of one broadcast (DESIGN §14).
+    static func broadcastID(_ request: Request) throws -> Int? {
+        guard let raw = request.queryString("broadcast_id") else { return nil }
+        guard let id = Int(raw), id > 0 else { throw APIError.validation("broadcast_id", "must be a broadcast's id (a positive number)") }
+        return id
+    }
+
     /// `?status=` of a log row.
     static func logStatus(_ request: Request) throws -> LogStatus? {
         try value(request, "status")

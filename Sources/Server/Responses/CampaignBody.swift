@@ -14,6 +14,8 @@ struct CampaignBody: Encodable {
     let filters: SegmentFilters
     /// The saved audience it reaches (DESIGN §16), null for its own segment.
     let audienceId: Nullable<Int>
+    /// The broadcast it is one channel of (DESIGN §14), null when alone.
+    let broadcastId: Nullable<Int>
     let templateId: Int?
     let subject: String?
     let body: String
@@ -65,6 +67,7 @@ struct CampaignBody: Encodable {
         segment = Segment(type: c.segment.type, days: c.segment.effectiveDays)
         filters = c.filters
         audienceId = Nullable(c.audienceID)
+        broadcastId = Nullable(c.broadcastID)
         templateId = c.templateID
         subject = c.subject
         body = c.body
