@@ -60,6 +60,7 @@ public enum SettingsRequest {
                 throw APIError.validation("locale", "Choose a language like de or a language and region like pt_BR.")
             }
             return locale.rawValue
+        }
         update.tracking = try change(object, "tracking") { value in
             guard case .object(let tracking) = value else {
                 throw APIError.validation("tracking", "Choose whether links count their clicks and emails their opens.")
