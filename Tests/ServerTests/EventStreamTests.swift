@@ -130,6 +130,8 @@ struct EventStreamTests {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(await deps.progressHub.subscriberCounts() == [topic: 10])
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains("bkntc_event_streams 10") && metrics.contains("bkntc_event_pollers 1"), "\(metrics.prefix(2000))")
             let before = campaigns.progressReads
             try await Task.sleep(for: .milliseconds(500))
             let reads = campaigns.progressReads - before
