@@ -171,16 +171,6 @@ public struct AudienceCompiler: Sendable {
         return q
     }
 
-    /// How many recipients get each content variant (`locale`, NULL = the base text, and `n`),
-    /// chosen as the snapshot chooses them.
-    public func localeCounts(_ audience: AudienceDefinition, now: Int, locale: LocaleChoice) -> SQLQuery {
-        var q: SQLQuery = "SELECT v.locale, COUNT(*) AS n FROM (SELECT \(locale.column()) AS locale FROM (\n"
-        q.append("\(recipients(audience, now: now))\n) x")
-        if locale.needsJoin { q.append(locale.join(appointments: tables.appointments, scope: audience.scope)) }
-        q.append(") v GROUP BY v.locale ORDER BY v.locale")
-        return q
-    }
-
     /// Every recipient of the audience, in customer-id order: `id, address, first_name, last_name`.
     public func members(_ audience: AudienceDefinition, now: Int) -> SQLQuery {
         """

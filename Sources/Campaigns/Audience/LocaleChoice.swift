@@ -66,3 +66,15 @@ public struct LocaleChoice: Sendable, Hashable {
     /// Whether the statement needs the appointments join.
     var needsJoin: Bool { readsAppointments && !variants.isEmpty }
 }
+
+extension AudienceCompiler {
+    /// How many recipients get each content variant (`locale`, NULL = the base text, and `n`),
+    /// chosen as the snapshot chooses them.
+    public func localeCounts(_ audience: AudienceDefinition, now: Int, locale: LocaleChoice) -> SQLQuery {
+        var q: SQLQuery = "SELECT v.locale, COUNT(*) AS n FROM (SELECT \(locale.column()) AS locale FROM (\n"
+        q.append("\(recipients(audience, now: now))\n) x")
+        if locale.needsJoin { q.append(locale.join(appointments: tables.appointments, scope: audience.scope)) }
+        q.append(") v GROUP BY v.locale ORDER BY v.locale")
+        return q
+    }
+}

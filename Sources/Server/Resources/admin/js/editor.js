@@ -122,7 +122,8 @@ export async function editorView(ctx, id) {
   const counter = h('div', { class: 'muted', id: 'sms-counter' });
   const editor = ch === 'email' ? emailEditor(body) : null;
   const whatsapp = ch === 'whatsapp' ? await whatsappTemplateFields(c) : null;
-  const translations = translationFields(c, ch);
+  let translations = translationFields(c, ch);
+  const translationSlot = h('div', {}, translations.element);
   const localesLine = h('div', { class: 'muted', id: 'locale-counts', 'aria-live': 'polite' });
   const schedule = schedulePicker(c, zone, zoneSource);
   const repeatKind = h('select', { name: 'repeat_rule' },
@@ -417,6 +418,10 @@ export async function editorView(ctx, id) {
     if (!template) return;
     if (editor) editor.setValue(template.body); else body.value = template.body;
     if (template.subject) subject.value = template.subject;
+    // A template's other languages and button come with it (DESIGN §15).
+    translations = translationFields(template, ch);
+    translations.onChange(refreshCount);
+    render(translationSlot, translations.element);
     updateCounter();
     refreshCount();
   });
@@ -482,7 +487,7 @@ export async function editorView(ctx, id) {
     ch === 'email'
       ? h('div', { class: 'field', dataset: { field: 'body' } }, h('div', { class: 'label' }, 'Message'), editor.element, h('div', { class: 'error-text', role: 'alert' }))
       : h('div', { class: 'message-text' }, field(ch === 'whatsapp' ? 'Message text' : 'Message', body, 'body'), smsShortcodes, counter),
-    translations.element);
+    translationSlot);
   if (whatsapp) {
     // A template carries its own text: the free-form text is for customers who wrote in the last day.
     message.insertBefore(whatsapp.element, message.querySelector('.message-text'));
