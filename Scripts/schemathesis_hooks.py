@@ -177,6 +177,27 @@ def prepared_campaign(steps: list[str]) -> int | None:
         return None
 
 
+def prepared_broadcast(steps: list[str]) -> int | None:
+    """Creates an SMS + email broadcast for all customers and applies `steps`; None when that
+    fails."""
+    try:
+        created = requests.post(
+            BASE_URL + "/api/v1/broadcasts",
+            json={"name": f"fuzz {uuid.uuid4().hex[:12]}", "channels": ["sms", "email"], "mode": "first",
+                  "segment": {"type": "all_customers"},
+                  "content": {"sms": {"body": "Hi"}, "email": {"subject": "Hi", "body": "Hi"}}},
+            auth=BridgeSignature(), timeout=30)
+        if created.status_code != 201:
+            return None
+        broadcast = created.json()["id"]
+        for step in steps:
+            if requests.post(f"{BASE_URL}/api/v1/broadcasts/{broadcast}/{step}", auth=BridgeSignature(), timeout=30).status_code != 200:
+                return None
+        return broadcast
+    except requests.RequestException:
+        return None
+
+
 def _label(case) -> str:
     """`METHOD /path/{template}`; requests with a method the operation does not document (the
     coverage phase probes them) are labelled `probe …`."""
@@ -223,6 +244,14 @@ def before_call(context, case, kwargs):
         # half an id nobody has (404 before the stream starts).
         campaign = prepared_campaign(["send", "cancel"]) if every(2, label) else None
         case.path_parameters = {**case.path_parameters, "id": campaign if campaign is not None else 2**31 - 1}
+    if (
+        label == "GET /api/v1/broadcasts/{id}/events"
+        and isinstance(case.path_parameters, dict)
+        and isinstance(case.path_parameters.get("id"), int)
+    ):
+        # As for a campaign's stream: a cancelled broadcast (progress, done, close) or 404.
+        broadcast = prepared_broadcast(["send", "cancel"]) if every(2, label) else None
+        case.path_parameters = {**case.path_parameters, "id": broadcast if broadcast is not None else 2**31 - 1}
     if label == "DELETE /api/v1/sessions/current":
         kind, auth = "fresh session", SessionBearer(new_session())
     elif label == "POST /api/v1/cron/tick" and every(2, "tick"):

@@ -145,6 +145,9 @@ struct CapabilityMatrixTests {
         RouteCase(
             method: .get, path: "/api/v1/broadcasts/:id/progress", capability: .read, object: true, success: 200, prepare: ["send"], broadcast: true),
         RouteCase(
+            method: .get, path: "/api/v1/broadcasts/:id/events", capability: .read, object: true, success: 200, prepare: ["send", "cancel"],
+            broadcast: true),
+        RouteCase(
             method: .get, path: "/api/v1/broadcasts/:id/results", capability: .logs, object: true, success: 200, prepare: ["send"], broadcast: true),
         RouteCase(method: .get, path: "/api/v1/dashboard", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/customers/:id/messages", capability: .logs, object: true, success: 200, query: "?channel=CHANNEL"),

@@ -72,4 +72,66 @@ struct EventStreamLiveTests {
         await TestDatabase.drop(pool)
         if let failure { throw failure }
     }
+
+    /// A broadcast's stream (DESIGN §14, §17): the summed progress with a line per channel,
+    /// followed on a replica that does not send until every channel has ended (`all` mode: the
+    /// fixture's 6 customers with a phone get the SMS, its 6 and 12 more with an email the email).
+    @Test func aBroadcastsStreamSumsItsChannelsAndEndsWhenEveryChannelHasEnded() async throws {
+        let (pool, streaming) = try await APIFixture.make("events_broadcast")
+        var failure: (any Error)?
+        do {
+            try await pool.withConnection { db in
+                for n in 7...18 {
+                    try await db.execute(
+                        "INSERT INTO wpa_bkntc_customers (first_name, last_name, email, tenant_id) VALUES (\("Bc\(n)"), 'T1', \("b\(n).t1@example.com"), 1)"
+                    )
+                }
+            }
+            var config = ServiceConfiguration(
+                database: pool.configuration, prefix: APIFixture.prefix, saas: true, secret: APIFixture.secret, provider: .outbox,
+                defaultCountryCode: "44", batchSize: 5, rateLimit: 20, apiRateLimit: 100_000, apiRateBurst: 100_000)
+            config.quietHours = .never
+            let sendingConfig = config
+            var logger = Logger(label: "events-broadcast")
+            logger.logLevel = .warning
+            let engineLogger = logger
+            try await APIFixture.withServer(streaming) { client in
+                let created = try await APIFixture.call(
+                    client, .post, "/api/v1/broadcasts", tenant: 1, user: 10,
+                    body: #"{"name":"Both","channels":["sms","email"],"mode":"all","segment":{"type":"all_customers"},"content":{"sms":{"body":"Hi"},"email":{"subject":"S","body":"Hi"}}}"#
+                )
+                let id = try #require(created.json?["id"]?.integerValue, "\(String(describing: created.json))")
+                #expect(try await APIFixture.call(client, .get, "/api/v1/broadcasts/\(id)/events", tenant: 2, user: 20).status == 404)
+                let path = "/api/v1/broadcasts/\(id)/events"
+                let reader = try RawHTTPReader(
+                    port: try #require(client.port), path: path, headers: APIFixture.signed(.get, path, tenant: 1, user: 10))
+                defer { reader.close() }
+                _ = try await reader.read(until: "}\n\n")
+                let opening = try #require(SSE.events(reader.text).first?.json)
+                #expect(opening["status"]?.stringValue == "draft")
+                #expect(opening["channels"]?["sms"]?["status"]?.stringValue == "draft", "\(opening)")
+                try await ProviderFlowTests.withSendingServer(sendingConfig, pool: pool, engineLogger: engineLogger) { sender in
+                    let sent = try await APIFixture.call(sender, .post, "/api/v1/broadcasts/\(id)/send", tenant: 1, user: 10)
+                    #expect(sent.status == 200, "\(String(describing: sent.json))")
+                    let all = try await reader.readToEnd()
+                    let events = SSE.events(all)
+                    #expect(events.first?.name == "progress" && events.last?.name == "done", "\(all)")
+                    #expect(events.compactMap(\.id) == Array(1...events.count))
+                    let final = try #require(events.last?.json)
+                    #expect(final["status"]?.stringValue == "completed" && final["sent"]?.integerValue == 24, "\(final)")
+                    #expect(final["channels"]?["email"]?["status"]?.stringValue == "completed")
+                    #expect(final["channels"]?["email"]?["sent"]?.integerValue == 18)
+                    #expect(final["channels"]?["sms"]?["status"]?.stringValue == "completed")
+                    #expect(final["channels"]?["sms"]?["sent"]?.integerValue == 6)
+                    // The data is the broadcast's /progress answer, byte for byte.
+                    let progress = try await APIFixture.call(sender, .get, "/api/v1/broadcasts/\(id)/progress", tenant: 1, user: 10)
+                    #expect(events.last?.json == progress.json)
+                }
+            }
+        } catch {
+            failure = error
+        }
+        await TestDatabase.drop(pool)
+        if let failure { throw failure }
+    }
 }

@@ -1,14 +1,16 @@
 import Campaigns
 import Hummingbird
 
-/// Live progress over server-sent events (DESIGN §17): `GET /api/v1/campaigns/{id}/events`.
-/// Authorized like `GET …/progress` (the read capability on the campaign's channel, the
-/// tenant's row or 404); the readings come from the process's shared ``ProgressHub``.
+/// Live progress over server-sent events (DESIGN §17): `GET /api/v1/campaigns/{id}/events` and
+/// `GET /api/v1/broadcasts/{id}/events`. Authorized like `GET …/progress` (the read capability
+/// on every channel, the tenant's row or 404); the readings come from the process's shared
+/// ``ProgressHub``.
 struct EventsController {
     let deps: AppDependencies
 
     func addRoutes(to api: inout RouteRegistrar) {
         api.on(.get, "campaigns/:id/events", .capability(.read), use: campaignEvents)
+        api.on(.get, "broadcasts/:id/events", .capability(.read), use: broadcastEvents)
     }
 
     @Sendable func campaignEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -24,6 +26,23 @@ struct EventsController {
         let stream = EventStream(
             hub: deps.progressHub, topic: .init(kind: "campaign", scope: scope, id: id),
             read: { ProgressFrame(campaign: try await repo.progress(scope: scope, id: id, run: nil, access: shared)) },
+            permits: { frame in frame.channels.allSatisfy { channel in (try? access.check(channel)) != nil } },
+            keepAlive: deps.eventKeepAlive)
+        return stream.response(first: first)
+    }
+
+    /// A broadcast's stream: its summed progress with a line per channel; `done` once every
+    /// campaign of it has ended.
+    @Sendable func broadcastEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let scope = try context.scope()
+        let id = try context.id()
+        let access = try context.capabilityCheck()
+        let broadcasts = deps.broadcasts
+        let first = ProgressFrame(broadcast: try await broadcasts.view(scope: scope, id: id, access: access))
+        let shared = AccessCheck(.read, in: .everything(planChannels: nil))
+        let stream = EventStream(
+            hub: deps.progressHub, topic: .init(kind: "broadcast", scope: scope, id: id),
+            read: { ProgressFrame(broadcast: try await broadcasts.view(scope: scope, id: id, access: shared)) },
             permits: { frame in frame.channels.allSatisfy { channel in (try? access.check(channel)) != nil } },
             keepAlive: deps.eventKeepAlive)
         return stream.response(first: first)

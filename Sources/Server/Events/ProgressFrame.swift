@@ -48,6 +48,20 @@ extension ProgressFrame {
     }
 }
 
+extension ProgressFrame {
+    /// A broadcast's frame (DESIGN §14, §17): its `GET …/progress` answer, byte for byte; it has
+    /// ended when every campaign of it has, and a subscriber must be allowed every channel.
+    init(broadcast view: BroadcastView) {
+        let p = view.progress
+        let json = (try? APIJSON.encoder.encode(BroadcastProgressBody(view))).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        let statuses = view.campaigns.map(\.campaign.status)
+        self.init(
+            data: json, moved: p.sent + p.failed + p.skipped + p.delivered + p.undelivered, status: view.status.rawValue,
+            stage: p.stage.rawValue, ended: !statuses.isEmpty && statuses.allSatisfy(\.hasEnded),
+            active: statuses.contains { $0 == .sending || $0 == .queued }, channels: Set(view.broadcast.channels))
+    }
+}
+
 /// When a subscriber gets another `progress` event: the counters moved by at least `step`, or
 /// the status or stage changed, and at least `spacing` after the last event (DESIGN §17).
 public struct ProgressEventPolicy: Sendable {
