@@ -134,4 +134,39 @@ struct BroadcastRouteTests {
             #expect(try await Self.call(client, .get, "/api/v1/campaigns").json?["total"]?.integerValue == 2)
         }
     }
+
+    /// §15 inside a broadcast's content: each channel's translations and the email's button go
+    /// to that channel's campaign and come back in `content`; a bad locale key or a button URL
+    /// that is not http(s) is a 400 named under the channel.
+    @Test func translationsAndTheButtonTravelWithEachChannelsContent() async throws {
+        try await RouterTests.withRouter(RouterTests.dependencies()) { client in
+            let body =
+                #"{"name":"Hallo","channels":["email","sms"],"mode":"all","segment":{"type":"all_customers"},"content":{"#
+                + #""sms":{"body":"Hi","body_i18n":{"de":"Hallo"}},"#
+                + #""email":{"subject":"S","body":"Hello","subject_i18n":{"pt-br":"Olá"},"action_label":"Book","#
+                + #""action_url":"https://salon.example/book","action_label_i18n":{"DE":"Buchen"}}}}"#
+            let created = try await Self.call(client, .post, "/api/v1/broadcasts", body: body)
+            #expect(created.status == 201, "\(String(describing: created.json))")
+            let content = try #require(created.json?["content"])
+            #expect(content["sms"]?["body_i18n"] == .object(["de": .string("Hallo")]))
+            #expect(content["email"]?["subject_i18n"] == .object(["pt_BR": .string("Olá")]))
+            #expect(content["email"]?["action_label_i18n"] == .object(["de": .string("Buchen")]))
+            #expect(content["email"]?["action_url"]?.stringValue == "https://salon.example/book")
+            let email = try #require(created.json?["campaigns"]?.arrayValue?.first { $0["channel"]?.stringValue == "email" })
+            let campaign = try await Self.call(client, .get, "/api/v1/campaigns/\(try #require(email["id"]?.integerValue))")
+            #expect(campaign.json?["action_label"]?.stringValue == "Book" && campaign.json?["subject_i18n"]?["pt_BR"]?.stringValue == "Olá")
+
+            let badURL = body.replacingOccurrences(of: "https://salon.example/book", with: "javascript:alert(1)")
+            let refused = try await Self.call(client, .post, "/api/v1/broadcasts", body: badURL)
+            #expect(
+                refused.status == 400 && refused.json?["error"]?["field"]?.stringValue == "content.email.action_url",
+                "\(String(describing: refused.json))")
+            let badKey = body.replacingOccurrences(of: #"{"de":"Hallo"}"#, with: #"{"deutsch!":"Hallo"}"#)
+            let refusedKey = try await Self.call(client, .post, "/api/v1/broadcasts", body: badKey)
+            #expect(refusedKey.status == 400)
+            #expect(
+                refusedKey.json?["error"]?["field"]?.stringValue?.hasPrefix("content.sms.body_i18n") == true, "\(String(describing: refusedKey.json))"
+            )
+        }
+    }
 }

@@ -98,7 +98,8 @@ struct EventStreamLiveTests {
             try await APIFixture.withServer(streaming) { client in
                 let created = try await APIFixture.call(
                     client, .post, "/api/v1/broadcasts", tenant: 1, user: 10,
-                    body: #"{"name":"Both","channels":["sms","email"],"mode":"all","segment":{"type":"all_customers"},"content":{"sms":{"body":"Hi"},"email":{"subject":"S","body":"Hi"}}}"#
+                    body:
+                        #"{"name":"Both","channels":["sms","email"],"mode":"all","segment":{"type":"all_customers"},"content":{"sms":{"body":"Hi"},"email":{"subject":"S","body":"Hi"}}}"#
                 )
                 let id = try #require(created.json?["id"]?.integerValue, "\(String(describing: created.json))")
                 #expect(try await APIFixture.call(client, .get, "/api/v1/broadcasts/\(id)/events", tenant: 2, user: 20).status == 404)

@@ -42,6 +42,13 @@ struct BroadcastBody: Encodable {
         let templateId: Int?
         let contentSid: String?
         let contentVariables: [String: String]?
+        /// Translations by locale (DESIGN §15), `{}` when there are none.
+        let subjectI18N: [String: String]
+        let bodyI18N: [String: String]
+        let actionLabelI18N: [String: String]
+        /// The email's button, null without one.
+        let actionLabel: Nullable<String>
+        let actionUrl: Nullable<String>
     }
 
     init(_ view: BroadcastView, scope: TenantScope, warnings: [String]? = nil) {
@@ -69,7 +76,9 @@ struct BroadcastBody: Encodable {
         for campaign in view.campaigns.map(\.campaign) {
             content[campaign.channel.rawValue] = ContentBody(
                 body: campaign.body, subject: campaign.subject, templateId: campaign.templateID, contentSid: campaign.contentSID,
-                contentVariables: campaign.contentVariables)
+                contentVariables: campaign.contentVariables, subjectI18N: campaign.localized.subjects,
+                bodyI18N: campaign.localized.bodies, actionLabelI18N: campaign.localized.actionLabels,
+                actionLabel: Nullable(campaign.localized.action?.label), actionUrl: Nullable(campaign.localized.action?.url))
         }
         self.content = content
         createdBy = b.createdBy
