@@ -108,6 +108,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             }
             let attempted = try rows?.decode("attempted", as: Int.self) ?? 0
             _ = try CampaignLifecycle(status: current.status, attemptedRows: attempted).apply(.edit)
+            try await tx.execute("DELETE FROM \(identifier: links) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
             try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
             try await tx.execute(
                 """
