@@ -204,10 +204,11 @@ public struct SendingEngine: Sendable {
 
     /// The message a row becomes: the campaign's content personalized for the recipient.
     static func render(_ row: ClaimedRow, campaign: Campaign) -> OutgoingMessage {
-        let message = MessageContent(campaign).personalized(for: row.recipient.fields(for: campaign.channel))
+        let message = MessageContent(campaign).variant(row.locale).personalized(for: row.recipient.fields(for: campaign.channel))
         return OutgoingMessage(
             logID: row.id, campaignID: campaign.id, scope: row.scope, channel: campaign.channel, to: row.address,
             subject: message.subject, body: message.body, contentSID: campaign.contentSID,
-            contentVariables: message.contentVariables, claimedAt: row.claimedAt, isHTML: message.isHTML)
+            contentVariables: message.contentVariables, claimedAt: row.claimedAt, isHTML: message.isHTML, action: message.action,
+            locale: row.locale)
     }
 }

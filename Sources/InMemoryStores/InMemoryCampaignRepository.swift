@@ -30,7 +30,9 @@ public final class InMemoryCampaignRepository: CampaignRepository {
     }
 
     let state = Mutex(State())
-    private let clock: any WallClock
+    /// How many times `progress` was read (the event streams' shared reads, DESIGN §17).
+    let progressReadCount = Mutex(0)
+    let clock: any WallClock
     /// Who a send snapshots (the same for every campaign).
     public let recipients: [Recipient]
     /// Called before each batch of `streamLogs` is handed out (with its index), so tests can
@@ -54,7 +56,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
                 segment: draft.segment, filters: draft.filters, templateID: draft.templateID, subject: draft.subject, body: draft.body,
                 contentSID: draft.contentSID, contentVariables: draft.contentVariables, scheduledAt: draft.scheduledAt,
                 recurrence: draft.recurrence, currentRun: 0, totalCount: 0, createdBy: createdBy, createdAt: now, updatedAt: now,
-                startedAt: nil, finishedAt: nil, audienceID: draft.audienceID)
+                startedAt: nil, finishedAt: nil, audienceID: draft.audienceID, localized: draft.localized)
             state.campaigns[campaign.id] = (scope, campaign)
             return campaign
         }
@@ -106,6 +108,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
                     && (query.channel == nil || entry.campaign.channel == query.channel)
                     && (query.status == nil || entry.campaign.status == query.status)
                     && (query.kind == nil || entry.campaign.kind == query.kind)
+                    && (query.broadcastID == nil || entry.campaign.broadcastID == query.broadcastID)
                     && (query.search.map { entry.campaign.name.localizedCaseInsensitiveContains($0) } ?? true)
             }.map(\.campaign).sorted { $0.id > $1.id }
             let slice = matching.dropFirst(min(page.offset, matching.count)).prefix(page.perPage)
@@ -130,6 +133,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
             campaign.audienceID = draft.audienceID
             campaign.subject = draft.subject
             campaign.body = draft.body
+            campaign.localized = draft.localized
             campaign.scheduledAt = draft.scheduledAt
             campaign.recurrence = draft.recurrence
             campaign.status = .draft
@@ -155,7 +159,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
             scope: scope,
             draft: CampaignDraft(
                 channel: source.channel, name: source.name + " (copy)", segment: source.segment, filters: source.filters,
-                subject: source.subject, body: source.body, audienceID: source.audienceID),
+                subject: source.subject, body: source.body, audienceID: source.audienceID, localized: source.localized),
             createdBy: createdBy)
     }
 
@@ -205,7 +209,8 @@ public final class InMemoryCampaignRepository: CampaignRepository {
     }
 
     public func progress(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignView {
-        try await view(scope: scope, id: id, access: access)
+        progressReadCount.withLock { $0 += 1 }
+        return try await view(scope: scope, id: id, access: access)
     }
 
     public func logs(scope: TenantScope, id: Int, run: Int?, status: LogStatus?, page: PageRequest, access: AccessCheck) async throws

@@ -37,7 +37,7 @@ public final class InMemoryTemplateRepository: TemplateRepository {
         return templates.withLock { templates in
             let template = MessageTemplate(
                 id: templates.count + 1, channel: draft.channel, name: draft.name, subject: draft.subject, body: draft.body,
-                isBuiltin: false, createdAt: now, updatedAt: now)
+                isBuiltin: false, createdAt: now, updatedAt: now, localized: draft.localized)
             templates[template.id] = (scope, template)
             return template
         }
@@ -54,6 +54,7 @@ public final class InMemoryTemplateRepository: TemplateRepository {
             template.name = draft.name
             template.subject = draft.subject
             template.body = draft.body
+            template.localized = draft.localized
             templates[id] = (scope, template)
             return template
         }

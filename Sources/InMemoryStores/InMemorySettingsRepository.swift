@@ -32,6 +32,7 @@ public final class InMemorySettingsRepository: SettingsRepository {
             Self.change(&new.frequencyCap, update.frequencyCap)
             Self.change(&new.rateLimit, update.rateLimit)
             Self.change(&new.attributionDays, update.attributionDays)
+            Self.change(&new.locale, update.locale)
             Self.change(&new.tracking, update.tracking)
             settings[key] = new
             return (old, new)

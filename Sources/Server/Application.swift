@@ -35,6 +35,8 @@ public func buildRouter(_ deps: AppDependencies) -> (router: Router<AppRequestCo
     SuppressionController(deps: deps).addRoutes(to: &api)
     CampaignController(deps: deps).addRoutes(to: &api)
     CampaignRunController(deps: deps).addRoutes(to: &api)
+    EventsController(deps: deps).addRoutes(to: &api)
+    BroadcastController(deps: deps).addRoutes(to: &api)
     CronController(deps: deps).addRoutes(to: &api)
     SettingsController(deps: deps).addRoutes(to: &api)
     ReportingController(deps: deps).addRoutes(to: &api)

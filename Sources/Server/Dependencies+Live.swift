@@ -33,11 +33,13 @@ extension AppDependencies {
         let providers: any ProviderConfigurationSource =
             engine?.providers ?? MariaDBProviderConfiguration(pool: pool, prefix: prefix, installation: installation, clock: clock)
         let absent = NoSendingEngine(providers: providers)
+        let campaigns = MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock)
         var deps = AppDependencies(
             audience: MariaDBAudienceRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
-            campaigns: MariaDBCampaignRepository(pool: pool, prefix: prefix, settings: settings, clock: clock),
+            campaigns: campaigns,
             templates: MariaDBTemplateRepository(pool: pool, prefix: prefix, clock: clock),
             audiences: MariaDBAudienceLibrary(pool: pool, prefix: prefix, clock: clock),
+            broadcasts: MariaDBBroadcastRepository(campaigns: campaigns),
             suppressions: MariaDBSuppressionRepository(pool: pool, prefix: prefix, clock: clock),
             capabilities: MariaDBCapabilityResolver(pool: pool, prefix: prefix, installation: installation, clock: clock),
             authenticator: RequestAuthenticator(

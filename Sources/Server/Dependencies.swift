@@ -11,6 +11,8 @@ public struct AppDependencies: Sendable {
     public var templates: any TemplateRepository
     /// The tenants' saved audiences (DESIGN §16).
     public var audiences: any AudienceLibrary
+    /// Broadcasts over their channels' campaigns (DESIGN §14).
+    public var broadcasts: any BroadcastRepository
     public var suppressions: any SuppressionRepository
     public var capabilities: any CapabilityResolving
     public var authenticator: RequestAuthenticator
@@ -70,10 +72,14 @@ public struct AppDependencies: Sendable {
     public var idempotency: any IdempotencyStore
     /// Clicks of tracked links and opens (DESIGN §18).
     public var engagement: any EngagementStore = NoEngagementStore()
+    /// The process's shared progress readings for the event streams (DESIGN §17).
+    public var progressHub = ProgressHub()
+    /// How long an event stream may stay silent before a `: keep-alive` comment (DESIGN §17: 15 s).
+    public var eventKeepAlive: Duration = .seconds(15)
 
     public init(
         audience: any AudienceRepository, campaigns: any CampaignRepository, templates: any TemplateRepository,
-        audiences: any AudienceLibrary,
+        audiences: any AudienceLibrary, broadcasts: any BroadcastRepository,
         suppressions: any SuppressionRepository, capabilities: any CapabilityResolving,
         authenticator: RequestAuthenticator, settings: any SiteSettings, saas: Bool, metrics: ServiceMetrics,
         rateLimiter: RateLimiter, clock: any WallClock,
@@ -87,6 +93,7 @@ public struct AppDependencies: Sendable {
         self.campaigns = campaigns
         self.templates = templates
         self.audiences = audiences
+        self.broadcasts = broadcasts
         self.suppressions = suppressions
         self.capabilities = capabilities
         self.authenticator = authenticator

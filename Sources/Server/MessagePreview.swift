@@ -54,7 +54,7 @@ struct MessagePreviewer {
     func message(
         _ content: MessageContent, for recipient: Recipient, scope: TenantScope, campaignID: Int?, masked: Bool, shortLinkBase: String? = nil
     ) -> PreviewMessageBody {
-        let personal = content.personalized(for: recipient.fields(for: content.channel))
+        let personal = content.variant(recipient.locale).personalized(for: recipient.fields(for: content.channel))
         let shown = RecipientBody(recipient, masked: masked)
         var text: String?
         var html: String?
@@ -64,7 +64,8 @@ struct MessagePreviewer {
                 of: EmailContent(
                     fromAddress: "", to: recipient.address, subject: personal.subject ?? "", body: personal.body,
                     unsubscribeURL: unsubscribeURL(scope: scope, address: recipient.address, campaignID: campaignID),
-                    date: deps.clock.now(), messageID: "preview", isHTML: personal.isHTML))
+                    date: deps.clock.now(), messageID: "preview", language: recipient.locale, isHTML: personal.isHTML,
+                    action: personal.action))
             text = parts.text
             html = parts.html
         } else {
@@ -74,7 +75,7 @@ struct MessagePreviewer {
         return PreviewMessageBody(
             customerId: recipient.customerID, name: shown.name, address: shown.address, subject: personal.subject,
             body: personal.body, text: text, html: html, segments: size?.segments, encoding: size?.encoding,
-            contentVariables: personal.contentVariables)
+            contentVariables: personal.contentVariables, locale: Nullable(recipient.locale))
     }
 
     /// The unsubscribe page the email would link to, when a public URL is configured.

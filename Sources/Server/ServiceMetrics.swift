@@ -88,6 +88,13 @@ public final class ServiceMetrics: Sendable {
         return text
     }
 
+    /// The event streams' gauges (DESIGN §17), read from the hub when scraped.
+    func recordEventStreams(_ hub: ProgressHub) async {
+        let counts = await hub.subscriberCounts()
+        gauge("event_streams", "Open progress event streams", []).set(Double(counts.values.reduce(0, +)))
+        gauge("event_pollers", "Progress pollers (one database read per interval each)", []).set(Double(counts.count))
+    }
+
     private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Gauge {
         registry.makeGauge(descriptor: .init(namespace: "bkntc", metricName: name, unitName: "", helpText: help), labels: labels)
     }

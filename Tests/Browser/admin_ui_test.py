@@ -1156,6 +1156,48 @@ def test_progress_shows_waiting_inside_pending_and_when_it_goes_out(driver):
         signed("PUT", "/api/v1/settings", body={"channel": "sms", **keep})
 
 
+def test_the_progress_view_follows_the_event_stream_to_the_end(driver):
+    """DESIGN §17: the wizard reads GET …/events (fetch + Bearer), moves with each progress event
+    and stops on done, without polling /progress while the stream runs."""
+    status, _ = signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": 20})
+    assert status == 200
+    campaign = None
+    try:
+        status, created = signed("POST", "/api/v1/campaigns", body={
+            "channel": "sms", "name": "Browser live", "segment": {"type": "all_customers"}, "body": "Hello {customer_first_name}"})
+        assert status == 201, created
+        campaign = created["id"]
+        open_admin(driver, page=f"#/campaigns/{campaign}")
+        # A draft's stream stays open: the page is following it before anything is sent.
+        wait(driver, lambda d: css(d, "#progress-bar") and css(d, "#progress-bar")[0].get_attribute("data-live") == "stream",
+             message="the view follows the event stream")
+        driver.execute_script("performance.clearResourceTimings()")
+        status, sent = signed("POST", f"/api/v1/campaigns/{campaign}/send")
+        assert status == 200 and sent["total"] > 50, sent
+        seen = set()
+        deadline = time.time() + 90
+        while time.time() < deadline and not css(driver, "#completion"):
+            percent = driver.execute_script("return document.querySelector('#progress-bar')?.dataset.percent")
+            if percent is not None:
+                seen.add(int(percent))
+            time.sleep(0.1)
+        assert css(driver, "#completion"), f"the completion state shows (percentages seen: {sorted(seen)})"
+        assert len([p for p in seen if 0 < p < 100]) >= 2, f"the bar moved in steps: {sorted(seen)}"
+        live = driver.execute_script("return document.querySelector('#progress-bar').dataset.live")
+        assert live == "done", f"the stream ended with done, not a fallback ({live})"
+        polled = driver.execute_script(
+            "return performance.getEntriesByType('resource').filter((e) => e.name.includes('/progress')).length")
+        assert polled == 0, f"{polled} polls of /progress while the stream ran"
+        _, progress = signed("GET", f"/api/v1/campaigns/{campaign}/progress")
+        assert progress["status"] == "completed", progress
+        assert number(text(driver, "[data-counter=sent] .value")) == progress["sent"] + progress["delivered"] + progress["undelivered"]
+        shot(driver, "progress-live")
+    finally:
+        if campaign:
+            signed("POST", f"/api/v1/campaigns/{campaign}/cancel")
+        signed("PUT", "/api/v1/settings", body={"channel": "sms", "rate_limit": None})
+
+
 def test_the_chart_tooltip_says_each_days_own_figure(driver):
     _, dashboard = signed("GET", "/api/v1/dashboard?channel=sms")
     if not any(day["sent"] for day in dashboard["daily"]):
@@ -1244,6 +1286,104 @@ def test_a_saved_audience_is_made_in_the_editor_used_by_a_campaign_and_kept_whil
     shot(driver, "audiences")
     status, still = signed("GET", f"/api/v1/audiences/{audience['id']}")
     assert status == 200 and campaign_id in still["used_by"], still
+
+
+def test_translations_and_the_email_button_are_edited_counted_and_previewed(driver):
+    """DESIGN §15 in the editor: a locale added by its code gets its own subject, message and
+    button label; the count says who gets which version; the German customer's preview is German
+    with the button; names and codes stay text."""
+    stamp = int(time.time())
+    service, ids = private_audience(f"Browser i18n {stamp}", [
+        ("Jonas", "Deutsch", unique_phone(), f"jonas{stamp}@example.com"),
+        ("<img src=x onerror=alert(1)>", "Base", unique_phone(), f"base{stamp}@example.com")])
+    sql(f"UPDATE wp_bkntc_appointments SET locale = 'de_DE' WHERE customer_id = {ids[0]}")
+    status, draft = signed("POST", "/api/v1/campaigns", body={
+        "channel": "email", "name": "Browser translations", "segment": {"type": "all_appointments"},
+        "filters": {"service_ids": [service], "exclude_suppressed": True}, "subject": "Hello {customer_first_name}",
+        "body": "<p>Hello {customer_first_name}</p>"})
+    assert status == 201, draft
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=email]"))[0].click()
+    driver.execute_script("location.hash = arguments[0]", f"#/campaigns/{draft['id']}/edit")
+    wait(driver, lambda d: css(d, "#translations") and preview_srcdoc(d), message="the editor with its translations")
+    summary = driver.find_element(By.CSS_SELECTOR, "#translations summary")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.click()
+    code = driver.find_element(By.ID, "new-locale")
+    code.send_keys("<b>")
+    driver.find_element(By.ID, "add-locale").click()
+    assert "language code" in text(driver, "#locale-error"), "a code that is not a locale is refused in words"
+    code.clear()
+    code.send_keys("DE")
+    driver.find_element(By.ID, "add-locale").click()
+    tab = wait(driver, lambda d: css(d, "#locale-tabs [data-locale=de]"), message="the de tab")[0]
+    assert tab.text == "de"
+    panel = driver.find_element(By.CSS_SELECTOR, ".locale-panel[data-locale=de]")
+    panel.find_element(By.CSS_SELECTOR, "input[aria-label='Subject (de)']").send_keys("Hallo {customer_first_name}")
+    panel.find_element(By.CSS_SELECTOR, "textarea").send_keys("<p>Hallo {customer_first_name}</p>")
+    panel.find_element(By.CSS_SELECTOR, "input[aria-label='Button label (de)']").send_keys("Jetzt buchen")
+    driver.find_element(By.ID, "f-action-label").send_keys("Book now")
+    driver.find_element(By.ID, "f-action-url").send_keys("https://salon.example/book?e={customer_email}")
+    wait(driver, lambda d: "de 1" in text(d, "#locale-counts") and "base text 1" in text(d, "#locale-counts"),
+         message="the count per version")
+    pick = Select(driver.find_element(By.ID, "preview-recipient"))
+    wait(driver, lambda d: any("(de)" in o.text for o in Select(d.find_element(By.ID, "preview-recipient")).options),
+         message="the preview names each recipient's version")
+    german = next(o for o in pick.options if "(de)" in o.text)
+    pick.select_by_value(german.get_attribute("value"))
+    wait(driver, lambda d: "Hallo Jonas" in iframe_text(d) and "Jetzt buchen" in iframe_text(d), message="the German message with its button")
+    href = in_email_preview(driver, lambda d: d.find_element(By.XPATH, "//a[normalize-space()='Jetzt buchen']").get_attribute("href"))
+    assert href == f"https://salon.example/book?e=jonas{stamp}%40example.com", href
+    assert text(driver, "#preview-subject").endswith("Hallo Jonas")
+    base = next(o for o in pick.options if "(de)" not in o.text)
+    assert "<img src=x onerror=alert(1)>" in base.text, "a hostile name is shown as text"
+    pick.select_by_value(base.get_attribute("value"))
+    wait(driver, lambda d: "Book now" in iframe_text(d), message="the base message with its button")
+    driver.execute_script("document.getElementById('translations').scrollIntoView({block: 'start'})")
+    shot(driver, "editor-translations")
+    driver.find_element(By.ID, "save-draft").click()
+    wait(driver, lambda d: "Saved" in text(d, ".form-error"), message="saved")
+    _, saved = signed("GET", f"/api/v1/campaigns/{draft['id']}")
+    assert saved["subject_i18n"] == {"de": "Hallo {customer_first_name}"}, saved
+    assert saved["body_i18n"] == {"de": "<p>Hallo {customer_first_name}</p>"}, saved
+    assert saved["action_label_i18n"] == {"de": "Jetzt buchen"} and saved["action_label"] == "Book now", saved
+    assert saved["action_url"] == "https://salon.example/book?e={customer_email}", saved
+    assert not driver.get_log("browser") or all("alert" not in e["message"] for e in driver.get_log("browser"))
+
+
+def test_a_broadcast_is_written_once_for_two_channels_sent_and_followed_per_channel(driver):
+    open_admin(driver, page="#/broadcasts/new")
+    wait(driver, lambda d: css(d, "#broadcast-editor"), message="the broadcast editor")
+    name = "Spring <b>offer</b>"
+    driver.find_element(By.NAME, "name").send_keys(name)
+    Select(driver.find_element(By.NAME, "mode")).select_by_value("first")
+    # The API's words next to the field it names: the email message needs a subject.
+    driver.find_element(By.NAME, "body-sms").send_keys("Hi {customer_first_name}, 10% off this week")
+    driver.find_element(By.NAME, "body-email").send_keys("Hello {customer_first_name}, 10% off this week")
+    driver.find_element(By.ID, "save-broadcast").click()
+    wait(driver, lambda d: text(d, "[data-field='content.email.subject'] .error-text").strip(), message="the subject's error")
+    driver.find_element(By.NAME, "subject-email").send_keys("Spring offer")
+    driver.find_element(By.ID, "save-broadcast").click()
+    wait(driver, lambda d: re.search(r"#/broadcasts/\d+$", d.current_url), message="the saved broadcast opens")
+    broadcast = int(driver.current_url.rsplit("/", 1)[-1])
+    wait(driver, lambda d: css(d, "#broadcast-progress tr[data-channel=email]"), message="a row per channel")
+    assert text(driver, "#broadcast h1") == name, "the name is text"
+    status, stored = signed("GET", f"/api/v1/broadcasts/{broadcast}")
+    assert status == 200 and stored["channels"] == ["sms", "email"] and stored["mode"] == "first", stored
+    assert [c["channel"] for c in stored["campaigns"]] == ["sms", "email"], stored
+    shot(driver, "broadcast-draft")
+    css(driver, "button[data-action=send]")[0].click()
+    next_alert(driver).accept()
+    wait(driver, lambda d: css(d, "#broadcast-progress tr[data-channel=all]")
+         and number(text(d, "#broadcast-progress tr[data-channel=all] [data-counter=total]")) > 0, message="the snapshot's total")
+    status, progress = signed("GET", f"/api/v1/broadcasts/{broadcast}/progress")
+    assert status == 200, progress
+    shown = number(text(driver, "#broadcast-progress tr[data-channel=all] [data-counter=total]"))
+    assert shown == progress["total"] == sum(p["total"] for p in progress["channels"].values()), (shown, progress)
+    shot(driver, "broadcast-sent")
+    open_admin(driver, page="#/broadcasts")
+    wait(driver, lambda d: css(d, f"tr[data-broadcast='{broadcast}']"), message="the broadcast in the list")
+    assert name in text(driver, f"tr[data-broadcast='{broadcast}']")
 
 
 def run(tests, label):

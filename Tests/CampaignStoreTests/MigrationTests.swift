@@ -29,12 +29,12 @@ struct MigrationTests {
             #expect(try await migrator.isCurrent() == false)
 
             let dryRun = try await migrator.migrate(dryRun: true)
-            #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0011"])
+            #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"])
             #expect(dryRun.applied[0].statements.first?.contains("CREATE TABLE IF NOT EXISTS `wpx_bkntc_campaigns`") == true)
             #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
             let first = try await migrator.migrate()
-            #expect(first.applied.count == 10)
+            #expect(first.applied.count == 12)
             let afterFirst = try await tables(pool)
             #expect(
                 Set(afterFirst.keys) == [
@@ -42,7 +42,7 @@ struct MigrationTests {
                     "wpx_bkntc_campaign_suppressions", "wpx_bkntc_campaign_migrations", "wpx_bkntc_campaign_nonces",
                     "wpx_bkntc_campaign_sessions", "wpx_bkntc_campaign_settings", "wpx_bkntc_campaign_outbox", "wpx_bkntc_campaign_rates",
                     "wpx_bkntc_campaign_callbacks", "wpx_bkntc_campaign_audit", "wpx_bkntc_campaign_idempotency",
-                    "wpx_bkntc_campaign_audiences", "wpx_bkntc_campaign_links",
+                    "wpx_bkntc_campaign_audiences", "wpx_bkntc_campaign_links", "wpx_bkntc_campaign_broadcasts",
                 ])
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`kind` varchar(16) NOT NULL DEFAULT 'campaign'") == true)
             #expect(afterFirst["wpx_bkntc_campaigns"]?.contains("`holdout_percent` tinyint(3) unsigned NOT NULL DEFAULT 0") == true)
@@ -62,7 +62,7 @@ struct MigrationTests {
             #expect(try await templateCount() == 18)
             let second = try await migrator.migrate()
             #expect(second.applied.isEmpty)
-            #expect(second.alreadyApplied == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0011"])
+            #expect(second.alreadyApplied == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"])
             #expect(try await tables(pool) == afterFirst)
             #expect(try await templateCount() == 18)
         }

@@ -76,7 +76,7 @@ struct UpgradeTests {
             let before = try await pool.withConnection { try await Self.snapshot($0) }
 
             let report = try await Migrator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).migrate()
-            #expect(report.applied.map(\.version) == ["0004", "0005", "0006", "0007", "0008", "0009", "0011"])
+            #expect(report.applied.map(\.version) == ["0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"])
             let after = try await pool.withConnection { try await Self.snapshot($0) }
             for (table, rows) in before where table != "wpe_bkntc_campaign_templates" {
                 #expect(after[table] == rows, "\(table) changed")

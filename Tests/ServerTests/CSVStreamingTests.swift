@@ -65,6 +65,8 @@ actor AsyncGate {
 final class RawHTTPReader: @unchecked Sendable {
     private let socket: Int32
     private var received = ""
+    /// What has arrived so far.
+    var text: String { received }
 
     init(port: Int, path: String, headers: HTTPFields) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -86,17 +88,33 @@ final class RawHTTPReader: @unchecked Sendable {
 
     /// Reads until `marker` has been received (or the peer closes / 10 s pass).
     func read(until marker: String) async throws -> String {
-        try await Task.detached { [self] in
+        try await blocking { [self] in
             while !received.contains(marker), try readChunk() {}
             return received
-        }.value
+        }
+    }
+
+    /// Reads until `done` holds for what has arrived (or the peer closes / 10 s pass).
+    func read(until done: @escaping @Sendable (String) -> Bool) async throws -> String {
+        try await blocking { [self] in
+            while !done(received), try readChunk() {}
+            return received
+        }
     }
 
     func readToEnd() async throws -> String {
-        try await Task.detached { [self] in
+        try await blocking { [self] in
             while try readChunk() {}
             return received
-        }.value
+        }
+    }
+
+    /// Runs the blocking `recv` loop on a thread of its own: on the cooperative pool (two threads
+    /// on a 2-core machine) two readers waiting at once would starve the server they read from.
+    private func blocking(_ body: @escaping @Sendable () throws -> String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
     }
 
     private func readChunk() throws -> Bool {

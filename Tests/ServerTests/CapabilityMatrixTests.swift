@@ -62,6 +62,9 @@ struct CapabilityMatrixTests {
         var only: Channel? = nil
         /// Whether the capability is needed on every channel of the tenant's plan (erasure).
         var everyPlanChannel = false
+        /// A broadcast of the channel and its ``CapabilityMatrixTests/partner(_:)``: the
+        /// capability is needed on both (DESIGN §14).
+        var broadcast = false
 
         /// Whether the matrix checks the route on `channel`.
         func isChecked(on channel: Channel) -> Bool {
@@ -119,10 +122,30 @@ struct CapabilityMatrixTests {
         RouteCase(method: .post, path: "/api/v1/campaigns/:id/cancel", capability: .send, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .post, path: "/api/v1/campaigns/:id/duplicate", capability: .create, object: true, success: 201),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/progress", capability: .read, object: true, success: 200, prepare: ["send"]),
+        // Cancelled, so the stream answers progress and done and closes (a live one stays open).
+        RouteCase(method: .get, path: "/api/v1/campaigns/:id/events", capability: .read, object: true, success: 200, prepare: ["send", "cancel"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/logs.csv", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/results", capability: .logs, object: true, success: 200, prepare: ["send"]),
         RouteCase(method: .get, path: "/api/v1/campaigns/:id/preview-messages", capability: .read, object: true, success: 200),
+        RouteCase(method: .get, path: "/api/v1/broadcasts", capability: .read, object: false, success: 200, perChannel: false),
+        RouteCase(method: .post, path: "/api/v1/broadcasts", capability: .create, object: false, success: 201, body: "BROADCAST", broadcast: true),
+        RouteCase(method: .get, path: "/api/v1/broadcasts/:id", capability: .read, object: true, success: 200, broadcast: true),
+        RouteCase(method: .put, path: "/api/v1/broadcasts/:id", capability: .create, object: true, success: 200, body: "BROADCAST", broadcast: true),
+        RouteCase(method: .delete, path: "/api/v1/broadcasts/:id", capability: .delete, object: true, success: 204, broadcast: true),
+        RouteCase(method: .post, path: "/api/v1/broadcasts/:id/send", capability: .send, object: true, success: 200, broadcast: true),
+        RouteCase(
+            method: .post, path: "/api/v1/broadcasts/:id/pause", capability: .send, object: true, success: 200, prepare: ["send"], broadcast: true),
+        RouteCase(
+            method: .post, path: "/api/v1/broadcasts/:id/resume", capability: .send, object: true, success: 200, prepare: ["send", "pause"],
+            broadcast: true),
+        RouteCase(
+            method: .post, path: "/api/v1/broadcasts/:id/cancel", capability: .send, object: true, success: 200, prepare: ["send"], broadcast: true),
+        RouteCase(method: .post, path: "/api/v1/broadcasts/:id/duplicate", capability: .create, object: true, success: 201, broadcast: true),
+        RouteCase(
+            method: .get, path: "/api/v1/broadcasts/:id/progress", capability: .read, object: true, success: 200, prepare: ["send"], broadcast: true),
+        RouteCase(
+            method: .get, path: "/api/v1/broadcasts/:id/results", capability: .logs, object: true, success: 200, prepare: ["send"], broadcast: true),
         RouteCase(method: .get, path: "/api/v1/dashboard", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/customers/:id/messages", capability: .logs, object: true, success: 200, query: "?channel=CHANNEL"),
         RouteCase(method: .get, path: "/api/v1/settings", capability: .read, object: false, success: 200, query: "?channel=CHANNEL"),
@@ -178,6 +201,14 @@ struct CapabilityMatrixTests {
             if !actor.gate.allSatisfy({ actor.allows(route.capability, on: $0) }) { return (403, "capability") }
             return actor.tenant == 1 ? (route.success, nil) : (404, nil)
         }
+        if route.broadcast {
+            // The broadcast is looked up first; then the capability on each channel in order.
+            if route.object && actor.tenant != 1 { return (404, nil) }
+            for each in [channel, partner(channel)] where !actor.allows(route.capability, on: each) {
+                return (403, actor.gate.contains(each) ? "capability" : "tenant_gate")
+            }
+            return (route.success, nil)
+        }
         if !route.perChannel {
             // Not tied to a channel: allowed when the actor may read any channel.
             if Channel.allCases.contains(where: { actor.allows(.read, on: $0) }) { return (route.success, nil) }
@@ -204,6 +235,7 @@ struct CapabilityMatrixTests {
                     // Fresh objects of tenant 1, created by the administrator.
                     let path = try await Self.materialize(route, channel: channel, client: client, counter: counter)
                     let body = route.body.replacingOccurrences(of: "CAMPAIGN", with: Self.campaign(channel, name: "Matrix \(counter)"))
+                        .replacingOccurrences(of: "BROADCAST", with: Self.broadcast(channel, name: "Matrix \(counter)"))
                         .replacingOccurrences(of: "CHANNEL", with: channel.rawValue)
                         .replacingOccurrences(of: "T-NAME", with: "T\(counter)")
                         .replacingOccurrences(of: "ADDRESS", with: Self.address(channel, counter, 9))
@@ -242,6 +274,14 @@ struct CapabilityMatrixTests {
                 client, .post, "/api/v1/audiences", tenant: 1, user: 1,
                 body: #"{"channel":"\#(channel.rawValue)","name":"Audience \#(counter)","segment":{"type":"all_customers"}}"#)
             id = try #require(created.json?["id"]?.integerValue)
+        } else if route.path.hasPrefix("/api/v1/broadcasts") {
+            let created = try await APIFixture.call(
+                client, .post, "/api/v1/broadcasts", tenant: 1, user: 1, body: broadcast(channel, name: "Matrix \(counter)"))
+            id = try #require(created.json?["id"]?.integerValue)
+            for step in route.prepare {
+                let result = try await APIFixture.call(client, .post, "/api/v1/broadcasts/\(id)/\(step)", tenant: 1, user: 1)
+                #expect(result.status == 200, "prepare \(step)")
+            }
         } else if route.path.hasPrefix("/api/v1/suppressions") {
             let created = try await APIFixture.call(
                 client, .post, "/api/v1/suppressions", tenant: 1, user: 1,

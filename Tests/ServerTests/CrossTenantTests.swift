@@ -53,6 +53,7 @@ struct CrossTenantTests {
         var builtinTemplate = 0
         var suppression = 0
         var audience = 0
+        var broadcast = 0
         var customer = 1
     }
 
@@ -85,6 +86,8 @@ struct CrossTenantTests {
             client, .post, "/api/v1/audiences", tenant: 1, user: 10,
             body: #"{"channel":"sms","name":"Tenant one audience","segment":{"type":"lapsed","days":90}}"#)
         objects.audience = try #require(audience.json?["id"]?.integerValue)
+        let broadcast = try await APIFixture.call(client, .post, "/api/v1/broadcasts", tenant: 1, user: 10, body: Self.broadcastBody("Secret offer"))
+        objects.broadcast = try #require(broadcast.json?["id"]?.integerValue)
         #expect(
             try await APIFixture.call(
                 client, .put, "/api/v1/settings", tenant: 1, user: 10, body: #"{"channel":"sms","rate_limit":2,"attribution_days":14}"#
@@ -92,8 +95,15 @@ struct CrossTenantTests {
         return objects
     }
 
+    /// A broadcast over SMS and email (DESIGN §14).
+    static func broadcastBody(_ text: String) -> String {
+        #"{"name":"\#(text)","channels":["sms","email"],"mode":"first","segment":{"type":"all_customers"},"content":{"sms":{"body":"\#(text)"},"email":{"subject":"S","body":"\#(text)"}}}"#
+    }
+
     static func body(for operation: Operation) -> String {
         switch (operation.method, operation.path) {
+        case (.put, "/api/v1/broadcasts/{id}"):
+            broadcastBody("Taken over")
         case (.put, "/api/v1/campaigns/{id}"):
             #"{"channel":"sms","name":"Taken over","segment":{"type":"all_customers"},"body":"Pwned"}"#
         case (.put, "/api/v1/templates/{id}"):
@@ -109,6 +119,7 @@ struct CrossTenantTests {
         if path.hasPrefix("/api/v1/templates/") { return [objects.template] }
         if path.hasPrefix("/api/v1/suppressions/") { return [objects.suppression] }
         if path.hasPrefix("/api/v1/audiences/") { return [objects.audience] }
+        if path.hasPrefix("/api/v1/broadcasts/") { return [objects.broadcast] }
         return [objects.customer]
     }
 

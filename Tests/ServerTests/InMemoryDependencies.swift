@@ -13,6 +13,7 @@ struct InMemoryServiceStores: Sendable {
     let audience: any AudienceRepository
     let templates: InMemoryTemplateRepository
     let audiences: InMemoryAudienceLibrary
+    let broadcasts: InMemoryBroadcastRepository
     let suppressions: InMemorySuppressionRepository
     let audit: InMemoryAuditLog
     let settings: InMemorySettingsRepository
@@ -35,8 +36,9 @@ struct InMemoryServiceStores: Sendable {
         self.clock = clock
         let campaigns = campaigns ?? InMemoryCampaignRepository(clock: clock, recipients: recipients)
         self.campaigns = campaigns
-        audiences = InMemoryAudienceLibrary(
-            campaigns: campaigns as? InMemoryCampaignRepository ?? InMemoryCampaignRepository(clock: clock), clock: clock)
+        let inMemoryCampaigns = campaigns as? InMemoryCampaignRepository ?? InMemoryCampaignRepository(clock: clock)
+        audiences = InMemoryAudienceLibrary(campaigns: inMemoryCampaigns, clock: clock)
+        broadcasts = InMemoryBroadcastRepository(campaigns: inMemoryCampaigns, clock: clock)
         self.audience = audience ?? InMemoryAudienceRepository(recipients: recipients)
         templates = InMemoryTemplateRepository(clock: clock)
         let suppressions = InMemorySuppressionRepository(clock: clock)
@@ -74,6 +76,7 @@ extension AppDependencies {
             sender: stores.sender, clock: clock, logger: logger)
         var deps = AppDependencies(
             audience: stores.audience, campaigns: stores.campaigns, templates: stores.templates, audiences: stores.audiences,
+            broadcasts: stores.broadcasts,
             suppressions: stores.suppressions,
             capabilities: InMemoryCapabilityResolver(users: users),
             authenticator: RequestAuthenticator(

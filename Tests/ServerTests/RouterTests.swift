@@ -159,7 +159,8 @@ struct RouterTests {
             idempotent == [
                 "POST /api/v1/campaigns", "POST /api/v1/campaigns/:id/send", "POST /api/v1/campaigns/:id/duplicate",
                 "POST /api/v1/test-send", "POST /api/v1/manual-send", "POST /api/v1/templates", "POST /api/v1/suppressions",
-                "POST /api/v1/audiences",
+                "POST /api/v1/audiences", "POST /api/v1/broadcasts", "POST /api/v1/broadcasts/:id/send",
+                "POST /api/v1/broadcasts/:id/duplicate",
             ])
     }
 

@@ -23,10 +23,18 @@ public struct MariaDBAudienceRepository: AudienceRepository {
         try await pool.withConnection { db in
             let audience = try await Self.resolved(definition, settings: settings, on: db)
             try await CustomerCategories.check(audience.filters, prefix: prefix, on: db)
-            let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: sampleSize)
-            let rows = try await db.query(query)
+            let now = Int(clock.now().timeIntervalSince1970)
+            let locale = try await ContentLocales.choice(
+                for: audience.variants, scope: audience.scope, channel: audience.channel, prefix: prefix, on: db)
+            let rows = try await db.query(compiler.preview(audience, now: now, sampleSize: sampleSize, locale: locale))
             let total = try rows.first?.decode("total", as: Int.self) ?? 0
-            return AudiencePreview(count: total, sample: try rows.map(Self.recipient))
+            var locales: [LocaleCount]?
+            if let locale {
+                locales = try await db.query(compiler.localeCounts(audience, now: now, locale: locale)).map {
+                    LocaleCount(locale: try $0.decode("locale"), count: try $0.decode("n"))
+                }
+            }
+            return AudiencePreview(count: total, sample: try rows.map(Self.recipient), locales: locales)
         }
     }
 
@@ -79,7 +87,8 @@ public struct MariaDBAudienceRepository: AudienceRepository {
     static func recipient(_ row: MariaDBRow) throws -> Recipient {
         Recipient(
             customerID: try row.decode("id"), address: try row.decode("address"),
-            firstName: try row.decode("first_name"), lastName: try row.decode("last_name"))
+            firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
+            locale: row.has("locale") ? try row.decode("locale") : nil)
     }
 }
 

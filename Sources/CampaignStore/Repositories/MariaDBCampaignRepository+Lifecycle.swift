@@ -43,18 +43,26 @@ extension MariaDBCampaignRepository {
     /// `queued` (or `failed`/`no_recipients`). Runs inside the caller's transaction with the
     /// campaign row locked; `countryCode` is the tenant's, read before the transaction. The
     /// sending engine calls this when a scheduled campaign falls due.
+    ///
+    /// `earlier` lists the runs a `first` broadcast snapshotted for its earlier channels in this
+    /// transaction: their customers are left out. A broadcast's campaigns draw their holdout by
+    /// the broadcast's id, so a held-out customer is held out on every channel (DESIGN §14).
     public func snapshot(
-        _ tx: MariaDBTransaction, campaign: Campaign, scope: TenantScope, countryCode: String?, now: Date
+        _ tx: MariaDBTransaction, campaign: Campaign, scope: TenantScope, countryCode: String?, now: Date,
+        excluding earlier: [RunReference] = []
     ) async throws -> CampaignView {
         var audience = try await runAudience(tx, campaign, scope: scope)
         audience.countryCode = countryCode
+        audience.earlierSnapshots = earlier
         if audience.segment.type == .birthday {
             audience.timeZone = try await settings.timeZone(scope: scope, channel: campaign.channel, on: tx)
         }
         let run = campaign.currentRun + 1
+        let locale = try await ContentLocales.choice(
+            for: campaign.localized, scope: scope, channel: campaign.channel, prefix: prefix, on: tx)
         let insert = compiler.snapshot(
             audience, now: Int(now.timeIntervalSince1970), logsTable: logs, campaignID: campaign.id, run: run, createdAt: now,
-            holdout: Holdout(percent: campaign.holdoutPercent))
+            holdout: Holdout(percent: campaign.holdoutPercent, broadcastID: campaign.broadcastID), locale: locale)
         let inserted = try await tx.execute(insert).affectedRows
         var updated = campaign
         updated.currentRun = run
@@ -94,39 +102,44 @@ extension MariaDBCampaignRepository {
     public func control(scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck, by user: Int?) async throws
         -> CampaignView
     {
-        try await pool.withTransaction { tx in
-            let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
-            let target = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(control.action)
-            let now = now()
-            let sources = CampaignLifecycle.allowedSources(for: control.action).sorted { $0.rawValue < $1.rawValue }
-            let finished: MariaDBQuery = control == .cancel ? ", finished_at = \(now)" : ""
-            let changed = try await tx.execute(
-                """
-                UPDATE \(identifier: campaigns) SET status = \(target), updated_at = \(now)\(finished)
-                WHERE id = \(id) AND tenant_key = \(scope.key) AND status IN (\(list: sources))
-                """)
-            guard changed.affectedRows == 1 else {
-                throw DomainError.conflict(.invalidTransition, message: "the campaign changed meanwhile; reload it")
-            }
-            var skipped = 0
-            if control == .cancel {
-                skipped = try await tx.execute(
-                    """
-                    UPDATE \(identifier: logs) SET status = \(LogStatus.skipped), last_error = \(SkipReason.cancelled), updated_at = \(now)
-                    WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND status = \(LogStatus.pending)
-                    """
-                ).affectedRows
-            }
-            var detail = CampaignAuditDetail.transition(current, to: target)
-            if control == .cancel {
-                detail["skipped"] = .number(Double(skipped))
-            }
-            try await record(tx, scope, user, control.auditAction, current, detail)
-            var campaign = current
-            campaign.status = target
-            campaign.updatedAt = now
-            if control == .cancel { campaign.finishedAt = now }
-            return try await view(tx, scope: scope, campaign)
+        try await pool.withTransaction { tx in try await self.control(tx, scope: scope, id: id, control, access: access, by: user) }
+    }
+
+    /// The transition in the caller's transaction (a broadcast controls its campaigns together).
+    func control(
+        _ tx: MariaDBTransaction, scope: TenantScope, id: Int, _ control: RunControl, access: AccessCheck, by user: Int?
+    ) async throws -> CampaignView {
+        let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
+        let target = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(control.action)
+        let now = now()
+        let sources = CampaignLifecycle.allowedSources(for: control.action).sorted { $0.rawValue < $1.rawValue }
+        let finished: MariaDBQuery = control == .cancel ? ", finished_at = \(now)" : ""
+        let changed = try await tx.execute(
+            """
+            UPDATE \(identifier: campaigns) SET status = \(target), updated_at = \(now)\(finished)
+            WHERE id = \(id) AND tenant_key = \(scope.key) AND status IN (\(list: sources))
+            """)
+        guard changed.affectedRows == 1 else {
+            throw DomainError.conflict(.invalidTransition, message: "the campaign changed meanwhile; reload it")
         }
+        var skipped = 0
+        if control == .cancel {
+            skipped = try await tx.execute(
+                """
+                UPDATE \(identifier: logs) SET status = \(LogStatus.skipped), last_error = \(SkipReason.cancelled), updated_at = \(now)
+                WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND status = \(LogStatus.pending)
+                """
+            ).affectedRows
+        }
+        var detail = CampaignAuditDetail.transition(current, to: target)
+        if control == .cancel {
+            detail["skipped"] = .number(Double(skipped))
+        }
+        try await record(tx, scope, user, control.auditAction, current, detail)
+        var campaign = current
+        campaign.status = target
+        campaign.updatedAt = now
+        if control == .cancel { campaign.finishedAt = now }
+        return try await view(tx, scope: scope, campaign)
     }
 }

@@ -77,14 +77,16 @@ extension MariaDBCampaignRepository {
             if campaign.currentRun > 0 {
                 let rows = try await db.query(
                     """
-                    SELECT customer_id AS id, address, first_name, last_name FROM \(identifier: logs)
+                    SELECT customer_id AS id, address, first_name, last_name, locale FROM \(identifier: logs)
                     WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND run = \(campaign.currentRun) ORDER BY id LIMIT \(limit)
                     """)
                 return (campaign, try rows.map(MariaDBAudienceRepository.recipient))
             }
             let audience = try await MariaDBAudienceRepository.resolved(
                 try await runAudience(db, campaign, scope: scope), settings: settings, on: db)
-            let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: limit)
+            let locale = try await ContentLocales.choice(
+                for: campaign.localized, scope: scope, channel: campaign.channel, prefix: prefix, on: db)
+            let query = compiler.preview(audience, now: Int(clock.now().timeIntervalSince1970), sampleSize: limit, locale: locale)
             return (campaign, try await db.query(query).map(MariaDBAudienceRepository.recipient))
         }
     }

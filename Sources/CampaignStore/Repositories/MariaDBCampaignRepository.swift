@@ -73,6 +73,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         var filter: MariaDBQuery = "tenant_key = \(scope.key) AND channel IN (\(list: channels))"
         if let status = query.status { filter.append(" AND status = \(status)") }
         if let kind = query.kind { filter.append(" AND kind = \(kind)") }
+        if let broadcastID = query.broadcastID { filter.append(" AND broadcast_id = \(broadcastID)") }
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             filter.append(" AND name LIKE \(likePattern(search)) ESCAPE '\\\\'")
         }
@@ -88,74 +89,64 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     }
 
     public func update(scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck, by user: Int?) async throws -> CampaignView {
-        try await pool.withTransaction { tx in
-            let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
-            if current.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
-            try access.check(draft.channel)
-            try await checkTemplate(tx, scope: scope, draft: draft)
-            let draft = try await withSavedAudience(tx, scope: scope, draft)
-            // A row counts as attempted once it left `pending` for anything but a skip, or failed
-            // before: a batch in flight has not recorded its attempts yet, but its rows are `sending`.
-            let rows = try await tx.queryFirst(
-                """
-                SELECT COALESCE(SUM(status = \(LogStatus.sending)), 0) AS sending,
-                  COALESCE(SUM(attempts > 0 OR status NOT IN (\(list: [LogStatus.pending, .skipped]))), 0) AS attempted
-                FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)
-                """)
-            if try rows?.decode("sending", as: Int.self) ?? 0 > 0 {
-                throw DomainError.conflict(
-                    .campaignLocked, message: "messages of this campaign are being sent right now; wait for them, then edit")
-            }
-            let attempted = try rows?.decode("attempted", as: Int.self) ?? 0
-            _ = try CampaignLifecycle(status: current.status, attemptedRows: attempted).apply(.edit)
-            try await tx.execute("DELETE FROM \(identifier: links) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
-            try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
-            try await tx.execute(
-                """
-                UPDATE \(identifier: campaigns) SET channel = \(draft.channel), name = \(draft.name),
-                  segment = \(Self.json(draft.segment)), filters = \(Self.json(draft.filters)), audience_id = \(draft.audienceID),
-                  template_id = \(draft.templateID),
-                  subject = \(draft.subject), body = \(draft.body), content_sid = \(draft.contentSID),
-                  content_variables = \(draft.contentVariables.map { Self.json($0) }), scheduled_at = \(draft.scheduledAt),
-                  recurrence = \(draft.recurrence?.source), repeat_rule = \(draft.repeatRule.map { Self.json($0) }),
-                  holdout_percent = \(draft.holdoutPercent), status = \(CampaignStatus.draft), status_reason = NULL, total_count = 0,
-                  started_at = NULL, finished_at = NULL, updated_at = \(now())
-                WHERE id = \(id) AND tenant_key = \(scope.key)
-                """)
-            let campaign = try await require(tx, scope: scope, id: id, lock: false)
-            try await record(tx, scope, user, .update, campaign, CampaignAuditDetail.updated(from: current, to: draft))
-            return CampaignView(campaign: campaign, progress: CampaignProgress(status: campaign.status))
+        try await pool.withTransaction { tx in try await update(tx, scope: scope, id: id, draft: draft, access: access, by: user) }
+    }
+
+    /// The edit in the caller's transaction (a broadcast edits its campaigns together).
+    func update(
+        _ tx: MariaDBTransaction, scope: TenantScope, id: Int, draft: CampaignDraft, access: AccessCheck, by user: Int?
+    ) async throws -> CampaignView {
+        let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
+        if current.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
+        try access.check(draft.channel)
+        try await checkTemplate(tx, scope: scope, draft: draft)
+        let draft = try await withSavedAudience(tx, scope: scope, draft)
+        // A row counts as attempted once it left `pending` for anything but a skip, or failed
+        // before: a batch in flight has not recorded its attempts yet, but its rows are `sending`.
+        let rows = try await tx.queryFirst(
+            """
+            SELECT COALESCE(SUM(status = \(LogStatus.sending)), 0) AS sending,
+              COALESCE(SUM(attempts > 0 OR status NOT IN (\(list: [LogStatus.pending, .skipped]))), 0) AS attempted
+            FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)
+            """)
+        if try rows?.decode("sending", as: Int.self) ?? 0 > 0 {
+            throw DomainError.conflict(
+                .campaignLocked, message: "messages of this campaign are being sent right now; wait for them, then edit")
         }
+        let attempted = try rows?.decode("attempted", as: Int.self) ?? 0
+        _ = try CampaignLifecycle(status: current.status, attemptedRows: attempted).apply(.edit)
+        try await tx.execute("DELETE FROM \(identifier: links) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
+        try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
+        try await tx.execute(
+            """
+            UPDATE \(identifier: campaigns) SET channel = \(draft.channel), name = \(draft.name),
+              segment = \(Self.json(draft.segment)), filters = \(Self.json(draft.filters)), audience_id = \(draft.audienceID),
+              template_id = \(draft.templateID),
+              subject = \(draft.subject), body = \(draft.body), content_sid = \(draft.contentSID),
+              content_variables = \(draft.contentVariables.map { Self.json($0) }), scheduled_at = \(draft.scheduledAt),
+              recurrence = \(draft.recurrence?.source), repeat_rule = \(draft.repeatRule.map { Self.json($0) }),
+              holdout_percent = \(draft.holdoutPercent), \(LocalizedColumns.assignments(draft.localized)),
+              status = \(CampaignStatus.draft), status_reason = NULL, total_count = 0,
+              started_at = NULL, finished_at = NULL, updated_at = \(now())
+            WHERE id = \(id) AND tenant_key = \(scope.key)
+            """)
+        let campaign = try await require(tx, scope: scope, id: id, lock: false)
+        try await record(tx, scope, user, .update, campaign, CampaignAuditDetail.updated(from: current, to: draft))
+        return CampaignView(campaign: campaign, progress: CampaignProgress(status: campaign.status))
     }
 
     public func delete(scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws {
-        try await pool.withTransaction { tx in
-            let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
-            _ = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(.delete)
-            try await tx.execute("DELETE FROM \(identifier: links) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
-            try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
-            try await tx.execute("DELETE FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)")
-            try await record(tx, scope, user, .delete, current, CampaignAuditDetail.transition(current, to: nil))
-        }
+        try await pool.withTransaction { tx in try await delete(tx, scope: scope, id: id, access: access, by: user) }
     }
 
-    public func duplicate(scope: TenantScope, id: Int, createdBy: Int?, access: AccessCheck) async throws -> CampaignView {
-        try await pool.withTransaction { db in
-            let source = try await require(db, scope: scope, id: id, lock: false, access: access)
-            if source.kind == .manual { throw DomainError.conflict(.invalidTransition, message: Self.manualMessage) }
-            let suffix = " (copy)"
-            let name = source.name.count + suffix.count > 190 ? String(source.name.prefix(190 - suffix.count)) + suffix : source.name + suffix
-            let draft = CampaignDraft(
-                channel: source.channel, name: name, segment: source.segment, filters: source.filters,
-                templateID: source.templateID, subject: source.subject, body: source.body, contentSID: source.contentSID,
-                contentVariables: source.contentVariables,
-                scheduledAt: (source.scheduledAt ?? .distantPast) > clock.now() ? source.scheduledAt : nil,
-                recurrence: source.recurrence, repeatRule: source.repeatRule, holdoutPercent: source.holdoutPercent,
-                audienceID: source.audienceID, warnings: [])
-            let copy = try await insert(db, scope: scope, draft: try await withSavedAudience(db, scope: scope, draft), createdBy: createdBy)
-            try await record(db, scope, createdBy, .duplicate, copy.campaign, CampaignAuditDetail.created(draft, source: source.id))
-            return copy
-        }
+    /// The deletion in the caller's transaction (a broadcast deletes its campaigns together).
+    func delete(_ tx: MariaDBTransaction, scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws {
+        let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
+        _ = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(.delete)
+        try await tx.execute("DELETE FROM \(identifier: links) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
+        try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
+        try await tx.execute("DELETE FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)")
+        try await record(tx, scope, user, .delete, current, CampaignAuditDetail.transition(current, to: nil))
     }
 
     // MARK: - Helpers
@@ -211,12 +202,13 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             """
             INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, name, status, segment, filters, audience_id, template_id,
               subject, body, content_sid, content_variables, scheduled_at, recurrence, repeat_rule, holdout_percent, created_by,
-              created_at, updated_at)
+              created_at, updated_at, \(LocalizedColumns.names))
             VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(CampaignStatus.draft),
               \(Self.json(draft.segment)), \(Self.json(draft.filters)), \(draft.audienceID), \(draft.templateID), \(draft.subject),
               \(draft.body),
               \(draft.contentSID), \(draft.contentVariables.map { Self.json($0) }), \(draft.scheduledAt), \(draft.recurrence?.source),
-              \(draft.repeatRule.map { Self.json($0) }), \(draft.holdoutPercent), \(createdBy), \(now), \(now))
+              \(draft.repeatRule.map { Self.json($0) }), \(draft.holdoutPercent), \(createdBy), \(now), \(now),
+              \(LocalizedColumns.values(draft.localized)))
             """
         ).lastInsertID
         let campaign = try await require(db, scope: scope, id: id, lock: false)
@@ -289,7 +281,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             repeatRule: try (try row.decode("repeat_rule", as: String?.self)).map {
                 try decoder.decode(RepeatRule.self, from: Data($0.utf8))
             },
-            holdoutPercent: try row.decode("holdout_percent"), audienceID: try row.decode("audience_id"))
+            holdoutPercent: try row.decode("holdout_percent"), audienceID: try row.decode("audience_id"),
+            localized: try LocalizedColumns.decode(row), broadcastID: try row.decode("broadcast_id"))
     }
 
     static func logRow(_ stored: MariaDBRow) throws -> CampaignLogRow {
@@ -300,7 +293,8 @@ public struct MariaDBCampaignRepository: CampaignRepository {
             lastName: try row.decode("last_name"), status: try row.decode("status", as: LogStatus.self),
             attempts: try row.decode("attempts"), nextAttemptAt: try row.decode("next_attempt_at"),
             lastError: try row.decode("last_error"), providerMessageID: try row.decode("provider_message_id"),
-            sentAt: try row.decode("sent_at"), updatedAt: try row.decode("updated_at"), held: try row.decode("held", as: Int.self) != 0)
+            sentAt: try row.decode("sent_at"), updatedAt: try row.decode("updated_at"), held: try row.decode("held", as: Int.self) != 0,
+            locale: try row.decode("locale", as: String?.self))
         logRow.engagement = try engagement(row)
         return logRow
     }

@@ -257,13 +257,13 @@ public struct MariaDBResultsRepository: ResultsRepository {
         return (totals, runs, daily)
     }
 
-    private func run(_ db: some MariaDBQueryable, _ query: SQLQuery) async throws -> [MariaDBRow] {
+    func run(_ db: some MariaDBQueryable, _ query: SQLQuery) async throws -> [MariaDBRow] {
         onStatement?(query)
         return try await db.query(query)
     }
 
     /// `attribution_days` per channel: the tenant's setting, else the default.
-    private func windowDays(_ db: some MariaDBQueryable, scope: TenantScope) async throws -> [Channel: Int] {
+    func windowDays(_ db: some MariaDBQueryable, scope: TenantScope) async throws -> [Channel: Int] {
         var windows = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, ChannelSettings.defaultAttributionDays) })
         let rows = try await db.query(
             """

@@ -50,6 +50,7 @@ public struct MariaDBSettingsRepository: SettingsRepository {
             case .rateLimit:
                 if case .number(let rate)? = json { settings.rateLimit = rate }
             case .attributionDays: settings.attributionDays = json?.integerValue
+            case .locale: settings.locale = json?.stringValue.flatMap(LocaleKey.init(parsing:))?.rawValue
             case .tracking: settings.tracking = Tracking(json: json)
             }
         }
@@ -93,6 +94,7 @@ public struct MariaDBSettingsRepository: SettingsRepository {
             _ = try await change(.frequencyCap, update.frequencyCap) { .object(["max": .number(Double($0.max)), "days": .number(Double($0.days))]) }
             _ = try await change(.rateLimit, update.rateLimit) { .number($0) }
             _ = try await change(.attributionDays, update.attributionDays) { .number(Double($0)) }
+            _ = try await change(.locale, update.locale) { .string($0) }
             _ = try await change(.tracking, update.tracking) { $0.json }
             if windowChanged || zoneChanged {
                 // Rows held by the old window are due again now: the engine holds them anew by

@@ -62,8 +62,10 @@ public struct MariaDBTemplateRepository: TemplateRepository {
             do {
                 id = try await db.execute(
                     """
-                    INSERT INTO \(identifier: table) (tenant_id, tenant_key, channel, name, subject, body, is_builtin, created_at, updated_at)
-                    VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(draft.subject), \(draft.body), 0, \(now), \(now))
+                    INSERT INTO \(identifier: table) (tenant_id, tenant_key, channel, name, subject, body, is_builtin, created_at, updated_at,
+                      \(LocalizedColumns.names))
+                    VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(draft.name), \(draft.subject), \(draft.body), 0, \(now), \(now),
+                      \(LocalizedColumns.values(draft.localized)))
                     """
                 ).lastInsertID
             } catch let error as MariaDBError where error.isDuplicateKey {
@@ -85,7 +87,7 @@ public struct MariaDBTemplateRepository: TemplateRepository {
                 try await tx.execute(
                     """
                     UPDATE \(identifier: table) SET channel = \(draft.channel), name = \(draft.name), subject = \(draft.subject),
-                      body = \(draft.body), updated_at = \(clock.now())
+                      body = \(draft.body), \(LocalizedColumns.assignments(draft.localized)), updated_at = \(clock.now())
                     WHERE id = \(existing.id) AND tenant_key = \(scope.key) AND is_builtin = 0
                     """)
             } catch let error as MariaDBError where error.isDuplicateKey {
@@ -130,6 +132,6 @@ public struct MariaDBTemplateRepository: TemplateRepository {
         MessageTemplate(
             id: try row.decode("id"), channel: try row.decode("channel", as: Channel.self), name: try row.decode("name"),
             subject: try row.decode("subject"), body: try row.decode("body"), isBuiltin: try row.decode("is_builtin"),
-            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"), localized: try LocalizedColumns.decode(row))
     }
 }

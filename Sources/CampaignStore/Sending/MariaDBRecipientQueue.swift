@@ -66,7 +66,7 @@ public struct MariaDBRecipientQueue: SendQueue {
             // Rows that waited for a time (retries, deferrals, quiet hours) first, when due, then
             // fresh ones: in one `ORDER BY next_attempt_at` the NULLs of a big campaign's fresh rows
             // came first and a retry waited behind all of them (minutes, not its delay).
-            let columns: MariaDBQuery = "id, customer_id, address, first_name, last_name, attempts, throttles, tenant_id"
+            let columns: MariaDBQuery = "id, customer_id, address, first_name, last_name, attempts, throttles, tenant_id, locale"
             let open: MariaDBQuery =
                 "campaign_id = \(campaign.id) AND run = \(campaign.currentRun) AND status = \(LogStatus.pending)"
             var rows = try await tx.query(
@@ -99,7 +99,8 @@ public struct MariaDBRecipientQueue: SendQueue {
                     scope: TenantScope(storedTenantID: tenant), channel: campaign.channel,
                     customerID: try row.decode("customer_id"), address: try row.decode("address"),
                     firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
-                    attempts: try row.decode("attempts"), claimedAt: now, claimToken: token, throttles: try row.decode("throttles"))
+                    attempts: try row.decode("attempts"), claimedAt: now, claimToken: token, throttles: try row.decode("throttles"),
+                    locale: try row.decode("locale"))
             }
         }
         if !claimed.isEmpty, campaign.status == .queued {
@@ -117,7 +118,7 @@ public struct MariaDBRecipientQueue: SendQueue {
         try await db.query(
             """
             SELECT l.id, l.campaign_id, l.run, l.tenant_id, l.channel, l.customer_id, l.address, l.first_name, l.last_name,
-              l.attempts, l.throttles, l.claimed_at, l.claimed_by
+              l.attempts, l.throttles, l.claimed_at, l.claimed_by, l.locale
             FROM \(identifier: logs) l WHERE l.status = \(LogStatus.sending) AND l.claimed_at < \(claimedBefore)
             ORDER BY l.claimed_at LIMIT \(limit)
             """
@@ -129,7 +130,8 @@ public struct MariaDBRecipientQueue: SendQueue {
                 channel: try row.decode("channel", as: Channel.self), customerID: try row.decode("customer_id"),
                 address: try row.decode("address"), firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
                 attempts: try row.decode("attempts"), claimedAt: try row.decode("claimed_at"),
-                claimToken: try row.decode("claimed_by", as: String?.self) ?? "", throttles: try row.decode("throttles"))
+                claimToken: try row.decode("claimed_by", as: String?.self) ?? "", throttles: try row.decode("throttles"),
+                locale: try row.decode("locale"))
         }
     }
 

@@ -25,15 +25,24 @@ public struct MariaDBScheduler: SchedulerStore {
         let limit = 20
         let due = try await db.query(
             """
-            SELECT id, tenant_id FROM \(identifier: table)
+            SELECT id, tenant_id, broadcast_id FROM \(identifier: table)
             WHERE status = \(CampaignStatus.scheduled) AND scheduled_at <= \(now) ORDER BY scheduled_at LIMIT \(limit)
             """)
         var activated = 0
+        var broadcastsDone = Set<Int>()
         for row in due {
             let id: Int = try row.decode("id")
             let tenant: Int? = try row.decode("tenant_id")
             let scope = TenantScope(storedTenantID: tenant)
             let countryCode = try await campaigns.settings.defaultCountryCode(scope: scope, on: db)
+            if let broadcastID = try row.decode("broadcast_id", as: Int?.self) {
+                // Every due channel of the broadcast together, once per pass.
+                guard broadcastsDone.insert(broadcastID).inserted else { continue }
+                let started = try await activateBroadcast(broadcastID, scope: scope, countryCode: countryCode, now: now)
+                activated += started.count
+                try await rescheduleRecurring(campaignIDs: started, now: now)
+                continue
+            }
             let started = try await db.withTransaction { tx -> Bool in
                 // Another replica may have activated it meanwhile: check again under the lock.
                 guard
@@ -58,6 +67,8 @@ public struct MariaDBScheduler: SchedulerStore {
     /// of their cron expression in the tenant's time zone; an occurrence that fell during the
     /// run is skipped (the next one is counted from now).
     public func rescheduleRecurring(campaignIDs: [Int], now: Date) async throws {
+        if campaignIDs.isEmpty { return }
+        let campaignIDs = try await withBroadcastSiblings(campaignIDs)
         if campaignIDs.isEmpty { return }
         let rows = try await db.query(
             """

@@ -41,6 +41,11 @@ public struct AudienceDefinition: Sendable, Hashable {
     public var timeZone: TimeZone
     /// Earlier recipients of the campaign to leave out (a recurring campaign's repeat rule).
     public var repeatExclusion: RepeatExclusion?
+    /// The translations a preview reports recipients' variants for (DESIGN §15); none by default.
+    public var variants = LocalizedContent()
+    /// Runs of a `first` broadcast's earlier channels, snapshotted in the same transaction:
+    /// their customers (by customer id) are left out (DESIGN §14).
+    public var earlierSnapshots: [RunReference] = []
 
     public init(
         channel: Channel, segment: Segment, filters: SegmentFilters = SegmentFilters(), scope: TenantScope,
@@ -143,6 +148,10 @@ public struct AudienceCompiler: Sendable {
             q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(identifier: tables.suppressions) s WHERE s.tenant_key = \(scope.key)")
             q.append(" AND s.channel = \(audience.channel) AND s.address = m.address)")
         }
+        for earlier in audience.earlierSnapshots {
+            q.append("\n    AND NOT EXISTS (SELECT 1 FROM \(identifier: tables.logs) e WHERE e.campaign_id = \(earlier.campaignID)")
+            q.append(" AND e.run = \(earlier.run) AND e.customer_id = m.id AND e.tenant_key = \(scope.key))")
+        }
         if let exclusion = audience.repeatExclusion, exclusion.rule.excludesAnyone {
             q.append(repeatExclusion(exclusion, scope: scope, now: now))
         }
@@ -152,12 +161,24 @@ public struct AudienceCompiler: Sendable {
     }
 
     /// Count and sample in one statement: every row carries the total (`COUNT(*) OVER ()`).
-    public func preview(_ audience: AudienceDefinition, now: Int, sampleSize: Int) -> SQLQuery {
-        """
-        SELECT p.id, p.address, p.first_name, p.last_name, COUNT(*) OVER () AS total FROM (
-        \(recipients(audience, now: now))
-        ) p ORDER BY p.id LIMIT \(max(1, sampleSize))
-        """
+    /// With a `locale` choice each row also carries the variant its recipient gets (`locale`).
+    public func preview(_ audience: AudienceDefinition, now: Int, sampleSize: Int, locale: LocaleChoice? = nil) -> SQLQuery {
+        var q: SQLQuery = "SELECT x.id, x.address, x.first_name, x.last_name, COUNT(*) OVER () AS total"
+        if let locale { q.append(", \(locale.column()) AS locale") }
+        q.append(" FROM (\n\(recipients(audience, now: now))\n) x")
+        if let locale, locale.needsJoin { q.append(locale.join(appointments: tables.appointments, scope: audience.scope)) }
+        q.append(" ORDER BY x.id LIMIT \(max(1, sampleSize))")
+        return q
+    }
+
+    /// How many recipients get each content variant (`locale`, NULL = the base text, and `n`),
+    /// chosen as the snapshot chooses them.
+    public func localeCounts(_ audience: AudienceDefinition, now: Int, locale: LocaleChoice) -> SQLQuery {
+        var q: SQLQuery = "SELECT v.locale, COUNT(*) AS n FROM (SELECT \(locale.column()) AS locale FROM (\n"
+        q.append("\(recipients(audience, now: now))\n) x")
+        if locale.needsJoin { q.append(locale.join(appointments: tables.appointments, scope: audience.scope)) }
+        q.append(") v GROUP BY v.locale ORDER BY v.locale")
+        return q
     }
 
     /// Every recipient of the audience, in customer-id order: `id, address, first_name, last_name`.
@@ -174,22 +195,26 @@ public struct AudienceCompiler: Sendable {
     /// statement (DESIGN §12), so it never reaches the queue.
     public func snapshot(
         _ audience: AudienceDefinition, now: Int, logsTable: SQLIdentifier, campaignID: Int, run: Int, createdAt: Date,
-        holdout: Holdout = Holdout(percent: 0)
+        holdout: Holdout = Holdout(percent: 0), locale: LocaleChoice? = nil
     ) -> SQLQuery {
         let scope = audience.scope
         var q: SQLQuery = "INSERT INTO \(identifier: logsTable) (tenant_id, tenant_key, campaign_id, run, channel, customer_id, address,"
-        q.append(" first_name, last_name, status, last_error, attempts, created_at, updated_at)\nSELECT ")
+        q.append(" first_name, last_name, locale, status, last_error, attempts, created_at, updated_at)\nSELECT ")
         q.append("\(scope.tenantID), \(scope.key), \(campaignID), \(run), \(audience.channel)")
         q.append(", x.id, x.address, LEFT(x.first_name, 255), LEFT(x.last_name, 255), ")
+        q.append(locale?.column() ?? "\(SQLValue.null)")
+        q.append(", ")
         if holdout.percent > 0 {
-            let heldOut: SQLQuery = "CRC32(CONCAT(\(campaignID), ':', x.id)) % 100 < \(holdout.percent)"
+            let heldOut: SQLQuery = "CRC32(CONCAT(\(holdout.key(campaignID: campaignID)), ':', x.id)) % 100 < \(holdout.percent)"
             q.append("CASE WHEN \(heldOut) THEN \(LogStatus.skipped) ELSE \(LogStatus.pending) END, ")
             q.append("CASE WHEN \(heldOut) THEN \(SkipReason.holdout) END, ")
         } else {
             q.append("\(LogStatus.pending), \(SQLValue.null), ")
         }
         q.append("\(0), \(createdAt), \(createdAt)")
-        q.append("\nFROM (\n\(recipients(audience, now: now))\n) x ORDER BY x.id")
+        q.append("\nFROM (\n\(recipients(audience, now: now))\n) x")
+        if let locale, locale.needsJoin { q.append(locale.join(appointments: tables.appointments, scope: scope)) }
+        q.append(" ORDER BY x.id")
         return q
     }
 

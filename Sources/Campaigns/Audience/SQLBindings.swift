@@ -9,6 +9,7 @@ extension SkipReason: ContractNameBindable {}
 extension StatusReason: ContractNameBindable {}
 extension SuppressionSource: ContractNameBindable {}
 extension CampaignKind: ContractNameBindable {}
+extension BroadcastMode: ContractNameBindable {}
 extension AppointmentStatus: ContractNameBindable {}
 
 extension TenantScope {

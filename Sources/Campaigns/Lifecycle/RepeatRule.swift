@@ -56,17 +56,32 @@ public struct Holdout: Sendable, Hashable {
     /// The accepted `holdout_percent`.
     public static let range = 0...50
 
-    public init(percent: Int) {
+    /// The broadcast whose campaigns share one draw (DESIGN §14): a customer held out is held
+    /// out on every channel.
+    public let broadcastID: Int?
+
+    public init(percent: Int, broadcastID: Int? = nil) {
         self.percent = min(max(percent, Self.range.lowerBound), Self.range.upperBound)
+        self.broadcastID = broadcastID
+    }
+
+    /// What the draw hashes with the customer id: the campaign id, or `b<broadcast id>`.
+    public func key(campaignID: Int) -> String {
+        broadcastID.map { "b\($0)" } ?? String(campaignID)
     }
 
     /// The customer's bucket, 0–99.
     public static func bucket(campaignID: Int, customerID: Int) -> Int {
-        Int(CRC32.checksum(Array("\(campaignID):\(customerID)".utf8)) % 100)
+        bucket(key: String(campaignID), customerID: customerID)
+    }
+
+    /// The customer's bucket for a draw keyed by `key` (``key(campaignID:)``), 0–99.
+    public static func bucket(key: String, customerID: Int) -> Int {
+        Int(CRC32.checksum(Array("\(key):\(customerID)".utf8)) % 100)
     }
 
     public func holdsOut(campaignID: Int, customerID: Int) -> Bool {
-        percent > 0 && Self.bucket(campaignID: campaignID, customerID: customerID) < percent
+        percent > 0 && Self.bucket(key: key(campaignID: campaignID), customerID: customerID) < percent
     }
 }
 

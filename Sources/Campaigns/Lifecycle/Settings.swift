@@ -35,6 +35,8 @@ public enum SettingName: String, Sendable, CaseIterable, Hashable {
     case frequencyCap = "frequency_cap"
     case rateLimit = "rate_limit"
     case attributionDays = "attribution_days"
+    /// The tenant's language for localized content (DESIGN §15), a ``LocaleKey``.
+    case locale
     case tracking
 }
 
@@ -45,12 +47,16 @@ public struct StoredSettings: Sendable, Hashable {
     public var frequencyCap: FrequencyCap?
     public var rateLimit: Double?
     public var attributionDays: Int?
+    /// The locale of customers whose appointments name none (DESIGN §15), normalized.
+    public var locale: String?
+    /// Click and open tracking (DESIGN §18).
     public var tracking: Tracking?
 
     public init(
         quietHours: QuietHours? = nil, timezone: String? = nil, frequencyCap: FrequencyCap? = nil, rateLimit: Double? = nil,
-        attributionDays: Int? = nil, tracking: Tracking? = nil
+        attributionDays: Int? = nil, locale: String? = nil, tracking: Tracking? = nil
     ) {
+        self.locale = locale
         self.quietHours = quietHours
         self.timezone = timezone
         self.frequencyCap = frequencyCap
@@ -74,6 +80,7 @@ public struct SettingsUpdate: Sendable, Hashable {
     public var frequencyCap: SettingChange<FrequencyCap> = .keep
     public var rateLimit: SettingChange<Double> = .keep
     public var attributionDays: SettingChange<Int> = .keep
+    public var locale: SettingChange<String> = .keep
     public var tracking: SettingChange<Tracking> = .keep
 
     public init() {}
@@ -87,6 +94,8 @@ public struct ChannelSettings: Sendable, Hashable {
     public var frequencyCap: EffectiveSetting<FrequencyCap?>
     public var rateLimit: EffectiveSetting<Double?>
     public var attributionDays: EffectiveSetting<Int>
+    /// The tenant's locale (§15); the default (null) falls back to WordPress' `WPLANG`.
+    public var locale: EffectiveSetting<String?>
     public var tracking: EffectiveSetting<Tracking>
 
     public static let defaultAttributionDays = 7
@@ -110,6 +119,7 @@ public struct ChannelSettings: Sendable, Hashable {
         case (nil, let environment?): rateLimit = EffectiveSetting(environment, .environment)
         case (nil, nil): rateLimit = EffectiveSetting(nil, .default)
         }
+        locale = stored.locale.map { EffectiveSetting($0, .tenant) } ?? EffectiveSetting(nil, .default)
         attributionDays =
             stored.attributionDays.map { EffectiveSetting($0, .tenant) }
             ?? EffectiveSetting(Self.defaultAttributionDays, .default)
@@ -131,6 +141,7 @@ extension StoredSettings {
             .frequencyCap: frequencyCap.map { .object(["max": .number(Double($0.max)), "days": .number(Double($0.days))]) } ?? .null,
             .rateLimit: rateLimit.map(JSONValue.number) ?? .null,
             .attributionDays: attributionDays.map { .number(Double($0)) } ?? .null,
+            .locale: locale.map(JSONValue.string) ?? .null,
             .tracking: tracking?.json ?? .null,
         ]
     }

@@ -7,9 +7,15 @@ public struct MessageContent: Sendable, Hashable {
     public var body: String
     public var subject: String?
     public var contentVariables: [String: String]?
+    /// Translations and the email's call to action (DESIGN §15).
+    public var localized: LocalizedContent
 
     /// Creates the content to check.
-    public init(channel: Channel, body: String, subject: String? = nil, contentVariables: [String: String]? = nil) {
+    public init(
+        channel: Channel, body: String, subject: String? = nil, contentVariables: [String: String]? = nil,
+        localized: LocalizedContent = LocalizedContent()
+    ) {
+        self.localized = localized
         self.channel = channel
         self.body = body
         self.subject = subject
@@ -18,7 +24,9 @@ public struct MessageContent: Sendable, Hashable {
 
     /// The content of `campaign`.
     public init(_ campaign: Campaign) {
-        self.init(channel: campaign.channel, body: campaign.body, subject: campaign.subject, contentVariables: campaign.contentVariables)
+        self.init(
+            channel: campaign.channel, body: campaign.body, subject: campaign.subject, contentVariables: campaign.contentVariables,
+            localized: campaign.localized)
     }
 
     /// Whether an email body is HTML: decided from the template, before any value goes in.
@@ -31,13 +39,15 @@ public struct MessageContent: Sendable, Hashable {
             subject: subject.map { MessageRenderer.renderSubject($0, for: recipient, channel: channel) },
             body: MessageRenderer.render(body, for: recipient, channel: channel, html: html),
             contentVariables: contentVariables.map { MessageRenderer.renderVariables($0, for: recipient, channel: channel) },
-            isHTML: html)
+            isHTML: html,
+            action: channel == .email ? localized.action.map { MessageRenderer.renderAction($0, for: recipient, channel: channel) } : nil)
     }
 
     /// Every text that shortcodes render into.
     var texts: [String] {
         var texts = [body]
         if let subject { texts.append(subject) }
+        if let action = localized.action { texts += [action.label, action.url] }
         if let contentVariables {
             texts += contentVariables.keys.sorted().compactMap { contentVariables[$0] }
         }
@@ -52,6 +62,8 @@ public struct PersonalizedMessage: Sendable, Hashable {
     public var contentVariables: [String: String]?
     /// Whether the body is HTML (email; decided from the template).
     public var isHTML: Bool
+    /// The email's button, its label and URL personalized (DESIGN §15).
+    public var action: CallToAction? = nil
 }
 
 /// The SMS cost of a campaign over its whole audience (DESIGN §21): segments summed over every

@@ -35,15 +35,22 @@ public struct Campaign: Sendable, Hashable {
     /// The saved audience it reaches (DESIGN §16); its segment and filters are then a copy, and
     /// the audience is read when a run's snapshot is taken.
     public var audienceID: Int?
+    /// Translations of the subject and body, and the email's call to action (DESIGN §15).
+    public var localized: LocalizedContent
+    /// The broadcast it is one channel of (DESIGN §14); nil for a campaign on its own.
+    public var broadcastID: Int?
 
     public init(
         id: Int, channel: Channel, name: String, status: CampaignStatus, statusReason: StatusReason?, segment: Segment,
         filters: SegmentFilters, templateID: Int?, subject: String?, body: String, contentSID: String?,
         contentVariables: [String: String]?, scheduledAt: Date?, recurrence: CronExpression?, currentRun: Int, totalCount: Int,
         createdBy: Int?, createdAt: Date, updatedAt: Date, startedAt: Date?, finishedAt: Date?, tenantID: Int? = nil,
-        kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil
+        kind: CampaignKind = .campaign, repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil,
+        localized: LocalizedContent = LocalizedContent(), broadcastID: Int? = nil
     ) {
+        self.localized = localized
         self.audienceID = audienceID
+        self.broadcastID = broadcastID
         self.tenantID = tenantID
         self.kind = kind
         self.repeatRule = repeatRule
@@ -106,6 +113,8 @@ public struct CampaignDraft: Sendable, Hashable {
     /// A saved audience instead of `segment`/`filters` (DESIGN §16); the store fills those in
     /// from the audience.
     public var audienceID: Int?
+    /// Translations of the subject and body, and the email's call to action (DESIGN §15).
+    public var localized: LocalizedContent
     /// e.g. unknown `{shortcodes}` in the body.
     public var warnings: [String]
 
@@ -113,8 +122,10 @@ public struct CampaignDraft: Sendable, Hashable {
         channel: Channel, name: String, segment: Segment, filters: SegmentFilters = SegmentFilters(),
         templateID: Int? = nil, subject: String? = nil, body: String, contentSID: String? = nil,
         contentVariables: [String: String]? = nil, scheduledAt: Date? = nil, recurrence: CronExpression? = nil,
-        repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil, warnings: [String] = []
+        repeatRule: RepeatRule? = nil, holdoutPercent: Int = 0, audienceID: Int? = nil, warnings: [String] = [],
+        localized: LocalizedContent = LocalizedContent()
     ) {
+        self.localized = localized
         self.audienceID = audienceID
         self.repeatRule = repeatRule
         self.holdoutPercent = holdoutPercent

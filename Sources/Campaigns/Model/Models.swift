@@ -6,8 +6,11 @@ public struct Recipient: Sendable, Hashable, Codable {
     public var address: String
     public var firstName: String?
     public var lastName: String?
+    /// The content variant this recipient gets (DESIGN §15), when the reader chose one.
+    public var locale: String?
 
-    public init(customerID: Int, address: String, firstName: String?, lastName: String?) {
+    public init(customerID: Int, address: String, firstName: String?, lastName: String?, locale: String? = nil) {
+        self.locale = locale
         self.customerID = customerID
         self.address = address
         self.firstName = firstName
@@ -32,10 +35,26 @@ public struct Recipient: Sendable, Hashable, Codable {
 public struct AudiencePreview: Sendable, Hashable {
     public var count: Int
     public var sample: [Recipient]
+    /// How many recipients get each content variant (nil = the base text), when the audience
+    /// was asked with translations (DESIGN §15); variants in key order, the base text first.
+    public var locales: [LocaleCount]?
 
-    public init(count: Int, sample: [Recipient]) {
+    public init(count: Int, sample: [Recipient], locales: [LocaleCount]? = nil) {
+        self.locales = locales
         self.count = count
         self.sample = sample
+    }
+}
+
+/// How many recipients of an audience get one content variant (DESIGN §15).
+public struct LocaleCount: Sendable, Hashable {
+    /// The variant's locale key; nil for the base text.
+    public var locale: String?
+    public var count: Int
+
+    public init(locale: String?, count: Int) {
+        self.locale = locale
+        self.count = count
     }
 }
 
@@ -100,11 +119,14 @@ public struct MessageTemplate: Sendable, Hashable {
     public var isBuiltin: Bool
     public var createdAt: Date
     public var updatedAt: Date
+    /// Translations and the email's call to action (DESIGN §15).
+    public var localized: LocalizedContent
 
     public init(
         id: Int, channel: Channel, name: String, subject: String?, body: String, isBuiltin: Bool, createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date, localized: LocalizedContent = LocalizedContent()
     ) {
+        self.localized = localized
         self.id = id
         self.channel = channel
         self.name = name
@@ -122,8 +144,11 @@ public struct TemplateDraft: Sendable, Hashable {
     public var name: String
     public var subject: String?
     public var body: String
+    /// Translations and the email's call to action (DESIGN §15).
+    public var localized: LocalizedContent
 
-    public init(channel: Channel, name: String, subject: String?, body: String) {
+    public init(channel: Channel, name: String, subject: String?, body: String, localized: LocalizedContent = LocalizedContent()) {
+        self.localized = localized
         self.channel = channel
         self.name = name
         self.subject = subject

@@ -56,11 +56,14 @@ public struct CampaignListQuery: Sendable, Hashable {
     public var channels: Set<Channel>
     /// Only campaigns of this kind (`?kind=`).
     public var kind: CampaignKind?
+    /// Only the campaigns of this broadcast (`?broadcast_id=`).
+    public var broadcastID: Int?
 
     public init(
         channel: Channel? = nil, status: CampaignStatus? = nil, search: String? = nil, channels: Set<Channel> = Set(Channel.allCases),
-        kind: CampaignKind? = nil
+        kind: CampaignKind? = nil, broadcastID: Int? = nil
     ) {
+        self.broadcastID = broadcastID
         self.kind = kind
         self.channel = channel
         self.status = status

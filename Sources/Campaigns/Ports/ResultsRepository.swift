@@ -4,6 +4,10 @@ import Foundation
 public protocol ResultsRepository: Sendable {
     /// One campaign's results, all runs (`run` nil) or one; `access` is checked on the row.
     func results(scope: TenantScope, id: Int, run: Int?, access: AccessCheck) async throws -> CampaignResults
+    /// The results of several campaigns of the tenant taken as one, answered under `id` (a
+    /// broadcast's, DESIGN §14): a customer messaged by two of them counts once, a booking once.
+    /// The caller has checked access to every campaign.
+    func results(scope: TenantScope, combining campaigns: [Campaign], id: Int) async throws -> CampaignResults
     /// Totals of several campaigns of the tenant in one pass, keyed by campaign id (campaigns
     /// without a message are left out).
     func summaries(scope: TenantScope, campaigns: [Campaign]) async throws -> [Int: AttributionFigures]

@@ -128,7 +128,6 @@ public struct AttributionQueries: Sendable {
     /// `booked_customers`, `revenue`. `day` is the 1-based index into `request.days` (0 when
     /// there is no series).
     public func bookings(_ request: AttributionRequest) -> SQLQuery {
-        let scope = request.scope
         var q: SQLQuery = "SELECT b.campaign_id, b.run, b.day, COUNT(*) AS bookings, COUNT(DISTINCT b.customer_id) AS booked_customers,"
         q.append(" SUM(COALESCE(s.price, b.paid_amount, 0)) AS revenue,")
         // Direct (DESIGN §18): booked after the first click of the message it is attributed to;
@@ -136,7 +135,18 @@ public struct AttributionQueries: Sendable {
         let direct: SQLQuery = "c.clicked_at IS NOT NULL AND b.booked_ts >= UNIX_TIMESTAMP(c.clicked_at)"
         q.append(" SUM(\(direct)) AS direct_bookings, SUM(IF(\(direct), COALESCE(s.price, b.paid_amount, 0), 0)) AS direct_revenue")
         q.append("\nFROM (\n")
-        q.append("  SELECT t.campaign_id, t.run, t.log_id, a.created_at AS booked_ts, a.customer_id, a.service_id, a.paid_amount, ")
+        q.append(attributed(request))
+        q.append("\nGROUP BY b.campaign_id, b.run, b.day WITH ROLLUP")
+        return q
+    }
+
+    /// The bookings whose last touch is one of the requested campaigns, as `b` (`campaign_id,
+    /// run, log_id, booked_ts, customer_id, day, paid_amount`) joined to their service `s` and
+    /// the winning message's log row `c`: the body of
+    /// ``bookings(_:)`` from its derived table on.
+    func attributed(_ request: AttributionRequest) -> SQLQuery {
+        let scope = request.scope
+        var q: SQLQuery = "  SELECT t.campaign_id, t.run, t.log_id, a.created_at AS booked_ts, a.customer_id, a.service_id, a.paid_amount, "
         if let days = request.days, !days.starts.isEmpty {
             q.append("INTERVAL(a.created_at, \(list: days.starts))")
         } else {
@@ -164,7 +174,6 @@ public struct AttributionQueries: Sendable {
         if let run = request.run {
             q.append(" AND b.run = \(run)")
         }
-        q.append("\nGROUP BY b.campaign_id, b.run, b.day WITH ROLLUP")
         return q
     }
 
@@ -198,7 +207,7 @@ public struct AttributionQueries: Sendable {
 
     /// The tenant's bookings created in [from, until): `id, customer_id, created_at, service_id,
     /// paid_amount`.
-    private func appointments(_ scope: TenantScope, from: Int, until: Int) -> SQLQuery {
+    func appointments(_ scope: TenantScope, from: Int, until: Int) -> SQLQuery {
         var q: SQLQuery = "    SELECT CAST(a.id AS SIGNED) AS id, CAST(a.customer_id AS SIGNED) AS customer_id,"
         q.append(" CAST(a.created_at AS SIGNED) AS created_at, a.service_id, a.paid_amount\n")
         q.append("    FROM \(identifier: tables.appointments) a\n    WHERE \(scope.bookneticCondition(on: "a"))")

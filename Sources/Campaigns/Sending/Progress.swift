@@ -112,6 +112,8 @@ public struct CampaignLogRow: Sendable, Hashable {
     /// Whether quiet hours hold this row (it stays `pending` until `nextAttemptAt`, DESIGN §21);
     /// a held row has no `lastError`, which is for errors only.
     public var held: Bool
+    /// The content variant the recipient gets (DESIGN §15: a locale key), nil for the base text.
+    public var locale: String?
     /// Engagement (DESIGN §18): the first click of a tracked link, how many clicks, the first open.
     public var engagement = Engagement()
 
@@ -121,8 +123,9 @@ public struct CampaignLogRow: Sendable, Hashable {
     public init(
         id: Int, run: Int, customerID: Int?, address: String, firstName: String?, lastName: String?, status: LogStatus,
         attempts: Int, nextAttemptAt: Date?, lastError: String?, providerMessageID: String?, sentAt: Date?, updatedAt: Date,
-        held: Bool = false
+        held: Bool = false, locale: String? = nil
     ) {
+        self.locale = locale
         self.held = held
         self.id = id
         self.run = run

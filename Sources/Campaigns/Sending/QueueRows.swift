@@ -4,8 +4,10 @@ import Foundation
 public struct ClaimedRow: Sendable, Hashable {
     public init(
         id: Int, campaignID: Int, run: Int, scope: TenantScope, channel: Channel, customerID: Int?, address: String,
-        firstName: String?, lastName: String?, attempts: Int, claimedAt: Date, claimToken: String, throttles: Int = 0
+        firstName: String?, lastName: String?, attempts: Int, claimedAt: Date, claimToken: String, throttles: Int = 0,
+        locale: String? = nil
     ) {
+        self.locale = locale
         self.throttles = throttles
         self.claimToken = claimToken
         self.id = id
@@ -38,6 +40,8 @@ public struct ClaimedRow: Sendable, Hashable {
     /// The claim's own token (`claimed_by`): outcomes are written only while it still holds,
     /// so a batch that outlived its lease cannot overwrite what recovery decided.
     public var claimToken: String
+    /// The content variant chosen at the snapshot (DESIGN §15), nil for the base text.
+    public var locale: String?
 
     /// A new claim token for `worker`: the replica's id and a random part (≤ 64 characters, the
     /// width of `claimed_by`).

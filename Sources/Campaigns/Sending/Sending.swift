@@ -18,6 +18,11 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// An email whose template is HTML (its values were escaped); a plain template's email stays
     /// plain text whatever its values contain.
     public var isHTML: Bool
+    /// The email's button, personalized (DESIGN §15).
+    public var action: CallToAction?
+    /// The content variant (a locale key, DESIGN §15), nil for the base text; an email's footer
+    /// speaks its language.
+    public var locale: String?
     /// The tracked links the body carries (DESIGN §18): an email's text part uses the same short
     /// links for the same URLs.
     public var links: [TrackedLink] = []
@@ -26,8 +31,11 @@ public struct OutgoingMessage: Sendable, Hashable {
 
     public init(
         logID: Int, campaignID: Int, scope: TenantScope, channel: Channel, to: String, subject: String?, body: String,
-        contentSID: String? = nil, contentVariables: [String: String]? = nil, claimedAt: Date, isHTML: Bool = false
+        contentSID: String? = nil, contentVariables: [String: String]? = nil, claimedAt: Date, isHTML: Bool = false,
+        action: CallToAction? = nil, locale: String? = nil
     ) {
+        self.action = action
+        self.locale = locale
         self.isHTML = isHTML
         self.logID = logID
         self.campaignID = campaignID

@@ -24,6 +24,9 @@ public struct EmailContent: Sendable {
     public var messageID: String
     /// The recipient's language or locale (e.g. `"de_DE"`) for the footer; `nil` means English.
     public var language: String?
+    /// The call to action (DESIGN §15): a button after the body in the HTML part, `label: URL`
+    /// in the text part.
+    public var action: CallToAction?
     /// Tracked links of an HTML body (DESIGN §18): original URL and the short URL its `href`
     /// became; the text part shows the short URL wherever it would show the original.
     public var trackedLinks: [(original: String, short: String)] = []
@@ -41,8 +44,10 @@ public struct EmailContent: Sendable {
         date: Date,
         messageID: String,
         language: String? = nil,
-        isHTML: Bool? = nil
+        isHTML: Bool? = nil,
+        action: CallToAction? = nil
     ) {
+        self.action = action
         self.isHTML = isHTML
         self.fromName = fromName
         self.fromAddress = fromAddress
@@ -179,6 +184,10 @@ private struct BodyParts {
             text = body
             let escaped = MessageRenderer.escapeHTML(body).replacingOccurrences(of: "\n", with: "<br>\n")
             html = Self.document(escaped)
+        }
+        if let action = content.action {
+            text = EmailButton.appendingText(to: text, action)
+            html = EmailButton.inserting(action, into: html)
         }
         if !content.trackedLinks.isEmpty {
             text = Self.shortening(text, content.trackedLinks)

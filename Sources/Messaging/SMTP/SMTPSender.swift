@@ -81,7 +81,8 @@ public struct SMTPSender: MessageSender {
             body: message.body,
             unsubscribeURL: unsubscribeURL(
                 scope: message.scope, channel: .email, address: message.to, campaignID: message.campaignID > 0 ? message.campaignID : nil),
-            date: clock.now(), messageID: UUID().uuidString.lowercased(), language: nil, isHTML: message.isHTML)
+            date: clock.now(), messageID: UUID().uuidString.lowercased(), language: message.locale, isHTML: message.isHTML,
+            action: message.action)
         if let publicURL {
             content.trackedLinks = message.links.map { ($0.url, publicURL + "/r/" + $0.code) }
             if message.trackOpens, message.logID > 0 {

@@ -33,7 +33,9 @@ struct CampaignController {
         let scope = try context.scope()
         let page = try await deps.campaigns.list(
             scope: scope,
-            query: CampaignListQuery(channel: channel, status: status, search: request.queryString("q"), channels: channels, kind: kind),
+            query: CampaignListQuery(
+                channel: channel, status: status, search: request.queryString("q"), channels: channels, kind: kind,
+                broadcastID: try CampaignListRequest.broadcastID(request)),
             page: try request.pageRequest())
         var withFigures = page
         withFigures.items = await CampaignResultsFiller(deps: deps).filling(page.items, context)

@@ -29,6 +29,7 @@ struct OperationsController {
     @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        await deps.metrics.recordEventStreams(deps.progressHub)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: await deps.metrics.scrape())))
     }
 

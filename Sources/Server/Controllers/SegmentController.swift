@@ -34,11 +34,13 @@ struct SegmentController {
         let options = try SegmentPreviewOptions(json, maskByDefault: deps.maskAddresses)
         let masked = options.masked
         let scope = try context.scope()
-        let audience = AudienceDefinition(channel: channel, segment: segment, filters: filters, scope: scope)
+        var audience = AudienceDefinition(channel: channel, segment: segment, filters: filters, scope: scope)
+        audience.variants = try SegmentPreviewOptions.localized(json, channel: channel)
         let preview = try await deps.audience.preview(audience, sampleSize: options.sampleSize)
         let sample = preview.sample.map { RecipientBody($0, masked: masked) }
+        let locales = preview.locales.map { $0.map(LocaleCountBody.init) }
         guard let content = try SegmentPreviewOptions.content(json, channel: channel) else {
-            return jsonResponse(SegmentPreviewBody(count: preview.count, sample: sample))
+            return jsonResponse(SegmentPreviewBody(count: preview.count, sample: sample, locales: locales))
         }
         // A saved campaign's id makes the messages' unsubscribe links the ones it will send.
         var campaignID: Int?
@@ -59,6 +61,7 @@ struct SegmentController {
         return jsonResponse(
             SegmentPreviewBody(
                 count: preview.count, sample: sample, sms: channel == .sms ? SMSEncoding.analyze(content.body) : nil, missing: check.missing,
-                segments: check.segments, quietHours: check.quietHours, quota: check.quota, messages: masked ? nil : Array(messages)))
+                segments: check.segments, quietHours: check.quietHours, quota: check.quota, messages: masked ? nil : Array(messages),
+                locales: locales))
     }
 }

@@ -13,6 +13,13 @@ enum CampaignListRequest {
         try value(request, "kind")
     }
 
+    /// `?broadcast_id=`: the campaigns of one broadcast (DESIGN §14).
+    static func broadcastID(_ request: Request) throws -> Int? {
+        guard let raw = request.queryString("broadcast_id") else { return nil }
+        guard let id = Int(raw), id > 0 else { throw APIError.validation("broadcast_id", "must be a broadcast's id (a positive number)") }
+        return id
+    }
+
     /// `?status=` of a log row.
     static func logStatus(_ request: Request) throws -> LogStatus? {
         try value(request, "status")
@@ -42,6 +49,22 @@ struct CampaignTemplateDefaults {
         else { return json }
         if missingBody { object["body"] = .string(template.body) }
         if missingSubject, let subject = template.subject { object["subject"] = .string(subject) }
+        if missingBody {
+            // The template's translations and button come with its text (DESIGN §15), unless given.
+            let localized = template.localized
+            let fields: [(String, JSONValue?)] = [
+                ("body_i18n", Self.json(localized.bodies)), ("subject_i18n", Self.json(localized.subjects)),
+                ("action_label_i18n", Self.json(localized.actionLabels)), ("action_label", localized.action.map { .string($0.label) }),
+                ("action_url", localized.action.map { .string($0.url) }),
+            ]
+            for (field, value) in fields where object[field] == nil || object[field] == .null {
+                if let value { object[field] = value }
+            }
+        }
         return .object(object)
+    }
+
+    private static func json(_ texts: [String: String]) -> JSONValue? {
+        texts.isEmpty ? nil : .object(texts.mapValues(JSONValue.string))
     }
 }

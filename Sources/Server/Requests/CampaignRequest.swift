@@ -81,12 +81,13 @@ extension CampaignDraft {
             }
             holdoutPercent = value
         }
-        let warnings = MessageRenderer.shortcodeWarnings(body: body, subject: subject)
+        let localized = try LocalizedContentRequest.validated(from: object, channel: channel)
+        let warnings = MessageRenderer.shortcodeWarnings(body: body, subject: subject) + LocalizedContentRequest.warnings(localized)
         return CampaignDraft(
             channel: channel, name: name, segment: segment, filters: filters, templateID: templateID, subject: subject,
             body: body, contentSID: contentSID, contentVariables: contentVariables, scheduledAt: scheduledAt,
             recurrence: recurrence, repeatRule: repeatRule, holdoutPercent: holdoutPercent, audienceID: audienceID,
-            warnings: warnings)
+            warnings: warnings, localized: localized)
     }
 }
 

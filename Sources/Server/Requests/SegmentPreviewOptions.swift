@@ -34,6 +34,15 @@ struct SegmentPreviewOptions {
         if case .object(let object)? = json["content_variables"] {
             variables = object.compactMapValues(\.stringValue)
         }
-        return MessageContent(channel: channel, body: body, subject: channel == .email ? subject : nil, contentVariables: variables)
+        return MessageContent(
+            channel: channel, body: body, subject: channel == .email ? subject : nil, contentVariables: variables,
+            localized: try localized(json, channel: channel))
+    }
+
+    /// The translations and button a preview request carries (DESIGN §15), validated as a
+    /// campaign's are.
+    static func localized(_ json: JSONValue, channel: Channel) throws -> LocalizedContent {
+        guard case .object(let object) = json else { return LocalizedContent() }
+        return try LocalizedContentRequest.validated(from: object, channel: channel)
     }
 }

@@ -55,6 +55,12 @@ public enum SettingsRequest {
             }
             return days
         }
+        update.locale = try change(object, "locale") { value in
+            guard case .string(let text) = value, let locale = LocaleKey(parsing: text) else {
+                throw APIError.validation("locale", "Choose a language like de or a language and region like pt_BR.")
+            }
+            return locale.rawValue
+        }
         update.tracking = try change(object, "tracking") { value in
             guard case .object(let tracking) = value else {
                 throw APIError.validation("tracking", "Choose whether links count their clicks and emails their opens.")

@@ -14,10 +14,19 @@ struct CampaignBody: Encodable {
     let filters: SegmentFilters
     /// The saved audience it reaches (DESIGN §16), null for its own segment.
     let audienceId: Nullable<Int>
+    /// The broadcast it is one channel of (DESIGN §14), null when alone.
+    let broadcastId: Nullable<Int>
     let templateId: Int?
     let subject: String?
     let body: String
     let contentSid: String?
+    /// Translations by locale (DESIGN §15), `{}` when there are none (`I18N`: the encoder writes `_i18n`).
+    let subjectI18N: [String: String]
+    let bodyI18N: [String: String]
+    let actionLabelI18N: [String: String]
+    /// The email's button, null without one.
+    let actionLabel: Nullable<String>
+    let actionUrl: Nullable<String>
     let contentVariables: [String: String]?
     let scheduledAt: Date?
     let recurrence: String?
@@ -58,10 +67,16 @@ struct CampaignBody: Encodable {
         segment = Segment(type: c.segment.type, days: c.segment.effectiveDays)
         filters = c.filters
         audienceId = Nullable(c.audienceID)
+        broadcastId = Nullable(c.broadcastID)
         templateId = c.templateID
         subject = c.subject
         body = c.body
         contentSid = c.contentSID
+        subjectI18N = c.localized.subjects
+        bodyI18N = c.localized.bodies
+        actionLabelI18N = c.localized.actionLabels
+        actionLabel = Nullable(c.localized.action?.label)
+        actionUrl = Nullable(c.localized.action?.url)
         contentVariables = c.contentVariables
         scheduledAt = c.scheduledAt
         recurrence = c.recurrence?.source

@@ -20,12 +20,15 @@ struct LogRowBody: Encodable {
     let updatedAt: Date
     /// Until when quiet hours hold the row (its `next_attempt_at`); null when it is not held.
     let heldUntil: Nullable<Date>
+    /// The content variant the recipient gets (DESIGN §15), null for the base text.
+    let locale: Nullable<String>
     /// Engagement (DESIGN §18): the first click, the clicks, the first open (indicative).
     let clickedAt: Nullable<Date>
     let clicks: Int
     let openedAt: Nullable<Date>
 
     init(_ r: CampaignLogRow) {
+        locale = Nullable(r.locale)
         clickedAt = Nullable(r.engagement.clickedAt)
         clicks = r.engagement.clicks
         openedAt = Nullable(r.engagement.openedAt)

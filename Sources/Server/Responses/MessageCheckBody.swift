@@ -53,4 +53,6 @@ struct PreviewMessageBody: Encodable {
     let segments: Int?
     let encoding: SMSCharset?
     let contentVariables: [String: String]?
+    /// The content variant this recipient gets (DESIGN §15), null for the base text.
+    let locale: Nullable<String>
 }

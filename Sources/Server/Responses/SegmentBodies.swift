@@ -31,6 +31,19 @@ struct SegmentPreviewBody: Encodable {
     var quietHours: MessageCheckBody.HeldBody?
     var quota: MessageCheckBody.QuotaBody?
     var messages: [PreviewMessageBody]?
+    /// With translations (DESIGN §15): how many recipients get each variant, null for the base text.
+    var locales: [LocaleCountBody]? = nil
+}
+
+/// One content variant of a preview and how many recipients get it (DESIGN §15).
+struct LocaleCountBody: Encodable {
+    let locale: Nullable<String>
+    let count: Int
+
+    init(_ count: LocaleCount) {
+        locale = Nullable(count.locale)
+        self.count = count.count
+    }
 }
 
 /// `GET /api/v1/campaigns/{id}/preview-messages`: the first messages and the whole audience's check.

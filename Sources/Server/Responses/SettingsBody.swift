@@ -22,6 +22,8 @@ struct SettingsBody: Encodable {
     let frequencyCap: Entry<Cap>
     let rateLimit: Entry<Double>
     let attributionDays: Entry<Int>
+    /// The tenant's locale for localized content (DESIGN §15).
+    let locale: Entry<String>
     let tracking: Entry<Tracking>
 
     init(channel: Channel, _ settings: ChannelSettings) {
@@ -33,6 +35,7 @@ struct SettingsBody: Encodable {
             value: Nullable(settings.frequencyCap.value.map { Cap(max: $0.max, days: $0.days) }), source: settings.frequencyCap.source.rawValue)
         rateLimit = Entry(value: Nullable(settings.rateLimit.value), source: settings.rateLimit.source.rawValue)
         attributionDays = Entry(value: Nullable(settings.attributionDays.value), source: settings.attributionDays.source.rawValue)
+        locale = Entry(value: Nullable(settings.locale.value), source: settings.locale.source.rawValue)
         tracking = Entry(value: Nullable(settings.tracking.value), source: settings.tracking.source.rawValue)
     }
 }

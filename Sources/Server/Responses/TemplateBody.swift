@@ -9,6 +9,13 @@ struct TemplateBody: Encodable {
     let subject: String?
     let body: String
     let builtin: Bool
+    /// Translations by locale (DESIGN §15), `{}` when there are none (`I18N`: the encoder writes `_i18n`).
+    let subjectI18N: [String: String]
+    let bodyI18N: [String: String]
+    let actionLabelI18N: [String: String]
+    /// The email's button, null without one.
+    let actionLabel: Nullable<String>
+    let actionUrl: Nullable<String>
     let createdAt: Date
     let updatedAt: Date
     let warnings: [String]?
@@ -21,6 +28,11 @@ struct TemplateBody: Encodable {
         subject = t.subject
         body = t.body
         builtin = t.isBuiltin
+        subjectI18N = t.localized.subjects
+        bodyI18N = t.localized.bodies
+        actionLabelI18N = t.localized.actionLabels
+        actionLabel = Nullable(t.localized.action?.label)
+        actionUrl = Nullable(t.localized.action?.url)
         createdAt = t.createdAt
         updatedAt = t.updatedAt
     }

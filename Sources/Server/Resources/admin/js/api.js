@@ -106,6 +106,45 @@ export async function download(path, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+/**
+ * Reads a server-sent event stream (DESIGN §17) with `fetch`, so the Bearer header goes along
+ * (EventSource cannot send it): calls `onEvent(name, data)` for each event, JSON data parsed,
+ * and resolves when the server closes the stream. Throws APIError when the answer is not a
+ * stream (refused, unreachable) and when `signal` aborts it.
+ */
+export async function eventStream(path, onEvent, signal) {
+  let answer;
+  try {
+    answer = await fetch(`/api/v1${path}`, { headers: { ...authorization(), Accept: 'text/event-stream' }, signal });
+  } catch {
+    throw new APIError(0, null);
+  }
+  if (!answer.ok || !answer.body) throw new APIError(answer.status, await answer.json().catch(() => null));
+  const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffered += value.replace(/\r\n?/g, '\n');
+    let end;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const block = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      let name = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue; // a comment (": keep-alive")
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const content = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') name = content;
+        else if (field === 'data') data.push(content);
+      }
+      if (data.length) onEvent(name, JSON.parse(data.join('\n')));
+    }
+  }
+}
+
 export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {

@@ -15,6 +15,8 @@ import { customerView } from './customer.js';
 import { sendView } from './send.js';
 import { auditView } from './audit.js';
 import { audiencesView } from './audiences.js';
+import { broadcastView, broadcastsView } from './broadcasts.js';
+import { broadcastEditorView } from './broadcast-editor.js';
 
 const CHANNELS = [['sms', 'SMS'], ['whatsapp', 'WhatsApp'], ['email', 'Email']];
 const CAPABILITY = {
@@ -24,7 +26,7 @@ const CAPABILITY = {
 const SECTIONS = [
   ['#/', 'Dashboard', 'read'], ['#/campaigns', 'Campaigns', 'read'], ['#/send', 'Test & manual send', 'send'],
   ['#/suppressions', 'Suppressions', 'suppressions'], ['#/templates', 'Templates', 'templates'],
-  ['#/audiences', 'Audiences', 'read'], ['#/settings', 'Settings', 'read'],
+  ['#/broadcasts', 'Broadcasts', 'read'], ['#/audiences', 'Audiences', 'read'], ['#/settings', 'Settings', 'read'],
   ['#/audit', 'History', 'logs'],
 ];
 const ROUTES = [
@@ -32,6 +34,8 @@ const ROUTES = [
   [/^#\/campaigns\/new$/, editorView], [/^#\/campaigns\/(\d+)\/edit$/, editorView], [/^#\/campaigns\/(\d+)$/, progressView],
   [/^#\/campaigns\/(\d+)\/logs$/, logsView], [/^#\/campaigns\/(\d+)\/results$/, resultsView],
   [/^#\/customers\/(\d+)$/, customerView], [/^#\/suppressions$/, suppressionsView], [/^#\/templates$/, templatesView],
+  [/^#\/broadcasts$/, broadcastsView], [/^#\/broadcasts\/new$/, broadcastEditorView],
+  [/^#\/broadcasts\/(\d+)\/edit$/, broadcastEditorView], [/^#\/broadcasts\/(\d+)$/, broadcastView],
   [/^#\/audiences$/, audiencesView], [/^#\/settings$/, settingsView], [/^#\/send$/, sendView], [/^#\/audit$/, auditView],
 ];
 

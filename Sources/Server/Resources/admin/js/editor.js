@@ -10,6 +10,7 @@ import { formatInZone, schedulePicker } from './schedule.js';
 import { emailEditor, emailPreviewFrame, insertIntoTextarea, looksLikeHTML } from './email-editor.js';
 import { whatsappTemplateFields } from './whatsapp.js';
 import { audienceChoice } from './audience-choice.js';
+import { describeLocales, translationFields } from './translations.js';
 
 /** What each shortcode is, in words, and the fallback offered when it is empty. */
 const DETAILS = {
@@ -121,6 +122,8 @@ export async function editorView(ctx, id) {
   const counter = h('div', { class: 'muted', id: 'sms-counter' });
   const editor = ch === 'email' ? emailEditor(body) : null;
   const whatsapp = ch === 'whatsapp' ? await whatsappTemplateFields(c) : null;
+  const translations = translationFields(c, ch);
+  const localesLine = h('div', { class: 'muted', id: 'locale-counts', 'aria-live': 'polite' });
   const schedule = schedulePicker(c, zone, zoneSource);
   const repeatKind = h('select', { name: 'repeat_rule' },
     h('option', { value: '' }, 'Everyone in the audience, every time'),
@@ -241,7 +244,8 @@ export async function editorView(ctx, id) {
     }
     const nameOf = (m, i) => {
       const who = m.name || names.get(m.address) || '';
-      return who && who !== m.address ? `${who} · ${m.address}` : m.address;
+      const label = who && who !== m.address ? `${who} · ${m.address}` : m.address;
+      return m.locale ? `${label} (${m.locale})` : label;
     };
     if (ch === 'email') {
       const before = previewPick.value;
@@ -284,6 +288,15 @@ export async function editorView(ctx, id) {
         request.body = body.value;
         if (ch === 'email') request.subject = subject.value;
         Object.assign(request, template);
+        // Translations count who gets which version; the button only once its link is one.
+        const t = translations.value();
+        request.body_i18n = t.body_i18n;
+        if (ch === 'email') {
+          request.subject_i18n = t.subject_i18n;
+          if (t.action_label && /^https?:\/\/[^\s/?#]/i.test(t.action_url || '')) {
+            Object.assign(request, { action_label: t.action_label, action_url: t.action_url, action_label_i18n: t.action_label_i18n });
+          }
+        }
       }
       const answer = await api('POST', '/segments/preview', request);
       if (mine !== sequence) return;  // a newer selection answered (or will)
@@ -291,6 +304,7 @@ export async function editorView(ctx, id) {
       if (!snapshotted) render(count.querySelector('.value'), formatNumber(answer.count));
       render(sample, (answer.sample || []).map((r) => h('li', {}, `${r.name || '—'} · ${r.address}`)));
       showCost(answer);
+      localesLine.textContent = describeLocales(answer.locales);
       showWarnings(answer);
       const names = new Map((answer.sample || []).map((r) => [r.address, r.name]));
       if (!reason && !written) render(previews, h('p', { class: 'muted' }, 'Write the message to see it as the first recipients will get it.'));
@@ -314,6 +328,7 @@ export async function editorView(ctx, id) {
   function payload() {
     const data = { channel: ch, name: name.value, segment: currentSegment(), filters: currentFilters(), body: body.value };
     if (ch === 'email') data.subject = subject.value;
+    Object.assign(data, translations.value());
     const audience = savedAudience.selected();
     if (audience) { delete data.segment; delete data.filters; data.audience_id = audience.id; }
     if (whatsapp) Object.assign(data, { content_sid: null, content_variables: null }, whatsapp.value());
@@ -414,6 +429,7 @@ export async function editorView(ctx, id) {
   editor?.onChange(() => refreshCount());
   whatsapp?.onChange(() => refreshCount());
   subject.addEventListener('input', refreshCount);
+  translations.onChange(refreshCount);
   const repeatField = field('Who each repeat reaches', repeatKind, 'repeat_rule');
   const updateRepeat = () => {
     // Only a repeating schedule has repeats to choose for.
@@ -465,7 +481,8 @@ export async function editorView(ctx, id) {
       h('div', { class: 'row subject-row' }, Object.assign(subject, { id: 'f-subject' }), subjectShortcodes), h('div', { class: 'error-text', role: 'alert' })) : null,
     ch === 'email'
       ? h('div', { class: 'field', dataset: { field: 'body' } }, h('div', { class: 'label' }, 'Message'), editor.element, h('div', { class: 'error-text', role: 'alert' }))
-      : h('div', { class: 'message-text' }, field(ch === 'whatsapp' ? 'Message text' : 'Message', body, 'body'), smsShortcodes, counter));
+      : h('div', { class: 'message-text' }, field(ch === 'whatsapp' ? 'Message text' : 'Message', body, 'body'), smsShortcodes, counter),
+    translations.element);
   if (whatsapp) {
     // A template carries its own text: the free-form text is for customers who wrote in the last day.
     message.insertBefore(whatsapp.element, message.querySelector('.message-text'));
@@ -501,7 +518,7 @@ export async function editorView(ctx, id) {
         formError,
         actions),
       h('div', { class: 'editor-side' },
-        h('div', { class: 'card' }, h('h2', {}, 'Who receives it'), count, costLine, warnings,
+        h('div', { class: 'card' }, h('h2', {}, 'Who receives it'), count, costLine, localesLine, warnings,
           snapshotted ? h('p', { class: 'muted', id: 'snapshot-note' }, `The list of recipients was fixed when it was sent${existing.started_at ? ` (${formatDate(existing.started_at)})` : ''}.`)
             : h('p', { class: 'muted' }, existing?.status === 'scheduled' ? 'The list is taken again when it goes out.' : 'Counted now; the list is taken when it goes out.'),
           snapshotted ? null : [h('div', { class: 'muted' }, 'For example:'), sample]),

@@ -1,5 +1,6 @@
-// The sending wizard: stages, a large progress bar and live counters, polled every second.
-import { api } from './api.js';
+// The sending wizard: stages, a large progress bar and live counters, from the campaign's event
+// stream (DESIGN §17), or polled every second while the stream is broken.
+import { api, eventStream } from './api.js';
 import { badge, formatDate, formatNumber, formatWhen, h, plural, render } from './dom.js';
 import { actionLabel, actionsFor, reasonText, runAction } from './campaigns.js';
 import { historyPanel } from './audit.js';
@@ -135,6 +136,9 @@ export async function progressView(ctx, id) {
   }
 
   let timer = null;
+  // The live stream while it runs (its AbortController); polling only while there is none.
+  let stream = null;
+  let left = false;
   async function poll() {
     try {
       const p = await api('GET', `/campaigns/${id}/progress`);
@@ -142,13 +146,44 @@ export async function progressView(ctx, id) {
       show(p);
       message.textContent = '';
       clearTimeout(timer);
-      timer = setTimeout(poll, p.stage === 'done' ? 10000 : 1000);
+      if (!stream) timer = setTimeout(poll, p.stage === 'done' ? 10000 : 1000);
     } catch (error) {
       message.textContent = error.message;
-      timer = setTimeout(poll, 3000);
+      if (!stream) timer = setTimeout(poll, 3000);
     }
   }
-  ctx.onLeave(() => clearTimeout(timer));
+  // Follows the event stream: each `progress` redraws, `done` ends it (then a slow poll notices a
+  // recurring campaign's next run, as before); a broken stream falls back to polling every
+  // second and tries the stream again after a minute.
+  async function follow() {
+    const controller = new AbortController();
+    stream = controller;
+    clearTimeout(timer);
+    barBox.dataset.live = 'stream';
+    let ended = false;
+    try {
+      await eventStream(`/campaigns/${id}/events`, (name, p) => {
+        current = { ...current, status: p.status };
+        show(p);
+        message.textContent = '';
+        if (name === 'done') ended = true;
+      }, controller.signal);
+    } catch {
+      // Refused or broken: polling takes over below.
+    }
+    if (stream !== controller || left) return;
+    stream = null;
+    barBox.dataset.live = ended ? 'done' : 'poll';
+    clearTimeout(timer);
+    if (ended) {
+      timer = setTimeout(poll, 10000);
+    } else {
+      poll();
+      setTimeout(() => { if (!stream && !left) follow(); }, 60000);
+    }
+  }
+  ctx.onLeave(() => { left = true; clearTimeout(timer); stream?.abort(); });
   render(ctx.view, h('h1', { class: 'campaign-title', title: campaign.name }, campaign.name), stages, barBox, line, counters, note, actions, message, done, history);
   await poll();
+  follow();
 }

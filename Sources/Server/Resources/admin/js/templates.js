@@ -1,5 +1,6 @@
 // Message templates: a list, and a form that uses the email editor for email and the SMS
 // counter with a customer-detail inserter for text messages.
+import { translationFields } from './translations.js';
 import { api, query } from './api.js';
 import { field, h, render, showError } from './dom.js';
 import { shortcodeMenu } from './pickers.js';
@@ -29,16 +30,23 @@ export async function templatesView(ctx) {
   };
   body.addEventListener('input', updateCounter);
   let editing = null;
+  // Other languages and the email button (DESIGN §15), rebuilt for each template edited.
+  const translationSlot = h('div', { id: 'template-translations' });
+  let translations = null;
+  const setTranslations = (t) => { translations = translationFields(t || {}, ctx.channel); render(translationSlot, translations.element); };
+  setTranslations(null);
   const title = h('h2', {}, 'New template');
   const setBody = (value) => { if (editor) editor.setValue(value); else { body.value = value; updateCounter(); } };
   const cancel = h('button', { type: 'button', hidden: true, onclick: () => reset() }, 'Cancel');
   function reset() {
     editing = null; name.value = ''; subject.value = ''; setBody(''); render(title, 'New template'); cancel.hidden = true;
+    setTranslations(null);
   }
   const form = h('form', { class: 'card template-form', onsubmit: async (event) => {
     event.preventDefault();
     const data = { channel: ctx.channel, name: name.value, body: body.value };
     if (email) data.subject = subject.value;
+    Object.assign(data, translations.value());
     try {
       if (editing) await api('PUT', `/templates/${editing}`, data); else await api('POST', '/templates', data);
       reset();
@@ -51,6 +59,7 @@ export async function templatesView(ctx) {
     h('div', { class: 'error-text', role: 'alert' })) : null,
   email ? h('div', { class: 'field', dataset: { field: 'body' } }, h('div', { class: 'label' }, 'Message'), editor.element, h('div', { class: 'error-text', role: 'alert' }))
     : [field('Message', body, 'body'), shortcodeMenu((code) => insertIntoTextarea(body, code)), counter],
+  translationSlot,
   h('div', { class: 'form-error error-text' }), h('div', { class: 'row' }, h('button', { class: 'primary', type: 'submit' }, 'Save template'), cancel));
   async function load() {
     const page = await api('GET', `/templates${query({ channel: ctx.channel, per_page: 100 })}`);
@@ -61,7 +70,7 @@ export async function templatesView(ctx) {
         h('td', {}, t.subject ? h('strong', {}, t.subject) : null, h('div', { class: 'preview-message' }, email ? excerpt(t.body) : t.body)),
         h('td', { class: 'row' }, t.is_builtin ? null : [
           h('button', { type: 'button', onclick: () => {
-            editing = t.id; name.value = t.name; subject.value = t.subject || ''; setBody(t.body); render(title, `Edit “${t.name}”`);
+            editing = t.id; name.value = t.name; subject.value = t.subject || ''; setBody(t.body); setTranslations(t); render(title, `Edit “${t.name}”`);
             cancel.hidden = false; name.focus();
           } }, 'Edit'),
           h('button', { type: 'button', class: 'danger', onclick: async () => {

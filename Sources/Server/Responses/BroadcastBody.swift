@@ -1,0 +1,130 @@
+import Campaigns
+import Foundation
+
+/// A broadcast as answered (DESIGN §14): the contract's `id, name, channels, mode, status,
+/// campaigns`, plus what the editor needs to show it again: the shared audience and schedule
+/// (from its first campaign) and each channel's message under `content`.
+struct BroadcastBody: Encodable {
+    let id: Int
+    let tenantId: Int?
+    let name: String
+    let channels: [String]
+    let mode: String
+    let status: String
+    let campaigns: [CampaignItem]
+    let segment: Segment?
+    let filters: SegmentFilters?
+    let audienceId: Nullable<Int>
+    let scheduledAt: Nullable<Date>
+    let recurrence: Nullable<String>
+    let repeatRule: Nullable<RepeatRule>
+    let holdoutPercent: Int
+    let content: [String: ContentBody]
+    let createdBy: Int?
+    let createdAt: Date
+    let updatedAt: Date
+    let warnings: [String]?
+
+    /// One channel's campaign.
+    struct CampaignItem: Encodable {
+        let channel: String
+        let id: Int
+        let status: String
+        let statusReason: String?
+        let run: Int
+        let total: Int
+    }
+
+    /// One channel's message, with the campaign's field names.
+    struct ContentBody: Encodable {
+        let body: String
+        let subject: String?
+        let templateId: Int?
+        let contentSid: String?
+        let contentVariables: [String: String]?
+    }
+
+    init(_ view: BroadcastView, scope: TenantScope, warnings: [String]? = nil) {
+        let b = view.broadcast
+        let first = view.campaigns.first?.campaign
+        id = b.id
+        tenantId = scope.tenantID
+        name = b.name
+        channels = b.channels.map(\.rawValue)
+        mode = b.mode.rawValue
+        status = view.status.rawValue
+        campaigns = view.campaigns.map {
+            CampaignItem(
+                channel: $0.campaign.channel.rawValue, id: $0.campaign.id, status: $0.campaign.status.rawValue,
+                statusReason: $0.campaign.statusReason?.rawValue, run: $0.campaign.currentRun, total: $0.campaign.totalCount)
+        }
+        segment = first.map { Segment(type: $0.segment.type, days: $0.segment.effectiveDays) }
+        filters = first?.filters
+        audienceId = Nullable(first?.audienceID)
+        scheduledAt = Nullable(first?.scheduledAt)
+        recurrence = Nullable(first?.recurrence?.source)
+        repeatRule = Nullable(first?.repeatRule)
+        holdoutPercent = first?.holdoutPercent ?? 0
+        var content: [String: ContentBody] = [:]
+        for campaign in view.campaigns.map(\.campaign) {
+            content[campaign.channel.rawValue] = ContentBody(
+                body: campaign.body, subject: campaign.subject, templateId: campaign.templateID, contentSid: campaign.contentSID,
+                contentVariables: campaign.contentVariables)
+        }
+        self.content = content
+        createdBy = b.createdBy
+        createdAt = b.createdAt
+        updatedAt = b.updatedAt
+        self.warnings = warnings
+    }
+}
+
+/// `GET /api/v1/broadcasts/{id}/progress`: the §7 counters summed over the channels, and each
+/// channel's own progress.
+struct BroadcastProgressBody: Encodable {
+    let status: String
+    let stage: String
+    let total, sent, delivered, undelivered, failed, skipped, pending, sending, waiting, retrying: Int
+    let rate: Double
+    let etaSeconds: Nullable<Int>
+    let nextReleaseAt: Nullable<Date>
+    let channels: [String: ProgressBody]
+
+    init(_ view: BroadcastView) {
+        let p = view.progress
+        status = view.status.rawValue
+        stage = p.stage.rawValue
+        total = p.total
+        sent = p.sent
+        delivered = p.delivered
+        undelivered = p.undelivered
+        failed = p.failed
+        skipped = p.skipped
+        pending = p.pending
+        sending = p.sending
+        waiting = p.waiting
+        retrying = p.retrying
+        rate = (p.rate * 100).rounded() / 100
+        etaSeconds = Nullable(p.etaSeconds)
+        nextReleaseAt = Nullable(p.nextReleaseAt)
+        var channels: [String: ProgressBody] = [:]
+        for campaign in view.campaigns { channels[campaign.campaign.channel.rawValue] = ProgressBody(campaign) }
+        self.channels = channels
+    }
+}
+
+/// `GET /api/v1/broadcasts/{id}/results`: §12's answer over the broadcast, whose id it names
+/// `broadcast_id` (`campaign_id` is the same id, kept so the body reads like a campaign's).
+struct BroadcastResultsBody: Encodable {
+    let results: ResultsBody
+
+    enum CodingKeys: String, CodingKey { case broadcastId = "broadcast_id" }
+
+    init(_ results: ResultsBody) { self.results = results }
+
+    func encode(to encoder: any Encoder) throws {
+        try results.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(results.campaignId, forKey: .broadcastId)
+    }
+}

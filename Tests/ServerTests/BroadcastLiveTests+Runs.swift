@@ -1,0 +1,110 @@
+import CampaignStore
+import Campaigns
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import MariaDB
+import TestSupport
+import Testing
+
+/// Broadcasts' later runs on MariaDB: scheduled activation and recurring runs of every channel
+/// together, and the results over the broadcast.
+extension BroadcastLiveTests {
+    @Test func aScheduledBroadcastActivatesEveryChannelInOneSnapshot() async throws {
+        try await APIFixture.live("broadcasts_schedule") { pool, client in
+            let ids = try await pool.withConnection { db in
+                try await db.query("SELECT id FROM wpa_bkntc_customers WHERE tenant_id = 1 ORDER BY id").map { try $0.decode("id", as: Int.self) }
+            }
+            try await pool.withConnection { db in
+                try await db.execute("UPDATE wpa_bkntc_customers SET phone_number = 'none' WHERE id = \(ids[5])")
+            }
+            let at = Date().addingTimeInterval(3600).formatted(.iso8601)
+            let created = try await Self.call(
+                client, .post, "/api/v1/broadcasts", body: Self.broadcast("Later", extra: #","scheduled_at":"\#(at)","recurrence":"0 9 * * *""#))
+            #expect(created.status == 201, "\(String(describing: created.json))")
+            let id = try #require(created.json?["id"]?.integerValue)
+            let scheduled = try await Self.call(client, .post, "/api/v1/broadcasts/\(id)/send")
+            #expect(scheduled.json?["status"]?.stringValue == "scheduled", "\(String(describing: scheduled.json))")
+            #expect(try await Self.count(pool, "SELECT COUNT(*) AS n FROM wpa_bkntc_campaign_logs") == 0)
+
+            // Due now: one activation snapshots both channels, `first` mode applied.
+            try await pool.withConnection { db in
+                let due = Date().addingTimeInterval(-60)
+                try await db.execute("UPDATE wpa_bkntc_campaigns SET scheduled_at = \(due) WHERE broadcast_id = \(id)")
+            }
+            let settings = MariaDBSiteSettings(pool: pool, prefix: APIFixture.prefix, fallbackCountryCode: "44", clock: SystemClock())
+            let campaigns = MariaDBCampaignRepository(pool: pool, prefix: APIFixture.prefix, settings: settings, clock: SystemClock())
+            let activated = try await pool.withConnection { db in
+                try await MariaDBScheduler(db: db, prefix: APIFixture.prefix, campaigns: campaigns).activateDue(now: Date())
+            }
+            #expect(activated == 2)
+            let campaignIDs = Self.campaignIDs(created.json)
+            #expect(try await Self.customers(pool, campaign: try #require(campaignIDs["sms"])) == Set(ids[0...4]))
+            #expect(try await Self.customers(pool, campaign: try #require(campaignIDs["email"])) == [ids[5]])
+
+            // A recurring broadcast goes back to scheduled only when every channel has ended,
+            // all at the same time.
+            let smsID = try #require(campaignIDs["sms"])
+            let emailID = try #require(campaignIDs["email"])
+            try await pool.withConnection { db in
+                try await db.execute("UPDATE wpa_bkntc_campaigns SET status = 'completed' WHERE id = \(smsID)")
+                let scheduler = MariaDBScheduler(db: db, prefix: APIFixture.prefix, campaigns: campaigns)
+                try await scheduler.rescheduleRecurring(campaignIDs: [smsID], now: Date())
+            }
+            #expect(try await Self.call(client, .get, "/api/v1/campaigns/\(smsID)").json?["status"]?.stringValue == "completed")
+            try await pool.withConnection { db in
+                try await db.execute("UPDATE wpa_bkntc_campaigns SET status = 'completed' WHERE id = \(emailID)")
+                let scheduler = MariaDBScheduler(db: db, prefix: APIFixture.prefix, campaigns: campaigns)
+                try await scheduler.rescheduleRecurring(campaignIDs: [emailID], now: Date())
+            }
+            let after = try await Self.call(client, .get, "/api/v1/broadcasts/\(id)")
+            #expect(after.json?["status"]?.stringValue == "scheduled", "\(String(describing: after.json))")
+            #expect(
+                try await Self.count(
+                    pool, "SELECT COUNT(DISTINCT scheduled_at) AS n FROM wpa_bkntc_campaigns WHERE broadcast_id = \(id) AND status = 'scheduled'")
+                    == 1)
+        }
+    }
+
+    @Test func resultsCountACustomerMessagedOnTwoChannelsOnceAndABookingOnce() async throws {
+        try await APIFixture.live("broadcasts_results") { pool, client in
+            let created = try await Self.call(client, .post, "/api/v1/broadcasts", body: Self.broadcast("Both", mode: "all"))
+            let id = try #require(created.json?["id"]?.integerValue)
+            let ids = Self.campaignIDs(created.json)
+            #expect(try await Self.call(client, .post, "/api/v1/broadcasts/\(id)/send").status == 200)
+            // Everyone was messaged on both channels an hour ago; customer 1 booked since.
+            let sentAt = Date().addingTimeInterval(-3600)
+            let bookedAt = Int(Date().timeIntervalSince1970) - 1800
+            let customer = try await pool.withConnection { db in
+                try await db.execute(
+                    "UPDATE wpa_bkntc_campaign_logs SET status = 'sent', sent_at = \(sentAt) WHERE campaign_id IN (\(list: Array(ids.values)))")
+                let first = try #require(
+                    try await db.queryFirst("SELECT MIN(id) AS id FROM wpa_bkntc_customers WHERE tenant_id = 1")?.decode("id", as: Int.self))
+                try await db.execute(
+                    """
+                    INSERT INTO wpa_bkntc_appointments (customer_id, status, starts_at, created_at, paid_amount, tenant_id)
+                    VALUES (\(first), 'approved', \(bookedAt + 86_400), \(bookedAt), 40, 1)
+                    """)
+                return first
+            }
+            #expect(try await Self.count(pool, "SELECT COUNT(*) AS n FROM wpa_bkntc_campaign_logs WHERE customer_id = \(customer)") == 2)
+            let results = try await Self.call(client, .get, "/api/v1/broadcasts/\(id)/results")
+            #expect(results.status == 200, "\(String(describing: results.json))")
+            #expect(results.json?["broadcast_id"]?.integerValue == id)
+            #expect(results.json?["messaged"]?.integerValue == 6, "\(String(describing: results.json))")
+            #expect(results.json?["booked_customers"]?.integerValue == 1 && results.json?["bookings"]?.integerValue == 1)
+            #expect(results.json?["revenue"] == .number(40))
+            // Per campaign the customer counts on each channel, and the booking on one of them.
+            var messaged = 0
+            var bookings = 0
+            for campaign in ids.values {
+                let one = try await Self.call(client, .get, "/api/v1/campaigns/\(campaign)/results")
+                messaged += one.json?["messaged"]?.integerValue ?? 0
+                bookings += one.json?["bookings"]?.integerValue ?? 0
+            }
+            #expect(messaged == 12 && bookings == 1)
+            // The staff member who may read SMS logs only cannot read the broadcast's results.
+            #expect(try await Self.call(client, .get, "/api/v1/broadcasts/\(id)/results", user: 30).status == 403)
+        }
+    }
+}
