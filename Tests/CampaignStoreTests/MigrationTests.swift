@@ -29,7 +29,8 @@ struct MigrationTests {
             #expect(try await migrator.isCurrent() == false)
 
             let dryRun = try await migrator.migrate(dryRun: true)
-            #expect(dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"])
+            #expect(
+                dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"])
             #expect(dryRun.applied[0].statements.first?.contains("CREATE TABLE IF NOT EXISTS `wpx_bkntc_campaigns`") == true)
             #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
