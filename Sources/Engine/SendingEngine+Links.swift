@@ -10,7 +10,8 @@ extension SendingEngine {
         var messages = rows.map { Self.render($0, campaign: campaign) }
         let tracking = tracking.effective(for: campaign.channel)
         guard let base = configuration.publicURL, tracking.clicks || tracking.opens else { return messages }
-        for index in messages.indices where tracking.opens && messages[index].isHTML { messages[index].trackOpens = true }
+        // Every email has an HTML part (a plain-text body gets one too): each carries the image.
+        for index in messages.indices where tracking.opens { messages[index].trackOpens = true }
         guard tracking.clicks, let links = store.links, campaign.contentSID == nil else { return messages }
         let known = try await links.codes(logIDs: rows.map(\.id))
         // A taken code (about one in 10^17 per code) makes the whole batch draw new codes.

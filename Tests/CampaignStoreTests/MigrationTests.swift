@@ -35,7 +35,7 @@ struct MigrationTests {
             #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
             let first = try await migrator.migrate()
-            #expect(first.applied.count == 10)
+            #expect(first.applied.count == 12)
             let afterFirst = try await tables(pool)
             #expect(
                 Set(afterFirst.keys) == [

@@ -115,6 +115,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
         }
         let attempted = try rows?.decode("attempted", as: Int.self) ?? 0
         _ = try CampaignLifecycle(status: current.status, attemptedRows: attempted).apply(.edit)
+        try await tx.execute("DELETE FROM \(identifier: links) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
         try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
         try await tx.execute(
             """
@@ -142,6 +143,7 @@ public struct MariaDBCampaignRepository: CampaignRepository {
     func delete(_ tx: MariaDBTransaction, scope: TenantScope, id: Int, access: AccessCheck, by user: Int?) async throws {
         let current = try await require(tx, scope: scope, id: id, lock: true, access: access)
         _ = try CampaignLifecycle(status: current.status, attemptedRows: 0).apply(.delete)
+        try await tx.execute("DELETE FROM \(identifier: links) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
         try await tx.execute("DELETE FROM \(identifier: logs) WHERE campaign_id = \(id) AND tenant_key = \(scope.key)")
         try await tx.execute("DELETE FROM \(identifier: campaigns) WHERE id = \(id) AND tenant_key = \(scope.key)")
         try await record(tx, scope, user, .delete, current, CampaignAuditDetail.transition(current, to: nil))

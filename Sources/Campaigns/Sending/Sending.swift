@@ -26,7 +26,7 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// The tracked links the body carries (DESIGN §18): an email's text part uses the same short
     /// links for the same URLs.
     public var links: [TrackedLink] = []
-    /// An HTML email that carries the open-tracking image (DESIGN §18).
+    /// An email whose HTML part carries the open-tracking image (DESIGN §18).
     public var trackOpens = false
 
     public init(

@@ -41,8 +41,23 @@ struct EngagementController {
             TrackedLink.isRedirectable(url)
         else { return Self.notFound() }
         var headers = Self.privateHeaders()
-        headers[.location] = url
+        headers[.location] = Self.asciiLocation(url)
         return Response(status: .found, headers: headers)
+    }
+
+    /// The URL with its non-ASCII bytes percent-encoded (RFC 3986), so the header is plain ASCII;
+    /// an ASCII URL is sent exactly as stored.
+    static func asciiLocation(_ url: String) -> String {
+        guard url.utf8.contains(where: { $0 >= 0x80 }) else { return url }
+        var bytes: [UInt8] = []
+        for byte in url.utf8 {
+            if byte < 0x80 {
+                bytes.append(byte)
+            } else {
+                bytes += Array(String(format: "%%%02X", byte).utf8)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
