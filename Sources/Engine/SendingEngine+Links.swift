@@ -60,6 +60,8 @@ extension SendingEngine {
         switch message.channel {
         case .email:
             if message.isHTML { message.body = LinkRewriter.rewriteHTML(message.body, replace) }
+            // The §15 button is an `href` of the HTML part too (the composer draws it later).
+            if let action = message.action, let short = replace(action.url) { message.action?.url = short }
         case .sms, .whatsapp:
             message.body = LinkRewriter.rewriteText(message.body, replace)
         }

@@ -44,4 +44,24 @@ struct LinkTrackingTests {
         }
         #expect(plain.body == "See https://salon.example/d")
     }
+
+    /// The §15 button is an `href` of the HTML part (DESIGN §18: "the §15 button included"), in a
+    /// plain-text email too; the same URL in the body and the button gets one code.
+    @Test func theEmailButtonIsTrackedWithTheBodysCodes() {
+        var minted: [TrackedLink] = []
+        var message = Self.message(.email, #"<p><a href="https://salon.example/book">Book</a></p>"#, html: true)
+        message.action = CallToAction(label: "Book now", url: "https://salon.example/book")
+        let tracked = SendingEngine.tracked(message, base: Self.base, known: [:]) { minted.append($0) }
+        #expect(minted.map(\.url) == ["https://salon.example/book"])
+        #expect(tracked.action == CallToAction(label: "Book now", url: "\(Self.base)/r/\(minted[0].code)"))
+        var plain = Self.message(.email, "See you")
+        plain.action = CallToAction(label: "Book", url: "https://salon.example/x?e=a%40b.example")
+        var plainMinted: [TrackedLink] = []
+        let trackedPlain = SendingEngine.tracked(plain, base: Self.base, known: [:]) { plainMinted.append($0) }
+        #expect(plainMinted.map(\.url) == ["https://salon.example/x?e=a%40b.example"])
+        #expect(trackedPlain.action?.url == "\(Self.base)/r/\(plainMinted[0].code)" && trackedPlain.body == "See you")
+        var hostile = Self.message(.email, "Hi")
+        hostile.action = CallToAction(label: "x", url: "\(Self.base)/unsubscribe/abc")
+        #expect(SendingEngine.tracked(hostile, base: Self.base, known: [:]) { _ in }.action?.url == "\(Self.base)/unsubscribe/abc")
+    }
 }

@@ -118,10 +118,19 @@ struct LocalizedContentLiveTests {
                 let url = "https://salon.example/book?name=\(name)&l=1"
                 #expect(html.contains(body), "\(tag): \(html)")
                 #expect(html.contains("<table role=\"presentation\""), "\(tag): a table-based button")
-                #expect(html.contains("<a href=\"\(url.replacingOccurrences(of: "&", with: "&amp;"))\""), "\(tag): \(html)")
-                #expect(html.contains(">\(label)</a>"), "\(tag): \(html)")
+                // Clicks are tracked by default (DESIGN §18, the button included): the button
+                // links to a short link that redirects to the personalized, percent-encoded URL.
+                let end = try #require(html.range(of: ">\(label)</a>"), "\(tag): \(html)")
+                let anchor = try #require(html[..<end.lowerBound].range(of: "<a ", options: .backwards))
+                let attributes = html[anchor.upperBound..<end.lowerBound]
+                let start = try #require(attributes.range(of: "href=\""))
+                let short = String(attributes[start.upperBound...].prefix { $0 != "\"" })
+                let path = try #require(short.range(of: "/r/")).lowerBound
+                #expect(short[path...].count == 3 + 10, "\(tag): \(short)")
                 let text = try Self.textPart(raw)
-                #expect(text.contains("\(label): \(url)\r\n"), "\(tag): \(text)")
+                #expect(text.contains("\(label): \(short)\r\n"), "\(tag): \(text)")
+                let location = try await client.execute(uri: String(short[path...]), method: .get) { $0.headers[.location] }
+                #expect(location == url, "\(tag)")
             }
             // The German footer speaks German.
             let german = try XSSEmailTests.htmlPart(try #require(try smtp.received(for: "de-\(run)@example.com").first?.raw))

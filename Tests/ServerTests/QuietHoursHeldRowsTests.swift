@@ -55,8 +55,11 @@ struct QuietHoursHeldRowsTests {
                 headers: APIFixture.signed(.get, "/api/v1/campaigns/\(id)/logs.csv", tenant: 1, user: 10)
             ) { String(buffer: $0.body) }
             let lines = csv.split(separator: "\r\n")
-            #expect(lines.first?.hasSuffix(",held_until") == true && lines.count == 7)
-            #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",\(opening)") }, "\(csv)")
+            let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false) ?? []
+            let column = try #require(header.firstIndex(of: "held_until"), "\(csv)")
+            #expect(lines.count == 7)
+            #expect(
+                lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[column] == opening }, "\(csv)")
 
             // A wider window (the settings change) releases them: due now, held no more.
             let always = #"{"channel":"sms","quiet_hours":{"start":"00:00","end":"24:00"}}"#

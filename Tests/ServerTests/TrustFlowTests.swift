@@ -373,7 +373,9 @@ struct TrustFlowTests {
         let rows = try plan.first?.decode("rows", as: Int?.self) ?? .max
         // Any index that starts with the campaign (idx_claim, uniq_recipient, idx_campaign_…) and
         // reads its few rows, never the 3,000 of the tenant's other campaign.
-        let campaignIndexes = ["idx_claim", "uniq_recipient", "idx_campaign_address", "idx_campaign_customer", "idx_campaign_run"]
+        let campaignIndexes = [
+            "idx_claim", "uniq_recipient", "idx_campaign_address", "idx_campaign_customer", "idx_campaign_run", "idx_run_customer",
+        ]
         #expect(
             campaignIndexes.contains(key ?? "") && access != "ALL" && rows <= 2,
             "key \(String(describing: key)), \(String(describing: access)), rows \(rows)")
