@@ -66,6 +66,36 @@ extension BroadcastLiveTests {
         }
     }
 
+    @Test func sendingOneChannelsCampaignSendsTheBroadcastInOneSnapshot() async throws {
+        try await APIFixture.live("broadcasts_campaign_send") { pool, client in
+            let created = try await Self.call(client, .post, "/api/v1/broadcasts", body: Self.broadcast("Through a channel"))
+            let id = try #require(created.json?["id"]?.integerValue)
+            let ids = Self.campaignIDs(created.json)
+            let sms = try #require(ids["sms"])
+            let email = try #require(ids["email"])
+            // The SMS-only sender may not send the email channel, so not its SMS campaign either.
+            let refused = try await Self.call(client, .post, "/api/v1/campaigns/\(sms)/send", user: 30)
+            #expect(refused.status == 403, "\(String(describing: refused.json))")
+            #expect(try await Self.count(pool, "SELECT COUNT(*) AS n FROM wpa_bkntc_campaign_logs") == 0)
+            // Sending the email campaign alone sends the broadcast: `first` mode holds, and the
+            // customer without a phone gets the email only.
+            try await pool.withConnection { db in
+                try await db.execute("UPDATE wpa_bkntc_customers SET phone_number = 'none' WHERE tenant_id = 1 ORDER BY id LIMIT 1")
+            }
+            let sent = try await Self.call(client, .post, "/api/v1/campaigns/\(email)/send")
+            #expect(sent.status == 200, "\(String(describing: sent.json))")
+            #expect(sent.json?["id"]?.integerValue == email && sent.json?["broadcast_id"]?.integerValue == id)
+            let smsCustomers = try await Self.customers(pool, campaign: sms)
+            let emailCustomers = try await Self.customers(pool, campaign: email)
+            #expect(!smsCustomers.isEmpty && emailCustomers.count == 1)
+            #expect(smsCustomers.isDisjoint(with: emailCustomers))
+            let broadcast = try await Self.call(client, .get, "/api/v1/broadcasts/\(id)")
+            #expect(broadcast.json?["campaigns"]?.arrayValue?.allSatisfy { $0["status"]?.stringValue != "draft" } == true)
+            // Sending it again is refused like any sent broadcast.
+            #expect(try await Self.call(client, .post, "/api/v1/campaigns/\(sms)/send").status == 409)
+        }
+    }
+
     @Test func resultsCountACustomerMessagedOnTwoChannelsOnceAndABookingOnce() async throws {
         try await APIFixture.live("broadcasts_results") { pool, client in
             let created = try await Self.call(client, .post, "/api/v1/broadcasts", body: Self.broadcast("Both", mode: "all"))
@@ -94,6 +124,7 @@ extension BroadcastLiveTests {
             #expect(results.json?["messaged"]?.integerValue == 6, "\(String(describing: results.json))")
             #expect(results.json?["booked_customers"]?.integerValue == 1 && results.json?["bookings"]?.integerValue == 1)
             #expect(results.json?["revenue"] == .number(40))
+            #expect(results.json?["clicked"]?.integerValue == 0 && results.json?["direct"]?["bookings"]?.integerValue == 0)
             // Per campaign the customer counts on each channel, and the booking on one of them.
             var messaged = 0
             var bookings = 0
@@ -103,6 +134,26 @@ extension BroadcastLiveTests {
                 bookings += one.json?["bookings"]?.integerValue ?? 0
             }
             #expect(messaged == 12 && bookings == 1)
+            // Clicks (DESIGN §18): customer 1 clicked both messages before booking, another
+            // customer the SMS only: two recipients clicked, and the booking is direct.
+            try await pool.withConnection { db in
+                let clickedAt = Date().addingTimeInterval(-2400)
+                try await db.execute(
+                    "UPDATE wpa_bkntc_campaign_logs SET clicked_at = \(clickedAt), clicks = 1 WHERE customer_id = \(customer)")
+                try await db.execute(
+                    """
+                    UPDATE wpa_bkntc_campaign_logs SET clicked_at = \(clickedAt), clicks = 2
+                    WHERE campaign_id = \(ids["sms"] ?? 0) AND customer_id <> \(customer) ORDER BY id LIMIT 1
+                    """)
+            }
+            let clicked = try await Self.call(client, .get, "/api/v1/broadcasts/\(id)/results")
+            #expect(clicked.json?["clicked"]?.integerValue == 2, "\(String(describing: clicked.json))")
+            #expect(clicked.json?["direct"]?["bookings"]?.integerValue == 1 && clicked.json?["direct"]?["revenue"] == .number(40))
+            // Progress sums the channels' recipients who clicked, and shows each channel's.
+            let progress = try await Self.call(client, .get, "/api/v1/broadcasts/\(id)/progress")
+            #expect(progress.json?["clicked"]?.integerValue == 3 && progress.json?["opened"]?.integerValue == 0)
+            #expect(progress.json?["channels"]?["sms"]?["clicked"]?.integerValue == 2)
+            #expect(progress.json?["channels"]?["email"]?["clicked"]?.integerValue == 1)
             // The staff member who may read SMS logs only cannot read the broadcast's results.
             #expect(try await Self.call(client, .get, "/api/v1/broadcasts/\(id)/results", user: 30).status == 403)
         }

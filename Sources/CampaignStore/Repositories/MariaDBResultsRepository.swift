@@ -66,7 +66,7 @@ public struct MariaDBResultsRepository: ResultsRepository {
                 campaignID: id, run: run, attributionDays: days, currency: currency, timeZone: zone.identifier,
                 total: AttributionFigures(), runs: [], holdout: nil, daily: [])
             guard let total = groups.totals[id] else { return result }
-            result.clicked = try await self.run(db, queries.clicked(scope, campaignID: id, run: run)).first?.decode("clicked", as: Int?.self) ?? 0
+            result.clicked = try await self.run(db, queries.clicked(scope, campaignIDs: [id], run: run)).first?.decode("clicked", as: Int?.self) ?? 0
             result.total.messaged = total.messaged
             if let first = total.firstSent, let last = total.lastSent {
                 let now = Int(clock.now().timeIntervalSince1970)

@@ -120,6 +120,8 @@ extension CampaignProgress {
         waiting += other.waiting
         retrying += other.retrying
         sentLastMinute += other.sentLastMinute
+        clicked += other.clicked
+        opened += other.opened
         run = max(run, other.run)
         if let release = other.nextReleaseAt { nextReleaseAt = min(nextReleaseAt ?? release, release) }
     }

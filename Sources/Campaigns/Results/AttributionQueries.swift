@@ -130,15 +130,20 @@ public struct AttributionQueries: Sendable {
     public func bookings(_ request: AttributionRequest) -> SQLQuery {
         var q: SQLQuery = "SELECT b.campaign_id, b.run, b.day, COUNT(*) AS bookings, COUNT(DISTINCT b.customer_id) AS booked_customers,"
         q.append(" SUM(COALESCE(s.price, b.paid_amount, 0)) AS revenue,")
-        // Direct (DESIGN §18): booked after the first click of the message it is attributed to;
-        // the winning message's row is read by its primary key, for attributed bookings only.
-        let direct: SQLQuery = "c.clicked_at IS NOT NULL AND b.booked_ts >= UNIX_TIMESTAMP(c.clicked_at)"
-        q.append(" SUM(\(direct)) AS direct_bookings, SUM(IF(\(direct), COALESCE(s.price, b.paid_amount, 0), 0)) AS direct_revenue")
+        q.append(Self.directSums)
         q.append("\nFROM (\n")
         q.append(attributed(request))
         q.append("\nGROUP BY b.campaign_id, b.run, b.day WITH ROLLUP")
         return q
     }
+
+    /// `direct_bookings` and `direct_revenue` over the attributed bookings `b`: booked after the
+    /// first click of the message they are attributed to (DESIGN §18), whose log row `c` is read
+    /// by its primary key, for attributed bookings only.
+    static let directSums: SQLQuery = {
+        let direct: SQLQuery = "c.clicked_at IS NOT NULL AND b.booked_ts >= UNIX_TIMESTAMP(c.clicked_at)"
+        return " SUM(\(direct)) AS direct_bookings, SUM(IF(\(direct), COALESCE(s.price, b.paid_amount, 0), 0)) AS direct_revenue"
+    }()
 
     /// The bookings whose last touch is one of the requested campaigns, as `b` (`campaign_id,
     /// run, log_id, booked_ts, customer_id, day, paid_amount`) joined to their service `s` and
@@ -177,20 +182,24 @@ public struct AttributionQueries: Sendable {
         return q
     }
 
-    /// Recipients of the campaign (one run or all) who clicked a tracked link (DESIGN §18):
-    /// distinct customers, and addresses of rows without one. Row `clicked`.
-    public func clicked(_ scope: TenantScope, campaignID: Int, run: Int?) -> SQLQuery {
+    /// Recipients of the campaigns (one run or all) who clicked a tracked link (DESIGN §18):
+    /// distinct customers, counted once over the campaigns (a broadcast, §14), and addresses of
+    /// rows without one. Row `clicked`.
+    public func clicked(_ scope: TenantScope, campaignIDs: [Int], run: Int?) -> SQLQuery {
         var q: SQLQuery = "SELECT COUNT(DISTINCT customer_id) + COUNT(DISTINCT IF(customer_id IS NULL, address, NULL)) AS clicked"
         q.append("\nFROM \(identifier: tables.logs)\nWHERE ")
-        q.append(campaigns(scope, campaignIDs: [campaignID], run: run))
+        q.append(campaigns(scope, campaignIDs: campaignIDs, run: run))
         q.append(" AND clicked_at IS NOT NULL")
         return q
     }
 
-    /// Held-out customers who booked within the window after their snapshot anyway: rows
-    /// `campaign_id, booked_customers`. `request.first`/`last` span the holdout snapshots.
-    public func holdoutBookings(_ request: AttributionRequest, channel: Channel) -> SQLQuery {
-        var q: SQLQuery = "SELECT h.campaign_id, COUNT(DISTINCT h.customer_id) AS booked_customers\nFROM (\n"
+    /// Held-out customers who booked within `channel`'s window after their snapshot anyway:
+    /// rows `campaign_id, booked_customers`, or with `combined` one row over all the campaigns
+    /// (a broadcast, §14: a customer held out on every channel counts once; `campaign_id` is
+    /// NULL). `request.first`/`last` span the holdout snapshots.
+    public func holdoutBookings(_ request: AttributionRequest, channel: Channel, combined: Bool = false) -> SQLQuery {
+        var q: SQLQuery = combined ? "SELECT NULL AS campaign_id," : "SELECT h.campaign_id,"
+        q.append(" COUNT(DISTINCT h.customer_id) AS booked_customers\nFROM (\n")
         q.append(appointments(request.scope, from: request.first, until: request.last + request.window(channel)))
         q.append(Self.materialized)
         q.append("\n) a\nJOIN (\n  SELECT campaign_id, CAST(customer_id AS SIGNED) AS customer_id, UNIX_TIMESTAMP(created_at) AS start_ts\n")
@@ -201,7 +210,9 @@ public struct AttributionQueries: Sendable {
         }
         q.append(Self.materialized)
         q.append("\n) h ON h.customer_id = a.customer_id AND a.created_at >= h.start_ts AND a.created_at < h.start_ts + \(request.window(channel))")
-        q.append("\nGROUP BY h.campaign_id")
+        if !combined {
+            q.append("\nGROUP BY h.campaign_id")
+        }
         return q
     }
 

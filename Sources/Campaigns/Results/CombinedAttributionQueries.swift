@@ -23,26 +23,15 @@ extension AttributionQueries {
     }
 
     /// Attributed bookings of the campaigns together: rows `day` (1-based index into
-    /// `request.days`; NULL in the total row), `bookings`, `booked_customers`, `revenue`.
+    /// `request.days`; NULL in the total row), `bookings`, `booked_customers`, `revenue`,
+    /// `direct_bookings`, `direct_revenue` (DESIGN §18).
     public func combinedBookings(_ request: AttributionRequest) -> SQLQuery {
         var q: SQLQuery = "SELECT b.day, COUNT(*) AS bookings, COUNT(DISTINCT b.customer_id) AS booked_customers,"
-        q.append(" SUM(COALESCE(s.price, b.paid_amount, 0)) AS revenue\nFROM (\n")
+        q.append(" SUM(COALESCE(s.price, b.paid_amount, 0)) AS revenue,")
+        q.append(Self.directSums)
+        q.append("\nFROM (\n")
         q.append(attributed(request))
         q.append("\nGROUP BY b.day WITH ROLLUP")
-        return q
-    }
-
-    /// Held-out customers (counted once over the campaigns) who booked within `channel`'s
-    /// window after their snapshot anyway: one row, `booked_customers`.
-    public func combinedHoldoutBookings(_ request: AttributionRequest, channel: Channel) -> SQLQuery {
-        var q: SQLQuery = "SELECT COUNT(DISTINCT h.customer_id) AS booked_customers\nFROM (\n"
-        q.append(appointments(request.scope, from: request.first, until: request.last + request.window(channel)))
-        q.append(Self.materialized)
-        q.append("\n) a\nJOIN (\n  SELECT CAST(customer_id AS SIGNED) AS customer_id, UNIX_TIMESTAMP(created_at) AS start_ts\n")
-        q.append("  FROM \(identifier: tables.logs)\n  WHERE tenant_key = \(request.scope.key) AND campaign_id IN (\(list: request.campaignIDs))")
-        q.append(" AND status = \(LogStatus.skipped) AND last_error = \(SkipReason.holdout)")
-        q.append(Self.materialized)
-        q.append("\n) h ON h.customer_id = a.customer_id AND a.created_at >= h.start_ts AND a.created_at < h.start_ts + \(request.window(channel))")
         return q
     }
 }

@@ -68,9 +68,21 @@ struct CampaignController {
     }
 
     /// Starts (or schedules) the campaign; the worker looks at once.
+    ///
+    /// A channel's campaign of a broadcast is sent with the broadcast, every channel in one
+    /// snapshot (DESIGN §14): sent alone, a `first` broadcast's later channel would message the
+    /// customers an earlier one reaches. The caller then needs the capability on every channel.
     @Sendable func send(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let view = try await deps.campaigns.send(
-            scope: try context.scope(), id: try context.id(), access: try context.capabilityCheck(), by: context.identity?.userID)
+        let scope = try context.scope()
+        let id = try context.id()
+        let access = try context.capabilityCheck()
+        let view: CampaignView
+        if let broadcastID = try await deps.campaigns.view(scope: scope, id: id, access: access).campaign.broadcastID {
+            _ = try await deps.broadcasts.send(scope: scope, id: broadcastID, access: access, by: context.identity?.userID)
+            view = try await deps.campaigns.view(scope: scope, id: id, access: access)
+        } else {
+            view = try await deps.campaigns.send(scope: scope, id: id, access: access, by: context.identity?.userID)
+        }
         deps.workNotifier.workArrived()
         return try answer(view, context)
     }

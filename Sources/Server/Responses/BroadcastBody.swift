@@ -88,40 +88,6 @@ struct BroadcastBody: Encodable {
     }
 }
 
-/// `GET /api/v1/broadcasts/{id}/progress`: the §7 counters summed over the channels, and each
-/// channel's own progress.
-struct BroadcastProgressBody: Encodable {
-    let status: String
-    let stage: String
-    let total, sent, delivered, undelivered, failed, skipped, pending, sending, waiting, retrying: Int
-    let rate: Double
-    let etaSeconds: Nullable<Int>
-    let nextReleaseAt: Nullable<Date>
-    let channels: [String: ProgressBody]
-
-    init(_ view: BroadcastView) {
-        let p = view.progress
-        status = view.status.rawValue
-        stage = p.stage.rawValue
-        total = p.total
-        sent = p.sent
-        delivered = p.delivered
-        undelivered = p.undelivered
-        failed = p.failed
-        skipped = p.skipped
-        pending = p.pending
-        sending = p.sending
-        waiting = p.waiting
-        retrying = p.retrying
-        rate = (p.rate * 100).rounded() / 100
-        etaSeconds = Nullable(p.etaSeconds)
-        nextReleaseAt = Nullable(p.nextReleaseAt)
-        var channels: [String: ProgressBody] = [:]
-        for campaign in view.campaigns { channels[campaign.campaign.channel.rawValue] = ProgressBody(campaign) }
-        self.channels = channels
-    }
-}
-
 /// `GET /api/v1/broadcasts/{id}/results`: §12's answer over the broadcast, whose id it names
 /// `broadcast_id` (`campaign_id` is the same id, kept so the body reads like a campaign's).
 struct BroadcastResultsBody: Encodable {
