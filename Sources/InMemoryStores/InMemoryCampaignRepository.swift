@@ -84,7 +84,7 @@ public final class InMemoryCampaignRepository: CampaignRepository {
                 statusReason: recipients.isEmpty ? .noRecipients : nil, segment: Segment(type: .allCustomers), filters: SegmentFilters(),
                 templateID: nil, subject: draft.subject, body: draft.body, contentSID: nil, contentVariables: nil, scheduledAt: nil,
                 recurrence: nil, currentRun: 1, totalCount: recipients.count, createdBy: createdBy, createdAt: now, updatedAt: now,
-                startedAt: now, finishedAt: nil, kind: .manual)
+                startedAt: now, finishedAt: nil, kind: .manual, localized: LocalizedContent(action: draft.action))
             state.campaigns[campaign.id] = (scope, campaign)
             return campaign
         }

@@ -66,7 +66,7 @@ struct TestSend {
             logID: 0, campaignID: 0, scope: scope, channel: input.channel, to: to,
             subject: input.subject.map { MessageRenderer.renderSubject($0, for: fields, channel: input.channel) },
             body: MessageRenderer.render(input.body, for: fields, channel: input.channel, html: html), claimedAt: claimedAt,
-            isHTML: html)
+            isHTML: html, action: input.action.map { MessageRenderer.renderAction($0, for: fields, channel: input.channel) })
     }
 
     /// The audit detail: the address, an excerpt of the body and the outcome.

@@ -31,10 +31,11 @@ extension MariaDBCampaignRepository {
             let id = try await tx.execute(
                 """
                 INSERT INTO \(identifier: campaigns) (tenant_id, tenant_key, channel, kind, name, status, status_reason, segment, filters,
-                  subject, body, current_run, total_count, created_by, created_at, updated_at, started_at, finished_at)
+                  subject, body, action_label, action_url, current_run, total_count, created_by, created_at, updated_at, started_at,
+                  finished_at)
                 VALUES (\(scope.tenantID), \(scope.key), \(draft.channel), \(CampaignKind.manual), \(draft.name), \(status),
                   \(queued.isEmpty ? StatusReason.noRecipients : nil), \(Self.json(Segment(type: .allCustomers))),
-                  \(Self.json(SegmentFilters())), \(draft.subject), \(draft.body), 1, \(queued.count), \(createdBy), \(now), \(now), \(now),
+                  \(Self.json(SegmentFilters())), \(draft.subject), \(draft.body), \(draft.action?.label), \(draft.action?.url), 1, \(queued.count), \(createdBy), \(now), \(now), \(now),
                   \(queued.isEmpty ? now : nil))
                 """
             ).lastInsertID

@@ -102,15 +102,20 @@ public struct ManualSendDraft: Sendable, Hashable {
     public var name: String
     public var subject: String?
     public var body: String
+    /// The email's button (DESIGN §15), stored on the manual campaign like a campaign's.
+    public var action: CallToAction?
     /// `"confirm_duplicate": true`: the sender knows the same message just went to the same
     /// people and wants it sent again (DESIGN §21).
     public var confirmDuplicate: Bool
 
-    public init(channel: Channel, name: String, subject: String?, body: String, confirmDuplicate: Bool = false) {
+    public init(
+        channel: Channel, name: String, subject: String?, body: String, action: CallToAction? = nil, confirmDuplicate: Bool = false
+    ) {
         self.channel = channel
         self.name = name
         self.subject = subject
         self.body = body
+        self.action = action
         self.confirmDuplicate = confirmDuplicate
     }
 }

@@ -7,6 +7,8 @@ struct TestSendRequest {
     var to: String
     var body: String
     var subject: String?
+    /// The email's button (DESIGN §15), so a test shows the message as recipients will see it.
+    var action: CallToAction?
 
     static func parse(_ json: JSONValue) throws(DomainError) -> TestSendRequest {
         guard case .object(let object) = json else { throw .validation(field: "body", message: "The request must be a JSON object.") }
@@ -19,7 +21,8 @@ struct TestSendRequest {
         } else {
             subject = nil
         }
-        return TestSendRequest(channel: channel, to: to, body: body, subject: subject)
+        let action = try LocalizedContentRequest.validated(from: object, channel: channel).action
+        return TestSendRequest(channel: channel, to: to, body: body, subject: subject, action: action)
     }
 }
 
@@ -72,8 +75,10 @@ struct ManualSendRequest {
         case .bool(let flag)?: confirmDuplicate = flag
         default: throw .validation(field: "confirm_duplicate", message: "must be true or false")
         }
+        let action = try LocalizedContentRequest.validated(from: object, channel: channel).action
         return ManualSendRequest(
-            draft: ManualSendDraft(channel: channel, name: name, subject: subject, body: body, confirmDuplicate: confirmDuplicate),
+            draft: ManualSendDraft(
+                channel: channel, name: name, subject: subject, body: body, action: action, confirmDuplicate: confirmDuplicate),
             customerIDs: ids, addresses: addresses)
     }
 }
