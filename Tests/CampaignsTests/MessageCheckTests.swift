@@ -77,6 +77,22 @@ struct MessageCheckTests {
         #expect(long.segments == SegmentTotals(total: 4, max: 2, ucs2Recipients: 2))
     }
 
+    @Test func eachRecipientIsCheckedInTheVariantTheyGet() {
+        // The German text is two segments with a last name, one without; the base text is one.
+        let german = String(repeating: "a", count: 158) + " {customer_last_name}"
+        let content = MessageContent(
+            channel: .sms, body: "Hi {customer_first_name}", localized: LocalizedContent(bodies: ["de": german]))
+        let members = AudienceMembers(recipients: [
+            Recipient(customerID: 1, address: "+447700900001", firstName: "Ann", lastName: nil),
+            Recipient(customerID: 2, address: "+447700900002", firstName: "Jan", lastName: "Berg", locale: "de"),
+            Recipient(customerID: 3, address: "+447700900003", firstName: nil, lastName: nil, locale: "de"),
+        ])
+        let check = MessageCheck.run(content, members: members, window: nil, now: Date(timeIntervalSince1970: 0))
+        #expect(check.segments == SegmentTotals(total: 1 + 2 + 1, max: 2, ucs2Recipients: 0))
+        // Shortcodes of every variant are reported; each recipient counts in their own.
+        #expect(check.missing == ["customer_first_name": 0, "customer_last_name": 1])
+    }
+
     @Test func quietHoursHoldThoseOutsideTheirWindowUntilTheLastOpening() throws {
         // 2027-01-15 21:30 UTC: night in London, daytime in Los Angeles, morning in Tokyo.
         let now = try #require(ISO8601DateFormatter().date(from: "2027-01-15T21:30:00Z"))

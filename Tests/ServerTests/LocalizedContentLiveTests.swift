@@ -83,9 +83,14 @@ struct LocalizedContentLiveTests {
             // The preview counts who gets which variant, and its messages say which.
             let preview = try await Self.call(
                 client, .post, "/api/v1/segments/preview",
-                body: #"{"channel":"email",\#(Self.filters),"subject":"S","body":"B","body_i18n":{"de":"x","pt_BR":"y"},"mask_addresses":false}"#)
+                body:
+                    #"{"channel":"email",\#(Self.filters),"subject":"S","body":"B","body_i18n":{"de":"x {customer_phone}","pt_BR":"y"},"mask_addresses":false}"#
+            )
             #expect(preview.status == 200 && preview.json?["count"]?.integerValue == 3, "\(String(describing: preview.json))")
             #expect(Self.localeCounts(preview.json) == ["base": 1, "de": 1, "pt_BR": 1], "\(String(describing: preview.json))")
+            // Each recipient is checked in their own variant: only the German text asks for a
+            // phone number, and only the German customer (who has none) would see it empty.
+            #expect(preview.json?["missing"]?["customer_phone"]?.integerValue == 1, "\(String(describing: preview.json))")
             let messages = try await Self.call(client, .get, "/api/v1/campaigns/\(id)/preview-messages")
             let items = messages.json?["items"]?.arrayValue ?? []
             #expect(items.map { $0["locale"]?.stringValue ?? "base" } == ["de", "pt_BR", "base"], "\(String(describing: messages.json))")

@@ -43,7 +43,9 @@ public struct MariaDBAudienceRepository: AudienceRepository {
         try await pool.withConnection { db in
             let audience = try await Self.resolved(definition, settings: settings, on: db)
             try await CustomerCategories.check(audience.filters, prefix: prefix, on: db)
-            let query = compiler.members(audience, now: Int(clock.now().timeIntervalSince1970))
+            let locale = try await ContentLocales.choice(
+                for: audience.variants, scope: audience.scope, channel: audience.channel, prefix: prefix, on: db)
+            let query = compiler.members(audience, now: Int(clock.now().timeIntervalSince1970), locale: locale)
             let recipients = try await db.query(query).map(Self.recipient)
             return try await Self.members(
                 recipients, scope: audience.scope, channel: audience.channel, zones: zones, prefix: prefix, settings: settings, on: db)

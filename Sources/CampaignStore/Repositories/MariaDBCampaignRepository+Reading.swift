@@ -99,7 +99,7 @@ extension MariaDBCampaignRepository {
                 // What the snapshot holds, held-out rows aside: those are never messaged.
                 recipients = try await db.query(
                     """
-                    SELECT COALESCE(customer_id, 0) AS id, address, first_name, last_name FROM \(identifier: logs)
+                    SELECT COALESCE(customer_id, 0) AS id, address, first_name, last_name, locale FROM \(identifier: logs)
                     WHERE campaign_id = \(id) AND tenant_key = \(scope.key) AND run = \(campaign.currentRun)
                       AND NOT (status = \(LogStatus.skipped) AND last_error <=> \(SkipReason.holdout.rawValue))
                     ORDER BY id
@@ -108,7 +108,9 @@ extension MariaDBCampaignRepository {
             } else {
                 let audience = try await MariaDBAudienceRepository.resolved(
                     try await runAudience(db, campaign, scope: scope), settings: settings, on: db)
-                recipients = try await db.query(compiler.members(audience, now: Int(clock.now().timeIntervalSince1970)))
+                let locale = try await ContentLocales.choice(
+                    for: campaign.localized, scope: scope, channel: campaign.channel, prefix: prefix, on: db)
+                recipients = try await db.query(compiler.members(audience, now: Int(clock.now().timeIntervalSince1970), locale: locale))
                     .map(MariaDBAudienceRepository.recipient)
             }
             return try await MariaDBAudienceRepository.members(

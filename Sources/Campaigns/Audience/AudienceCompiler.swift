@@ -171,13 +171,15 @@ public struct AudienceCompiler: Sendable {
         return q
     }
 
-    /// Every recipient of the audience, in customer-id order: `id, address, first_name, last_name`.
-    public func members(_ audience: AudienceDefinition, now: Int) -> SQLQuery {
-        """
-        SELECT p.id, p.address, p.first_name, p.last_name FROM (
-        \(recipients(audience, now: now))
-        ) p ORDER BY p.id
-        """
+    /// Every recipient of the audience, in customer-id order: `id, address, first_name, last_name`,
+    /// and with a `locale` choice the variant each one gets (`locale`, as the snapshot picks it).
+    public func members(_ audience: AudienceDefinition, now: Int, locale: LocaleChoice? = nil) -> SQLQuery {
+        var q: SQLQuery = "SELECT x.id, x.address, x.first_name, x.last_name"
+        if let locale { q.append(", \(locale.column()) AS locale") }
+        q.append(" FROM (\n\(recipients(audience, now: now))\n) x")
+        if let locale, locale.needsJoin { q.append(locale.join(appointments: tables.appointments, scope: audience.scope)) }
+        q.append(" ORDER BY x.id")
+        return q
     }
 
     /// The send-time snapshot: inserts every recipient into the logs table as `pending`.

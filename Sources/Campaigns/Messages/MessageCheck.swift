@@ -111,26 +111,35 @@ public struct MessageCheck: Sendable, Hashable {
     /// short links they become (DESIGN §18).
     public var shortLinkBase: String?
 
+    /// The base text's shortcodes without a fallback, and each translation's (DESIGN §15).
     private let shortcodes: [String]
+    private let variantShortcodes: [String: [String]]
 
     /// An empty check of `content`.
     public init(content: MessageContent) {
         self.content = content
         self.shortcodes = MessageRenderer.shortcodesWithoutFallback(in: content.texts)
-        self.missing = Dictionary(uniqueKeysWithValues: shortcodes.map { ($0, 0) })
+        var variants: [String: [String]] = [:]
+        for locale in content.localized.locales {
+            variants[locale.rawValue] = MessageRenderer.shortcodesWithoutFallback(in: content.variant(locale.rawValue).texts)
+        }
+        self.variantShortcodes = variants
+        let used = Set(shortcodes).union(variants.values.joined())
+        self.missing = Dictionary(uniqueKeysWithValues: used.map { ($0, 0) })
         self.segments = content.channel.usesPhone ? SegmentTotals() : nil
     }
 
-    /// Adds one recipient; `heldUntil` is when quiet hours would release them (nil = not held).
-    public mutating func add(_ recipient: RecipientFields, heldUntil release: Date? = nil) {
+    /// Adds one recipient, who gets the variant `locale` (a key of the translations; nil = the
+    /// base text); `heldUntil` is when quiet hours would release them (nil = not held).
+    public mutating func add(_ recipient: RecipientFields, locale: String? = nil, heldUntil release: Date? = nil) {
         recipients += 1
-        for name in shortcodes {
+        for name in locale.flatMap({ variantShortcodes[$0] }) ?? shortcodes {
             if let value = MessageRenderer.value(of: name, for: recipient, channel: content.channel), MessageRenderer.isBlank(value) {
                 missing[name, default: 0] += 1
             }
         }
         if segments != nil {
-            var body = content.personalized(for: recipient).body
+            var body = content.variant(locale).personalized(for: recipient).body
             if let base = shortLinkBase { body = LinkRewriter.withShortLinkLengths(body, base: base) }
             segments?.add(SMSEncoding.analyze(body))
         }
@@ -176,7 +185,7 @@ extension MessageCheck {
         let holds = content.channel.usesPhone ? window.flatMap { $0.neverHolds ? nil : $0 } : nil
         for recipient in members.recipients {
             let release = holds?.nextOpening(after: now, in: members.zone(of: recipient))
-            check.add(recipient.fields(for: content.channel), heldUntil: release)
+            check.add(recipient.fields(for: content.channel), locale: recipient.locale, heldUntil: release)
         }
         return check
     }
