@@ -15,18 +15,6 @@ import Testing
 /// `completed` against the Twilio fake and the real SMTP server, with Booknetic's own settings;
 /// then status callbacks, STOP/START replies, one-click unsubscribe, test and manual sends, and
 /// a tenant without a configured provider.
-extension JSONValue {
-    var arrayValue: [JSONValue]? {
-        if case .array(let items) = self { return items }
-        return nil
-    }
-
-    var boolValue: Bool? {
-        if case .bool(let flag) = self { return flag }
-        return nil
-    }
-}
-
 @Suite("Providers through the service", .serialized)
 struct ProviderFlowTests {
     static let publicURL = "https://campaigns.example.com"
