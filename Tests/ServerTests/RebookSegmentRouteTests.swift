@@ -26,6 +26,8 @@ struct RebookSegmentRouteTests {
                 (#"{"type":"rebook_due","min_visits":1}"#, "segment.min_visits"),
                 (#"{"type":"rebook_due","min_visits":11}"#, "segment.min_visits"),
                 (#"{"type":"rebook_due","min_visits":[3]}"#, "segment.min_visits"),
+                // Checked whatever the type, as the schema describes them.
+                (#"{"type":"lapsed","factor":9}"#, "segment.factor"),
             ]
             for (segment, field) in cases {
                 let bodies: [(String, String)] = [

@@ -207,7 +207,7 @@ struct ContentRoutesTests {
             #expect(foreign.json?["error"]?["field"]?.stringValue == "template_id")
             // Built-ins are listed for everyone and read-only.
             let list = try await APIFixture.call(client, .get, "/api/v1/templates?channel=email&per_page=100", tenant: 2, user: 20)
-            #expect(list.json?["total"]?.integerValue == 6)
+            #expect(list.json?["total"]?.integerValue == 7)
             let builtinID = try #require(
                 list.json?["items"].flatMap { if case .array(let items) = $0 { items.first?["id"]?.integerValue } else { nil } })
             let edit = try await APIFixture.call(client, .delete, "/api/v1/templates/\(builtinID)", tenant: 2, user: 20)
@@ -280,11 +280,11 @@ struct FuzzRegressionTests {
             #expect(try await create(#","scheduled_at":"9999-12-31T23:59:59-05:00""#) == (400, "scheduled_at"))
             // Non-ASCII search terms against the ASCII address column.
             #expect(try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=sms&q=%C3%A9", tenant: 1, user: 1).status == 200)
-            // Paging counts only the templates the caller may see (sms-only staff: 6 built-ins).
+            // Paging counts only the templates the caller may see (sms-only staff: 7 built-ins).
             _ = try await APIFixture.call(
                 client, .post, "/api/v1/templates", tenant: 1, user: 1, body: #"{"channel":"email","name":"E","subject":"s","body":"b"}"#)
             let staffView = try await APIFixture.call(client, .get, "/api/v1/templates?per_page=2", tenant: 1, user: 30)
-            #expect(staffView.json?["total"]?.integerValue == 6)
+            #expect(staffView.json?["total"]?.integerValue == 7)
             if case .array(let items)? = staffView.json?["items"] { #expect(items.count == 2) }
         }
     }

@@ -27,12 +27,15 @@ extension Segment {
             }
             days = type.defaultDays == nil ? nil : value
         }
+        // The parameters of `rebook_due` are checked whatever the type (as the schema says), and
+        // kept for that type only.
+        let rule = try rebookRule(object, field: field)
         guard type == .rebookDue else { return Segment(type: type, days: days) }
-        return try rebookDue(object, field: field)
+        return Segment(type: .rebookDue, factor: rule.factor, windowDays: rule.windowDays, minVisits: rule.minVisits)
     }
 
-    /// `rebook_due` with its three parameters (DESIGN §19), defaults filled in for those left out.
-    private static func rebookDue(_ object: [String: JSONValue], field: String) throws(DomainError) -> Segment {
+    /// `rebook_due`'s three parameters (DESIGN §19), defaults filled in for those left out.
+    private static func rebookRule(_ object: [String: JSONValue], field: String) throws(DomainError) -> RebookRule {
         var rule = RebookRule()
         if let raw = object["factor"], raw != .null {
             let range = RebookRule.factorRange
@@ -43,7 +46,7 @@ extension Segment {
         }
         rule.windowDays = try wholeNumber(object["window_days"], field: "\(field).window_days", in: RebookRule.windowDaysRange) ?? rule.windowDays
         rule.minVisits = try wholeNumber(object["min_visits"], field: "\(field).min_visits", in: RebookRule.minVisitsRange) ?? rule.minVisits
-        return Segment(type: .rebookDue, factor: rule.factor, windowDays: rule.windowDays, minVisits: rule.minVisits)
+        return rule
     }
 
     private static func wholeNumber(_ raw: JSONValue?, field: String, in range: ClosedRange<Int>) throws(DomainError) -> Int? {
