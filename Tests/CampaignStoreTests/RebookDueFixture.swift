@@ -85,8 +85,8 @@ enum RebookDueFixture {
     /// insertion order, so ties on starts_at are broken by the later row.
     static func addEdges(_ pool: MariaDBPool, now n: Int) async throws {
         let d = 86_400
-        var rows: [(Int, String, Int, Int)] = []
-        func visits(_ customer: Int, _ starts: [Int], status: String = "approved", service: Int = 1) {
+        var rows: [(Int, String?, Int?, Int?)] = []
+        func visits(_ customer: Int, _ starts: [Int?], status: String? = "approved", service: Int? = 1) {
             rows += starts.map { (customer, status, $0, service) }
         }
         visits(920_001, [n - 90 * d, n - 60 * d, n - 30 * d])  // due exactly now: in
@@ -115,6 +115,13 @@ enum RebookDueFixture {
         // Service 78 has four gaps only (920_017 and 920_018): no service interval.
         for customer in 920_017...920_018 { visits(customer, [n - 300 * d, n - 280 * d, n - 260 * d], service: 78) }
         visits(920_019, [n - 20 * d], service: 78)
+        // Messy rows: no start (not a visit), no status (active), a capitalised status, no service.
+        visits(920_020, [n - 90 * d, n - 60 * d, n - 30 * d, nil])  // due now: in
+        visits(920_021, [n - 90 * d])
+        visits(920_021, [n - 60 * d, n - 30 * d], status: nil)  // three active visits: due now, in
+        visits(920_022, [n - 90 * d, n - 60 * d, n - 30 * d])
+        visits(920_022, [n - 75 * d, n - 45 * d], status: "CANCELED")  // not visits: due now, in
+        visits(920_023, [n - 20 * d], service: nil)  // one visit of no service: no interval, out
         try await pool.withConnection { db in
             for customer in Set(rows.map(\.0)).sorted() {
                 try await db.execute(
@@ -127,7 +134,7 @@ enum RebookDueFixture {
                 try await db.execute(
                     """
                     INSERT INTO wpx_bkntc_appointments (id, customer_id, status, starts_at, ends_at, created_at, tenant_id, service_id, location_id)
-                    VALUES (\(960_000 + index), \(row.0), \(row.1), \(row.2), \(row.2 + 3600), \(row.2 - d), 1, \(row.3), 1)
+                    VALUES (\(960_000 + index), \(row.0), \(row.1), \(row.2), \(row.2.map { $0 + 3600 }), \(row.2.map { $0 - d }), 1, \(row.3), 1)
                     """)
             }
         }
