@@ -82,6 +82,9 @@ echo "==> browser tests (chromium $(chromium --version 2>/dev/null | grep -oE '[
 BROWSER_BASE="http://127.0.0.1:$PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$LIVE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \
     BROWSER_SQL="mariadb --no-defaults --socket=$BKNTC_DB_SOCKET -ubkntc -pbkntc $BKNTC_DB_NAME" \
     "$VENV/bin/python" Tests/Browser/admin_ui_test.py
+BROWSER_BASE="http://127.0.0.1:$PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$LIVE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \
+    BROWSER_SQL="mariadb --no-defaults --socket=$BKNTC_DB_SOCKET -ubkntc -pbkntc $BKNTC_DB_NAME" \
+    "$VENV/bin/python" Tests/Browser/rebook_test.py
 [ "${BROWSER_SKIP_WORDPRESS:-0}" = 1 ] && exit 0
 
 echo "==> the bridge plugin's PHP tests (phpunit, the shared signing vectors)"

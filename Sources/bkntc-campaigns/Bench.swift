@@ -39,6 +39,7 @@ struct Bench: AsyncParsableCommand {
             ("recent_bookers_30", Segment(type: .recentBookers, days: 30)), ("upcoming_7", Segment(type: .upcoming, days: 7)),
             ("first_time", Segment(type: .firstTime)), ("repeat", Segment(type: .repeat)),
             ("lapsed_90", Segment(type: .lapsed, days: 90)), ("cancelled_recent_30", Segment(type: .cancelledRecent, days: 30)),
+            ("rebook_due", Segment(type: .rebookDue)),
         ]
         if only == nil { print("segment                 channel   recipients   preview ms (median of \(runs))") }
         let now = Int(clock.now().timeIntervalSince1970)

@@ -188,7 +188,7 @@ struct AudienceFixture {
     /// DESIGN §5 in plain Swift: the recipients as customer id → normalized address.
     static func expected(
         _ audience: AudienceDefinition, customers: [Customer], appointments: [Appointment], suppressed: Set<String>,
-        normalizer: AddressNormalizer, now: Int = now
+        normalizer: AddressNormalizer, now: Int = now, included: (Int) -> Bool = { _ in true }
     ) -> [Int: String] {
         func inScope(_ tenant: Int?) -> Bool {
             switch audience.scope {
@@ -218,8 +218,8 @@ struct AudienceFixture {
                 return list.contains(where: isActive) && !list.contains { isActive($0) && ($0.startsAt ?? Int.min) >= since }
             case .cancelledRecent:
                 return list.contains { inactive.contains(($0.status ?? "").lowercased()) && ($0.startsAt ?? Int.min) >= since }
-            case .birthday:
-                return true  // decided on the customer below
+            case .birthday, .rebookDue:
+                return true  // decided on the customer below (rebook_due by `included`)
             }
         }
         let f = audience.filters
@@ -242,7 +242,7 @@ struct AudienceFixture {
             {
                 continue
             }
-            guard matches(list), passesFilters(list) else { continue }
+            guard matches(list), passesFilters(list), included(c.id) else { continue }
             // Categories are a customer filter only (DESIGN §16).
             if !f.categoryIDs.isEmpty, !f.categoryIDs.contains(c.category ?? -1) { continue }
             guard let address = normalizer.normalize(audience.channel.usesPhone ? c.phone : c.email, for: audience.channel) else { continue }

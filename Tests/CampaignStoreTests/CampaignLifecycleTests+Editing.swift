@@ -70,11 +70,11 @@ extension CampaignRepositoryTests {
             let templates = MariaDBTemplateRepository(pool: setup.pool, prefix: AudienceFixture.prefix, clock: setup.clock)
             let manage = AccessCheck(.templates, in: Self.admin)
             let builtins = try await templates.list(scope: .tenant(1), channels: Set(Channel.allCases), search: nil, page: PageRequest(perPage: 100))
-            #expect(builtins.total == 18)
+            #expect(builtins.total == 21)
             #expect(
                 Set(builtins.items.filter { $0.channel == .email }.map(\.name)) == [
                     "Re-engagement (90 days)", "Loyal customer offer", "General announcement", "Seasonal campaign", "Happy birthday",
-                    "We miss you (win-back)",
+                    "We miss you (win-back)", "Time to book again",
                 ])
             let mine = try await templates.create(
                 scope: .tenant(1), draft: TemplateDraft(channel: .sms, name: "Mine", subject: nil, body: "Hello"), by: nil)

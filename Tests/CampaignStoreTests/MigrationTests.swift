@@ -30,12 +30,14 @@ struct MigrationTests {
 
             let dryRun = try await migrator.migrate(dryRun: true)
             #expect(
-                dryRun.applied.map(\.version) == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"])
+                dryRun.applied.map(\.version) == [
+                    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013",
+                ])
             #expect(dryRun.applied[0].statements.first?.contains("CREATE TABLE IF NOT EXISTS `wpx_bkntc_campaigns`") == true)
             #expect(try await tables(pool).isEmpty, "a dry run changes nothing")
 
             let first = try await migrator.migrate()
-            #expect(first.applied.count == 12)
+            #expect(first.applied.count == 13)
             let afterFirst = try await tables(pool)
             #expect(
                 Set(afterFirst.keys) == [
@@ -60,12 +62,13 @@ struct MigrationTests {
             let templateCount: @Sendable () async throws -> Int = {
                 try await pool.withConnection { try await $0.queryFirst("SELECT COUNT(*) AS n FROM wpx_bkntc_campaign_templates")!.decode("n") }
             }
-            #expect(try await templateCount() == 18)
+            #expect(try await templateCount() == 21)
             let second = try await migrator.migrate()
             #expect(second.applied.isEmpty)
-            #expect(second.alreadyApplied == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"])
+            #expect(
+                second.alreadyApplied == ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013"])
             #expect(try await tables(pool) == afterFirst)
-            #expect(try await templateCount() == 18)
+            #expect(try await templateCount() == 21)
         }
     }
 

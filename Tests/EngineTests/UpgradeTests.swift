@@ -76,7 +76,7 @@ struct UpgradeTests {
             let before = try await pool.withConnection { try await Self.snapshot($0) }
 
             let report = try await Migrator(pool: pool, prefix: Self.prefix, logger: TestDatabase.logger).migrate()
-            #expect(report.applied.map(\.version) == ["0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"])
+            #expect(report.applied.map(\.version) == ["0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013"])
             let after = try await pool.withConnection { try await Self.snapshot($0) }
             for (table, rows) in before where table != "wpe_bkntc_campaign_templates" {
                 #expect(after[table] == rows, "\(table) changed")
@@ -84,7 +84,7 @@ struct UpgradeTests {
             // Templates: the first release's rows are kept; the upgrade only adds the new built-ins.
             let templates = try #require(after["wpe_bkntc_campaign_templates"])
             #expect(Array(templates.prefix(before["wpe_bkntc_campaign_templates"]?.count ?? 0)) == before["wpe_bkntc_campaign_templates"])
-            #expect(templates.count == (before["wpe_bkntc_campaign_templates"]?.count ?? 0) + 6)
+            #expect(templates.count == (before["wpe_bkntc_campaign_templates"]?.count ?? 0) + 9)
 
             var engineConfiguration = pool.configuration
             engineConfiguration.maxConnections = 3

@@ -32,7 +32,7 @@ struct ContentRoutesTests {
             #expect(foreign.json?["error"]?["field"]?.stringValue == "template_id")
             // Built-ins are listed for everyone and read-only.
             let list = try await APIFixture.call(client, .get, "/api/v1/templates?channel=email&per_page=100", tenant: 2, user: 20)
-            #expect(list.json?["total"]?.integerValue == 6)
+            #expect(list.json?["total"]?.integerValue == 7)
             let builtinID = try #require(
                 list.json?["items"].flatMap { if case .array(let items) = $0 { items.first?["id"]?.integerValue } else { nil } })
             let edit = try await APIFixture.call(client, .delete, "/api/v1/templates/\(builtinID)", tenant: 2, user: 20)

@@ -42,11 +42,11 @@ struct FuzzRegressionTests {
             #expect(try await create(#","scheduled_at":"9999-12-31T23:59:59-05:00""#) == (400, "scheduled_at"))
             // Non-ASCII search terms against the ASCII address column.
             #expect(try await APIFixture.call(client, .get, "/api/v1/suppressions?channel=sms&q=%C3%A9", tenant: 1, user: 1).status == 200)
-            // Paging counts only the templates the caller may see (sms-only staff: 6 built-ins).
+            // Paging counts only the templates the caller may see (sms-only staff: 7 built-ins).
             _ = try await APIFixture.call(
                 client, .post, "/api/v1/templates", tenant: 1, user: 1, body: #"{"channel":"email","name":"E","subject":"s","body":"b"}"#)
             let staffView = try await APIFixture.call(client, .get, "/api/v1/templates?per_page=2", tenant: 1, user: 30)
-            #expect(staffView.json?["total"]?.integerValue == 6)
+            #expect(staffView.json?["total"]?.integerValue == 7)
             if case .array(let items)? = staffView.json?["items"] { #expect(items.count == 2) }
         }
     }

@@ -90,7 +90,7 @@ public struct MariaDBAudienceRepository: AudienceRepository {
         Recipient(
             customerID: try row.decode("id"), address: try row.decode("address"),
             firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),
-            locale: row.has("locale") ? try row.decode("locale") : nil)
+            locale: row.has("locale") ? try row.decode("locale") : nil, dueAt: row.has("due_at") ? try row.decode("due_at") : nil)
     }
 }
 

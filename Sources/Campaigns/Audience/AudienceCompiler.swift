@@ -96,8 +96,13 @@ public struct AudienceCompiler: Sendable {
         let phone = audience.channel.usesPhone
         let scope = audience.scope
         let partition: SQLQuery = phone ? "m.address" : "LOWER(m.address)"
-        var q: SQLQuery = "SELECT r.id, r.address, cn.first_name, cn.last_name FROM (\n"
-        q.append("  SELECT m.id, m.address, ROW_NUMBER() OVER (PARTITION BY \(partition) ORDER BY m.id) AS rn\n")
+        let rebook = audience.segment.type == .rebookDue
+        // `rebook_due` carries each recipient's due time out to the sample (DESIGN §19).
+        func due(_ alias: SQLQuery, _ before: SQLQuery = ", ", _ after: SQLQuery = "") -> SQLQuery {
+            rebook ? "\(before)\(alias).due_at\(after)" : ""
+        }
+        var q: SQLQuery = "SELECT r.id, r.address, cn.first_name, cn.last_name\(due("r")) FROM (\n"
+        q.append("  SELECT m.id, m.address\(due("m")), ROW_NUMBER() OVER (PARTITION BY \(partition) ORDER BY m.id) AS rn\n")
         q.append("  FROM (\n")
         // The CAST sees validated values only: in a strict-mode INSERT ... SELECT a non-ASCII
         // string would otherwise fail the statement even though the row is filtered out.
@@ -105,9 +110,9 @@ public struct AudienceCompiler: Sendable {
             phone
                 ? "    SELECT n1.id, CAST(CASE WHEN n1.candidate REGEXP \(Self.phonePattern) THEN n1.candidate END AS CHAR(16)"
                 : "    SELECT n1.id, CAST(n1.candidate AS CHAR(254)")
-        q.append(" CHARACTER SET ascii) AS address\n")
+        q.append(" CHARACTER SET ascii) AS address\(due("n1"))\n")
         q.append("    FROM (\n")
-        q.append("      SELECT n0.id, ")
+        q.append("      SELECT n0.id, \(due("n0", "", ", "))")
         if phone {
             q.append("CASE WHEN n0.raw LIKE '+%' THEN CONCAT('+', SUBSTRING(n0.raw, 2))")
             q.append(" WHEN n0.raw LIKE '00%' THEN CONCAT('+', SUBSTRING(n0.raw, 3))")
@@ -127,6 +132,7 @@ public struct AudienceCompiler: Sendable {
         } else {
             q.append("REGEXP_REPLACE(c.email, \(Self.trimPattern), '') AS raw")
         }
+        q.append(due("rb"))
         if audience.segment.type == .birthday {
             q.append(", REGEXP_REPLACE(CAST(c.birthdate AS CHAR), \(Self.trimPattern), '') AS birthdate")
         }
@@ -134,6 +140,9 @@ public struct AudienceCompiler: Sendable {
         if let having = appointmentCondition(audience, now: now) {
             q.append("\n        JOIN (SELECT a.customer_id FROM \(identifier: tables.appointments) a WHERE \(scope.bookneticCondition(on: "a"))")
             q.append(" GROUP BY a.customer_id HAVING \(having)) g ON g.customer_id = c.id")
+        }
+        if rebook {
+            q.append("\n        JOIN (\(rebookDue(audience.segment.rebook, scope: scope, now: now))) rb ON rb.customer_id = c.id")
         }
         q.append("\n        WHERE \(scope.bookneticCondition(on: "c"))")
         if !audience.filters.categoryIDs.isEmpty {
@@ -164,6 +173,7 @@ public struct AudienceCompiler: Sendable {
     /// With a `locale` choice each row also carries the variant its recipient gets (`locale`).
     public func preview(_ audience: AudienceDefinition, now: Int, sampleSize: Int, locale: LocaleChoice? = nil) -> SQLQuery {
         var q: SQLQuery = "SELECT x.id, x.address, x.first_name, x.last_name, COUNT(*) OVER () AS total"
+        if audience.segment.type == .rebookDue { q.append(", x.due_at") }
         if let locale { q.append(", \(locale.column()) AS locale") }
         q.append(" FROM (\n\(recipients(audience, now: now))\n) x")
         if let locale, locale.needsJoin { q.append(locale.join(appointments: tables.appointments, scope: audience.scope)) }
@@ -219,7 +229,7 @@ public struct AudienceCompiler: Sendable {
         let days = audience.segment.effectiveDays ?? 0
         let since = now - days * 86_400
         switch audience.segment.type {
-        case .allCustomers, .birthday:
+        case .allCustomers, .birthday, .rebookDue:
             break
         case .allAppointments:
             parts.append("COUNT(*) >= 1")
@@ -254,29 +264,6 @@ public struct AudienceCompiler: Sendable {
             parts.append(count)
         }
         return parts.isEmpty ? nil : SQLQuery.joined(parts, separator: " AND ")
-    }
-
-    /// A well-formed `Y-m-d…` birthdate (checked first: REGEXP_REPLACE leaves other text as it is).
-    static let birthdateShape = "(?s)^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([^0-9].*)?$"
-    /// Extracts `month-day` without leading zeros from a well-formed birthdate.
-    static let birthdateMonthDay = "(?s)^[0-9]{4}-0?([0-9]{1,2})-0?([0-9]{1,2}).*$"
-    /// `month-day` from `birthdateMonthDay`'s groups (a bound value, like every pattern).
-    static let birthdateMonthDayReplacement = "\\1-\\2"
-
-    /// The customer's birthday falls on one of the window's days (`n0.birthdate`, trimmed).
-    /// Dates that do not exist never match: the window lists real days only, and 29 February
-    /// also needs a leap year of birth.
-    private func birthdayCondition(_ audience: AudienceDefinition, now: Int) -> SQLQuery {
-        let window = BirthdayWindow(
-            now: Date(timeIntervalSince1970: TimeInterval(now)), days: audience.segment.effectiveDays ?? 0,
-            timeZone: audience.timeZone)
-        let monthDay: SQLQuery = "REGEXP_REPLACE(n0.birthdate, \(Self.birthdateMonthDay), \(Self.birthdateMonthDayReplacement))"
-        var q: SQLQuery = "n0.birthdate REGEXP \(Self.birthdateShape) AND \(monthDay) IN (\(list: window.monthDays))"
-        if window.monthDays.contains("2-29") {
-            q.append(" AND (\(monthDay) <> '2-29' OR (CAST(LEFT(n0.birthdate, 4) AS UNSIGNED) % 4 = 0")
-            q.append(" AND (CAST(LEFT(n0.birthdate, 4) AS UNSIGNED) % 100 <> 0 OR CAST(LEFT(n0.birthdate, 4) AS UNSIGNED) % 400 = 0)))")
-        }
-        return q
     }
 
     /// Leaves out customers, and addresses, this campaign already sent or delivered a message

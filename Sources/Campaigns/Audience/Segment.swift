@@ -11,6 +11,8 @@ public enum SegmentType: String, Sendable, Codable, CaseIterable, Hashable {
     case lapsed
     case cancelledRecent = "cancelled_recent"
     case birthday
+    /// DESIGN §19: customers whose usual rhythm says they are due to book again.
+    case rebookDue = "rebook_due"
 
     /// The `days` used when a request leaves it out (nil: the type has no days).
     public var defaultDays: Int? {
@@ -20,7 +22,7 @@ public enum SegmentType: String, Sendable, Codable, CaseIterable, Hashable {
         case .lapsed: 90
         case .cancelledRecent: 30
         case .birthday: 0
-        case .allCustomers, .allAppointments, .firstTime, .repeat: nil
+        case .allCustomers, .allAppointments, .firstTime, .repeat, .rebookDue: nil
         }
     }
 
@@ -52,22 +54,53 @@ public enum SegmentType: String, Sendable, Codable, CaseIterable, Hashable {
         case .lapsed: "Lapsed customers"
         case .cancelledRecent: "Recently cancelled"
         case .birthday: "Birthdays"
+        case .rebookDue: "Time to book again"
         }
     }
 }
 
-/// Who a campaign reaches: a segment type and, for time-based types, a window in days.
+/// Who a campaign reaches: a segment type and, for time-based types, a window in days;
+/// `rebook_due` has its own three parameters (DESIGN §19).
 public struct Segment: Sendable, Hashable, Codable {
     public var type: SegmentType
     public var days: Int?
+    /// `rebook_due`: how late compared with the customer's usual interval (0.5–3).
+    public var factor: Double?
+    /// `rebook_due`: how many days after falling due a customer stays in the audience (1–90).
+    public var windowDays: Int?
+    /// `rebook_due`: past visits needed to use the customer's own interval (2–10).
+    public var minVisits: Int?
 
-    public init(type: SegmentType, days: Int? = nil) {
+    public init(type: SegmentType, days: Int? = nil, factor: Double? = nil, windowDays: Int? = nil, minVisits: Int? = nil) {
         self.type = type
         self.days = days
+        self.factor = factor
+        self.windowDays = windowDays
+        self.minVisits = minVisits
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, days, factor
+        case windowDays = "window_days"
+        case minVisits = "min_visits"
     }
 
     /// The window in days that applies (the default when none was given).
     public var effectiveDays: Int? { type.defaultDays == nil ? nil : (days ?? type.defaultDays) }
+
+    /// `rebook_due`'s parameters with the defaults for those not given.
+    public var rebook: RebookRule {
+        RebookRule(
+            factor: factor ?? RebookRule.defaultFactor, windowDays: windowDays ?? RebookRule.defaultWindowDays,
+            minVisits: minVisits ?? RebookRule.defaultMinVisits)
+    }
+
+    /// The segment as the API echoes it: every parameter of its type with its effective value.
+    public var effective: Segment {
+        guard type == .rebookDue else { return Segment(type: type, days: effectiveDays) }
+        let rule = rebook
+        return Segment(type: type, factor: rule.factor, windowDays: rule.windowDays, minVisits: rule.minVisits)
+    }
 }
 
 /// Optional audience filters (DESIGN §5), combined with AND.

@@ -8,9 +8,12 @@ public struct Recipient: Sendable, Hashable, Codable {
     public var lastName: String?
     /// The content variant this recipient gets (DESIGN §15), when the reader chose one.
     public var locale: String?
+    /// When the customer fell due to book again (epoch s), for a `rebook_due` audience (DESIGN §19).
+    public var dueAt: Int?
 
-    public init(customerID: Int, address: String, firstName: String?, lastName: String?, locale: String? = nil) {
+    public init(customerID: Int, address: String, firstName: String?, lastName: String?, locale: String? = nil, dueAt: Int? = nil) {
         self.locale = locale
+        self.dueAt = dueAt
         self.customerID = customerID
         self.address = address
         self.firstName = firstName

@@ -27,7 +27,34 @@ extension Segment {
             }
             days = type.defaultDays == nil ? nil : value
         }
-        return Segment(type: type, days: days)
+        // The parameters of `rebook_due` are checked whatever the type (as the schema says), and
+        // kept for that type only.
+        let rule = try rebookRule(object, field: field)
+        guard type == .rebookDue else { return Segment(type: type, days: days) }
+        return Segment(type: .rebookDue, factor: rule.factor, windowDays: rule.windowDays, minVisits: rule.minVisits)
+    }
+
+    /// `rebook_due`'s three parameters (DESIGN §19), defaults filled in for those left out.
+    private static func rebookRule(_ object: [String: JSONValue], field: String) throws(DomainError) -> RebookRule {
+        var rule = RebookRule()
+        if let raw = object["factor"], raw != .null {
+            let range = RebookRule.factorRange
+            guard case .number(let value) = raw, range.contains(value) else {
+                throw .validation(field: "\(field).factor", message: "must be a number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            rule.factor = value
+        }
+        rule.windowDays = try wholeNumber(object["window_days"], field: "\(field).window_days", in: RebookRule.windowDaysRange) ?? rule.windowDays
+        rule.minVisits = try wholeNumber(object["min_visits"], field: "\(field).min_visits", in: RebookRule.minVisitsRange) ?? rule.minVisits
+        return rule
+    }
+
+    private static func wholeNumber(_ raw: JSONValue?, field: String, in range: ClosedRange<Int>) throws(DomainError) -> Int? {
+        guard let raw, raw != .null else { return nil }
+        guard let value = raw.integerValue, range.contains(value) else {
+            throw .validation(field: field, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
     }
 }
 

@@ -65,7 +65,7 @@ struct BroadcastBody: Encodable {
                 channel: $0.campaign.channel.rawValue, id: $0.campaign.id, status: $0.campaign.status.rawValue,
                 statusReason: $0.campaign.statusReason?.rawValue, run: $0.campaign.currentRun, total: $0.campaign.totalCount)
         }
-        segment = first.map { Segment(type: $0.segment.type, days: $0.segment.effectiveDays) }
+        segment = first.map { $0.segment.effective }
         filters = first?.filters
         audienceId = Nullable(first?.audienceID)
         scheduledAt = Nullable(first?.scheduledAt)

@@ -64,7 +64,7 @@ struct CampaignBody: Encodable {
         name = c.name
         status = c.status.rawValue
         statusReason = c.statusReason?.rawValue
-        segment = Segment(type: c.segment.type, days: c.segment.effectiveDays)
+        segment = c.segment.effective
         filters = c.filters
         audienceId = Nullable(c.audienceID)
         broadcastId = Nullable(c.broadcastID)

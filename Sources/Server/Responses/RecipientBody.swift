@@ -6,8 +6,11 @@ struct RecipientBody: Encodable {
     let customerId: Int
     let name: String
     let address: String
+    /// `rebook_due` only: when the customer fell due to book again (epoch s, DESIGN §19).
+    let dueAt: Int?
 
     init(_ r: Recipient, masked: Bool = false) {
+        dueAt = r.dueAt
         customerId = r.customerID
         name = r.displayName
         address = masked ? Self.mask(r.address) : r.address

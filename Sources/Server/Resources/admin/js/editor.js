@@ -11,6 +11,7 @@ import { emailEditor, emailPreviewFrame, insertIntoTextarea, looksLikeHTML } fro
 import { whatsappTemplateFields } from './whatsapp.js';
 import { audienceChoice } from './audience-choice.js';
 import { describeLocales, translationFields } from './translations.js';
+import { dueWords, rebookFields } from './rebook.js';
 
 /** What each shortcode is, in words, and the fallback offered when it is empty. */
 const DETAILS = {
@@ -138,6 +139,15 @@ export async function editorView(ctx, id) {
   const previewPick = h('select', { id: 'preview-recipient', 'aria-label': 'Preview the message of' });
   /** The latest audience preview (count, segments, quiet hours, quota, missing): for the send confirmation too. */
   let lastPreview = null;
+  // "Time to book again": its settings, and the preset making it the daily automation.
+  const rebook = rebookFields(c.segment, {
+    onAutomation: () => {
+      schedule.element.querySelector('input[data-schedule="daily"]')?.click();
+      repeatKind.value = 'days';
+      repeatDays.value = 30;
+      repeatKind.dispatchEvent(new Event('change'));
+    },
+  });
 
   function currentSegment() {
     if (savedAudience?.selected()) return savedAudience.selected().segment;
@@ -145,6 +155,7 @@ export async function editorView(ctx, id) {
     const info = segments.items.find((s) => s.type === type);
     const segment = { type };
     if (info && info.default_days !== null && info.default_days !== undefined && days.value !== '') segment.days = Number(days.value);
+    if (type === 'rebook_due') Object.assign(segment, rebook.values());
     return segment;
   }
 
@@ -165,6 +176,7 @@ export async function editorView(ctx, id) {
     const info = segments.items.find((s) => s.type === segmentType.value);
     const hasDays = info && info.default_days !== null && info.default_days !== undefined;
     days.closest('.field').hidden = !hasDays;
+    rebook.show(segmentType.value === 'rebook_due');
     if (hasDays && (days.value === '' || !days.dataset.touched)) {
       days.value = c.segment.type === info.type && c.segment.days !== undefined ? c.segment.days : info.default_days;
     }
@@ -303,7 +315,7 @@ export async function editorView(ctx, id) {
       if (mine !== sequence) return;  // a newer selection answered (or will)
       lastPreview = answer;
       if (!snapshotted) render(count.querySelector('.value'), formatNumber(answer.count));
-      render(sample, (answer.sample || []).map((r) => h('li', {}, `${r.name || '—'} · ${r.address}`)));
+      render(sample, (answer.sample || []).map((r) => h('li', {}, `${r.name || '—'} · ${r.address}${dueWords(r.due_at)}`)));
       showCost(answer);
       localesLine.textContent = describeLocales(answer.locales);
       showWarnings(answer);
@@ -435,6 +447,7 @@ export async function editorView(ctx, id) {
   whatsapp?.onChange(() => refreshCount());
   subject.addEventListener('input', refreshCount);
   translations.onChange(refreshCount);
+  rebook.onChange(refreshCount);
   const repeatField = field('Who each repeat reaches', repeatKind, 'repeat_rule');
   const updateRepeat = () => {
     // Only a repeating schedule has repeats to choose for.
@@ -508,6 +521,7 @@ export async function editorView(ctx, id) {
           field('Who', segmentType, 'segment'),
           field('Days', days, 'days', 'For recent bookers, upcoming, lapsed and cancelled: how many days back or ahead; for birthdays: how many days ahead.'),
           suggested,
+          rebook.element,
           h('details', { class: 'filters', open: !!(c.filters.service_ids?.length || c.filters.location_ids?.length || c.filters.statuses?.length || c.filters.min_appointments) },
             h('summary', {}, 'Narrow it down (services, locations, appointment status)'),
             h('p', { class: 'muted' }, 'Only customers with appointments that match every choice below. Leave a list empty to accept any.'),
