@@ -1,8 +1,10 @@
 // The broadcast editor (DESIGN §14): name, channels in the order to try them, who gets it on
-// which channel, who receives it, and one message per channel. Errors show next to the field the
-// API names (`content.email.subject` under the email message's subject).
+// which channel, who receives it, and one message per channel, each with its other languages and,
+// for email, a button (DESIGN §15, the campaign editor's translations.js). Errors show next to the
+// field the API names (`content.email.subject` under the email message's subject).
 import { action as userAction, api } from './api.js';
 import { channelLabel, field, h, render, showError, whileBusy } from './dom.js';
+import { translationFields } from './translations.js';
 
 const SEGMENTS = [
   ['all_customers', 'All customers'], ['all_appointments', 'Customers with appointments'], ['recent_bookers', 'Recent bookers'],
@@ -16,11 +18,21 @@ function select(name, options, value) {
   return h('select', { name }, options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
 }
 
-/** Shows an API error at the field it names: `content.<channel>.<field>` at that message's field. */
+/**
+ * Shows an API error at the field it names, or the nearest field above it:
+ * `content.email.body_i18n.de` at the email message's field, `content.email.action_url` at its button.
+ */
 function showFieldError(form, error) {
   showError(form, error);
-  const target = error?.field ? form.querySelector(`[data-field="${CSS.escape(error.field)}"]`) : null;
+  const parts = error?.field ? String(error.field).split(/[.[\]]+/).filter(Boolean) : [];
+  let target = null;
+  for (let n = parts.length; n > 0 && !target; n -= 1) {
+    const name = parts.slice(0, n).join('.');
+    target = form.querySelector(`[data-field="${CSS.escape(name)}"]`)
+      || (/_i18n$/.test(parts[n - 1] || '') ? form.querySelector(`[data-field="${CSS.escape(name.replace(/_i18n$/, ''))}"]`) : null);
+  }
   if (!target) return;
+  form.querySelector('.form-error').textContent = '';
   target.classList.add('field-error');
   target.querySelector('.error-text').textContent = error.message;
   target.querySelector('input, select, textarea')?.focus();
@@ -45,10 +57,13 @@ export async function broadcastEditorView(ctx, id) {
       inputs[channel] ||= {
         subject: h('input', { name: `subject-${channel}`, value: stored.subject || '', maxlength: 998 }),
         body: h('textarea', { name: `body-${channel}`, rows: 5 }, stored.body || ''),
+        // The same languages and button as a campaign's, each channel's own ids (`#email-new-locale`).
+        translations: translationFields(stored, channel, { idPrefix: `${channel}-`, fieldPrefix: `content.${channel}.` }),
       };
       return h('fieldset', { dataset: { channel } }, h('legend', {}, `${channelLabel(channel)} message`),
         channel === 'email' ? field('Subject', inputs[channel].subject, `content.${channel}.subject`) : null,
-        field('Message', inputs[channel].body, `content.${channel}.body`, 'Shortcodes such as {customer_first_name} are filled in for each customer.'));
+        field('Message', inputs[channel].body, `content.${channel}.body`, 'Shortcodes such as {customer_first_name} are filled in for each customer.'),
+        inputs[channel].translations.element);
     }));
   }
   order.forEach((s) => s.addEventListener('change', drawMessages));
@@ -64,8 +79,10 @@ export async function broadcastEditorView(ctx, id) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const picked = chosen();
-    const content = Object.fromEntries(picked.map((channel) => [channel, channel === 'email'
-      ? { subject: inputs[channel].subject.value, body: inputs[channel].body.value } : { body: inputs[channel].body.value }]));
+    const content = Object.fromEntries(picked.map((channel) => [channel, {
+      ...(channel === 'email' ? { subject: inputs[channel].subject.value } : {}),
+      body: inputs[channel].body.value, ...inputs[channel].translations.value(),
+    }]));
     const body = {
       name: name.value, channels: picked, mode: mode.value, content,
       segment: { type: segment.value, ...(WITH_DAYS.includes(segment.value) && days.value !== '' ? { days: Number(days.value) } : {}) },
