@@ -233,6 +233,53 @@ def test_the_broadcast_page_follows_its_event_stream_to_the_end_and_shows_clicks
     wait(driver, lambda d: css(d, "#broadcast-live[data-live=poll]") and counter(d, "all", "total") == 8, message="polling instead")
     wait(driver, lambda d: counter(d, "sms", "clicked") == 1, message="the same figures by polling")
 
+def sent_campaign(tag, customers, body="Hi {customer_first_name}, book: https://salon.example/book"):
+    """An SMS campaign to `customers` who booked a service of their own, sent and completed."""
+    service, ids = private_audience(tag, customers)
+    status, created = signed("POST", "/api/v1/campaigns", body={
+        "channel": "sms", "name": tag, "segment": {"type": "all_appointments"},
+        "filters": {"service_ids": [service], "exclude_suppressed": True}, "body": body})
+    assert status == 201, created
+    status, answer = signed("POST", f"/api/v1/campaigns/{created['id']}/send")
+    assert status == 200, answer
+    deadline = time.time() + 60
+    while signed("GET", f"/api/v1/campaigns/{created['id']}/progress")[1]["status"] != "completed":
+        assert time.time() < deadline, "the campaign never completed"
+        time.sleep(0.5)
+    return created["id"], service, ids
+
+
+def test_the_dashboard_shows_each_recent_campaigns_clicks_and_bookings_after_a_click(driver):
+    """§18 on the dashboard: of two messaged customers, one clicked and booked after the click,
+    the other booked without a click; the campaign's row says 1 clicked and 1 booked after a
+    click with its revenue in the shop's currency, as the results answer has them."""
+    stamp = int(time.time())
+    campaign, service, (clicker, other) = sent_campaign(f"Clicks {stamp}", [
+        ("Cara", "Click", unique_phone(), None), ("Otto", "Other", unique_phone(), None)])
+    logs = "wp_bkntc_campaign_logs"
+    # The messages went out two hours ago; Cara clicked an hour later; both booked half an hour ago.
+    sql(f"UPDATE {logs} SET sent_at = sent_at - INTERVAL 2 HOUR WHERE campaign_id = {campaign}")
+    sql(f"UPDATE {logs} SET clicked_at = sent_at + INTERVAL 1 HOUR, clicks = 2 WHERE campaign_id = {campaign} AND customer_id = {clicker}")
+    booked = int(sql(f"SELECT MAX(UNIX_TIMESTAMP(sent_at)) + 5400 FROM {logs} WHERE campaign_id = {campaign}"))
+    for customer in (clicker, other):
+        sql("INSERT INTO wp_bkntc_appointments (service_id, customer_id, status, starts_at, ends_at, created_at, tenant_id) VALUES "
+            f"({service}, {customer}, 'approved', {booked + 86400}, {booked + 90000}, {booked}, 1)")
+    status, results = signed("GET", f"/api/v1/campaigns/{campaign}/results")
+    assert status == 200 and results["clicked"] == 1 and results["bookings"] == 2, results
+    assert results["direct"]["bookings"] == 1 and results["direct"]["revenue"] == 30, results
+    open_admin(driver, page="#/")
+    wait(driver, lambda d: css(d, "#channels button[data-channel=sms]"))[0].click()
+    row = f"tr[data-campaign='{campaign}']"
+    wait(driver, lambda d: text(d, f"{row} [data-engagement=direct]") not in ("", "…"), message="the campaign's clicks and direct bookings")
+    assert number(text(driver, f"{row} [data-engagement=clicked]")) == 1
+    direct = text(driver, f"{row} [data-engagement=direct]")
+    currency = results.get("currency")
+    assert direct.startswith("1 · ") and "30" in direct, direct
+    assert currency and (currency in direct or re.search(r"[^\d\s.,·]", direct.split("·")[1])), (currency, direct)
+    headers = [th.get_attribute("textContent") for th in css(driver, "table th")]
+    assert "Clicked a link" in headers and "Booked after a click" in headers, headers
+    shots_at_two_widths(driver, "dashboard")
+
 if __name__ == "__main__":
     only = re.compile(os.environ.get("BROWSER_ONLY", ""))
     run([value for key, value in list(globals().items()) if key.startswith("test_") and only.search(key)], "broadcast browser tests")
