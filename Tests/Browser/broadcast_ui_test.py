@@ -280,6 +280,36 @@ def test_the_dashboard_shows_each_recent_campaigns_clicks_and_bookings_after_a_c
     assert "Clicked a link" in headers and "Booked after a click" in headers, headers
     shots_at_two_widths(driver, "dashboard")
 
+def savings_shown(driver):
+    found = re.search(r"Short links save ([\d,.\u202f\xa0]+) SMS segments?", text(driver, "#short-link-savings"))
+    return number(found.group(1)) if found else None
+
+
+def test_the_editor_says_how_many_sms_segments_short_links_save(driver):
+    """§18 + §21: a long URL goes out as a short link, so each of the 3 recipients' texts fits one
+    SMS instead of two: the editor says the short links save 3 segments (the preview's total
+    with the URLs as written, less its total with short links); a text without a URL says none."""
+    stamp = int(time.time())
+    service, _ = private_audience(f"Links {stamp}", [(f"Ann{i}", "Link", unique_phone(), None) for i in range(3)])
+    new_campaign_with_audience(driver, "sms", f"Links {stamp}", service)
+    assert stable_count(driver) == 3
+    url = "https://salon.example/booking/spring-offer/" + "long-path-segment/" * 7 + "?utm_source=sms&utm_campaign=spring"
+    body = driver.find_element(By.NAME, "body")
+    body.send_keys("Hi {customer_first_name}, book your spring visit: " + url)
+    wait(driver, lambda d: savings_shown(d) is not None, message="the saving")
+    assert savings_shown(driver) == 3, text(driver, "#short-link-savings")
+    found = re.search(r"([\d,.\u202f\xa0]+) SMS segments? in all", text(driver, "#segment-total"))
+    assert found and number(found.group(1)) == 3, text(driver, "#segment-total")
+    _, preview = signed("POST", "/api/v1/segments/preview", body={
+        "channel": "sms", "segment": {"type": "all_appointments"}, "filters": {"service_ids": [service], "exclude_suppressed": True},
+        "body": "Hi {customer_first_name}, book your spring visit: " + url.replace("https://", "hxtps://")})
+    assert preview["segments"]["total"] == 6, preview
+    driver.execute_script("document.getElementById('segment-total').scrollIntoView({block: 'center'})")
+    shot(driver, "editor-short-link-savings")
+    set_value(driver, body, "Hi {customer_first_name}, see you soon!")
+    wait(driver, lambda d: text(d, "#short-link-savings") == "" and re.search(r"\b3 SMS segments in all", text(d, "#segment-total")),
+         message="no URL, no saving")
+
 if __name__ == "__main__":
     only = re.compile(os.environ.get("BROWSER_ONLY", ""))
     run([value for key, value in list(globals().items()) if key.startswith("test_") and only.search(key)], "broadcast browser tests")
