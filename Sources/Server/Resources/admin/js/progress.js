@@ -129,8 +129,10 @@ export async function progressView(ctx, id) {
       h('button', { type: 'button', class: action === 'send' ? 'primary' : null, dataset: { action }, onclick: async (event) => {
         try { const answer = await runAction(action, { ...current, status: p.status }, ctx, event.currentTarget); current = { ...current, ...(answer || {}) }; poll(); refreshHistory(); } catch (error) { message.textContent = error.message; }
       } }, actionLabel(action, current))),
-    ctx.can('create') && current.kind !== 'manual' && ['draft', 'scheduled'].includes(p.status)
-      ? h('a', { href: `#/campaigns/${id}/edit` }, 'Edit') : null,
+    current.broadcast_id ? h('a', { href: `#/broadcasts/${current.broadcast_id}`, id: 'broadcast-link' },
+      'Part of a broadcast: send, pause or change it on the broadcast\'s page')
+      : ctx.can('create') && current.kind !== 'manual' && ['draft', 'scheduled'].includes(p.status)
+        ? h('a', { href: `#/campaigns/${id}/edit` }, 'Edit') : null,
     h('span', { class: 'spacer' }),
     h('a', { href: '#/campaigns' }, p.stage === 'done' ? 'Back to campaigns' : 'Hide and continue in the background'));
   }
