@@ -162,9 +162,15 @@ def test_sending_a_broadcast_asks_first_and_a_double_click_sends_once(driver):
 
 def test_a_broadcast_with_a_time_is_scheduled_after_the_question(driver):
     stamp = int(time.time())
-    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 86400))
+    when = time.strftime("%Y-%m-%dT%H:%M:00Z", time.gmtime(time.time() + 3 * 86400))
     created, _ = broadcast_for(f"Later {stamp}", 2, scheduled_at=when)
-    open_admin(driver, page=f"#/broadcasts/{created['id']}")
+    # The editor shows its time in the schedule picker, and saving keeps it.
+    open_admin(driver, page=f"#/broadcasts/{created['id']}/edit")
+    wait(driver, lambda d: css(d, "#broadcast-editor input[data-schedule=once]"), message="the schedule picker")
+    assert css(driver, "#broadcast-editor input[data-schedule=once]")[0].is_selected()
+    saved_broadcast_id(driver)
+    _, stored = signed("GET", f"/api/v1/broadcasts/{created['id']}")
+    assert stored["scheduled_at"].startswith(when[:16]) and stored["status"] == "draft", (when, stored["scheduled_at"], stored["status"])
     send = wait(driver, lambda d: css(d, "button[data-action=send]"), message="the Schedule button")[0]
     assert send.text == "Schedule", send.text
     send.click()
@@ -232,6 +238,12 @@ def test_the_broadcast_page_follows_its_event_stream_to_the_end_and_shows_clicks
     driver.execute_script("location.hash = arguments[0]", f"#/broadcasts/{bid}")
     wait(driver, lambda d: css(d, "#broadcast-live[data-live=poll]") and counter(d, "all", "total") == 8, message="polling instead")
     wait(driver, lambda d: counter(d, "sms", "clicked") == 1, message="the same figures by polling")
+
+    # A channel's campaign is acted on through its broadcast: its page links there, with no actions of its own.
+    driver.find_element(By.CSS_SELECTOR, "#broadcast-progress tr[data-channel=sms] a[href^='#/campaigns/']").click()
+    link = wait(driver, lambda d: css(d, "#broadcast-link"), message="the link to the broadcast")[0]
+    assert link.get_attribute("href").endswith(f"#/broadcasts/{bid}")
+    assert not css(driver, "button[data-action]"), "no campaign-level actions on a broadcast's campaign"
 
 def sent_campaign(tag, customers, body="Hi {customer_first_name}, book: https://salon.example/book"):
     """An SMS campaign to `customers` who booked a service of their own, sent and completed."""

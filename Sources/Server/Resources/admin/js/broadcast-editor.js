@@ -5,6 +5,14 @@
 import { action as userAction, api } from './api.js';
 import { channelLabel, field, h, render, showError, whileBusy } from './dom.js';
 import { translationFields } from './translations.js';
+import { schedulePicker } from './schedule.js';
+
+/** The business's time zone for the schedule (the tenant's setting, else this browser's). */
+async function businessZone(channel) {
+  const settings = await api('GET', `/settings?channel=${encodeURIComponent(channel)}`).catch(() => null);
+  return settings?.timezone?.value ? [settings.timezone.value, settings.timezone.source]
+    : [Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', 'default'];
+}
 
 const SEGMENTS = [
   ['all_customers', 'All customers'], ['all_appointments', 'Customers with appointments'], ['recent_bookers', 'Recent bookers'],
@@ -49,6 +57,9 @@ export async function broadcastEditorView(ctx, id) {
   const segment = select('segment', SEGMENTS, current?.segment?.type || 'all_customers');
   const days = h('input', { name: 'days', type: 'number', min: 0, max: 3650, value: current?.segment?.days ?? '' });
   const messages = h('div', { id: 'broadcast-messages' });
+  // When it goes out: now, once at a time, or repeating, as a campaign's (DESIGN §21).
+  const [zone, zoneSource] = await businessZone(channels[0]);
+  const schedule = schedulePicker(current || {}, zone, zoneSource);
   const inputs = {};
   function chosen() { return [...new Set(order.map((s) => s.value).filter(Boolean))]; }
   function drawMessages() {
@@ -75,6 +86,8 @@ export async function broadcastEditorView(ctx, id) {
     field('Who gets it on which channel', mode, 'mode'),
     field('Who receives it', segment, 'segment'), field('Days (for segments with a time window)', days, 'segment.days'),
     messages,
+    h('div', { class: 'field', dataset: { field: 'scheduled_at' } }, h('span', {}, 'When'), schedule.element,
+      h('div', { class: 'error-text', role: 'alert' })),
     h('div', { class: 'toolbar' }, h('button', { type: 'submit', class: 'primary', id: 'save-broadcast' }, 'Save draft')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -87,6 +100,12 @@ export async function broadcastEditorView(ctx, id) {
       name: name.value, channels: picked, mode: mode.value, content,
       segment: { type: segment.value, ...(WITH_DAYS.includes(segment.value) && days.value !== '' ? { days: Number(days.value) } : {}) },
     };
+    try {
+      Object.assign(body, schedule.value());
+    } catch (incomplete) {
+      showFieldError(form, { field: 'scheduled_at', message: incomplete.message });
+      return;
+    }
     try {
       const saved = await whileBusy(form.querySelector('#save-broadcast'), 'Saving…', () => saving.run((key) => id
         ? api('PUT', `/broadcasts/${id}`, body) : api('POST', '/broadcasts', body, { idempotencyKey: key('create', body) })));

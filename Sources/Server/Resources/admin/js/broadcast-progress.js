@@ -31,11 +31,10 @@ export function broadcastProgress() {
     const channels = p.channels || {};
     const withClicks = Object.values(channels).some((c) => c.clicked !== undefined) || p.clicked !== undefined;
     const withOpens = broadcast.channels.includes('email') && (channels.email?.opened !== undefined || p.opened !== undefined);
-    const cell = (key, value, detail) => h('td', { class: 'num', dataset: { counter: key } }, value === null ? '—' : formatNumber(value),
-      detail ? h('div', { class: 'detail muted' }, detail) : null);
+    const cell = (key, value) => h('td', { class: 'num', dataset: { counter: key } }, value === null ? '—' : formatNumber(value));
     const cells = (c, channel) => [
       cell('total', c.total || 0), cell('sent', wentOut(c)),
-      cell('pending', (c.pending || 0) + (c.sending || 0), pendingDetail(c)), cell('failed', c.failed || 0), cell('skipped', c.skipped || 0),
+      cell('pending', (c.pending || 0) + (c.sending || 0)), cell('failed', c.failed || 0), cell('skipped', c.skipped || 0),
       withClicks ? cell('clicked', c.clicked ?? null) : null,
       withOpens ? cell('opened', channel === 'email' || channel === 'all' ? (c.opened ?? null) : null) : null,
     ];
@@ -51,7 +50,12 @@ export function broadcastProgress() {
         }),
         h('tr', { dataset: { channel: 'all' }, class: 'total' }, h('th', { scope: 'row' }, 'All channels'), h('td', {}, badge(p.status)),
           cells(p, 'all'), h('td', {})))));
-    render(note, withOpens && wentOut(p) ? h('p', { class: 'muted', id: 'opens-note' }, OPENS_NOTE) : null);
+    // What pending holds (quiet hours, retries, going out now), per channel, under the table.
+    const details = broadcast.campaigns.map((c) => [c.channel, pendingDetail(channels[c.channel] || {})]).filter(([, d]) => d);
+    render(note,
+      details.length ? h('ul', { class: 'muted', id: 'broadcast-progress-detail' },
+        details.map(([channel, d]) => h('li', { dataset: { channel } }, `${channelLabel(channel)} pending: ${d}.`))) : null,
+      withOpens && wentOut(p) ? h('p', { class: 'muted', id: 'opens-note' }, OPENS_NOTE) : null);
   }
   return { element, show };
 }
