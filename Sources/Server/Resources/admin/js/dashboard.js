@@ -53,7 +53,7 @@ export async function dashboardView(ctx) {
 /**
  * Each recent campaign's clicks and the bookings made after a click (DESIGN §18: the results
  * answer's `clicked` and `direct`), filled in once the table shows: one results request per
- * campaign (five at most), for callers who may read the channel's logs; '—' otherwise.
+ * campaign with results (five at most), for callers who may read the channel's logs; '—' otherwise.
  */
 async function engagement(ctx, recent, currency) {
   await Promise.all(recent.map(async (item) => {
@@ -61,7 +61,8 @@ async function engagement(ctx, recent, currency) {
     if (!row) return;
     const clicked = row.querySelector('[data-engagement=clicked]');
     const direct = row.querySelector('[data-engagement=direct]');
-    const r = ctx.can('logs', item.channel) ? await api('GET', `/campaigns/${item.id}/results`).catch(() => null) : null;
+    // A campaign without results yet (a draft) has nothing to count, like its bookings cell.
+    const r = item.results && ctx.can('logs', item.channel) ? await api('GET', `/campaigns/${item.id}/results`).catch(() => null) : null;
     render(clicked, r && r.clicked !== undefined ? formatNumber(r.clicked) : '—');
     render(direct, r?.direct ? `${formatNumber(r.direct.bookings)} · ${formatMoney(r.direct.revenue, r.currency || currency)}` : '—');
     if (r?.direct) direct.title = `${formatNumber(r.direct.bookings)} of ${formatNumber(r.bookings)} bookings were made after the customer clicked a link in the message`;
