@@ -81,10 +81,16 @@ start_server "$LIVE_PORT" BKNTC_PROVIDER=live BKNTC_WORKER=off BKNTC_TWILIO_API_
 echo "==> browser tests (chromium $(chromium --version 2>/dev/null | grep -oE '[0-9.]+' | head -1), Selenium) against http://127.0.0.1:$PORT/admin/"
 BROWSER_BASE="http://127.0.0.1:$PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$LIVE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \
     BROWSER_SQL="mariadb --no-defaults --socket=$BKNTC_DB_SOCKET -ubkntc -pbkntc $BKNTC_DB_NAME" \
-    "$VENV/bin/python" Tests/Browser/admin_ui_test.py
+    "$VENV/bin/python" Tests/Browser/admin_ui_test.py || browser_failed=1
+# The broadcast screens and the figures DESIGN §14–§18 add (its own file, the same helpers).
 BROWSER_BASE="http://127.0.0.1:$PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$LIVE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \
     BROWSER_SQL="mariadb --no-defaults --socket=$BKNTC_DB_SOCKET -ubkntc -pbkntc $BKNTC_DB_NAME" \
-    "$VENV/bin/python" Tests/Browser/rebook_test.py
+    "$VENV/bin/python" Tests/Browser/broadcast_ui_test.py || browser_failed=1
+# DESIGN §19's "time to book again" in the editor.
+BROWSER_BASE="http://127.0.0.1:$PORT" BROWSER_LIVE_BASE="http://127.0.0.1:$LIVE_PORT" BROWSER_SCREENSHOTS=.build/screenshots \
+    BROWSER_SQL="mariadb --no-defaults --socket=$BKNTC_DB_SOCKET -ubkntc -pbkntc $BKNTC_DB_NAME" \
+    "$VENV/bin/python" Tests/Browser/rebook_test.py || browser_failed=1
+[ "${browser_failed:-0}" = 0 ] || exit 1
 [ "${BROWSER_SKIP_WORDPRESS:-0}" = 1 ] && exit 0
 
 echo "==> the bridge plugin's PHP tests (phpunit, the shared signing vectors)"

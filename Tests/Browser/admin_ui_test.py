@@ -1384,7 +1384,9 @@ def test_a_broadcast_is_written_once_for_two_channels_sent_and_followed_per_chan
     assert [c["channel"] for c in stored["campaigns"]] == ["sms", "email"], stored
     shot(driver, "broadcast-draft")
     css(driver, "button[data-action=send]")[0].click()
-    next_alert(driver).accept()
+    # The question first (DESIGN §21; broadcast_ui_test.py checks its figures).
+    wait(driver, lambda d: [b for b in css(d, "#broadcast-confirm button[data-confirm=send]") if b.is_enabled()],
+         message="the question with its figures")[0].click()
     wait(driver, lambda d: css(d, "#broadcast-progress tr[data-channel=all]")
          and number(text(d, "#broadcast-progress tr[data-channel=all] [data-counter=total]")) > 0, message="the snapshot's total")
     status, progress = signed("GET", f"/api/v1/broadcasts/{broadcast}/progress")
@@ -1400,6 +1402,9 @@ def test_a_broadcast_is_written_once_for_two_channels_sent_and_followed_per_chan
 def run(tests, label):
     """Runs each test in one browser, reports every failure with a screenshot, exits 1 on any."""
     failures = 0
+    if not tests:
+        print(f"{label}: none chosen")
+        sys.exit(0)
     driver = new_driver()
     try:
         for test in tests:

@@ -1,8 +1,11 @@
 // Broadcasts (DESIGN §14): one message over several channels. The list, and a broadcast's page
-// with each channel's progress and the actions that apply to all of its campaigns at once.
+// with each channel's live progress and the actions that apply to all of its campaigns at once.
 // Names and messages are text (`h` never parses HTML).
 import { action as userAction, api, query } from './api.js';
-import { badge, channelLabel, formatDate, formatNumber, h, render, showError, whileBusy } from './dom.js';
+import { badge, channelLabel, formatDate, h, render, showError, whileBusy } from './dom.js';
+import { confirmBroadcast } from './broadcast-confirm.js';
+import { broadcastProgress } from './broadcast-progress.js';
+import { followProgress } from './progress.js';
 
 const MODES = { all: 'Every channel each customer can be reached on', first: 'Only the first channel each customer can be reached on' };
 
@@ -39,54 +42,84 @@ const ACTIONS = [
 ];
 const running = new Map();
 
-/** A broadcast's page: each channel's progress, polled every 2 s while it runs. */
+/** Whether sending the broadcast schedules it (its `scheduled_at` is still to come). */
+function scheduledLater(broadcast) {
+  return !!broadcast.scheduled_at && new Date(broadcast.scheduled_at).getTime() > Date.now();
+}
+
+/**
+ * A broadcast's page: its actions and each channel's progress, live from the broadcast's event
+ * stream (DESIGN §17, progress.js), polled while the stream is broken.
+ */
 export async function broadcastView(ctx, id) {
   const page = h('div', { id: 'broadcast' });
+  const head = h('div');
+  const figures = broadcastProgress();
   const error = h('div', { class: 'form-error error-text', role: 'alert' });
-  let timer = null;
-  ctx.onLeave(() => clearTimeout(timer));
-  async function act(name, broadcast, button) {
+  let broadcast = null;
+  let live = null;
+  let reloading = false;
+  // DESIGN §21: Send (or Schedule) asks first with each channel's figures; while the question is
+  // open or the request runs a second press does nothing, and the request carries one
+  // Idempotency-Key per press, so a double click sends once.
+  let asking = false;
+  async function act(name, button) {
+    if (asking || button.disabled) return;
     if (name === 'delete' && !confirm(`Delete "${broadcast.name}" and its campaigns on every channel?`)) return;
-    if (name === 'send' && !confirm(`Send "${broadcast.name}" now by ${broadcast.channels.map(channelLabel).join(', ')}?`)) return;
+    if (name === 'send') {
+      asking = true;
+      button.disabled = true;
+      try {
+        if (!await confirmBroadcast(broadcast)) return;
+      } finally {
+        asking = false;
+        button.disabled = false;
+      }
+    }
     const key = `${name}:${id}`;
     if (!running.has(key)) running.set(key, userAction());
+    const working = name === 'send' && scheduledLater(broadcast) ? 'Scheduling…' : `${name[0].toUpperCase()}${name.slice(1)}…`;
     try {
-      const answer = await whileBusy(button, `${name[0].toUpperCase()}${name.slice(1)}…`, () => running.get(key).run((k) =>
+      const answer = await whileBusy(button, working, () => running.get(key).run((k) =>
         api(name === 'delete' ? 'DELETE' : 'POST', name === 'delete' ? `/broadcasts/${id}` : `/broadcasts/${id}/${name}`, undefined,
           { idempotencyKey: ['send', 'duplicate'].includes(name) ? k(name) : undefined })));
       if (name === 'delete') { ctx.navigate('#/broadcasts'); return; }
       if (name === 'duplicate') { ctx.navigate(`#/broadcasts/${answer.id}`); return; }
-      load();
+      error.textContent = '';
+      await reload();
+      live.poll();
     } catch (failure) { showError(page, failure); }
   }
-  async function load() {
-    clearTimeout(timer);
-    const [broadcast, progress] = await Promise.all([api('GET', `/broadcasts/${id}`), api('GET', `/broadcasts/${id}/progress`)]);
-    const wentOut = (p) => p.sent + p.delivered + p.undelivered;
-    render(page, h('h1', {}, broadcast.name), error,
+  /** The name, status and the actions its status allows (redrawn when the status changes). */
+  function drawHead() {
+    render(head, h('h1', {}, broadcast.name),
       h('p', {}, badge(broadcast.status), ' ', MODES[broadcast.mode], ' — ', broadcast.channels.map(channelLabel).join(' → ')),
       h('div', { class: 'toolbar' },
         broadcast.status === 'draft' && mayOnAll(ctx, broadcast, 'create') ? h('a', { class: 'button', href: `#/broadcasts/${id}/edit` }, 'Edit') : null,
         ACTIONS.filter(([, , capability, applies]) => applies(broadcast.status) && mayOnAll(ctx, broadcast, capability)).map(([name, label]) => {
-          const button = h('button', { type: 'button', dataset: { action: name }, class: name === 'send' ? 'primary' : (name === 'delete' ? 'danger' : null) }, label);
-          button.addEventListener('click', () => act(name, broadcast, button));
+          const button = h('button', { type: 'button', dataset: { action: name }, class: name === 'send' ? 'primary' : (name === 'delete' ? 'danger' : null) },
+            name === 'send' && scheduledLater(broadcast) ? 'Schedule' : label);
+          button.addEventListener('click', () => act(name, button));
           return button;
-        })),
-      h('div', { class: 'table-wrap' }, h('table', { id: 'broadcast-progress' },
-        h('thead', {}, h('tr', {}, ['Channel', 'Status', 'Recipients', 'Went out', 'Waiting', 'Failed', 'Skipped', ''].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {},
-          broadcast.campaigns.map((c) => {
-            const p = progress.channels[c.channel] || {};
-            return h('tr', { dataset: { channel: c.channel } }, h('td', {}, channelLabel(c.channel)), h('td', {}, badge(c.status)),
-              h('td', { dataset: { counter: 'total' } }, formatNumber(p.total || 0)), h('td', { dataset: { counter: 'sent' } }, formatNumber(wentOut(p))),
-              h('td', {}, formatNumber(p.pending || 0)), h('td', {}, formatNumber(p.failed || 0)), h('td', {}, formatNumber(p.skipped || 0)),
-              h('td', {}, h('a', { href: `#/campaigns/${c.id}` }, 'Open campaign')));
-          }),
-          h('tr', { dataset: { channel: 'all' }, class: 'total' }, h('th', { scope: 'row' }, 'All channels'), h('td', {}, badge(progress.status)),
-            h('td', { dataset: { counter: 'total' } }, formatNumber(progress.total)), h('td', { dataset: { counter: 'sent' } }, formatNumber(wentOut(progress))),
-            h('td', {}, formatNumber(progress.pending)), h('td', {}, formatNumber(progress.failed)), h('td', {}, formatNumber(progress.skipped)), h('td', {}))))));
-    if (['sending', 'paused', 'scheduled'].includes(progress.status)) timer = setTimeout(() => load().catch(() => {}), 2000);
+        })));
   }
-  render(ctx.view, page);
-  await load();
+  async function reload() {
+    broadcast = await api('GET', `/broadcasts/${id}`);
+    drawHead();
+  }
+  live = followProgress(ctx, `/broadcasts/${id}`, {
+    marker: figures.element,
+    show: (p) => {
+      figures.show(broadcast, p);
+      // The status moved (sending → completed): the actions it allows change with it.
+      if (p.status !== broadcast.status && !reloading) {
+        reloading = true;
+        reload().catch(() => {}).finally(() => { reloading = false; });
+      }
+    },
+    failed: (failure) => { error.textContent = failure.message; },
+  });
+  await reload();
+  render(ctx.view, render(page, head, error, figures.element));
+  await live.start();
 }

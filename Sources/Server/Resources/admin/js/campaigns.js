@@ -5,6 +5,8 @@ import { confirmSend } from './confirm.js';
 
 /** Which actions a campaign in `status` offers (the API still decides). */
 export function actionsFor(campaign, ctx) {
+  // A broadcast's campaign is sent, paused, changed and deleted with its broadcast (DESIGN §14).
+  if (campaign.broadcast_id) return [];
   const s = campaign.status;
   const manual = campaign.kind === 'manual';
   const list = [];

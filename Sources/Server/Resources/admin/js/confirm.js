@@ -56,6 +56,49 @@ export function figureLines(channel, preview, { scheduled = false } = {}) {
 }
 
 /**
+ * The question's dialog (modal; Cancel, Esc or closing answer false): `{summary, go, answered(),
+ * result}` where `summary` is filled by the caller, `go` starts disabled until the figures are
+ * in, and `result` resolves true only when the user pressed `go`. `id` names it
+ * (`send-confirm`: the title `#send-confirm-title`, the figures `#send-confirm-summary`).
+ */
+export function askDialog({ id = 'send-confirm', title: titleText, name = null, verb }) {
+  const title = h('h2', { id: `${id}-title` }, titleText);
+  const summary = h('div', { id: `${id}-summary`, 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Counting who receives it…'));
+  const go = h('button', { type: 'button', class: 'primary', dataset: { confirm: 'send' }, disabled: true }, verb);
+  const cancel = h('button', { type: 'button', dataset: { confirm: 'cancel' }, autofocus: true }, 'Cancel');
+  const dialog = h('dialog', { id, class: 'confirm', 'aria-labelledby': `${id}-title`, 'aria-describedby': `${id}-summary` },
+    title, name ? h('p', { class: 'confirm-name' }, name) : null, summary,
+    h('div', { class: 'actions' }, cancel, go));
+  let answered = false;
+  let resolve;
+  const result = new Promise((r) => { resolve = r; });
+  const finish = (value) => {
+    if (answered) return;
+    answered = true;
+    dialog.close();
+    dialog.remove();
+    resolve(value);
+  };
+  cancel.addEventListener('click', () => finish(false));
+  go.addEventListener('click', () => finish(true));
+  dialog.addEventListener('cancel', (event) => { event.preventDefault(); finish(false); });  // Esc
+  dialog.addEventListener('close', () => finish(false));
+  // Keep Tab inside the dialog (showModal makes the page inert; this also skips the browser's UI).
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab') return;
+    const focusable = Array.from(dialog.querySelectorAll('button:not([disabled]), a[href], input, select, textarea'));
+    if (!focusable.length) return;
+    const first = focusable[0], last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+  });
+  document.getElementById('dialog-root').append(dialog);
+  dialog.showModal();
+  cancel.focus();
+  return { summary, go, result, answered: () => answered };
+}
+
+/**
  * Asks before sending or scheduling. `campaign`: {id?, channel, name?, segment, filters, body,
  * subject, scheduled_at?, status?, run?}; or `recipients` for a manual send (a count known
  * already). Resolves true only when the user chose to send.
@@ -64,41 +107,13 @@ export function confirmSend({ campaign, recipients = null, verb = null, extra = 
   return new Promise((resolve) => {
     const scheduled = campaign?.scheduled_at && new Date(campaign.scheduled_at).getTime() > Date.now();
     const channel = campaign.channel;
-    const title = h('h2', { id: 'send-confirm-title' }, scheduled ? 'Schedule this campaign?' : 'Send this now?');
-    const summary = h('div', { id: 'send-confirm-summary', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Counting who receives it…'));
-    const go = h('button', { type: 'button', class: 'primary', dataset: { confirm: 'send' }, disabled: true },
-      verb || (scheduled ? 'Schedule' : 'Send'));
-    const cancel = h('button', { type: 'button', dataset: { confirm: 'cancel' }, autofocus: true }, 'Cancel');
-    const dialog = h('dialog', { id: 'send-confirm', class: 'confirm', 'aria-labelledby': 'send-confirm-title', 'aria-describedby': 'send-confirm-summary' },
-      title, campaign.name ? h('p', { class: 'confirm-name' }, campaign.name) : null, summary,
-      h('div', { class: 'actions' }, cancel, go));
-    let answered = false;
-    const finish = (value) => {
-      if (answered) return;
-      answered = true;
-      dialog.close();
-      dialog.remove();
-      resolve(value);
-    };
-    cancel.addEventListener('click', () => finish(false));
-    go.addEventListener('click', () => finish(true));
-    dialog.addEventListener('cancel', (event) => { event.preventDefault(); finish(false); });  // Esc
-    dialog.addEventListener('close', () => finish(false));
-    // Keep Tab inside the dialog (showModal makes the page inert; this also skips the browser's UI).
-    dialog.addEventListener('keydown', (event) => {
-      if (event.key !== 'Tab') return;
-      const focusable = Array.from(dialog.querySelectorAll('button:not([disabled]), a[href], input, select, textarea'));
-      if (!focusable.length) return;
-      const first = focusable[0], last = focusable[focusable.length - 1];
-      if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
-      else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+    const { summary, go, result, answered } = askDialog({
+      title: scheduled ? 'Schedule this campaign?' : 'Send this now?', name: campaign.name, verb: verb || (scheduled ? 'Schedule' : 'Send'),
     });
-    document.getElementById('dialog-root').append(dialog);
-    dialog.showModal();
-    cancel.focus();
+    result.then(resolve);
 
     const show = (count, preview, note) => {
-      if (answered) return;
+      if (answered()) return;
       const people = h('strong', { class: 'figure', id: 'confirm-count', dataset: { count: String(count) } }, formatNumber(count));
       render(summary,
         h('p', { class: 'confirm-lead' }, `${channelLabel(channel)} to `, people, count === 1 ? ' person' : ' people',
@@ -131,7 +146,7 @@ export function confirmSend({ campaign, recipients = null, verb = null, extra = 
           show(preview.count, preview);
         }
       } catch (error) {
-        if (answered) return;
+        if (answered()) return;
         render(summary, h('p', { class: 'warn' }, `Could not count the recipients (${error.message}). You can still go ahead, or cancel and try again.`));
         go.disabled = false;
       }

@@ -34,14 +34,37 @@ export async function dashboardView(ctx) {
       h('p', { class: 'muted' }, `Bars: messages that went out (failed in red on top)${series ? '; line: bookings they brought' : ''}. Point at a day for its figures. Days in ${data.timezone || 'UTC'}.`)),
     h('h2', {}, 'Recent campaigns'),
     recent.length ? h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, [['Name', 'name'], ['Status'], ['Went out', 'num'], ['Bookings', 'num'], ['Revenue', 'num'], ['Conversion', 'num']]
+      h('thead', {}, h('tr', {}, [['Name', 'name'], ['Status'], ['Went out', 'num'], ['Clicked a link', 'num'], ['Bookings', 'num'],
+        ['Booked after a click', 'num'], ['Revenue', 'num'], ['Conversion', 'num']]
         .map(([t, cls]) => h('th', { class: cls, scope: 'col' }, t)))),
-      h('tbody', {}, recent.map((item) => h('tr', {},
+      h('tbody', {}, recent.map((item) => h('tr', { dataset: { campaign: String(item.id) } },
         h('td', { class: 'name' }, h('a', { href: `#/campaigns/${item.id}`, title: item.name, class: 'campaign-name' }, item.name)),
         h('td', {}, badge(item.status)),
         h('td', { class: 'num' }, formatNumber((item.counters?.sent || 0) + (item.counters?.delivered || 0) + (item.counters?.undelivered || 0))),
+        h('td', { class: 'num', dataset: { engagement: 'clicked' } }, '…'),
         h('td', { class: 'num' }, item.results ? formatNumber(item.results.bookings) : '—'),
+        h('td', { class: 'num', dataset: { engagement: 'direct' } }, '…'),
         h('td', { class: 'num' }, item.results ? formatMoney(item.results.revenue, currency) : '—'),
         h('td', { class: 'num' }, item.results ? formatPercent(item.results.conversion_rate) : '—'))))))
       : h('div', { class: 'empty' }, 'No campaigns yet. ', ctx.can('create') ? h('a', { href: '#/campaigns/new' }, 'Create your first campaign') : ''));
+  await engagement(ctx, recent, currency);
+}
+
+/**
+ * Each recent campaign's clicks and the bookings made after a click (DESIGN §18: the results
+ * answer's `clicked` and `direct`), filled in once the table shows: one results request per
+ * campaign with results (five at most), for callers who may read the channel's logs; '—' otherwise.
+ */
+async function engagement(ctx, recent, currency) {
+  await Promise.all(recent.map(async (item) => {
+    const row = ctx.view.querySelector(`tr[data-campaign="${CSS.escape(String(item.id))}"]`);
+    if (!row) return;
+    const clicked = row.querySelector('[data-engagement=clicked]');
+    const direct = row.querySelector('[data-engagement=direct]');
+    // A campaign without results yet (a draft) has nothing to count, like its bookings cell.
+    const r = item.results && ctx.can('logs', item.channel) ? await api('GET', `/campaigns/${item.id}/results`).catch(() => null) : null;
+    render(clicked, r && r.clicked !== undefined ? formatNumber(r.clicked) : '—');
+    render(direct, r?.direct ? `${formatNumber(r.direct.bookings)} · ${formatMoney(r.direct.revenue, r.currency || currency)}` : '—');
+    if (r?.direct) direct.title = `${formatNumber(r.direct.bookings)} of ${formatNumber(r.bookings)} bookings were made after the customer clicked a link in the message`;
+  }));
 }

@@ -12,6 +12,7 @@ import { whatsappTemplateFields } from './whatsapp.js';
 import { audienceChoice } from './audience-choice.js';
 import { describeLocales, translationFields } from './translations.js';
 import { dueWords, rebookFields } from './rebook.js';
+import { shortLinkSavings } from './short-links.js';
 
 /** What each shortcode is, in words, and the fallback offered when it is empty. */
 const DETAILS = {
@@ -113,6 +114,8 @@ export async function editorView(ctx, id) {
   const count = h('div', { class: 'stat', 'aria-live': 'polite' }, h('div', { class: 'value', id: 'recipient-count' }, '…'),
     h('div', { class: 'label', id: 'recipient-count-label' }, snapshotted ? 'recipients when it was sent' : 'recipients right now'));
   const costLine = h('div', { class: 'cost-line', id: 'segment-total' });
+  const savingsLine = h('div', { class: 'muted', id: 'short-link-savings', 'aria-live': 'polite' });
+  const savings = shortLinkSavings(ch);
   const warnings = h('div', { class: 'warnings', id: 'missing-warnings', 'aria-live': 'polite' });
   const sample = h('ul', { class: 'muted', id: 'recipient-sample' });
   const templateSelect = h('select', { 'aria-label': 'Template', id: 'template-pick' }, h('option', { value: '' }, 'Start from a template…'),
@@ -317,6 +320,7 @@ export async function editorView(ctx, id) {
       if (!snapshotted) render(count.querySelector('.value'), formatNumber(answer.count));
       render(sample, (answer.sample || []).map((r) => h('li', {}, `${r.name || '—'} · ${r.address}${dueWords(r.due_at)}`)));
       showCost(answer);
+      showSavings(request, answer, mine);
       localesLine.textContent = describeLocales(answer.locales);
       showWarnings(answer);
       const names = new Map((answer.sample || []).map((r) => [r.address, r.name]));
@@ -329,6 +333,14 @@ export async function editorView(ctx, id) {
       showError(form, error);
     }
   }, 350);
+
+  /** DESIGN §18: "Short links save 1,204 SMS segments" next to the total, when they save any. */
+  async function showSavings(request, answer, mine) {
+    const saved = await savings(request, answer).catch(() => null);
+    if (mine !== sequence) return;
+    const unit = ch === 'sms' ? `SMS segment${saved === 1 ? '' : 's'}` : `message part${saved === 1 ? '' : 's'}`;
+    render(savingsLine, saved > 0 ? `Short links save ${formatNumber(saved)} ${unit} across the audience (each link goes out as a short tracked link).` : '');
+  }
 
   function updateCounter() {
     if (ch === 'email') return;
@@ -537,7 +549,7 @@ export async function editorView(ctx, id) {
         formError,
         actions),
       h('div', { class: 'editor-side' },
-        h('div', { class: 'card' }, h('h2', {}, 'Who receives it'), count, costLine, localesLine, warnings,
+        h('div', { class: 'card' }, h('h2', {}, 'Who receives it'), count, costLine, savingsLine, localesLine, warnings,
           snapshotted ? h('p', { class: 'muted', id: 'snapshot-note' }, `The list of recipients was fixed when it was sent${existing.started_at ? ` (${formatDate(existing.started_at)})` : ''}.`)
             : h('p', { class: 'muted' }, existing?.status === 'scheduled' ? 'The list is taken again when it goes out.' : 'Counted now; the list is taken when it goes out.'),
           snapshotted ? null : [h('div', { class: 'muted' }, 'For example:'), sample]),

@@ -38,7 +38,7 @@ export function pendingDetail(p) {
 
 const STAGES = [['preparing', 'Preparing'], ['sending', 'Sending'], ['finalizing', 'Finalizing']];
 
-function statusLine(p) {
+export function statusLine(p) {
   switch (p.stage) {
     case 'scheduled': return p.next_run_at ? `Scheduled for ${new Date(p.next_run_at).toLocaleString()}.` : 'Scheduled.';
     case 'preparing': return 'Preparing the recipient list…';
@@ -129,43 +129,61 @@ export async function progressView(ctx, id) {
       h('button', { type: 'button', class: action === 'send' ? 'primary' : null, dataset: { action }, onclick: async (event) => {
         try { const answer = await runAction(action, { ...current, status: p.status }, ctx, event.currentTarget); current = { ...current, ...(answer || {}) }; poll(); refreshHistory(); } catch (error) { message.textContent = error.message; }
       } }, actionLabel(action, current))),
-    ctx.can('create') && current.kind !== 'manual' && ['draft', 'scheduled'].includes(p.status)
-      ? h('a', { href: `#/campaigns/${id}/edit` }, 'Edit') : null,
+    current.broadcast_id ? h('a', { href: `#/broadcasts/${current.broadcast_id}`, id: 'broadcast-link' },
+      'Part of a broadcast: send, pause or change it on the broadcast\'s page')
+      : ctx.can('create') && current.kind !== 'manual' && ['draft', 'scheduled'].includes(p.status)
+        ? h('a', { href: `#/campaigns/${id}/edit` }, 'Edit') : null,
     h('span', { class: 'spacer' }),
     h('a', { href: '#/campaigns' }, p.stage === 'done' ? 'Back to campaigns' : 'Hide and continue in the background'));
   }
 
+  const live = followProgress(ctx, `/campaigns/${id}`, {
+    marker: barBox,
+    show: (p) => { current = { ...current, status: p.status }; show(p); message.textContent = ''; },
+    failed: (error) => { message.textContent = error.message; },
+  });
+  const poll = () => live.poll();
+  render(ctx.view, h('h1', { class: 'campaign-title', title: campaign.name }, campaign.name), stages, barBox, line, counters, note, actions, message, done, history);
+  await live.start();
+}
+
+/**
+ * Follows `path`'s progress live (DESIGN §17; `path` is `/campaigns/7` or `/broadcasts/3`):
+ * `show(p)` with each `progress` event of `path/events` (fetch with the Bearer header), and with
+ * `path/progress` polled every second while the stream is broken (the stream is tried again
+ * after a minute), every 10 s once `done` came (a recurring campaign's next run). `failed(error)`
+ * when a poll fails. `marker.dataset.live` says which: `stream`, `poll` or `done`. Stops when
+ * the page is left. Answers `{start(), poll()}`: `start` reads once, then streams.
+ */
+export function followProgress(ctx, path, { show, failed = () => {}, marker }) {
   let timer = null;
   // The live stream while it runs (its AbortController); polling only while there is none.
   let stream = null;
   let left = false;
   async function poll() {
     try {
-      const p = await api('GET', `/campaigns/${id}/progress`);
-      current = { ...current, status: p.status };
+      const p = await api('GET', `${path}/progress`);
+      if (left) return;
       show(p);
-      message.textContent = '';
       clearTimeout(timer);
       if (!stream) timer = setTimeout(poll, p.stage === 'done' ? 10000 : 1000);
     } catch (error) {
-      message.textContent = error.message;
-      if (!stream) timer = setTimeout(poll, 3000);
+      failed(error);
+      if (!stream && !left) timer = setTimeout(poll, 3000);
     }
   }
-  // Follows the event stream: each `progress` redraws, `done` ends it (then a slow poll notices a
-  // recurring campaign's next run, as before); a broken stream falls back to polling every
-  // second and tries the stream again after a minute.
+  // Each `progress` redraws, `done` ends it (then a slow poll notices a recurring campaign's next
+  // run); a broken stream falls back to polling every second and tries the stream again after a
+  // minute.
   async function follow() {
     const controller = new AbortController();
     stream = controller;
     clearTimeout(timer);
-    barBox.dataset.live = 'stream';
+    marker.dataset.live = 'stream';
     let ended = false;
     try {
-      await eventStream(`/campaigns/${id}/events`, (name, p) => {
-        current = { ...current, status: p.status };
+      await eventStream(`${path}/events`, (name, p) => {
         show(p);
-        message.textContent = '';
         if (name === 'done') ended = true;
       }, controller.signal);
     } catch {
@@ -173,7 +191,7 @@ export async function progressView(ctx, id) {
     }
     if (stream !== controller || left) return;
     stream = null;
-    barBox.dataset.live = ended ? 'done' : 'poll';
+    marker.dataset.live = ended ? 'done' : 'poll';
     clearTimeout(timer);
     if (ended) {
       timer = setTimeout(poll, 10000);
@@ -183,7 +201,5 @@ export async function progressView(ctx, id) {
     }
   }
   ctx.onLeave(() => { left = true; clearTimeout(timer); stream?.abort(); });
-  render(ctx.view, h('h1', { class: 'campaign-title', title: campaign.name }, campaign.name), stages, barBox, line, counters, note, actions, message, done, history);
-  await poll();
-  follow();
+  return { poll, async start() { await poll(); if (!left) follow(); } };
 }

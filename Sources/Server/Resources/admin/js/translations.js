@@ -13,20 +13,23 @@ export function normalizeLocale(text) {
 /**
  * `{element, value(), onChange(fn), setDisabled(flag)}` for campaign `c` on channel `ch`: `value()`
  * is the request's §15 fields (`body_i18n`, and for email `subject_i18n`, `action_label_i18n`,
- * `action_label`, `action_url`).
+ * `action_label`, `action_url`). Several on one page (a broadcast's channels) each take an
+ * `idPrefix` (`sms-` → `#sms-locale-tabs`) and a `fieldPrefix` for where API errors show
+ * (`content.email.` → `[data-field="content.email.action_url"]`).
  */
-export function translationFields(c, ch) {
+export function translationFields(c, ch, { idPrefix = '', fieldPrefix = '' } = {}) {
+  const id = (name) => `${idPrefix}${name}`;
   const email = ch === 'email';
   const listeners = [];
   const changed = () => listeners.forEach((fn) => fn());
   /** locale → {subject, body, label} inputs. */
   const variants = new Map();
-  const tabs = h('div', { class: 'row locale-tabs', role: 'tablist', id: 'locale-tabs' });
-  const panels = h('div', { id: 'locale-panels' });
-  const newLocale = h('input', { id: 'new-locale', maxlength: 10, placeholder: 'de or pt_BR', 'aria-label': 'Language code' });
-  const error = h('div', { class: 'error-text', role: 'alert', id: 'locale-error' });
-  const actionLabel = h('input', { id: 'f-action-label', name: 'action_label', maxlength: 190, value: c.action_label || '', placeholder: 'Book now' });
-  const actionURL = h('input', { id: 'f-action-url', name: 'action_url', type: 'url', maxlength: 2048, value: c.action_url || '',
+  const tabs = h('div', { class: 'row locale-tabs', role: 'tablist', id: id('locale-tabs') });
+  const panels = h('div', { id: id('locale-panels') });
+  const newLocale = h('input', { id: id('new-locale'), maxlength: 10, placeholder: 'de or pt_BR', 'aria-label': 'Language code' });
+  const error = h('div', { class: 'error-text', role: 'alert', id: id('locale-error') });
+  const actionLabel = h('input', { id: id('f-action-label'), name: 'action_label', maxlength: 190, value: c.action_label || '', placeholder: 'Book now' });
+  const actionURL = h('input', { id: id('f-action-url'), name: 'action_url', type: 'url', maxlength: 2048, value: c.action_url || '',
     placeholder: 'https://example.com/book' });
   let current = null;
 
@@ -70,7 +73,7 @@ export function translationFields(c, ch) {
     add(locale, { subject: c.subject_i18n?.[locale], body: c.body_i18n?.[locale], label: c.action_label_i18n?.[locale] });
   }
 
-  const addButton = h('button', { type: 'button', id: 'add-locale', onclick: () => {
+  const addButton = h('button', { type: 'button', id: id('add-locale'), onclick: () => {
     const locale = normalizeLocale(newLocale.value);
     if (!locale) { error.textContent = 'Type a language code like de, or a language and country like pt_BR.'; return; }
     error.textContent = '';
@@ -87,13 +90,13 @@ export function translationFields(c, ch) {
     return result;
   }
 
-  const element = h('details', { class: 'translations', id: 'translations', open: keys.size > 0 || !!c.action_url },
+  const element = h('details', { class: 'translations', id: id('translations'), open: keys.size > 0 || !!c.action_url },
     h('summary', {}, email ? 'Other languages and a button' : 'Other languages'),
     h('p', { class: 'muted' }, 'Customers whose booking language matches get their own version; everyone else gets the text above.'),
     h('div', { class: 'row' }, newLocale, addButton), error, tabs, panels,
-    email ? h('div', { class: 'field', dataset: { field: 'action_url' } },
-      h('label', { for: 'f-action-label' }, 'Button label (the text above)'), actionLabel,
-      h('label', { for: 'f-action-url' }, 'Button link (https://…, may use {customer_email} and other codes)'), actionURL,
+    email ? h('div', { class: 'field', dataset: { field: `${fieldPrefix}action_url` } },
+      h('label', { for: id('f-action-label') }, 'Button label (the text above)'), actionLabel,
+      h('label', { for: id('f-action-url') }, 'Button link (https://…, may use {customer_email} and other codes)'), actionURL,
       h('div', { class: 'error-text', role: 'alert' })) : null);
   for (const control of [actionLabel, actionURL]) control.addEventListener('input', changed);
 
