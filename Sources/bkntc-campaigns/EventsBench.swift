@@ -79,6 +79,10 @@ struct EventsBench: AsyncParsableCommand {
                 secret: config.secret, method: "GET", pathAndQuery: path, tenant: tenant.map(String.init) ?? "", user: "1", body: Data(),
                 timestamp: Int(Date().timeIntervalSince1970))
             clients.append(try await SSEClient.open(port: port, path: path, headers: headers.map { ($0.name, $0.value) }, index: n, tally: tally))
+            // One stream at a time, as browsers arrive: a burst of hundreds of first reads at
+            // once would meet the pool's wait limit and be shed with 503s.
+            let opened = ContinuousClock.now
+            while !tally.answered(n), ContinuousClock.now - opened < .seconds(5) { try await Task.sleep(for: .milliseconds(5)) }
         }
         let topics = ids.map { ProgressHub.Topic(kind: "campaign", scope: scope, id: $0) }
         let settle = ContinuousClock.now
@@ -86,7 +90,8 @@ struct EventsBench: AsyncParsableCommand {
         let rssOpen = SSEClient.residentKiB()
         print(
             "events: \(subscribers) subscribers over \(campaigns) campaigns (\(subscribers / campaigns) each), "
-                + "\(tally.firstEvents) got their first progress, \(tally.refused) refused")
+                + "\(tally.firstEvents) got their first progress, refused: \(tally.refused.isEmpty ? "none" : tally.refused.map { "\($0.value)× \($0.key)" }.sorted().joined(separator: ", "))"
+        )
 
         func phase(_ label: String) async throws {
             var before: [Int] = []
@@ -107,7 +112,8 @@ struct EventsBench: AsyncParsableCommand {
         try await phase("paused, idle (goal ≤ 1/s)")
         let cancelled = ContinuousClock.now
         for id in ids { _ = try await deps.campaigns.control(scope: scope, id: id, .cancel, access: send, by: nil) }
-        while tally.closedWithDone < subscribers, ContinuousClock.now - cancelled < .seconds(10) {
+        let accepted = tally.firstEvents
+        while tally.closedWithDone < accepted, ContinuousClock.now - cancelled < .seconds(20) {
             try await Task.sleep(for: .milliseconds(50))
         }
         let waited = (ContinuousClock.now - cancelled).milliseconds

@@ -10,7 +10,7 @@ final class SSETally: Sendable {
         var progress = 0
         var done = false
         var closedAfterDone = false
-        var refused = false
+        var refused: String?
     }
 
     private let clients: Mutex<[Client]>
@@ -21,13 +21,17 @@ final class SSETally: Sendable {
 
     func progress(_ index: Int) { clients.withLock { $0[index].progress += 1 } }
     func done(_ index: Int) { clients.withLock { $0[index].done = true } }
-    func refused(_ index: Int) { clients.withLock { $0[index].refused = true } }
+    func refused(_ index: Int, status: String) { clients.withLock { $0[index].refused = status } }
     func closed(_ index: Int) { clients.withLock { $0[index].closedAfterDone = $0[index].done } }
 
+    /// Whether client `index` got its first progress event or a refusal.
+    func answered(_ index: Int) -> Bool { clients.withLock { $0[index].progress > 0 || $0[index].refused != nil } }
     /// Clients that got at least their first progress event.
     var firstEvents: Int { clients.withLock { $0.filter { $0.progress > 0 }.count } }
-    /// Clients answered with anything but 200.
-    var refused: Int { clients.withLock { $0.filter(\.refused).count } }
+    /// Clients answered with anything but 200, by status line.
+    var refused: [String: Int] {
+        clients.withLock { clients in clients.compactMap(\.refused).reduce(into: [:]) { $0[$1, default: 0] += 1 } }
+    }
     /// Clients that got `done`.
     var done: Int { clients.withLock { $0.filter(\.done).count } }
     /// Clients whose stream sent `done` and then closed.
@@ -60,7 +64,7 @@ final class SSEClientHandler: ChannelInboundHandler {
             pending.removeSubrange(...newline)
             if !sawStatus {
                 sawStatus = true
-                if !line.hasPrefix("HTTP/1.1 200") { tally.refused(index) }
+                if !line.hasPrefix("HTTP/1.1 200") { tally.refused(index, status: line) }
             } else if line == "event: progress" {
                 tally.progress(index)
             } else if line == "event: done" {
