@@ -17,7 +17,7 @@ struct BookneticCampaigns: AsyncParsableCommand {
         version: ServiceVersion.number,
         subcommands: [
             Serve.self, Migrate.self, Doctor.self, Erase.self, Tick.self, Sign.self, DemoData.self, Bench.self, EngineBench.self,
-            BenchTwilioFake.self, ResultsBench.self,
+            BenchTwilioFake.self, ResultsBench.self, BroadcastBench.self, EventsBench.self,
         ],
         defaultSubcommand: Serve.self)
 }
